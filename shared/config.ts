@@ -1,0 +1,98 @@
+/**
+ * The desk's configuration: one schema, parsed once at start.
+ *
+ * Only this module (and the AWS client factory) reads the environment. A wrong or missing
+ * value stops the start with a message that names the variable, rather than failing later
+ * on the first mail.
+ */
+import { z } from 'zod';
+
+const emailList = z
+  .string()
+  .transform((value) => value.split(',').map((part) => part.trim().toLowerCase()))
+  .pipe(z.array(z.email()).min(1));
+
+const positiveInt = z.coerce.number().int().positive();
+
+/** The environment variables the desk reads, with their defaults. */
+export const DeskEnv = z.object({
+  DESK_TABLE: z.string().min(1),
+  RAW_MAIL_BUCKET: z.string().min(1),
+  INTAKE_QUEUE_URL: z.string().min(1),
+  TICKETS_QUEUE_URL: z.string().min(1),
+  OUTBOX_QUEUE_URL: z.string().min(1),
+  /** The desk addresses directors write to; mail to any other recipient is ignored. */
+  DESK_ADDRESSES: emailList.default(['assistance1d@ac-dijon.fr', 'assistance.1erdegre@ac-dijon.fr']),
+  /** The academic domain, compared exactly (no subdomain, no lookalike). */
+  ACADEMIC_DOMAIN: z
+    .string()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i)
+    .transform((domain) => domain.toLowerCase())
+    .default('ac-dijon.fr'),
+  SUBJECT_KEYWORD: z
+    .string()
+    .regex(/^[A-Za-z0-9]+$/)
+    .default('LSUN'),
+  /** New requests accepted per sender per calendar day (Europe/Paris). */
+  DAILY_REQUEST_CAP: positiveInt.default(10),
+  /** Follow-ups accepted per sender per calendar day: higher, a conversation is not abuse. */
+  DAILY_FOLLOW_UP_CAP: positiveInt.default(30),
+  /** How long raw mails and closed tickets are kept, in days. */
+  RETENTION_DAYS: positiveInt.default(365),
+  /** SES configuration set used for every mail we send (delivery, bounce, complaint events). */
+  SES_CONFIGURATION_SET: z.string().min(1).optional(),
+  DESK_DISPLAY_NAME: z.string().min(1).default('Assistance LSUN – Académie de Dijon'),
+});
+
+export type DeskConfig = {
+  tableName: string;
+  rawMailBucket: string;
+  queues: { intake: string; tickets: string; outbox: string };
+  deskAddresses: string[];
+  academicDomain: string;
+  subjectKeyword: string;
+  dailyRequestCap: number;
+  dailyFollowUpCap: number;
+  retentionDays: number;
+  sesConfigurationSet: string | undefined;
+  deskDisplayName: string;
+};
+
+/** Raised when the environment does not describe a runnable desk. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses the environment into the desk's configuration.
+ * @throws ConfigError naming every variable that is missing or wrong.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
+  const parsed = DeskEnv.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`, { cause: parsed.error });
+  }
+  const e = parsed.data;
+  return {
+    tableName: e.DESK_TABLE,
+    rawMailBucket: e.RAW_MAIL_BUCKET,
+    queues: { intake: e.INTAKE_QUEUE_URL, tickets: e.TICKETS_QUEUE_URL, outbox: e.OUTBOX_QUEUE_URL },
+    deskAddresses: e.DESK_ADDRESSES,
+    academicDomain: e.ACADEMIC_DOMAIN,
+    subjectKeyword: e.SUBJECT_KEYWORD,
+    dailyRequestCap: e.DAILY_REQUEST_CAP,
+    dailyFollowUpCap: e.DAILY_FOLLOW_UP_CAP,
+    retentionDays: e.RETENTION_DAYS,
+    sesConfigurationSet: e.SES_CONFIGURATION_SET,
+    deskDisplayName: e.DESK_DISPLAY_NAME,
+  };
+}
+
+let cached: DeskConfig | undefined;
+
+/** The configuration of this container, parsed on first use and kept. */
+export function deskConfig(): DeskConfig {
+  cached ??= loadConfig();
+  return cached;
+}

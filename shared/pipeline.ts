@@ -1,0 +1,74 @@
+/**
+ * The one description of the mail pipeline: which queues exist, which function consumes
+ * each, with what batch size, timeout and retries.
+ *
+ * The CDK app builds its queues, dead-letter queues, event source mappings and alarms from
+ * this, and the local runner plays the same event source mappings from it, so the two
+ * cannot drift apart.
+ */
+
+/** A queue of the chain, and the Lambda function that consumes it. */
+export type QueueStage = {
+  /** Stable name, used for the logical id in CDK and the queue name locally. */
+  queue: 'intake' | 'tickets' | 'outbox';
+  /** Environment variable through which producers learn the queue's URL. */
+  urlVariable: 'INTAKE_QUEUE_URL' | 'TICKETS_QUEUE_URL' | 'OUTBOX_QUEUE_URL';
+  /** Entry file under `functions/` (without extension) whose `handler` consumes the queue. */
+  consumer: 'screen' | 'ticket' | 'mailer';
+  /** Records handed to one invocation. */
+  batchSize: number;
+  /** How long the event source mapping may wait to fill a batch. 0 keeps latency low. */
+  maxBatchingWindowSeconds: number;
+  /** The consumer's timeout. The queue's visibility timeout is six times this (AWS advice). */
+  functionTimeoutSeconds: number;
+  /** Receives before a message moves to the dead-letter queue (AWS advises at least 5). */
+  maxReceiveCount: number;
+  /** Ceiling on concurrent invocations, so a burst cannot exhaust DynamoDB or SES quotas. */
+  maxConcurrency: number;
+};
+
+/** Visibility timeout of a stage's queue: six times its consumer's timeout. */
+export function visibilityTimeoutSeconds(stage: QueueStage): number {
+  return stage.functionTimeoutSeconds * 6;
+}
+
+export const pipeline = {
+  /** SES invokes `receive` asynchronously after storing the raw mail in S3; it feeds `intake`. */
+  receiver: { entry: 'receive', timeoutSeconds: 10 },
+  stages: [
+    {
+      queue: 'intake',
+      urlVariable: 'INTAKE_QUEUE_URL',
+      consumer: 'screen',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      functionTimeoutSeconds: 30,
+      maxReceiveCount: 5,
+      maxConcurrency: 10,
+    },
+    {
+      queue: 'tickets',
+      urlVariable: 'TICKETS_QUEUE_URL',
+      consumer: 'ticket',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      functionTimeoutSeconds: 30,
+      maxReceiveCount: 5,
+      maxConcurrency: 5,
+    },
+    {
+      queue: 'outbox',
+      urlVariable: 'OUTBOX_QUEUE_URL',
+      consumer: 'mailer',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      functionTimeoutSeconds: 30,
+      maxReceiveCount: 5,
+      maxConcurrency: 5,
+    },
+  ] satisfies QueueStage[],
+  /** The staff HTTP API. */
+  api: { entry: 'api', timeoutSeconds: 15 },
+} as const;
+
+export type StageName = QueueStage['queue'];
