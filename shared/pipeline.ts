@@ -33,6 +33,8 @@ export function visibilityTimeoutSeconds(stage: QueueStage): number {
 }
 
 export const pipeline = {
+  /** The SES S3 action stores each raw mail under this prefix, named by its SES message id. */
+  rawMailPrefix: 'incoming/',
   /** SES invokes `receive` asynchronously after storing the raw mail in S3; it feeds `intake`. */
   receiver: { entry: 'receive', timeoutSeconds: 10 },
   stages: [

@@ -1,0 +1,4 @@
+// Entry point of the `ticket` Lambda function (being written).
+export const handler = async (_event: unknown): Promise<unknown> => {
+  throw new Error('not implemented yet');
+};
