@@ -6,6 +6,8 @@ export default defineConfig({
     hookTimeout: 90_000,
     // Two cores: files in parallel, but not so many that the emulators starve.
     maxWorkers: 2,
+    // The handlers log every mail at INFO; tests keep warnings and errors only.
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {

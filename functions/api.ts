@@ -1,4 +1,23 @@
-// Entry point of the `api` Lambda function (being written).
-export const handler = async (_event: unknown): Promise<unknown> => {
-  throw new Error('not implemented yet');
-};
+/** `api`: the staff HTTP API behind API Gateway's JWT authorizer (Cognito). */
+import { awsClients } from '#shared/adapters/aws-clients.ts';
+import { makeDeskStore } from '#shared/adapters/desk-store.ts';
+import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
+import { makeRoutes } from '#shared/api/routes.ts';
+import { deskConfig } from '#shared/config.ts';
+import { apiHandler } from '#shared/http/middleware.ts';
+
+const config = deskConfig();
+const dynamodb = awsClients.dynamodb();
+
+export const handler = apiHandler(
+  makeRoutes({
+    store: makeDeskStore({ client: dynamodb, tableName: config.tableName }),
+    directory: makeDirectoryStore({
+      client: dynamodb,
+      tableName: config.tableName,
+      academicDomain: config.academicDomain,
+    }),
+    academicDomain: config.academicDomain,
+    now: () => new Date(),
+  }),
+);

@@ -1,4 +1,26 @@
-// Entry point of the `mailer` Lambda function (being written).
-export const handler = async (_event: unknown): Promise<unknown> => {
-  throw new Error('not implemented yet');
+/** `mailer`: consumes the outbox queue; sends each mail through SES at most once. */
+import { awsClients } from '#shared/adapters/aws-clients.ts';
+import { makeDeskStore } from '#shared/adapters/desk-store.ts';
+import { makeMailSender } from '#shared/adapters/mail-sender.ts';
+import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
+import { deskConfig } from '#shared/config.ts';
+import { logger } from '#shared/logger.ts';
+import { OutboxMessage } from '#shared/messages.ts';
+import { deliverMail } from '#shared/steps/mailer.ts';
+
+const config = deskConfig();
+const deps = {
+  store: makeDeskStore({ client: awsClients.dynamodb(), tableName: config.tableName }),
+  sender: makeMailSender({ client: awsClients.ses(), configurationSet: config.sesConfigurationSet }),
+  now: () => new Date(),
 };
+
+export const handler = sqsConsumer(OutboxMessage, async (message) => {
+  const sesMessageId = await deliverMail(message, deps);
+  logger.info(sesMessageId ? 'Mail sent' : 'Mail already sent; skipped', {
+    outboxId: message.outboxId,
+    purpose: message.purpose,
+    ticketNumber: message.ticketNumber,
+    sesMessageId,
+  });
+});

@@ -1,4 +1,25 @@
-// Entry point of the `receive` Lambda function (being written).
-export const handler = async (_event: unknown): Promise<unknown> => {
-  throw new Error('not implemented yet');
+/** `receive`: invoked by the SES receipt rule once the raw mail is in S3; queues it for screening. */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import { awsClients } from '#shared/adapters/aws-clients.ts';
+import { makeQueue } from '#shared/adapters/queue.ts';
+import { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
+import { deskConfig } from '#shared/config.ts';
+import { logger } from '#shared/logger.ts';
+import { IntakeMessage } from '#shared/messages.ts';
+import { receiveMail } from '#shared/steps/receive.ts';
+
+const config = deskConfig();
+const deps = {
+  intake: makeQueue({ client: awsClients.sqs(), queueUrl: config.queues.intake, schema: IntakeMessage }),
+  rawMailBucket: config.rawMailBucket,
 };
+
+// A failure here throws: SES's asynchronous invocation retries it, and the function's
+// on-failure destination keeps what still fails (see infra), so no mail is lost.
+export const handler = middy()
+  .use(injectLambdaContext(logger))
+  .handler(async (event: unknown) => {
+    const sesMessageIds = await receiveMail(SesReceiptEvent.parse(event), deps);
+    logger.info('Mail received', { sesMessageIds });
+  });

@@ -1,4 +1,26 @@
-// Entry point of the `ticket` Lambda function (being written).
-export const handler = async (_event: unknown): Promise<unknown> => {
-  throw new Error('not implemented yet');
+/** `ticket`: consumes the tickets queue; opens tickets and threads follow-ups, idempotently. */
+import { awsClients } from '#shared/adapters/aws-clients.ts';
+import { makeDeskStore } from '#shared/adapters/desk-store.ts';
+import { makeQueue } from '#shared/adapters/queue.ts';
+import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
+import { deskConfig } from '#shared/config.ts';
+import { logger } from '#shared/logger.ts';
+import { OutboxMessage, TicketCommand } from '#shared/messages.ts';
+import { handleTicketCommand } from '#shared/steps/ticket.ts';
+
+const config = deskConfig();
+const deps = {
+  config,
+  store: makeDeskStore({ client: awsClients.dynamodb(), tableName: config.tableName }),
+  outbox: makeQueue({ client: awsClients.sqs(), queueUrl: config.queues.outbox, schema: OutboxMessage }),
+  now: () => new Date(),
 };
+
+export const handler = sqsConsumer(TicketCommand, async (command) => {
+  const ticketNumber = await handleTicketCommand(command, deps);
+  logger.info('Ticket updated', {
+    command: command.type,
+    sesMessageId: command.message.sesMessageId,
+    ticketNumber,
+  });
+});

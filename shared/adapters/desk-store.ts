@@ -1,0 +1,550 @@
+/**
+ * The desk's records in DynamoDB: the intake log, the daily quotas, tickets and their
+ * conversation, and the outgoing mails' send claims.
+ *
+ * Every write that must be exact under redelivery and concurrency is one transaction whose
+ * conditions carry the invariant: an intake entry exists once per SES message, a Message-ID is
+ * claimed once, a daily counter never passes its cap, a ticket number is taken once.
+ */
+
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { QuotaKind, ThreadCandidate } from '#shared/domain/intake.ts';
+import { type IntakeEntry, type Ticket, type TicketMessage, TicketStatus } from '#shared/domain/records.ts';
+import { formatTicketNumber } from '#shared/domain/ticket-number.ts';
+import type { IncomingMessage, OutboxMessage } from '#shared/messages.ts';
+import { keys } from './keys.ts';
+import { TransactionRefusedError, transact } from './transact.ts';
+
+/** A mail's place against a daily cap. */
+export type QuotaClaim = { kind: QuotaKind; sender: string; day: string; cap: number; expiresAt: number };
+
+/** What `recordIntake` finally recorded. */
+export type IntakeRecord =
+  | { kind: 'recorded'; entry: IntakeEntry; reply: OutboxMessage | undefined }
+  | { kind: 'redelivered'; entry: IntakeEntry };
+
+/** The outcome of asking to open a ticket for a mail. */
+export type OpenedTicket = { kind: 'opened' | 'already_opened'; ticketNumber: string };
+
+/** One page of a list. */
+export type Page<T> = { items: T[]; lastKey: Record<string, unknown> | undefined };
+
+type Item = Record<string, unknown>;
+
+/** Strips the table's technical attributes from an item before it leaves the store. */
+function strip<T>(item: Item): T {
+  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expiresAt, ...rest } = item;
+  return rest as T;
+}
+
+/** Makes the desk store over a DynamoDB document client and the desk table's name. */
+export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentClient; tableName: string }) {
+  // A refused condition returns the item as it was, so the caller learns why without a read.
+  const put = (item: Item, condition?: string) => ({
+    Put: {
+      TableName: tableName,
+      Item: item,
+      ...(condition ? { ConditionExpression: condition, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
+    },
+  });
+  const entryItem = (entry: IntakeEntry): Item => ({
+    ...keys.intakeEntry(entry.sesMessageId),
+    ...keys.intakeByTime(entry.receivedAt, entry.sesMessageId),
+    ...keys.intakeByOutcome(entry.outcome, entry.receivedAt, entry.sesMessageId),
+    ...entry,
+  });
+  /** An outgoing mail, recorded as a message of the conversation, with what the mailer needs to send it. */
+  const outboundItem = (message: OutboxMessage, at: string): Item => {
+    const record: TicketMessage = {
+      id: message.outboxId,
+      ticketNumber: message.ticketNumber ?? '',
+      direction: 'out',
+      at,
+      from: message.from,
+      fromName: message.fromName,
+      to: message.to,
+      subject: message.subject,
+      text: message.text,
+      attachments: [],
+      purpose: message.purpose,
+      status: 'queued',
+      outboxId: message.outboxId,
+    };
+    return { ...message.record, ...record };
+  };
+
+  /** The last ticket number this container saw, per year: saves reading the sequence each time. */
+  const lastSequence = new Map<number, number>();
+
+  async function readEntry(sesMessageId: string): Promise<IntakeEntry | undefined> {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: tableName, Key: keys.intakeEntry(sesMessageId), ConsistentRead: true }),
+    );
+    return Item ? strip<IntakeEntry>(Item) : undefined;
+  }
+
+  return {
+    /**
+     * Records a screened mail in one transaction: its intake entry, the claim of its Message-ID,
+     * its place against the daily cap and the automatic reply to send, if any.
+     *
+     * The store settles the two checks only it can make exactly: a Message-ID already claimed
+     * makes the mail a `duplicate`; a cap already reached makes it `rate_limited`, with the
+     * day's one notice if it is not sent yet. A second delivery of the same SES message changes
+     * nothing and returns the entry recorded the first time.
+     */
+    async recordIntake(input: {
+      entry: IntakeEntry;
+      quota: QuotaClaim | undefined;
+      reply: OutboxMessage | undefined;
+      /** The notice to send if the cap is reached, and when its once-a-day claim expires. */
+      quotaNotice: OutboxMessage | undefined;
+      claimExpiresAt: number;
+      now: string;
+      /** Set when recording a duplicate: its Message-ID belongs to the first mail. */
+      skipClaim?: boolean;
+    }): Promise<IntakeRecord> {
+      const { entry, quota, claimExpiresAt } = input;
+      const claimId = input.skipClaim ? undefined : entry.messageId;
+      const entryPut = put(entryItem(entry), 'attribute_not_exists(pk)');
+      const claimPut = claimId
+        ? put(
+            { ...keys.messageIdClaim(claimId), sesMessageId: entry.sesMessageId, expiresAt: claimExpiresAt },
+            'attribute_not_exists(pk)',
+          )
+        : undefined;
+
+      const attempt = async (actions: Array<ReturnType<typeof put> | object | undefined>) =>
+        transact(client, actions.filter((a): a is object => a !== undefined) as never);
+
+      const refused = async (error: unknown): Promise<IntakeRecord | undefined> => {
+        if (error instanceof TransactionRefusedError && error.failed(0)) {
+          const old = error.refusals[0]?.item;
+          const stored = old ? strip<IntakeEntry>(old) : await readEntry(entry.sesMessageId);
+          if (stored) return { kind: 'redelivered', entry: stored };
+        }
+        return undefined;
+      };
+
+      // 1. As decided, counted against the cap where the mail reached the quota step.
+      const quotaUpdate = quota && {
+        Update: {
+          TableName: tableName,
+          Key: keys.quota(quota.kind, quota.sender, quota.day),
+          UpdateExpression: 'ADD #count :one SET expiresAt = :expiresAt',
+          ConditionExpression: 'attribute_not_exists(#count) OR #count < :cap',
+          ExpressionAttributeNames: { '#count': 'count' },
+          ExpressionAttributeValues: { ':one': 1, ':cap': quota.cap, ':expiresAt': quota.expiresAt },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+        },
+      };
+      let quotaRefusal: Record<string, unknown> | undefined;
+      try {
+        await attempt([
+          entryPut,
+          claimPut,
+          quotaUpdate,
+          input.reply && put(outboundItem(input.reply, input.now), 'attribute_not_exists(pk)'),
+        ]);
+        return { kind: 'recorded', entry, reply: input.reply };
+      } catch (error) {
+        const redelivered = await refused(error);
+        if (redelivered) return redelivered;
+        if (!(error instanceof TransactionRefusedError)) throw error;
+        if (error.failed(1)) return this.recordIntake(duplicateOf(input, error.refusals[1]?.item));
+        if (!quota || !error.failed(2)) throw error;
+        quotaRefusal = error.refusals[2]?.item;
+      }
+
+      // 2. The cap was reached: rate limited, with the day's notice if none was sent yet.
+      const limited: IntakeEntry = {
+        ...entry,
+        reply: undefined,
+        outcome: 'rate_limited',
+        detail: `Plus de ${quota.cap} ${quota.kind === 'request' ? 'demandes' : 'suites de ticket'} aujourd'hui (${quota.day}) ; ${entry.detail}`,
+      };
+      // The counter remembers whether the day's notice went out, so most refused mails take
+      // one more transaction, not two.
+      const noticeSent = quotaRefusal?.noticeSent === true;
+      const notice = noticeSent ? undefined : input.quotaNotice;
+      const tries: Array<{ entry: IntakeEntry; reply: OutboxMessage | undefined }> = notice
+        ? [
+            { entry: { ...limited, reply: 'quota_notice' }, reply: notice },
+            { entry: limited, reply: undefined },
+          ]
+        : [{ entry: limited, reply: undefined }];
+      for (const [index, attemptInput] of tries.entries()) {
+        const withNotice = attemptInput.reply !== undefined;
+        try {
+          await attempt([
+            put(entryItem(attemptInput.entry), 'attribute_not_exists(pk)'),
+            claimPut,
+            withNotice
+              ? {
+                  Update: {
+                    TableName: tableName,
+                    Key: keys.quota(quota.kind, quota.sender, quota.day),
+                    UpdateExpression: 'SET noticeSent = :true',
+                    ConditionExpression: 'attribute_not_exists(noticeSent)',
+                    ExpressionAttributeValues: { ':true': true },
+                  },
+                }
+              : undefined,
+            attemptInput.reply &&
+              put(outboundItem(attemptInput.reply, input.now), 'attribute_not_exists(pk)'),
+          ]);
+          return { kind: 'recorded', entry: attemptInput.entry, reply: attemptInput.reply };
+        } catch (error) {
+          const redelivered = await refused(error);
+          if (redelivered) return redelivered;
+          if (!(error instanceof TransactionRefusedError)) throw error;
+          if (error.failed(1)) return this.recordIntake(duplicateOf(input, error.refusals[1]?.item));
+          const noticeAlreadySent = withNotice && error.failed(2);
+          if (!noticeAlreadySent || index === tries.length - 1) throw error;
+        }
+      }
+      throw new Error('unreachable');
+    },
+
+    readIntakeEntry: readEntry,
+
+    /** The ticket a follow-up claims to continue, as the follow-up check needs it. */
+    async findThread(ticketNumber: string): Promise<ThreadCandidate | undefined> {
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.ticket(ticketNumber),
+          ProjectionExpression: '#number, participants, schools',
+          ExpressionAttributeNames: { '#number': 'number' },
+        }),
+      );
+      if (!Item) return undefined;
+      const ticket = Item as Pick<Ticket, 'number' | 'participants' | 'schools'>;
+      return {
+        ticketNumber: ticket.number,
+        participants: ticket.participants,
+        uais: ticket.schools.map((school) => school.uai),
+      };
+    },
+
+    /** The ticket a Message-ID belongs to (the mail that opened it), for replies without a tag. */
+    async ticketOfMessageId(messageId: string): Promise<string | undefined> {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.messageIdClaim(messageId) }),
+      );
+      return typeof Item?.ticketNumber === 'string' ? Item.ticketNumber : undefined;
+    },
+
+    /**
+     * Opens the ticket of an accepted mail: takes the year's next number, writes the ticket, its
+     * first message and the acknowledgment to send, and links the intake entry, all at once.
+     * The intake entry's link is the idempotency key: a second delivery finds it and returns the
+     * number already given, and no number is taken twice.
+     */
+    async openTicket(input: {
+      year: number;
+      now: string;
+      deskAddress: string;
+      requester: Ticket['requester'];
+      schools: Ticket['schools'];
+      message: IncomingMessage;
+      acknowledgment: (ticketNumber: string) => OutboxMessage;
+    }): Promise<OpenedTicket> {
+      const { year, message } = input;
+      const sequenceKey = keys.ticketSequence(year);
+      for (;;) {
+        let last = lastSequence.get(year);
+        if (last === undefined) {
+          const { Item } = await client.send(
+            new GetCommand({ TableName: tableName, Key: sequenceKey, ConsistentRead: true }),
+          );
+          last = typeof Item?.last === 'number' ? Item.last : 0;
+        }
+        const ticketNumber = formatTicketNumber(year, last + 1);
+        const ticket: Ticket = {
+          number: ticketNumber,
+          status: 'nouveau',
+          subject: message.subject,
+          requester: input.requester,
+          schools: input.schools,
+          participants: [
+            ...new Set([input.requester.email, ...input.schools.map((school) => school.mailbox)]),
+          ],
+          openedBy: message.sesMessageId,
+          createdAt: input.now,
+          updatedAt: input.now,
+          messageCount: 2,
+        };
+        const acknowledgment = input.acknowledgment(ticketNumber);
+        try {
+          await transact(client, [
+            {
+              Update: {
+                TableName: tableName,
+                Key: sequenceKey,
+                UpdateExpression: 'SET #last = :next',
+                ConditionExpression: last === 0 ? 'attribute_not_exists(#last)' : '#last = :last',
+                ExpressionAttributeNames: { '#last': 'last' },
+                ExpressionAttributeValues: { ':next': last + 1, ...(last === 0 ? {} : { ':last': last }) },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.intakeEntry(message.sesMessageId),
+                UpdateExpression: 'SET ticketNumber = :number',
+                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(ticketNumber)',
+                ExpressionAttributeValues: { ':number': ticketNumber },
+                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+              },
+            },
+            put({
+              ...keys.ticket(ticketNumber),
+              ...keys.ticketsByTime(ticket.createdAt, ticketNumber),
+              ...keys.ticketsByStatus(ticket.status, ticket.updatedAt, ticketNumber),
+              ...ticket,
+            }),
+            put(incomingItem(ticketNumber, message)),
+            put(outboundItem(acknowledgment, input.now)),
+            ...(message.messageId
+              ? [
+                  {
+                    Update: {
+                      TableName: tableName,
+                      Key: keys.messageIdClaim(message.messageId),
+                      UpdateExpression: 'SET ticketNumber = :number',
+                      ExpressionAttributeValues: { ':number': ticketNumber },
+                    },
+                  },
+                ]
+              : []),
+          ]);
+          lastSequence.set(year, last + 1);
+          return { kind: 'opened', ticketNumber };
+        } catch (error) {
+          if (!(error instanceof TransactionRefusedError)) throw error;
+          if (error.failed(1)) {
+            const linked = error.refusals[1]?.item?.ticketNumber;
+            if (typeof linked !== 'string')
+              throw new MissingIntakeEntryError(message.sesMessageId, { cause: error });
+            return { kind: 'already_opened', ticketNumber: linked };
+          }
+          if (!error.failed(0)) throw error;
+          // Another container took this number: learn the current one and try the next.
+          const current = error.refusals[0]?.item?.last;
+          if (typeof current === 'number') lastSequence.set(year, current);
+          else lastSequence.delete(year);
+        }
+      }
+    },
+
+    /**
+     * Adds a follow-up mail to its ticket, once: the message's key makes a redelivery a no-op.
+     * A ticket waiting for the director, resolved or closed goes back to "en cours".
+     */
+    async addFollowUp(input: {
+      ticketNumber: string;
+      now: string;
+      message: IncomingMessage;
+    }): Promise<boolean> {
+      const { ticketNumber, message } = input;
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.ticket(ticketNumber), ConsistentRead: true }),
+      );
+      if (!Item) throw new MissingTicketError(ticketNumber);
+      const status = TicketStatus.parse(Item.status);
+      const nextStatus: TicketStatus = status === 'nouveau' ? 'nouveau' : 'en_cours';
+      try {
+        await transact(client, [
+          put(incomingItem(ticketNumber, message), 'attribute_not_exists(pk)'),
+          {
+            Update: {
+              TableName: tableName,
+              Key: keys.ticket(ticketNumber),
+              UpdateExpression:
+                'SET #status = :status, updatedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk ADD messageCount :one',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':status': nextStatus,
+                ':now': input.now,
+                ':one': 1,
+                ...prefixed(keys.ticketsByStatus(nextStatus, input.now, ticketNumber)),
+              },
+            },
+          },
+        ]);
+        return true;
+      } catch (error) {
+        if (error instanceof TransactionRefusedError && error.failed(0)) return false;
+        throw error;
+      }
+    },
+
+    /**
+     * Claims an outgoing mail for sending: only one delivery of its outbox message may send it.
+     * Returns false when it was already claimed (sent, or being sent).
+     */
+    async claimSend(message: OutboxMessage, now: string): Promise<boolean> {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: message.record,
+            UpdateExpression: 'SET #status = :sent, sentAt = :now',
+            ConditionExpression: '#status = :queued',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':sent': 'sent', ':queued': 'queued', ':now': now },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+
+    /** Gives a claimed mail back after SES refused it, so that the retry may send it. */
+    async releaseSend(message: OutboxMessage): Promise<void> {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: message.record,
+          UpdateExpression: 'SET #status = :queued REMOVE sentAt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':queued': 'queued' },
+        }),
+      );
+    },
+
+    /** The intake log, newest first, optionally of one outcome. */
+    async listIntake(query: {
+      outcome?: string;
+      limit: number;
+      startKey?: Item;
+    }): Promise<Page<IntakeEntry>> {
+      const byOutcome = query.outcome !== undefined;
+      const { Items = [], LastEvaluatedKey } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: byOutcome ? 'gsi2' : 'gsi1',
+          KeyConditionExpression: byOutcome ? 'gsi2pk = :pk' : 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': byOutcome ? `INTAKE#${query.outcome}` : 'INTAKE' },
+          ScanIndexForward: false,
+          Limit: query.limit,
+          ExclusiveStartKey: query.startKey,
+        }),
+      );
+      return { items: Items.map((item) => strip<IntakeEntry>(item)), lastKey: LastEvaluatedKey };
+    },
+
+    /** Tickets, newest first, optionally of one status (then most recently updated first). */
+    async listTickets(query: {
+      status?: TicketStatus;
+      limit: number;
+      startKey?: Item;
+    }): Promise<Page<Ticket>> {
+      const byStatus = query.status !== undefined;
+      const { Items = [], LastEvaluatedKey } = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: byStatus ? 'gsi2' : 'gsi1',
+          KeyConditionExpression: byStatus ? 'gsi2pk = :pk' : 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': byStatus ? `TICKETS#${query.status}` : 'TICKETS' },
+          ScanIndexForward: false,
+          Limit: query.limit,
+          ExclusiveStartKey: query.startKey,
+        }),
+      );
+      return { items: Items.map((item) => strip<Ticket>(item)), lastKey: LastEvaluatedKey };
+    },
+
+    /** A ticket with its whole conversation in order, or undefined. */
+    async getTicket(
+      ticketNumber: string,
+    ): Promise<{ ticket: Ticket; messages: TicketMessage[] } | undefined> {
+      const items: Item[] = [];
+      let startKey: Item | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.ticket(ticketNumber).pk },
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        items.push(...(page.Items ?? []));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
+      const ticketItem = items.find((item) => item.sk === 'TICKET');
+      if (!ticketItem) return undefined;
+      const messages = items
+        .filter((item) => String(item.sk).startsWith('MSG#'))
+        .map((item) => strip<TicketMessage>(item));
+      return { ticket: strip<Ticket>(ticketItem), messages };
+    },
+  };
+
+  function incomingItem(ticketNumber: string, message: IncomingMessage): Item {
+    const record: TicketMessage = {
+      id: message.sesMessageId,
+      ticketNumber,
+      direction: 'in',
+      at: message.receivedAt,
+      from: message.from,
+      fromName: message.fromName,
+      subject: message.subject,
+      text: message.text,
+      attachments: message.attachments,
+      rawMail: message.rawMail,
+      sesMessageId: message.sesMessageId,
+      messageId: message.messageId,
+    };
+    return { ...keys.ticketMessage(ticketNumber, message.receivedAt, message.sesMessageId), ...record };
+  }
+}
+
+/** The same input, recorded as a duplicate of the mail that first claimed its Message-ID. */
+function duplicateOf(
+  input: Parameters<ReturnType<typeof makeDeskStore>['recordIntake']>[0],
+  claim: Record<string, unknown> | undefined,
+) {
+  const first = typeof claim?.sesMessageId === 'string' ? ` (premier reçu : ${claim.sesMessageId})` : '';
+  return {
+    ...input,
+    entry: {
+      ...input.entry,
+      outcome: 'duplicate' as const,
+      detail: `Message-ID déjà reçu${first}`,
+      reply: undefined,
+    },
+    quota: undefined,
+    reply: undefined,
+    quotaNotice: undefined,
+    skipClaim: true,
+  };
+}
+
+function prefixed(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [`:${key}`, value]));
+}
+
+/** The ticket step was asked to link a mail whose intake entry does not exist. */
+export class MissingIntakeEntryError extends Error {
+  override name = 'MissingIntakeEntryError';
+  constructor(sesMessageId: string, options?: ErrorOptions) {
+    super(`No intake entry for SES message ${sesMessageId}`, options);
+  }
+}
+
+/** A follow-up names a ticket that does not exist. */
+export class MissingTicketError extends Error {
+  override name = 'MissingTicketError';
+  constructor(ticketNumber: string, options?: ErrorOptions) {
+    super(`No ticket ${ticketNumber}`, options);
+  }
+}
+
+export type DeskStore = ReturnType<typeof makeDeskStore>;

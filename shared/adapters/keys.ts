@@ -1,0 +1,46 @@
+/**
+ * Every key of the desk's single table, in one place, so that an access pattern can be read
+ * off this file. Generic attribute names (pk, sk, gsi1pk...) come from `shared/table.ts`.
+ */
+
+export const keys = {
+  /** The intake log entry of one received mail. */
+  intakeEntry: (sesMessageId: string) => ({ pk: `MAIL#${sesMessageId}`, sk: 'ENTRY' }),
+  /** An automatic reply to a mail that opened no ticket, recorded beside its intake entry. */
+  intakeReply: (sesMessageId: string) => ({ pk: `MAIL#${sesMessageId}`, sk: 'REPLY' }),
+  /** Intake log, newest first, all outcomes (gsi1) and per outcome (gsi2). */
+  intakeByTime: (receivedAt: string, sesMessageId: string) => ({
+    gsi1pk: 'INTAKE',
+    gsi1sk: `${receivedAt}#${sesMessageId}`,
+  }),
+  intakeByOutcome: (outcome: string, receivedAt: string, sesMessageId: string) => ({
+    gsi2pk: `INTAKE#${outcome}`,
+    gsi2sk: `${receivedAt}#${sesMessageId}`,
+  }),
+  /** Claim of a Message-ID header: a second mail with the same id is a duplicate. */
+  messageIdClaim: (messageId: string) => ({ pk: `MSGID#${messageId.toLowerCase()}`, sk: 'CLAIM' }),
+  /**
+   * Daily counter of a sender's mails, per kind (`request`, `follow_up`), per Paris day; it also
+   * remembers whether the day's one "quota reached" notice was sent.
+   */
+  quota: (kind: string, sender: string, day: string) => ({
+    pk: `QUOTA#${kind}#${sender}#${day}`,
+    sk: 'COUNT',
+  }),
+  /** The year's ticket sequence. */
+  ticketSequence: (year: number) => ({ pk: `SEQUENCE#TICKET#${year}`, sk: 'LAST' }),
+  /** A ticket, and its messages in the same partition (one Query reads the conversation). */
+  ticket: (number: string) => ({ pk: `TICKET#${number}`, sk: 'TICKET' }),
+  ticketMessage: (number: string, at: string, id: string) => ({
+    pk: `TICKET#${number}`,
+    sk: `MSG#${at}#${id}`,
+  }),
+  ticketsByTime: (createdAt: string, number: string) => ({
+    gsi1pk: 'TICKETS',
+    gsi1sk: `${createdAt}#${number}`,
+  }),
+  ticketsByStatus: (status: string, updatedAt: string, number: string) => ({
+    gsi2pk: `TICKETS#${status}`,
+    gsi2sk: `${updatedAt}#${number}`,
+  }),
+} as const;

@@ -1,0 +1,49 @@
+/** Sending to the pipeline's queues: each message is checked against its schema at the source. */
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { z } from 'zod';
+
+/** A producer for one queue whose messages follow `schema`. */
+export function makeQueue<Schema extends z.ZodType>({
+  client,
+  queueUrl,
+  schema,
+}: {
+  client: SQSClient;
+  queueUrl: string;
+  schema: Schema;
+}) {
+  return {
+    /** Sends one message; throws if it does not follow the queue's schema (a bug at the source). */
+    async send(message: z.input<Schema>): Promise<void> {
+      const body = JSON.stringify(schema.parse(message));
+      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+    },
+    /** Sends several messages, ten per request; throws if any was not accepted. */
+    async sendAll(messages: Array<z.input<Schema>>): Promise<void> {
+      for (let start = 0; start < messages.length; start += 10) {
+        const entries = messages.slice(start, start + 10).map((message, index) => ({
+          Id: String(index),
+          MessageBody: JSON.stringify(schema.parse(message)),
+        }));
+        const { Failed = [] } = await client.send(
+          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
+        );
+        if (Failed.length > 0)
+          throw new QueueSendError(
+            queueUrl,
+            Failed.map((f) => f.Code ?? 'unknown'),
+          );
+      }
+    },
+  };
+}
+
+export type Queue<T> = { send(message: T): Promise<void>; sendAll(messages: T[]): Promise<void> };
+
+/** SQS refused some messages of a batch. */
+export class QueueSendError extends Error {
+  override name = 'QueueSendError';
+  constructor(queueUrl: string, codes: string[]) {
+    super(`SQS refused ${codes.length} message(s) on ${queueUrl}: ${codes.join(', ')}`);
+  }
+}

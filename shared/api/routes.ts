@@ -1,0 +1,112 @@
+/**
+ * The staff API's routes: each parses its input with zod, checks the caller's group, and
+ * calls one store. Lists answer `{ items, nextCursor }`.
+ */
+import { z } from 'zod';
+import type { DeskStore } from '#shared/adapters/desk-store.ts';
+import { type DirectoryImporter, importDirectoryFile } from '#shared/directory/import.ts';
+import { DirectoryFileError } from '#shared/directory/rows.ts';
+import { Outcome } from '#shared/domain/outcome.ts';
+import { TicketStatus } from '#shared/domain/records.ts';
+import { TicketNumber } from '#shared/domain/ticket-number.ts';
+import { authorize } from '#shared/http/auth.ts';
+import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
+import { BadRequestError, NotFoundError } from '#shared/http/errors.ts';
+import {
+  type ApiEvent,
+  type ApiResult,
+  type ApiRoute,
+  json,
+  parsePath,
+  parseQuery,
+} from '#shared/http/middleware.ts';
+
+export type ApiDeps = {
+  store: DeskStore;
+  directory: DirectoryImporter;
+  academicDomain: string;
+  now: () => Date;
+};
+
+const limit = z.coerce.number().int().min(1).max(100).default(50);
+
+const IntakeQuery = z.object({ outcome: Outcome.optional(), limit, cursor: z.string().optional() });
+const TicketsQuery = z.object({ status: TicketStatus.optional(), limit, cursor: z.string().optional() });
+const TicketPath = z.object({ number: TicketNumber });
+const ImportQuery = z.object({ apply: z.enum(['true', 'false']).default('false') });
+
+/** The bytes of a request body, whether API Gateway passed it as text or base64. */
+function bodyBytes(event: ApiEvent): Uint8Array {
+  if (typeof event.body !== 'string' || event.body.length === 0) {
+    throw new BadRequestError('Le fichier à importer est vide.', { code: 'missing_body' });
+  }
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
+/** One route, its handler typed (middy's `Route` is a union that defeats inference). */
+const route = (
+  method: ApiRoute['method'],
+  path: string,
+  handler: (event: ApiEvent) => Promise<ApiResult>,
+) => ({
+  method,
+  path,
+  handler,
+});
+
+export function makeRoutes(deps: ApiDeps): ApiRoute[] {
+  return [
+    route('GET', '/api/health', async () => json(200, { status: 'ok' })),
+    route('GET', '/api/intake', async (event) => {
+      authorize(event, 'agent');
+      const query = parseQuery(IntakeQuery, event);
+      const page = await deps.store.listIntake({
+        outcome: query.outcome,
+        limit: query.limit,
+        startKey: decodeCursor(query.cursor),
+      });
+      return json(200, { items: page.items, nextCursor: encodeCursor(page.lastKey) });
+    }),
+    route('GET', '/api/tickets', async (event) => {
+      authorize(event, 'agent');
+      const query = parseQuery(TicketsQuery, event);
+      const page = await deps.store.listTickets({
+        status: query.status,
+        limit: query.limit,
+        startKey: decodeCursor(query.cursor),
+      });
+      return json(200, { items: page.items, nextCursor: encodeCursor(page.lastKey) });
+    }),
+    route('GET', '/api/tickets/{number}', async (event) => {
+      authorize(event, 'agent');
+      const { number } = parsePath(TicketPath, event);
+      const found = await deps.store.getTicket(number);
+      if (!found) throw new NotFoundError(`Le ticket ${number} n'existe pas.`, { code: 'ticket_not_found' });
+      return json(200, { ...found.ticket, messages: found.messages });
+    }),
+    route('POST', '/api/directory/import', async (event) => {
+      const caller = authorize(event, 'admin');
+      const { apply } = parseQuery(ImportQuery, event);
+      const contentType = event.headers['content-type'] ?? '';
+      if (!/^text\/csv\b/i.test(contentType)) {
+        throw new BadRequestError('Envoyez le fichier avec Content-Type: text/csv.', {
+          code: 'unsupported_media_type',
+        });
+      }
+      try {
+        const report = await importDirectoryFile(bodyBytes(event), deps.directory, {
+          apply: apply === 'true',
+          now: deps.now(),
+          actor: caller.email,
+          academicDomain: deps.academicDomain,
+        });
+        return json(200, report);
+      } catch (error) {
+        if (error instanceof DirectoryFileError) {
+          throw new BadRequestError(error.message, { code: 'invalid_directory_file', cause: error });
+        }
+        throw error;
+      }
+    }),
+  ];
+}

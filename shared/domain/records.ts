@@ -1,0 +1,74 @@
+/**
+ * The desk's records as the API shows them: the intake log, tickets and their messages.
+ * One schema per entity, shared by the stores (what they write) and the API (what it returns).
+ */
+import { z } from 'zod';
+import { School } from './directory.ts';
+import { AttachmentInfo, RawMailLocation } from './mail.ts';
+import { Outcome } from './outcome.ts';
+
+/** One received mail and what became of it. */
+export const IntakeEntry = z.object({
+  sesMessageId: z.string(),
+  messageId: z.string().optional(),
+  envelopeFrom: z.string(),
+  from: z.string().optional(),
+  fromName: z.string().optional(),
+  /** The desk address the mail was sent to. */
+  recipient: z.string(),
+  subject: z.string(),
+  receivedAt: z.string(),
+  outcome: Outcome,
+  /** Why, in French, for the staff reading the log. */
+  detail: z.string(),
+  /** The ticket the mail opened or was added to; set by the ticket step for new tickets. */
+  ticketNumber: z.string().optional(),
+  /** The directory entry that matched the sender, if any. */
+  directoryEntryId: z.string().optional(),
+  /** The automatic reply sent, if any. */
+  reply: z.enum(['no_keyword', 'not_director', 'quota_notice']).optional(),
+  rawMail: RawMailLocation,
+});
+export type IntakeEntry = z.infer<typeof IntakeEntry>;
+
+export const TicketStatus = z.enum(['nouveau', 'en_cours', 'en_attente', 'resolu', 'clos']);
+export type TicketStatus = z.infer<typeof TicketStatus>;
+
+export const Ticket = z.object({
+  number: z.string(),
+  status: TicketStatus,
+  subject: z.string(),
+  requester: z.object({ email: z.string(), name: z.string(), entryId: z.string() }),
+  schools: z.array(School),
+  /** Addresses that may add to the ticket by mail. */
+  participants: z.array(z.string()),
+  /** The mail that opened the ticket. */
+  openedBy: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  messageCount: z.number().int(),
+});
+export type Ticket = z.infer<typeof Ticket>;
+
+/** A mail of a ticket's conversation: received from the director, or sent by the desk. */
+export const TicketMessage = z.object({
+  id: z.string(),
+  ticketNumber: z.string(),
+  direction: z.enum(['in', 'out']),
+  at: z.string(),
+  from: z.string(),
+  fromName: z.string().optional(),
+  to: z.string().optional(),
+  subject: z.string(),
+  text: z.string(),
+  attachments: z.array(AttachmentInfo),
+  /** Incoming: where the raw mail is, and its ids. */
+  rawMail: RawMailLocation.optional(),
+  sesMessageId: z.string().optional(),
+  messageId: z.string().optional(),
+  /** Outgoing: why it was sent and how far it got. */
+  purpose: z.string().optional(),
+  status: z.enum(['queued', 'sent', 'failed']).optional(),
+  outboxId: z.string().optional(),
+});
+export type TicketMessage = z.infer<typeof TicketMessage>;

@@ -1,0 +1,75 @@
+/**
+ * The messages that travel on the pipeline's queues: one zod schema per queue, shared by the
+ * producer (which parses before sending, so a bug fails at the source) and the consumer.
+ */
+import { z } from 'zod';
+import { DirectoryMatch } from './domain/directory.ts';
+import { AttachmentInfo, RawMailLocation, ReceiptVerdicts } from './domain/mail.ts';
+
+/** `receive` → `screen`: a mail SES accepted and stored. */
+export const IntakeMessage = z.object({
+  type: z.literal('mail.received'),
+  sesMessageId: z.string().min(1),
+  receivedAt: z.iso.datetime(),
+  envelopeFrom: z.string(),
+  recipients: z.array(z.string()).min(1),
+  verdicts: ReceiptVerdicts,
+  rawMail: RawMailLocation,
+});
+export type IntakeMessage = z.infer<typeof IntakeMessage>;
+
+/** What `ticket` needs of the incoming mail to record it as a message of a ticket. */
+export const IncomingMessage = z.object({
+  sesMessageId: z.string().min(1),
+  receivedAt: z.iso.datetime(),
+  from: z.string(),
+  fromName: z.string(),
+  subject: z.string(),
+  messageId: z.string().optional(),
+  text: z.string(),
+  attachments: z.array(AttachmentInfo),
+  rawMail: RawMailLocation,
+});
+export type IncomingMessage = z.infer<typeof IncomingMessage>;
+
+/** `screen` → `ticket`: open a ticket, or add a follow-up to one. */
+export const TicketCommand = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('ticket.open'),
+    /** The desk address the director wrote to: the acknowledgment comes from it. */
+    deskAddress: z.string(),
+    requester: DirectoryMatch,
+    message: IncomingMessage,
+  }),
+  z.object({
+    type: z.literal('ticket.follow_up'),
+    ticketNumber: z.string(),
+    message: IncomingMessage,
+  }),
+]);
+export type TicketCommand = z.infer<typeof TicketCommand>;
+
+/** Where a mail we send is recorded: on its ticket, or on the intake entry of the mail it answers. */
+export const OutboundRecord = z.object({ pk: z.string(), sk: z.string() });
+export type OutboundRecord = z.infer<typeof OutboundRecord>;
+
+/** `screen`/`ticket`/`api` → `mailer`: send one mail, exactly once. */
+export const OutboxMessage = z.object({
+  type: z.literal('mail.send'),
+  /** Unique id of this outgoing mail; also set as a header so that it is recognised if it comes back. */
+  outboxId: z.string().min(1),
+  record: OutboundRecord,
+  /** Why we send it (for logs and the console). */
+  purpose: z.enum(['acknowledgment', 'no_keyword', 'not_director', 'quota_notice', 'staff_reply']),
+  ticketNumber: z.string().optional(),
+  from: z.string(),
+  fromName: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  text: z.string(),
+  inReplyTo: z.string().optional(),
+  references: z.array(z.string()),
+  /** RFC 3834: automatic answers say so, so that other robots do not answer them. */
+  autoSubmitted: z.boolean(),
+});
+export type OutboxMessage = z.infer<typeof OutboxMessage>;

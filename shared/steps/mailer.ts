@@ -1,0 +1,25 @@
+/**
+ * The `mailer` step: sends one queued mail, at most once.
+ *
+ * SES has no idempotency token, so the claim on the mail's record decides: only the delivery
+ * that moves it from `queued` to `sent` sends. If SES refuses, the claim is given back and the
+ * message retried; if the function dies between claim and send, the mail stays marked sent
+ * without having left (a lost acknowledgment rather than a double one, and SES delivery events
+ * will show it).
+ */
+import type { DeskStore } from '#shared/adapters/desk-store.ts';
+import type { MailSender } from '#shared/adapters/mail-sender.ts';
+import type { OutboxMessage } from '#shared/messages.ts';
+
+export type MailerDeps = { store: DeskStore; sender: MailSender; now: () => Date };
+
+/** Sends the mail unless another delivery already did; returns SES's id, or undefined if skipped. */
+export async function deliverMail(message: OutboxMessage, deps: MailerDeps): Promise<string | undefined> {
+  if (!(await deps.store.claimSend(message, deps.now().toISOString()))) return undefined;
+  try {
+    return await deps.sender.send(message);
+  } catch (error) {
+    await deps.store.releaseSend(message);
+    throw error;
+  }
+}

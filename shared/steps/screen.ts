@@ -1,0 +1,214 @@
+/**
+ * The `screen` step: one received mail in, exactly one recorded outcome out, and what follows
+ * from it: a ticket command for the `ticket` step, or an automatic reply where replying is safe.
+ */
+import type { DeskStore, QuotaClaim } from '#shared/adapters/desk-store.ts';
+import { keys } from '#shared/adapters/keys.ts';
+import type { Queue } from '#shared/adapters/queue.ts';
+import type { RawMailStore } from '#shared/adapters/raw-mail.ts';
+import type { DeskConfig } from '#shared/config.ts';
+import type { DirectoryLookup, DirectoryMatch } from '#shared/domain/directory.ts';
+import {
+  claimedTicketNumber,
+  type IntakeRules,
+  type Screening,
+  screenAlone,
+  screenWithFacts,
+  type ThreadCandidate,
+} from '#shared/domain/intake.ts';
+import type { InboundMail } from '#shared/domain/mail.ts';
+import { nextParisMidnight, parisDay } from '#shared/domain/paris-day.ts';
+import type { IntakeEntry } from '#shared/domain/records.ts';
+import { noKeywordMail, notDirectorMail, quotaNoticeMail } from '#shared/domain/replies.ts';
+import { ticketOfThreadIds } from '#shared/domain/thread.ts';
+import { parseMime } from '#shared/mail/parse.ts';
+import type { IntakeMessage, OutboxMessage, TicketCommand } from '#shared/messages.ts';
+
+export type ScreenDeps = {
+  config: DeskConfig;
+  rawMail: RawMailStore;
+  directory: DirectoryLookup;
+  store: DeskStore;
+  tickets: Queue<TicketCommand>;
+  outbox: Queue<OutboxMessage>;
+  now: () => Date;
+};
+
+const DAY_SECONDS = 86_400;
+
+/** Screens one received mail and records its outcome; returns the intake entry recorded. */
+export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Promise<IntakeEntry> {
+  const { config, store } = deps;
+  const rules: IntakeRules = {
+    academicDomain: config.academicDomain,
+    deskAddresses: config.deskAddresses,
+    subjectKeyword: config.subjectKeyword,
+  };
+  const parsed = await parseMime(await deps.rawMail.read(message.rawMail));
+  const mail: InboundMail = { ...message, ...parsed };
+
+  const alone = screenAlone(mail, rules);
+  const { screening, director } = alone
+    ? { screening: alone, director: undefined }
+    : await screenWithLookups(mail as InboundMail & { from: { address: string } }, rules, deps);
+
+  const received = new Date(mail.receivedAt);
+  const deskAddress =
+    mail.recipients.find((r) => config.deskAddresses.includes(r)) ?? config.deskAddresses[0] ?? '';
+  const sender = mail.from?.address ?? '';
+  const entry: IntakeEntry = {
+    sesMessageId: mail.sesMessageId,
+    messageId: mail.messageId,
+    envelopeFrom: mail.envelopeFrom,
+    from: mail.from?.address,
+    fromName: mail.from?.name,
+    recipient: deskAddress,
+    subject: mail.subject,
+    receivedAt: mail.receivedAt,
+    outcome: screening.outcome,
+    detail: screening.detail,
+    ticketNumber: screening.outcome === 'follow_up' ? screening.ticketNumber : undefined,
+    directoryEntryId: director?.entryId,
+    rawMail: mail.rawMail,
+  };
+  const reply = automaticReply(screening, mail, deskAddress, config);
+  const quotaExpiresAt = Math.floor(nextParisMidnight(received).getTime() / 1000) + DAY_SECONDS;
+  const quota: QuotaClaim | undefined =
+    screening.kind === 'counted'
+      ? {
+          kind: screening.quota,
+          sender,
+          day: parisDay(received),
+          cap: screening.quota === 'request' ? config.dailyRequestCap : config.dailyFollowUpCap,
+          expiresAt: quotaExpiresAt,
+        }
+      : undefined;
+
+  const recorded = await store.recordIntake({
+    entry: reply ? { ...entry, reply: reply.purpose as IntakeEntry['reply'] } : entry,
+    quota,
+    reply,
+    quotaNotice: quota ? quotaNotice(mail, deskAddress, config) : undefined,
+    claimExpiresAt: Math.floor(received.getTime() / 1000) + config.retentionDays * DAY_SECONDS,
+    now: deps.now().toISOString(),
+  });
+
+  // What follows is derived from the entry as stored, so a redelivery repeats it identically;
+  // the next steps are idempotent.
+  const stored = recorded.entry;
+  if (stored.outcome === 'ticket_created' && !stored.ticketNumber && director) {
+    await deps.tickets.send({
+      type: 'ticket.open',
+      deskAddress,
+      requester: director,
+      message: incoming(mail),
+    });
+  } else if (stored.outcome === 'follow_up' && stored.ticketNumber) {
+    await deps.tickets.send({
+      type: 'ticket.follow_up',
+      ticketNumber: stored.ticketNumber,
+      message: incoming(mail),
+    });
+  }
+  if (stored.reply) {
+    const toSend =
+      recorded.kind === 'recorded'
+        ? recorded.reply
+        : stored.reply === 'quota_notice'
+          ? quotaNotice(mail, deskAddress, config)
+          : reply;
+    if (toSend) await deps.outbox.send(toSend);
+  }
+  return stored;
+}
+
+/** Steps 6 to 10: find the ticket a reply continues and who the sender is, then decide. */
+async function screenWithLookups(
+  mail: InboundMail & { from: { address: string } },
+  rules: IntakeRules,
+  deps: ScreenDeps,
+): Promise<{ screening: Screening; director: DirectoryMatch | undefined }> {
+  const [thread, director] = await Promise.all([
+    findThread(mail, rules, deps.store),
+    deps.directory.findByEmail(mail.from.address),
+  ]);
+  return { screening: screenWithFacts(mail, rules, { thread, director }), director };
+}
+
+/**
+ * The ticket a mail claims to continue: by the tag in its subject, else by our thread id in its
+ * References, else by the mail it answers (one look-up at most).
+ */
+async function findThread(
+  mail: InboundMail,
+  rules: IntakeRules,
+  store: DeskStore,
+): Promise<ThreadCandidate | undefined> {
+  const threadIds = [...mail.inReplyTo, ...mail.references];
+  const claimed = claimedTicketNumber(mail, rules) ?? ticketOfThreadIds(threadIds);
+  if (claimed) return store.findThread(claimed);
+  const answered = mail.inReplyTo[0];
+  if (!answered) return undefined;
+  const ticketNumber = await store.ticketOfMessageId(answered);
+  return ticketNumber ? store.findThread(ticketNumber) : undefined;
+}
+
+function incoming(mail: InboundMail) {
+  return {
+    sesMessageId: mail.sesMessageId,
+    receivedAt: mail.receivedAt,
+    from: mail.from?.address ?? '',
+    fromName: mail.from?.name ?? '',
+    subject: mail.subject,
+    messageId: mail.messageId,
+    text: mail.text,
+    attachments: mail.attachments,
+    rawMail: mail.rawMail,
+  };
+}
+
+/** The reply a rejection gets where replying is safe (the sender is authenticated and academic). */
+function automaticReply(
+  screening: Screening,
+  mail: InboundMail,
+  deskAddress: string,
+  config: DeskConfig,
+): OutboxMessage | undefined {
+  const common = { originalSubject: mail.subject, deskDisplayName: config.deskDisplayName };
+  if (screening.outcome === 'no_keyword') {
+    const content = noKeywordMail({ ...common, keyword: config.subjectKeyword, deskAddress });
+    return replyTo(mail, deskAddress, config, 'no_keyword', content);
+  }
+  if (screening.outcome === 'not_director') {
+    return replyTo(mail, deskAddress, config, 'not_director', notDirectorMail(common));
+  }
+  return undefined;
+}
+
+function quotaNotice(mail: InboundMail, deskAddress: string, config: DeskConfig): OutboxMessage {
+  const content = quotaNoticeMail({ cap: config.dailyRequestCap, deskDisplayName: config.deskDisplayName });
+  return replyTo(mail, deskAddress, config, 'quota_notice', content);
+}
+
+function replyTo(
+  mail: InboundMail,
+  deskAddress: string,
+  config: DeskConfig,
+  purpose: 'no_keyword' | 'not_director' | 'quota_notice',
+  content: { subject: string; text: string },
+): OutboxMessage {
+  return {
+    type: 'mail.send',
+    outboxId: `${mail.sesMessageId}.reply`,
+    record: keys.intakeReply(mail.sesMessageId),
+    purpose,
+    from: deskAddress,
+    fromName: config.deskDisplayName,
+    to: mail.from?.address ?? '',
+    subject: content.subject,
+    text: content.text,
+    inReplyTo: mail.messageId,
+    references: [...mail.references, ...(mail.messageId ? [mail.messageId] : [])],
+    autoSubmitted: true,
+  };
+}
