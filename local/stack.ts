@@ -1,0 +1,191 @@
+/**
+ * The whole desk on one machine: the AWS stand-ins, the desk's resources on them, and the real
+ * handlers in between, called the way AWS calls them (SES receipt → `receive`, the SQS event
+ * source mappings → `screen`, `ticket`, `mailer`, API Gateway → `api`).
+ *
+ * `npm start`, the end-to-end tests and the benchmark all run this same function.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Context } from 'aws-lambda';
+import {
+  type LocalEndpoints,
+  makeLocalClients,
+  type RunningEmulator,
+  startDynamoDbLocal,
+  startFauxqs,
+  startSesLocal,
+} from './emulators.ts';
+import { type HttpFront, startHttpFront } from './http-front.ts';
+import { verifyToken } from './jwt.ts';
+import { type DeskResources, deskEnvironment, ensureDeskResources } from './resources.ts';
+import { type QueueConsumer, startQueueRunner } from './runner.ts';
+import { startSmtpReceiver } from './smtp-receiver.ts';
+
+/** Where each part listens. 0 picks a free port (tests). */
+export type DeskPorts = { smtp: number; http: number; ses: number; dynamodb: number; sqs: number };
+
+export type DeskOptions = {
+  ports: DeskPorts;
+  /** Folder for DynamoDB Local's data, kept across restarts; undefined keeps it in memory (tests). */
+  dataDir: string | undefined;
+  /** CSV loaded into the directory on first start (when the data folder is new). */
+  seedDirectory?: string;
+  /** Folder of the built console, served next to the API when present. */
+  consoleDir?: string;
+  /** Key file of the local identity provider (default `.data/local-jwt-key.json`). */
+  jwtKeyPath?: string;
+  /** Extra environment for the handlers (caps, log level...), validated like any configuration. */
+  env?: Record<string, string>;
+  /** Runner pollers per stage (Lambda's concurrency stand-in). */
+  pollersPerStage?: number;
+};
+
+export type RunningDesk = {
+  endpoints: LocalEndpoints;
+  resources: DeskResources;
+  smtpPort: number;
+  httpUrl: string;
+  /** Stops accepting mail, lets the queues empty (a few seconds at most), then stops everything. */
+  stop(): Promise<void>;
+};
+
+const lambdaContext = (functionName: string): Context =>
+  ({
+    functionName,
+    awsRequestId: `local-${Date.now()}`,
+    getRemainingTimeInMillis: () => 10_000,
+  }) as unknown as Context;
+
+/** Starts the desk. Everything started is stopped again if a later part fails to start. */
+export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const dynamodbPath = options.dataDir && path.join(options.dataDir, 'dynamodb');
+    // In memory (tests), every start is a first start.
+    const firstStart = dynamodbPath === undefined || !existsSync(dynamodbPath);
+    if (dynamodbPath) mkdirSync(dynamodbPath, { recursive: true });
+
+    const started: RunningEmulator[] = await Promise.all([
+      startDynamoDbLocal({ port: options.ports.dynamodb, dbPath: dynamodbPath }),
+      startFauxqs({ port: options.ports.sqs }),
+      startSesLocal({ port: options.ports.ses }),
+    ]);
+    for (const emulator of started) stops.push(() => emulator.stop());
+    const [dynamodb, fauxqs, ses] = started as [RunningEmulator, RunningEmulator, RunningEmulator];
+    const endpoints: LocalEndpoints = {
+      dynamodb: dynamodb.endpoint,
+      sqs: fauxqs.endpoint,
+      s3: fauxqs.endpoint,
+      ses: ses.endpoint,
+    };
+    const clients = makeLocalClients(endpoints);
+    stops.push(async () => {
+      for (const client of Object.values(clients)) client.destroy();
+    });
+    const resources = await ensureDeskResources(clients, {
+      tableName: 'assistance-lsun-local',
+      bucket: 'assistance-lsun-raw-mail',
+      queuePrefix: 'assistance-lsun-',
+    });
+
+    // The handlers read their configuration once, at import, as on Lambda.
+    Object.assign(process.env, deskEnvironment(resources, endpoints), options.env);
+    const [receive, screen, ticket, mailer, api] = await Promise.all([
+      import('#functions/receive.ts'),
+      import('#functions/screen.ts'),
+      import('#functions/ticket.ts'),
+      import('#functions/mailer.ts'),
+      import('#functions/api.ts'),
+    ]);
+
+    if (firstStart && options.seedDirectory) await seedDirectory(options.seedDirectory, clients, resources);
+
+    const runner = startQueueRunner({
+      sqs: clients.sqs,
+      stages: (await import('#shared/pipeline.ts')).pipeline.stages,
+      queueUrls: resources.queueUrls,
+      handlers: {
+        screen: screen.handler as unknown as QueueConsumer,
+        ticket: ticket.handler as unknown as QueueConsumer,
+        mailer: mailer.handler as unknown as QueueConsumer,
+      },
+      maxPollersPerStage: options.pollersPerStage,
+    });
+    stops.push(() => runner.stop());
+
+    const deskAddresses = (process.env.DESK_ADDRESSES ?? 'assistance1d@ac-dijon.fr,assistance.1erdegre@ac-dijon.fr')
+      .split(',')
+      .map((address) => address.trim());
+    const smtp = await startSmtpReceiver({
+      host: '127.0.0.1',
+      port: options.ports.smtp,
+      s3: clients.s3,
+      bucket: resources.bucket,
+      keyPrefix: 'incoming/',
+      deskAddresses,
+      deliver: async (event) => {
+        await (receive.handler as unknown as (e: unknown, c: Context) => Promise<void>)(event, lambdaContext('receive'));
+      },
+    });
+    stops.push(async () => {
+      await smtp.stop();
+      await waitForEmptyQueues(clients.sqs, resources, 10_000);
+    });
+
+    const front: HttpFront = await startHttpFront({
+      host: '127.0.0.1',
+      port: options.ports.http,
+      apiHandler: api.handler as never,
+      verify: (token) => verifyToken(token, { keyPath: options.jwtKeyPath }),
+      staticDir: options.consoleDir && existsSync(options.consoleDir) ? options.consoleDir : undefined,
+    });
+    stops.push(() => front.stop());
+
+    return { endpoints, resources, smtpPort: smtp.port, httpUrl: front.url, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function seedDirectory(
+  file: string,
+  clients: ReturnType<typeof makeLocalClients>,
+  resources: DeskResources,
+): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const { documentClient } = await import('#shared/adapters/aws-clients.ts');
+  const { makeDirectoryStore } = await import('#shared/adapters/directory-store.ts');
+  const { importDirectoryFile } = await import('#shared/directory/import.ts');
+  const store = makeDirectoryStore({ client: documentClient(clients.dynamodb), tableName: resources.tableName });
+  await importDirectoryFile(await readFile(file), store, { apply: true, now: new Date(), actor: 'npm start' });
+}
+
+/** Waits until no stage queue holds a visible or in-flight message, or the time is up. */
+async function waitForEmptyQueues(
+  sqs: ReturnType<typeof makeLocalClients>['sqs'],
+  resources: DeskResources,
+  timeoutMs: number,
+): Promise<void> {
+  const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const counts = await Promise.all(
+      Object.values(resources.queueUrls).map(async (QueueUrl) => {
+        const { Attributes = {} } = await sqs.send(
+          new GetQueueAttributesCommand({
+            QueueUrl,
+            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          }),
+        );
+        return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+      }),
+    );
+    if (counts.every((count) => count === 0)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
