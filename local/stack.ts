@@ -8,6 +8,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
+import { loadConfig } from '#shared/config.ts';
 import {
   type LocalEndpoints,
   makeLocalClients,
@@ -117,9 +118,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     });
     stops.push(() => runner.stop());
 
-    const deskAddresses = (process.env.DESK_ADDRESSES ?? 'assistance1d@ac-dijon.fr,assistance.1erdegre@ac-dijon.fr')
-      .split(',')
-      .map((address) => address.trim());
+    const { deskAddresses } = loadConfig();
     const smtp = await startSmtpReceiver({
       host: '127.0.0.1',
       port: options.ports.smtp,
@@ -128,7 +127,10 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       keyPrefix: 'incoming/',
       deskAddresses,
       deliver: async (event) => {
-        await (receive.handler as unknown as (e: unknown, c: Context) => Promise<void>)(event, lambdaContext('receive'));
+        await (receive.handler as unknown as (e: unknown, c: Context) => Promise<void>)(
+          event,
+          lambdaContext('receive'),
+        );
       },
     });
     stops.push(async () => {
@@ -161,8 +163,15 @@ async function seedDirectory(
   const { documentClient } = await import('#shared/adapters/aws-clients.ts');
   const { makeDirectoryStore } = await import('#shared/adapters/directory-store.ts');
   const { importDirectoryFile } = await import('#shared/directory/import.ts');
-  const store = makeDirectoryStore({ client: documentClient(clients.dynamodb), tableName: resources.tableName });
-  await importDirectoryFile(await readFile(file), store, { apply: true, now: new Date(), actor: 'npm start' });
+  const store = makeDirectoryStore({
+    client: documentClient(clients.dynamodb),
+    tableName: resources.tableName,
+  });
+  await importDirectoryFile(await readFile(file), store, {
+    apply: true,
+    now: new Date(),
+    actor: 'npm start',
+  });
 }
 
 /** Waits until no stage queue holds a visible or in-flight message, or the time is up. */
@@ -182,7 +191,10 @@ async function waitForEmptyQueues(
             AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
           }),
         );
-        return Number(Attributes.ApproximateNumberOfMessages ?? 0) + Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+        return (
+          Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+          Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+        );
       }),
     );
     if (counts.every((count) => count === 0)) return;

@@ -22,13 +22,21 @@ const Ports = z.object({
 async function main() {
   const parsed = Ports.safeParse(process.env);
   if (!parsed.success) {
-    console.error(`Port invalide : ${parsed.error.issues.map((i) => `${i.path.join('.')} (${i.message})`).join(', ')}`);
+    console.error(
+      `Port invalide : ${parsed.error.issues.map((i) => `${i.path.join('.')} (${i.message})`).join(', ')}`,
+    );
     process.exit(2);
   }
   const ports = parsed.data;
   console.log('Démarrage du bureau d’assistance LSUN local…');
   const desk = await startDesk({
-    ports: { smtp: ports.SMTP_PORT, http: ports.HTTP_PORT, ses: ports.SES_PORT, dynamodb: ports.DYNAMODB_PORT, sqs: ports.SQS_PORT },
+    ports: {
+      smtp: ports.SMTP_PORT,
+      http: ports.HTTP_PORT,
+      ses: ports.SES_PORT,
+      dynamodb: ports.DYNAMODB_PORT,
+      sqs: ports.SQS_PORT,
+    },
     dataDir: path.join(root, '.data'),
     seedDirectory: path.join(root, 'data', 'annuaire-demo.csv'),
     consoleDir: path.join(root, 'dist', 'console'),

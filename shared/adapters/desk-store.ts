@@ -45,11 +45,14 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
     Put: {
       TableName: tableName,
       Item: item,
-      ...(condition ? { ConditionExpression: condition, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
+      ...(condition
+        ? { ConditionExpression: condition, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const }
+        : {}),
     },
   });
-  const entryItem = (entry: IntakeEntry): Item => ({
+  const entryItem = (entry: IntakeEntry, expiresAt: number): Item => ({
     ...keys.intakeEntry(entry.sesMessageId),
+    expiresAt,
     ...keys.intakeByTime(entry.receivedAt, entry.sesMessageId),
     ...keys.intakeByOutcome(entry.outcome, entry.receivedAt, entry.sesMessageId),
     ...entry,
@@ -100,17 +103,18 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
       reply: OutboxMessage | undefined;
       /** The notice to send if the cap is reached, and when its once-a-day claim expires. */
       quotaNotice: OutboxMessage | undefined;
-      claimExpiresAt: number;
+      /** When the entry, its Message-ID claim and its reply are purged (the retention period). */
+      expiresAt: number;
       now: string;
       /** Set when recording a duplicate: its Message-ID belongs to the first mail. */
       skipClaim?: boolean;
     }): Promise<IntakeRecord> {
-      const { entry, quota, claimExpiresAt } = input;
+      const { entry, quota, expiresAt } = input;
       const claimId = input.skipClaim ? undefined : entry.messageId;
-      const entryPut = put(entryItem(entry), 'attribute_not_exists(pk)');
+      const entryPut = put(entryItem(entry, expiresAt), 'attribute_not_exists(pk)');
       const claimPut = claimId
         ? put(
-            { ...keys.messageIdClaim(claimId), sesMessageId: entry.sesMessageId, expiresAt: claimExpiresAt },
+            { ...keys.messageIdClaim(claimId), sesMessageId: entry.sesMessageId, expiresAt },
             'attribute_not_exists(pk)',
           )
         : undefined;
@@ -145,7 +149,8 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
           entryPut,
           claimPut,
           quotaUpdate,
-          input.reply && put(outboundItem(input.reply, input.now), 'attribute_not_exists(pk)'),
+          input.reply &&
+            put({ ...outboundItem(input.reply, input.now), expiresAt }, 'attribute_not_exists(pk)'),
         ]);
         return { kind: 'recorded', entry, reply: input.reply };
       } catch (error) {
@@ -178,7 +183,7 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
         const withNotice = attemptInput.reply !== undefined;
         try {
           await attempt([
-            put(entryItem(attemptInput.entry), 'attribute_not_exists(pk)'),
+            put(entryItem(attemptInput.entry, expiresAt), 'attribute_not_exists(pk)'),
             claimPut,
             withNotice
               ? {

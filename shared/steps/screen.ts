@@ -89,7 +89,7 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
     quota,
     reply,
     quotaNotice: quota ? quotaNotice(mail, deskAddress, config) : undefined,
-    claimExpiresAt: Math.floor(received.getTime() / 1000) + config.retentionDays * DAY_SECONDS,
+    expiresAt: Math.floor(received.getTime() / 1000) + config.retentionDays * DAY_SECONDS,
     now: deps.now().toISOString(),
   });
 

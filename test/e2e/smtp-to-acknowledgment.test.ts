@@ -12,7 +12,7 @@ import { issueToken } from '#local/jwt.ts';
 import { sendTestMail } from '#local/send-mail.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
-import { type SentMail, headerOf, sentMails } from '../support/outbox.ts';
+import { headerOf, type SentMail, sentMails } from '../support/outbox.ts';
 
 let desk: RunningDesk;
 let keyDir: string;
@@ -22,7 +22,13 @@ let adminToken: string;
 beforeAll(async () => {
   keyDir = mkdtempSync(path.join(tmpdir(), 'lsun-e2e-'));
   const jwtKeyPath = path.join(keyDir, 'key.json');
-  const [smtp, http, ses, dynamodb, sqs] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+  const [smtp, http, ses, dynamodb, sqs] = await Promise.all([
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+    freePort(),
+  ]);
   desk = await startDesk({
     ports: { smtp, http, ses, dynamodb, sqs },
     dataDir: undefined,
@@ -89,12 +95,19 @@ describe('a director mailing the desk over SMTP', () => {
     expect(headerOf(ack, 'Auto-Submitted')).toBe('auto-replied');
 
     const entry = await eventually(() => intakeEntry(sent.sesMessageId), 'the intake entry');
-    expect(entry).toMatchObject({ outcome: 'ticket_created', ticketNumber, from: 'camille.martin@ac-dijon.fr' });
+    expect(entry).toMatchObject({
+      outcome: 'ticket_created',
+      ticketNumber,
+      from: 'camille.martin@ac-dijon.fr',
+    });
 
     const ticket = await api(`/api/tickets/${ticketNumber}`);
     expect(ticket.status).toBe(200);
     expect(ticket.body).toMatchObject({ number: ticketNumber, status: 'nouveau' });
-    expect((ticket.body.messages as Array<{ direction: string }>).map((m) => m.direction)).toEqual(['in', 'out']);
+    expect((ticket.body.messages as Array<{ direction: string }>).map((m) => m.direction)).toEqual([
+      'in',
+      'out',
+    ]);
 
     const list = await api('/api/tickets');
     expect((list.body.items as Array<{ number: string }>).map((t) => t.number)).toContain(ticketNumber);

@@ -5,9 +5,11 @@
  * follow-up threads into its ticket.
  */
 import { randomBytes } from 'node:crypto';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
+import { keys } from '#shared/adapters/keys.ts';
 import { importDirectoryFile } from '#shared/directory/import.ts';
 import { parisYear } from '#shared/domain/paris-day.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
@@ -275,6 +277,24 @@ describe('at-least-once delivery', () => {
     await desk.pumpOnce('outbox', { deleteSucceeded: false });
     await desk.drain();
     expect(await mailsTo('dir11@ac-dijon.fr')).toHaveLength(1);
+  });
+});
+
+describe('personal data', () => {
+  it('marks the intake entry and its Message-ID claim to expire after the retention period', async () => {
+    const messageId = `${fresh()}@ac-dijon.fr`;
+    const id = await desk.receive({
+      from: 'enseignant.y@ac-dijon.fr',
+      subject: 'Bulletins',
+      messageId: `<${messageId}>`,
+    });
+    await desk.drain();
+    const receivedAt = Date.parse((await entryOf(id)).receivedAt) / 1000;
+    const retention = 365 * 86_400;
+    for (const key of [keys.intakeEntry(id), keys.messageIdClaim(messageId), keys.intakeReply(id)]) {
+      const { Item } = await desk.db.send(new GetCommand({ TableName: desk.resources.tableName, Key: key }));
+      expect(Item?.expiresAt).toBeCloseTo(receivedAt + retention, -1);
+    }
   });
 });
 
