@@ -2,9 +2,12 @@
 import { awsClients } from '#shared/adapters/aws-clients.ts';
 import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
+import { makeQueue } from '#shared/adapters/queue.ts';
+import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
 import { makeRoutes } from '#shared/api/routes.ts';
 import { deskConfig } from '#shared/config.ts';
 import { apiHandler } from '#shared/http/middleware.ts';
+import { TicketCommand } from '#shared/messages.ts';
 
 const config = deskConfig();
 const dynamodb = awsClients.dynamodb();
@@ -17,6 +20,8 @@ export const handler = apiHandler(
       tableName: config.tableName,
       academicDomain: config.academicDomain,
     }),
+    rawMail: makeRawMailStore({ client: awsClients.s3() }),
+    tickets: makeQueue({ client: awsClients.sqs(), queueUrl: config.queues.tickets, schema: TicketCommand }),
     academicDomain: config.academicDomain,
     now: () => new Date(),
   }),

@@ -6,7 +6,7 @@
  *
  *   npx tsx local/send-mail.ts --from ce.0211234c@ac-dijon.fr --subject "LSUN bulletin" --text "..."
  *
- * (`--help` lists the options; the port comes from SMTP_PORT, else 2525.)
+ * (`--help` lists the options; the port comes from LSUN_SMTP_PORT, else 2525.)
  */
 import { readFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
@@ -189,7 +189,7 @@ Options :
   --in-reply-to ID        en-tête In-Reply-To
   --references ID         en-tête References (répétable)
   --message-id ID         en-tête Message-ID
-  --host HÔTE --port PORT serveur SMTP (défaut 127.0.0.1, port SMTP_PORT ou 2525)
+  --host HÔTE --port PORT serveur SMTP (défaut 127.0.0.1, port LSUN_SMTP_PORT ou 2525)
 `;
 
 async function main(argv: string[]): Promise<void> {
@@ -211,7 +211,7 @@ async function main(argv: string[]): Promise<void> {
       references: { type: 'string', multiple: true },
       'message-id': { type: 'string' },
       host: { type: 'string', default: '127.0.0.1' },
-      port: { type: 'string', default: process.env.SMTP_PORT ?? '2525' },
+      port: { type: 'string', default: process.env.LSUN_SMTP_PORT ?? '2525' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });

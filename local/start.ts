@@ -1,42 +1,27 @@
 /**
- * `npm start`: the whole desk on this machine. Ports can be changed with SMTP_PORT, HTTP_PORT,
- * SES_PORT, DYNAMODB_PORT and SQS_PORT; data is kept under `.data/`. Ctrl-C stops it cleanly.
+ * `npm start`: the whole desk on this machine. Ports can be changed with LSUN_SMTP_PORT,
+ * LSUN_HTTP_PORT, LSUN_SES_PORT, LSUN_DYNAMODB_PORT and LSUN_FAUXQS_PORT (`local/ports.ts`); data is
+ * kept under `.data/`. Ctrl-C stops it cleanly.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
 import { JavaMissingError } from './emulators.ts';
+import { type LocalPorts, LocalPortsError, localPorts } from './ports.ts';
 import { startDesk } from './stack.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
-const Ports = z.object({
-  SMTP_PORT: port(2525),
-  HTTP_PORT: port(3000),
-  SES_PORT: port(8005),
-  DYNAMODB_PORT: port(8000),
-  SQS_PORT: port(9324),
-});
-
 async function main() {
-  const parsed = Ports.safeParse(process.env);
-  if (!parsed.success) {
-    console.error(
-      `Port invalide : ${parsed.error.issues.map((i) => `${i.path.join('.')} (${i.message})`).join(', ')}`,
-    );
+  let ports: LocalPorts;
+  try {
+    ports = localPorts();
+  } catch (error) {
+    console.error(error instanceof LocalPortsError ? error.message : error);
     process.exit(2);
   }
-  const ports = parsed.data;
   console.log('Démarrage du bureau d’assistance LSUN local…');
   const desk = await startDesk({
-    ports: {
-      smtp: ports.SMTP_PORT,
-      http: ports.HTTP_PORT,
-      ses: ports.SES_PORT,
-      dynamodb: ports.DYNAMODB_PORT,
-      sqs: ports.SQS_PORT,
-    },
+    ports: { smtp: ports.smtp, http: ports.http, ses: ports.ses, dynamodb: ports.dynamodb, sqs: ports.fauxqs },
     dataDir: path.join(root, '.data'),
     seedDirectory: path.join(root, 'data', 'annuaire-demo.csv'),
     consoleDir: path.join(root, 'dist', 'console'),

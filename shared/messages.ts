@@ -3,7 +3,7 @@
  * producer (which parses before sending, so a bug fails at the source) and the consumer.
  */
 import { z } from 'zod';
-import { DirectoryMatch } from './domain/directory.ts';
+import { type DirectoryMatch, School } from './domain/directory.ts';
 import { AttachmentInfo, RawMailLocation, ReceiptVerdicts } from './domain/mail.ts';
 
 /** `receive` → `screen`: a mail SES accepted and stored. */
@@ -32,13 +32,30 @@ export const IncomingMessage = z.object({
 });
 export type IncomingMessage = z.infer<typeof IncomingMessage>;
 
+/**
+ * Who a ticket is for: the directory entry that matched, or (when staff accept a mail from
+ * someone the directory does not know) just the sender, with no school.
+ */
+export const Requester = z.object({
+  /** `sender`: not in the directory, accepted by staff. */
+  kind: z.enum(['director', 'school_mailbox', 'sender']),
+  email: z.string(),
+  name: z.string(),
+  entryId: z.string().optional(),
+  civility: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  schools: z.array(School),
+});
+export type Requester = z.infer<typeof Requester>;
+
 /** `screen` → `ticket`: open a ticket, or add a follow-up to one. */
 export const TicketCommand = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('ticket.open'),
     /** The desk address the director wrote to: the acknowledgment comes from it. */
     deskAddress: z.string(),
-    requester: DirectoryMatch,
+    requester: Requester,
     message: IncomingMessage,
   }),
   z.object({
@@ -73,3 +90,18 @@ export const OutboxMessage = z.object({
   autoSubmitted: z.boolean(),
 });
 export type OutboxMessage = z.infer<typeof OutboxMessage>;
+
+/** The requester of a ticket, from the directory entry that matched the sender. */
+export function requesterOf(match: DirectoryMatch, fromName: string): Requester {
+  const name = [match.firstName, match.lastName].filter(Boolean).join(' ');
+  return {
+    kind: match.kind,
+    email: match.email,
+    name: name || fromName,
+    entryId: match.entryId,
+    civility: match.civility,
+    firstName: match.firstName,
+    lastName: match.lastName,
+    schools: match.schools,
+  };
+}

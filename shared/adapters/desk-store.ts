@@ -214,6 +214,43 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
 
     readIntakeEntry: readEntry,
 
+    /**
+     * Records that staff accepted a held mail (rate limited, or not from a director) into a
+     * ticket: its outcome becomes `ticket_created`, with who and when. Accepting again before
+     * the ticket exists is allowed (the first attempt may have stopped halfway); returns
+     * undefined when the mail is not one that can be accepted.
+     */
+    async markAccepted(sesMessageId: string, actor: string, now: string): Promise<IntakeEntry | undefined> {
+      const entry = await readEntry(sesMessageId);
+      if (!entry) return undefined;
+      try {
+        const { Attributes } = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.intakeEntry(sesMessageId),
+            UpdateExpression:
+              'SET outcome = :created, detail = :detail, acceptedBy = :actor, acceptedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk',
+            ConditionExpression:
+              'attribute_not_exists(ticketNumber) AND (outcome IN (:limited, :stranger) OR (outcome = :created AND attribute_exists(acceptedBy)))',
+            ExpressionAttributeValues: {
+              ':created': 'ticket_created',
+              ':limited': 'rate_limited',
+              ':stranger': 'not_director',
+              ':detail': `Accepté en ticket par ${actor} ; ${entry.detail}`,
+              ':actor': actor,
+              ':now': now,
+              ...prefixed(keys.intakeByOutcome('ticket_created', entry.receivedAt, sesMessageId)),
+            },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return Attributes ? strip<IntakeEntry>(Attributes) : undefined;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
+      }
+    },
+
     /** The ticket a follow-up claims to continue, as the follow-up check needs it. */
     async findThread(ticketNumber: string): Promise<ThreadCandidate | undefined> {
       const { Item } = await client.send(

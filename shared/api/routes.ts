@@ -4,14 +4,17 @@
  */
 import { z } from 'zod';
 import type { DeskStore } from '#shared/adapters/desk-store.ts';
+import type { Queue } from '#shared/adapters/queue.ts';
+import type { RawMailStore } from '#shared/adapters/raw-mail.ts';
 import { type DirectoryImporter, importDirectoryFile } from '#shared/directory/import.ts';
 import { DirectoryFileError } from '#shared/directory/rows.ts';
-import { Outcome } from '#shared/domain/outcome.ts';
+import type { DirectoryLookup } from '#shared/domain/directory.ts';
+import { Outcome, outcomeLabel } from '#shared/domain/outcome.ts';
 import { TicketStatus } from '#shared/domain/records.ts';
 import { TicketNumber } from '#shared/domain/ticket-number.ts';
 import { authorize } from '#shared/http/auth.ts';
 import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
-import { BadRequestError, NotFoundError } from '#shared/http/errors.ts';
+import { BadRequestError, ConflictError, NotFoundError } from '#shared/http/errors.ts';
 import {
   type ApiEvent,
   type ApiResult,
@@ -20,10 +23,14 @@ import {
   parsePath,
   parseQuery,
 } from '#shared/http/middleware.ts';
+import type { TicketCommand } from '#shared/messages.ts';
+import { acceptIntoTicket, NotAcceptableError } from '#shared/steps/accept.ts';
 
 export type ApiDeps = {
   store: DeskStore;
-  directory: DirectoryImporter;
+  directory: DirectoryImporter & DirectoryLookup;
+  rawMail: RawMailStore;
+  tickets: Queue<TicketCommand>;
   academicDomain: string;
   now: () => Date;
 };
@@ -34,6 +41,7 @@ const IntakeQuery = z.object({ outcome: Outcome.optional(), limit, cursor: z.str
 const TicketsQuery = z.object({ status: TicketStatus.optional(), limit, cursor: z.string().optional() });
 const TicketPath = z.object({ number: TicketNumber });
 const ImportQuery = z.object({ apply: z.enum(['true', 'false']).default('false') });
+const IntakePath = z.object({ sesMessageId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/) });
 
 /** The bytes of a request body, whether API Gateway passed it as text or base64. */
 function bodyBytes(event: ApiEvent): Uint8Array {
@@ -84,14 +92,35 @@ export function makeRoutes(deps: ApiDeps): ApiRoute[] {
       if (!found) throw new NotFoundError(`Le ticket ${number} n'existe pas.`, { code: 'ticket_not_found' });
       return json(200, { ...found.ticket, messages: found.messages });
     }),
+    route('POST', '/api/intake/{sesMessageId}/accept', async (event) => {
+      const caller = authorize(event, 'agent');
+      const { sesMessageId } = parsePath(IntakePath, event);
+      try {
+        return json(202, await acceptIntoTicket({ sesMessageId, actor: caller.email }, deps));
+      } catch (error) {
+        if (!(error instanceof NotAcceptableError)) throw error;
+        if (!error.entry)
+          throw new NotFoundError("Ce courriel n'existe pas dans le journal.", { code: 'mail_not_found' });
+        throw new ConflictError(
+          error.entry.ticketNumber
+            ? `Ce courriel est déjà rattaché au ticket ${error.entry.ticketNumber}.`
+            : `Seul un courriel retenu (quota atteint, expéditeur non directeur) peut être accepté en ticket ; celui-ci est « ${outcomeLabel[error.entry.outcome]} ».`,
+          { code: 'not_acceptable', cause: error },
+        );
+      }
+    }),
     route('POST', '/api/directory/import', async (event) => {
       const caller = authorize(event, 'admin');
       const { apply } = parseQuery(ImportQuery, event);
       const contentType = event.headers['content-type'] ?? '';
-      if (!/^text\/csv\b/i.test(contentType)) {
-        throw new BadRequestError('Envoyez le fichier avec Content-Type: text/csv.', {
-          code: 'unsupported_media_type',
-        });
+      // A Windows-1252 file keeps its bytes only when sent as binary (base64 through API Gateway).
+      if (!/^(text\/csv|application\/octet-stream)\b/i.test(contentType)) {
+        throw new BadRequestError(
+          'Envoyez le fichier CSV avec Content-Type: text/csv ou application/octet-stream.',
+          {
+            code: 'unsupported_media_type',
+          },
+        );
       }
       try {
         const report = await importDirectoryFile(bodyBytes(event), deps.directory, {
@@ -103,7 +132,7 @@ export function makeRoutes(deps: ApiDeps): ApiRoute[] {
         return json(200, report);
       } catch (error) {
         if (error instanceof DirectoryFileError) {
-          throw new BadRequestError(error.message, { code: 'invalid_directory_file', cause: error });
+          throw new BadRequestError(error.message, { code: error.code, cause: error });
         }
         throw error;
       }

@@ -28,6 +28,9 @@ export const IntakeEntry = z.object({
   /** The automatic reply sent, if any. */
   reply: z.enum(['no_keyword', 'not_director', 'quota_notice']).optional(),
   rawMail: RawMailLocation,
+  /** A held mail (rate limited, not a director) that staff accepted into a ticket: who and when. */
+  acceptedBy: z.string().optional(),
+  acceptedAt: z.string().optional(),
 });
 export type IntakeEntry = z.infer<typeof IntakeEntry>;
 
@@ -38,7 +41,7 @@ export const Ticket = z.object({
   number: z.string(),
   status: TicketStatus,
   subject: z.string(),
-  requester: z.object({ email: z.string(), name: z.string(), entryId: z.string() }),
+  requester: z.object({ email: z.string(), name: z.string(), entryId: z.string().optional() }),
   schools: z.array(School),
   /** Addresses that may add to the ticket by mail. */
   participants: z.array(z.string()),

@@ -45,7 +45,12 @@ const CIVILITIES: Record<string, string> = {
 };
 
 /** `Bonjour Madame Martin,` when the directory knows a civility and a name, else `Bonjour,`. */
-function greeting(requester: DirectoryMatch): string {
+/** What the acknowledgment needs to know of the requester. */
+export type AcknowledgedRequester = Pick<DirectoryMatch, 'civility' | 'lastName' | 'schools'> & {
+  kind: string;
+};
+
+function greeting(requester: AcknowledgedRequester): string {
   const civility = CIVILITIES[(requester.civility ?? '').trim().toLowerCase().replace(/\.$/, '')];
   const lastName = oneLine(requester.lastName ?? '');
   if (requester.kind === 'director' && civility && lastName !== '') return `Bonjour ${civility} ${lastName},`;
@@ -56,7 +61,8 @@ function describeSchool(school: School): string {
   return `${oneLine(school.name)}, ${oneLine(school.commune)} (UAI ${school.uai.toUpperCase()})`;
 }
 
-function schoolsParagraph(schools: School[]): string {
+function schoolsParagraph(schools: School[]): string | undefined {
+  if (schools.length === 0) return undefined;
   const [only, ...others] = schools;
   if (only && others.length === 0) return `École reconnue : ${describeSchool(only)}`;
   return ['Écoles reconnues :', ...schools.map((school) => `  - ${describeSchool(school)}`)].join('\n');
@@ -65,7 +71,7 @@ function schoolsParagraph(schools: School[]): string {
 export type AcknowledgmentInput = {
   ticketNumber: string;
   originalSubject: string;
-  requester: DirectoryMatch;
+  requester: AcknowledgedRequester;
   deskDisplayName: string;
 };
 

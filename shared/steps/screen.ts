@@ -22,7 +22,7 @@ import type { IntakeEntry } from '#shared/domain/records.ts';
 import { noKeywordMail, notDirectorMail, quotaNoticeMail } from '#shared/domain/replies.ts';
 import { ticketOfThreadIds } from '#shared/domain/thread.ts';
 import { parseMime } from '#shared/mail/parse.ts';
-import type { IntakeMessage, OutboxMessage, TicketCommand } from '#shared/messages.ts';
+import { type IntakeMessage, type OutboxMessage, requesterOf, type TicketCommand } from '#shared/messages.ts';
 
 export type ScreenDeps = {
   config: DeskConfig;
@@ -100,7 +100,7 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
     await deps.tickets.send({
       type: 'ticket.open',
       deskAddress,
-      requester: director,
+      requester: requesterOf(director, mail.from?.name ?? ''),
       message: incoming(mail),
     });
   } else if (stored.outcome === 'follow_up' && stored.ticketNumber) {

@@ -51,12 +51,11 @@ export async function handleTicketCommand(command: TicketCommand, deps: TicketDe
       autoSubmitted: true,
     };
   };
-  const name = [requester.firstName, requester.lastName].filter(Boolean).join(' ');
   const opened = await deps.store.openTicket({
     year: parisYear(new Date(message.receivedAt)),
     now,
     deskAddress,
-    requester: { email: message.from, name: name || message.fromName, entryId: requester.entryId },
+    requester: { email: message.from, name: requester.name, entryId: requester.entryId },
     schools: requester.schools,
     message,
     acknowledgment,

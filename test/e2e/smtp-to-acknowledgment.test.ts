@@ -145,6 +145,61 @@ describe('a director mailing the desk over SMTP', () => {
   });
 });
 
+describe('staff accepting a held mail into a ticket', () => {
+  it('opens the ticket of a mail from an academic sender outside the directory, with the normal acknowledgment, once', async () => {
+    // Prepare: a mail turned away as not from a director (it got the explanatory reply).
+    const sent = await sendTestMail({
+      port: desk.smtpPort,
+      from: 'Jeanne Remplacante <jeanne.remplacante@ac-dijon.fr>',
+      to: 'assistance1d@ac-dijon.fr',
+      subject: 'LSUN : je remplace la directrice',
+    });
+    const held = await eventually(() => intakeEntry(sent.sesMessageId), 'the intake entry');
+    expect(held.outcome).toBe('not_director');
+
+    // Act
+    const accepted = await api(`/api/intake/${sent.sesMessageId}/accept`, agentToken, { method: 'POST' });
+
+    // Assess
+    expect(accepted.status).toBe(202);
+    expect(accepted.body).toMatchObject({ outcome: 'ticket_created', acceptedBy: 'agent@ac-dijon.fr' });
+    const entry = await eventually(async () => {
+      const found = await intakeEntry(sent.sesMessageId);
+      return found?.ticketNumber ? found : undefined;
+    }, 'the ticket number');
+    const ack = await eventually(
+      async () =>
+        (await sentMails(desk.endpoints.ses, 'jeanne.remplacante@ac-dijon.fr')).find((mail) =>
+          mail.subject.startsWith(`[${entry.ticketNumber}]`),
+        ),
+      'the acknowledgment',
+    );
+    expect(ack.body.text).toContain(entry.ticketNumber);
+
+    const again = await api(`/api/intake/${sent.sesMessageId}/accept`, agentToken, { method: 'POST' });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ error: { code: 'not_acceptable' } });
+  });
+
+  it('refuses to accept a mail refused for a reason staff cannot waive', async () => {
+    const sent = await sendTestMail({
+      port: desk.smtpPort,
+      from: 'someone@example.org',
+      to: 'assistance1d@ac-dijon.fr',
+      subject: 'LSUN',
+    });
+    await eventually(() => intakeEntry(sent.sesMessageId), 'the intake entry');
+    const refused = await api(`/api/intake/${sent.sesMessageId}/accept`, agentToken, { method: 'POST' });
+    expect(refused.status).toBe(409);
+    expect(JSON.stringify(refused.body)).toContain('Expéditeur non authentifié');
+  });
+
+  it('answers 404 for a mail that is not in the log', async () => {
+    const missing = await api('/api/intake/inconnu/accept', agentToken, { method: 'POST' });
+    expect(missing.status).toBe(404);
+  });
+});
+
 describe('the staff API', () => {
   it('refuses a call without a token, in JSON', async () => {
     const response = await fetch(`${desk.httpUrl}/api/intake`);

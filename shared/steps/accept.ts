@@ -1,0 +1,67 @@
+/**
+ * Staff accept a held mail into a ticket: one turned away as rate limited, or from an academic
+ * sender the directory does not know. The ticket is opened by the `ticket` step as for any
+ * accepted mail, with the normal acknowledgment, and the intake log records who accepted it.
+ */
+import type { DeskStore } from '#shared/adapters/desk-store.ts';
+import type { Queue } from '#shared/adapters/queue.ts';
+import type { RawMailStore } from '#shared/adapters/raw-mail.ts';
+import type { DirectoryLookup } from '#shared/domain/directory.ts';
+import type { IntakeEntry } from '#shared/domain/records.ts';
+import { parseMime } from '#shared/mail/parse.ts';
+import { type Requester, requesterOf, type TicketCommand } from '#shared/messages.ts';
+
+export type AcceptDeps = {
+  store: DeskStore;
+  rawMail: RawMailStore;
+  directory: DirectoryLookup;
+  tickets: Queue<TicketCommand>;
+  now: () => Date;
+};
+
+/** The mail cannot be accepted: unknown, already a ticket, or refused for a reason staff cannot waive. */
+export class NotAcceptableError extends Error {
+  override name = 'NotAcceptableError';
+  constructor(
+    readonly sesMessageId: string,
+    readonly entry: IntakeEntry | undefined,
+  ) {
+    super(
+      entry ? `Mail ${sesMessageId} is ${entry.outcome}: it cannot be accepted` : `No mail ${sesMessageId}`,
+    );
+  }
+}
+
+/** Accepts the mail into a ticket; returns its intake entry as now recorded. */
+export async function acceptIntoTicket(
+  input: { sesMessageId: string; actor: string },
+  deps: AcceptDeps,
+): Promise<IntakeEntry> {
+  const accepted = await deps.store.markAccepted(input.sesMessageId, input.actor, deps.now().toISOString());
+  if (!accepted) {
+    throw new NotAcceptableError(input.sesMessageId, await deps.store.readIntakeEntry(input.sesMessageId));
+  }
+  const mail = await parseMime(await deps.rawMail.read(accepted.rawMail));
+  const sender = accepted.from ?? '';
+  const match = await deps.directory.findByEmail(sender);
+  const requester: Requester = match
+    ? requesterOf(match, accepted.fromName ?? '')
+    : { kind: 'sender', email: sender, name: accepted.fromName ?? '', schools: [] };
+  await deps.tickets.send({
+    type: 'ticket.open',
+    deskAddress: accepted.recipient,
+    requester,
+    message: {
+      sesMessageId: accepted.sesMessageId,
+      receivedAt: accepted.receivedAt,
+      from: sender,
+      fromName: accepted.fromName ?? '',
+      subject: accepted.subject,
+      messageId: accepted.messageId,
+      text: mail.text,
+      attachments: mail.attachments,
+      rawMail: accepted.rawMail,
+    },
+  });
+  return accepted;
+}
