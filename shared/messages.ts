@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { type DirectoryMatch, School } from './domain/directory.ts';
-import { AttachmentInfo, RawMailLocation, ReceiptVerdicts } from './domain/mail.ts';
+import { AttachmentInfo, type InboundMail, RawMailLocation, ReceiptVerdicts } from './domain/mail.ts';
 
 /** `receive` → `screen`: a mail SES accepted and stored. */
 export const IntakeMessage = z.object({
@@ -48,6 +48,26 @@ export const Requester = z.object({
   schools: z.array(School),
 });
 export type Requester = z.infer<typeof Requester>;
+
+/** The incoming message of a ticket, from what was read of the mail. */
+export function incomingMessage(
+  mail: Pick<
+    InboundMail,
+    'sesMessageId' | 'receivedAt' | 'from' | 'subject' | 'messageId' | 'text' | 'attachments' | 'rawMail'
+  >,
+): IncomingMessage {
+  return {
+    sesMessageId: mail.sesMessageId,
+    receivedAt: mail.receivedAt,
+    from: mail.from?.address ?? '',
+    fromName: mail.from?.name ?? '',
+    subject: mail.subject,
+    messageId: mail.messageId,
+    text: mail.text,
+    attachments: mail.attachments,
+    rawMail: mail.rawMail,
+  };
+}
 
 /** `screen` → `ticket`: open a ticket, or add a follow-up to one. */
 export const TicketCommand = z.discriminatedUnion('type', [

@@ -461,45 +461,17 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
     },
 
     /** The intake log, newest first, optionally of one outcome. */
-    async listIntake(query: {
-      outcome?: string;
-      limit: number;
-      startKey?: Item;
-    }): Promise<Page<IntakeEntry>> {
-      const byOutcome = query.outcome !== undefined;
-      const { Items = [], LastEvaluatedKey } = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: byOutcome ? 'gsi2' : 'gsi1',
-          KeyConditionExpression: byOutcome ? 'gsi2pk = :pk' : 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': byOutcome ? `INTAKE#${query.outcome}` : 'INTAKE' },
-          ScanIndexForward: false,
-          Limit: query.limit,
-          ExclusiveStartKey: query.startKey,
-        }),
-      );
-      return { items: Items.map((item) => strip<IntakeEntry>(item)), lastKey: LastEvaluatedKey };
+    listIntake(query: { outcome?: string; limit: number; startKey?: Item }): Promise<Page<IntakeEntry>> {
+      return query.outcome === undefined
+        ? newestFirst<IntakeEntry>('gsi1', 'INTAKE', query)
+        : newestFirst<IntakeEntry>('gsi2', `INTAKE#${query.outcome}`, query);
     },
 
     /** Tickets, newest first, optionally of one status (then most recently updated first). */
-    async listTickets(query: {
-      status?: TicketStatus;
-      limit: number;
-      startKey?: Item;
-    }): Promise<Page<Ticket>> {
-      const byStatus = query.status !== undefined;
-      const { Items = [], LastEvaluatedKey } = await client.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: byStatus ? 'gsi2' : 'gsi1',
-          KeyConditionExpression: byStatus ? 'gsi2pk = :pk' : 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': byStatus ? `TICKETS#${query.status}` : 'TICKETS' },
-          ScanIndexForward: false,
-          Limit: query.limit,
-          ExclusiveStartKey: query.startKey,
-        }),
-      );
-      return { items: Items.map((item) => strip<Ticket>(item)), lastKey: LastEvaluatedKey };
+    listTickets(query: { status?: TicketStatus; limit: number; startKey?: Item }): Promise<Page<Ticket>> {
+      return query.status === undefined
+        ? newestFirst<Ticket>('gsi1', 'TICKETS', query)
+        : newestFirst<Ticket>('gsi2', `TICKETS#${query.status}`, query);
     },
 
     /** A ticket with its whole conversation in order, or undefined. */
@@ -528,6 +500,26 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
       return { ticket: strip<Ticket>(ticketItem), messages };
     },
   };
+
+  /** One page of a time-ordered list kept on a secondary index, newest first. */
+  async function newestFirst<T>(
+    index: 'gsi1' | 'gsi2',
+    partition: string,
+    page: { limit: number; startKey?: Item },
+  ): Promise<Page<T>> {
+    const { Items = [], LastEvaluatedKey } = await client.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: index,
+        KeyConditionExpression: `${index}pk = :pk`,
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: false,
+        Limit: page.limit,
+        ExclusiveStartKey: page.startKey,
+      }),
+    );
+    return { items: Items.map((item) => strip<T>(item)), lastKey: LastEvaluatedKey };
+  }
 
   function incomingItem(ticketNumber: string, message: IncomingMessage): Item {
     const record: TicketMessage = {

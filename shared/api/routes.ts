@@ -3,7 +3,7 @@
  * calls one store. Lists answer `{ items, nextCursor }`.
  */
 import { z } from 'zod';
-import type { DeskStore } from '#shared/adapters/desk-store.ts';
+import type { DeskStore, Page } from '#shared/adapters/desk-store.ts';
 import type { Queue } from '#shared/adapters/queue.ts';
 import type { RawMailStore } from '#shared/adapters/raw-mail.ts';
 import { type DirectoryImporter, importDirectoryFile } from '#shared/directory/import.ts';
@@ -62,28 +62,22 @@ const route = (
   handler,
 });
 
+/** Every list answers `{ items, nextCursor }`; `nextCursor` is null on the last page. */
+const listPage = (page: Page<unknown>) =>
+  json(200, { items: page.items, nextCursor: encodeCursor(page.lastKey) });
+
 export function makeRoutes(deps: ApiDeps): ApiRoute[] {
   return [
     route('GET', '/api/health', async () => json(200, { status: 'ok' })),
     route('GET', '/api/intake', async (event) => {
       authorize(event, 'agent');
-      const query = parseQuery(IntakeQuery, event);
-      const page = await deps.store.listIntake({
-        outcome: query.outcome,
-        limit: query.limit,
-        startKey: decodeCursor(query.cursor),
-      });
-      return json(200, { items: page.items, nextCursor: encodeCursor(page.lastKey) });
+      const { cursor, ...query } = parseQuery(IntakeQuery, event);
+      return listPage(await deps.store.listIntake({ ...query, startKey: decodeCursor(cursor) }));
     }),
     route('GET', '/api/tickets', async (event) => {
       authorize(event, 'agent');
-      const query = parseQuery(TicketsQuery, event);
-      const page = await deps.store.listTickets({
-        status: query.status,
-        limit: query.limit,
-        startKey: decodeCursor(query.cursor),
-      });
-      return json(200, { items: page.items, nextCursor: encodeCursor(page.lastKey) });
+      const { cursor, ...query } = parseQuery(TicketsQuery, event);
+      return listPage(await deps.store.listTickets({ ...query, startKey: decodeCursor(cursor) }));
     }),
     route('GET', '/api/tickets/{number}', async (event) => {
       authorize(event, 'agent');

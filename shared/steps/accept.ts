@@ -9,7 +9,7 @@ import type { RawMailStore } from '#shared/adapters/raw-mail.ts';
 import type { DirectoryLookup } from '#shared/domain/directory.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
 import { parseMime } from '#shared/mail/parse.ts';
-import { type Requester, requesterOf, type TicketCommand } from '#shared/messages.ts';
+import { incomingMessage, type Requester, requesterOf, type TicketCommand } from '#shared/messages.ts';
 
 export type AcceptDeps = {
   store: DeskStore;
@@ -51,17 +51,12 @@ export async function acceptIntoTicket(
     type: 'ticket.open',
     deskAddress: accepted.recipient,
     requester,
-    message: {
-      sesMessageId: accepted.sesMessageId,
-      receivedAt: accepted.receivedAt,
-      from: sender,
-      fromName: accepted.fromName ?? '',
-      subject: accepted.subject,
-      messageId: accepted.messageId,
-      text: mail.text,
-      attachments: mail.attachments,
-      rawMail: accepted.rawMail,
-    },
+    // The entry's ids and SES's receipt time; the text and attachments as read from the raw mail.
+    message: incomingMessage({
+      ...mail,
+      ...accepted,
+      from: { address: sender, name: accepted.fromName ?? '' },
+    }),
   });
   return accepted;
 }

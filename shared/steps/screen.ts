@@ -22,7 +22,13 @@ import type { IntakeEntry } from '#shared/domain/records.ts';
 import { noKeywordMail, notDirectorMail, quotaNoticeMail } from '#shared/domain/replies.ts';
 import { ticketOfThreadIds } from '#shared/domain/thread.ts';
 import { parseMime } from '#shared/mail/parse.ts';
-import { type IntakeMessage, type OutboxMessage, requesterOf, type TicketCommand } from '#shared/messages.ts';
+import {
+  type IntakeMessage,
+  incomingMessage,
+  type OutboxMessage,
+  requesterOf,
+  type TicketCommand,
+} from '#shared/messages.ts';
 
 export type ScreenDeps = {
   config: DeskConfig;
@@ -101,13 +107,13 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
       type: 'ticket.open',
       deskAddress,
       requester: requesterOf(director, mail.from?.name ?? ''),
-      message: incoming(mail),
+      message: incomingMessage(mail),
     });
   } else if (stored.outcome === 'follow_up' && stored.ticketNumber) {
     await deps.tickets.send({
       type: 'ticket.follow_up',
       ticketNumber: stored.ticketNumber,
-      message: incoming(mail),
+      message: incomingMessage(mail),
     });
   }
   if (stored.reply) {
@@ -151,20 +157,6 @@ async function findThread(
   if (!answered) return undefined;
   const ticketNumber = await store.ticketOfMessageId(answered);
   return ticketNumber ? store.findThread(ticketNumber) : undefined;
-}
-
-function incoming(mail: InboundMail) {
-  return {
-    sesMessageId: mail.sesMessageId,
-    receivedAt: mail.receivedAt,
-    from: mail.from?.address ?? '',
-    fromName: mail.from?.name ?? '',
-    subject: mail.subject,
-    messageId: mail.messageId,
-    text: mail.text,
-    attachments: mail.attachments,
-    rawMail: mail.rawMail,
-  };
 }
 
 /** The reply a rejection gets where replying is safe (the sender is authenticated and academic). */
