@@ -12,6 +12,8 @@ import { startDesk } from './stack.ts';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 async function main() {
+  // Lambda runs Node 22; the SDK's notice about Node 20 is noise for people trying the desk here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   let ports: LocalPorts;
   try {
     ports = localPorts();
