@@ -1,5 +1,6 @@
 /** `mailer`: consumes the outbox queue; sends each mail through SES at most once. */
-import { awsClients } from '#shared/adapters/aws-clients.ts';
+import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
+import { sesClient } from '#shared/adapters/clients/ses.ts';
 import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeMailSender } from '#shared/adapters/mail-sender.ts';
 import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
@@ -10,8 +11,8 @@ import { deliverMail } from '#shared/steps/mailer.ts';
 
 const config = deskConfig();
 const deps = {
-  store: makeDeskStore({ client: awsClients.dynamodb(), tableName: config.tableName }),
-  sender: makeMailSender({ client: awsClients.ses(), configurationSet: config.sesConfigurationSet }),
+  store: makeDeskStore({ client: dynamodbClient(), tableName: config.tableName }),
+  sender: makeMailSender({ client: sesClient(), configurationSet: config.sesConfigurationSet }),
   now: () => new Date(),
 };
 

@@ -1,7 +1,7 @@
 /** `receive`: invoked by the SES receipt rule once the raw mail is in S3; queues it for screening. */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { awsClients } from '#shared/adapters/aws-clients.ts';
+import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
 import { deskConfig } from '#shared/config.ts';
@@ -11,7 +11,7 @@ import { receiveMail } from '#shared/steps/receive.ts';
 
 const config = deskConfig();
 const deps = {
-  intake: makeQueue({ client: awsClients.sqs(), queueUrl: config.queues.intake, schema: IntakeMessage }),
+  intake: makeQueue({ client: sqsClient(), queueUrl: config.queues.intake, schema: IntakeMessage }),
   rawMailBucket: config.rawMailBucket,
 };
 

@@ -1,5 +1,7 @@
 /** `screen`: consumes the intake queue; every received mail gets exactly one recorded outcome. */
-import { awsClients } from '#shared/adapters/aws-clients.ts';
+import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
+import { s3Client } from '#shared/adapters/clients/s3.ts';
+import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
@@ -11,14 +13,14 @@ import { IntakeMessage, OutboxMessage, TicketCommand } from '#shared/messages.ts
 import { screenMail } from '#shared/steps/screen.ts';
 
 const config = deskConfig();
-const dynamodb = awsClients.dynamodb();
+const dynamodb = dynamodbClient();
 const deps = {
   config,
-  rawMail: makeRawMailStore({ client: awsClients.s3() }),
+  rawMail: makeRawMailStore({ client: s3Client() }),
   directory: makeDirectoryStore({ client: dynamodb, tableName: config.tableName }),
   store: makeDeskStore({ client: dynamodb, tableName: config.tableName }),
-  tickets: makeQueue({ client: awsClients.sqs(), queueUrl: config.queues.tickets, schema: TicketCommand }),
-  outbox: makeQueue({ client: awsClients.sqs(), queueUrl: config.queues.outbox, schema: OutboxMessage }),
+  tickets: makeQueue({ client: sqsClient(), queueUrl: config.queues.tickets, schema: TicketCommand }),
+  outbox: makeQueue({ client: sqsClient(), queueUrl: config.queues.outbox, schema: OutboxMessage }),
   now: () => new Date(),
 };
 

@@ -1,5 +1,6 @@
 /** `ticket`: consumes the tickets queue; opens tickets and threads follow-ups, idempotently. */
-import { awsClients } from '#shared/adapters/aws-clients.ts';
+import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
+import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
@@ -11,8 +12,8 @@ import { handleTicketCommand } from '#shared/steps/ticket.ts';
 const config = deskConfig();
 const deps = {
   config,
-  store: makeDeskStore({ client: awsClients.dynamodb(), tableName: config.tableName }),
-  outbox: makeQueue({ client: awsClients.sqs(), queueUrl: config.queues.outbox, schema: OutboxMessage }),
+  store: makeDeskStore({ client: dynamodbClient(), tableName: config.tableName }),
+  outbox: makeQueue({ client: sqsClient(), queueUrl: config.queues.outbox, schema: OutboxMessage }),
   now: () => new Date(),
 };
 
