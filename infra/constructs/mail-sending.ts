@@ -1,0 +1,115 @@
+/**
+ * What every mail the desk sends goes through: the SES configuration set, its event
+ * destination (delivery, bounce, complaint; later issues consume them), and optionally the
+ * sender domain identity.
+ */
+import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as ses from 'aws-cdk-lib/aws-ses';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+/** Properties of a {@link MailSending}. */
+export type MailSendingProps = {
+  /** The desk addresses: the only `From` addresses the desk's functions may use. */
+  fromAddresses: string[];
+  /**
+   * A domain to create as an SES identity (Easy DKIM; its DNS records are stack outputs).
+   * Default: none, the identities are verified outside this app (an identity cannot be
+   * created twice, and the académie may already have one).
+   */
+  senderDomain?: string;
+};
+
+/** The configuration set, its event topic and the optional sender identity. */
+export class MailSending extends Construct {
+  readonly configurationSet: ses.ConfigurationSet;
+  /** Delivery, bounce and complaint events, for the consumers of later issues. */
+  readonly eventsTopic: sns.Topic;
+  readonly identity: ses.EmailIdentity | undefined;
+  private readonly fromAddresses: string[];
+
+  constructor(scope: Construct, id: string, props: MailSendingProps) {
+    super(scope, id);
+    this.fromAddresses = props.fromAddresses;
+
+    // The events name recipients (directors): encrypted with a key SES may use.
+    const eventsKey = new kms.Key(this, 'EventsKey', {
+      description: 'Assistance LSUN: SES sending events',
+      enableKeyRotation: true,
+      // Events are transient (read within seconds): nothing to decrypt once the stack is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    eventsKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('ses.amazonaws.com')],
+        actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    this.eventsTopic = new sns.Topic(this, 'EventsTopic', {
+      displayName: 'Assistance LSUN : événements d’envoi',
+      masterKey: eventsKey,
+      enforceSSL: true,
+    });
+
+    this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
+      reputationMetrics: true,
+      sendingEnabled: true,
+      // Every recipient is an académie mailbox, whose servers speak TLS: never send in clear.
+      tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
+    });
+    this.configurationSet.addEventDestination('Events', {
+      destination: ses.EventDestination.snsTopic(this.eventsTopic),
+      events: [ses.EmailSendingEvent.DELIVERY, ses.EmailSendingEvent.BOUNCE, ses.EmailSendingEvent.COMPLAINT],
+    });
+
+    if (props.senderDomain) {
+      this.identity = new ses.EmailIdentity(this, 'SenderIdentity', {
+        identity: ses.Identity.domain(props.senderDomain),
+        // Mail from this domain goes through the configuration set even if a caller omits it.
+        configurationSet: this.configurationSet,
+      });
+      this.identity.dkimRecords.forEach((record, index) => {
+        new CfnOutput(this, `DkimRecord${index + 1}`, {
+          description: `CNAME to publish in ${props.senderDomain}'s DNS for Easy DKIM`,
+          value: `${record.name} CNAME ${record.value}`,
+        });
+      });
+    }
+  }
+
+  /**
+   * Lets a function send mail with SESv2 SendEmail: from the desk addresses only, through the
+   * configuration set, with the identities that can authorise those addresses (each address
+   * and its domain, whichever is the verified one).
+   */
+  grantSend(grantee: iam.IGrantable): void {
+    const stack = Stack.of(this);
+    const identities = new Set<string>();
+    for (const address of this.fromAddresses) {
+      identities.add(address);
+      identities.add(address.slice(address.indexOf('@') + 1));
+    }
+    const resourceArns = [
+      ...[...identities].map((identity) =>
+        stack.formatArn({ service: 'ses', resource: 'identity', resourceName: identity }),
+      ),
+      stack.formatArn({
+        service: 'ses',
+        resource: 'configuration-set',
+        resourceName: this.configurationSet.configurationSetName,
+      }),
+    ];
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: resourceArns,
+        // Case-insensitive: the reply goes from the address as the director wrote it.
+        conditions: { StringEqualsIgnoreCase: { 'ses:FromAddress': this.fromAddresses } },
+      }),
+    );
+  }
+}

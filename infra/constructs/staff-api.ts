@@ -1,0 +1,186 @@
+/**
+ * The staff API: an HTTP API in front of the `api` function, behind a Cognito user pool whose
+ * JWTs API Gateway checks on every route but the health check.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  HttpApi,
+  HttpMethod,
+  HttpNoneAuthorizer,
+  HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { DeskFunction } from './desk-function.ts';
+
+/** Properties of a {@link StaffApi}. */
+export type StaffApiProps = {
+  /** The `api` function, which serves every route. */
+  handler: DeskFunction;
+  /** OAuth callback and sign-out URLs of the console. */
+  consoleUrls: string[];
+  /** Prefix of the Cognito hosted sign-in domain. Default: no domain (add one before the console ships). */
+  authDomainPrefix?: string;
+  /** Steady requests per second across the API. Default 50: a few dozen staff, never more. */
+  rateLimit?: number;
+  /** Burst of requests. Default 100. */
+  burstLimit?: number;
+};
+
+/** Staff groups, as read from the `cognito:groups` claim by the API. */
+export const staffGroups = ['agent', 'admin'] as const;
+
+/** The health route, the only one without the authorizer. */
+export const healthRoute = { method: HttpMethod.GET, path: '/api/health' } as const;
+
+/** The HTTP API, its stage with access logs and throttling, and the staff user pool. */
+export class StaffApi extends Construct {
+  readonly userPool: cognito.UserPool;
+  readonly consoleClient: cognito.UserPoolClient;
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+
+  constructor(scope: Construct, id: string, props: StaffApiProps) {
+    super(scope, id);
+
+    this.userPool = new cognito.UserPool(this, 'UserPool', {
+      // Staff accounts are created by an administrator, never by whoever finds the page.
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      passwordPolicy: {
+        minLength: 14,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // Plus: threat protection (compromised credentials, adaptive authentication) for accounts
+      // that read directors' mails; a few staff cost cents a month.
+      featurePlan: cognito.FeaturePlan.PLUS,
+      standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+      userInvitation: {
+        emailSubject: 'Assistance LSUN : votre compte',
+        emailBody:
+          'Bonjour,<br><br>Un compte a été créé pour vous sur la console de l’assistance LSUN.<br>Identifiant : {username}<br>Mot de passe provisoire : {####}<br><br>Vous devrez choisir un nouveau mot de passe à la première connexion.',
+      },
+      deletionProtection: true,
+      // Staff accounts are state: keep them if the stack goes.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'MFA is optional by decision: staff will sign in through the académie identity provider, which applies its own MFA, once federation is added; until then TOTP is offered to every account and Plus threat protection blocks risky sign-ins.',
+    });
+
+    this.userPool.addGroup('AdminGroup', {
+      groupName: 'admin',
+      description: 'Administrateurs : annuaire, diffusions, comptes',
+      precedence: 0,
+    });
+    this.userPool.addGroup('AgentGroup', {
+      groupName: 'agent',
+      description: 'Agents : traitement des tickets',
+      precedence: 10,
+    });
+
+    this.consoleClient = this.userPool.addClient('ConsoleClient', {
+      // A browser application: a public client, authorization code with PKCE, no secret.
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
+        callbackUrls: props.consoleUrls,
+        logoutUrls: props.consoleUrls,
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.hours(12),
+    });
+
+    if (props.authDomainPrefix) {
+      const domain = this.userPool.addDomain('Domain', {
+        cognitoDomain: { domainPrefix: props.authDomainPrefix },
+      });
+      new CfnOutput(this, 'SignInDomain', { value: domain.baseUrl() });
+    }
+
+    const authorizer = new HttpJwtAuthorizer('StaffJwt', this.userPool.userPoolProviderUrl, {
+      jwtAudience: [this.consoleClient.userPoolClientId],
+    });
+    // No default stage: the explicit one below carries access logs and throttling.
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Assistance LSUN : API de la console',
+      createDefaultStage: false,
+      defaultAuthorizer: authorizer,
+    });
+    const integration = new HttpLambdaIntegration('Api', props.handler.function);
+    this.httpApi.addRoutes({
+      path: '/api/{proxy+}',
+      methods: [HttpMethod.ANY],
+      integration,
+      authorizer,
+    });
+    const [health] = this.httpApi.addRoutes({
+      path: healthRoute.path,
+      methods: [healthRoute.method],
+      integration,
+      // A load balancer or uptime probe has no token; the route reveals nothing.
+      authorizer: new HttpNoneAuthorizer(),
+    });
+    if (health) {
+      Validations.of(health).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason:
+          'GET /api/health is the one unauthenticated route, for uptime probes; it returns a fixed status and reads no data. Every other route carries the Cognito JWT authorizer (checked in test/infra).',
+      });
+    }
+
+    const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: logs.RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.stage = new HttpStage(this, 'Stage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.rateLimit ?? 50, burstLimit: props.burstLimit ?? 100 },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            protocol: '$context.protocol',
+            responseLength: '$context.responseLength',
+            latency: '$context.integrationLatency',
+            user: '$context.authorizer.claims.sub',
+            error: '$context.error.message',
+            authorizerError: '$context.authorizer.error',
+          }),
+        ),
+      },
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'ConsoleClientId', { value: this.consoleClient.userPoolClientId });
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * Composes the desk's stacks in an app, with cdk-nag's AWS Solutions checks. Shared by
+ * `infra/app.ts` (the CLI's entry) and the infra tests, so both synthesize the same thing.
+ */
+import { type App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { type DeploySettings, readDeploySettings } from './settings.ts';
+import { DeskStack } from './stacks/desk-stack.ts';
+import { StatefulStack } from './stacks/stateful-stack.ts';
+
+/** Options of {@link composeDesk}. */
+export type ComposeOptions = {
+  /** Run cdk-nag's AwsSolutionsChecks at synthesis. Default true. */
+  nag?: boolean;
+};
+
+/** The composed desk. */
+export type DeskApp = { settings: DeploySettings; stateful: StatefulStack; desk: DeskStack };
+
+/** Stack names, stable: CloudFormation identifies a stack by its name. */
+export const stackNames = { stateful: 'LsunStateful', desk: 'LsunDesk' } as const;
+
+/**
+ * Adds the stateful and desk stacks to `app`, configured from its context.
+ *
+ * Both stacks are pinned to the configured region (the receiving region) and leave the
+ * account to the credentials used at deploy time, so synthesis needs neither.
+ */
+export function composeDesk(app: App, options: ComposeOptions = {}): DeskApp {
+  const settings = readDeploySettings(app.node);
+  const env = { region: settings.region };
+
+  const stateful = new StatefulStack(app, stackNames.stateful, {
+    env,
+    description: 'Assistance LSUN : données (table, courriels bruts), conservées à la suppression',
+    retentionDays: settings.retentionDays,
+    // Deleting this stack is never routine: it must be unprotected on purpose first.
+    terminationProtection: true,
+  });
+  const desk = new DeskStack(app, stackNames.desk, {
+    env,
+    description: 'Assistance LSUN : fonctions, files, réception et envoi SES, API',
+    stateful,
+    settings,
+  });
+  desk.addStackDependency(stateful);
+
+  Tags.of(app).add('project', 'assistance-lsun');
+  if (options.nag ?? true) {
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  }
+  return { settings, stateful, desk };
+}

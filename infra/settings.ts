@@ -1,0 +1,156 @@
+/**
+ * The deployment's settings, read from the CDK context (`cdk.json` or `-c key=value`).
+ *
+ * Validated once with zod, like the functions' own configuration, so a wrong value stops the
+ * synthesis with a message naming the context key instead of producing a broken stack.
+ */
+import type { Node } from 'constructs';
+import { z } from 'zod';
+import { loadConfig } from '#shared/config.ts';
+
+// `-c key=value` always gives strings; `cdk.json` may hold arrays, numbers and booleans.
+const list = z.union([
+  z.string().transform((value) =>
+    value
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean),
+  ),
+  z.array(z.string()),
+]);
+const flag = z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]);
+const positiveInt = z.coerce.number().int().positive();
+
+const DeploySettingsSchema = z.object({
+  /**
+   * The region of every stack. eu-west-1 (Ireland) by default: SES email receiving is
+   * documented there, and not (yet) confirmed in Paris (eu-west-3). The receipt rule can only
+   * invoke a function and write to a bucket of its own region, so the whole desk lives in the
+   * receiving region.
+   */
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/)
+    .default('eu-west-1'),
+  /** The desk addresses: recipients of the receipt rule and the only senders allowed. */
+  deskAddresses: list
+    .pipe(z.array(z.email().transform((address) => address.toLowerCase())).min(1))
+    .optional(),
+  academicDomain: z
+    .string()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i)
+    .optional(),
+  /** Where dead-letter alarms are mailed. Optional to synthesize, needed in a real deployment. */
+  alarmEmail: z.email().optional(),
+  /** Days raw mails are kept in S3 (and the functions' RETENTION_DAYS). */
+  retentionDays: positiveInt.optional(),
+  /** Make the receipt rule set the account's active one. Off by default: it replaces the active set. */
+  activateReceiptRuleSet: flag.default(false),
+  /** Domain to create as an SES sending identity (Easy DKIM). Unset: identities are managed outside. */
+  senderDomain: z
+    .string()
+    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i)
+    .optional(),
+  subjectKeyword: z.string().optional(),
+  dailyRequestCap: positiveInt.optional(),
+  dailyFollowUpCap: positiveInt.optional(),
+  deskDisplayName: z.string().optional(),
+  /** OAuth callback (and sign-out) URLs of the staff console. */
+  consoleUrls: list.pipe(z.array(z.url()).min(1)).default(['http://localhost:3000/']),
+  /** Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`). */
+  authDomainPrefix: z
+    .string()
+    .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
+    .optional(),
+});
+
+type RawSettings = z.infer<typeof DeploySettingsSchema>;
+
+/** The validated deployment settings, every desk setting resolved. */
+export type DeploySettings = Omit<
+  RawSettings,
+  | 'deskAddresses'
+  | 'academicDomain'
+  | 'retentionDays'
+  | 'subjectKeyword'
+  | 'dailyRequestCap'
+  | 'dailyFollowUpCap'
+  | 'deskDisplayName'
+> & {
+  deskAddresses: string[];
+  academicDomain: string;
+  retentionDays: number;
+  subjectKeyword: string;
+  dailyRequestCap: number;
+  dailyFollowUpCap: number;
+  deskDisplayName: string;
+};
+
+/** The context keys read by {@link readDeploySettings}. */
+export const settingKeys = Object.keys(DeploySettingsSchema.shape) as (keyof RawSettings)[];
+
+/** Raised when a context value does not describe a deployable desk. */
+export class DeploySettingsError extends Error {
+  override name = 'DeploySettingsError';
+}
+
+/**
+ * Reads the deployment settings from a construct node's context (the app's, in practice).
+ *
+ * The desk settings the context leaves out take the defaults of the functions' own schema
+ * (`shared/config.ts`), and the result is checked by that schema too: the stack and the
+ * functions agree on every default and on what a valid value is.
+ * @throws DeploySettingsError naming every context key that is wrong.
+ */
+export function readDeploySettings(node: Node): DeploySettings {
+  const raw = Object.fromEntries(settingKeys.map((key) => [key, node.tryGetContext(key)]));
+  const parsed = DeploySettingsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new DeploySettingsError(`Invalid CDK context:\n  ${problems.join('\n  ')}`, {
+      cause: parsed.error,
+    });
+  }
+  const s = parsed.data;
+  const given: Record<string, string | undefined> = {
+    DESK_ADDRESSES: s.deskAddresses?.join(','),
+    ACADEMIC_DOMAIN: s.academicDomain,
+    RETENTION_DAYS: s.retentionDays?.toString(),
+    SUBJECT_KEYWORD: s.subjectKeyword,
+    DAILY_REQUEST_CAP: s.dailyRequestCap?.toString(),
+    DAILY_FOLLOW_UP_CAP: s.dailyFollowUpCap?.toString(),
+    DESK_DISPLAY_NAME: s.deskDisplayName,
+  };
+  // Resource names are not known at synthesis; placeholders let the schema check the rest.
+  const placeholders = {
+    DESK_TABLE: 'table',
+    RAW_MAIL_BUCKET: 'bucket',
+    INTAKE_QUEUE_URL: 'intake',
+    TICKETS_QUEUE_URL: 'tickets',
+    OUTBOX_QUEUE_URL: 'outbox',
+  };
+  let desk: ReturnType<typeof loadConfig>;
+  try {
+    desk = loadConfig({ ...placeholders, ...definedOnly(given) });
+  } catch (error) {
+    throw new DeploySettingsError(`Invalid CDK context for the desk: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return {
+    ...s,
+    deskAddresses: desk.deskAddresses,
+    academicDomain: desk.academicDomain,
+    retentionDays: desk.retentionDays,
+    subjectKeyword: desk.subjectKeyword,
+    dailyRequestCap: desk.dailyRequestCap,
+    dailyFollowUpCap: desk.dailyFollowUpCap,
+    deskDisplayName: desk.deskDisplayName,
+  };
+}
+
+function definedOnly(record: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
+}

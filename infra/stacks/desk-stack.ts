@@ -1,0 +1,131 @@
+/**
+ * Everything stateless: the functions, the pipeline queues, SES receiving and sending, and
+ * the staff API. Can be destroyed and redeployed; the data lives in the stateful stack.
+ */
+import { Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { z } from 'zod';
+import type { DeskEnv } from '#shared/config.ts';
+import { pipeline } from '#shared/pipeline.ts';
+import { DeskFunction } from '../constructs/desk-function.ts';
+import { MailPipeline } from '../constructs/mail-pipeline.ts';
+import { MailReceipt } from '../constructs/mail-receipt.ts';
+import { MailSending } from '../constructs/mail-sending.ts';
+import type { ReceiptRuleName } from '../constructs/raw-mail-store.ts';
+import { StaffApi } from '../constructs/staff-api.ts';
+import type { DeploySettings } from '../settings.ts';
+import type { StatefulStack } from './stateful-stack.ts';
+
+/** Properties of the {@link DeskStack}. */
+export type DeskStackProps = StackProps & {
+  /** The table and raw-mail store. */
+  stateful: StatefulStack;
+  settings: DeploySettings;
+};
+
+/** The receipt rule set and rule names (fixed: the raw-mail bucket policy names them). */
+export const receiptNames: ReceiptRuleName = { ruleSetName: 'assistance-lsun', ruleName: 'desk-addresses' };
+
+/** The desk's functions and everything that feeds or exposes them. */
+export class DeskStack extends Stack {
+  readonly pipeline: MailPipeline;
+  readonly sending: MailSending;
+  readonly receipt: MailReceipt;
+  readonly api: StaffApi;
+  readonly functions: Record<'receive' | 'screen' | 'ticket' | 'mailer' | 'api', DeskFunction>;
+
+  constructor(scope: Construct, id: string, props: DeskStackProps) {
+    super(scope, id, props);
+    const { settings } = props;
+    const { table, rawMail } = props.stateful;
+
+    this.pipeline = new MailPipeline(this, 'Pipeline', { alarmEmail: settings.alarmEmail });
+    this.sending = new MailSending(this, 'Sending', {
+      fromAddresses: settings.deskAddresses,
+      senderDomain: settings.senderDomain,
+    });
+
+    // Every function gets the whole configuration: the schema in shared/config.ts validates
+    // it at start, and `satisfies` makes a variable added there fail to compile here.
+    const environment = {
+      DESK_TABLE: table.table.tableName,
+      RAW_MAIL_BUCKET: rawMail.bucket.bucketName,
+      INTAKE_QUEUE_URL: this.pipeline.stages.intake.queue.queueUrl,
+      TICKETS_QUEUE_URL: this.pipeline.stages.tickets.queue.queueUrl,
+      OUTBOX_QUEUE_URL: this.pipeline.stages.outbox.queue.queueUrl,
+      DESK_ADDRESSES: settings.deskAddresses.join(','),
+      ACADEMIC_DOMAIN: settings.academicDomain,
+      SUBJECT_KEYWORD: settings.subjectKeyword,
+      DAILY_REQUEST_CAP: String(settings.dailyRequestCap),
+      DAILY_FOLLOW_UP_CAP: String(settings.dailyFollowUpCap),
+      RETENTION_DAYS: String(settings.retentionDays),
+      SES_CONFIGURATION_SET: this.sending.configurationSet.configurationSetName,
+      DESK_DISPLAY_NAME: settings.deskDisplayName,
+    } satisfies Record<keyof z.input<typeof DeskEnv>, string>;
+
+    const receive = new DeskFunction(this, 'Receive', {
+      entry: pipeline.receiver.entry,
+      timeoutSeconds: pipeline.receiver.timeoutSeconds,
+      environment,
+    });
+    const consumers = Object.fromEntries(
+      pipeline.stages.map((stage) => [
+        stage.consumer,
+        new DeskFunction(this, pascal(stage.consumer), {
+          entry: stage.consumer,
+          timeoutSeconds: stage.functionTimeoutSeconds,
+          environment,
+        }),
+      ]),
+    ) as Record<(typeof pipeline.stages)[number]['consumer'], DeskFunction>;
+    const api = new DeskFunction(this, 'Api', {
+      entry: pipeline.api.entry,
+      timeoutSeconds: pipeline.api.timeoutSeconds,
+      environment,
+    });
+    this.functions = { receive, ...consumers, api };
+
+    for (const stage of pipeline.stages) {
+      this.pipeline.consume(stage.queue, consumers[stage.consumer]);
+    }
+
+    // receive only hands the SES event on: it reads neither the mail nor the table.
+    this.pipeline.grantEnqueue('intake', receive);
+    this.pipeline.catchFailedInvocations(pipeline.receiver.entry, receive);
+
+    const { screen, ticket, mailer } = consumers;
+    rawMail.grantReadRawMail(screen.role);
+    table.grantReadWrite(screen.role);
+    this.pipeline.grantEnqueue('tickets', screen);
+    this.pipeline.grantEnqueue('outbox', screen);
+
+    table.grantReadWrite(ticket.role);
+    this.pipeline.grantEnqueue('outbox', ticket);
+
+    table.grantReadWrite(mailer.role);
+    this.sending.grantSend(mailer.role);
+
+    table.grantReadWrite(api.role);
+    rawMail.grantReadRawMail(api.role);
+    this.pipeline.grantEnqueue('outbox', api);
+    this.pipeline.grantEnqueue('tickets', api);
+
+    this.receipt = new MailReceipt(this, 'Receipt', {
+      recipients: settings.deskAddresses,
+      store: rawMail,
+      receiver: receive,
+      names: receiptNames,
+      activate: settings.activateReceiptRuleSet,
+    });
+
+    this.api = new StaffApi(this, 'StaffApi', {
+      handler: api,
+      consoleUrls: settings.consoleUrls,
+      authDomainPrefix: settings.authDomainPrefix,
+    });
+  }
+}
+
+function pascal(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
+}

@@ -1,0 +1,277 @@
+/**
+ * Bundle size and cold import time of each Lambda function, as deployed.
+ *
+ * Bundles every function with the esbuild options of `DeskFunction` (infra/bundling.ts), then
+ * imports each bundle in a fresh Node process, several times, next to a bare handler that
+ * imports only the AWS clients the function's bundle contains. Prints, per function: the
+ * minified size, the gzip size (≈ the deployment zip), the median import time, the bare
+ * handler's, their ratio, and what weighs most in the bundle.
+ *
+ *   npx tsx scripts/bundle-size.ts [--runs 7] [--check]
+ *
+ * `--check` exits with 1 when an intake function misses its target (under 500 KB minified,
+ * import under 1.5× the bare handler). Targets are a report, not a test: timings vary.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build, type Metafile } from 'esbuild';
+import { pipeline } from '#shared/pipeline.ts';
+import { esbuildOptions } from '../infra/bundling.ts';
+import { functionEntry, projectRoot } from '../infra/paths.ts';
+
+/** The functions of the mail chain, held to the size and import targets. */
+const intakeFunctions = [pipeline.receiver.entry, ...pipeline.stages.map((stage) => stage.consumer)];
+const allFunctions = [...intakeFunctions, pipeline.api.entry];
+const sizeTargetBytes = 500 * 1024;
+const importRatioTarget = 1.5;
+
+type Bundle = { file: string; bytes: number; gzipBytes: number; metafile: Metafile };
+type Row = {
+  name: string;
+  bundle: Bundle;
+  bare: Bundle;
+  clients: string[];
+  importMs: number | undefined;
+  bareMs: number | undefined;
+  error: string | undefined;
+  heaviest: { pkg: string; bytes: number }[];
+};
+
+/** Raised when a bundle cannot be built or imported. */
+export class BundleSizeError extends Error {
+  override name = 'BundleSizeError';
+}
+
+function parseArgs(argv: string[]): { runs: number; check: boolean } {
+  const runsIndex = argv.indexOf('--runs');
+  const runs = runsIndex >= 0 ? Number(argv[runsIndex + 1]) : 5;
+  if (!Number.isInteger(runs) || runs < 1) throw new BundleSizeError('--runs takes a positive integer');
+  return { runs, check: argv.includes('--check') };
+}
+
+async function bundle(outfile: string, input: { entry: string } | { contents: string }): Promise<Bundle> {
+  const result = await build({
+    ...esbuildOptions,
+    banner: { ...esbuildOptions.banner },
+    mainFields: [...esbuildOptions.mainFields],
+    external: [...esbuildOptions.external],
+    ...('entry' in input
+      ? { entryPoints: [input.entry] }
+      : { stdin: { contents: input.contents, resolveDir: projectRoot, loader: 'ts' as const } }),
+    outfile,
+    absWorkingDir: projectRoot,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const code = readFileSync(outfile);
+  return { file: outfile, bytes: code.length, gzipBytes: gzipSync(code).length, metafile: result.metafile };
+}
+
+/** The npm package an esbuild input path belongs to, or `(project)` for our own files. */
+function packageOf(inputPath: string): string {
+  const match = inputPath.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/g);
+  const last = match?.at(-1);
+  return last ? last.replace('node_modules/', '') : '(project)';
+}
+
+function heaviestPackages(metafile: Metafile): { pkg: string; bytes: number }[] {
+  const byPackage = new Map<string, number>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const pkg = packageOf(path);
+      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + input.bytesInOutput);
+    }
+  }
+  return [...byPackage.entries()]
+    .map(([pkg, bytes]) => ({ pkg, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, 5);
+}
+
+/** AWS SDK client packages that made it into the bundle (bytes in the output, not just imported). */
+function awsClientsIn(metafile: Metafile): string[] {
+  const present = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const [path, input] of Object.entries(output.inputs)) {
+      const pkg = packageOf(path);
+      if (input.bytesInOutput > 0 && (/^@aws-sdk\/client-/.test(pkg) || pkg === '@aws-sdk/lib-dynamodb')) {
+        present.add(pkg);
+      }
+    }
+  }
+  return [...present].sort();
+}
+
+/** A handler that constructs the given clients at module scope, as a real one would. */
+async function bareHandlerSource(clients: string[]): Promise<string> {
+  const lines: string[] = [];
+  const made: string[] = [];
+  let index = 0;
+  const needsDynamo = clients.includes('@aws-sdk/lib-dynamodb');
+  const all =
+    needsDynamo && !clients.includes('@aws-sdk/client-dynamodb')
+      ? [...clients, '@aws-sdk/client-dynamodb']
+      : clients;
+  for (const pkg of all) {
+    if (pkg === '@aws-sdk/lib-dynamodb') continue;
+    const exports = Object.keys(await import(pkg));
+    const clientClass = exports
+      .filter((name) => /^[A-Z][A-Za-z0-9]*Client$/.test(name))
+      .sort((a, b) => a.length - b.length)[0];
+    if (!clientClass) throw new BundleSizeError(`No client class exported by ${pkg}`);
+    const alias = `C${index++}`;
+    lines.push(`import { ${clientClass} as ${alias} } from '${pkg}';`);
+    if (pkg === '@aws-sdk/client-dynamodb' && needsDynamo) {
+      lines.push("import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';");
+      made.push(`DynamoDBDocumentClient.from(new ${alias}({}))`);
+    } else {
+      made.push(`new ${alias}({})`);
+    }
+  }
+  lines.push(`const clients = [${made.join(', ')}];`);
+  lines.push('export const handler = async () => clients.length;');
+  return lines.join('\n');
+}
+
+/** Environment of a fresh import: the desk configuration with placeholders, no credentials needed. */
+function importEnvironment(): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    AWS_REGION: 'eu-west-1',
+    AWS_ACCESS_KEY_ID: 'bundle-size',
+    AWS_SECRET_ACCESS_KEY: 'bundle-size',
+    DESK_TABLE: 'desk',
+    RAW_MAIL_BUCKET: 'raw-mail',
+    INTAKE_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/intake',
+    TICKETS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/tickets',
+    OUTBOX_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/outbox',
+    SES_CONFIGURATION_SET: 'desk',
+    POWERTOOLS_SERVICE_NAME: 'assistance-lsun',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+  };
+}
+
+/** Milliseconds to import a module in a fresh Node process, with the flags Lambda uses. */
+function importOnce(file: string): number {
+  const script = `const t=process.hrtime.bigint();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
+  const child = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+    env: importEnvironment(),
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (child.status !== 0) {
+    throw new BundleSizeError(
+      `import of ${relative(projectRoot, file)} failed: ${child.stderr.trim().split('\n')[0]}`,
+    );
+  }
+  return Number(child.stdout);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+}
+
+async function measure(name: string, workDir: string, runs: number): Promise<Row> {
+  const dir = join(workDir, name);
+  mkdirSync(dir, { recursive: true });
+  const fnBundle = await bundle(join(dir, 'index.mjs'), { entry: functionEntry(name) });
+  const clients = awsClientsIn(fnBundle.metafile);
+  const bare = await bundle(join(dir, 'bare.mjs'), { contents: await bareHandlerSource(clients) });
+  const row: Row = {
+    name,
+    bundle: fnBundle,
+    bare,
+    clients,
+    importMs: undefined,
+    bareMs: undefined,
+    error: undefined,
+    heaviest: heaviestPackages(fnBundle.metafile),
+  };
+  try {
+    const fnTimes: number[] = [];
+    const bareTimes: number[] = [];
+    // Interleaved, so a burst of load on the machine hits both alike.
+    for (let run = 0; run < runs; run++) {
+      fnTimes.push(importOnce(fnBundle.file));
+      bareTimes.push(importOnce(bare.file));
+    }
+    row.importMs = median(fnTimes);
+    row.bareMs = median(bareTimes);
+  } catch (error) {
+    row.error = (error as Error).message;
+  }
+  return row;
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const ms = (value: number | undefined) => (value === undefined ? '–' : `${value.toFixed(1)} ms`);
+
+function verdict(row: Row): { ok: boolean; text: string } {
+  if (!intakeFunctions.includes(row.name)) return { ok: true, text: '(no target)' };
+  const problems: string[] = [];
+  if (row.bundle.bytes >= sizeTargetBytes) problems.push(`size ≥ ${kb(sizeTargetBytes)}`);
+  if (row.error) problems.push('import failed');
+  else if (
+    row.importMs !== undefined &&
+    row.bareMs !== undefined &&
+    row.importMs >= importRatioTarget * row.bareMs
+  ) {
+    problems.push(`import ≥ ${importRatioTarget}× bare`);
+  }
+  return problems.length ? { ok: false, text: `MISSED: ${problems.join(', ')}` } : { ok: true, text: 'ok' };
+}
+
+async function main(): Promise<void> {
+  const { runs, check } = parseArgs(process.argv.slice(2));
+  const workDir = mkdtempSync(join(tmpdir(), 'lsun-bundle-size-'));
+  const out = (line = '') => process.stdout.write(`${line}\n`);
+  try {
+    out(
+      `Bundles as deployed (esbuild ${esbuildOptions.format}, ${esbuildOptions.target}, minified), Node ${process.version}, median of ${runs} cold imports`,
+    );
+    out(
+      `Targets for ${intakeFunctions.join(', ')}: under ${kb(sizeTargetBytes)} minified, import under ${importRatioTarget}× the bare handler.`,
+    );
+    out();
+    const rows: Row[] = [];
+    for (const name of allFunctions) rows.push(await measure(name, workDir, runs));
+
+    const header = ['function', 'minified', 'gzip', 'import', 'bare', 'ratio', 'target'];
+    const table = rows.map((row) => [
+      row.name,
+      kb(row.bundle.bytes),
+      kb(row.bundle.gzipBytes),
+      ms(row.importMs),
+      ms(row.bareMs),
+      row.importMs !== undefined && row.bareMs ? `${(row.importMs / row.bareMs).toFixed(2)}×` : '–',
+      verdict(row).text,
+    ]);
+    const widths = header.map((title, column) =>
+      Math.max(title.length, ...table.map((cells) => (cells[column] ?? '').length)),
+    );
+    for (const cells of [header, ...table])
+      out(cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  '));
+    out();
+    for (const row of rows) {
+      out(`${row.name}: AWS clients ${row.clients.join(', ') || 'none'}; bare handler ${kb(row.bare.bytes)}`);
+      out(`  heaviest: ${row.heaviest.map((entry) => `${entry.pkg} ${kb(entry.bytes)}`).join(', ')}`);
+      if (row.error) out(`  ${row.error}`);
+    }
+    const missed = rows.filter((row) => !verdict(row).ok);
+    if (check && missed.length) process.exitCode = 1;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+await main();

@@ -1,0 +1,74 @@
+/**
+ * Synthesizes the desk app in the test process, with the feature flags and defaults of
+ * `cdk.json` (a `new App()` does not read it), for the infra tests.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { composeDesk, type DeskApp } from '../../infra/desk-app.ts';
+import { cdkJsonContext } from '../../infra/feature-flags.ts';
+
+/** Options of {@link synthDesk}. */
+export type SynthOptions = {
+  /** Context on top of `cdk.json`'s, as `-c` would give it. */
+  context?: Record<string, unknown>;
+  /** Bundle the functions with esbuild (slow). Off: the templates are the same, assets are placeholders. */
+  bundle?: boolean;
+  /** Run the CloudFormation template validation (a WASM module, seconds per synth). */
+  cloudFormationValidation?: boolean;
+  /** Run cdk-nag. */
+  nag?: boolean;
+};
+
+/** A synthesized desk: the assembly, each stack's template, and the constructs. */
+export type SynthesizedDesk = DeskApp & {
+  app: App;
+  assembly: CloudAssembly;
+  outdir: string;
+  statefulTemplate: Template;
+  deskTemplate: Template;
+};
+
+const outdirs: string[] = [];
+
+/** Removes the cloud assemblies written by {@link synthDesk} in this test file. */
+export function removeSyntheses(): void {
+  for (const outdir of outdirs.splice(0)) rmSync(outdir, { recursive: true, force: true });
+}
+
+/** Synthesizes the whole app once (Template.fromStack would synthesize again per stack). */
+export function synthDesk(options: SynthOptions = {}): SynthesizedDesk {
+  const outdir = mkdtempSync(join(tmpdir(), 'lsun-cdk-'));
+  outdirs.push(outdir);
+  const app = new App({
+    outdir,
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
+    context: {
+      ...cdkJsonContext(),
+      ...options.context,
+      // An empty list skips asset bundling for every stack.
+      ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    },
+  });
+  const composed = composeDesk(app, { nag: options.nag ?? false });
+  const assembly = app.synth();
+  return {
+    ...composed,
+    app,
+    assembly,
+    outdir,
+    statefulTemplate: Template.fromJSON(assembly.getStackByName(composed.stateful.stackName).template),
+    deskTemplate: Template.fromJSON(assembly.getStackByName(composed.desk.stackName).template),
+  };
+}
+
+/** The context of a complete deployment: alarm mail, sender domain, activation on. */
+export const fullContext = {
+  alarmEmail: 'alertes-lsun@ac-dijon.fr',
+  senderDomain: 'ac-dijon.fr',
+  activateReceiptRuleSet: 'true',
+  authDomainPrefix: 'assistance-lsun-test',
+};
