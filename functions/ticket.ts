@@ -3,11 +3,11 @@ import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
 import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
-import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
+import { sqsBatchConsumer } from '#shared/adapters/sqs-consumer.ts';
 import { deskConfig } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
 import { OutboxMessage, TicketCommand } from '#shared/messages.ts';
-import { handleTicketCommand } from '#shared/steps/ticket.ts';
+import { handleTicketCommands } from '#shared/steps/ticket.ts';
 
 const config = deskConfig();
 const deps = {
@@ -17,11 +17,16 @@ const deps = {
   now: () => new Date(),
 };
 
-export const handler = sqsConsumer(TicketCommand, async (command) => {
-  const ticketNumber = await handleTicketCommand(command, deps);
-  logger.info('Ticket updated', {
-    command: command.type,
-    sesMessageId: command.message.sesMessageId,
-    ticketNumber,
+export const handler = sqsBatchConsumer(TicketCommand, async (commands) => {
+  const results = await handleTicketCommands(commands, deps);
+  results.forEach((result, index) => {
+    if (result.status === 'fulfilled') {
+      logger.info('Ticket updated', {
+        command: commands[index]?.type,
+        sesMessageId: commands[index]?.message.sesMessageId,
+        ticketNumber: result.value,
+      });
+    }
   });
+  return results;
 });

@@ -8,7 +8,14 @@
  */
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import type { QuotaKind, ThreadCandidate } from '#shared/domain/intake.ts';
 import { type IntakeEntry, type Ticket, type TicketMessage, TicketStatus } from '#shared/domain/records.ts';
 import { formatTicketNumber } from '#shared/domain/ticket-number.ts';
@@ -26,6 +33,26 @@ export type IntakeRecord =
 
 /** The outcome of asking to open a ticket for a mail. */
 export type OpenedTicket = { kind: 'opened' | 'already_opened'; ticketNumber: string };
+
+/** What opening one ticket needs. */
+export type OpenTicketInput = {
+  /** The year of the sequence (Paris year of receipt). */
+  year: number;
+  now: string;
+  requester: Ticket['requester'];
+  schools: Ticket['schools'];
+  message: IncomingMessage;
+  acknowledgment: (ticketNumber: string) => OutboxMessage;
+};
+
+/** DynamoDB's limit of actions in one transaction. */
+const MAX_TRANSACTION_ITEMS = 100;
+
+function groupBy<T, K>(values: T[], keyOf: (value: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const value of values) groups.set(keyOf(value), [...(groups.get(keyOf(value)) ?? []), value]);
+  return groups;
+}
 
 /** One page of a list. */
 export type Page<T> = { items: T[]; lastKey: Record<string, unknown> | undefined };
@@ -76,9 +103,6 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
     };
     return { ...message.record, ...record };
   };
-
-  /** The last ticket number this container saw, per year: saves reading the sequence each time. */
-  const lastSequence = new Map<number, number>();
 
   async function readEntry(sesMessageId: string): Promise<IntakeEntry | undefined> {
     const { Item } = await client.send(
@@ -279,109 +303,55 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
     },
 
     /**
-     * Opens the ticket of an accepted mail: takes the year's next number, writes the ticket, its
-     * first message and the acknowledgment to send, and links the intake entry, all at once.
-     * The intake entry's link is the idempotency key: a second delivery finds it and returns the
-     * number already given, and no number is taken twice.
+     * Opens the tickets of accepted mails (one SQS batch): reserves as many numbers as there are
+     * new tickets with one atomic counter update, then writes every ticket, its first message, the
+     * acknowledgment to send and the intake entry's link in one transaction.
+     *
+     * The intake entry's link is the idempotency key: a mail already linked (a redelivery) gets
+     * the number it was given and takes none. Numbers are reserved, not guessed, so concurrent
+     * batches never fight over the sequence; a number is lost only if the function dies between
+     * the reservation and the transaction.
      */
-    async openTicket(input: {
-      year: number;
-      now: string;
-      deskAddress: string;
-      requester: Ticket['requester'];
-      schools: Ticket['schools'];
-      message: IncomingMessage;
-      acknowledgment: (ticketNumber: string) => OutboxMessage;
-    }): Promise<OpenedTicket> {
-      const { year, message } = input;
-      const sequenceKey = keys.ticketSequence(year);
-      for (;;) {
-        let last = lastSequence.get(year);
-        if (last === undefined) {
-          const { Item } = await client.send(
-            new GetCommand({ TableName: tableName, Key: sequenceKey, ConsistentRead: true }),
-          );
-          last = typeof Item?.last === 'number' ? Item.last : 0;
-        }
-        const ticketNumber = formatTicketNumber(year, last + 1);
-        const ticket: Ticket = {
-          number: ticketNumber,
-          status: 'nouveau',
-          subject: message.subject,
-          requester: input.requester,
-          schools: input.schools,
-          participants: [
-            ...new Set([input.requester.email, ...input.schools.map((school) => school.mailbox)]),
-          ],
-          openedBy: message.sesMessageId,
-          createdAt: input.now,
-          updatedAt: input.now,
-          messageCount: 2,
-        };
-        const acknowledgment = input.acknowledgment(ticketNumber);
+    async openTickets(inputs: OpenTicketInput[]): Promise<Array<OpenedTicket | Error>> {
+      const results: Array<OpenedTicket | Error | undefined> = inputs.map(() => undefined);
+      const linked = await linkedTickets(inputs.map((input) => input.message.sesMessageId));
+      const fresh: number[] = [];
+      inputs.forEach((input, index) => {
+        const ticketNumber = linked.get(input.message.sesMessageId);
+        if (ticketNumber) results[index] = { kind: 'already_opened', ticketNumber };
+        else fresh.push(index);
+      });
+
+      for (const [year, indexes] of groupBy(fresh, (index) => inputs[index]?.year ?? 0)) {
+        const last = await reserveNumbers(year, indexes.length);
+        const planned = indexes.map((index, position) => ({
+          index,
+          ticketNumber: formatTicketNumber(year, last - indexes.length + 1 + position),
+        }));
+        const writes = planned.map(({ index, ticketNumber }) =>
+          openingWrites(inputs[index] as OpenTicketInput, ticketNumber),
+        );
         try {
-          await transact(client, [
-            {
-              Update: {
-                TableName: tableName,
-                Key: sequenceKey,
-                UpdateExpression: 'SET #last = :next',
-                ConditionExpression: last === 0 ? 'attribute_not_exists(#last)' : '#last = :last',
-                ExpressionAttributeNames: { '#last': 'last' },
-                ExpressionAttributeValues: { ':next': last + 1, ...(last === 0 ? {} : { ':last': last }) },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-            {
-              Update: {
-                TableName: tableName,
-                Key: keys.intakeEntry(message.sesMessageId),
-                UpdateExpression: 'SET ticketNumber = :number',
-                ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(ticketNumber)',
-                ExpressionAttributeValues: { ':number': ticketNumber },
-                ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-              },
-            },
-            put({
-              ...keys.ticket(ticketNumber),
-              ...keys.ticketsByTime(ticket.createdAt, ticketNumber),
-              ...keys.ticketsByStatus(ticket.status, ticket.updatedAt, ticketNumber),
-              ...ticket,
+          if (writes.flat().length > MAX_TRANSACTION_ITEMS)
+            throw new Error('batch too large for one transaction');
+          await transact(client, writes.flat() as never);
+          for (const { index, ticketNumber } of planned) results[index] = { kind: 'opened', ticketNumber };
+        } catch {
+          // One refused mail (linked meanwhile by a concurrent delivery) must not hold the others:
+          // write each ticket alone, with the number it was given.
+          await Promise.all(
+            planned.map(async ({ index, ticketNumber }, position) => {
+              results[index] = await openOne(
+                inputs[index] as OpenTicketInput,
+                ticketNumber,
+                writes[position] ?? [],
+              );
             }),
-            put(incomingItem(ticketNumber, message)),
-            put(outboundItem(acknowledgment, input.now)),
-            ...(message.messageId
-              ? [
-                  {
-                    Update: {
-                      TableName: tableName,
-                      Key: keys.messageIdClaim(message.messageId),
-                      UpdateExpression: 'SET ticketNumber = :number',
-                      ExpressionAttributeValues: { ':number': ticketNumber },
-                    },
-                  },
-                ]
-              : []),
-          ]);
-          lastSequence.set(year, last + 1);
-          return { kind: 'opened', ticketNumber };
-        } catch (error) {
-          if (!(error instanceof TransactionRefusedError)) throw error;
-          if (error.failed(1)) {
-            const linked = error.refusals[1]?.item?.ticketNumber;
-            if (typeof linked !== 'string')
-              throw new MissingIntakeEntryError(message.sesMessageId, { cause: error });
-            return { kind: 'already_opened', ticketNumber: linked };
-          }
-          if (!error.failed(0)) throw error;
-          // Another container took this number: learn the current one and try the next.
-          const current = error.refusals[0]?.item?.last;
-          if (typeof current === 'number') lastSequence.set(year, current);
-          else lastSequence.delete(year);
+          );
         }
       }
+      return results.map((result) => result ?? new Error('ticket not processed'));
     },
-
     /**
      * Adds a follow-up mail to its ticket, once: the message's key makes a redelivery a no-op.
      * A ticket waiting for the director, resolved or closed goes back to "en cours".
@@ -519,6 +489,115 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
       }),
     );
     return { items: Items.map((item) => strip<T>(item)), lastKey: LastEvaluatedKey };
+  }
+
+  /** The tickets already linked to these mails' intake entries (one consistent batch read). */
+  async function linkedTickets(sesMessageIds: string[]): Promise<Map<string, string>> {
+    const linked = new Map<string, string>();
+    const unique = [...new Set(sesMessageIds)];
+    for (let start = 0; start < unique.length; start += 100) {
+      let keysToRead: Item[] | undefined = unique.slice(start, start + 100).map((id) => keys.intakeEntry(id));
+      while (keysToRead && keysToRead.length > 0) {
+        const response: BatchGetCommandOutput = await client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: keysToRead,
+                ProjectionExpression: 'sesMessageId, ticketNumber',
+                ConsistentRead: true,
+              },
+            },
+          }),
+        );
+        for (const item of response.Responses?.[tableName] ?? []) {
+          if (typeof item.ticketNumber === 'string') linked.set(String(item.sesMessageId), item.ticketNumber);
+        }
+        keysToRead = response.UnprocessedKeys?.[tableName]?.Keys as Item[] | undefined;
+      }
+    }
+    return linked;
+  }
+
+  /** Reserves `count` numbers of the year's sequence; returns the last one reserved. */
+  async function reserveNumbers(year: number, count: number): Promise<number> {
+    const { Attributes } = await client.send(
+      new UpdateCommand({
+        TableName: tableName,
+        Key: keys.ticketSequence(year),
+        UpdateExpression: 'ADD #last :count',
+        ExpressionAttributeNames: { '#last': 'last' },
+        ExpressionAttributeValues: { ':count': count },
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return Number(Attributes?.last);
+  }
+
+  /** The writes that open one ticket. The link's condition makes a second opening fail. */
+  function openingWrites(input: OpenTicketInput, ticketNumber: string): object[] {
+    const { message } = input;
+    const ticket: Ticket = {
+      number: ticketNumber,
+      status: 'nouveau',
+      subject: message.subject,
+      requester: input.requester,
+      schools: input.schools,
+      participants: [...new Set([input.requester.email, ...input.schools.map((school) => school.mailbox)])],
+      openedBy: message.sesMessageId,
+      createdAt: input.now,
+      updatedAt: input.now,
+      messageCount: 2,
+    };
+    return [
+      {
+        Update: {
+          TableName: tableName,
+          Key: keys.intakeEntry(message.sesMessageId),
+          UpdateExpression: 'SET ticketNumber = :number',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(ticketNumber)',
+          ExpressionAttributeValues: { ':number': ticketNumber },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      },
+      put({
+        ...keys.ticket(ticketNumber),
+        ...keys.ticketsByTime(ticket.createdAt, ticketNumber),
+        ...keys.ticketsByStatus(ticket.status, ticket.updatedAt, ticketNumber),
+        ...ticket,
+      }),
+      put(incomingItem(ticketNumber, message)),
+      put(outboundItem(input.acknowledgment(ticketNumber), input.now)),
+      ...(message.messageId
+        ? [
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.messageIdClaim(message.messageId),
+                UpdateExpression: 'SET ticketNumber = :number',
+                ExpressionAttributeValues: { ':number': ticketNumber },
+              },
+            },
+          ]
+        : []),
+    ];
+  }
+
+  async function openOne(
+    input: OpenTicketInput,
+    ticketNumber: string,
+    writes: object[],
+  ): Promise<OpenedTicket | Error> {
+    try {
+      await transact(client, writes as never);
+      return { kind: 'opened', ticketNumber };
+    } catch (error) {
+      if (error instanceof TransactionRefusedError && error.failed(0)) {
+        const linkedNumber = error.refusals[0]?.item?.ticketNumber;
+        if (typeof linkedNumber === 'string') return { kind: 'already_opened', ticketNumber: linkedNumber };
+        return new MissingIntakeEntryError(input.message.sesMessageId, { cause: error });
+      }
+      return error instanceof Error ? error : new Error(String(error));
+    }
   }
 
   function incomingItem(ticketNumber: string, message: IncomingMessage): Item {

@@ -11,12 +11,14 @@ import type { z } from 'zod';
 import { logger } from '#shared/logger.ts';
 
 /**
- * A Lambda handler for an SQS queue whose messages follow `schema`. A record whose body does not
- * parse fails like any other: it is retried, then kept in the dead-letter queue for a person.
+ * A Lambda handler for an SQS queue whose messages follow `schema`, that processes the whole
+ * batch at once (`processBatch` returns one settled result per message, in order). A record
+ * whose body does not parse fails like any other: it is retried, then kept in the dead-letter
+ * queue for a person.
  */
-export function sqsConsumer<Schema extends z.ZodType>(
+export function sqsBatchConsumer<Schema extends z.ZodType>(
   schema: Schema,
-  processRecord: (message: z.output<Schema>, record: SQSRecord) => Promise<unknown>,
+  processBatch: (messages: Array<z.output<Schema>>) => Promise<Array<PromiseSettledResult<unknown>>>,
 ) {
   return middy<SQSEvent, SQSBatchResponse, Error, Context>()
     .use(injectLambdaContext(logger))
@@ -30,10 +32,32 @@ export function sqsConsumer<Schema extends z.ZodType>(
           }),
       }),
     )
-    .handler(
-      async (event) =>
-        Promise.allSettled(
-          event.Records.map(async (record) => processRecord(schema.parse(JSON.parse(record.body)), record)),
-        ) as unknown as SQSBatchResponse,
-    );
+    .handler(async (event) => {
+      const parsed = event.Records.map((record) => schema.safeParse(safeJson(record.body)));
+      const valid = parsed.flatMap((result) => (result.success ? [result.data] : []));
+      const processed = valid.length > 0 ? await processBatch(valid) : [];
+      let next = 0;
+      // middy's partial batch failure reads one settled result per record, in order.
+      return parsed.map((result) =>
+        result.success
+          ? (processed[next++] ?? { status: 'rejected', reason: new Error('not processed') })
+          : { status: 'rejected', reason: result.error },
+      ) as unknown as SQSBatchResponse;
+    });
+}
+
+/** Like `sqsBatchConsumer`, for steps that handle each message on its own. */
+export function sqsConsumer<Schema extends z.ZodType>(
+  schema: Schema,
+  processRecord: (message: z.output<Schema>) => Promise<unknown>,
+) {
+  return sqsBatchConsumer(schema, (messages) => Promise.allSettled(messages.map(processRecord)));
+}
+
+function safeJson(body: string): unknown {
+  try {
+    return JSON.parse(body);
+  } catch {
+    return undefined;
+  }
 }

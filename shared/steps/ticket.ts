@@ -1,9 +1,12 @@
 /**
- * The `ticket` step: opens the ticket of an accepted mail and queues its acknowledgment, or
- * adds a follow-up to its ticket. Both are idempotent: a redelivered command changes nothing
+ * The `ticket` step: opens the tickets of accepted mails and queues their acknowledgments, and
+ * adds follow-ups to their tickets. Both are idempotent: a redelivered command changes nothing
  * and queues the same acknowledgment again, which the mailer sends once.
+ *
+ * New tickets of one batch are opened together (one number reservation, one transaction), so
+ * concurrent batches never contend for the year's sequence.
  */
-import type { DeskStore } from '#shared/adapters/desk-store.ts';
+import type { DeskStore, OpenTicketInput } from '#shared/adapters/desk-store.ts';
 import { keys } from '#shared/adapters/keys.ts';
 import type { Queue } from '#shared/adapters/queue.ts';
 import type { DeskConfig } from '#shared/config.ts';
@@ -19,49 +22,81 @@ export type TicketDeps = {
   now: () => Date;
 };
 
-/** Carries out one ticket command; returns the ticket number concerned. */
-export async function handleTicketCommand(command: TicketCommand, deps: TicketDeps): Promise<string> {
-  const now = deps.now().toISOString();
-  if (command.type === 'ticket.follow_up') {
-    await deps.store.addFollowUp({ ticketNumber: command.ticketNumber, now, message: command.message });
-    return command.ticketNumber;
-  }
+type OpenCommand = Extract<TicketCommand, { type: 'ticket.open' }>;
 
-  const { message, requester, deskAddress } = command;
-  const acknowledgment = (ticketNumber: string): OutboxMessage => {
-    const content = acknowledgmentMail({
-      ticketNumber,
-      originalSubject: message.subject,
-      requester,
-      deskDisplayName: deps.config.deskDisplayName,
+/**
+ * Carries out a batch of ticket commands; each result is the ticket number concerned, or why
+ * that command failed (it alone is retried).
+ */
+export async function handleTicketCommands(
+  commands: TicketCommand[],
+  deps: TicketDeps,
+): Promise<Array<PromiseSettledResult<string>>> {
+  const now = deps.now().toISOString();
+  const opens = commands.flatMap((command, index) =>
+    command.type === 'ticket.open' ? [{ command, index }] : [],
+  );
+  const results: Array<Promise<string>> = commands.map((command) =>
+    command.type === 'ticket.follow_up'
+      ? deps.store
+          .addFollowUp({ ticketNumber: command.ticketNumber, now, message: command.message })
+          .then(() => command.ticketNumber)
+      : Promise.resolve(''),
+  );
+
+  if (opens.length > 0) {
+    const opened = await deps.store.openTickets(
+      opens.map(({ command }) => openingOf(command, now, deps.config)),
+    );
+    opens.forEach(({ command, index }, position) => {
+      const outcome = opened[position];
+      results[index] =
+        outcome === undefined || outcome instanceof Error
+          ? Promise.reject(outcome ?? new Error('ticket not opened'))
+          : // On a redelivery the same acknowledgment (same record, same content) is queued again:
+            // the mailer's claim on its record sends it once.
+            deps.outbox
+              .send(acknowledgmentOf(command, outcome.ticketNumber, deps.config))
+              .then(() => outcome.ticketNumber);
     });
-    return {
-      type: 'mail.send',
-      outboxId: `${message.sesMessageId}.ack`,
-      record: keys.ticketMessage(ticketNumber, message.receivedAt, `${message.sesMessageId}.ack`),
-      purpose: 'acknowledgment',
-      ticketNumber,
-      from: deskAddress,
-      fromName: deps.config.deskDisplayName,
-      to: message.from,
-      subject: content.subject,
-      text: content.text,
-      inReplyTo: message.messageId,
-      references: [...(message.messageId ? [message.messageId] : []), threadIdOf(ticketNumber)],
-      autoSubmitted: true,
-    };
-  };
-  const opened = await deps.store.openTicket({
+  }
+  return Promise.allSettled(results);
+}
+
+function openingOf(command: OpenCommand, now: string, config: DeskConfig): OpenTicketInput {
+  const { message, requester } = command;
+  return {
     year: parisYear(new Date(message.receivedAt)),
     now,
-    deskAddress,
     requester: { email: message.from, name: requester.name, entryId: requester.entryId },
     schools: requester.schools,
     message,
-    acknowledgment,
+    acknowledgment: (ticketNumber) => acknowledgmentOf(command, ticketNumber, config),
+  };
+}
+
+/** The acknowledgment of a new ticket: the same content and record for every delivery of the command. */
+function acknowledgmentOf(command: OpenCommand, ticketNumber: string, config: DeskConfig): OutboxMessage {
+  const { message, requester, deskAddress } = command;
+  const content = acknowledgmentMail({
+    ticketNumber,
+    originalSubject: message.subject,
+    requester,
+    deskDisplayName: config.deskDisplayName,
   });
-  // On a redelivery the same acknowledgment (same record, same content) is queued again: the
-  // mailer's claim on its record sends it once.
-  await deps.outbox.send(acknowledgment(opened.ticketNumber));
-  return opened.ticketNumber;
+  return {
+    type: 'mail.send',
+    outboxId: `${message.sesMessageId}.ack`,
+    record: keys.ticketMessage(ticketNumber, message.receivedAt, `${message.sesMessageId}.ack`),
+    purpose: 'acknowledgment',
+    ticketNumber,
+    from: deskAddress,
+    fromName: config.deskDisplayName,
+    to: message.from,
+    subject: content.subject,
+    text: content.text,
+    inReplyTo: message.messageId,
+    references: [...(message.messageId ? [message.messageId] : []), threadIdOf(ticketNumber)],
+    autoSubmitted: true,
+  };
 }
