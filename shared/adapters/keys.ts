@@ -43,4 +43,22 @@ export const keys = {
     gsi2pk: `TICKETS#${status}`,
     gsi2sk: `${updatedAt}#${number}`,
   }),
+  /** An internal note on a ticket, in its partition (read with the conversation). */
+  ticketNote: (number: string, at: string, id: string) => ({
+    pk: `TICKET#${number}`,
+    sk: `NOTE#${at}#${id}`,
+  }),
+  /** One line of a ticket's history (who did what, when), in its partition, in time order. */
+  ticketHistory: (number: string, at: string, id: string) => ({
+    pk: `TICKET#${number}`,
+    sk: `HIST#${at}#${id}`,
+  }),
+  /**
+   * A staff request already carried out on a ticket (a reply, a note), by the console's
+   * `requestId`: a double click finds it and gets the first result instead of a second mail.
+   */
+  ticketRequest: (number: string, requestId: string) => ({
+    pk: `TICKET#${number}`,
+    sk: `REQUEST#${requestId}`,
+  }),
 } as const;

@@ -1,47 +1,149 @@
 /**
- * The staff API's routes: each parses its input with zod, checks the caller's group, and
- * calls one store. Lists answer `{ items, nextCursor }`.
+ * The staff API's routes: each checks the caller's group, parses its input with the schemas of
+ * `contract.ts`, and calls one step or store. Lists answer `{ items, nextCursor }`.
+ *
+ * Every route needs a staff member (`agent`; `admin` includes it). No ticket or intake action
+ * is admin-only: answering directors is the agents' job. Only the directory import is.
  */
+
 import { z } from 'zod';
-import type { DeskStore, Page } from '#shared/adapters/desk-store.ts';
+import type { DeskStore } from '#shared/adapters/desk-store.ts';
 import type { Queue } from '#shared/adapters/queue.ts';
 import type { RawMailStore } from '#shared/adapters/raw-mail.ts';
+import {
+  AssignBody,
+  AttachmentPath,
+  IntakeListQuery,
+  IntakePath,
+  MessagePath,
+  NoteBody,
+  ReplyBody,
+  StatusBody,
+  TicketListQuery,
+  TicketPath,
+} from '#shared/api/contract.ts';
 import { type DirectoryImporter, importDirectoryFile } from '#shared/directory/import.ts';
 import { DirectoryFileError } from '#shared/directory/rows.ts';
 import type { DirectoryLookup } from '#shared/domain/directory.ts';
-import { Outcome, outcomeLabel } from '#shared/domain/outcome.ts';
-import { TicketStatus } from '#shared/domain/records.ts';
-import { TicketNumber } from '#shared/domain/ticket-number.ts';
-import { authorize } from '#shared/http/auth.ts';
-import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
-import { BadRequestError, ConflictError, NotFoundError } from '#shared/http/errors.ts';
+import { outcomeLabel } from '#shared/domain/outcome.ts';
+import { authorize, type StaffGroup } from '#shared/http/auth.ts';
+import { BadRequestError, ClientError, ConflictError, NotFoundError } from '#shared/http/errors.ts';
 import {
   type ApiEvent,
   type ApiResult,
   type ApiRoute,
   json,
+  parseBody,
   parsePath,
   parseQuery,
 } from '#shared/http/middleware.ts';
-import type { TicketCommand } from '#shared/messages.ts';
+import type { OutboxMessage, TicketCommand } from '#shared/messages.ts';
 import { acceptIntoTicket, NotAcceptableError } from '#shared/steps/accept.ts';
+import {
+  type Actor,
+  addTicketNote,
+  assignTicket,
+  changeTicketStatus,
+  type Download,
+  dashboard,
+  intakeDetail,
+  intakeRaw,
+  listIntake,
+  listTickets,
+  messageAttachment,
+  messageRaw,
+  nameFromEmail,
+  replyToTicket,
+  type StaffDeps,
+  ticketDetail,
+} from '#shared/steps/staff.ts';
 
-export type ApiDeps = {
+export type ApiDeps = Omit<StaffDeps, 'directory'> & {
+  /** The intake's store: accepting a held mail marks its entry. */
   store: DeskStore;
   directory: DirectoryImporter & DirectoryLookup;
   rawMail: RawMailStore;
+  /** The ticket step's queue: an accepted mail is opened there like any other. */
   tickets: Queue<TicketCommand>;
+  outbox: Queue<OutboxMessage>;
   academicDomain: string;
-  now: () => Date;
 };
 
-const limit = z.coerce.number().int().min(1).max(100).default(50);
-
-const IntakeQuery = z.object({ outcome: Outcome.optional(), limit, cursor: z.string().optional() });
-const TicketsQuery = z.object({ status: TicketStatus.optional(), limit, cursor: z.string().optional() });
-const TicketPath = z.object({ number: TicketNumber });
 const ImportQuery = z.object({ apply: z.enum(['true', 'false']).default('false') });
-const IntakePath = z.object({ sesMessageId: z.string().regex(/^[A-Za-z0-9._-]{1,128}$/) });
+
+/** Larger files do not fit in a Lambda response once base64-encoded (6 MB). */
+const MAX_DOWNLOAD_BYTES = 4_000_000;
+
+/** Types a browser could render or run if it ignored `attachment`: served as bytes. */
+const ACTIVE_TYPES =
+  /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|text\/xml|application\/xml|text\/javascript|application\/javascript|application\/x-javascript)$/i;
+const MIME_TYPE = /^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/i;
+
+/** `Content-Disposition: attachment` with an ASCII file name and the exact one (RFC 6266 / 5987). */
+export function attachmentDisposition(filename: string): string {
+  const exact =
+    filename
+      .replace(/[\p{Cc}/\\]/gu, '_')
+      .trim()
+      .slice(0, 200) || 'fichier';
+  const ascii =
+    exact
+      .normalize('NFD')
+      .replace(/\p{M}/gu, '')
+      .replace(/[^A-Za-z0-9._ -]/g, '_')
+      .slice(0, 120) || 'fichier';
+  const encoded = encodeURIComponent(exact).replace(
+    /['()*]/g,
+    (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+}
+
+/**
+ * A file as a download: base64 through API Gateway, never rendered by the browser (attachment,
+ * nosniff, a sandboxing CSP), never cached.
+ */
+function download(file: Download): ApiResult {
+  if (file.bytes.byteLength > MAX_DOWNLOAD_BYTES) {
+    throw new ClientError(
+      413,
+      'file_too_large',
+      'Ce fichier est trop volumineux pour être téléchargé depuis la console (plus de 4 Mo).',
+    );
+  }
+  const type =
+    MIME_TYPE.test(file.contentType) && !ACTIVE_TYPES.test(file.contentType)
+      ? file.contentType
+      : 'application/octet-stream';
+  return {
+    statusCode: 200,
+    headers: {
+      'Content-Type': type,
+      'Content-Disposition': attachmentDisposition(file.filename),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'Content-Security-Policy': "sandbox; default-src 'none'",
+    },
+    body: Buffer.from(file.bytes).toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+function claimText(claims: Record<string, unknown> | undefined, name: string): string {
+  const value = claims?.[name];
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+/** The caller, checked to belong to the group, with the name they sign replies with. */
+function actorOf(event: ApiEvent, group: StaffGroup): Actor & { groups: StaffGroup[] } {
+  const caller = authorize(event, group);
+  const claims = event.requestContext?.authorizer?.jwt?.claims as Record<string, unknown> | undefined;
+  const name =
+    claimText(claims, 'name') ||
+    [claimText(claims, 'given_name'), claimText(claims, 'family_name')].filter(Boolean).join(' ') ||
+    nameFromEmail(caller.email);
+  return { email: caller.email, name, groups: caller.groups };
+}
 
 /** The bytes of a request body, whether API Gateway passed it as text or base64. */
 function bodyBytes(event: ApiEvent): Uint8Array {
@@ -62,29 +164,66 @@ const route = (
   handler,
 });
 
-/** Every list answers `{ items, nextCursor }`; `nextCursor` is null on the last page. */
-const listPage = (page: Page<unknown>) =>
-  json(200, { items: page.items, nextCursor: encodeCursor(page.lastKey) });
-
 export function makeRoutes(deps: ApiDeps): ApiRoute[] {
   return [
     route('GET', '/api/health', async () => json(200, { status: 'ok' })),
-    route('GET', '/api/intake', async (event) => {
+    route('GET', '/api/me', async (event) => {
+      const { email, name, groups } = actorOf(event, 'agent');
+      return json(200, { email, name, groups });
+    }),
+    route('GET', '/api/dashboard', async (event) => {
       authorize(event, 'agent');
-      const { cursor, ...query } = parseQuery(IntakeQuery, event);
-      return listPage(await deps.store.listIntake({ ...query, startKey: decodeCursor(cursor) }));
+      return json(200, await dashboard(deps));
     }),
     route('GET', '/api/tickets', async (event) => {
       authorize(event, 'agent');
-      const { cursor, ...query } = parseQuery(TicketsQuery, event);
-      return listPage(await deps.store.listTickets({ ...query, startKey: decodeCursor(cursor) }));
+      return json(200, await listTickets(parseQuery(TicketListQuery, event), deps));
     }),
     route('GET', '/api/tickets/{number}', async (event) => {
       authorize(event, 'agent');
+      return json(200, await ticketDetail(parsePath(TicketPath, event).number, deps));
+    }),
+    route('POST', '/api/tickets/{number}/reply', async (event) => {
+      const actor = actorOf(event, 'agent');
       const { number } = parsePath(TicketPath, event);
-      const found = await deps.store.getTicket(number);
-      if (!found) throw new NotFoundError(`Le ticket ${number} n'existe pas.`, { code: 'ticket_not_found' });
-      return json(200, { ...found.ticket, messages: found.messages });
+      return json(202, await replyToTicket({ number, actor, ...parseBody(ReplyBody, event) }, deps));
+    }),
+    route('POST', '/api/tickets/{number}/status', async (event) => {
+      const actor = actorOf(event, 'agent');
+      const { number } = parsePath(TicketPath, event);
+      return json(200, await changeTicketStatus({ number, actor, ...parseBody(StatusBody, event) }, deps));
+    }),
+    route('POST', '/api/tickets/{number}/assign', async (event) => {
+      const actor = actorOf(event, 'agent');
+      const { number } = parsePath(TicketPath, event);
+      return json(200, await assignTicket({ number, actor, ...parseBody(AssignBody, event) }, deps));
+    }),
+    route('POST', '/api/tickets/{number}/notes', async (event) => {
+      const actor = actorOf(event, 'agent');
+      const { number } = parsePath(TicketPath, event);
+      return json(201, await addTicketNote({ number, actor, ...parseBody(NoteBody, event) }, deps));
+    }),
+    route('GET', '/api/tickets/{number}/messages/{id}/raw', async (event) => {
+      authorize(event, 'agent');
+      const { number, id } = parsePath(MessagePath, event);
+      return download(await messageRaw(number, id, deps));
+    }),
+    route('GET', '/api/tickets/{number}/messages/{id}/attachments/{index}', async (event) => {
+      authorize(event, 'agent');
+      const { number, id, index } = parsePath(AttachmentPath, event);
+      return download(await messageAttachment(number, id, index, deps));
+    }),
+    route('GET', '/api/intake', async (event) => {
+      authorize(event, 'agent');
+      return json(200, await listIntake(parseQuery(IntakeListQuery, event), deps));
+    }),
+    route('GET', '/api/intake/{sesMessageId}', async (event) => {
+      authorize(event, 'agent');
+      return json(200, await intakeDetail(parsePath(IntakePath, event).sesMessageId, deps));
+    }),
+    route('GET', '/api/intake/{sesMessageId}/raw', async (event) => {
+      authorize(event, 'agent');
+      return download(await intakeRaw(parsePath(IntakePath, event).sesMessageId, deps));
     }),
     route('POST', '/api/intake/{sesMessageId}/accept', async (event) => {
       const caller = authorize(event, 'agent');

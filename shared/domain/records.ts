@@ -2,7 +2,7 @@
  * The desk's records as the API shows them: the intake log, tickets and their messages.
  * One schema per entity, shared by the stores (what they write) and the API (what it returns).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { School } from './directory.ts';
 import { AttachmentInfo, RawMailLocation } from './mail.ts';
 import { Outcome } from './outcome.ts';
@@ -50,6 +50,14 @@ export const Ticket = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   messageCount: z.number().int(),
+  /** The agent in charge (lower-case email); absent when nobody is. */
+  assignee: z.string().optional(),
+  /** When staff first replied; absent while the director still waits for a first answer. */
+  answeredAt: z.string().optional(),
+  /** When staff last replied. */
+  lastReplyAt: z.string().optional(),
+  /** When it was closed; absent unless its status is `clos`. Closed tickets are purged after the retention period. */
+  closedAt: z.string().optional(),
 });
 export type Ticket = z.infer<typeof Ticket>;
 
@@ -73,5 +81,39 @@ export const TicketMessage = z.object({
   purpose: z.string().optional(),
   status: z.enum(['queued', 'sent', 'failed']).optional(),
   outboxId: z.string().optional(),
+  /** Outgoing staff reply: the agent who wrote it (email) and the name it was signed with. */
+  author: z.string().optional(),
+  authorName: z.string().optional(),
 });
 export type TicketMessage = z.infer<typeof TicketMessage>;
+
+/** An internal note on a ticket: staff only, never mailed. */
+export const TicketNote = z.object({
+  id: z.string(),
+  ticketNumber: z.string(),
+  at: z.string(),
+  /** The agent who wrote it (email). */
+  author: z.string(),
+  text: z.string(),
+});
+export type TicketNote = z.infer<typeof TicketNote>;
+
+/** What staff (or the desk) did to a ticket; the codes are a public contract of the API. */
+export const TicketAction = z.enum(['opened', 'accepted', 'reply', 'status', 'assign', 'note']);
+export type TicketAction = z.infer<typeof TicketAction>;
+
+/** One line of a ticket's history: who did what, when, from which value to which. */
+export const TicketHistoryEntry = z.object({
+  id: z.string(),
+  ticketNumber: z.string(),
+  at: z.string(),
+  /** Email of the agent, or of the sender for `opened`. */
+  actor: z.string(),
+  action: TicketAction,
+  /** The value before and after (a status, an assignee); null for "none". */
+  from: z.string().nullable().optional(),
+  to: z.string().nullable().optional(),
+  /** The message or note the action wrote, if any. */
+  itemId: z.string().optional(),
+});
+export type TicketHistoryEntry = z.infer<typeof TicketHistoryEntry>;

@@ -1,0 +1,436 @@
+/**
+ * The staff console's API contract: one zod schema per request body, query, path and response,
+ * each with a type of the same name, shared by the API (which parses with them) and the
+ * console's typed client (which builds requests and reads answers with them).
+ *
+ * Pure module: only zod and the pure record schemas, so the browser bundle can import it.
+ * Directory routes (`/api/directory/*`, `/api/zones`) have their own contract.
+ *
+ * Conventions of every route:
+ * - every route needs a signed-in staff member (group `agent`; `admin` can do all an agent can);
+ *   401 without a valid token, 403 without the group;
+ * - a refusal answers `ApiError` with a French `message` (400 bad input, 404 unknown, 409 conflict);
+ * - lists answer `{ items, nextCursor }`; hand `nextCursor` back as `?cursor=` unchanged; null
+ *   means the end. A page may hold fewer than `limit` items (even none) while `nextCursor` is not
+ *   null: the server stops after a bounded read budget, the console offers "continuer".
+ * - dates in queries are Paris calendar days `YYYY-MM-DD`; instants in answers are ISO 8601 UTC.
+ */
+import * as z from 'zod';
+import { School } from '../domain/directory.ts';
+import { Outcome } from '../domain/outcome.ts';
+import {
+  IntakeEntry,
+  Ticket,
+  TicketAction,
+  TicketHistoryEntry,
+  TicketMessage,
+  TicketNote,
+  TicketStatus,
+} from '../domain/records.ts';
+
+export {
+  IntakeEntry,
+  Outcome,
+  School,
+  Ticket,
+  TicketAction,
+  TicketHistoryEntry,
+  TicketMessage,
+  TicketNote,
+  TicketStatus,
+};
+
+/** French labels of the statuses, as the console shows them. */
+export const ticketStatusLabel: Record<TicketStatus, string> = {
+  nouveau: 'Nouveau',
+  en_cours: 'En cours',
+  en_attente: 'En attente du directeur',
+  resolu: 'Résolu',
+  clos: 'Clos',
+};
+
+/** The statuses of a ticket still being worked on (not `clos`). */
+export const OPEN_STATUSES = [
+  'nouveau',
+  'en_cours',
+  'en_attente',
+  'resolu',
+] as const satisfies readonly TicketStatus[];
+
+// ---------------------------------------------------------------------------------------------
+// Shared pieces
+
+/** Every refusal of the API. `details` lists the fields at fault for a 400. */
+export const ApiError = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  }),
+});
+export type ApiError = z.infer<typeof ApiError>;
+
+/** A Paris calendar day, `YYYY-MM-DD`, that exists. */
+export const ParisDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Date attendue au format AAAA-MM-JJ.' })
+  .refine(
+    (value) => {
+      const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+      const date = new Date(Date.UTC(year, month - 1, day));
+      return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+    },
+    { error: "Cette date n'existe pas." },
+  );
+export type ParisDate = z.infer<typeof ParisDate>;
+
+/** Page size of lists: 1 to 100, 50 by default. */
+export const Limit = z.coerce
+  .number({ error: 'Nombre attendu.' })
+  .int({ error: 'Nombre entier attendu.' })
+  .min(1, { error: 'Au moins 1.' })
+  .max(100, { error: 'Au plus 100.' })
+  .default(50);
+
+/** The opaque cursor of the next page. */
+export const Cursor = z.string().max(2048);
+
+const withPeriod = <T extends z.ZodRawShape>(shape: T) =>
+  z.object({ ...shape, from: ParisDate.optional(), to: ParisDate.optional() }).refine(
+    (query) => {
+      const { from, to } = query as { from?: string; to?: string };
+      return !from || !to || from <= to;
+    },
+    {
+      error: 'La date de début doit précéder la date de fin.',
+      path: ['to'],
+    },
+  );
+
+/** A ticket number in a path or a query: `LSUN-2026-00042`. */
+export const TicketNumberParam = z
+  .string()
+  .regex(/^LSUN-\d{4}-\d{5,}$/, { error: 'Numéro de ticket attendu (LSUN-AAAA-NNNNN).' });
+
+/** The SES message id of a received mail, as the intake log shows it. */
+export const SesMessageIdParam = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,128}$/, { error: 'Identifiant de courriel invalide.' });
+
+/** An optional client-made id (a UUID per click) that makes a POST safe to repeat. */
+export const RequestId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, {
+  error: 'Identifiant de requête invalide (8 à 64 caractères a-z, 0-9, - ou _).',
+});
+
+const email = z
+  .email({ error: 'Adresse électronique invalide.' })
+  .max(254)
+  .transform((value) => value.toLowerCase());
+
+/** A text written by an agent (reply, note): not empty once trimmed, at most 20 000 characters. */
+const StaffText = z
+  .string({ error: 'Texte attendu.' })
+  .trim()
+  .min(1, { error: 'Le texte ne peut pas être vide.' })
+  .max(20_000, { error: 'Le texte est trop long (20 000 caractères au plus).' });
+
+/** A page of a list. */
+export const pageOf = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/me
+
+export const StaffGroup = z.enum(['agent', 'admin']);
+export type StaffGroup = z.infer<typeof StaffGroup>;
+
+/** Who is signed in: the console shows admin-only screens from `groups` (the API still checks). */
+export const Me = z.object({
+  email: z.string(),
+  /** Display name from the token when it has one, else derived from the email. */
+  name: z.string(),
+  groups: z.array(StaffGroup),
+});
+export type Me = z.infer<typeof Me>;
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/tickets
+
+/** Comma-separated statuses (`status=nouveau,en_cours`), or one. */
+const StatusList = z
+  .string()
+  .transform((value) => [
+    ...new Set(
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    ),
+  ])
+  .pipe(z.array(TicketStatus).min(1));
+
+/**
+ * Filters, sort and page of the ticket list. `q` matches, case- and accent-insensitively, the
+ * number, subject, requester (name or email) and school (name, commune, UAI); a full ticket
+ * number goes straight to that ticket. `assignee` is an email, or `none` for unassigned tickets.
+ */
+export const TicketListQuery = withPeriod({
+  status: StatusList.optional(),
+  departement: z
+    .string()
+    .regex(/^\d{2}$/, { error: 'Département attendu sur deux chiffres (21, 58, 71, 89).' })
+    .optional(),
+  circonscription: z.string().trim().min(1).max(120).optional(),
+  uai: z
+    .string()
+    .trim()
+    .transform((value) => value.toUpperCase())
+    .pipe(z.string().regex(/^\d{7}[A-Z]$/, { error: 'UAI attendu : 7 chiffres et une lettre.' }))
+    .optional(),
+  q: z.string().trim().min(1).max(120).optional(),
+  assignee: z.union([z.literal('none'), email]).optional(),
+  sort: z.enum(['created', 'updated']).default('created'),
+  order: z.enum(['asc', 'desc']).default('desc'),
+  limit: Limit,
+  cursor: Cursor.optional(),
+});
+export type TicketListQuery = z.infer<typeof TicketListQuery>;
+/** What the console writes in the query string (before defaults and transforms). */
+export type TicketListQueryInput = z.input<typeof TicketListQuery>;
+
+export const TicketPage = pageOf(Ticket);
+export type TicketPage = z.infer<typeof TicketPage>;
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/tickets/{number}
+
+export const TicketPath = z.object({ number: TicketNumberParam });
+export type TicketPath = z.infer<typeof TicketPath>;
+
+/** One entry of the conversation: a mail (in or out) or an internal note, in time order. */
+export const ConversationEntry = z.discriminatedUnion('kind', [
+  TicketMessage.extend({ kind: z.literal('message') }),
+  TicketNote.extend({ kind: z.literal('note') }),
+]);
+export type ConversationEntry = z.infer<typeof ConversationEntry>;
+
+/** The director the directory recognises for the requester's address, if still there. */
+export const RecognisedDirector = z.object({
+  kind: z.enum(['director', 'school_mailbox']),
+  entryId: z.string(),
+  civility: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  email: z.string(),
+  schools: z.array(School),
+});
+export type RecognisedDirector = z.infer<typeof RecognisedDirector>;
+
+/**
+ * A ticket as its page shows it: the ticket's own fields, then `messages`, its conversation in
+ * time order (incoming mails, our acknowledgment, staff replies and internal notes, told apart
+ * by `kind` and, for mails, `direction` and `purpose`), its `history` (oldest first), and
+ * `director`, what the directory says of the requester today (null if unknown). `schools` are
+ * the schools recognised when the ticket was opened.
+ */
+export const TicketDetail = Ticket.extend({
+  messages: z.array(ConversationEntry),
+  history: z.array(TicketHistoryEntry),
+  director: RecognisedDirector.nullable(),
+});
+export type TicketDetail = z.infer<typeof TicketDetail>;
+
+// ---------------------------------------------------------------------------------------------
+// POST /api/tickets/{number}/reply · /status · /assign · /notes
+
+/**
+ * A staff reply, mailed to the director through the outbox (threaded, tag kept in the subject,
+ * signed with the agent's name). The ticket goes to `status` (default `en_attente`). 409 if the
+ * ticket is `clos` (reopen it first). Repeating a request with the same `requestId` sends nothing
+ * more and answers the first result.
+ */
+export const ReplyBody = z.object({
+  text: StaffText,
+  status: TicketStatus.exclude(['nouveau', 'clos']).optional(),
+  requestId: RequestId.optional(),
+});
+export type ReplyBody = z.infer<typeof ReplyBody>;
+
+/** Changes the status; the same status again changes nothing. Closing starts the retention period. */
+export const StatusBody = z.object({ status: TicketStatus });
+export type StatusBody = z.infer<typeof StatusBody>;
+
+/** Assigns the ticket to an agent (email), or to nobody (null). */
+export const AssignBody = z.object({ assignee: email.nullable() });
+export type AssignBody = z.infer<typeof AssignBody>;
+
+/** An internal note: staff only, never mailed. Same `requestId` rule as replies. */
+export const NoteBody = z.object({ text: StaffText, requestId: RequestId.optional() });
+export type NoteBody = z.infer<typeof NoteBody>;
+
+/** The answer of every ticket action: the ticket as now stored and the history line written (null when nothing changed). */
+export const TicketActionResult = z.object({
+  ticket: Ticket,
+  history: TicketHistoryEntry.nullable(),
+});
+export type TicketActionResult = z.infer<typeof TicketActionResult>;
+
+/** POST /reply answers 202: the reply is queued for sending (`message.status` says how far it got). */
+export const ReplyResult = TicketActionResult.extend({ message: TicketMessage });
+export type ReplyResult = z.infer<typeof ReplyResult>;
+
+/** POST /notes answers 201. */
+export const NoteResult = TicketActionResult.extend({ note: TicketNote });
+export type NoteResult = z.infer<typeof NoteResult>;
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/tickets/{number}/messages/{id}/raw · /attachments/{index}
+// Answer bytes, not JSON: `message/rfc822` or the attachment's type, with
+// `Content-Disposition: attachment; filename=...`. Link to them or fetch as a Blob.
+
+export const MessagePath = TicketPath.extend({
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,160}$/, { error: 'Identifiant de message invalide.' }),
+});
+export type MessagePath = z.infer<typeof MessagePath>;
+
+export const AttachmentPath = MessagePath.extend({
+  index: z.coerce.number({ error: 'Numéro de pièce jointe attendu.' }).int().min(0).max(999),
+});
+export type AttachmentPath = z.infer<typeof AttachmentPath>;
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/intake · /api/intake/{sesMessageId} · /raw · POST /accept
+
+/** The intake log, newest first, optionally of one outcome and within a period (received, Paris days). */
+export const IntakeListQuery = withPeriod({
+  outcome: Outcome.optional(),
+  limit: Limit,
+  cursor: Cursor.optional(),
+});
+export type IntakeListQuery = z.infer<typeof IntakeListQuery>;
+export type IntakeListQueryInput = z.input<typeof IntakeListQuery>;
+
+export const IntakePage = pageOf(IntakeEntry);
+export type IntakePage = z.infer<typeof IntakePage>;
+
+export const IntakePath = z.object({ sesMessageId: SesMessageIdParam });
+export type IntakePath = z.infer<typeof IntakePath>;
+
+/** The automatic reply sent to a mail that opened no ticket (no keyword, not a director, quota notice). */
+export const IntakeReply = z.object({
+  outboxId: z.string(),
+  purpose: z.string(),
+  from: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  text: z.string(),
+  status: z.enum(['queued', 'sent', 'failed']).optional(),
+  sentAt: z.string().optional(),
+});
+export type IntakeReply = z.infer<typeof IntakeReply>;
+
+export const IntakeDetail = z.object({ entry: IntakeEntry, reply: IntakeReply.nullable() });
+export type IntakeDetail = z.infer<typeof IntakeDetail>;
+
+/** POST /api/intake/{sesMessageId}/accept answers 202 with the entry as now recorded (its ticket is being opened). */
+export const AcceptResult = IntakeEntry;
+export type AcceptResult = z.infer<typeof AcceptResult>;
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/dashboard
+
+export const OutcomeCounts = z.record(Outcome, z.number().int());
+export type OutcomeCounts = z.infer<typeof OutcomeCounts>;
+
+/**
+ * The dashboard. Days are Paris calendar days; the week starts on Monday. `requests` count the
+ * mails received (all outcomes) and the tickets opened (`ticket_created`). `openTickets` count
+ * tickets not `clos`; a ticket with schools in several départements counts in each. `truncated`
+ * says a count stopped at the server's read budget (very large volumes): figures are then lower bounds.
+ */
+export const Dashboard = z.object({
+  generatedAt: z.string(),
+  today: ParisDate,
+  weekStart: ParisDate,
+  requests: z.object({
+    today: z.object({ received: z.number().int(), ticketsOpened: z.number().int() }),
+    week: z.object({ received: z.number().int(), ticketsOpened: z.number().int() }),
+  }),
+  openTickets: z.object({
+    total: z.number().int(),
+    byStatus: z.record(TicketStatus.exclude(['clos']), z.number().int()),
+    /** Département code → count; `inconnu` for tickets without a recognised school. */
+    byDepartement: z.record(z.string(), z.number().int()),
+  }),
+  /** The last 30 Paris days, oldest first, each with every outcome (zeros included). */
+  intakeByDay: z.array(z.object({ day: ParisDate, total: z.number().int(), outcomes: OutcomeCounts })),
+  /** Open tickets with no staff reply yet, oldest first, at most 10. */
+  oldestUnanswered: z.array(Ticket),
+  truncated: z.boolean(),
+});
+export type Dashboard = z.infer<typeof Dashboard>;
+
+// ---------------------------------------------------------------------------------------------
+// The route map: method + path → schemas, for a typed client.
+
+type RouteSchemas = {
+  path?: z.ZodType;
+  query?: z.ZodType;
+  body?: z.ZodType;
+  /** The JSON answer; absent for routes that answer bytes. */
+  response?: z.ZodType;
+  /** Success status. */
+  status: number;
+};
+
+/**
+ * Every route of this contract. The key is `METHOD path` with path parameters in braces,
+ * as the API's router declares them.
+ */
+export const routes = {
+  'GET /api/me': { response: Me, status: 200 },
+  'GET /api/dashboard': { response: Dashboard, status: 200 },
+  'GET /api/tickets': { query: TicketListQuery, response: TicketPage, status: 200 },
+  'GET /api/tickets/{number}': { path: TicketPath, response: TicketDetail, status: 200 },
+  'POST /api/tickets/{number}/reply': {
+    path: TicketPath,
+    body: ReplyBody,
+    response: ReplyResult,
+    status: 202,
+  },
+  'POST /api/tickets/{number}/status': {
+    path: TicketPath,
+    body: StatusBody,
+    response: TicketActionResult,
+    status: 200,
+  },
+  'POST /api/tickets/{number}/assign': {
+    path: TicketPath,
+    body: AssignBody,
+    response: TicketActionResult,
+    status: 200,
+  },
+  'POST /api/tickets/{number}/notes': { path: TicketPath, body: NoteBody, response: NoteResult, status: 201 },
+  'GET /api/tickets/{number}/messages/{id}/raw': { path: MessagePath, status: 200 },
+  'GET /api/tickets/{number}/messages/{id}/attachments/{index}': { path: AttachmentPath, status: 200 },
+  'GET /api/intake': { query: IntakeListQuery, response: IntakePage, status: 200 },
+  'GET /api/intake/{sesMessageId}': { path: IntakePath, response: IntakeDetail, status: 200 },
+  'GET /api/intake/{sesMessageId}/raw': { path: IntakePath, status: 200 },
+  'POST /api/intake/{sesMessageId}/accept': { path: IntakePath, response: AcceptResult, status: 202 },
+} as const satisfies Record<string, RouteSchemas>;
+
+export type RouteKey = keyof typeof routes;
+/** The parsed JSON answer of a route. */
+export type ResponseOf<K extends RouteKey> = (typeof routes)[K] extends {
+  response: infer R extends z.ZodType;
+}
+  ? z.output<R>
+  : never;
+/** The body a route takes, as the client writes it. */
+export type BodyOf<K extends RouteKey> = (typeof routes)[K] extends { body: infer B extends z.ZodType }
+  ? z.input<B>
+  : never;
+/** The query a route takes, as the client writes it. */
+export type QueryOf<K extends RouteKey> = (typeof routes)[K] extends { query: infer Q extends z.ZodType }
+  ? z.input<Q>
+  : never;

@@ -1,0 +1,156 @@
+/**
+ * The console's dashboard, computed from what the indexes return: the intake log of the last
+ * 30 Paris days and the open tickets. Pure, so each figure is a unit test; the store decides
+ * what to read and this module only counts.
+ *
+ * Also the Paris periods the API filters on (`from`/`to` as calendar days in Europe/Paris).
+ */
+
+import { Outcome } from './outcome.ts';
+import { nextParisMidnight, parisDay } from './paris-day.ts';
+import type { Ticket, TicketStatus } from './records.ts';
+
+/** Days shown in the intake chart. */
+export const INTAKE_DAYS = 30;
+/** Unanswered tickets listed. */
+export const OLDEST_UNANSWERED = 10;
+/** The key under which tickets without a recognised school are counted. */
+export const UNKNOWN_DEPARTEMENT = 'inconnu';
+
+const OPEN: ReadonlyArray<Exclude<TicketStatus, 'clos'>> = ['nouveau', 'en_cours', 'en_attente', 'resolu'];
+
+function dayParts(day: string): [number, number, number] {
+  const [year, month, date] = day.split('-').map(Number);
+  return [year ?? Number.NaN, month ?? Number.NaN, date ?? Number.NaN];
+}
+
+/** The calendar day `count` days after `day` (before, when negative), `YYYY-MM-DD`. */
+export function addDays(day: string, count: number): string {
+  const [year, month, date] = dayParts(day);
+  return new Date(Date.UTC(year, month - 1, date + count)).toISOString().slice(0, 10);
+}
+
+/** The instant a Paris calendar day begins (its midnight, whatever the clock change). */
+export function parisDayStart(day: string): Date {
+  const [year, month, date] = dayParts(day);
+  // Noon UTC of the day before is always that day in Paris: its next midnight is the start.
+  return nextParisMidnight(new Date(Date.UTC(year, month - 1, date - 1, 12)));
+}
+
+/** The instant a Paris calendar day ends (the next day's midnight, exclusive). */
+export function parisDayEnd(day: string): Date {
+  return parisDayStart(addDays(day, 1));
+}
+
+/** The Monday of the week of a calendar day. */
+export function weekStartOf(day: string): string {
+  const [year, month, date] = dayParts(day);
+  const weekday = new Date(Date.UTC(year, month - 1, date)).getUTCDay(); // 0 = Sunday
+  return addDays(day, -((weekday + 6) % 7));
+}
+
+/**
+ * A period of Paris days as ISO instants: `from` inclusive at the first day's midnight, `to`
+ * exclusive at the midnight after the last day. Either end may be open.
+ */
+export function parisPeriod(from?: string, to?: string): { from?: string; to?: string } {
+  return {
+    ...(from === undefined ? {} : { from: parisDayStart(from).toISOString() }),
+    ...(to === undefined ? {} : { to: parisDayEnd(to).toISOString() }),
+  };
+}
+
+/** The window the dashboard reads the intake log over: the last 30 Paris days, today included. */
+export function intakeWindow(now: Date): { from: string; to: string; days: string[] } {
+  const today = parisDay(now);
+  const first = addDays(today, -(INTAKE_DAYS - 1));
+  const days = Array.from({ length: INTAKE_DAYS }, (_, index) => addDays(first, index));
+  return { from: parisDayStart(first).toISOString(), to: parisDayEnd(today).toISOString(), days };
+}
+
+/** What the dashboard needs of an intake entry. */
+export type IntakeFact = { receivedAt: string; outcome: Outcome };
+
+export type DashboardInput = {
+  now: Date;
+  /** Intake entries received within `intakeWindow(now)`, in any order. */
+  intake: IntakeFact[];
+  /** Every ticket whose status is not `clos`, in any order. */
+  openTickets: Ticket[];
+  /** Whether a read stopped at its budget, so the figures are lower bounds. */
+  truncated: boolean;
+};
+
+type OutcomeCounts = Record<Outcome, number>;
+
+function zeroOutcomes(): OutcomeCounts {
+  return Object.fromEntries(Outcome.options.map((outcome) => [outcome, 0])) as OutcomeCounts;
+}
+
+/** The departements of a ticket, each once; `inconnu` when it has no school. */
+function departementsOf(ticket: Ticket): string[] {
+  const codes = [...new Set(ticket.schools.map((school) => school.departement).filter(Boolean))];
+  return codes.length > 0 ? codes : [UNKNOWN_DEPARTEMENT];
+}
+
+/**
+ * The dashboard's figures. Days are Paris days; the week starts on Monday. A ticket opened by
+ * staff from a held mail counts on the day the mail was received, like every intake figure.
+ */
+export function aggregateDashboard(input: DashboardInput) {
+  const { now } = input;
+  const today = parisDay(now);
+  const weekStart = weekStartOf(today);
+  const { days } = intakeWindow(now);
+
+  const byDay = new Map(days.map((day) => [day, { day, total: 0, outcomes: zeroOutcomes() }]));
+  const requests = {
+    today: { received: 0, ticketsOpened: 0 },
+    week: { received: 0, ticketsOpened: 0 },
+  };
+  for (const fact of input.intake) {
+    const day = parisDay(new Date(fact.receivedAt));
+    const bucket = byDay.get(day);
+    if (!bucket) continue;
+    bucket.total += 1;
+    bucket.outcomes[fact.outcome] += 1;
+    const opened = fact.outcome === 'ticket_created' ? 1 : 0;
+    if (day === today) {
+      requests.today.received += 1;
+      requests.today.ticketsOpened += opened;
+    }
+    if (day >= weekStart && day <= today) {
+      requests.week.received += 1;
+      requests.week.ticketsOpened += opened;
+    }
+  }
+
+  const open = input.openTickets.filter((ticket) => ticket.status !== 'clos');
+  const byStatus = Object.fromEntries(OPEN.map((status) => [status, 0])) as Record<
+    Exclude<TicketStatus, 'clos'>,
+    number
+  >;
+  const byDepartement: Record<string, number> = {};
+  for (const ticket of open) {
+    byStatus[ticket.status as Exclude<TicketStatus, 'clos'>] += 1;
+    for (const code of departementsOf(ticket)) byDepartement[code] = (byDepartement[code] ?? 0) + 1;
+  }
+
+  const oldestUnanswered = open
+    .filter((ticket) => ticket.answeredAt === undefined)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.number.localeCompare(b.number))
+    .slice(0, OLDEST_UNANSWERED);
+
+  return {
+    generatedAt: now.toISOString(),
+    today,
+    weekStart,
+    requests,
+    openTickets: { total: open.length, byStatus, byDepartement },
+    intakeByDay: [...byDay.values()],
+    oldestUnanswered,
+    truncated: input.truncated,
+  };
+}
+
+export type DashboardFigures = ReturnType<typeof aggregateDashboard>;
