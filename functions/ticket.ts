@@ -4,6 +4,7 @@ import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { sqsBatchConsumer } from '#shared/adapters/sqs-consumer.ts';
+import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import { deskConfig } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
 import { OutboxMessage, TicketCommand } from '#shared/messages.ts';
@@ -13,6 +14,7 @@ const config = deskConfig();
 const deps = {
   config,
   store: makeDeskStore({ client: dynamodbClient(), tableName: config.tableName }),
+  tickets: makeTicketStore({ client: dynamodbClient(), tableName: config.tableName }),
   outbox: makeQueue({ client: sqsClient(), queueUrl: config.queues.outbox, schema: OutboxMessage }),
   now: () => new Date(),
 };

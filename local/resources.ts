@@ -8,9 +8,11 @@
  */
 import {
   CreateTableCommand,
+  DescribeTableCommand,
   DescribeTimeToLiveCommand,
   type DynamoDBClient,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
@@ -60,34 +62,38 @@ export class LocalResourceError extends Error {
 const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
 
 /**
- * Creates the desk's table if missing: on-demand, string keys, both listing indexes with
+ * Creates the desk's table if missing (and any index it lacks): on-demand, string keys, the listing indexes with
  * every attribute projected, TTL on `expiresAt`. DynamoDB Local accepts the TTL setting but
  * never deletes anything: readers check expiry themselves.
  */
 export async function ensureDeskTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
   const keyNames = [
-    deskTable.partitionKey,
-    deskTable.sortKey,
-    ...deskTable.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+    ...new Set([
+      deskTable.partitionKey,
+      deskTable.sortKey,
+      ...deskTable.globalSecondaryIndexes.flatMap((index) => [index.partitionKey, index.sortKey]),
+    ]),
   ];
+  const attributeDefinitions = keyNames.map((name) => ({ AttributeName: name, AttributeType: 'S' as const }));
+  const indexDefinition = (index: (typeof deskTable.globalSecondaryIndexes)[number]) => ({
+    IndexName: index.indexName,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'ALL' as const },
+  });
   try {
     await dynamodb.send(
       new CreateTableCommand({
         TableName: tableName,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: keyNames.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+        AttributeDefinitions: attributeDefinitions,
         KeySchema: [
           { AttributeName: deskTable.partitionKey, KeyType: 'HASH' },
           { AttributeName: deskTable.sortKey, KeyType: 'RANGE' },
         ],
-        GlobalSecondaryIndexes: deskTable.globalSecondaryIndexes.map((index) => ({
-          IndexName: index.indexName,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' },
-          ],
-          Projection: { ProjectionType: 'ALL' },
-        })),
+        GlobalSecondaryIndexes: deskTable.globalSecondaryIndexes.map(indexDefinition),
       }),
     );
   } catch (error) {
@@ -97,6 +103,19 @@ export async function ensureDeskTable(dynamodb: DynamoDBClient, tableName: strin
     }
   }
   await waitUntilTableExists({ client: dynamodb, maxWaitTime: 30, minDelay: 1 }, { TableName: tableName });
+
+  // A table kept in .data/ from an earlier version may lack an index added since: add it.
+  const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+  const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  for (const index of deskTable.globalSecondaryIndexes.filter((i) => !existing.has(i.indexName))) {
+    await dynamodb.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: attributeDefinitions,
+        GlobalSecondaryIndexUpdates: [{ Create: indexDefinition(index) }],
+      }),
+    );
+  }
 
   const ttl = await dynamodb.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
   if (ttl.TimeToLiveDescription?.TimeToLiveStatus !== 'ENABLED') {

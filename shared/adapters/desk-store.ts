@@ -54,9 +54,6 @@ function groupBy<T, K>(values: T[], keyOf: (value: T) => K): Map<K, T[]> {
   return groups;
 }
 
-/** One page of a list. */
-export type Page<T> = { items: T[]; lastKey: Record<string, unknown> | undefined };
-
 type Item = Record<string, unknown>;
 
 /** Strips the table's technical attributes from an item before it leaves the store. */
@@ -281,11 +278,12 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
         new GetCommand({
           TableName: tableName,
           Key: keys.ticket(ticketNumber),
-          ProjectionExpression: '#number, participants, schools',
+          ProjectionExpression: '#number, participants, schools, expiresAt',
           ExpressionAttributeNames: { '#number': 'number' },
         }),
       );
-      if (!Item) return undefined;
+      // A closed ticket past its retention is gone, even before DynamoDB's TTL deletes it.
+      if (!Item || isPast(Item.expiresAt, new Date().toISOString())) return undefined;
       const ticket = Item as Pick<Ticket, 'number' | 'participants' | 'schools'>;
       return {
         ticketNumber: ticket.number,
@@ -354,43 +352,51 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
     },
     /**
      * Adds a follow-up mail to its ticket, once: the message's key makes a redelivery a no-op.
-     * A ticket waiting for the director, resolved or closed goes back to "en cours".
+     * A ticket waiting for the director, resolved or closed goes back to "en cours"; a closed
+     * ticket also loses its purge date (`reopened` tells the caller to clear it from the
+     * ticket's other items). A ticket past its purge date counts as gone.
      */
     async addFollowUp(input: {
       ticketNumber: string;
       now: string;
       message: IncomingMessage;
-    }): Promise<boolean> {
+    }): Promise<{ added: boolean; reopened: boolean }> {
       const { ticketNumber, message } = input;
-      const { Item } = await client.send(
-        new GetCommand({ TableName: tableName, Key: keys.ticket(ticketNumber), ConsistentRead: true }),
-      );
-      if (!Item) throw new MissingTicketError(ticketNumber);
-      const status = TicketStatus.parse(Item.status);
-      const nextStatus: TicketStatus = status === 'nouveau' ? 'nouveau' : 'en_cours';
-      try {
-        await transact(client, [
-          put(incomingItem(ticketNumber, message), 'attribute_not_exists(pk)'),
-          {
-            Update: {
-              TableName: tableName,
-              Key: keys.ticket(ticketNumber),
-              UpdateExpression:
-                'SET #status = :status, updatedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk ADD messageCount :one',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: {
-                ':status': nextStatus,
-                ':now': input.now,
-                ':one': 1,
-                ...prefixed(keys.ticketsByStatus(nextStatus, input.now, ticketNumber)),
+      for (let attempt = 1; ; attempt++) {
+        const { Item } = await client.send(
+          new GetCommand({ TableName: tableName, Key: keys.ticket(ticketNumber), ConsistentRead: true }),
+        );
+        if (!Item || isPast(Item.expiresAt, input.now)) throw new MissingTicketError(ticketNumber);
+        const status = TicketStatus.parse(Item.status);
+        const nextStatus: TicketStatus = status === 'nouveau' ? 'nouveau' : 'en_cours';
+        const reopened = Item.expiresAt !== undefined;
+        try {
+          await transact(client, [
+            put(incomingItem(ticketNumber, message), 'attribute_not_exists(pk)'),
+            {
+              Update: {
+                TableName: tableName,
+                Key: keys.ticket(ticketNumber),
+                UpdateExpression: `SET #status = :status, updatedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk ADD messageCount :one${reopened ? ' REMOVE expiresAt, closedAt' : ''}`,
+                // Decided on the status read: a concurrent close or reopen makes us read again.
+                ConditionExpression: '#status = :read',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':status': nextStatus,
+                  ':read': status,
+                  ':now': input.now,
+                  ':one': 1,
+                  ...prefixed(keys.ticketsByStatus(nextStatus, input.now, ticketNumber)),
+                },
               },
             },
-          },
-        ]);
-        return true;
-      } catch (error) {
-        if (error instanceof TransactionRefusedError && error.failed(0)) return false;
-        throw error;
+          ]);
+          return { added: true, reopened };
+        } catch (error) {
+          if (error instanceof TransactionRefusedError && error.failed(0))
+            return { added: false, reopened: false };
+          if (!(error instanceof TransactionRefusedError && error.failed(1)) || attempt >= 3) throw error;
+        }
       }
     },
 
@@ -429,67 +435,7 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
         }),
       );
     },
-
-    /** The intake log, newest first, optionally of one outcome. */
-    listIntake(query: { outcome?: string; limit: number; startKey?: Item }): Promise<Page<IntakeEntry>> {
-      return query.outcome === undefined
-        ? newestFirst<IntakeEntry>('gsi1', 'INTAKE', query)
-        : newestFirst<IntakeEntry>('gsi2', `INTAKE#${query.outcome}`, query);
-    },
-
-    /** Tickets, newest first, optionally of one status (then most recently updated first). */
-    listTickets(query: { status?: TicketStatus; limit: number; startKey?: Item }): Promise<Page<Ticket>> {
-      return query.status === undefined
-        ? newestFirst<Ticket>('gsi1', 'TICKETS', query)
-        : newestFirst<Ticket>('gsi2', `TICKETS#${query.status}`, query);
-    },
-
-    /** A ticket with its whole conversation in order, or undefined. */
-    async getTicket(
-      ticketNumber: string,
-    ): Promise<{ ticket: Ticket; messages: TicketMessage[] } | undefined> {
-      const items: Item[] = [];
-      let startKey: Item | undefined;
-      do {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.ticket(ticketNumber).pk },
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        items.push(...(page.Items ?? []));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      const ticketItem = items.find((item) => item.sk === 'TICKET');
-      if (!ticketItem) return undefined;
-      const messages = items
-        .filter((item) => String(item.sk).startsWith('MSG#'))
-        .map((item) => strip<TicketMessage>(item));
-      return { ticket: strip<Ticket>(ticketItem), messages };
-    },
   };
-
-  /** One page of a time-ordered list kept on a secondary index, newest first. */
-  async function newestFirst<T>(
-    index: 'gsi1' | 'gsi2',
-    partition: string,
-    page: { limit: number; startKey?: Item },
-  ): Promise<Page<T>> {
-    const { Items = [], LastEvaluatedKey } = await client.send(
-      new QueryCommand({
-        TableName: tableName,
-        IndexName: index,
-        KeyConditionExpression: `${index}pk = :pk`,
-        ExpressionAttributeValues: { ':pk': partition },
-        ScanIndexForward: false,
-        Limit: page.limit,
-        ExclusiveStartKey: page.startKey,
-      }),
-    );
-    return { items: Items.map((item) => strip<T>(item)), lastKey: LastEvaluatedKey };
-  }
 
   /** The tickets already linked to these mails' intake entries (one consistent batch read). */
   async function linkedTickets(sesMessageIds: string[]): Promise<Map<string, string>> {
@@ -638,6 +584,11 @@ function duplicateOf(
     quotaNotice: undefined,
     skipClaim: true,
   };
+}
+
+/** Whether an item's purge date (epoch seconds) has passed at `now`. */
+function isPast(expiresAt: unknown, now: string): boolean {
+  return typeof expiresAt === 'number' && expiresAt * 1000 <= Date.parse(now);
 }
 
 function prefixed(values: Record<string, string>): Record<string, string> {

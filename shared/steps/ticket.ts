@@ -9,6 +9,7 @@
 import type { DeskStore, OpenTicketInput } from '#shared/adapters/desk-store.ts';
 import { keys } from '#shared/adapters/keys.ts';
 import type { Queue } from '#shared/adapters/queue.ts';
+import type { TicketStore } from '#shared/adapters/ticket-store.ts';
 import type { DeskConfig } from '#shared/config.ts';
 import { parisYear } from '#shared/domain/paris-day.ts';
 import { acknowledgmentMail } from '#shared/domain/replies.ts';
@@ -18,6 +19,8 @@ import type { OutboxMessage, TicketCommand } from '#shared/messages.ts';
 export type TicketDeps = {
   config: DeskConfig;
   store: DeskStore;
+  /** Clears the purge date from a reopened ticket's items. */
+  tickets: Pick<TicketStore, 'clearExpiry'>;
   outbox: Queue<OutboxMessage>;
   now: () => Date;
 };
@@ -37,11 +40,7 @@ export async function handleTicketCommands(
     command.type === 'ticket.open' ? [{ command, index }] : [],
   );
   const results: Array<Promise<string>> = commands.map((command) =>
-    command.type === 'ticket.follow_up'
-      ? deps.store
-          .addFollowUp({ ticketNumber: command.ticketNumber, now, message: command.message })
-          .then(() => command.ticketNumber)
-      : Promise.resolve(''),
+    command.type === 'ticket.follow_up' ? addFollowUp(command, now, deps) : Promise.resolve(''),
   );
 
   if (opens.length > 0) {
@@ -61,6 +60,20 @@ export async function handleTicketCommands(
     });
   }
   return Promise.allSettled(results);
+}
+
+async function addFollowUp(
+  command: Extract<TicketCommand, { type: 'ticket.follow_up' }>,
+  now: string,
+  deps: TicketDeps,
+): Promise<string> {
+  const { reopened } = await deps.store.addFollowUp({
+    ticketNumber: command.ticketNumber,
+    now,
+    message: command.message,
+  });
+  if (reopened) await deps.tickets.clearExpiry(command.ticketNumber);
+  return command.ticketNumber;
 }
 
 function openingOf(command: OpenCommand, now: string, config: DeskConfig): OpenTicketInput {

@@ -5,11 +5,12 @@
  * follow-up threads into its ticket.
  */
 import { randomBytes } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import { keys } from '#shared/adapters/keys.ts';
+import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import { importDirectoryFile } from '#shared/directory/import.ts';
 import { parisYear } from '#shared/domain/paris-day.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
@@ -27,11 +28,13 @@ const fresh = () => `c${randomBytes(3).toString('hex')}`;
 
 let desk: Desk;
 let store: ReturnType<typeof makeDeskStore>;
+let tickets: ReturnType<typeof makeTicketStore>;
 const year = parisYear(new Date());
 
 beforeAll(async () => {
   desk = await startTestDesk('intake-chain');
   store = makeDeskStore({ client: desk.db, tableName: desk.resources.tableName });
+  tickets = makeTicketStore({ client: desk.db, tableName: desk.resources.tableName });
   const rows = [DIRECTORY];
   // Directors made up for the tests that need a sender of their own.
   for (let i = 0; i < 12; i++) {
@@ -76,7 +79,7 @@ describe('a director writing with LSUN in the subject', () => {
     expect(entry.ticketNumber).toMatch(new RegExp(`^LSUN-${year}-\\d{5}$`));
     expect(entry.directoryEntryId).toBeTruthy();
 
-    const found = await store.getTicket(entry.ticketNumber ?? '');
+    const found = await tickets.readTicket(entry.ticketNumber ?? '', new Date());
     expect(found?.ticket.status).toBe('nouveau');
     expect(found?.ticket.schools[0]?.uai).toBe('0580001L');
     expect(found?.messages.map((m) => [m.direction, m.status ?? ''])).toEqual([
@@ -214,7 +217,7 @@ describe('follow-ups', () => {
     const entry = await entryOf(reply);
     expect(entry.outcome).toBe('follow_up');
     expect(entry.ticketNumber).toBe(ticketNumber);
-    const found = await store.getTicket(ticketNumber);
+    const found = await tickets.readTicket(ticketNumber, new Date());
     expect(found?.messages.filter((m) => m.direction === 'in')).toHaveLength(2);
     expect(await mailsTo('dir6@ac-dijon.fr')).toHaveLength(1);
   });
@@ -229,6 +232,59 @@ describe('follow-ups', () => {
     await desk.drain();
     expect((await entryOf(reply)).outcome).toBe('follow_up');
     expect((await entryOf(reply)).ticketNumber).toBe(ticketNumber);
+  });
+
+  it('reopens a closed ticket on a reply, and takes its purge date away', async () => {
+    const first = await desk.receive({ from: 'dir6@ac-dijon.fr', subject: 'LSUN clôture' });
+    await desk.drain();
+    const ticketNumber = (await entryOf(first)).ticketNumber ?? '';
+    const now = new Date().toISOString();
+    await tickets.commit(
+      { number: ticketNumber, expectedStatus: 'nouveau', set: { status: 'clos', closedAt: now }, puts: [] },
+      now,
+    );
+    await tickets.setExpiry(ticketNumber, Math.floor(Date.now() / 1000) + 86_400);
+
+    const reply = await desk.receive({
+      from: 'dir6@ac-dijon.fr',
+      subject: `Re: [${ticketNumber}] toujours bloqué`,
+    });
+    await desk.drain();
+
+    expect((await entryOf(reply)).outcome).toBe('follow_up');
+    const found = await tickets.readTicket(ticketNumber, new Date());
+    expect(found?.ticket.status).toBe('en_cours');
+    expect(found?.expiresAt).toBeUndefined();
+    const { Items = [] } = await desk.db.send(
+      new QueryCommand({
+        TableName: desk.resources.tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.ticket(ticketNumber).pk },
+      }),
+    );
+    expect(Items.filter((item) => item.expiresAt !== undefined)).toEqual([]);
+  });
+
+  it('opens a new ticket for a reply to a closed ticket past its retention', async () => {
+    const first = await desk.receive({ from: 'dir6@ac-dijon.fr', subject: 'LSUN ancien' });
+    await desk.drain();
+    const ticketNumber = (await entryOf(first)).ticketNumber ?? '';
+    const now = new Date().toISOString();
+    await tickets.commit(
+      { number: ticketNumber, expectedStatus: 'nouveau', set: { status: 'clos', closedAt: now }, puts: [] },
+      now,
+    );
+    await tickets.setExpiry(ticketNumber, Math.floor(Date.now() / 1000) - 1);
+
+    const reply = await desk.receive({
+      from: 'dir6@ac-dijon.fr',
+      subject: `Re: [${ticketNumber}] LSUN encore`,
+    });
+    await desk.drain();
+
+    const entry = await entryOf(reply);
+    expect(entry.outcome).toBe('ticket_created');
+    expect(entry.ticketNumber).not.toBe(ticketNumber);
   });
 
   it('does not let a stranger add to a ticket by copying its tag', async () => {
@@ -256,7 +312,13 @@ describe('at-least-once delivery', () => {
     const entry = await entryOf(id);
     expect(entry.outcome).toBe('ticket_created');
     expect(await mailsTo('dir9@ac-dijon.fr')).toHaveLength(1);
-    const page = await store.listTickets({ limit: 100 });
+    const page = await tickets.listTickets({
+      filter: { q: 'dir9@ac-dijon.fr' },
+      sort: 'created',
+      order: 'desc',
+      limit: 100,
+      now: new Date(),
+    });
     expect(page.items.filter((t) => t.requester.email === 'dir9@ac-dijon.fr')).toHaveLength(1);
   });
 

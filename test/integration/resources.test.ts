@@ -1,0 +1,46 @@
+import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeLocalClients } from '#local/emulators.ts';
+import { ensureDeskTable } from '#local/resources.ts';
+import { deskTable } from '#shared/table.ts';
+import { testEndpoints } from '../support/aws.ts';
+
+const clients = makeLocalClients(testEndpoints());
+afterAll(() => clients.dynamodb.destroy());
+
+describe('the local desk table', () => {
+  it('gains the indexes added since it was created, keeping its data (a .data/ folder from an earlier version)', async () => {
+    // Prepare: a table as an earlier version made it, with one index only.
+    const tableName = `old-desk-${Date.now()}`;
+    await clients.dynamodb.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk'].map((name) => ({
+          AttributeName: name,
+          AttributeType: 'S',
+        })),
+        KeySchema: [
+          { AttributeName: 'pk', KeyType: 'HASH' },
+          { AttributeName: 'sk', KeyType: 'RANGE' },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: 'gsi1',
+            KeySchema: [
+              { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+              { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+    // Act
+    await ensureDeskTable(clients.dynamodb, tableName);
+    // Assess
+    const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+    const names = (Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName).sort();
+    expect(names).toEqual(deskTable.globalSecondaryIndexes.map((index) => index.indexName).sort());
+  });
+});
