@@ -1,78 +1,89 @@
 /**
- * `npm run directory:import -- FILE [--apply]`: imports a directory CSV into the running local
- * desk (`npm start`). A dry run unless `--apply` is given. The usage text below is the
- * reference for the options and the exit codes.
+ * `npm run directory:import -- FILE [--apply]`: imports a directory file (CSV or LDIF) into the
+ * running local desk (`npm start`). A dry run unless `--apply` is given. The usage text below is
+ * the reference for the options and the exit codes.
  */
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '#shared/adapters/aws-clients.ts';
-import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
+import { DirectoryConflictError, makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import {
+  type DirectorChange,
   type DirectoryFileReport,
   type ImportCounts,
+  type ImportProgress,
   importDirectoryFile,
 } from '#shared/directory/import.ts';
 import { DirectoryFileError } from '#shared/directory/rows.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.ts';
 import { localPorts } from './ports.ts';
 
-const USAGE = `Usage : npm run directory:import -- FICHIER [--apply]
+const USAGE = `Usage : npm run directory:import -- FICHIER [--apply] [--details]
 
 Importe l'annuaire des directeurs d'école dans le bureau local lancé par « npm start ».
-FICHIER est un export CSV de l'académie : séparateur « ; » ou « , », encodage UTF-8 ou
-Windows-1252 ; colonnes uai, ecole, commune, circonscription, departement, civilite
-(facultative), nom, prenom, email.
+FICHIER est
+  - un export CSV (.csv) : séparateur « ; » ou « , », encodage UTF-8 ou Windows-1252 ;
+    colonnes uai, ecole, commune, circonscription, departement, nom, prenom, email,
+    et facultatives civilite, emails_secondaires, faisant_fonction ;
+  - ou un export LDIF (.ldif) de l'annuaire académique : entrées FrEduFonctAdm: DIR,
+    écoles lues dans FrEduRneResp (voir docs/directory.md).
+Le fichier décrit l'état actuel des départements qu'il couvre : les directeurs actifs de ces
+départements absents du fichier sont désactivés ; les autres départements ne changent pas.
 
   (sans option)  simulation : rien n'est écrit ; affiche ce qui serait ajouté, modifié ou
-                 inchangé, et chaque ligne rejetée avec son numéro et sa raison.
-  --apply        charge les lignes valides ; les lignes rejetées sont signalées et ignorées.
+                 désactivé, et chaque ligne rejetée avec son numéro et sa raison.
+  --apply        applique les lignes valides d'un coup : les lignes rejetées sont signalées
+                 et ignorées.
+  --details      liste tous les changements (sinon les 30 premiers).
   --help         affiche cette aide.
 
 Variables d'environnement :
   AWS_ENDPOINT_URL_DYNAMODB  DynamoDB du bureau local
                              (défaut : http://127.0.0.1:<LSUN_DYNAMODB_PORT, 8000>)
   DESK_TABLE                 table du bureau (défaut : assistance-lsun-local)
+  ACADEMIC_DOMAIN            domaine des adresses académiques (défaut : ac-dijon.fr)
 
 Code de sortie :
-  0  toutes les lignes sont valides (simulées, ou chargées avec --apply) ;
-  1  des lignes ont été rejetées (les autres ont été simulées, ou chargées avec --apply) ;
+  0  toutes les lignes sont valides (simulées, ou appliquées avec --apply) ;
+  1  des lignes ont été rejetées (les autres ont été simulées, ou appliquées avec --apply) ;
   2  rien n'a été fait : option inconnue, fichier introuvable ou illisible, colonnes
-     manquantes, ou bureau local injoignable ;
-  3  l'écriture a échoué en cours de route : relancez la même commande, elle écrit ce
-     qui manque (seules les différences sont écrites).
+     manquantes, bureau local injoignable, ou annuaire modifié par ailleurs pendant l'import ;
+  3  l'écriture s'est interrompue : relancez la même commande, elle termine ce qui manque.
 `;
 
 const EXIT_OK = 0;
 const EXIT_REJECTED_LINES = 1;
 const EXIT_NOTHING_DONE = 2;
 const EXIT_FAILED_HALFWAY = 3;
+const SHOWN_CHANGES = 30;
 
 /** Raised for a problem the person running the command can fix; its message is shown as is. */
 class ImportCommandError extends Error {
   override name = 'ImportCommandError';
 }
 
-function parseCommandLine() {
+type Arguments = { file: string; apply: boolean; details: boolean };
+
+function readArguments(): Arguments | undefined {
+  let parsed: ReturnType<
+    typeof parseArgs<{ options: Record<string, { type: 'boolean' }>; allowPositionals: true }>
+  >;
   try {
-    return parseArgs({
-      options: { apply: { type: 'boolean' }, help: { type: 'boolean' } },
+    parsed = parseArgs({
+      options: { apply: { type: 'boolean' }, details: { type: 'boolean' }, help: { type: 'boolean' } },
       allowPositionals: true,
     });
   } catch (error) {
     throw new ImportCommandError(`${(error as Error).message}\n\n${USAGE}`, { cause: error });
   }
-}
-
-function readArguments(): { file: string; apply: boolean } | undefined {
-  const parsed = parseCommandLine();
   if (parsed.values.help) return undefined;
   const [file, ...extra] = parsed.positionals;
   if (file === undefined || extra.length > 0) {
     throw new ImportCommandError(`Indiquez un seul fichier à importer.\n\n${USAGE}`);
   }
-  return { file, apply: parsed.values.apply === true };
+  return { file, apply: parsed.values.apply === true, details: parsed.values.details === true };
 }
 
 /** Checks that the local desk answers and has its table, so the French message says which is wrong. */
@@ -98,41 +109,101 @@ function plural(count: number, singular: string, pluralForm = `${singular}s`): s
   return `${count} ${count > 1 ? pluralForm : singular}`;
 }
 
-function describeCounts(counts: ImportCounts, applied: boolean, feminine: boolean): string {
+function describeCounts(
+  counts: ImportCounts & { deactivated?: number },
+  applied: boolean,
+  feminine: boolean,
+) {
   const e = feminine ? 'e' : '';
-  if (applied) {
-    return [
-      plural(counts.added, `ajouté${e}`),
-      plural(counts.changed, `modifié${e}`),
-      plural(counts.unchanged, `inchangé${e}`),
-    ].join(', ');
+  const parts = applied
+    ? [plural(counts.added, `ajouté${e}`), plural(counts.changed, `modifié${e}`)]
+    : [`${counts.added} à ajouter`, `${counts.changed} à modifier`];
+  if (counts.deactivated !== undefined) {
+    parts.push(applied ? plural(counts.deactivated, `désactivé${e}`) : `${counts.deactivated} à désactiver`);
   }
-  return [
-    `${counts.added} à ajouter`,
-    `${counts.changed} à modifier`,
-    plural(counts.unchanged, `inchangé${e}`),
-  ].join(', ');
+  parts.push(plural(counts.unchanged, `inchangé${e}`));
+  return parts.join(', ');
 }
 
-function printReport(file: string, report: DirectoryFileReport): void {
+const FIELD_NAMES: Readonly<Record<string, string>> = {
+  civility: 'civilité',
+  lastName: 'nom',
+  firstName: 'prénom',
+  emails: 'adresses',
+  assignments: 'écoles',
+  active: 'actif',
+};
+
+const ACTION_NAMES: Readonly<Record<DirectorChange['action'], string>> = {
+  added: '+ ajout        ',
+  changed: '~ modification ',
+  reactivated: '~ réactivation ',
+  deactivated: '- désactivation',
+};
+
+function describeChange(change: DirectorChange): string {
+  const fields =
+    change.fields.length > 0 ? ` (${change.fields.map((f) => FIELD_NAMES[f] ?? f).join(', ')})` : '';
+  const lines =
+    change.lines.length > 0
+      ? `, ${change.lines.length > 1 ? 'lignes' : 'ligne'} ${change.lines.join(', ')}`
+      : '';
+  return `  ${ACTION_NAMES[change.action]} ${change.name} <${change.email}>${fields}${lines}`;
+}
+
+function printReport(file: string, report: DirectoryFileReport, details: boolean, seconds: number): void {
   const encoding = report.encoding === 'utf-8' ? 'UTF-8' : 'Windows-1252';
-  const separator = report.separator === '\t' ? 'tabulation' : `« ${report.separator} »`;
-  console.log(
-    `Fichier : ${file} (${encoding}, séparateur ${separator}, ${plural(report.linesRead, 'ligne')} lue${report.linesRead > 1 ? 's' : ''})`,
-  );
+  const read =
+    report.format === 'csv'
+      ? `CSV, ${encoding}, séparateur ${report.separator === '\t' ? 'tabulation' : `« ${report.separator} »`}, ${plural(report.recordsRead, 'ligne lue', 'lignes lues')}`
+      : `LDIF, ${encoding}, ${plural(report.recordsRead, 'entrée lue', 'entrées lues')} dont ${plural(report.ignored, 'ignorée (pas FrEduFonctAdm: DIR)', 'ignorées (pas FrEduFonctAdm: DIR)')}`;
+  console.log(`Fichier : ${file} (${read})`);
   console.log(
     report.applied
-      ? 'Import appliqué.'
-      : "Simulation : rien n'a été écrit. Relancez avec --apply pour appliquer.",
+      ? `Import appliqué en ${seconds.toFixed(1).replace('.', ',')} s (version ${report.generation} de l'annuaire).`
+      : `Simulation en ${seconds.toFixed(1).replace('.', ',')} s : rien n'a été écrit. Relancez avec --apply pour appliquer.`,
+  );
+  console.log(
+    `Départements couverts : ${report.coveredDepartements.length > 0 ? report.coveredDepartements.join(', ') : 'aucun'}`,
   );
   console.log(`Directeurs : ${describeCounts(report, report.applied, false)}`);
-  console.log(`Écoles : ${describeCounts(report.schools, report.applied, true)}`);
+  console.log(`Écoles décrites : ${describeCounts(report.schools, report.applied, true)}`);
+  if (report.changes.length > 0) {
+    const shown = details ? report.changes : report.changes.slice(0, SHOWN_CHANGES);
+    console.log('Changements :');
+    for (const change of shown) console.log(describeChange(change));
+    if (shown.length < report.changes.length) {
+      console.log(`  … et ${report.changes.length - shown.length} autres (--details pour tout voir)`);
+    }
+  }
   if (report.rejected.length === 0) {
     console.log('Aucune ligne rejetée.');
     return;
   }
   console.log(`${plural(report.rejected.length, 'ligne rejetée', 'lignes rejetées')} :`);
   for (const { line, reason } of report.rejected) console.log(`  ligne ${line} : ${reason}`);
+}
+
+/**
+ * Progress on standard error: a line rewritten in place on a terminal, a line per quarter
+ * otherwise (a log file should not fill with thousands of updates).
+ */
+function progressPrinter(): (progress: ImportProgress) => void {
+  const terminal = process.stderr.isTTY;
+  let lastQuarter = -1;
+  return ({ done, total }) => {
+    if (total === 0) return;
+    const text = `Écriture des entrées de contact et du journal : ${done}/${total}`;
+    if (terminal) {
+      process.stderr.write(`\r${text}${done === total ? '\n' : ''}`);
+      return;
+    }
+    const quarter = Math.floor((4 * done) / total);
+    if (quarter !== lastQuarter) {
+      lastQuarter = quarter;
+      process.stderr.write(`${text}\n`);
+    }
+  };
 }
 
 async function main(): Promise<number> {
@@ -152,6 +223,7 @@ async function main(): Promise<number> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB || `http://127.0.0.1:${localPorts().dynamodb}`;
   const tableName = process.env.DESK_TABLE || 'assistance-lsun-local';
+  const academicDomain = process.env.ACADEMIC_DOMAIN || 'ac-dijon.fr';
   const dynamodb = new DynamoDBClient({
     endpoint,
     region: LOCAL_REGION,
@@ -161,19 +233,17 @@ async function main(): Promise<number> {
   });
   try {
     await checkDesk(dynamodb, endpoint, tableName);
-    const store = makeDirectoryStore({ client: documentClient(dynamodb), tableName });
-    const showProgress = process.stderr.isTTY;
+    const store = makeDirectoryStore({ client: documentClient(dynamodb), tableName, academicDomain });
+    const started = performance.now();
     const report = await importDirectoryFile(bytes, store, {
       apply: args.apply,
       now: new Date(),
       actor: `cli:${userInfo().username}`,
-      onProgress: ({ phase, done, total }) => {
-        if (!showProgress) return;
-        const label = phase === 'read' ? 'Lecture de l’annuaire actuel' : 'Écriture';
-        process.stderr.write(`\r${label} : ${done}/${total}${done === total ? '\n' : ''}`);
-      },
+      academicDomain,
+      fileName: args.file,
+      onProgress: progressPrinter(),
     });
-    printReport(args.file, report);
+    printReport(args.file, report, args.details, (performance.now() - started) / 1000);
     return report.rejected.length > 0 ? EXIT_REJECTED_LINES : EXIT_OK;
   } finally {
     dynamodb.destroy();
@@ -185,13 +255,18 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof ImportCommandError || error instanceof DirectoryFileError) {
+    if (
+      error instanceof ImportCommandError ||
+      error instanceof DirectoryFileError ||
+      error instanceof DirectoryConflictError
+    ) {
       console.error(error.message);
       process.exitCode = EXIT_NOTHING_DONE;
       return;
     }
     console.error(
-      "L'import a échoué en cours de route ; relancez la même commande pour écrire ce qui manque.",
+      "L'import s'est interrompu. Si l'annuaire n'avait pas encore basculé sur sa nouvelle version, rien n'a changé ; " +
+        'sinon la nouvelle version est en place et seules des entrées de contact restent à écrire. Dans les deux cas, relancez la même commande.',
       error,
     );
     process.exitCode = EXIT_FAILED_HALFWAY;

@@ -3,11 +3,12 @@
  * `contract.ts`, and calls one step or store. Lists answer `{ items, nextCursor }`.
  *
  * Every route needs a staff member (`agent`; `admin` includes it). No ticket or intake action
- * is admin-only: answering directors is the agents' job. Only the directory import is.
+ * is admin-only: answering directors is the agents' job. Directory writes are (directory-routes.ts).
  */
 
 import { z } from 'zod';
 import type { DeskStore } from '#shared/adapters/desk-store.ts';
+import type { DirectoryStore } from '#shared/adapters/directory-store.ts';
 import type { Queue } from '#shared/adapters/queue.ts';
 import type { RawMailStore } from '#shared/adapters/raw-mail.ts';
 import {
@@ -22,9 +23,6 @@ import {
   TicketListQuery,
   TicketPath,
 } from '#shared/api/contract.ts';
-import { type DirectoryImporter, importDirectoryFile } from '#shared/directory/import.ts';
-import { DirectoryFileError } from '#shared/directory/rows.ts';
-import type { DirectoryLookup } from '#shared/domain/directory.ts';
 import { outcomeLabel } from '#shared/domain/outcome.ts';
 import { authorize, type StaffGroup } from '#shared/http/auth.ts';
 import { BadRequestError, ClientError, ConflictError, NotFoundError } from '#shared/http/errors.ts';
@@ -57,19 +55,18 @@ import {
   type StaffDeps,
   ticketDetail,
 } from '#shared/steps/staff.ts';
+import { directoryRoutes } from './directory-routes.ts';
 
 export type ApiDeps = Omit<StaffDeps, 'directory'> & {
   /** The intake's store: accepting a held mail marks its entry. */
   store: DeskStore;
-  directory: DirectoryImporter & DirectoryLookup;
+  directory: DirectoryStore;
   rawMail: RawMailStore;
   /** The ticket step's queue: an accepted mail is opened there like any other. */
   tickets: Queue<TicketCommand>;
   outbox: Queue<OutboxMessage>;
   academicDomain: string;
 };
-
-const ImportQuery = z.object({ apply: z.enum(['true', 'false']).default('false') });
 
 /** Larger files do not fit in a Lambda response once base64-encoded (6 MB). */
 const MAX_DOWNLOAD_BYTES = 4_000_000;
@@ -143,14 +140,6 @@ function actorOf(event: ApiEvent, group: StaffGroup): Actor & { groups: StaffGro
     [claimText(claims, 'given_name'), claimText(claims, 'family_name')].filter(Boolean).join(' ') ||
     nameFromEmail(caller.email);
   return { email: caller.email, name, groups: caller.groups };
-}
-
-/** The bytes of a request body, whether API Gateway passed it as text or base64. */
-function bodyBytes(event: ApiEvent): Uint8Array {
-  if (typeof event.body !== 'string' || event.body.length === 0) {
-    throw new BadRequestError('Le fichier à importer est vide.', { code: 'missing_body' });
-  }
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
 }
 
 /** One route, its handler typed (middy's `Route` is a union that defeats inference). */
@@ -242,33 +231,6 @@ export function makeRoutes(deps: ApiDeps): ApiRoute[] {
         );
       }
     }),
-    route('POST', '/api/directory/import', async (event) => {
-      const caller = authorize(event, 'admin');
-      const { apply } = parseQuery(ImportQuery, event);
-      const contentType = event.headers['content-type'] ?? '';
-      // A Windows-1252 file keeps its bytes only when sent as binary (base64 through API Gateway).
-      if (!/^(text\/csv|application\/octet-stream)\b/i.test(contentType)) {
-        throw new BadRequestError(
-          'Envoyez le fichier CSV avec Content-Type: text/csv ou application/octet-stream.',
-          {
-            code: 'unsupported_media_type',
-          },
-        );
-      }
-      try {
-        const report = await importDirectoryFile(bodyBytes(event), deps.directory, {
-          apply: apply === 'true',
-          now: deps.now(),
-          actor: caller.email,
-          academicDomain: deps.academicDomain,
-        });
-        return json(200, report);
-      } catch (error) {
-        if (error instanceof DirectoryFileError) {
-          throw new BadRequestError(error.message, { code: error.code, cause: error });
-        }
-        throw error;
-      }
-    }),
+    ...directoryRoutes(deps),
   ];
 }

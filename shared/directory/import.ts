@@ -1,53 +1,30 @@
 /**
- * A directory import, independent of where the directory is stored: validated rows are grouped
- * into schools and directors (one person may direct several schools), then handed to a store
- * that compares them with what it holds and, when asked to, writes the difference.
- *
- * Issue #4 extends this without changing its shape: removals (directors of the covered
- * départements missing from the file, reported as `deactivated`), LDIF as a second reader
- * feeding the same rows, and an audit entry per change.
+ * A directory import from a file, whatever its format: read (CSV or LDIF), compare with the
+ * directory, and, when asked to, apply. The CLI, `npm start` and the API all go through
+ * `importDirectoryFile`; the store behind `DirectoryImporter` does the comparing and the writing.
  */
-import type { School } from '#shared/domain/directory.ts';
+import { DEFAULT_ACADEMIC_DOMAIN } from '#shared/domain/directory.ts';
+import { type ImportFormat, type ImportInput, inputFromRows, type ParsedImport } from './input.ts';
+import { LdifFormatError, readLdif } from './ldif.ts';
+import { directorsFromLdif } from './ldif-directors.ts';
+import type { DirectorChange, ImportCounts } from './plan.ts';
 import {
-  type DirectoryParseResult,
+  DirectoryFileError,
   type DirectoryReadOptions,
-  type DirectoryRow,
+  mergeByLine,
   parseDirectoryCsv,
   type RejectedLine,
 } from './rows.ts';
 
-/** A director as the directory holds them: one entry per person, keyed by their address. */
-export type DirectorEntry = {
-  /** Stable id, derived from the address: see `directorIdOf`. */
-  id: string;
-  email: string;
-  civility?: string;
-  lastName: string;
-  firstName: string;
-  /** The UAIs of the schools they direct, in file order. */
-  schoolUais: string[];
-  /** The source lines this entry was built from. */
-  lines: number[];
-};
-
-/** What a file says the directory is: its schools and its directors. */
-export type DirectorySnapshot = { schools: School[]; directors: DirectorEntry[] };
-
-/** How many entries an import adds, changes or leaves as they are. */
-export type ImportCounts = { added: number; changed: number; unchanged: number };
-
-/**
- * The outcome of an import, dry run or applied. The top-level counts are directors (what a
- * person checks); `schools` details the schools. Issue #4 adds `deactivated`.
- */
-export type ImportReport = ImportCounts & {
-  schools: ImportCounts;
-  /** Lines the store refused (rows contradicting each other), in line order. */
-  rejected: RejectedLine[];
-};
+export type { DirectorChange, ImportCounts, ImportFormat, RejectedLine };
 
 /** Progress of a long import, for a CLI to show. */
-export type ImportProgress = { phase: 'read' | 'write'; done: number; total: number };
+export type ImportProgress = {
+  /** `write`: contact entries and audit entries of an applied import. */
+  phase: 'read' | 'write';
+  done: number;
+  total: number;
+};
 
 /** How to run an import. */
 export type ImportOptions = {
@@ -55,97 +32,133 @@ export type ImportOptions = {
   apply: boolean;
   /** Stamped on what is written (the domain never reads the clock). */
   now: Date;
-  /** Who imports (an e-mail, `cli:<user>`, `npm start`), stamped on what is written. */
+  /** Who imports (an e-mail, `cli:<user>`, `npm start`), stamped on what is written and audited. */
   actor: string;
+  /**
+   * The generation a dry run was made against: the apply is refused if the directory changed
+   * since, so what is applied is what was reviewed. Absent: apply against the current one.
+   */
+  basedOn?: number;
   onProgress?: (progress: ImportProgress) => void;
+};
+
+/**
+ * The outcome of an import, dry run or applied. The top-level counts are directors (what a
+ * person checks); `schools` counts the schools the file describes.
+ */
+export type ImportReport = ImportCounts & {
+  applied: boolean;
+  /** Active directors of the covered départements missing from the file (shown as removals). */
+  deactivated: number;
+  schools: ImportCounts;
+  /** Lines refused, in line order, each with its French reason. */
+  rejected: RejectedLine[];
+  /** The départements the file describes: only those are changed. */
+  coveredDepartements: string[];
+  /** Each director added, changed or deactivated. */
+  changes: DirectorChange[];
+  /** The generation compared against (pass it back as `basedOn` to apply exactly this). */
+  basedOn: number;
+  /** The generation after the import: `basedOn` when nothing was written. */
+  generation: number;
 };
 
 /** The port through which the CLI and the API import a directory. */
 export type DirectoryImporter = {
-  importDirectory(rows: readonly DirectoryRow[], options: ImportOptions): Promise<ImportReport>;
+  importDirectory(input: ImportInput, options: ImportOptions): Promise<ImportReport>;
 };
 
 /** An import from a file: the store's report with the file's own rejections merged in. */
 export type DirectoryFileReport = ImportReport & {
-  applied: boolean;
-  encoding: DirectoryParseResult['encoding'];
-  separator: DirectoryParseResult['separator'];
-  linesRead: number;
+  format: ImportFormat;
+  encoding: ParsedImport['encoding'];
+  separator?: string;
+  /** Data lines (CSV) or entries (LDIF) read. */
+  recordsRead: number;
+  /** LDIF entries skipped because they are not directors' entries. */
+  ignored: number;
 };
 
-/**
- * The id of a director: their address in lower case. Readable in logs and URLs, and stable for
- * as long as the académie keeps the address, which is how its exports identify a person.
- */
-export function directorIdOf(email: string): string {
-  return email.trim().toLowerCase();
-}
-
-/** A school's functional mailbox, `ce.<uai>@<domain>`, in lower case as it is used. */
-export function schoolMailboxOf(uai: string, academicDomain = 'ac-dijon.fr'): string {
-  return `ce.${uai.trim().toLowerCase()}@${academicDomain.toLowerCase()}`;
-}
+/** Hints about a file's format, from its name or the request that carried it. */
+export type FormatHint = { format?: ImportFormat; fileName?: string; contentType?: string };
 
 /**
- * Groups rows into schools and directors: the rows of one address become one director with
- * every school they direct; the first row naming a school describes it. Rows are expected to
- * have passed `rejectConflictingRows`.
+ * The format of a file: an explicit format, else its name's extension, else its content type,
+ * else its first meaningful line (`dn:` or `version:` opens an LDIF file).
  */
-export function buildDirectorySnapshot(
-  rows: readonly DirectoryRow[],
-  options: DirectoryReadOptions = {},
-): DirectorySnapshot {
-  const schools = new Map<string, School>();
-  const directors = new Map<string, DirectorEntry>();
-  for (const row of rows) {
-    if (!schools.has(row.uai)) {
-      schools.set(row.uai, {
-        uai: row.uai,
-        name: row.schoolName,
-        commune: row.commune,
-        circonscription: row.circonscription,
-        departement: row.departement,
-        mailbox: schoolMailboxOf(row.uai, options.academicDomain),
-      });
-    }
-    const id = directorIdOf(row.email);
-    const director = directors.get(id);
-    if (director) {
-      if (!director.schoolUais.includes(row.uai)) director.schoolUais.push(row.uai);
-      director.lines.push(row.line);
-      continue;
-    }
-    directors.set(id, {
-      id,
-      email: row.email,
-      ...(row.civility ? { civility: row.civility } : {}),
-      lastName: row.lastName,
-      firstName: row.firstName,
-      schoolUais: [row.uai],
-      lines: [row.line],
-    });
+export function detectFormat(input: Uint8Array | string, hint: FormatHint = {}): ImportFormat {
+  if (hint.format) return hint.format;
+  const extension = /\.(csv|ldif)$/i.exec(hint.fileName ?? '')?.[1]?.toLowerCase();
+  if (extension === 'csv' || extension === 'ldif') return extension;
+  const type = (hint.contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (/ldif$/.test(type)) return 'ldif';
+  if (type === 'text/csv') return 'csv';
+  const head = (typeof input === 'string' ? input : Buffer.from(input).subarray(0, 4096).toString('latin1'))
+    .replace(/^(\uFEFF|ï»¿)/, '')
+    .split(/\r\n|\n|\r/)
+    .find((line) => line.trim() !== '' && !line.startsWith('#'));
+  return /^(dn|version)::?\s/i.test(head ?? '') ? 'ldif' : 'csv';
+}
+
+/**
+ * Reads a directory file (CSV or LDIF) into what to import and what it refuses.
+ * @throws DirectoryFileError when the file as a whole cannot be used.
+ */
+export function parseDirectoryFile(
+  input: Uint8Array | string,
+  options: DirectoryReadOptions & FormatHint = {},
+): ParsedImport {
+  const format = detectFormat(input, options);
+  if (format === 'csv') {
+    const parsed = parseDirectoryCsv(input, options);
+    return {
+      format,
+      ...inputFromRows(parsed.rows),
+      rejected: parsed.rejected,
+      encoding: parsed.encoding,
+      separator: parsed.separator,
+      recordsRead: parsed.linesRead,
+      ignored: 0,
+    };
   }
-  return { schools: [...schools.values()], directors: [...directors.values()] };
+  let file: ReturnType<typeof readLdif>;
+  try {
+    file = readLdif(input);
+  } catch (error) {
+    if (error instanceof LdifFormatError) throw new DirectoryFileError(error.message, { cause: error });
+    throw error;
+  }
+  const read = directorsFromLdif(file.entries, options.academicDomain ?? DEFAULT_ACADEMIC_DOMAIN);
+  return {
+    format,
+    directors: read.directors,
+    schools: [],
+    rejected: mergeByLine([...file.rejected, ...read.rejected]),
+    encoding: file.encoding,
+    recordsRead: file.entries.length + file.rejected.length,
+    ignored: read.ignored,
+  };
 }
 
 /**
- * Reads a CSV file and imports its good rows: what the CLI, `npm start` and the API run. Lines
+ * Reads a file and imports its good part: what the CLI, `npm start` and the API run. Lines
  * refused by the reader and by the store come back together, in line order.
  * @throws DirectoryFileError when the file as a whole cannot be used (nothing is written).
  */
 export async function importDirectoryFile(
   input: Uint8Array | string,
   importer: DirectoryImporter,
-  options: ImportOptions & DirectoryReadOptions,
+  options: ImportOptions & DirectoryReadOptions & FormatHint,
 ): Promise<DirectoryFileReport> {
-  const parsed = parseDirectoryCsv(input, options);
-  const report = await importer.importDirectory(parsed.rows, options);
+  const parsed = parseDirectoryFile(input, options);
+  const report = await importer.importDirectory(parsed, options);
   return {
     ...report,
-    rejected: [...parsed.rejected, ...report.rejected].sort((a, b) => a.line - b.line),
-    applied: options.apply,
+    rejected: mergeByLine([...parsed.rejected, ...report.rejected]),
+    format: parsed.format,
     encoding: parsed.encoding,
-    separator: parsed.separator,
-    linesRead: parsed.linesRead,
+    ...(parsed.separator === undefined ? {} : { separator: parsed.separator }),
+    recordsRead: parsed.recordsRead,
+    ignored: parsed.ignored,
   };
 }

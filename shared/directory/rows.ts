@@ -1,11 +1,12 @@
 /**
- * Directory rows: one line of an export, validated, with the line it came from.
+ * Directory rows: one line of a CSV export, validated, with the line it came from.
  *
- * Every import format (the CSV here; the LDIF of issue #4) ends as `DirectoryRow`s, and the
- * checks across rows (one address, one person; one school, one description) run on those, so
- * each format only has to say how to read its own cells.
+ * A row is one director at one school; the checks across rows (one address, one person; one
+ * school, one description) run here, then `input.ts` groups the rows into the format-independent
+ * import input that the LDIF reader produces too.
  */
-import { z } from 'zod';
+import * as z from 'zod';
+import { DEFAULT_ACADEMIC_DOMAIN, normalizeCivility } from '#shared/domain/directory.ts';
 import {
   ACADEMIE_DEPARTEMENTS,
   DEPARTEMENT_NAMES,
@@ -29,8 +30,12 @@ export const DirectoryRow = z.object({
   civility: z.string().min(1).optional(),
   lastName: z.string().min(1),
   firstName: z.string().min(1),
-  /** Lower case, in the academic domain. */
+  /** Lower case, in the academic domain: the principal address. */
   email: z.string(),
+  /** Further addresses of the same person (lower case, academic), recognised too. */
+  otherEmails: z.array(z.string()),
+  /** A « faisant fonction »: acting director of this school. */
+  interim: z.boolean(),
 });
 export type DirectoryRow = z.infer<typeof DirectoryRow>;
 
@@ -63,7 +68,7 @@ export class DirectoryFileError extends Error {
   readonly code = 'directory_file_invalid';
 }
 
-/** The CSV columns, by their canonical header name. */
+/** The CSV columns, by their canonical header name, in the order the export writes them. */
 export const DIRECTORY_COLUMNS = [
   'uai',
   'ecole',
@@ -74,11 +79,23 @@ export const DIRECTORY_COLUMNS = [
   'nom',
   'prenom',
   'email',
+  'emails_secondaires',
+  'faisant_fonction',
 ] as const;
 export type DirectoryColumn = (typeof DIRECTORY_COLUMNS)[number];
 
-/** Civility is often left empty in exports; every other column must be in the header. */
-const OPTIONAL_COLUMNS: ReadonlySet<DirectoryColumn> = new Set(['civilite']);
+/**
+ * Columns an export may lack: civility is often left empty, most people have one address, and
+ * few schools have an acting director. Every other column must be in the header.
+ */
+const OPTIONAL_COLUMNS: ReadonlySet<DirectoryColumn> = new Set([
+  'civilite',
+  'emails_secondaires',
+  'faisant_fonction',
+]);
+
+/** The columns a file must have, for messages. */
+const REQUIRED_COLUMNS = DIRECTORY_COLUMNS.filter((column) => !OPTIONAL_COLUMNS.has(column));
 
 /**
  * Other header spellings met in the académie's exports, compared after `headerKey`. Kept
@@ -94,7 +111,28 @@ const COLUMN_ALIASES: Readonly<Record<DirectoryColumn, readonly string[]>> = {
   nom: ['nom'],
   prenom: ['prenom'],
   email: ['email', 'mail', 'courriel'],
+  emails_secondaires: ['emailssecondaires', 'autresemails', 'autresadresses', 'emailsecondaire'],
+  faisant_fonction: ['faisantfonction', 'ff', 'interim', 'interimaire'],
 };
+
+/**
+ * Cells the export protected against spreadsheet formulas start with a quote before `=`, `+`,
+ * `-`, `@`, a tab or a carriage return (see `export.ts`): the quote is not part of the value.
+ */
+export function unprotectCell(cell: string): string {
+  return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
+}
+
+const YES = new Set(['oui', 'o', 'x', '1', 'vrai', 'true', 'ff', 'yes', 'y']);
+const NO = new Set(['', 'non', 'n', '0', 'faux', 'false', 'no']);
+
+/** Splits a cell of further addresses: spaces, commas, semicolons or bars between them. */
+function splitAddresses(cell: string): string[] {
+  return cell
+    .split(/[\s,;|]+/)
+    .map((address) => address.toLowerCase())
+    .filter((address) => address !== '');
+}
 
 /** Folds case, accents, spaces and punctuation, so that `Prénom`, ` PRENOM ` and `e-mail` compare. */
 export function headerKey(header: string): string {
@@ -133,6 +171,11 @@ function departementCode(cell: string): string {
 function rowSchema(academicDomain: string) {
   const required = (missing: string) => z.string().transform(tidy).pipe(z.string().min(1, missing));
   const domainSuffix = `@${academicDomain}`;
+  const academicEmail = z
+    .email({ error: (issue) => `adresse électronique invalide : « ${String(issue.input)} »` })
+    .refine((email) => email.endsWith(domainSuffix), {
+      error: (issue) => `adresse non académique (${domainSuffix} attendu) : ${String(issue.input)}`,
+    });
   return z
     .object({
       line: z.number(),
@@ -151,21 +194,20 @@ function rowSchema(academicDomain: string) {
           error: (issue) =>
             `département ${String(issue.input)} hors de l'académie de Dijon (${ACADEMIE_DEPARTEMENTS.join(', ')} attendus)`,
         }),
-      civilite: z
-        .string()
-        .transform(tidy)
-        .transform((civility) => civility || undefined),
+      civilite: z.string().transform(normalizeCivility),
       nom: required('nom manquant'),
       prenom: required('prénom manquant'),
       email: required('adresse électronique manquante')
         .transform((email) => email.toLowerCase())
-        .pipe(
-          z
-            .email({ error: (issue) => `adresse électronique invalide : « ${String(issue.input)} »` })
-            .refine((email) => email.endsWith(domainSuffix), {
-              error: (issue) => `adresse non académique (${domainSuffix} attendu) : ${String(issue.input)}`,
-            }),
-        ),
+        .pipe(academicEmail),
+      emails_secondaires: z.string().transform(splitAddresses).pipe(z.array(academicEmail)),
+      faisant_fonction: z
+        .string()
+        .transform((cell) => tidy(cell).toLowerCase())
+        .refine((cell) => YES.has(cell) || NO.has(cell), {
+          error: (issue) => `faisant_fonction invalide : « ${String(issue.input)} » (oui ou non attendu)`,
+        })
+        .transform((cell) => YES.has(cell)),
     })
     .superRefine((row, ctx) => {
       // Zod runs this even when a field failed: compare only two values that are valid on their own.
@@ -191,6 +233,8 @@ function rowSchema(academicDomain: string) {
         lastName: row.nom,
         firstName: row.prenom,
         email: row.email,
+        otherEmails: [...new Set(row.emails_secondaires.filter((email) => email !== row.email))],
+        interim: row.faisant_fonction,
       }),
     );
 }
@@ -210,14 +254,12 @@ export function mapDirectoryHeader(header: readonly string[]): Map<DirectoryColu
     }
     positions.set(column, index);
   });
-  const missing = DIRECTORY_COLUMNS.filter(
-    (column) => !positions.has(column) && !OPTIONAL_COLUMNS.has(column),
-  );
+  const missing = REQUIRED_COLUMNS.filter((column) => !positions.has(column));
   if (missing.length > 0) {
     const plural = missing.length > 1;
     throw new DirectoryFileError(
       `Colonne${plural ? 's' : ''} manquante${plural ? 's' : ''} dans l'en-tête : ${missing.join(', ')} ` +
-        `(colonnes attendues : ${DIRECTORY_COLUMNS.join(', ')}).`,
+        `(colonnes attendues : ${REQUIRED_COLUMNS.join(', ')} ; facultatives : ${[...OPTIONAL_COLUMNS].join(', ')}).`,
     );
   }
   return positions;
@@ -227,13 +269,23 @@ export function mapDirectoryHeader(header: readonly string[]): Map<DirectoryColu
  * An address as claimed by a line that failed other checks: it still shows that the address is
  * disputed, so the valid line using it is not handed the address by default.
  */
-export type EmailClaim = Pick<DirectoryRow, 'line' | 'email' | 'lastName' | 'firstName'>;
+export type EmailClaim = Pick<DirectoryRow, 'line' | 'email' | 'lastName' | 'firstName'> & {
+  /** The principal address of the line that claims `email` (itself for a principal address). */
+  principal?: string;
+};
+
+/** Every address a row claims: its principal one and the further ones. */
+function claimsOf(row: DirectoryRow): EmailClaim[] {
+  const own = { line: row.line, lastName: row.lastName, firstName: row.firstName, principal: row.email };
+  return [row.email, ...row.otherEmails].map((email) => ({ ...own, email }));
+}
 
 /**
  * Refuses rows that contradict each other, which no single line shows: one address used by two
- * different people (every line with it is refused: we cannot tell whose it is), the same director
- * and school twice, a school described differently on two lines (the first description wins).
- * Idempotent, so the store may run it again on rows from any source.
+ * different people, or by one person under two principal addresses (every line with it is
+ * refused: we cannot tell whose it is), the same director and school twice, a school described
+ * differently on two lines (the first description wins). Idempotent, so it may run again on
+ * rows from any source.
  */
 export function rejectConflictingRows(
   rows: readonly DirectoryRow[],
@@ -245,31 +297,28 @@ export function rejectConflictingRows(
   const rejected: RejectedLine[] = [];
 
   const claimsByEmail = new Map<string, EmailClaim[]>();
-  for (const claim of [...rows, ...otherClaims]) {
+  for (const claim of [...rows.flatMap(claimsOf), ...otherClaims]) {
     claimsByEmail.set(claim.email, [...(claimsByEmail.get(claim.email) ?? []), claim]);
   }
   const sharedEmails = new Set<string>();
   for (const [email, claims] of claimsByEmail) {
     const people = new Set(claims.map((claim) => personKey(claim.lastName, claim.firstName)));
-    if (people.size < 2) continue;
+    const principals = new Set(claims.map((claim) => claim.principal ?? claim.email));
+    if (people.size < 2 && principals.size < 2) continue;
     sharedEmails.add(email);
-    const lines = claims
-      .map((claim) => claim.line)
-      .sort((a, b) => a - b)
-      .join(', ');
-    for (const claim of claims) {
-      rejected.push({
-        line: claim.line,
-        reason: `adresse ${email} utilisée par plusieurs personnes (lignes ${lines})`,
-      });
-    }
+    const lines = [...new Set(claims.map((claim) => claim.line))].sort((a, b) => a - b).join(', ');
+    const reason =
+      people.size > 1
+        ? `adresse ${email} utilisée par plusieurs personnes (lignes ${lines})`
+        : `adresse ${email} rattachée à deux adresses principales différentes (lignes ${lines}) : écrivez la même adresse principale sur toutes les lignes d'une personne`;
+    for (const line of new Set(claims.map((claim) => claim.line))) rejected.push({ line, reason });
   }
 
   const kept: DirectoryRow[] = [];
   const firstAssignment = new Map<string, number>();
   const firstSchool = new Map<string, DirectoryRow>();
   for (const row of rows) {
-    if (sharedEmails.has(row.email)) continue;
+    if ([row.email, ...row.otherEmails].some((email) => sharedEmails.has(email))) continue;
     const assignment = `${row.email}|${row.uai}`;
     const earlierLine = firstAssignment.get(assignment);
     if (earlierLine !== undefined) {
@@ -321,7 +370,7 @@ export function parseDirectoryCsv(
     throw error;
   }
   const positions = mapDirectoryHeader(table.header);
-  const schema = rowSchema((options.academicDomain ?? 'ac-dijon.fr').toLowerCase());
+  const schema = rowSchema((options.academicDomain ?? DEFAULT_ACADEMIC_DOMAIN).toLowerCase());
 
   const valid: DirectoryRow[] = [];
   const rejected: RejectedLine[] = [];
@@ -337,7 +386,7 @@ export function parseDirectoryCsv(
     }
     const cell = (column: DirectoryColumn) => {
       const index = positions.get(column);
-      return index === undefined ? '' : (record.cells[index] ?? '');
+      return index === undefined ? '' : unprotectCell(record.cells[index] ?? '');
     };
     const parsed = schema.safeParse({
       line: record.line,
@@ -368,9 +417,12 @@ export function parseDirectoryCsv(
 }
 
 /** One entry per line, its reasons joined, in line order: a person fixes a line once. */
-function mergeByLine(rejected: readonly RejectedLine[]): RejectedLine[] {
+export function mergeByLine(rejected: readonly RejectedLine[]): RejectedLine[] {
   const reasons = new Map<number, string[]>();
-  for (const { line, reason } of rejected) reasons.set(line, [...(reasons.get(line) ?? []), reason]);
+  for (const { line, reason } of rejected) {
+    const known = reasons.get(line) ?? [];
+    if (!known.includes(reason)) reasons.set(line, [...known, reason]);
+  }
   return [...reasons.entries()]
     .sort(([a], [b]) => a - b)
     .map(([line, all]) => ({ line, reason: all.join(' ; ') }));

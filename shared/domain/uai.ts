@@ -74,3 +74,22 @@ export function departementOfUai(uai: string): string | undefined {
 export function isAcademieDepartement(code: string): code is AcademieDepartement {
   return (ACADEMIE_DEPARTEMENTS as readonly string[]).includes(code);
 }
+
+/**
+ * Why a UAI cannot be a school of the académie, in French, or `undefined` when it can: a valid
+ * check letter, one of the four départements, and, when the source also names a département,
+ * that same one. Imports (CSV, LDIF) and the console's edits all give these same reasons.
+ */
+export function academieUaiProblem(uai: string, departement?: string): string | undefined {
+  const problem = uaiProblem(uai);
+  if (problem) return problem;
+  const normalized = normalizeUai(uai);
+  const fromUai = departementOfUai(normalized) ?? '';
+  if (!isAcademieDepartement(fromUai)) {
+    return `UAI ${normalized} hors de l'académie de Dijon (département ${fromUai} ; ${ACADEMIE_DEPARTEMENTS.join(', ')} attendus)`;
+  }
+  if (departement !== undefined && departement !== fromUai) {
+    return `le département ${departement} ne correspond pas à l'UAI ${normalized}`;
+  }
+  return undefined;
+}

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { decodeCsvBytes, detectSeparator, readCsv } from '#shared/directory/csv.ts';
-import { buildDirectorySnapshot, importDirectoryFile } from '#shared/directory/import.ts';
+import { type ImportReport, importDirectoryFile } from '#shared/directory/import.ts';
+import { type ImportInput, inputFromRows } from '#shared/directory/input.ts';
 import {
   DirectoryFileError,
   type DirectoryRow,
@@ -100,6 +101,8 @@ describe('parseDirectoryCsv', () => {
         lastName: 'Martin',
         firstName: 'Camille',
         email: 'camille.martin@ac-dijon.fr',
+        otherEmails: [],
+        interim: false,
       },
       expect.objectContaining({ line: 3, uai: '0580001L', firstName: 'Éric' }),
     ]);
@@ -324,25 +327,24 @@ describe('parseDirectoryCsv', () => {
 
     // Act
     const result = parseDirectoryCsv(text);
-    const snapshot = buildDirectorySnapshot(result.rows);
+    const input = inputFromRows(result.rows);
 
     // Assess
     expect(result.rejected).toEqual([]);
-    expect(snapshot.directors).toEqual([
+    expect(input.directors).toEqual([
       {
-        id: 'camille.martin@ac-dijon.fr',
-        email: 'camille.martin@ac-dijon.fr',
+        lines: [2, 3],
         civility: 'Mme',
         lastName: 'Martin',
         firstName: 'Camille',
-        schoolUais: ['0211234C', '0890001T'],
-        lines: [2, 3],
+        emails: ['camille.martin@ac-dijon.fr'],
+        assignments: [
+          { uai: '0211234C', interim: false },
+          { uai: '0890001T', interim: false },
+        ],
       },
     ]);
-    expect(snapshot.schools.map((school) => [school.uai, school.mailbox])).toEqual([
-      ['0211234C', 'ce.0211234c@ac-dijon.fr'],
-      ['0890001T', 'ce.0890001t@ac-dijon.fr'],
-    ]);
+    expect(input.schools.map((school) => school.uai)).toEqual(['0211234C', '0890001T']);
   });
 
   it('rejects a repeated line and a school described two ways, keeping the first', () => {
@@ -380,12 +382,12 @@ describe('parseDirectoryCsv', () => {
 
     // Act
     const result = parseDirectoryCsv(bytes);
-    const snapshot = buildDirectorySnapshot(result.rows);
+    const input = inputFromRows(result.rows);
 
     // Assess
     expect(result.rejected).toEqual([]);
-    expect(snapshot.directors.length).toBeGreaterThanOrEqual(100);
-    expect(new Set(snapshot.schools.map((school) => school.departement))).toEqual(
+    expect(input.directors.length).toBeGreaterThanOrEqual(100);
+    expect(new Set(input.schools.map((school) => school.departement))).toEqual(
       new Set(['21', '58', '71', '89']),
     );
     expect(result.rows).toContainEqual(
@@ -397,6 +399,77 @@ describe('parseDirectoryCsv', () => {
         email: 'camille.martin@ac-dijon.fr',
       }),
     );
+  });
+});
+
+describe('parseDirectoryCsv, further columns', () => {
+  const FULL_HEADER = `${HEADER};emails_secondaires;faisant_fonction`;
+
+  it('reads further addresses and the « faisant fonction » flag', () => {
+    // Prepare
+    const text = csv(FULL_HEADER, `${MARTIN};c.martin@ac-dijon.fr ce.martin@ac-dijon.fr;`, `${DURAND};;oui`);
+
+    // Act
+    const result = parseDirectoryCsv(text);
+
+    // Assess
+    expect(result.rejected).toEqual([]);
+    expect(result.rows[0]).toMatchObject({
+      email: 'camille.martin@ac-dijon.fr',
+      otherEmails: ['c.martin@ac-dijon.fr', 'ce.martin@ac-dijon.fr'],
+      interim: false,
+    });
+    expect(result.rows[1]).toMatchObject({ otherEmails: [], interim: true });
+  });
+
+  it('refuses a non-academic further address and an unreadable flag, in French', () => {
+    // Prepare
+    const text = csv(FULL_HEADER, `${MARTIN};camille@gmail.com;peut-être`);
+
+    // Act
+    const result = parseDirectoryCsv(text);
+
+    // Assess
+    expect(result.rejected).toEqual([
+      {
+        line: 2,
+        reason:
+          'adresse non académique (@ac-dijon.fr attendu) : camille@gmail.com ; faisant_fonction invalide : « peut-être » (oui ou non attendu)',
+      },
+    ]);
+  });
+
+  it('refuses both lines when a further address of one person is the address of another', () => {
+    // Prepare
+    const text = csv(FULL_HEADER, `${MARTIN};eric.durand@ac-dijon.fr;`, `${DURAND};;`);
+
+    // Act
+    const result = parseDirectoryCsv(text);
+
+    // Assess
+    expect(result.rows).toEqual([]);
+    expect(result.rejected.map((rejected) => rejected.line)).toEqual([2, 3]);
+    expect(result.rejected[0]?.reason).toContain(
+      'adresse eric.durand@ac-dijon.fr utilisée par plusieurs personnes',
+    );
+  });
+
+  it('reads back cells the export protected against spreadsheet formulas', () => {
+    // Prepare: a commune and a name as the export writes them when they start with - or =.
+    const text = csv(HEADER, MARTIN.replace(';Dijon;', ";'-Dijon;").replace(';Martin;', ";'=Martin;"));
+
+    // Act
+    const result = parseDirectoryCsv(text);
+
+    // Assess
+    expect(result.rejected).toEqual([]);
+    expect(result.rows[0]).toMatchObject({ commune: '-Dijon', lastName: '=Martin' });
+  });
+
+  it('writes civilities one way whatever the export wrote', () => {
+    const text = csv(HEADER, MARTIN.replace(';Mme;', ';MADAME;'), DURAND.replace(';M.;', ';Monsieur;'));
+    const result = parseDirectoryCsv(text);
+    expect(result.rows.map((row) => row.civility)).toEqual(['Mme', 'M.']);
   });
 });
 
@@ -414,18 +487,24 @@ describe('rejectConflictingRows', () => {
 });
 
 describe('importDirectoryFile', () => {
-  it("merges the file's rejections with the store's and passes the good rows and options on", async () => {
+  it("merges the file's rejections with the store's and passes the good part and options on", async () => {
     // Prepare
-    const seen: { rows: DirectoryRow[]; apply: boolean }[] = [];
+    const seen: { input: ImportInput; apply: boolean }[] = [];
     const importer = {
-      async importDirectory(rows: readonly DirectoryRow[], options: { apply: boolean }) {
-        seen.push({ rows: [...rows], apply: options.apply });
+      async importDirectory(input: ImportInput, options: { apply: boolean }): Promise<ImportReport> {
+        seen.push({ input, apply: options.apply });
         return {
-          added: rows.length,
+          applied: options.apply,
+          added: input.directors.length,
           changed: 0,
           unchanged: 0,
-          schools: { added: rows.length, changed: 0, unchanged: 0 },
+          deactivated: 0,
+          schools: { added: input.schools.length, changed: 0, unchanged: 0 },
           rejected: [{ line: 3, reason: 'refusée par le stockage' }],
+          coveredDepartements: ['21', '58'],
+          changes: [],
+          basedOn: 0,
+          generation: 0,
         };
       },
     };
@@ -441,13 +520,14 @@ describe('importDirectoryFile', () => {
     // Assess
     expect(seen).toHaveLength(1);
     expect(seen[0]?.apply).toBe(false);
-    expect(seen[0]?.rows.map((row) => row.line)).toEqual([2, 3]);
+    expect(seen[0]?.input.directors.flatMap((director) => director.lines)).toEqual([2, 3]);
     expect(report).toMatchObject({
       added: 2,
       applied: false,
+      format: 'csv',
       encoding: 'utf-8',
       separator: ';',
-      linesRead: 3,
+      recordsRead: 3,
     });
     expect(report.rejected.map((rejected) => rejected.line)).toEqual([3, 4]);
   });

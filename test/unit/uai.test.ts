@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ACADEMIE_DEPARTEMENTS,
+  academieUaiProblem,
   DEPARTEMENT_NAMES,
   departementOfUai,
   isAcademieDepartement,
@@ -108,5 +109,33 @@ describe('the académie', () => {
       '71': 'Saône-et-Loire',
       '89': 'Yonne',
     });
+  });
+});
+
+describe('academieUaiProblem', () => {
+  it('accepts a valid UAI of one of the four départements, with or without its département', () => {
+    expect(academieUaiProblem('0211234C')).toBeUndefined();
+    expect(academieUaiProblem('0891406V', '89')).toBeUndefined();
+  });
+
+  it('refuses a wrong check letter and names the expected one', () => {
+    expect(academieUaiProblem('0211234D', '21')).toBe('UAI invalide (lettre de contrôle attendue : C)');
+  });
+
+  it('refuses a UAI whose département is not the one given', () => {
+    expect(academieUaiProblem('0211234C', '58')).toBe("le département 58 ne correspond pas à l'UAI 0211234C");
+  });
+
+  it('refuses a valid UAI of another académie', () => {
+    // Prepare
+    const paris = `0751234${uaiCheckLetter('0751234')}`;
+
+    // Act
+    const problem = academieUaiProblem(paris);
+
+    // Assess
+    expect(problem).toBe(
+      `UAI ${paris} hors de l'académie de Dijon (département 75 ; 21, 58, 71, 89 attendus)`,
+    );
   });
 });
