@@ -115,6 +115,8 @@ export async function ensureDeskTable(dynamodb: DynamoDBClient, tableName: strin
         GlobalSecondaryIndexUpdates: [{ Create: indexDefinition(index) }],
       }),
     );
+    // One index at a time: DynamoDB refuses to build two at once on a table.
+    await waitForIndex(dynamodb, tableName, index.indexName);
   }
 
   const ttl = await dynamodb.send(new DescribeTimeToLiveCommand({ TableName: tableName }));
@@ -126,6 +128,17 @@ export async function ensureDeskTable(dynamodb: DynamoDBClient, tableName: strin
       }),
     );
   }
+}
+
+/** Waits until an index being built is active (backfilled). */
+async function waitForIndex(dynamodb: DynamoDBClient, tableName: string, indexName: string): Promise<void> {
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
+    const index = Table?.GlobalSecondaryIndexes?.find((candidate) => candidate.IndexName === indexName);
+    if (index?.IndexStatus === 'ACTIVE') return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new LocalResourceError(`L'index ${indexName} de la table ${tableName} ne devient pas actif`);
 }
 
 /** Creates the raw-mail bucket if missing. */

@@ -148,7 +148,7 @@ describe('DynamoDB Local', () => {
 });
 
 describe('ensureDeskResources', () => {
-  it('creates the table of shared/table.ts with both indexes and TTL', async () => {
+  it('creates the table of shared/table.ts with its indexes and TTL', async () => {
     // Act
     const described = await desk.clients.dynamodb.send(
       new DescribeTableCommand({ TableName: desk.resources.tableName }),
@@ -162,6 +162,7 @@ describe('ensureDeskResources', () => {
     expect(indexes.map((index) => [index.IndexName, index.Projection?.ProjectionType]).sort()).toEqual([
       ['gsi1', 'ALL'],
       ['gsi2', 'ALL'],
+      ['gsi3', 'ALL'],
     ]);
     expect(ttl.TimeToLiveDescription).toMatchObject({
       AttributeName: 'expiresAt',
