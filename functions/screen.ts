@@ -3,7 +3,7 @@ import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
 import { s3Client } from '#shared/adapters/clients/s3.ts';
 import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { makeDeskStore } from '#shared/adapters/desk-store.ts';
-import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
+import { makeDirectoryLookup } from '#shared/adapters/directory-lookup.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
 import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
@@ -17,7 +17,7 @@ const dynamodb = dynamodbClient();
 const deps = {
   config,
   rawMail: makeRawMailStore({ client: s3Client() }),
-  directory: makeDirectoryStore({ client: dynamodb, tableName: config.tableName }),
+  directory: makeDirectoryLookup({ client: dynamodb, tableName: config.tableName }),
   store: makeDeskStore({ client: dynamodb, tableName: config.tableName }),
   tickets: makeQueue({ client: sqsClient(), queueUrl: config.queues.tickets, schema: TicketCommand }),
   outbox: makeQueue({ client: sqsClient(), queueUrl: config.queues.outbox, schema: OutboxMessage }),

@@ -23,7 +23,13 @@ async function main() {
   }
   console.log('Démarrage du bureau d’assistance LSUN local…');
   const desk = await startDesk({
-    ports: { smtp: ports.smtp, http: ports.http, ses: ports.ses, dynamodb: ports.dynamodb, sqs: ports.fauxqs },
+    ports: {
+      smtp: ports.smtp,
+      http: ports.http,
+      ses: ports.ses,
+      dynamodb: ports.dynamodb,
+      sqs: ports.fauxqs,
+    },
     dataDir: path.join(root, '.data'),
     seedDirectory: path.join(root, 'data', 'annuaire-demo.csv'),
     consoleDir: path.join(root, 'dist', 'console'),

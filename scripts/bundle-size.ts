@@ -24,7 +24,10 @@ import { esbuildOptions } from '../infra/bundling.ts';
 import { functionEntry, projectRoot } from '../infra/paths.ts';
 
 /** The functions of the mail chain, held to the size and import targets. */
-const intakeFunctions: string[] = [pipeline.receiver.entry, ...pipeline.stages.map((stage) => stage.consumer)];
+const intakeFunctions: string[] = [
+  pipeline.receiver.entry,
+  ...pipeline.stages.map((stage) => stage.consumer),
+];
 const allFunctions = [...intakeFunctions, pipeline.api.entry];
 const sizeTargetBytes = 500 * 1024;
 const importRatioTarget = 1.5;

@@ -19,6 +19,7 @@
  *   or circonscription: who, when, what (before, after); listed newest first on gsi1 under
  *   `DIRAUDIT`.
  */
+
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -58,6 +59,8 @@ import {
 } from '#shared/domain/directory.ts';
 import { type Zone, zonesOf } from '#shared/domain/zones.ts';
 import { logger } from '#shared/logger.ts';
+import { makeDirectoryLookup } from './directory-lookup.ts';
+import { keys } from './keys.ts';
 
 /** Raised when the table cannot be read or written as the directory needs; keeps the SDK error. */
 export class DirectoryStoreError extends Error {
@@ -113,7 +116,7 @@ export const directoryKeys = {
     pk: `DIRGEN#${pad(generation)}`,
     sk: `PART#${String(index).padStart(3, '0')}`,
   }),
-  contact: (email: string): Key => ({ pk: `CONTACT#${email.trim().toLowerCase()}`, sk: 'CONTACT' }),
+  contact: keys.directoryContact as (email: string) => Key,
   audit: (entity: string, id: string, at: string, generation: number): Key => ({
     pk: `DIRAUDIT#${entity}#${id}`,
     sk: `${at}#${pad(generation)}`,
@@ -682,20 +685,7 @@ export function makeDirectoryStore(options: DirectoryStoreOptions): DirectorySto
   const editOptions = (context: EditContext) => ({ academicDomain, now: context.now, actor: context.actor });
 
   return {
-    async findByEmail(email) {
-      const answer = await orFail('Looking up a sender in the directory failed', () =>
-        client.send(new GetCommand({ TableName: tableName, Key: directoryKeys.contact(email) })),
-      );
-      const item = answer.Item;
-      if (item?.active !== true) return undefined;
-      const match = DirectoryMatch.safeParse(item);
-      if (!match.success) {
-        throw new DirectoryStoreError(`Directory contact item ${String(item.pk)} is malformed`, {
-          cause: match.error,
-        });
-      }
-      return match.data;
-    },
+    findByEmail: makeDirectoryLookup({ client, tableName }).findByEmail,
 
     async importDirectory(input: ImportInput, importOptions: ImportOptions): Promise<ImportReport> {
       const { apply, now, actor, onProgress, basedOn } = importOptions;

@@ -61,4 +61,10 @@ export const keys = {
     pk: `TICKET#${number}`,
     sk: `REQUEST#${requestId}`,
   }),
+  /**
+   * The directory's answer to "who is this sender?": one item per active address (a director's,
+   * or a school's functional mailbox), so the intake needs one read. The rest of the directory's
+   * keys are in `directory-store.ts`.
+   */
+  directoryContact: (email: string) => ({ pk: `CONTACT#${email.trim().toLowerCase()}`, sk: 'CONTACT' }),
 } as const;

@@ -1,6 +1,6 @@
 /** Sending to the pipeline's queues: each message is checked against its schema at the source. */
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** A producer for one queue whose messages follow `schema`. */
 export function makeQueue<Schema extends z.ZodType>({

@@ -4,7 +4,7 @@
  * input with zod, calls the directory store, and answers JSON (`{ items, nextCursor }` for lists),
  * except the export, which answers the CSV file itself.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DirectoryStore, DirectoryView } from '#shared/adapters/directory-store.ts';
 import { DirectoryConflictError } from '#shared/adapters/directory-store.ts';
 import { DirectorInput, DirectorNotFoundError, DirectoryEditError } from '#shared/directory/edit.ts';

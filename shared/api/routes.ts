@@ -6,7 +6,7 @@
  * is admin-only: answering directors is the agents' job. Directory writes are (directory-routes.ts).
  */
 
-import { z } from 'zod';
+import * as z from 'zod';
 import type { DeskStore } from '#shared/adapters/desk-store.ts';
 import type { DirectoryStore } from '#shared/adapters/directory-store.ts';
 import type { Queue } from '#shared/adapters/queue.ts';

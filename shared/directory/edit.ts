@@ -4,7 +4,7 @@
  * academic addresses, an address belongs to one person) and give French reasons a person can act
  * on, field by field. Pure: the store writes the state returned.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   compareDirectors,
   type Director,

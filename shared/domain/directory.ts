@@ -3,7 +3,7 @@
  * whole directory at one point in time (a generation). Plain data and small verbs: the imports,
  * the console's edits and the store all speak these types.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A school of the académie, as the directory knows it. */
 export const School = z.object({

@@ -7,7 +7,7 @@
  * never changes once written (a change makes a new generation), so the count is computed once per
  * generation, in one pass over the assignments, and can never drift from the directors it counts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type DirectoryState, foldText } from './directory.ts';
 import { ACADEMIE_DEPARTEMENTS, DEPARTEMENT_NAMES } from './uai.ts';
 

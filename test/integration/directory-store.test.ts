@@ -3,12 +3,14 @@
  * not), what the intake's lookup then answers, the audit trail, and what is left when an apply
  * fails halfway (faults injected into a real client, so the table's state is real).
  */
+
 import { readFileSync } from 'node:fs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/emulators.ts';
 import { documentClient } from '#shared/adapters/aws-clients.ts';
+import { DirectoryLookupError } from '#shared/adapters/directory-lookup.ts';
 import {
   DirectoryConflictError,
   DirectoryStoreError,
@@ -591,7 +593,7 @@ describe('findByEmail', () => {
     const lookup = store.findByEmail('abime@ac-dijon.fr');
 
     // Assess
-    await expect(lookup).rejects.toThrow(DirectoryStoreError);
+    await expect(lookup).rejects.toThrow(DirectoryLookupError);
   });
 });
 

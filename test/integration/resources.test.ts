@@ -1,12 +1,28 @@
 import { CreateTableCommand, DescribeTableCommand } from '@aws-sdk/client-dynamodb';
-import { afterAll, describe, expect, it } from 'vitest';
-import { makeLocalClients } from '#local/emulators.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  freePort,
+  type LocalClients,
+  makeLocalClients,
+  type RunningEmulator,
+  startDynamoDbLocal,
+} from '#local/emulators.ts';
 import { ensureDeskTable } from '#local/resources.ts';
 import { deskTable } from '#shared/table.ts';
 import { testEndpoints } from '../support/aws.ts';
 
-const clients = makeLocalClients(testEndpoints());
-afterAll(() => clients.dynamodb.destroy());
+// A DynamoDB Local of its own: building an index scans the whole database, and the shared one
+// holds every other test file's tables.
+let dynamodb: RunningEmulator;
+let clients: LocalClients;
+beforeAll(async () => {
+  dynamodb = await startDynamoDbLocal({ port: await freePort() });
+  clients = makeLocalClients({ ...testEndpoints(), dynamodb: dynamodb.endpoint });
+});
+afterAll(async () => {
+  clients.dynamodb.destroy();
+  await dynamodb.stop();
+});
 
 describe('the local desk table', () => {
   it('gains the indexes added since it was created, keeping its data (a .data/ folder from an earlier version)', async () => {
