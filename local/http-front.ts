@@ -50,6 +50,8 @@ export type HttpFrontOptions = {
   staticDir?: string;
   /** Headers added to static files (the console's CSP, as CloudFront's response headers policy adds it). */
   staticHeaders?: Record<string, string>;
+  /** Answers some non-API paths before the static files (the local sign-in, `./console-auth.ts`); resolves true when it answered. */
+  localRoutes?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
   /** The function's timeout; the `api` entry of the pipeline description by default. */
   timeoutSeconds?: number;
   /** Where failures of the handler go (never the request body or the token). */
@@ -388,6 +390,7 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
   }
 
   async function handleStatic(req: IncomingMessage, res: ServerResponse, line: RequestLine): Promise<void> {
+    if (options.localRoutes && (await options.localRoutes(req, res))) return;
     req.resume();
     if (staticRoot === undefined) return send(res, gatewayMessage(404, 'Not Found'));
     if (line.method !== 'GET' && line.method !== 'HEAD') {

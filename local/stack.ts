@@ -9,6 +9,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '#shared/config.ts';
+import { consoleLocalRoutes, consoleStaticHeaders } from './console-auth.ts';
 import {
   type LocalEndpoints,
   makeLocalClients,
@@ -144,6 +145,8 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       apiHandler: api.handler as never,
       verify: (token) => verifyToken(token, { keyPath: options.jwtKeyPath }),
       staticDir: options.consoleDir && existsSync(options.consoleDir) ? options.consoleDir : undefined,
+      staticHeaders: consoleStaticHeaders,
+      localRoutes: consoleLocalRoutes({ keyPath: options.jwtKeyPath }),
     });
     stops.push(() => front.stop());
 

@@ -1,0 +1,303 @@
+/**
+ * The API client: every answer is parsed with the zod schema of `shared/api/contract.ts` (the
+ * one the API itself uses), so a drift between the two shows up as a clear error instead of a
+ * page quietly showing `undefined`.
+ *
+ * Refusals become typed errors the pages key on: `SessionExpiredError` (401, and the whole
+ * console switches to « Session expirée »), `ForbiddenError` (403, « Accès non autorisé »),
+ * `ApiError` for the rest, always with the French message of the API.
+ */
+
+import * as z from 'zod';
+import {
+  ApiError as ApiErrorBody,
+  type BodyOf,
+  type QueryOf,
+  type ResponseOf,
+  type RouteKey,
+  routes,
+} from '#shared/api/contract.ts';
+import { currentToken, sessionStore } from '../session.ts';
+
+let apiBase = '';
+
+/** Sets the API's base URL from the configuration ('' for the console's own origin). */
+export function setApiBase(url: string): void {
+  apiBase = url.replace(/\/+$/, '');
+}
+
+export type ErrorDetail = { path: string; message: string };
+
+/** A refusal or failure of the API, with the French message to show. */
+export class ApiError extends Error {
+  override name = 'ApiError';
+  readonly status: number;
+  readonly code: string;
+  readonly details: ErrorDetail[];
+
+  constructor(
+    status: number,
+    code: string,
+    message: string,
+    options: { details?: ErrorDetail[]; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.status = status;
+    this.code = code;
+    this.details = options.details ?? [];
+  }
+}
+
+/** 401: the token is missing, expired or revoked. */
+export class SessionExpiredError extends ApiError {
+  override name = 'SessionExpiredError';
+}
+
+/** 403: signed in, but not in the group this needs. */
+export class ForbiddenError extends ApiError {
+  override name = 'ForbiddenError';
+}
+
+const genericMessages: Record<number, string> = {
+  400: 'La demande est invalide.',
+  401: 'Votre session a expiré.',
+  403: 'Vous n’avez pas les droits nécessaires pour cette action.',
+  404: 'Élément introuvable.',
+  409: 'Cette action n’est plus possible dans l’état actuel.',
+  413: 'Le fichier est trop volumineux.',
+};
+
+function currentPage(): string {
+  return `${window.location.pathname}${window.location.search}`;
+}
+
+/** Turns a refused answer into the right error class. */
+async function refusal(response: Response): Promise<ApiError> {
+  const body = ApiErrorBody.safeParse(await response.json().catch(() => undefined));
+  const message = body.success
+    ? body.data.error.message
+    : (genericMessages[response.status] ??
+      `Erreur du serveur (HTTP ${response.status}). Réessayez dans un instant.`);
+  const code = body.success ? body.data.error.code : `http_${response.status}`;
+  const details = body.success ? body.data.error.details : undefined;
+  if (response.status === 401) {
+    sessionStore.expire(currentPage());
+    return new SessionExpiredError(401, code, genericMessages[401] ?? message);
+  }
+  if (response.status === 403) return new ForbiddenError(403, code, message, { details });
+  return new ApiError(response.status, code, message, { details });
+}
+
+export type RequestOptions = {
+  method?: string;
+  query?: Record<string, unknown>;
+  body?: BodyInit | null;
+  contentType?: string;
+  signal?: AbortSignal;
+  accept?: string;
+};
+
+/** Query string from a plain object: undefined/empty values left out, arrays comma-joined. */
+export function queryString(query: Record<string, unknown> = {}): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === '') continue;
+    search.set(name, Array.isArray(value) ? value.join(',') : String(value));
+  }
+  const text = search.toString();
+  return text === '' ? '' : `?${text}`;
+}
+
+/** One authenticated request; refusals thrown as `ApiError` subclasses. */
+export async function send(path: string, options: RequestOptions = {}): Promise<Response> {
+  const token = await currentToken();
+  if (token === undefined) {
+    sessionStore.expire(currentPage());
+    throw new SessionExpiredError(401, 'unauthorized', genericMessages[401] ?? '');
+  }
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    accept: options.accept ?? 'application/json',
+  };
+  if (options.contentType) headers['content-type'] = options.contentType;
+  let response: Response;
+  try {
+    response = await fetch(`${apiBase}${path}${queryString(options.query)}`, {
+      method: options.method ?? 'GET',
+      headers,
+      body: options.body ?? null,
+      credentials: 'omit',
+      cache: 'no-store',
+      signal: options.signal ?? null,
+    });
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === 'AbortError') throw cause;
+    throw new ApiError(0, 'network', 'Le serveur ne répond pas. Vérifiez la connexion et réessayez.', {
+      cause,
+    });
+  }
+  if (!response.ok) throw await refusal(response);
+  return response;
+}
+
+/** A JSON request whose answer is parsed with `schema`. */
+export async function requestJson<S extends z.ZodType>(
+  schema: S,
+  path: string,
+  options: RequestOptions & { json?: unknown } = {},
+): Promise<z.output<S>> {
+  const { json, ...rest } = options;
+  const response = await send(path, {
+    ...rest,
+    ...(json === undefined ? {} : { body: JSON.stringify(json), contentType: 'application/json' }),
+  });
+  const parsed = schema.safeParse(await response.json().catch(() => undefined));
+  if (!parsed.success) {
+    throw new ApiError(
+      response.status,
+      'unexpected_answer',
+      'Réponse inattendue du serveur : la console et l’API ne sont pas à la même version.',
+      {
+        cause: parsed.error,
+      },
+    );
+  }
+  return parsed.data;
+}
+
+type PathParams = Record<string, string | number>;
+
+function fillPath(template: string, params: PathParams = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`missing path parameter ${name} for ${template}`);
+    return encodeURIComponent(String(value));
+  });
+}
+
+type CallParams<K extends RouteKey> = {
+  path?: PathParams;
+  signal?: AbortSignal;
+} & ([QueryOf<K>] extends [never] ? { query?: never } : { query?: QueryOf<K> }) &
+  ([BodyOf<K>] extends [never] ? { body?: never } : { body: BodyOf<K> });
+
+/**
+ * Calls a route of the contract by its key (`'GET /api/tickets/{number}'`). The body is checked
+ * against the contract before it leaves (French messages for the form), the answer after.
+ */
+export async function call<K extends RouteKey>(key: K, params: CallParams<K>): Promise<ResponseOf<K>> {
+  const route = routes[key] as { body?: z.ZodType; response?: z.ZodType };
+  const [method = 'GET', template = ''] = key.split(' ');
+  if (route.body !== undefined && params.body !== undefined) {
+    const checked = route.body.safeParse(params.body);
+    if (!checked.success) {
+      throw new ApiError(400, 'invalid_body', checked.error.issues.map((issue) => issue.message).join(' '), {
+        details: checked.error.issues.map((issue) => ({
+          path: issue.path.join('.'),
+          message: issue.message,
+        })),
+      });
+    }
+  }
+  const path = fillPath(template, params.path);
+  const options = {
+    method,
+    query: params.query as Record<string, unknown> | undefined,
+    signal: params.signal,
+    json: params.body,
+  };
+  return requestJson(route.response ?? z.unknown(), path, options) as Promise<ResponseOf<K>>;
+}
+
+/** The file name of a download, from `Content-Disposition` (RFC 6266, `filename*` first). */
+export function filenameOf(response: Response, fallback: string): string {
+  const header = response.headers.get('content-disposition') ?? '';
+  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header)?.[1];
+  if (extended) {
+    try {
+      return decodeURIComponent(extended.trim());
+    } catch {
+      // Fall through to the plain parameter.
+    }
+  }
+  return /filename\s*=\s*"?([^";]+)"?/.exec(header)?.[1]?.trim() || fallback;
+}
+
+/**
+ * Downloads a file the API answers (raw mail, attachment, export): the token goes in a header,
+ * so a plain link cannot do it; the bytes are saved under the server's file name.
+ */
+export async function download(
+  path: string,
+  fallbackName: string,
+  query?: Record<string, unknown>,
+): Promise<void> {
+  const response = await send(path, { accept: '*/*', query });
+  const blob = await response.blob();
+  const url = URL.createObjectURL(blob);
+  try {
+    const anchor = document.createElement('a');
+    anchor.href = url;
+    anchor.download = filenameOf(response, fallbackName);
+    anchor.rel = 'noopener';
+    document.body.append(anchor);
+    anchor.click();
+    anchor.remove();
+  } finally {
+    // Let the download start before the URL goes.
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+}
+
+/** The bytes of a file the API answers (the raw mail, to show its HTML part). */
+export async function fetchBytes(path: string): Promise<ArrayBuffer> {
+  const response = await send(path, { accept: '*/*' });
+  return response.arrayBuffer();
+}
+
+/**
+ * Uploads a file with progress (XMLHttpRequest: `fetch` reports no upload progress), for the
+ * directory import. `onProgress` gets a fraction of the upload; the server's work after it has
+ * no progress to report.
+ */
+export async function upload<S extends z.ZodType>(
+  schema: S,
+  path: string,
+  file: Blob,
+  options: { query?: Record<string, unknown>; contentType?: string; onProgress?: (fraction: number) => void },
+): Promise<z.output<S>> {
+  const token = await currentToken();
+  if (token === undefined) {
+    sessionStore.expire(currentPage());
+    throw new SessionExpiredError(401, 'unauthorized', genericMessages[401] ?? '');
+  }
+  const xhr = new XMLHttpRequest();
+  const done = new Promise<Response>((resolve, reject) => {
+    xhr.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) options.onProgress?.(event.loaded / event.total);
+    };
+    xhr.onload = () =>
+      resolve(
+        new Response(xhr.responseText, {
+          status: xhr.status,
+          headers: { 'content-type': xhr.getResponseHeader('content-type') ?? 'application/json' },
+        }),
+      );
+    xhr.onerror = () =>
+      reject(new ApiError(0, 'network', 'Le serveur ne répond pas. Vérifiez la connexion et réessayez.'));
+  });
+  xhr.open('POST', `${apiBase}${path}${queryString(options.query)}`);
+  xhr.setRequestHeader('authorization', `Bearer ${token}`);
+  xhr.setRequestHeader('content-type', options.contentType ?? 'application/octet-stream');
+  xhr.setRequestHeader('accept', 'application/json');
+  xhr.send(file);
+  const response = await done;
+  if (!response.ok) throw await refusal(response);
+  const parsed = schema.safeParse(await response.json().catch(() => undefined));
+  if (!parsed.success) {
+    throw new ApiError(response.status, 'unexpected_answer', 'Réponse inattendue du serveur.', {
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}

@@ -1,0 +1,146 @@
+/**
+ * Sign-in with Cognito's hosted UI: OAuth 2.0 authorization code flow with PKCE (RFC 7636), the
+ * flow for a browser app, which cannot keep a client secret.
+ *
+ * 1. `startCognitoSignIn` makes a random verifier and state, keeps them in `sessionStorage`
+ *    for the round trip (they are single-use and worthless once the code is exchanged; the
+ *    tokens themselves never go there), and sends the browser to `/oauth2/authorize` with the
+ *    verifier's SHA-256 as `code_challenge`.
+ * 2. Cognito sends it back to the redirect path with `code` and `state`;
+ *    `completeCognitoSignIn` checks the state, exchanges code + verifier at `/oauth2/token`,
+ *    and keeps the tokens in memory. The ID token is the bearer the API's JWT authorizer
+ *    checks (it carries `email` and `cognito:groups`); the refresh token stays in a closure to
+ *    renew it.
+ *
+ * It cannot run on this machine (no Cognito); the local desk signs in with `./local.ts`.
+ */
+import * as z from 'zod';
+import type { CognitoAuth } from '../config.ts';
+import { expiryOf, type Session } from '../session.ts';
+import { SignInError } from './local.ts';
+
+const PENDING_KEY = 'lsun.pkce';
+
+const Pending = z.object({ state: z.string(), verifier: z.string(), returnTo: z.string() });
+
+const TokenAnswer = z.object({
+  id_token: z.string(),
+  access_token: z.string().optional(),
+  refresh_token: z.string().optional(),
+  expires_in: z.number().optional(),
+  token_type: z.string().optional(),
+});
+
+/** Random bytes as base64url, the alphabet PKCE allows (RFC 7636 §4.1). */
+function randomText(bytes: number): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+}
+
+function base64url(bytes: Uint8Array): string {
+  let binary = '';
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+/** `BASE64URL(SHA256(verifier))`, the S256 challenge. */
+export async function challengeOf(verifier: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
+  return base64url(new Uint8Array(digest));
+}
+
+const redirectUri = (auth: CognitoAuth) => new URL(auth.redirectPath, window.location.origin).toString();
+
+/** Sends the browser to the hosted UI. `returnTo` is the console page to come back to. */
+export async function startCognitoSignIn(auth: CognitoAuth, returnTo: string): Promise<void> {
+  // 32 random bytes give a 43-character verifier, the minimum length RFC 7636 allows.
+  const verifier = randomText(32);
+  const state = randomText(16);
+  const safeReturn = returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/';
+  sessionStorage.setItem(PENDING_KEY, JSON.stringify({ state, verifier, returnTo: safeReturn }));
+  const url = new URL('/oauth2/authorize', auth.domain);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: auth.clientId,
+    redirect_uri: redirectUri(auth),
+    scope: auth.scopes.join(' '),
+    state,
+    code_challenge: await challengeOf(verifier),
+    code_challenge_method: 'S256',
+  }).toString();
+  window.location.assign(url.toString());
+}
+
+async function tokenRequest(
+  auth: CognitoAuth,
+  form: Record<string, string>,
+): Promise<z.infer<typeof TokenAnswer>> {
+  const response = await fetch(new URL('/oauth2/token', auth.domain), {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+    credentials: 'omit',
+  });
+  const parsed = TokenAnswer.safeParse(await response.json().catch(() => undefined));
+  if (!response.ok || !parsed.success)
+    throw new SignInError('Le service d’authentification a refusé la connexion.');
+  return parsed.data;
+}
+
+function sessionFrom(auth: CognitoAuth, answer: z.infer<typeof TokenAnswer>, refreshToken?: string): Session {
+  const refresh = answer.refresh_token ?? refreshToken;
+  return {
+    token: answer.id_token,
+    expiresAt: expiryOf(answer.id_token),
+    ...(refresh === undefined
+      ? {}
+      : {
+          renew: async () =>
+            sessionFrom(
+              auth,
+              await tokenRequest(auth, {
+                grant_type: 'refresh_token',
+                client_id: auth.clientId,
+                refresh_token: refresh,
+              }),
+              refresh,
+            ),
+        }),
+  };
+}
+
+/**
+ * Finishes the sign-in on the redirect page: checks `state`, exchanges the code.
+ * @returns the session and the page to go back to.
+ * @throws SignInError when the answer is not the one this tab asked for, or Cognito refuses.
+ */
+export async function completeCognitoSignIn(
+  auth: CognitoAuth,
+  location: URL,
+): Promise<{ session: Session; returnTo: string }> {
+  const pending = Pending.safeParse(JSON.parse(sessionStorage.getItem(PENDING_KEY) ?? 'null'));
+  sessionStorage.removeItem(PENDING_KEY);
+  const error = location.searchParams.get('error');
+  if (error !== null) throw new SignInError('La connexion a été refusée par le service d’authentification.');
+  const code = location.searchParams.get('code');
+  if (!pending.success || code === null || location.searchParams.get('state') !== pending.data.state) {
+    throw new SignInError('Cette réponse de connexion ne correspond à aucune demande en cours. Recommencez.');
+  }
+  const answer = await tokenRequest(auth, {
+    grant_type: 'authorization_code',
+    client_id: auth.clientId,
+    code,
+    redirect_uri: redirectUri(auth),
+    code_verifier: pending.data.verifier,
+  });
+  return { session: sessionFrom(auth, answer), returnTo: pending.data.returnTo };
+}
+
+/** The hosted UI's sign-out address, which ends Cognito's own session too. */
+export function cognitoSignOutUrl(auth: CognitoAuth): string {
+  const url = new URL('/logout', auth.domain);
+  url.search = new URLSearchParams({
+    client_id: auth.clientId,
+    logout_uri: new URL(auth.logoutPath, window.location.origin).toString(),
+  }).toString();
+  return url.toString();
+}

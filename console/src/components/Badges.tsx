@@ -1,0 +1,41 @@
+/** Status and outcome badges: colour and text together (never colour alone, RGAA 3.1). */
+import { Badge } from '@codegouvfr/react-dsfr/Badge';
+import { type Outcome, type TicketStatus, ticketStatusLabel } from '#shared/api/contract.ts';
+import { outcomeLabel } from '#shared/domain/outcome.ts';
+
+const statusSeverity: Record<TicketStatus, 'new' | 'info' | 'warning' | 'success' | undefined> = {
+  nouveau: 'new',
+  en_cours: 'info',
+  en_attente: 'warning',
+  resolu: 'success',
+  clos: undefined,
+};
+
+export function StatusBadge({ status }: { status: TicketStatus }) {
+  const severity = statusSeverity[status];
+  return (
+    <Badge as="span" small noIcon {...(severity ? { severity } : {})}>
+      {ticketStatusLabel[status]}
+    </Badge>
+  );
+}
+
+const outcomeSeverity: Partial<Record<Outcome, 'success' | 'info' | 'warning' | 'error'>> = {
+  ticket_created: 'success',
+  follow_up: 'info',
+  rate_limited: 'warning',
+  not_director: 'warning',
+  no_keyword: 'warning',
+  not_academic: 'error',
+  not_authenticated: 'error',
+  spam_or_virus: 'error',
+};
+
+export function OutcomeBadge({ outcome }: { outcome: Outcome }) {
+  const severity = outcomeSeverity[outcome];
+  return (
+    <Badge as="span" small noIcon {...(severity ? { severity } : {})}>
+      {outcomeLabel[outcome]}
+    </Badge>
+  );
+}

@@ -1,0 +1,59 @@
+/** How pages show waiting, failures and refusals. */
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
+import { ApiError, ForbiddenError } from '../api/client.ts';
+import { NotAllowed } from '../pages/NotAllowed.tsx';
+
+/** A polite live region: screen readers hear that something is loading without losing their place. */
+export function Loading({ what = 'Chargement…' }: { what?: string }) {
+  return (
+    <p className="fr-text--sm lsun-loading" role="status" aria-live="polite">
+      <span className="fr-icon-refresh-line fr-icon--sm" aria-hidden="true" /> {what}
+    </p>
+  );
+}
+
+/** The French message of any error thrown by the console or the API. */
+export function messageOf(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error && error.message) return error.message;
+  return 'Une erreur inattendue est survenue.';
+}
+
+/** A failed load: the « accès non autorisé » page for a 403, an error alert otherwise. */
+export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  if (error instanceof ForbiddenError) return <NotAllowed message={error.message} embedded />;
+  return (
+    <Alert
+      severity="error"
+      title="Le chargement a échoué"
+      description={
+        <>
+          {messageOf(error)}
+          {onRetry ? (
+            <>
+              {' '}
+              <button type="button" className="fr-link" onClick={onRetry}>
+                Réessayer
+              </button>
+            </>
+          ) : null}
+        </>
+      }
+      className="fr-mb-3w"
+    />
+  );
+}
+
+/** The outcome of an action (reply, status...): announced to screen readers (`role=alert` on errors). */
+export function ActionResult({ result }: { result?: { ok: boolean; message: string } }) {
+  if (!result) return null;
+  return (
+    <Alert
+      small
+      severity={result.ok ? 'success' : 'error'}
+      description={result.message}
+      className="fr-mt-2w"
+      role={result.ok ? 'status' : 'alert'}
+    />
+  );
+}
