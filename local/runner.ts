@@ -7,6 +7,7 @@
  * (fauxqs applies redrive policies on receive, as SQS does).
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import {
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
@@ -81,6 +82,8 @@ export function startQueueRunner(opts: QueueRunnerOptions): QueueRunner {
   const maxPollers = Math.max(1, opts.maxPollersPerStage ?? DEFAULT_MAX_POLLERS_PER_STAGE);
   const onError = opts.onError ?? reportToStderr;
   const stopping = new AbortController();
+  // Every poller's long poll listens to this one signal: more than Node's default ten is expected.
+  setMaxListeners(0, stopping.signal);
 
   const stages = opts.stages.map((stage) => {
     const queueUrl = opts.queueUrls[stage.queue];

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CONSOLE_DIST, ensureConsoleBuilt } from './console-build.ts';
 import { JavaMissingError } from './emulators.ts';
 import { type LocalPorts, LocalPortsError, localPorts } from './ports.ts';
 import { startDesk } from './stack.ts';
@@ -22,6 +23,7 @@ async function main() {
     process.exit(2);
   }
   console.log('Démarrage du bureau d’assistance LSUN local…');
+  if (ensureConsoleBuilt()) console.log('Console construite dans dist/console.');
   const desk = await startDesk({
     ports: {
       smtp: ports.smtp,
@@ -32,11 +34,12 @@ async function main() {
     },
     dataDir: path.join(root, '.data'),
     seedDirectory: path.join(root, 'data', 'annuaire-demo.csv'),
-    consoleDir: path.join(root, 'dist', 'console'),
+    consoleDir: CONSOLE_DIST,
     env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' },
   });
   console.log(`
 Assistance LSUN tourne en local :
+  Console du personnel                  ${desk.httpUrl}/   (comptes de démonstration à la connexion)
   SMTP (réception, à la place de SES)   smtp://127.0.0.1:${desk.smtpPort}   pour assistance1d@ac-dijon.fr et assistance.1erdegre@ac-dijon.fr
   API du personnel                      ${desk.httpUrl}/api   (jeton : npm run token -- --email agent@ac-dijon.fr --group admin)
   Courriels envoyés (SES local)         ${desk.endpoints.ses}/   (JSON : ${desk.endpoints.ses}/store)

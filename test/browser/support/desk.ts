@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { CONSOLE_DIST, ROOT } from '#local/console-build.ts';
 import { freePorts } from '#local/emulators.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
-import { CONSOLE_DIST, ROOT } from './build.ts';
 
 export type BrowserDesk = {
   desk: RunningDesk;

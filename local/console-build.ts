@@ -1,5 +1,5 @@
 /**
- * The built console the browser tests load: built once (`npm run console:build`'s command) when
+ * The built console that `npm start` and the browser tests serve: built once (`npm run console:build`'s command) when
  * `dist/console` is missing or older than any source it is made from.
  */
 import { execFileSync } from 'node:child_process';
@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CONSOLE_DIST = path.join(ROOT, 'dist', 'console');
 
 /** Newest modification time under these paths (files and folders, recursively). */
