@@ -55,12 +55,33 @@ const DeploySettingsSchema = z.object({
   dailyRequestCap: positiveInt.optional(),
   dailyFollowUpCap: positiveInt.optional(),
   deskDisplayName: z.string().optional(),
-  /** OAuth callback (and sign-out) URLs of the staff console. */
-  consoleUrls: list.pipe(z.array(z.url()).min(1)).default(['http://localhost:3000/']),
-  /** Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`). */
+  /**
+   * Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`).
+   * Unset: `assistance-lsun-<account id>`, unique to the account, so a first deployment works.
+   */
   authDomainPrefix: z
     .string()
     .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
+    .optional(),
+  /** The built staff console (`npm run console:build`), relative to the repository root. */
+  consoleDir: z.string().min(1).default('dist/console'),
+  /**
+   * Synthesize without the console's files (no upload, no `config.json`), for checks on a
+   * machine that did not build the console. A stack synthesized so must not be deployed: it
+   * would stop updating the console.
+   */
+  skipConsoleFiles: flag.default(false),
+  /** A custom host name for the console (e.g. `assistance-lsun.ac-dijon.fr`). Unset: only `*.cloudfront.net`. */
+  consoleDomain: z
+    .string()
+    .regex(/^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,}$/)
+    .optional(),
+  /** The ACM certificate of `consoleDomain`, which CloudFront requires in us-east-1. */
+  consoleCertificateArn: z
+    .string()
+    .regex(/^arn:aws:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/, {
+      message: 'an ACM certificate ARN in us-east-1 (CloudFront only uses certificates from that region)',
+    })
     .optional(),
 });
 
@@ -104,7 +125,10 @@ export class DeploySettingsError extends Error {
  */
 export function readDeploySettings(node: Node): DeploySettings {
   const raw = Object.fromEntries(settingKeys.map((key) => [key, node.tryGetContext(key)]));
-  const parsed = DeploySettingsSchema.safeParse(raw);
+  const parsed = DeploySettingsSchema.refine(
+    (settings) => (settings.consoleDomain === undefined) === (settings.consoleCertificateArn === undefined),
+    { path: ['consoleCertificateArn'], message: 'consoleDomain and consoleCertificateArn go together' },
+  ).safeParse(raw);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new DeploySettingsError(`Invalid CDK context:\n  ${problems.join('\n  ')}`, {

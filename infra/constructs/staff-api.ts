@@ -1,10 +1,12 @@
 /**
  * The staff API: an HTTP API in front of the `api` function, behind a Cognito user pool whose
- * JWTs API Gateway checks on every route but the health check.
+ * JWTs API Gateway checks on every route but the health check; the pool's hosted UI signs the
+ * console's users in, and the API answers the console's origin only (CORS).
  */
 import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -22,10 +24,14 @@ import type { DeskFunction } from './desk-function.ts';
 export type StaffApiProps = {
   /** The `api` function, which serves every route. */
   handler: DeskFunction;
-  /** OAuth callback and sign-out URLs of the console. */
-  consoleUrls: string[];
-  /** Prefix of the Cognito hosted sign-in domain. Default: no domain (add one before the console ships). */
-  authDomainPrefix?: string;
+  /** Origins the console is served from (`https://host`): the only ones CORS lets call the API. */
+  consoleOrigins: string[];
+  /** OAuth callback URLs of the console (the hosted UI sends the code there). */
+  callbackUrls: string[];
+  /** OAuth sign-out URLs of the console. */
+  logoutUrls: string[];
+  /** Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`). */
+  authDomainPrefix: string;
   /** Steady requests per second across the API. Default 50: a few dozen staff, never more. */
   rateLimit?: number;
   /** Burst of requests. Default 100. */
@@ -38,10 +44,28 @@ export const staffGroups = ['agent', 'admin'] as const;
 /** The health route, the only one without the authorizer. */
 export const healthRoute = { method: HttpMethod.GET, path: '/api/health' } as const;
 
+/**
+ * The methods of the API's routes (`shared/api/*`), listed rather than `ANY`: an `ANY` route
+ * also catches the browser's CORS preflight (`OPTIONS`), which carries no token, so the JWT
+ * authorizer would refuse it. With no `OPTIONS` route, API Gateway answers preflights itself
+ * from the CORS configuration.
+ */
+export const apiMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+
+/**
+ * Base URL of a Cognito prefix domain's hosted UI, the value `UserPoolDomain.baseUrl()` gives;
+ * known before the domain exists, so the console's CSP can name it.
+ */
+export function hostedUiUrl(domainPrefix: string, region: string): string {
+  return `https://${domainPrefix}.auth.${region}.amazoncognito.com`;
+}
+
 /** The HTTP API, its stage with access logs and throttling, and the staff user pool. */
 export class StaffApi extends Construct {
   readonly userPool: cognito.UserPool;
   readonly consoleClient: cognito.UserPoolClient;
+  /** The hosted UI's domain. */
+  readonly signInDomain: cognito.UserPoolDomain;
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
 
@@ -102,9 +126,17 @@ export class StaffApi extends Construct {
       oAuth: {
         flows: { authorizationCodeGrant: true },
         scopes: [cognito.OAuthScope.OPENID, cognito.OAuthScope.EMAIL, cognito.OAuthScope.PROFILE],
-        callbackUrls: props.consoleUrls,
-        logoutUrls: props.consoleUrls,
+        callbackUrls: props.callbackUrls,
+        logoutUrls: props.logoutUrls,
       },
+      // The ID token is the API's bearer: the API names the caller by `email`, the console shows `name`.
+      readAttributes: new cognito.ClientAttributes().withStandardAttributes({
+        email: true,
+        emailVerified: true,
+        fullname: true,
+      }),
+      // A staff member may fix their name, never their email: it is who the API records as acting.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true }),
       supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       accessTokenValidity: Duration.hours(1),
@@ -112,12 +144,10 @@ export class StaffApi extends Construct {
       refreshTokenValidity: Duration.hours(12),
     });
 
-    if (props.authDomainPrefix) {
-      const domain = this.userPool.addDomain('Domain', {
-        cognitoDomain: { domainPrefix: props.authDomainPrefix },
-      });
-      new CfnOutput(this, 'SignInDomain', { value: domain.baseUrl() });
-    }
+    this.signInDomain = this.userPool.addDomain('Domain', {
+      cognitoDomain: { domainPrefix: props.authDomainPrefix },
+    });
+    new CfnOutput(this, 'SignInDomain', { value: this.signInDomain.baseUrl() });
 
     const authorizer = new HttpJwtAuthorizer('StaffJwt', this.userPool.userPoolProviderUrl, {
       jwtAudience: [this.consoleClient.userPoolClientId],
@@ -127,11 +157,22 @@ export class StaffApi extends Construct {
       description: 'Assistance LSUN : API de la console',
       createDefaultStage: false,
       defaultAuthorizer: authorizer,
+      // The console calls from its own origin; no other web page may read the API's answers.
+      // Tokens travel in the Authorization header, never in cookies: no credentials mode.
+      corsPreflight: {
+        allowOrigins: props.consoleOrigins,
+        allowMethods: apiMethods.map((method) => CorsHttpMethod[method]),
+        allowHeaders: ['authorization', 'content-type'],
+        // The downloads (raw mail, attachments, export) take their file name from it.
+        exposeHeaders: ['content-disposition'],
+        allowCredentials: false,
+        maxAge: Duration.hours(1),
+      },
     });
     const integration = new HttpLambdaIntegration('Api', props.handler.function);
     this.httpApi.addRoutes({
       path: '/api/{proxy+}',
-      methods: [HttpMethod.ANY],
+      methods: apiMethods.map((method) => HttpMethod[method]),
       integration,
       authorizer,
     });

@@ -1,6 +1,7 @@
 /**
- * Everything stateless: the functions, the pipeline queues, SES receiving and sending, and
- * the staff API. Can be destroyed and redeployed; the data lives in the stateful stack.
+ * Everything stateless: the functions, the pipeline queues, SES receiving and sending, the
+ * staff API and the staff console. Can be destroyed and redeployed; the data lives in the
+ * stateful stack.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
@@ -12,7 +13,8 @@ import { MailPipeline } from '../constructs/mail-pipeline.ts';
 import { MailReceipt } from '../constructs/mail-receipt.ts';
 import { MailSending } from '../constructs/mail-sending.ts';
 import type { ReceiptRuleName } from '../constructs/raw-mail-store.ts';
-import { StaffApi } from '../constructs/staff-api.ts';
+import { hostedUiUrl, StaffApi } from '../constructs/staff-api.ts';
+import { StaffConsole } from '../constructs/staff-console.ts';
 import type { DeploySettings } from '../settings.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 
@@ -21,6 +23,11 @@ export type DeskStackProps = StackProps & {
   /** The table and raw-mail store. */
   stateful: StatefulStack;
   settings: DeploySettings;
+  /**
+   * The built console to upload (`dist/console`, absolute). Undefined: the console's bucket and
+   * distribution without files (a synthesis for checks only, see `skipConsoleFiles`).
+   */
+  consoleFiles: string | undefined;
 };
 
 /** The receipt rule set and rule names (fixed: the raw-mail bucket policy names them). */
@@ -32,6 +39,7 @@ export class DeskStack extends Stack {
   readonly sending: MailSending;
   readonly receipt: MailReceipt;
   readonly api: StaffApi;
+  readonly console: StaffConsole;
   readonly functions: Record<'receive' | 'screen' | 'ticket' | 'mailer' | 'api', DeskFunction>;
 
   constructor(scope: Construct, id: string, props: DeskStackProps) {
@@ -118,11 +126,36 @@ export class DeskStack extends Stack {
       activate: settings.activateReceiptRuleSet,
     });
 
+    // The console comes first: the app client registers its URLs and CORS allows its origin.
+    const authDomainPrefix = settings.authDomainPrefix ?? `assistance-lsun-${this.account}`;
+    this.console = new StaffConsole(this, 'Console', {
+      // Not the API's own host: its CORS names the distribution, and the CSP naming the API in
+      // return would be a circular reference. Any API Gateway host of the region instead; the
+      // CSP's img-src already allows any https host, so naming one host here would not stop an
+      // injected script from sending data out: script-src 'self' is what stops it.
+      apiOrigin: `https://*.execute-api.${this.region}.${this.urlSuffix}`,
+      authOrigin: hostedUiUrl(authDomainPrefix, this.region),
+      customDomain:
+        settings.consoleDomain && settings.consoleCertificateArn
+          ? { domainName: settings.consoleDomain, certificateArn: settings.consoleCertificateArn }
+          : undefined,
+      accessLogs: props.stateful.consoleAccessLogs,
+    });
     this.api = new StaffApi(this, 'StaffApi', {
       handler: api,
-      consoleUrls: settings.consoleUrls,
-      authDomainPrefix: settings.authDomainPrefix,
+      consoleOrigins: this.console.origins,
+      callbackUrls: this.console.callbackUrls,
+      logoutUrls: this.console.logoutUrls,
+      authDomainPrefix,
     });
+    if (props.consoleFiles !== undefined) {
+      this.console.publish(props.consoleFiles, {
+        apiUrl: this.api.httpApi.apiEndpoint,
+        authDomain: this.api.signInDomain.baseUrl(),
+        clientId: this.api.consoleClient.userPoolClientId,
+        region: this.region,
+      });
+    }
   }
 }
 

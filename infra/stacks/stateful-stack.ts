@@ -3,6 +3,7 @@
  * stateless stack can be destroyed and rebuilt freely.
  */
 import { Stack, type StackProps } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { DeskTable } from '../constructs/desk-table.ts';
 import { RawMailStore } from '../constructs/raw-mail-store.ts';
@@ -17,10 +18,30 @@ export type StatefulStackProps = StackProps & {
 export class StatefulStack extends Stack {
   readonly table: DeskTable;
   readonly rawMail: RawMailStore;
+  /**
+   * Where the console bucket (desk stack) writes its S3 server access logs: a prefix of the
+   * one access-log bucket, whose lifecycle purges them like the rest.
+   */
+  readonly consoleAccessLogs: { bucketName: string; prefix: string };
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
     this.table = new DeskTable(this, 'Table');
     this.rawMail = new RawMailStore(this, 'RawMail', { retentionDays: props.retentionDays });
+
+    const logs = this.rawMail.accessLogBucket;
+    this.consoleAccessLogs = { bucketName: logs.bucketName, prefix: 'console/' };
+    // The console bucket lives in the desk stack, which depends on this one: naming it here
+    // would make the two stacks depend on each other. S3 log delivery is allowed under the
+    // console prefix for buckets of this account only (aws:SourceAccount).
+    logs.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowConsoleAccessLogs',
+        principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+        actions: ['s3:PutObject'],
+        resources: [logs.arnForObjects(`${this.consoleAccessLogs.prefix}*`)],
+        conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
+      }),
+    );
   }
 }

@@ -5,6 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
@@ -34,6 +35,12 @@ export type SynthesizedDesk = DeskApp & {
 
 const outdirs: string[] = [];
 
+/**
+ * A three-file stand-in for `dist/console`, so the tests neither need nor upload a real build
+ * (`npm run console:build`), and pass on a machine that never built the console.
+ */
+export const consoleFixture = fileURLToPath(new URL('./fixtures/console', import.meta.url));
+
 /** Removes the cloud assemblies written by {@link synthDesk} in this test file. */
 export function removeSyntheses(): void {
   for (const outdir of outdirs.splice(0)) rmSync(outdir, { recursive: true, force: true });
@@ -48,6 +55,7 @@ export function synthDesk(options: SynthOptions = {}): SynthesizedDesk {
     builtinCloudFormationValidation: options.cloudFormationValidation ?? false,
     context: {
       ...cdkJsonContext(),
+      consoleDir: consoleFixture,
       ...options.context,
       // An empty list skips asset bundling for every stack.
       ...(options.bundle ? {} : { 'aws:cdk:bundling-stacks': [] }),
