@@ -301,55 +301,94 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
     },
 
     /**
-     * Opens the tickets of accepted mails (one SQS batch): reserves as many numbers as there are
-     * new tickets with one atomic counter update, then writes every ticket, its first message, the
-     * acknowledgment to send and the intake entry's link in one transaction.
+     * Opens the tickets of accepted mails (one SQS batch): writes every ticket, its first message,
+     * the acknowledgment to send and the intake entry's link in one transaction, together with the
+     * year's sequence moved past the numbers taken, on condition that it did not move since it was
+     * read. When another batch moved it first, the numbers are reserved instead (one atomic
+     * counter update, which cannot conflict) and the batch written again.
      *
      * The intake entry's link is the idempotency key: a mail already linked (a redelivery) gets
-     * the number it was given and takes none. Numbers are reserved, not guessed, so concurrent
-     * batches never fight over the sequence; a number is lost only if the function dies between
-     * the reservation and the transaction.
+     * the number it was given and takes none. A number is lost only if the function dies between
+     * a reservation and its transaction.
      */
     async openTickets(inputs: OpenTicketInput[]): Promise<Array<OpenedTicket | Error>> {
       const results: Array<OpenedTicket | Error | undefined> = inputs.map(() => undefined);
-      const linked = await linkedTickets(inputs.map((input) => input.message.sesMessageId));
+      const years = [...new Set(inputs.map((input) => input.year))];
+      const { linked, sequences } = await readOpeningState(
+        inputs.map((input) => input.message.sesMessageId),
+        years,
+      );
+      // The same mail twice in one batch (SQS redelivered it): open it once, answer both.
+      const firstOf = new Map<string, number>();
       const fresh: number[] = [];
       inputs.forEach((input, index) => {
-        const ticketNumber = linked.get(input.message.sesMessageId);
+        const id = input.message.sesMessageId;
+        const ticketNumber = linked.get(id);
         if (ticketNumber) results[index] = { kind: 'already_opened', ticketNumber };
-        else fresh.push(index);
+        else if (!firstOf.has(id)) {
+          firstOf.set(id, index);
+          fresh.push(index);
+        }
       });
 
       for (const [year, indexes] of groupBy(fresh, (index) => inputs[index]?.year ?? 0)) {
-        const last = await reserveNumbers(year, indexes.length);
-        const planned = indexes.map((index, position) => ({
-          index,
-          ticketNumber: formatTicketNumber(year, last - indexes.length + 1 + position),
-        }));
-        const writes = planned.map(({ index, ticketNumber }) =>
-          openingWrites(inputs[index] as OpenTicketInput, ticketNumber),
-        );
-        try {
-          if (writes.flat().length > MAX_TRANSACTION_ITEMS)
-            throw new Error('batch too large for one transaction');
-          await transact(client, writes.flat() as never);
+        const plan = (last: number) =>
+          indexes.map((index, position) => {
+            const ticketNumber = formatTicketNumber(year, last + 1 + position);
+            return {
+              index,
+              ticketNumber,
+              writes: openingWrites(inputs[index] as OpenTicketInput, ticketNumber),
+            };
+          });
+        const opened = (planned: ReturnType<typeof plan>) => {
           for (const { index, ticketNumber } of planned) results[index] = { kind: 'opened', ticketNumber };
+        };
+
+        // First, the numbers after the sequence as read, taken in the same transaction on
+        // condition that nobody moved it: no extra write when batches do not overlap.
+        const read = sequences.get(year) ?? 0;
+        const guessed = plan(read);
+        const guessedWrites = [
+          advanceSequence(year, read, indexes.length),
+          ...guessed.flatMap((p) => p.writes),
+        ];
+        if (guessedWrites.length <= MAX_TRANSACTION_ITEMS) {
+          try {
+            await transact(client, guessedWrites as never);
+            opened(guessed);
+            continue;
+          } catch (error) {
+            if (!(error instanceof TransactionRefusedError)) throw error;
+          }
+        }
+
+        // Another batch took those numbers (or a mail was linked meanwhile): reserve a block,
+        // which cannot conflict, and write the batch again; a refused mail must not hold the
+        // others, so then each ticket alone, with the number it was given.
+        const reserved = plan((await reserveNumbers(year, indexes.length)) - indexes.length);
+        try {
+          const writes = reserved.flatMap((p) => p.writes);
+          if (writes.length > MAX_TRANSACTION_ITEMS) throw new Error('batch too large for one transaction');
+          await transact(client, writes as never);
+          opened(reserved);
         } catch {
-          // One refused mail (linked meanwhile by a concurrent delivery) must not hold the others:
-          // write each ticket alone, with the number it was given.
           await Promise.all(
-            planned.map(async ({ index, ticketNumber }, position) => {
-              results[index] = await openOne(
-                inputs[index] as OpenTicketInput,
-                ticketNumber,
-                writes[position] ?? [],
-              );
+            reserved.map(async ({ index, ticketNumber, writes }) => {
+              results[index] = await openOne(inputs[index] as OpenTicketInput, ticketNumber, writes);
             }),
           );
         }
       }
-      return results.map((result) => result ?? new Error('ticket not processed'));
+      return results.map((result, index) => {
+        const first = results[firstOf.get(inputs[index]?.message.sesMessageId ?? '') ?? -1];
+        if (result) return result;
+        if (first && !(first instanceof Error))
+          return { kind: 'already_opened', ticketNumber: first.ticketNumber };
+        return first ?? new Error('ticket not processed');
+      });
     },
+
     /**
      * Adds a follow-up mail to its ticket, once: the message's key makes a redelivery a no-op.
      * A ticket waiting for the director, resolved or closed goes back to "en cours"; a closed
@@ -437,19 +476,30 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
     },
   };
 
-  /** The tickets already linked to these mails' intake entries (one consistent batch read). */
-  async function linkedTickets(sesMessageIds: string[]): Promise<Map<string, string>> {
+  /**
+   * What opening tickets needs to know, in one consistent batch read: which mails are already
+   * linked to a ticket, and where each year's sequence stands.
+   */
+  async function readOpeningState(
+    sesMessageIds: string[],
+    years: number[],
+  ): Promise<{ linked: Map<string, string>; sequences: Map<number, number> }> {
     const linked = new Map<string, string>();
-    const unique = [...new Set(sesMessageIds)];
-    for (let start = 0; start < unique.length; start += 100) {
-      let keysToRead: Item[] | undefined = unique.slice(start, start + 100).map((id) => keys.intakeEntry(id));
+    const sequences = new Map<number, number>();
+    const wanted: Item[] = [
+      ...years.map((year) => keys.ticketSequence(year)),
+      ...[...new Set(sesMessageIds)].map((id) => keys.intakeEntry(id)),
+    ];
+    for (let start = 0; start < wanted.length; start += 100) {
+      let keysToRead: Item[] | undefined = wanted.slice(start, start + 100);
       while (keysToRead && keysToRead.length > 0) {
         const response: BatchGetCommandOutput = await client.send(
           new BatchGetCommand({
             RequestItems: {
               [tableName]: {
                 Keys: keysToRead,
-                ProjectionExpression: 'sesMessageId, ticketNumber',
+                ProjectionExpression: 'pk, sesMessageId, ticketNumber, #last',
+                ExpressionAttributeNames: { '#last': 'last' },
                 ConsistentRead: true,
               },
             },
@@ -457,11 +507,27 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
         );
         for (const item of response.Responses?.[tableName] ?? []) {
           if (typeof item.ticketNumber === 'string') linked.set(String(item.sesMessageId), item.ticketNumber);
+          const year = years.find((y) => keys.ticketSequence(y).pk === item.pk);
+          if (year !== undefined && typeof item.last === 'number') sequences.set(year, item.last);
         }
         keysToRead = response.UnprocessedKeys?.[tableName]?.Keys as Item[] | undefined;
       }
     }
-    return linked;
+    return { linked, sequences };
+  }
+
+  /** Moves the year's sequence from `from` to `from + count`, on condition that it is still at `from`. */
+  function advanceSequence(year: number, from: number, count: number): object {
+    return {
+      Update: {
+        TableName: tableName,
+        Key: keys.ticketSequence(year),
+        UpdateExpression: 'SET #last = :to',
+        ConditionExpression: from === 0 ? 'attribute_not_exists(#last)' : '#last = :from',
+        ExpressionAttributeNames: { '#last': 'last' },
+        ExpressionAttributeValues: { ':to': from + count, ...(from === 0 ? {} : { ':from': from }) },
+      },
+    };
   }
 
   /** Reserves `count` numbers of the year's sequence; returns the last one reserved. */

@@ -42,6 +42,9 @@ beforeAll(async () => {
       `0211234C;École élémentaire Les Tilleuls;Dijon;Dijon Centre;21;Mme;Test;Dir${i};dir${i}@ac-dijon.fr`,
     );
   }
+  for (let i = 0; i < 30; i++) {
+    rows.push(`0580001L;École primaire du Bourg;Nevers;Nevers 1;58;M.;Lot;Dir${i};lot${i}@ac-dijon.fr`);
+  }
   const report = await importDirectoryFile(
     rows.join('\n'),
     makeDirectoryStore({ client: desk.db, tableName: desk.resources.tableName }),
@@ -357,6 +360,28 @@ describe('personal data', () => {
       const { Item } = await desk.db.send(new GetCommand({ TableName: desk.resources.tableName, Key: key }));
       expect(Item?.expiresAt).toBeCloseTo(receivedAt + retention, -1);
     }
+  });
+});
+
+describe('ticket numbers', () => {
+  it('gives concurrent batches distinct numbers with no gap', async () => {
+    // Prepare: 30 accepted mails screened, their ticket commands waiting in three batches.
+    const ids = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        desk.receive({ from: `lot${i}@ac-dijon.fr`, subject: `LSUN lot ${i}` }),
+      ),
+    );
+    while ((await desk.pumpOnce('intake')).delivered > 0);
+    // Act: the three batches handled at once, as three containers would.
+    await Promise.all([desk.pumpOnce('tickets'), desk.pumpOnce('tickets'), desk.pumpOnce('tickets')]);
+    await desk.drain();
+    // Assess
+    const numbers = (await Promise.all(ids.map(entryOf))).map((entry) =>
+      Number(entry.ticketNumber?.slice(-5)),
+    );
+    const sorted = [...numbers].sort((a, b) => a - b);
+    expect(new Set(numbers).size).toBe(30);
+    expect((sorted.at(-1) ?? 0) - (sorted[0] ?? 0)).toBe(29);
   });
 });
 
