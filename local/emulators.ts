@@ -214,7 +214,13 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
   const home = dynamoDbLocalHome();
   const storage = opts.dbPath === undefined ? ['-inMemory'] : ['-dbPath', resolve(opts.dbPath)];
   if (opts.dbPath !== undefined) mkdirSync(resolve(opts.dbPath), { recursive: true });
+  // The JVM's default heap is a quarter of the RAM and grows long before it collects: capped,
+  // DynamoDB Local on disk stays near 300 MiB (docs/PERFORMANCE.md). In memory, the data itself
+  // lives on the heap (the test run's shared instance holds every test file's tables).
+  const heap = opts.dbPath === undefined ? '-Xmx1g' : '-Xmx256m';
   const { shell: child, pid: javaPid } = spawnTiedToParent('java', [
+    heap,
+    '-XX:+UseSerialGC',
     `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
     '-jar',
     join(home, 'DynamoDBLocal.jar'),
