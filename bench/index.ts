@@ -1,0 +1,43 @@
+/**
+ * Every benchmark of the project, one after the other: the intake benchmark (bench/intake.ts),
+ * then the bundle size report (scripts/bundle-size.ts) once that script exists. Each runs in
+ * its own process, so one's memory and CPU do not weigh on the other's figures.
+ *
+ *   tsx bench/index.ts [intake options]     (the options go to the intake benchmark)
+ *
+ * Exits 0 whatever the numbers, like each benchmark; non-zero only if one could not run.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Runs a TypeScript script with the same tsx loader as this one; resolves with its exit code. */
+function runScript(file: string, args: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, file, ...args], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.once('error', () => resolve(1));
+  });
+}
+
+const benchmarks: Array<{ file: string; args: string[] }> = [
+  { file: path.join(root, 'bench', 'intake.ts'), args: process.argv.slice(2) },
+  { file: path.join(root, 'scripts', 'bundle-size.ts'), args: [] },
+];
+
+let failed = 0;
+for (const { file, args } of benchmarks) {
+  if (!existsSync(file)) {
+    console.log(`\n(${path.relative(root, file)} absent : ignoré)`);
+    continue;
+  }
+  console.log(`\n▶ ${path.relative(root, file)}`);
+  if ((await runScript(file, args)) !== 0) failed++;
+}
+process.exitCode = failed > 0 ? 1 : 0;

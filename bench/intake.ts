@@ -1,0 +1,563 @@
+/**
+ * `npm run bench`: the intake benchmark of issue 2. Starts the whole local desk in this process
+ * (`startDesk`, as `npm start` does), pushes a corpus of realistic French mails through its SMTP
+ * port, waits for every outcome and prints: mails per second sustained, latency from the SMTP
+ * 250 to the acknowledgment in the outbox, DynamoDB and SES requests per mail by outcome, and
+ * the peak memory of the whole desk, against the targets. A benchmark, not a test: it exits 0
+ * whatever the numbers (1 only when it could not run at all).
+ *
+ *   npm run bench                      # ~1,500 mails, about three minutes
+ *   npm run bench -- --mails 200       # smoke check, under a minute
+ *   npm run bench -- --help
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { makeLocalClients } from '#local/emulators.ts';
+import { type RunningDesk, startDesk } from '#local/stack.ts';
+import { awsClients } from '#shared/adapters/aws-clients.ts';
+import type { Outcome } from '#shared/domain/outcome.ts';
+import { parisDay } from '#shared/domain/paris-day.ts';
+import { type CorpusMail, CorpusWriter, type OpenTicket, SenderPool } from './lib/corpus.ts';
+import { generateDirectory } from './lib/directory.ts';
+import { readIntakeOutcomes } from './lib/intake-log.ts';
+import { accountCpu, findDynamoDbLocalPid, nodeMemory, sampleMemory } from './lib/machine.ts';
+import { planCorpus } from './lib/plan.ts';
+import {
+  type CounterSnapshot,
+  countHttpRequests,
+  hookOutbox,
+  type MailTrace,
+  probeClient,
+  RequestCounters,
+  Tracker,
+} from './lib/probes.ts';
+import { startProfile } from './lib/profile.ts';
+import { queueDepths, sampleBacklog, waitForIdleQueues } from './lib/queues.ts';
+import { seededRandom } from './lib/random.ts';
+import {
+  type AttributionRow,
+  type BenchReport,
+  dynamodbLatency,
+  formatReport,
+  perMail,
+  type RunReport,
+  verdicts,
+} from './lib/report.ts';
+import { pushStream, type SentMail, SmtpSender } from './lib/sender.ts';
+import { distribution } from './lib/stats.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const DAILY_REQUEST_CAP = 10;
+
+const usage = `Banc d'essai de l'intake (issue 2) : le desk local complet, un corpus de courriels réalistes.
+
+  npm run bench [-- options]
+
+Options :
+  --mails N          courriels de la passe principale, au débit maximal (défaut 1500)
+  --connections N    connexions SMTP simultanées (défaut 4)
+  --paced-rate R     cadence de la passe de latence, courriels/s (défaut 35 ; 0 : pas de passe)
+  --paced-mails N    courriels de la passe de latence (défaut mails/3)
+  --phase-mails N    courriels par phase d'attribution des requêtes (défaut mails/15, entre 10 et 100 ; 0 : aucune)
+  --pollers N        pollers du runner par étape (défaut : celui de npm start, 4)
+  --schools N        écoles de l'annuaire généré (défaut 1600)
+  --seed N           graine du corpus (défaut 1)
+  --profile          profil CPU de la passe principale (bench/results/*.cpuprofile) ; fausse un peu les chiffres
+  --log-level L      POWERTOOLS_LOG_LEVEL des handlers (défaut WARN, comme npm start)
+  --port-base P      ports P..P+4 (défaut 18520)
+  --out FICHIER      résultats JSON (défaut bench/results/latest.json)
+  --keep             garde le dossier temporaire (corpus .eml, données DynamoDB)
+`;
+
+type Options = {
+  mails: number;
+  connections: number;
+  pacedRate: number;
+  pacedMails: number;
+  phaseMails: number;
+  pollers: number | undefined;
+  schools: number;
+  seed: number;
+  profile: boolean;
+  logLevel: string;
+  portBase: number;
+  out: string;
+  keep: boolean;
+};
+
+/** A command-line value that is not a usable number. */
+class BenchOptionError extends Error {
+  override name = 'BenchOptionError';
+}
+
+function readOptions(argv: string[]): Options | undefined {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      mails: { type: 'string', default: '1500' },
+      connections: { type: 'string', default: '4' },
+      'paced-rate': { type: 'string', default: '35' },
+      'paced-mails': { type: 'string' },
+      'phase-mails': { type: 'string' },
+      pollers: { type: 'string' },
+      schools: { type: 'string', default: '1600' },
+      seed: { type: 'string', default: '1' },
+      profile: { type: 'boolean', default: false },
+      'log-level': { type: 'string', default: 'WARN' },
+      'port-base': { type: 'string', default: '18520' },
+      out: { type: 'string', default: path.join(here, 'results', 'latest.json') },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return undefined;
+  const int = (name: string, value: string | undefined, min: number): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min)
+      throw new BenchOptionError(`--${name} : entier ≥ ${min} attendu, reçu « ${value} »`);
+    return n;
+  };
+  const mails = int('mails', values.mails, 60);
+  return {
+    mails,
+    connections: int('connections', values.connections, 1),
+    pacedRate: int('paced-rate', values['paced-rate'], 0),
+    pacedMails:
+      values['paced-mails'] === undefined
+        ? Math.round(mails / 3)
+        : int('paced-mails', values['paced-mails'], 0),
+    phaseMails:
+      values['phase-mails'] === undefined
+        ? Math.min(100, Math.max(10, Math.round(mails / 15)))
+        : int('phase-mails', values['phase-mails'], 0),
+    pollers: values.pollers === undefined ? undefined : int('pollers', values.pollers, 1),
+    schools: int('schools', values.schools, 200),
+    seed: int('seed', values.seed, 0),
+    profile: values.profile,
+    logLevel: values['log-level'],
+    portBase: int('port-base', values['port-base'], 1024),
+    out: path.resolve(values.out),
+    keep: values.keep,
+  };
+}
+
+/** Whether a mail has all it should have: its outcome, its ticket write, its acknowledgment or reply. */
+function isComplete(trace: MailTrace | undefined): boolean {
+  if (trace?.outcome === undefined) return false;
+  if (trace.outcome === 'ticket_created') return trace.ticketedAt !== undefined && trace.ackAt !== undefined;
+  if (trace.outcome === 'follow_up') return trace.ticketedAt !== undefined;
+  if (trace.reply !== undefined) return trace.replyAt !== undefined;
+  return true;
+}
+
+/**
+ * Waits until every mail is complete, checking every 50 ms (the moments themselves come from
+ * the probes, so the check's pace does not touch the measure). Gives up after `stallMs` without
+ * progress and returns the ids still incomplete.
+ */
+async function waitForCompletion(tracker: Tracker, ids: string[], stallMs = 30_000): Promise<string[]> {
+  let pending = ids.filter((id) => !isComplete(tracker.traces.get(id)));
+  let lastProgress = performance.now();
+  while (pending.length > 0 && performance.now() - lastProgress < stallMs) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const still = pending.filter((id) => !isComplete(tracker.traces.get(id)));
+    if (still.length < pending.length) lastProgress = performance.now();
+    pending = still;
+  }
+  return pending;
+}
+
+function countOutcomes(values: Array<Outcome | undefined>): Partial<Record<Outcome, number>> {
+  const counts: Partial<Record<Outcome, number>> = {};
+  for (const value of values) if (value) counts[value] = (counts[value] ?? 0) + 1;
+  return counts;
+}
+
+async function main(): Promise<void> {
+  // As npm start does: Lambda runs Node 22, the SDK's notice about Node 20 is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const options = readOptions(process.argv.slice(2));
+  if (!options) {
+    console.log(usage);
+    return;
+  }
+  const startedAt = new Date();
+  const loadBefore = loadavg();
+  const notes: string[] = [];
+  // Two seconds of the machine alone: how busy other people's work keeps it before we start.
+  const idle = accountCpu(undefined);
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const busyBefore = idle.stop().othersCores;
+  if (busyBefore > 0.25) {
+    notes.push(
+      `machine déjà occupée au départ (${busyBefore.toFixed(2)} cœur pris par d'autres processus) : chiffres à prendre avec prudence`,
+    );
+  }
+  const work = mkdtempSync(path.join(tmpdir(), 'lsun-bench-'));
+  const corpusFolder = path.join(work, 'corpus');
+  mkdirSync(corpusFolder);
+  mkdirSync(path.dirname(options.out), { recursive: true });
+  let desk: RunningDesk | undefined;
+  let sender: SmtpSender | undefined;
+  let ownClients: ReturnType<typeof makeLocalClients> | undefined;
+  let cleaning: Promise<void> | undefined;
+  // Called from the end of the run and from Ctrl-C, maybe both: one clean-up only.
+  const cleanUp = () => {
+    cleaning ??= (async () => {
+      sender?.close();
+      for (const client of Object.values(ownClients ?? {})) client.destroy();
+      await desk?.stop().catch(() => undefined);
+      if (options.keep) console.error(`[bench] dossier gardé : ${work}`);
+      else rmSync(work, { recursive: true, force: true });
+    })();
+    return cleaning;
+  };
+  process.once('SIGINT', () => {
+    console.error('\nInterrompu : arrêt du desk et nettoyage…');
+    void cleanUp().then(() => process.exit(130));
+  });
+
+  try {
+    // 1. The directory and the corpus, before anything is timed.
+    const log = (line: string) => console.error(`[bench] ${line}`);
+    const corpusStart = performance.now();
+    const random = seededRandom(options.seed);
+    const directory = generateDirectory(random, options.schools);
+    const directoryFile = path.join(work, 'annuaire-bench.csv');
+    writeFileSync(directoryFile, directory.csv);
+    const senders = new SenderPool(random, directory);
+    const writer = new CorpusWriter({ random, directory, folder: corpusFolder, senders, label: 'm' });
+    log(`annuaire : ${directory.directors.length} directeurs ; composition du corpus…`);
+    const { warmUp, main, paced, phases } = await planCorpus(writer, {
+      mails: options.mails,
+      pacedMails: options.pacedRate > 0 ? options.pacedMails : 0,
+      phaseMails: options.phaseMails,
+      cap: DAILY_REQUEST_CAP,
+    });
+    const k = options.phaseMails;
+    const corpusFiles = await readdir(corpusFolder);
+    const corpusBytes = corpusFiles.reduce(
+      (total, file) => total + statSync(path.join(corpusFolder, file)).size,
+      0,
+    );
+    const corpusSeconds = (performance.now() - corpusStart) / 1000;
+    log(
+      `corpus : ${corpusFiles.length} courriels (${(corpusBytes / 1024 / 1024).toFixed(1)} MiB) en ${corpusSeconds.toFixed(1)} s`,
+    );
+
+    // 2. The desk, as npm start runs it, on a fresh data folder loaded with the generated directory.
+    const startStart = performance.now();
+    const p = options.portBase;
+    const jwtKeyPath = path.join(work, 'jwt-key.json');
+    desk = await startDesk({
+      ports: { smtp: p, http: p + 1, ses: p + 2, dynamodb: p + 3, sqs: p + 4 },
+      dataDir: path.join(work, 'data'),
+      seedDirectory: directoryFile,
+      jwtKeyPath,
+      env: { POWERTOOLS_LOG_LEVEL: options.logLevel },
+      ...(options.pollers === undefined ? {} : { pollersPerStage: options.pollers }),
+    });
+    const startSeconds = (performance.now() - startStart) / 1000;
+    log(`desk démarré en ${startSeconds.toFixed(1)} s`);
+    const clients = makeLocalClients(desk.endpoints);
+    ownClients = clients;
+
+    // 3. The probes: the handlers' own clients (one process: the same instances), the outbox, the machine.
+    const tracker = new Tracker();
+    const counters = new RequestCounters();
+    const unprobe = [
+      probeClient(awsClients.dynamodb(), 'dynamodb', counters, tracker),
+      probeClient(awsClients.ses(), 'ses', counters, tracker),
+      probeClient(awsClients.sqs(), 'sqs', counters, tracker),
+      probeClient(awsClients.s3(), 's3', counters, tracker),
+    ];
+    const outbox = hookOutbox(tracker);
+    const http = countHttpRequests({
+      dynamodb: p + 3,
+      fauxqs: p + 4,
+      ses: p + 2,
+      rawMailBucket: desk.resources.bucket,
+    });
+    const javaPid = findDynamoDbLocalPid(p + 3);
+    if (javaPid === undefined)
+      notes.push('processus DynamoDB Local introuvable : sa mémoire et son CPU ne sont pas comptés');
+    const memory = sampleMemory(javaPid);
+    sender = new SmtpSender(desk.smtpPort, options.connections);
+    const smtpSender = sender;
+
+    // Follow-ups answer tickets opened since `from`, each ticket at most three times.
+    const followUpsOf = new Map<string, number>();
+    let ticketsFrom = 0;
+    const ticketForFollowUp = (): OpenTicket | undefined => {
+      const candidates = tracker.openTickets
+        .slice(ticketsFrom)
+        .filter((t) => (followUpsOf.get(t.ticketNumber) ?? 0) < 3);
+      if (candidates.length === 0) return undefined;
+      const ticket = candidates[Math.floor(random.next() * candidates.length)] as OpenTicket;
+      followUpsOf.set(ticket.ticketNumber, (followUpsOf.get(ticket.ticketNumber) ?? 0) + 1);
+      return ticket;
+    };
+
+    const push = async (mails: CorpusMail[], rate?: number) => {
+      const result = await pushStream(smtpSender, writer, mails, {
+        connections: options.connections,
+        ...(rate === undefined ? {} : { rate }),
+        ticketForFollowUp,
+      });
+      const missing = await waitForCompletion(
+        tracker,
+        result.sent.map((s) => s.sesMessageId),
+      );
+      return { ...result, missing };
+    };
+
+    // 4. Warm-up (JIT, connections, caches), not counted.
+    log(`mise en route : ${warmUp.length} courriels`);
+    await push(warmUp);
+    await waitForIdleQueues(clients.sqs, desk.resources.queueUrls);
+    counters.take();
+
+    /** Runs one timed stream and reports it. */
+    const timedRun = async (name: string, mails: CorpusMail[], rate?: number): Promise<RunReport> => {
+      log(`${name} : ${mails.length} courriels${rate ? ` à ${rate}/s` : ''}…`);
+      ticketsFrom = tracker.openTickets.length;
+      const profile = options.profile && rate === undefined ? await startProfile() : undefined;
+      const cpu = accountCpu(javaPid);
+      const elu = performance.eventLoopUtilization();
+      const delay = monitorEventLoopDelay({ resolution: 10 });
+      delay.enable();
+      const backlog = sampleBacklog(clients.sqs, (desk as RunningDesk).resources.queueUrls);
+      memory.window();
+      http.take();
+      counters.take();
+      const result = await push(mails, rate);
+      const snapshot = counters.take();
+      // GetQueueAttributes: the benchmark's own look at the queues, not the desk's work.
+      const { 'SQS GetQueueAttributes': _ours, ...httpRequests } = http.take();
+      const memoryPeaks = memory.window();
+      const memoryAtEnd = nodeMemory();
+      const backlogPeak = await backlog.stop();
+      delay.disable();
+      const eventLoop = performance.eventLoopUtilization(elu);
+      const cpuShare = cpu.stop();
+      const summary = profile
+        ? await profile.stop(path.dirname(options.out), `intake-${name.replace(/\W+/g, '-')}`)
+        : undefined;
+      await waitForIdleQueues(clients.sqs, (desk as RunningDesk).resources.queueUrls);
+      return runReport(name, mails, result.sent, result.failed.length, result.missing, tracker, snapshot, {
+        cpu: cpuShare,
+        eventLoopUtilization: eventLoop.utilization,
+        eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
+        backlogPeak,
+        httpRequests,
+        memory: memoryPeaks,
+        nodeMemoryAtEnd: memoryAtEnd,
+        ...(rate === undefined ? {} : { targetRate: rate }),
+        ...(summary ? { profile: summary } : {}),
+      });
+    };
+
+    const runs: RunReport[] = [];
+    runs.push(await timedRun('max rate', main));
+    if (paced.length > 0) runs.push(await timedRun(`paced ${options.pacedRate}/s`, paced, options.pacedRate));
+
+    // 5. Requests per mail by outcome: each outcome alone, counted, divided.
+    const attribution: AttributionRow[] = [];
+    for (const phase of phases) {
+      if (phase.warmUp) {
+        log(`${phase.label} : ${phase.warmUp.length} demandes pour atteindre le plafond (non comptées)`);
+        await push(phase.warmUp);
+        await waitForIdleQueues(clients.sqs, desk.resources.queueUrls);
+      }
+      log(`phase ${phase.label} : ${phase.mails.length} courriels`);
+      ticketsFrom =
+        phase.outcome === 'follow_up'
+          ? Math.max(0, tracker.openTickets.length - k)
+          : tracker.openTickets.length;
+      counters.take();
+      const result = await push(phase.mails);
+      await waitForIdleQueues(clients.sqs, desk.resources.queueUrls);
+      const snapshot = counters.take();
+      const got = countOutcomes(result.sent.map((s) => tracker.traces.get(s.sesMessageId)?.outcome));
+      if ((got[phase.outcome] ?? 0) !== result.sent.length) {
+        notes.push(
+          `phase ${phase.outcome} : résultats ${JSON.stringify(got)} (attendu ${result.sent.length} × ${phase.outcome})`,
+        );
+      }
+      attribution.push({
+        label: phase.label,
+        outcome: phase.outcome,
+        mails: result.sent.length,
+        perMail: perMail(snapshot, result.sent.length),
+        counters: withoutDurations(snapshot),
+      });
+    }
+    for (const remove of unprobe) remove();
+    http.stop();
+
+    // 6. Verification through the staff API (after counting: the API's reads are the handlers' client).
+    const fromApi = await readIntakeOutcomes(desk.httpUrl, jwtKeyPath);
+    const outcomesFromApi = countOutcomes(fromApi);
+    const outcomesTracked = countOutcomes([...tracker.traces.values()].map((t) => t.outcome));
+    const deadLetters = await queueDepths(clients.sqs, desk.resources.deadLetterQueueUrls);
+    const memoryPeaks = memory.stop();
+    outbox.unhook();
+    if (parisDay(startedAt) !== parisDay(new Date())) {
+      notes.push(
+        'la journée de Paris a changé pendant la mesure : les plafonds journaliers ont été remis à zéro',
+      );
+    }
+
+    const report: BenchReport = {
+      startedAt: startedAt.toISOString(),
+      commit: gitCommit(),
+      options: { ...options, pollers: options.pollers ?? 4 },
+      machine: {
+        cores: cpus().length,
+        loadBefore,
+        loadAfter: loadavg(),
+        busyCoresBefore: busyBefore,
+        node: process.version,
+        memoryTotalMiB: Math.round(totalmem() / 1024 / 1024),
+      },
+      setup: {
+        directoryDirectors: directory.directors.length,
+        directorySchools: options.schools,
+        corpusSeconds,
+        startSeconds,
+        corpusMiB: corpusBytes / 1024 / 1024,
+      },
+      runs,
+      attribution,
+      memory: memoryPeaks,
+      verification: {
+        intakeEntriesFromApi: fromApi.length,
+        outcomesFromApi,
+        matchesTracker:
+          JSON.stringify(sortKeys(outcomesFromApi)) === JSON.stringify(sortKeys(outcomesTracked)),
+        deadLetters,
+        outboxHookSaw: tracker.outbox.length,
+        outboxStored: outbox.storedCount(),
+      },
+      verdicts: [],
+      notes,
+    };
+    report.verdicts = verdicts(report);
+    for (const run of runs) {
+      if (run.cpu.othersCores > 0.25) {
+        notes.push(
+          `${run.name} : d'autres processus ont pris ${run.cpu.othersCores.toFixed(2)} cœur pendant la mesure (machine partagée) : relancer quand elle est calme`,
+        );
+      }
+    }
+    writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(formatReport(report));
+    console.log(`\nRésultats JSON : ${path.relative(process.cwd(), options.out)}`);
+  } finally {
+    await cleanUp();
+  }
+}
+
+/** The commit measured, and whether the working tree differed from it (the desk's code is what counts). */
+function gitCommit(): string {
+  try {
+    const run = (args: string[]) => execFileSync('git', args, { cwd: here, encoding: 'utf8' }).trim();
+    const changed = run(['status', '--porcelain', '--untracked-files=no']).split('\n').filter(Boolean).length;
+    return `${run(['rev-parse', '--short', 'HEAD'])}${changed > 0 ? ` (+${changed} fichiers modifiés)` : ''}`;
+  } catch {
+    return 'inconnu';
+  }
+}
+
+function sortKeys<T extends Record<string, unknown>>(value: T): T {
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))) as T;
+}
+
+/** The counters without their raw durations, which would make the JSON file huge. */
+function withoutDurations(snapshot: CounterSnapshot): CounterSnapshot {
+  const strip = (stats: CounterSnapshot['dynamodb']) =>
+    Object.fromEntries(Object.entries(stats).map(([op, s]) => [op, { ...s, durationsMs: [] }]));
+  return {
+    dynamodb: strip(snapshot.dynamodb),
+    ses: strip(snapshot.ses),
+    sqs: strip(snapshot.sqs),
+    s3: strip(snapshot.s3),
+    refusals: snapshot.refusals,
+    ticketsPerTransaction: snapshot.ticketsPerTransaction,
+  };
+}
+
+function runReport(
+  name: string,
+  mails: CorpusMail[],
+  sent: SentMail[],
+  failedSends: number,
+  missing: string[],
+  tracker: Tracker,
+  snapshot: CounterSnapshot,
+  extra: Pick<
+    RunReport,
+    | 'cpu'
+    | 'eventLoopUtilization'
+    | 'eventLoopDelayP99Ms'
+    | 'backlogPeak'
+    | 'httpRequests'
+    | 'memory'
+    | 'nodeMemoryAtEnd'
+    | 'targetRate'
+    | 'profile'
+  >,
+): RunReport {
+  const traces = sent.map((s) => ({ sent: s, trace: tracker.traces.get(s.sesMessageId) ?? {} }));
+  const firstAccepted = Math.min(...sent.map((s) => s.acceptedAt));
+  const lastAccepted = Math.max(...sent.map((s) => s.acceptedAt));
+  const lastRecorded = Math.max(...traces.map(({ trace }) => trace.recordedAt ?? Number.NEGATIVE_INFINITY));
+  const lastDone = Math.max(
+    ...traces.flatMap(({ trace }) =>
+      [trace.recordedAt, trace.ticketedAt, trace.ackAt, trace.replyAt].filter((t) => t !== undefined),
+    ),
+  );
+  const created = traces.filter(({ trace }) => trace.outcome === 'ticket_created');
+  const span = (from: number | undefined, to: number | undefined) =>
+    from !== undefined && to !== undefined ? [to - from] : [];
+  const windowSeconds = (lastRecorded - firstAccepted) / 1000;
+  const outcomes = countOutcomes(traces.map(({ trace }) => trace.outcome));
+  const accepted = outcomes.ticket_created ?? 0;
+  return {
+    name,
+    mails: sent.length,
+    failedSends,
+    incomplete: missing.length,
+    windowSeconds,
+    mailsPerSecond: sent.length / windowSeconds,
+    smtpMailsPerSecond: sent.length / Math.max(0.001, (lastAccepted - firstAccepted) / 1000),
+    completedSeconds: (lastDone - firstAccepted) / 1000,
+    outcomes,
+    expectedOutcomes: countOutcomes(mails.map((mail) => mail.expected)),
+    latency: {
+      ack: distribution(created.flatMap(({ sent: s, trace }) => span(s.acceptedAt, trace.ackAt))),
+      smtp: distribution(sent.map((s) => s.acceptedAt - s.startedAt)),
+      toRecorded: distribution(traces.flatMap(({ sent: s, trace }) => span(s.acceptedAt, trace.recordedAt))),
+      recordedToTicket: distribution(
+        created.flatMap(({ trace }) => span(trace.recordedAt, trace.ticketedAt)),
+      ),
+      ticketToAck: distribution(created.flatMap(({ trace }) => span(trace.ticketedAt, trace.ackAt))),
+    },
+    perMail: perMail(snapshot, sent.length),
+    dynamodbLatency: dynamodbLatency(snapshot),
+    refusals: snapshot.refusals,
+    ticketsOpened: accepted,
+    ...extra,
+  };
+}
+
+main().catch((error: unknown) => {
+  console.error('Le banc d’essai n’a pas pu aller au bout :', error);
+  process.exitCode = 1;
+});

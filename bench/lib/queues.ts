@@ -1,0 +1,66 @@
+/**
+ * The desk's queues as the benchmark watches them, through its own SQS client (not the
+ * handlers', whose requests are counted): how deep each stage's backlog gets, and when the
+ * pipeline has gone quiet.
+ */
+import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
+
+/** Messages waiting or in flight in each queue, by name. */
+export async function queueDepths(
+  sqs: SQSClient,
+  urls: Record<string, string>,
+): Promise<Record<string, number>> {
+  const entries = await Promise.all(
+    Object.entries(urls).map(async ([name, QueueUrl]) => {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return [
+        name,
+        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+          Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
+      ] as const;
+    }),
+  );
+  return Object.fromEntries(entries);
+}
+
+/**
+ * Waits until every queue is empty (15 s at most), then a little more: the runner deletes a
+ * batch just after its handler returns. A phase's counters are read only then.
+ */
+export async function waitForIdleQueues(sqs: SQSClient, urls: Record<string, string>): Promise<void> {
+  const deadline = performance.now() + 15_000;
+  while (performance.now() < deadline) {
+    const depths = await queueDepths(sqs, urls);
+    if (Object.values(depths).every((depth) => depth === 0)) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200));
+}
+
+/** Samples each queue's depth every 250 ms and keeps the peak: where a backlog piles up is the slow stage. */
+export function sampleBacklog(
+  sqs: SQSClient,
+  urls: Record<string, string>,
+): { stop(): Promise<Record<string, number>> } {
+  const peak: Record<string, number> = {};
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const depths = await queueDepths(sqs, urls).catch(() => ({}) as Record<string, number>);
+      for (const [queue, depth] of Object.entries(depths)) peak[queue] = Math.max(peak[queue] ?? 0, depth);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return peak;
+    },
+  };
+}

@@ -1,0 +1,400 @@
+/**
+ * The benchmark's results: their shape (also written as JSON), the targets of issue 2, and the
+ * tables printed at the end of a run.
+ */
+import type { Outcome } from '#shared/domain/outcome.ts';
+import type { CpuShare, MemoryPeaks, NodeMemory, WindowPeaks } from './machine.ts';
+import { type CounterSnapshot, DYNAMODB_READS, DYNAMODB_WRITES, type OpStats } from './probes.ts';
+import type { ProfileSummary } from './profile.ts';
+import { type Distribution, distribution } from './stats.ts';
+
+/** The targets on this 2-core machine (issue 2, "Speed"). */
+export const TARGETS = {
+  mailsPerSecond: 35,
+  ackP95Ms: 300,
+  writesPerAccepted: 3,
+  readsPerAccepted: 2,
+  memoryMiB: 700,
+} as const;
+
+/** Requests of one phase, per mail. */
+export type PerMail = {
+  reads: number;
+  writes: number;
+  /** TransactWriteItems requests, and the actions they carried. */
+  transactions: number;
+  transactionItems: number;
+  /** Write requests refused (a condition, a conflict): retries and the store's own checks. */
+  refusedWrites: number;
+  /** Mean number of tickets opened by one transaction of the ticket step (its batch), if any opened. */
+  ticketsPerTransaction: number;
+  sesSends: number;
+  sqsRequests: number;
+  s3Requests: number;
+};
+
+/** One phase of a single outcome (or the mix), its requests per mail. */
+export type AttributionRow = {
+  label: string;
+  outcome: Outcome | 'mix';
+  mails: number;
+  perMail: PerMail;
+  counters: CounterSnapshot;
+};
+
+/** A timed stream of mails and what it measured. */
+export type RunReport = {
+  name: string;
+  mails: number;
+  failedSends: number;
+  /** Mails whose outcome (and what follows it) never came. */
+  incomplete: number;
+  /** First 250 to last outcome recorded. */
+  windowSeconds: number;
+  mailsPerSecond: number;
+  /** First 250 to last 250: the rate SMTP took mail in. */
+  smtpMailsPerSecond: number;
+  /** First 250 to the last acknowledgment, reply or ticket write. */
+  completedSeconds: number;
+  targetRate?: number;
+  outcomes: Partial<Record<Outcome, number>>;
+  expectedOutcomes: Partial<Record<Outcome, number>>;
+  latency: {
+    /** SMTP accepted (250) → acknowledgment in the outbox, ticket_created mails. */
+    ack: Distribution;
+    /** The SMTP exchange itself, from the sender's side (DATA → 250 includes the verdicts and `receive`). */
+    smtp: Distribution;
+    /** 250 → outcome recorded (intake queue + screen). */
+    toRecorded: Distribution;
+    /** Outcome recorded → ticket written (tickets queue + ticket). */
+    recordedToTicket: Distribution;
+    /** Ticket written → acknowledgment in the outbox (outbox queue + mailer + SES). */
+    ticketToAck: Distribution;
+  };
+  perMail: PerMail;
+  dynamodbLatency: Record<string, Distribution>;
+  refusals: CounterSnapshot['refusals'];
+  ticketsOpened: number;
+  cpu: CpuShare;
+  eventLoopUtilization: number;
+  eventLoopDelayP99Ms: number;
+  backlogPeak: Record<string, number>;
+  /** Every HTTP request this process made during the run (all clients), by service and operation. */
+  httpRequests: Record<string, number>;
+  /** Memory peaks during this run, and this process's memory by kind at its end. */
+  memory: WindowPeaks;
+  nodeMemoryAtEnd: NodeMemory;
+  profile?: ProfileSummary;
+};
+
+/** Everything a run of the benchmark produced, as written to bench/results/latest.json. */
+export type BenchReport = {
+  startedAt: string;
+  /** `git rev-parse --short HEAD`, with the count of modified tracked files if any. */
+  commit: string;
+  options: Record<string, unknown>;
+  machine: {
+    cores: number;
+    loadBefore: number[];
+    loadAfter: number[];
+    /** Cores other processes kept busy during the two seconds before the start. */
+    busyCoresBefore: number;
+    node: string;
+    memoryTotalMiB: number;
+  };
+  setup: {
+    directoryDirectors: number;
+    directorySchools: number;
+    corpusSeconds: number;
+    startSeconds: number;
+    corpusMiB: number;
+  };
+  runs: RunReport[];
+  attribution: AttributionRow[];
+  memory: MemoryPeaks;
+  verification: {
+    intakeEntriesFromApi: number;
+    outcomesFromApi: Partial<Record<Outcome, number>>;
+    matchesTracker: boolean;
+    deadLetters: Record<string, number>;
+    outboxHookSaw: number;
+    outboxStored: number;
+  };
+  verdicts: Array<{ target: string; measured: string; goal: string; met: boolean }>;
+  notes: string[];
+};
+
+const sum = (
+  stats: Record<string, OpStats>,
+  keep: (op: string) => boolean,
+  field: 'requests' | 'failed' | 'items' = 'requests',
+) =>
+  Object.entries(stats)
+    .filter(([op]) => keep(op))
+    .reduce((total, [, s]) => total + s[field], 0);
+
+/** Requests per mail from a phase's counters. */
+export function perMail(counters: CounterSnapshot, mails: number): PerMail {
+  const n = Math.max(1, mails);
+  const { dynamodb } = counters;
+  return {
+    reads: sum(dynamodb, (op) => DYNAMODB_READS.has(op)) / n,
+    writes: sum(dynamodb, (op) => DYNAMODB_WRITES.has(op)) / n,
+    transactions: sum(dynamodb, (op) => op === 'TransactWriteItems') / n,
+    transactionItems: sum(dynamodb, (op) => op === 'TransactWriteItems', 'items') / n,
+    refusedWrites: sum(dynamodb, (op) => DYNAMODB_WRITES.has(op), 'failed') / n,
+    ticketsPerTransaction:
+      counters.ticketsPerTransaction.reduce((total, n) => total + n, 0) /
+      Math.max(1, counters.ticketsPerTransaction.length),
+    sesSends: sum(counters.ses, (op) => op.startsWith('SendEmail') || op.startsWith('SendBulkEmail')) / n,
+    sqsRequests: sum(counters.sqs, () => true) / n,
+    s3Requests: sum(counters.s3, () => true) / n,
+  };
+}
+
+/** DynamoDB request durations by operation. */
+export function dynamodbLatency(counters: CounterSnapshot): Record<string, Distribution> {
+  return Object.fromEntries(
+    Object.entries(counters.dynamodb).map(([op, s]) => [op, distribution(s.durationsMs)]),
+  );
+}
+
+const fmt = (value: number, digits = 1) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+const ms = (value: number) => (Number.isFinite(value) ? `${Math.round(value)}` : '—');
+
+function table(headers: string[], rows: string[][], alignLeft = 1): string {
+  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, i) => (i < alignLeft ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0)))
+      .join('  ');
+  return [line(headers), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+/** The verdict on each target. */
+export function verdicts(
+  report: Pick<BenchReport, 'runs' | 'attribution' | 'memory'>,
+): BenchReport['verdicts'] {
+  const main = report.runs.find((run) => run.name === 'max rate');
+  const paced = report.runs.find((run) => run.name.startsWith('paced'));
+  const accepted = report.attribution.find((row) => row.outcome === 'ticket_created');
+  const out: BenchReport['verdicts'] = [];
+  if (main) {
+    out.push({
+      target: 'Débit soutenu (courriels/s, 1er 250 → dernier résultat)',
+      measured: fmt(main.mailsPerSecond),
+      goal: `≥ ${TARGETS.mailsPerSecond}`,
+      met: main.mailsPerSecond >= TARGETS.mailsPerSecond,
+    });
+    out.push({
+      target: 'Latence 250 → accusé, p95 (ms), au débit maximal',
+      measured: ms(main.latency.ack.p95),
+      goal: `< ${TARGETS.ackP95Ms}`,
+      met: main.latency.ack.p95 < TARGETS.ackP95Ms,
+    });
+  }
+  if (paced) {
+    out.push({
+      target: `Latence 250 → accusé, p95 (ms), à ${paced.targetRate}/s`,
+      measured: ms(paced.latency.ack.p95),
+      goal: `< ${TARGETS.ackP95Ms}`,
+      met: paced.latency.ack.p95 < TARGETS.ackP95Ms,
+    });
+  }
+  if (accepted) {
+    out.push({
+      target: 'Écritures DynamoDB par courriel accepté',
+      measured: fmt(accepted.perMail.writes, 2),
+      goal: `≤ ${TARGETS.writesPerAccepted}`,
+      met: accepted.perMail.writes <= TARGETS.writesPerAccepted,
+    });
+    out.push({
+      target: 'Lectures DynamoDB par courriel accepté',
+      measured: fmt(accepted.perMail.reads, 2),
+      goal: `≤ ${TARGETS.readsPerAccepted}`,
+      met: accepted.perMail.reads <= TARGETS.readsPerAccepted,
+    });
+  }
+  out.push({
+    target: 'Mémoire de pointe du desk local (Node + DynamoDB Local, MiB)',
+    measured: fmt(report.memory.peakTotalMiB, 0),
+    goal: `< ${TARGETS.memoryMiB}`,
+    met: report.memory.peakTotalMiB < TARGETS.memoryMiB,
+  });
+  return out;
+}
+
+/** `14.2 (DynamoDB Local 3.1, SQS 7.0, S3 2.0, SES 0.8)`: HTTP round trips per mail, by service. */
+function httpSummary(requests: Record<string, number>, mails: number): string {
+  const byService = new Map<string, number>();
+  for (const [name, count] of Object.entries(requests)) {
+    const service = name.startsWith('DynamoDB Local') ? 'DynamoDB Local' : (name.split(' ')[0] ?? name);
+    byService.set(service, (byService.get(service) ?? 0) + count);
+  }
+  const total = [...byService.values()].reduce((sum, n) => sum + n, 0);
+  const parts = [...byService].map(([service, n]) => `${service} ${fmt(n / Math.max(1, mails), 1)}`);
+  return `${fmt(total / Math.max(1, mails), 1)} (${parts.join(', ')})`;
+}
+
+/** The tables printed at the end of a run. */
+export function formatReport(report: BenchReport): string {
+  const parts: string[] = [];
+  const o = report.options;
+  parts.push(
+    `Banc d'essai de l'intake — ${o.mails} courriels, ${o.connections} connexions SMTP, ${o.pollers} pollers par étape, graine ${o.seed} ; commit ${report.commit}, ${report.startedAt}`,
+    `Machine : ${report.machine.cores} cœurs, ${fmt(report.machine.busyCoresBefore, 2)} cœur pris par d'autres avant le départ ; charge avant ${report.machine.loadBefore.map((l) => l.toFixed(2)).join(' ')}, après ${report.machine.loadAfter.map((l) => l.toFixed(2)).join(' ')} ; Node ${report.machine.node}`,
+    `Annuaire : ${report.setup.directoryDirectors} directeurs, ${report.setup.directorySchools} écoles ; corpus composé en ${fmt(report.setup.corpusSeconds)} s (${fmt(report.setup.corpusMiB)} MiB) ; desk démarré en ${fmt(report.setup.startSeconds)} s`,
+    '',
+    table(
+      ['Objectif', 'Mesuré', 'Cible', ''],
+      report.verdicts.map((v) => [v.target, v.measured, v.goal, v.met ? 'atteint' : 'MANQUÉ']),
+    ),
+  );
+
+  for (const run of report.runs) {
+    parts.push(
+      '',
+      `■ ${run.name} : ${run.mails} courriels${run.targetRate ? ` (cadence visée ${run.targetRate}/s)` : ''}`,
+      `  débit ${fmt(run.mailsPerSecond)} courriels/s (fenêtre ${fmt(run.windowSeconds)} s) ; SMTP a pris ${fmt(run.smtpMailsPerSecond)}/s ; tout terminé en ${fmt(run.completedSeconds)} s`,
+      `  CPU : Node ${fmt(run.cpu.nodeCores, 2)} cœur, DynamoDB Local ${fmt(run.cpu.javaCores, 2)} cœur, autres processus ${fmt(run.cpu.othersCores, 2)} cœur ; boucle d'événements occupée ${fmt(run.eventLoopUtilization * 100, 0)} %, retard p99 ${fmt(run.eventLoopDelayP99Ms)} ms`,
+      `  mémoire au plus haut pendant la passe : ${fmt(run.memory.peakTotalMiB, 0)} MiB (Node ${fmt(run.memory.peakNodeMiB, 0)}, DynamoDB Local ${fmt(run.memory.peakJavaMiB, 0)}) ; Node à la fin : tas V8 ${fmt(run.nodeMemoryAtEnd.heapUsed, 0)}/${fmt(run.nodeMemoryAtEnd.heapTotal, 0)} MiB, tampons ${fmt(run.nodeMemoryAtEnd.arrayBuffers, 0)} MiB`,
+      `  file d'attente au plus haut : ${Object.entries(run.backlogPeak)
+        .map(([q, n]) => `${q} ${n}`)
+        .join(', ')}`,
+      `  requêtes par courriel (tout le mélange) : DynamoDB ${fmt(run.perMail.reads, 2)} lectures, ${fmt(run.perMail.writes, 2)} écritures (dont ${fmt(run.perMail.refusedWrites, 2)} refusées), SES ${fmt(run.perMail.sesSends, 2)} ; tickets ouverts par transaction du step ticket : ${fmt(run.perMail.ticketsPerTransaction, 2)} en moyenne`,
+      `  requêtes HTTP de ce processus par courriel (tous clients : handlers, runner, récepteur SMTP) : ${httpSummary(run.httpRequests, run.mails)}`,
+      `  échecs d'envoi ${run.failedSends}, courriels sans résultat complet ${run.incomplete}`,
+    );
+    const lat = run.latency;
+    parts.push(
+      '',
+      table(
+        ['Latence (ms)', 'n', 'p50', 'p95', 'p99', 'max'],
+        [
+          ['250 → accusé dans la boîte d’envoi', lat.ack],
+          ['échange SMTP (côté expéditeur)', lat.smtp],
+          ['250 → résultat enregistré (screen)', lat.toRecorded],
+          ['résultat → ticket écrit (ticket)', lat.recordedToTicket],
+          ['ticket → accusé (mailer, SES)', lat.ticketToAck],
+        ].map(([label, d]) => {
+          const dist = d as Distribution;
+          return [
+            label as string,
+            String(dist.count),
+            ms(dist.p50),
+            ms(dist.p95),
+            ms(dist.p99),
+            ms(dist.max),
+          ];
+        }),
+      ),
+    );
+    const outcomes = new Set([
+      ...Object.keys(run.outcomes),
+      ...Object.keys(run.expectedOutcomes),
+    ]) as Set<Outcome>;
+    parts.push(
+      '',
+      table(
+        ['Résultat', 'obtenu', 'attendu'],
+        [...outcomes].map((outcome) => [
+          outcome,
+          String(run.outcomes[outcome] ?? 0),
+          String(run.expectedOutcomes[outcome] ?? 0),
+        ]),
+      ),
+    );
+    const dl = Object.entries(run.dynamodbLatency);
+    if (dl.length > 0) {
+      parts.push(
+        '',
+        table(
+          ['DynamoDB (durée des requêtes, ms)', 'n', 'p50', 'p95', 'p99'],
+          dl.map(([op, d]) => [op, String(d.count), fmt(d.p50), fmt(d.p95), fmt(d.p99)]),
+        ),
+      );
+    }
+    const refusals = Object.entries(run.refusals).flatMap(([kind, codes]) =>
+      Object.entries(codes).map(([code, n]) => [
+        kind,
+        code,
+        String(n),
+        fmt((100 * n) / Math.max(1, run.ticketsOpened)),
+      ]),
+    );
+    if (refusals.length > 0) {
+      parts.push(
+        '',
+        table(['Action de transaction refusée', 'raison', 'n', 'pour 100 tickets'], refusals, 2),
+      );
+    }
+    if (run.profile) {
+      parts.push(
+        '',
+        `  Profil CPU (Node) : ${run.profile.file}`,
+        table(
+          ['Temps CPU propre par famille (Node)', '%', 'ms par courriel'],
+          run.profile.byFamily.map((s) => [s.where, fmt(s.percent), fmt(s.ms / run.mails, 2)]),
+        ),
+        '',
+        table(
+          ['Temps propre par origine', '%', 'ms par courriel'],
+          run.profile.byOrigin.slice(0, 15).map((s) => [s.where, fmt(s.percent), fmt(s.ms / run.mails, 2)]),
+        ),
+        '',
+        table(
+          ['Temps inclusif par étape', '%', 'ms/courriel'],
+          run.profile.inclusive.map((s) => [s.where, fmt(s.percent), fmt(s.ms / run.mails, 2)]),
+        ),
+      );
+    }
+  }
+
+  if (report.attribution.length > 0) {
+    parts.push(
+      '',
+      '■ Requêtes par courriel, par résultat (phases séparées)',
+      table(
+        [
+          'Phase',
+          'n',
+          'DDB lect.',
+          'DDB écr.',
+          'dont refusées',
+          'TransactWrite',
+          'actions',
+          'SES',
+          'SQS*',
+          'S3*',
+          'tickets/transaction',
+        ],
+        report.attribution.map((row) => [
+          row.label,
+          String(row.mails),
+          fmt(row.perMail.reads, 2),
+          fmt(row.perMail.writes, 2),
+          fmt(row.perMail.refusedWrites, 2),
+          fmt(row.perMail.transactions, 2),
+          fmt(row.perMail.transactionItems, 2),
+          fmt(row.perMail.sesSends, 2),
+          fmt(row.perMail.sqsRequests, 2),
+          fmt(row.perMail.s3Requests, 2),
+          row.perMail.ticketsPerTransaction > 0 ? fmt(row.perMail.ticketsPerTransaction, 2) : '',
+        ]),
+      ),
+      '  * SQS et S3 : requêtes des handlers seulement (le runner local et le récepteur SMTP ont leurs propres clients).',
+    );
+  }
+
+  const m = report.memory;
+  parts.push(
+    '',
+    `Mémoire : pointe échantillonnée (100 ms) ${fmt(m.peakTotalMiB, 0)} MiB = Node ${fmt(m.peakNodeMiB, 0)} + DynamoDB Local ${fmt(m.peakJavaMiB, 0)} ; pics noyau (VmHWM) Node ${fmt(m.hwmNodeMiB, 0)}, Java ${fmt(m.hwmJavaMiB, 0)} MiB`,
+  );
+  const v = report.verification;
+  parts.push(
+    `Vérification : ${v.intakeEntriesFromApi} entrées lues par l'API (${v.matchesTracker ? 'identiques aux résultats suivis' : 'DIFFÉRENTES des résultats suivis'}) ; lettres mortes ${JSON.stringify(v.deadLetters)} ; boîte d'envoi ${v.outboxHookSaw} vus / ${v.outboxStored} stockés`,
+  );
+  for (const note of report.notes) parts.push(`Note : ${note}`);
+  return parts.join('\n');
+}
