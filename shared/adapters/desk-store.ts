@@ -346,22 +346,25 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
         };
 
         // First, the numbers after the sequence as read, taken in the same transaction on
-        // condition that nobody moved it: no extra write when batches do not overlap.
-        const read = sequences.get(year) ?? 0;
-        const guessed = plan(read);
-        const guessedWrites = [
-          advanceSequence(year, read, indexes.length),
-          ...guessed.flatMap((p) => p.writes),
-        ];
-        if (guessedWrites.length <= MAX_TRANSACTION_ITEMS) {
+        // condition that nobody moved it: no extra write when batches do not overlap. A refusal
+        // returns where the sequence stands, for one more try from there.
+        let read: number | undefined = sequences.get(year) ?? 0;
+        let done = false;
+        for (let attempt = 0; attempt < 2 && read !== undefined && !done; attempt++) {
+          const guessed = plan(read);
+          const writes = [advanceSequence(year, read, indexes.length), ...guessed.flatMap((p) => p.writes)];
+          if (writes.length > MAX_TRANSACTION_ITEMS) break;
           try {
-            await transact(client, guessedWrites as never);
+            await transact(client, writes as never);
             opened(guessed);
-            continue;
+            done = true;
           } catch (error) {
             if (!(error instanceof TransactionRefusedError)) throw error;
+            const current = error.failed(0) ? error.refusals[0]?.item?.last : undefined;
+            read = typeof current === 'number' ? current : undefined;
           }
         }
+        if (done) continue;
 
         // Another batch took those numbers (or a mail was linked meanwhile): reserve a block,
         // which cannot conflict, and write the batch again; a refused mail must not hold the
@@ -526,6 +529,7 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
         ConditionExpression: from === 0 ? 'attribute_not_exists(#last)' : '#last = :from',
         ExpressionAttributeNames: { '#last': 'last' },
         ExpressionAttributeValues: { ':to': from + count, ...(from === 0 ? {} : { ':from': from }) },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       },
     };
   }
