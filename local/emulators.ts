@@ -317,7 +317,6 @@ async function fauxqsStores(): Promise<FauxqsStores> {
     load('s3/s3Store.js'),
   ]);
   forgetAbandonedReceives(sqs.SqsQueue);
-  wakeOnePollPerMessage(sqs.SqsQueue);
   const sqsStore = new sqs.SqsStore();
   // An empty host makes fauxqs build queue URLs from the request's Host header.
   sqsStore.host = '';
@@ -346,38 +345,6 @@ function forgetAbandonedReceives(queueClass: DequeueingQueue): void {
   prototype[patched] = true;
 }
 const patched = Symbol('lsun.forgetAbandonedReceives');
-
-type NotifyingQueue = {
-  prototype: {
-    notifyWaiters: () => void;
-    pollWaiters: Array<{ resolve: () => void; timer: ReturnType<typeof setTimeout> }>;
-    messages: unknown[];
-  };
-};
-
-/**
- * Makes fauxqs wake one waiting long poll per available message, as SQS does, instead of every
- * waiting poll whenever a message arrives: the others used to return empty and poll again, which
- * at 35 mails a second cost eight receives per mail on the desk's one Node thread
- * (docs/PERFORMANCE.md). Polls not woken keep waiting until their wait time ends.
- */
-function wakeOnePollPerMessage(queueClass: unknown): void {
-  const prototype = (queueClass as NotifyingQueue).prototype as NotifyingQueue['prototype'] & {
-    [wakeOnePatched]?: true;
-  };
-  if (prototype[wakeOnePatched]) return;
-  prototype.notifyWaiters = function notifyOnePerMessage(this: NotifyingQueue['prototype']) {
-    let wakes = Math.max(1, this.messages.length);
-    while (this.pollWaiters.length > 0 && wakes-- > 0) {
-      const waiter = this.pollWaiters.shift();
-      if (!waiter) break;
-      clearTimeout(waiter.timer);
-      waiter.resolve();
-    }
-  };
-  prototype[wakeOnePatched] = true;
-}
-const wakeOnePatched = Symbol('lsun.wakeOnePollPerMessage');
 
 /**
  * Starts fauxqs (SQS and S3 on one endpoint) inside this process, bound to 127.0.0.1 only
