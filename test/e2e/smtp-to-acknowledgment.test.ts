@@ -3,58 +3,28 @@
  * out as an acknowledgment in the SES stand-in's outbox, and the staff API shows its ticket
  * and its intake log line. Receipt verdicts are computed for real against the DNS fixture.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '#local/emulators.ts';
-import { issueToken } from '#local/jwt.ts';
 import { sendTestMail } from '#local/send-mail.ts';
-import { type RunningDesk, startDesk } from '#local/stack.ts';
+import type { RunningDesk } from '#local/stack.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
 import { headerOf, type SentMail, sentMails } from '../support/outbox.ts';
+import { eventually, startTestStack, type TestStack } from '../support/stack.ts';
 
+let stack: TestStack;
 let desk: RunningDesk;
-let keyDir: string;
 let agentToken: string;
 let adminToken: string;
 
 beforeAll(async () => {
-  keyDir = mkdtempSync(path.join(tmpdir(), 'lsun-e2e-'));
-  const jwtKeyPath = path.join(keyDir, 'key.json');
-  const [smtp, http, ses, dynamodb, sqs] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  desk = await startDesk({
-    ports: { smtp, http, ses, dynamodb, sqs },
-    dataDir: undefined,
-    seedDirectory: path.resolve('data/annuaire-demo.csv'),
-    jwtKeyPath,
-    env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
-    pollersPerStage: 2,
-  });
-  agentToken = await issueToken({ email: 'agent@ac-dijon.fr', groups: ['agent'] }, { keyPath: jwtKeyPath });
-  adminToken = await issueToken({ email: 'admin@ac-dijon.fr', groups: ['admin'] }, { keyPath: jwtKeyPath });
+  stack = await startTestStack();
+  desk = stack.desk;
+  agentToken = await stack.token('agent@ac-dijon.fr', ['agent']);
+  adminToken = await stack.token('admin@ac-dijon.fr', ['admin']);
 });
 
 afterAll(async () => {
-  await desk?.stop();
-  rmSync(keyDir, { recursive: true, force: true });
+  await stack?.stop();
 });
-
-/** Polls until `find` returns something (the desk works asynchronously), or gives up. */
-async function eventually<T>(find: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const found = await find();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 async function api(pathAndQuery: string, token = agentToken, init: RequestInit = {}) {
   const response = await fetch(`${desk.httpUrl}${pathAndQuery}`, {

@@ -4,15 +4,11 @@
  * threaded, tag kept), moved, assigned and annotated over HTTP with local tokens; each route's
  * refusals (401 without token, 403 without a staff group, 400 in French, 404, 409).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, makeLocalClients } from '#local/emulators.ts';
-import { issueToken } from '#local/jwt.ts';
+import { makeLocalClients } from '#local/emulators.ts';
 import { sendTestMail } from '#local/send-mail.ts';
-import { type RunningDesk, startDesk } from '#local/stack.ts';
+import type { RunningDesk } from '#local/stack.ts';
 import {
   Dashboard,
   IntakeDetail,
@@ -26,9 +22,10 @@ import {
 } from '#shared/api/contract.ts';
 import { parisDay } from '#shared/domain/paris-day.ts';
 import { headerOf, type SentMail, sentMails } from '../support/outbox.ts';
+import { eventually, startTestStack, type TestStack } from '../support/stack.ts';
 
+let stack: TestStack;
 let desk: RunningDesk;
-let keyDir: string;
 let agentToken: string;
 let adminToken: string;
 let noGroupToken: string;
@@ -38,16 +35,6 @@ let dijon: { number: string; messageId: string; sesMessageId: string };
 let nevers: { number: string; sesMessageId: string };
 
 const ATTACHMENT = Buffer.from('%PDF-1.4\n% relevé de notes\n', 'utf8');
-
-/** Polls until `find` returns something (the desk works asynchronously), or gives up. */
-async function eventually<T>(find: () => Promise<T | undefined>, what: string): Promise<T> {
-  for (let attempt = 0; attempt < 200; attempt++) {
-    const found = await find();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`gave up waiting for ${what}`);
-}
 
 /** Calls the API as the token's holder; `null` calls it without a token. */
 async function call(pathAndQuery: string, token: string | null = agentToken, init: RequestInit = {}) {
@@ -119,26 +106,11 @@ async function outboxDrained() {
 }
 
 beforeAll(async () => {
-  keyDir = mkdtempSync(path.join(tmpdir(), 'lsun-staff-api-'));
-  const jwtKeyPath = path.join(keyDir, 'key.json');
-  const [smtp, http, ses, dynamodb, sqs] = await Promise.all([
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-    freePort(),
-  ]);
-  desk = await startDesk({
-    ports: { smtp, http, ses, dynamodb, sqs },
-    dataDir: undefined,
-    seedDirectory: path.resolve('data/annuaire-demo.csv'),
-    jwtKeyPath,
-    env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
-    pollersPerStage: 2,
-  });
-  agentToken = await issueToken({ email: 'agent@ac-dijon.fr', groups: ['agent'] }, { keyPath: jwtKeyPath });
-  adminToken = await issueToken({ email: 'admin@ac-dijon.fr', groups: ['admin'] }, { keyPath: jwtKeyPath });
-  noGroupToken = await issueToken({ email: 'visiteur@ac-dijon.fr', groups: [] }, { keyPath: jwtKeyPath });
+  stack = await startTestStack();
+  desk = stack.desk;
+  agentToken = await stack.token('agent@ac-dijon.fr', ['agent']);
+  adminToken = await stack.token('admin@ac-dijon.fr', ['admin']);
+  noGroupToken = await stack.token('visiteur@ac-dijon.fr', []);
   dijon = await openByMail(
     'Camille Martin <camille.martin@ac-dijon.fr>',
     'assistance.1erdegre@ac-dijon.fr',
@@ -153,8 +125,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  await desk?.stop();
-  rmSync(keyDir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 describe('refusals common to every route', () => {

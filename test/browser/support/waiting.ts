@@ -1,17 +1,13 @@
 /** Waiting for the desk, which works asynchronously (queues between SMTP and the outbox). */
+import { eventually as waitFor } from '../../support/stack.ts';
 
 /** Polls until `find` returns something, or gives up after `attempts` × 100 ms with a message naming what was awaited. */
-export async function eventually<T>(
-  find: () => Promise<T | undefined>,
+export function eventually<T>(
+  find: () => Promise<T | undefined | null | false>,
   what: string,
   attempts = 300,
 ): Promise<T> {
-  for (let attempt = 0; attempt < attempts; attempt++) {
-    const found = await find();
-    if (found !== undefined && found !== null && found !== false) return found;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`gave up waiting for ${what}`);
+  return waitFor(find, what, { attempts, intervalMs: 100 });
 }
 
 /** A call to the staff API with a token, its JSON body parsed. */

@@ -1,0 +1,67 @@
+/**
+ * The whole desk of `npm start` for an end-to-end or browser test file: `startDesk` on free
+ * ports, in memory, with the demo directory and a local identity provider of its own, and the
+ * small helpers those tests share.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePorts } from '#local/emulators.ts';
+import { issueToken } from '#local/jwt.ts';
+import { type RunningDesk, startDesk } from '#local/stack.ts';
+import type { StaffGroup } from '#shared/http/auth.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export type TestStack = {
+  desk: RunningDesk;
+  jwtKeyPath: string;
+  /** A token of the local identity provider for this person and these groups. */
+  token(email: string, groups: StaffGroup[]): Promise<string>;
+  stop(): Promise<void>;
+};
+
+/** Starts the desk; `stop` stops what was started and removes the key. */
+export async function startTestStack(
+  options: { seedDirectory?: boolean; consoleDir?: string } = {},
+): Promise<TestStack> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const keyDir = mkdtempSync(path.join(tmpdir(), 'lsun-stack-'));
+  const jwtKeyPath = path.join(keyDir, 'key.json');
+  const [smtp = 0, http = 0, ses = 0, dynamodb = 0, sqs = 0] = await freePorts(5);
+  const desk = await startDesk({
+    ports: { smtp, http, ses, dynamodb, sqs },
+    dataDir: undefined,
+    seedDirectory: options.seedDirectory === false ? undefined : path.join(ROOT, 'data', 'annuaire-demo.csv'),
+    consoleDir: options.consoleDir,
+    jwtKeyPath,
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
+    pollersPerStage: 2,
+  });
+  return {
+    desk,
+    jwtKeyPath,
+    token: (email, groups) => issueToken({ email, groups }, { keyPath: jwtKeyPath }),
+    async stop() {
+      await desk.stop();
+      rmSync(keyDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Polls until `find` returns something (the desk works asynchronously: a mail takes a few queue
+ * hops), or gives up with a message naming what was awaited.
+ */
+export async function eventually<T>(
+  find: () => Promise<T | undefined | null | false>,
+  what: string,
+  { attempts = 200, intervalMs = 50 } = {},
+): Promise<T> {
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const found = await find();
+    if (found !== undefined && found !== null && found !== false) return found;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
