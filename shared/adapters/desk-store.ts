@@ -13,7 +13,6 @@ import {
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { QuotaKind, ThreadCandidate } from '#shared/domain/intake.ts';

@@ -52,7 +52,6 @@ import {
   DEFAULT_ACADEMIC_DOMAIN,
   type Director,
   type DirectoryLookup,
-  DirectoryMatch,
   type DirectorySchool,
   type DirectoryState,
   EMPTY_DIRECTORY,

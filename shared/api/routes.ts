@@ -6,7 +6,6 @@
  * is admin-only: answering directors is the agents' job. Directory writes are (directory-routes.ts).
  */
 
-import * as z from 'zod';
 import type { DeskStore } from '#shared/adapters/desk-store.ts';
 import type { DirectoryStore } from '#shared/adapters/directory-store.ts';
 import type { Queue } from '#shared/adapters/queue.ts';
@@ -25,7 +24,7 @@ import {
 } from '#shared/api/contract.ts';
 import { outcomeLabel } from '#shared/domain/outcome.ts';
 import { authorize, type StaffGroup } from '#shared/http/auth.ts';
-import { BadRequestError, ClientError, ConflictError, NotFoundError } from '#shared/http/errors.ts';
+import { ClientError, ConflictError, NotFoundError } from '#shared/http/errors.ts';
 import {
   type ApiEvent,
   type ApiResult,
