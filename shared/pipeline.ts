@@ -56,7 +56,9 @@ export const pipeline = {
       maxBatchingWindowSeconds: 0,
       functionTimeoutSeconds: 30,
       maxReceiveCount: 5,
-      maxConcurrency: 5,
+      // Two (Lambda's minimum): concurrent ticket batches contend for the year's sequence; fewer,
+      // fuller batches open more tickets per transaction (docs/PERFORMANCE.md).
+      maxConcurrency: 2,
     },
     {
       queue: 'outbox',
