@@ -19,7 +19,7 @@ import type { QuotaKind, ThreadCandidate } from '#shared/domain/intake.ts';
 import { type IntakeEntry, type Ticket, type TicketMessage, TicketStatus } from '#shared/domain/records.ts';
 import { formatTicketNumber } from '#shared/domain/ticket-number.ts';
 import type { IncomingMessage, OutboxMessage } from '#shared/messages.ts';
-import { keys } from './keys.ts';
+import { keys, withoutKeys } from './keys.ts';
 import { TransactionRefusedError, transact } from './transact.ts';
 
 /** A mail's place against a daily cap. */
@@ -54,12 +54,6 @@ function groupBy<T, K>(values: T[], keyOf: (value: T) => K): Map<K, T[]> {
 }
 
 type Item = Record<string, unknown>;
-
-/** Strips the table's technical attributes from an item before it leaves the store. */
-function strip<T>(item: Item): T {
-  const { pk, sk, gsi1pk, gsi1sk, gsi2pk, gsi2sk, expiresAt, ...rest } = item;
-  return rest as T;
-}
 
 /** Makes the desk store over a DynamoDB document client and the desk table's name. */
 export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentClient; tableName: string }) {
@@ -104,7 +98,7 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
     const { Item } = await client.send(
       new GetCommand({ TableName: tableName, Key: keys.intakeEntry(sesMessageId), ConsistentRead: true }),
     );
-    return Item ? strip<IntakeEntry>(Item) : undefined;
+    return Item ? withoutKeys<IntakeEntry>(Item) : undefined;
   }
 
   return {
@@ -145,7 +139,7 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
       const refused = async (error: unknown): Promise<IntakeRecord | undefined> => {
         if (error instanceof TransactionRefusedError && error.failed(0)) {
           const old = error.refusals[0]?.item;
-          const stored = old ? strip<IntakeEntry>(old) : await readEntry(entry.sesMessageId);
+          const stored = old ? withoutKeys<IntakeEntry>(old) : await readEntry(entry.sesMessageId);
           if (stored) return { kind: 'redelivered', entry: stored };
         }
         return undefined;
@@ -264,7 +258,7 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return Attributes ? strip<IntakeEntry>(Attributes) : undefined;
+        return Attributes ? withoutKeys<IntakeEntry>(Attributes) : undefined;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return undefined;
         throw error;

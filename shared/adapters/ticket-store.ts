@@ -15,22 +15,20 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { IntakeFact } from '#shared/domain/dashboard.ts';
-import type {
-  IntakeEntry,
-  Ticket,
-  TicketHistoryEntry,
-  TicketMessage,
-  TicketNote,
+import {
+  type IntakeEntry,
+  OPEN_STATUSES,
+  type Ticket,
+  type TicketHistoryEntry,
+  type TicketMessage,
+  type TicketNote,
   TicketStatus,
 } from '#shared/domain/records.ts';
 import { parseTicketNumber } from '#shared/domain/ticket-number.ts';
-import { keys } from './keys.ts';
+import { keys, withoutKeys } from './keys.ts';
 import { TransactionRefusedError, transact } from './transact.ts';
 
 type Item = Record<string, unknown>;
-
-const ALL_STATUSES: readonly TicketStatus[] = ['nouveau', 'en_cours', 'en_attente', 'resolu', 'clos'];
-const OPEN_STATUSES: readonly TicketStatus[] = ['nouveau', 'en_cours', 'en_attente', 'resolu'];
 
 /** At most this many index items are read for one page of a filtered list. */
 export const LIST_READ_BUDGET = { items: 1_000, queries: 20 } as const;
@@ -38,13 +36,6 @@ export const LIST_READ_BUDGET = { items: 1_000, queries: 20 } as const;
 const DASHBOARD_PAGE_BUDGET = 40;
 /** Items read per query when filters run in code: large enough to fill a page in few calls. */
 const FILTERED_CHUNK = 200;
-
-const TECHNICAL = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'expiresAt']);
-
-/** Strips the table's technical attributes from an item before it leaves the store. */
-function strip<T>(item: Item): T {
-  return Object.fromEntries(Object.entries(item).filter(([name]) => !TECHNICAL.has(name))) as T;
-}
 
 /** Whether the item's retention period is over (DynamoDB's TTL deletes lazily; DynamoDB Local never). */
 function expired(item: Item, nowSeconds: number): boolean {
@@ -195,7 +186,7 @@ export function makeTicketStore({
   }
 
   const stored = (item: Item): StoredTicket => ({
-    ticket: strip<Ticket>(item),
+    ticket: withoutKeys<Ticket>(item),
     expiresAt: typeof item.expiresAt === 'number' ? item.expiresAt : undefined,
   });
 
@@ -247,7 +238,7 @@ export function makeTicketStore({
       const ticketItem = items.find((item) => item.sk === 'TICKET');
       if (!ticketItem || expired(ticketItem, epochSeconds(now))) return undefined;
       const of = <T>(prefix: string) =>
-        items.filter((item) => String(item.sk).startsWith(prefix)).map((item) => strip<T>(item));
+        items.filter((item) => String(item.sk).startsWith(prefix)).map((item) => withoutKeys<T>(item));
       return {
         ...stored(ticketItem),
         messages: of<TicketMessage>('MSG#'),
@@ -264,7 +255,7 @@ export function makeTicketStore({
         ExpressionAttributeValues: { ':pk': keys.ticket(number).pk, ':msg': 'MSG#', ':id': id },
       });
       const [item] = items;
-      return item ? strip<TicketMessage>(item) : undefined;
+      return item ? withoutKeys<TicketMessage>(item) : undefined;
     },
 
     /**
@@ -289,7 +280,7 @@ export function makeTicketStore({
       if (asNumber && parseTicketNumber(asNumber)) {
         const item = await getTicketItem(asNumber);
         reads.items += item ? 1 : 0;
-        const found = item && !expired(item, nowSeconds) && matches(item) ? [strip<Ticket>(item)] : [];
+        const found = item && !expired(item, nowSeconds) && matches(item) ? [withoutKeys<Ticket>(item)] : [];
         return { items: found, next: undefined, reads };
       }
 
@@ -359,7 +350,7 @@ export function makeTicketStore({
         // The cursor's own group may come again: skip what the previous page already examined.
         if (query.after && inOrder(at, query.after) <= 0) continue;
         last = at;
-        if (!expired(item, nowSeconds) && matches(item)) items.push(strip<Ticket>(item));
+        if (!expired(item, nowSeconds) && matches(item)) items.push(withoutKeys<Ticket>(item));
       }
 
       let more = stopped || streams.some((stream) => stream.buffer.length > 0 || !stream.done);
@@ -402,7 +393,9 @@ export function makeTicketStore({
       );
       const nowSeconds = epochSeconds(query.now);
       return {
-        items: Items.filter((item) => !expired(item, nowSeconds)).map((item) => strip<IntakeEntry>(item)),
+        items: Items.filter((item) => !expired(item, nowSeconds)).map((item) =>
+          withoutKeys<IntakeEntry>(item),
+        ),
         lastKey: LastEvaluatedKey,
       };
     },
@@ -419,7 +412,7 @@ export function makeTicketStore({
       const entry = items.find((item) => item.sk === 'ENTRY');
       if (!entry || expired(entry, epochSeconds(now))) return undefined;
       const reply = items.find((item) => item.sk === 'REPLY');
-      return { entry: strip<IntakeEntry>(entry), reply: reply && strip<Item>(reply) };
+      return { entry: withoutKeys<IntakeEntry>(entry), reply: reply && withoutKeys<Item>(reply) };
     },
 
     /**
@@ -603,7 +596,7 @@ export function makeTicketStore({
           .filter((item) => String(item.receivedAt) >= window.from && String(item.receivedAt) < window.to)
           .map((item) => ({ receivedAt: String(item.receivedAt), outcome: item.outcome }) as IntakeFact),
         openTickets: open.flatMap((partition) =>
-          partition.items.filter(live).map((item) => strip<Ticket>(item)),
+          partition.items.filter(live).map((item) => withoutKeys<Ticket>(item)),
         ),
         truncated: intake.truncated || open.some((partition) => partition.truncated),
       };
@@ -636,7 +629,7 @@ function ticketStreams(query: TicketListRequest): Stream[] {
             bare: true,
           }))
         : [{ index: 'gsi1', pk: 'gsi1pk', value: 'TICKETS', sk: 'gsi1sk', bare: false }]
-      : (filter.statuses ?? ALL_STATUSES).map((status) => ({
+      : (filter.statuses ?? TicketStatus.options).map((status) => ({
           index: 'gsi2',
           pk: 'gsi2pk',
           value: `TICKETS#${status}`,

@@ -49,13 +49,7 @@ export const ticketStatusLabel: Record<TicketStatus, string> = {
   clos: 'Clos',
 };
 
-/** The statuses of a ticket still being worked on (not `clos`). */
-export const OPEN_STATUSES = [
-  'nouveau',
-  'en_cours',
-  'en_attente',
-  'resolu',
-] as const satisfies readonly TicketStatus[];
+export { OPEN_STATUSES } from '#shared/domain/records.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Shared pieces

@@ -8,7 +8,7 @@
 
 import { Outcome } from './outcome.ts';
 import { nextParisMidnight, parisDay } from './paris-day.ts';
-import type { Ticket, TicketStatus } from './records.ts';
+import { OPEN_STATUSES, type OpenStatus, type Ticket, } from './records.ts';
 
 /** Days shown in the intake chart. */
 export const INTAKE_DAYS = 30;
@@ -16,8 +16,6 @@ export const INTAKE_DAYS = 30;
 export const OLDEST_UNANSWERED = 10;
 /** The key under which tickets without a recognised school are counted. */
 export const UNKNOWN_DEPARTEMENT = 'inconnu';
-
-const OPEN: ReadonlyArray<Exclude<TicketStatus, 'clos'>> = ['nouveau', 'en_cours', 'en_attente', 'resolu'];
 
 function dayParts(day: string): [number, number, number] {
   const [year, month, date] = day.split('-').map(Number);
@@ -126,13 +124,13 @@ export function aggregateDashboard(input: DashboardInput) {
   }
 
   const open = input.openTickets.filter((ticket) => ticket.status !== 'clos');
-  const byStatus = Object.fromEntries(OPEN.map((status) => [status, 0])) as Record<
-    Exclude<TicketStatus, 'clos'>,
+  const byStatus = Object.fromEntries(OPEN_STATUSES.map((status) => [status, 0])) as Record<
+    OpenStatus,
     number
   >;
   const byDepartement: Record<string, number> = {};
   for (const ticket of open) {
-    byStatus[ticket.status as Exclude<TicketStatus, 'clos'>] += 1;
+    byStatus[ticket.status as OpenStatus] += 1;
     for (const code of departementsOf(ticket)) byDepartement[code] = (byDepartement[code] ?? 0) + 1;
   }
 

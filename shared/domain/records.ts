@@ -37,6 +37,15 @@ export type IntakeEntry = z.infer<typeof IntakeEntry>;
 export const TicketStatus = z.enum(['nouveau', 'en_cours', 'en_attente', 'resolu', 'clos']);
 export type TicketStatus = z.infer<typeof TicketStatus>;
 
+/** The statuses of a ticket still being worked on (not `clos`). */
+export const OPEN_STATUSES = [
+  'nouveau',
+  'en_cours',
+  'en_attente',
+  'resolu',
+] as const satisfies readonly TicketStatus[];
+export type OpenStatus = (typeof OPEN_STATUSES)[number];
+
 export const Ticket = z.object({
   number: z.string(),
   status: TicketStatus,
