@@ -265,8 +265,8 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
       }
     },
 
-    /** The ticket a follow-up claims to continue, as the follow-up check needs it. */
-    async findThread(ticketNumber: string): Promise<ThreadCandidate | undefined> {
+    /** The ticket a follow-up claims to continue, as the follow-up check needs it, at instant `at`. */
+    async findThread(ticketNumber: string, at: string): Promise<ThreadCandidate | undefined> {
       const { Item } = await client.send(
         new GetCommand({
           TableName: tableName,
@@ -276,7 +276,7 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
         }),
       );
       // A closed ticket past its retention is gone, even before DynamoDB's TTL deletes it.
-      if (!Item || isPast(Item.expiresAt, new Date().toISOString())) return undefined;
+      if (!Item || isPast(Item.expiresAt, at)) return undefined;
       const ticket = Item as Pick<Ticket, 'number' | 'participants' | 'schools'>;
       return {
         ticketNumber: ticket.number,

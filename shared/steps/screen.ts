@@ -152,11 +152,12 @@ async function findThread(
 ): Promise<ThreadCandidate | undefined> {
   const threadIds = [...mail.inReplyTo, ...mail.references];
   const claimed = claimedTicketNumber(mail, rules) ?? ticketOfThreadIds(threadIds);
-  if (claimed) return store.findThread(claimed);
+  // Judged at the mail's receipt, so that a redelivery decides the same way.
+  if (claimed) return store.findThread(claimed, mail.receivedAt);
   const answered = mail.inReplyTo[0];
   if (!answered) return undefined;
   const ticketNumber = await store.ticketOfMessageId(answered);
-  return ticketNumber ? store.findThread(ticketNumber) : undefined;
+  return ticketNumber ? store.findThread(ticketNumber, mail.receivedAt) : undefined;
 }
 
 /** The reply a rejection gets where replying is safe (the sender is authenticated and academic). */
