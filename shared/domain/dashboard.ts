@@ -8,7 +8,7 @@
 
 import { Outcome } from './outcome.ts';
 import { nextParisMidnight, parisDay } from './paris-day.ts';
-import { OPEN_STATUSES, type OpenStatus, type Ticket, } from './records.ts';
+import { OPEN_STATUSES, type OpenStatus, type Ticket } from './records.ts';
 
 /** Days shown in the intake chart. */
 export const INTAKE_DAYS = 30;
