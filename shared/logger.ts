@@ -1,7 +1,48 @@
 /**
  * The one structured logger of the desk (Powertools). Correlation keys (SES message id,
- * ticket number) are appended per record by the handlers; mail bodies are never logged.
+ * ticket number, outbox id) are added per record by the queue consumers; mail bodies are never
+ * logged.
  */
-import { Logger } from '@aws-lambda-powertools/logger';
+import { LogFormatter, Logger, LogItem } from '@aws-lambda-powertools/logger';
+import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 
-export const logger = new Logger({ serviceName: 'assistance-lsun' });
+/**
+ * Powertools' standard log record, except for errors: they are logged by their name, code,
+ * message, location, stack and cause only. Powertools' own format adds every enumerable field of
+ * an error, and some of ours hold what a mail said or who sent it.
+ */
+export class DeskLogFormatter extends LogFormatter {
+  override formatAttributes(attributes: UnformattedAttributes, additional: LogAttributes): LogItem {
+    const context = attributes.lambdaContext;
+    return new LogItem({
+      attributes: {
+        level: attributes.logLevel,
+        message: attributes.message,
+        timestamp: this.formatTimestamp(attributes.timestamp),
+        service: attributes.serviceName,
+        cold_start: context?.coldStart,
+        function_arn: context?.invokedFunctionArn,
+        function_memory_size: context?.memoryLimitInMB,
+        function_name: context?.functionName,
+        function_request_id: context?.awsRequestId,
+        sampling_rate: attributes.sampleRateValue,
+        xray_trace_id: attributes.xRayTraceId,
+      },
+    }).addAttributes(additional);
+  }
+
+  override formatError(error: Error): LogAttributes {
+    const { name, message, stack } = error;
+    const code = (error as { code?: unknown }).code;
+    return {
+      name,
+      location: this.getCodeLocation(stack),
+      message,
+      ...(typeof code === 'string' ? { code } : {}),
+      stack,
+      ...(error.cause instanceof Error ? { cause: this.formatError(error.cause) } : {}),
+    };
+  }
+}
+
+export const logger = new Logger({ serviceName: 'assistance-lsun', logFormatter: new DeskLogFormatter() });

@@ -56,6 +56,7 @@ import {
   type DirectoryState,
   EMPTY_DIRECTORY,
 } from '#shared/domain/directory.ts';
+import { DeskError } from '#shared/domain/errors.ts';
 import { type Zone, zonesOf } from '#shared/domain/zones.ts';
 import { logger } from '#shared/logger.ts';
 import { makeDirectoryLookup } from './directory-lookup.ts';
@@ -71,8 +72,11 @@ export class DirectoryStoreError extends Error {
  * was to be switched in (another import or edit won), or since the dry run an apply refers to.
  * Nothing of the refused change is visible. The message is French, for the person importing.
  */
-export class DirectoryConflictError extends Error {
+export class DirectoryConflictError extends DeskError {
   override name = 'DirectoryConflictError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('conflict', 'directory_conflict', message, options);
+  }
 }
 
 /** A generation's parts are gone: removed as too old while it was being read. */

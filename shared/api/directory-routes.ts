@@ -16,7 +16,12 @@ import { uaiProblem } from '#shared/domain/uai.ts';
 import { ACADEMIE_ZONE, ZoneType } from '#shared/domain/zones.ts';
 import { authorize } from '#shared/http/auth.ts';
 import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
-import { BadRequestError, ClientError, ConflictError, NotFoundError } from '#shared/http/errors.ts';
+import {
+  BadRequestError,
+  ConflictError,
+  NotFoundError,
+  UnsupportedMediaTypeError,
+} from '#shared/http/errors.ts';
 import {
   type ApiEvent,
   type ApiRoute,
@@ -195,9 +200,7 @@ export function directoryRoutes(deps: DirectoryRouteDeps): ApiRoute[] {
       const query = parseQuery(ImportQuery, event);
       const contentType = (event.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
       if (!(contentType in IMPORT_TYPES)) {
-        throw new ClientError(
-          415,
-          'unsupported_media_type',
+        throw new UnsupportedMediaTypeError(
           'Envoyez le fichier avec Content-Type: text/csv, text/ldif ou application/octet-stream.',
         );
       }

@@ -22,9 +22,10 @@ import {
   TicketListQuery,
   TicketPath,
 } from '#shared/api/contract.ts';
+import { FileTooLargeError } from '#shared/domain/errors.ts';
 import { outcomeLabel } from '#shared/domain/outcome.ts';
 import { authorize, type StaffGroup } from '#shared/http/auth.ts';
-import { ClientError, ConflictError, NotFoundError } from '#shared/http/errors.ts';
+import { ConflictError, NotFoundError } from '#shared/http/errors.ts';
 import {
   type ApiEvent,
   type ApiResult,
@@ -101,11 +102,7 @@ export function attachmentDisposition(filename: string): string {
  */
 function download(file: Download): ApiResult {
   if (file.bytes.byteLength > MAX_DOWNLOAD_BYTES) {
-    throw new ClientError(
-      413,
-      'file_too_large',
-      'Ce fichier est trop volumineux pour être téléchargé depuis la console (plus de 4 Mo).',
-    );
+    throw new FileTooLargeError();
   }
   const type =
     MIME_TYPE.test(file.contentType) && !ACTIVE_TYPES.test(file.contentType)

@@ -13,6 +13,7 @@ import {
   directorIdOf,
   schoolMailboxOf,
 } from '#shared/domain/directory.ts';
+import { DeskError } from '#shared/domain/errors.ts';
 import { academieUaiProblem, departementOfUai, normalizeUai } from '#shared/domain/uai.ts';
 import { circonscriptionCodeOf } from '#shared/domain/zones.ts';
 import { canonical, contentOf, diffStates, type EntityChange } from './diff.ts';
@@ -53,18 +54,20 @@ export type DirectorFields = z.output<typeof DirectorInput>;
 export type EditProblem = { path: string; message: string };
 
 /** Raised when an edit breaks a rule of the directory; the message and details are French. */
-export class DirectoryEditError extends Error {
+export class DirectoryEditError extends DeskError {
   override name = 'DirectoryEditError';
   constructor(readonly problems: EditProblem[]) {
-    super(`Fiche refusée : ${problems.map((p) => p.message).join(' ; ')}.`);
+    super('invalid', 'invalid_director', `Fiche refusée : ${problems.map((p) => p.message).join(' ; ')}.`, {
+      details: problems,
+    });
   }
 }
 
 /** Raised when the director to change does not exist. */
-export class DirectorNotFoundError extends Error {
+export class DirectorNotFoundError extends DeskError {
   override name = 'DirectorNotFoundError';
   constructor(readonly id: string) {
-    super(`Le directeur ${id} n'existe pas dans l'annuaire.`);
+    super('not_found', 'director_not_found', `Le directeur ${id} n'existe pas dans l'annuaire.`);
   }
 }
 

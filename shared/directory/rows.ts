@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import { DEFAULT_ACADEMIC_DOMAIN, normalizeCivility } from '#shared/domain/directory.ts';
+import { DeskError } from '#shared/domain/errors.ts';
 import {
   ACADEMIE_DEPARTEMENTS,
   DEPARTEMENT_NAMES,
@@ -62,10 +63,11 @@ export type DirectoryReadOptions = {
  * Raised when a directory file cannot be imported at all (unreadable, missing columns). The
  * message is French and meant to be shown as is; nothing has been written when it is thrown.
  */
-export class DirectoryFileError extends Error {
+export class DirectoryFileError extends DeskError {
   override name = 'DirectoryFileError';
-  /** Stable code for the API's error mapping. */
-  readonly code = 'directory_file_invalid';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('invalid', 'directory_file_invalid', message, options);
+  }
 }
 
 /** The CSV columns, by their canonical header name, in the order the export writes them. */

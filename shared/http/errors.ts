@@ -1,88 +1,94 @@
 /**
- * Errors the staff API shows to its callers.
- *
- * Each carries a stable `code` (the console keys on it), an HTTP `status` and a French
- * `message` a person can read. One middleware (`shared/http/middleware.ts`) turns them into
- * responses; any other error becomes a generic 500, so only these classes ever reach a client.
+ * The refusals that belong to HTTP itself: a malformed request, a missing or insufficient
+ * token, an unknown route, a media type the API does not take. Everything else a person may be
+ * refused is a domain error (`shared/domain/errors.ts`); all of them are `DeskError`s, which the
+ * one error middleware (`shared/http/middleware.ts`) maps to a status by their `kind`.
  */
+import { DeskError, type ErrorDetail, type ErrorKind } from '#shared/domain/errors.ts';
 
-/** One problem found in a request, for the console to show next to the field concerned. */
-export type ErrorDetail = {
-  /** Dotted path of the offending field (`items.0.email`), '' for the request as a whole. */
-  path: string;
-  /** French explanation. */
-  message: string;
-};
+export type { ErrorDetail };
 
-/** Options shared by every client error. */
+/** Options shared by these errors. */
 export type ClientErrorOptions = {
   /** A more precise stable code than the class's default (`invalid_cursor`, `ticket_not_found`). */
   code?: string;
   cause?: unknown;
 };
 
-/** Base of every error whose code and message may be shown to the caller. */
-export class ClientError extends Error {
-  override name = 'ClientError';
-  readonly status: number;
-  readonly code: string;
+/** The HTTP status of each kind of refusal. */
+export const statusOfKind: Record<ErrorKind, number> = {
+  invalid: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported: 415,
+};
 
-  constructor(status: number, code: string, message: string, options: { cause?: unknown } = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.status = status;
-    this.code = code;
+/** The HTTP status of a refusal. */
+export function statusOf(error: DeskError): number {
+  return statusOfKind[error.kind];
+}
+
+/** Base of the HTTP refusals; `status` is the status its kind maps to. */
+export class ClientError extends DeskError {
+  override name = 'ClientError';
+  get status(): number {
+    return statusOf(this);
   }
 }
 
 /** The request is malformed or fails validation (400). */
 export class BadRequestError extends ClientError {
   override name = 'BadRequestError';
-  readonly details: ErrorDetail[] | undefined;
-
   constructor(message = 'Requête invalide.', options: ClientErrorOptions & { details?: ErrorDetail[] } = {}) {
-    super(400, options.code ?? 'bad_request', message, options);
-    this.details = options.details;
+    super('invalid', options.code ?? 'bad_request', message, options);
   }
 }
 
 /** The caller is not authenticated (401). API Gateway answers most of these before the function runs. */
 export class UnauthorizedError extends ClientError {
   override name = 'UnauthorizedError';
-
   constructor(message = 'Authentification requise.', options: ClientErrorOptions = {}) {
-    super(401, options.code ?? 'unauthorized', message, options);
+    super('unauthenticated', options.code ?? 'unauthorized', message, options);
   }
 }
 
 /** The caller is authenticated but not allowed to do this (403). */
 export class ForbiddenError extends ClientError {
   override name = 'ForbiddenError';
-
   constructor(
     message = "Vous n'avez pas les droits nécessaires pour cette action.",
     options: ClientErrorOptions = {},
   ) {
-    super(403, options.code ?? 'forbidden', message, options);
+    super('forbidden', options.code ?? 'forbidden', message, options);
   }
 }
 
 /** The resource or route does not exist (404). */
 export class NotFoundError extends ClientError {
   override name = 'NotFoundError';
-
   constructor(message = 'Ressource introuvable.', options: ClientErrorOptions = {}) {
-    super(404, options.code ?? 'not_found', message, options);
+    super('not_found', options.code ?? 'not_found', message, options);
   }
 }
 
 /** The request conflicts with the current state, e.g. a ticket already closed (409). */
 export class ConflictError extends ClientError {
   override name = 'ConflictError';
-
   constructor(
     message = "La requête est en conflit avec l'état actuel de la ressource.",
     options: ClientErrorOptions = {},
   ) {
-    super(409, options.code ?? 'conflict', message, options);
+    super('conflict', options.code ?? 'conflict', message, options);
+  }
+}
+
+/** The body is of a media type the route does not take (415). */
+export class UnsupportedMediaTypeError extends ClientError {
+  override name = 'UnsupportedMediaTypeError';
+  constructor(message = 'Type de contenu non pris en charge.', options: ClientErrorOptions = {}) {
+    super('unsupported', options.code ?? 'unsupported_media_type', message, options);
   }
 }

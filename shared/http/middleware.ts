@@ -3,8 +3,9 @@
  * its routes, and the small helpers its route handlers use to read requests and answer.
  *
  * Route handlers stay thin: they parse with `parseBody` / `parseQuery` / `parsePath`, call the
- * domain, and return `json(...)`. They never build error responses: they throw a
- * `ClientError` and the chain answers `{ "error": { "code", "message" } }` in French.
+ * domain, and return `json(...)`. They never build error responses: the domain throws a
+ * `DeskError` and the chain answers `{ "error": { "code", "message" } }` in French, with the
+ * status of the error's kind.
  */
 
 import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';
@@ -19,8 +20,9 @@ import type {
 } from 'aws-lambda';
 // A namespace import lets the bundler drop the parts of zod we do not use (~90 KB instead of ~450 KB).
 import * as z from 'zod';
+import { DeskError, type ErrorDetail } from '#shared/domain/errors.ts';
 import { logger } from '#shared/logger.ts';
-import { BadRequestError, ClientError, type ErrorDetail, NotFoundError } from './errors.ts';
+import { BadRequestError, NotFoundError, statusOf } from './errors.ts';
 
 /** The event the staff API receives: HTTP API payload 2.0 behind the Cognito JWT authorizer. */
 export type ApiEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -47,10 +49,10 @@ export function json(status: number, body: unknown, headers: Record<string, stri
 }
 
 /** The JSON body of an error answer, the one shape every refusal of the API has. */
-export function errorBody(error: ClientError): {
+export function errorBody(error: DeskError): {
   error: { code: string; message: string; details?: ErrorDetail[] };
 } {
-  const details = error instanceof BadRequestError ? error.details : undefined;
+  const { details } = error;
   return {
     error: { code: error.code, message: error.message, ...(details === undefined ? {} : { details }) },
   };
@@ -69,33 +71,37 @@ const httpStatusMessages: Record<number, { code: string; message: string }> = {
   415: { code: 'unsupported_media_type', message: 'Type de contenu non pris en charge.' },
 };
 
+/** A refusal to answer: its status and the error whose code and message the body shows. */
+type Refusal = { status: number; error: DeskError };
+
 /**
- * The client error an error stands for, or undefined when it is a fault of ours. middy's
- * HTTP errors (`statusCode` under 500, `expose` not false) are re-worded in French, since their
- * messages are English and may quote the request.
+ * The refusal an error stands for, or undefined when it is a fault of ours. A `DeskError` takes
+ * the status of its kind; middy's HTTP errors (`statusCode` under 500, `expose` not false) keep
+ * their status and are re-worded in French, since their messages are English and may quote the
+ * request.
  */
-function asClientError(error: unknown): ClientError | undefined {
-  if (error instanceof ClientError) return error;
+function refusalOf(error: unknown): Refusal | undefined {
+  if (error instanceof DeskError) return { status: statusOf(error), error };
   if (typeof error !== 'object' || error === null) return undefined;
   const { statusCode, expose } = error as { statusCode?: unknown; expose?: unknown };
   if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500 || expose === false) {
     return undefined;
   }
   const known = httpStatusMessages[statusCode] ?? { code: 'bad_request', message: 'Requête refusée.' };
-  return new ClientError(statusCode, known.code, known.message, { cause: error });
+  return { status: statusCode, error: new DeskError('invalid', known.code, known.message, { cause: error }) };
 }
 
 /**
- * Maps every error to a response: a client error to its status and French JSON, anything
- * else to a bare 500 whose details stay in the log (with the route, never the request body).
+ * Maps every error to a response: a refusal to its status and French JSON, anything else to a
+ * bare 500 whose details stay in the log (with the route, never the request body).
  */
 function errorMapping(): MiddlewareObj<ApiEvent, ApiResult> {
   return {
     onError: async (request) => {
-      const client = asClientError(request.error);
-      if (client !== undefined) {
-        logger.debug('Request refused', { status: client.status, code: client.code });
-        request.response = json(client.status, errorBody(client));
+      const refusal = refusalOf(request.error);
+      if (refusal !== undefined) {
+        logger.debug('Request refused', { status: refusal.status, code: refusal.error.code });
+        request.response = json(refusal.status, errorBody(refusal.error));
         return;
       }
       const http = request.event.requestContext?.http;
