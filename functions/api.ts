@@ -8,8 +8,8 @@ import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import { makeRoutes } from '#shared/api/routes.ts';
 import { deskConfig } from '#shared/config.ts';
+import { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { apiHandler } from '#shared/http/middleware.ts';
-import { OutboxMessage, TicketCommand } from '#shared/messages.ts';
 
 const config = deskConfig();
 const dynamodb = awsClients.dynamodb();

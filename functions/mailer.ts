@@ -5,8 +5,8 @@ import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeMailSender } from '#shared/adapters/mail-sender.ts';
 import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
 import { deskConfig } from '#shared/config.ts';
+import { OutboxMessage } from '#shared/domain/messages.ts';
 import { logger } from '#shared/logger.ts';
-import { OutboxMessage } from '#shared/messages.ts';
 import { deliverMail } from '#shared/steps/mailer.ts';
 
 const config = deskConfig();

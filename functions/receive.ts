@@ -5,8 +5,8 @@ import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
 import { deskConfig } from '#shared/config.ts';
+import { IntakeMessage } from '#shared/domain/messages.ts';
 import { logger } from '#shared/logger.ts';
-import { IntakeMessage } from '#shared/messages.ts';
 import { receiveMail } from '#shared/steps/receive.ts';
 
 const config = deskConfig();

@@ -8,8 +8,8 @@ import { makeQueue } from '#shared/adapters/queue.ts';
 import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
 import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
 import { deskConfig } from '#shared/config.ts';
+import { IntakeMessage, OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { logger } from '#shared/logger.ts';
-import { IntakeMessage, OutboxMessage, TicketCommand } from '#shared/messages.ts';
 import { screenMail } from '#shared/steps/screen.ts';
 
 const config = deskConfig();

@@ -6,8 +6,8 @@ import { makeQueue } from '#shared/adapters/queue.ts';
 import { sqsBatchConsumer } from '#shared/adapters/sqs-consumer.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import { deskConfig } from '#shared/config.ts';
+import { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { logger } from '#shared/logger.ts';
-import { OutboxMessage, TicketCommand } from '#shared/messages.ts';
 import { handleTicketCommands } from '#shared/steps/ticket.ts';
 
 const config = deskConfig();

@@ -16,9 +16,9 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { QuotaKind, ThreadCandidate } from '#shared/domain/intake.ts';
+import { type IncomingMessage, type OutboxMessage, sentMessage } from '#shared/domain/messages.ts';
 import { type IntakeEntry, type Ticket, type TicketMessage, TicketStatus } from '#shared/domain/records.ts';
 import { formatTicketNumber } from '#shared/domain/ticket-number.ts';
-import type { IncomingMessage, OutboxMessage } from '#shared/messages.ts';
 import { keys, withoutKeys } from './keys.ts';
 import { TransactionRefusedError, transact } from './transact.ts';
 
@@ -75,24 +75,10 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
     ...entry,
   });
   /** An outgoing mail, recorded as a message of the conversation, with what the mailer needs to send it. */
-  const outboundItem = (message: OutboxMessage, at: string): Item => {
-    const record: TicketMessage = {
-      id: message.outboxId,
-      ticketNumber: message.ticketNumber ?? '',
-      direction: 'out',
-      at,
-      from: message.from,
-      fromName: message.fromName,
-      to: message.to,
-      subject: message.subject,
-      text: message.text,
-      attachments: [],
-      purpose: message.purpose,
-      status: 'queued',
-      outboxId: message.outboxId,
-    };
-    return { ...message.record, ...record };
-  };
+  const outboundItem = (message: OutboxMessage, at: string): Item => ({
+    ...keys.outbound(message.record, message.outboxId),
+    ...sentMessage(message, at),
+  });
 
   async function readEntry(sesMessageId: string): Promise<IntakeEntry | undefined> {
     const { Item } = await client.send(
@@ -444,7 +430,7 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
         await client.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: message.record,
+            Key: keys.outbound(message.record, message.outboxId),
             UpdateExpression: 'SET #status = :sent, sentAt = :now',
             ConditionExpression: '#status = :queued',
             ExpressionAttributeNames: { '#status': 'status' },
@@ -463,7 +449,7 @@ export function makeDeskStore({ client, tableName }: { client: DynamoDBDocumentC
       await client.send(
         new UpdateCommand({
           TableName: tableName,
-          Key: message.record,
+          Key: keys.outbound(message.record, message.outboxId),
           UpdateExpression: 'SET #status = :queued REMOVE sentAt',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':queued': 'queued' },

@@ -3,6 +3,8 @@
  * off this file. Generic attribute names (pk, sk, gsi1pk...) come from `shared/table.ts`.
  */
 
+import type { OutboundRecord } from '#shared/domain/messages.ts';
+
 /** The table's technical attributes: keys and the purge date, which never leave a store. */
 const TECHNICAL_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'expiresAt']);
 
@@ -16,6 +18,11 @@ export const keys = {
   intakeEntry: (sesMessageId: string) => ({ pk: `MAIL#${sesMessageId}`, sk: 'ENTRY' }),
   /** An automatic reply to a mail that opened no ticket, recorded beside its intake entry. */
   intakeReply: (sesMessageId: string) => ({ pk: `MAIL#${sesMessageId}`, sk: 'REPLY' }),
+  /** Where a mail we send is recorded: as a message of its ticket, or as the reply beside an intake entry. */
+  outbound: (record: OutboundRecord, outboxId: string) =>
+    record.on === 'ticket'
+      ? keys.ticketMessage(record.ticketNumber, record.at, outboxId)
+      : keys.intakeReply(record.sesMessageId),
   /** Intake log, newest first, all outcomes (gsi1) and per outcome (gsi2). */
   intakeByTime: (receivedAt: string, sesMessageId: string) => ({
     gsi1pk: 'INTAKE',

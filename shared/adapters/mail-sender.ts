@@ -1,7 +1,7 @@
 /** Sending mail through SES (API v2, simple content, so that threading headers are kept). */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DESK_MAIL_HEADER } from '#shared/domain/auto-reply.ts';
-import type { OutboxMessage } from '#shared/messages.ts';
+import type { OutboxMessage } from '#shared/domain/messages.ts';
 
 /** Sends the desk's mails. */
 export function makeMailSender({

@@ -23,6 +23,7 @@ import {
   TicketPath,
 } from '#shared/api/contract.ts';
 import { FileTooLargeError } from '#shared/domain/errors.ts';
+import type { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { outcomeLabel } from '#shared/domain/outcome.ts';
 import { authorize, type StaffGroup } from '#shared/http/auth.ts';
 import { ConflictError, NotFoundError } from '#shared/http/errors.ts';
@@ -35,7 +36,6 @@ import {
   parsePath,
   parseQuery,
 } from '#shared/http/middleware.ts';
-import type { OutboxMessage, TicketCommand } from '#shared/messages.ts';
 import { acceptIntoTicket, NotAcceptableError } from '#shared/steps/accept.ts';
 import {
   type Actor,

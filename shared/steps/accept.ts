@@ -7,9 +7,9 @@ import type { DeskStore } from '#shared/adapters/desk-store.ts';
 import type { Queue } from '#shared/adapters/queue.ts';
 import type { RawMailStore } from '#shared/adapters/raw-mail.ts';
 import type { DirectoryLookup } from '#shared/domain/directory.ts';
+import { incomingMessage, type Requester, requesterOf, type TicketCommand } from '#shared/domain/messages.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
 import { parseMime } from '#shared/mail/parse.ts';
-import { incomingMessage, type Requester, requesterOf, type TicketCommand } from '#shared/messages.ts';
 
 export type AcceptDeps = {
   store: DeskStore;

@@ -9,7 +9,7 @@
  */
 import type { DeskStore } from '#shared/adapters/desk-store.ts';
 import type { MailSender } from '#shared/adapters/mail-sender.ts';
-import type { OutboxMessage } from '#shared/messages.ts';
+import type { OutboxMessage } from '#shared/domain/messages.ts';
 
 export type MailerDeps = { store: DeskStore; sender: MailSender; now: () => Date };
 

@@ -7,7 +7,7 @@
  */
 import type { Queue } from '#shared/adapters/queue.ts';
 import { type SesReceiptEvent, toReceivedMail } from '#shared/adapters/ses-event.ts';
-import type { IntakeMessage } from '#shared/messages.ts';
+import type { IntakeMessage } from '#shared/domain/messages.ts';
 import { pipeline } from '#shared/pipeline.ts';
 
 export type ReceiveDeps = { intake: Queue<IntakeMessage>; rawMailBucket: string };

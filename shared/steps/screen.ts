@@ -3,7 +3,6 @@
  * from it: a ticket command for the `ticket` step, or an automatic reply where replying is safe.
  */
 import type { DeskStore, QuotaClaim } from '#shared/adapters/desk-store.ts';
-import { keys } from '#shared/adapters/keys.ts';
 import type { Queue } from '#shared/adapters/queue.ts';
 import type { RawMailStore } from '#shared/adapters/raw-mail.ts';
 import type { DeskConfig } from '#shared/config.ts';
@@ -17,18 +16,19 @@ import {
   type ThreadCandidate,
 } from '#shared/domain/intake.ts';
 import type { InboundMail } from '#shared/domain/mail.ts';
+import {
+  type IntakeMessage,
+  incomingMessage,
+  type OutboxMessage,
+  outgoingMail,
+  requesterOf,
+  type TicketCommand,
+} from '#shared/domain/messages.ts';
 import { nextParisMidnight, parisDay } from '#shared/domain/paris-day.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
 import { noKeywordMail, notDirectorMail, quotaNoticeMail } from '#shared/domain/replies.ts';
 import { ticketOfThreadIds } from '#shared/domain/thread.ts';
 import { parseMime } from '#shared/mail/parse.ts';
-import {
-  type IntakeMessage,
-  incomingMessage,
-  type OutboxMessage,
-  requesterOf,
-  type TicketCommand,
-} from '#shared/messages.ts';
 
 export type ScreenDeps = {
   config: DeskConfig;
@@ -190,10 +190,9 @@ function replyTo(
   purpose: 'no_keyword' | 'not_director' | 'quota_notice',
   content: { subject: string; text: string },
 ): OutboxMessage {
-  return {
-    type: 'mail.send',
+  return outgoingMail({
     outboxId: `${mail.sesMessageId}.reply`,
-    record: keys.intakeReply(mail.sesMessageId),
+    record: { on: 'intake', sesMessageId: mail.sesMessageId },
     purpose,
     from: deskAddress,
     fromName: config.deskDisplayName,
@@ -202,6 +201,5 @@ function replyTo(
     text: content.text,
     inReplyTo: mail.messageId,
     references: [...mail.references, ...(mail.messageId ? [mail.messageId] : [])],
-    autoSubmitted: true,
-  };
+  });
 }

@@ -31,6 +31,7 @@ import type {
 } from '#shared/api/contract.ts';
 import { aggregateDashboard, intakeWindow, parisPeriod } from '#shared/domain/dashboard.ts';
 import type { DirectoryLookup } from '#shared/domain/directory.ts';
+import { type OutboxMessage, outgoingMail, sentMessage } from '#shared/domain/messages.ts';
 import type {
   IntakeEntry,
   Ticket,
@@ -43,7 +44,6 @@ import { acknowledgmentSubject } from '#shared/domain/subject.ts';
 import { threadIdOf } from '#shared/domain/thread.ts';
 import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
 import { BadRequestError, ConflictError, NotFoundError } from '#shared/http/errors.ts';
-import type { OutboxMessage } from '#shared/messages.ts';
 
 export type StaffDeps = {
   ticketStore: TicketStore;
@@ -451,10 +451,9 @@ export async function replyToTicket(
     const references = [
       ...new Set(incoming.map((message) => message.messageId).filter((messageId) => messageId !== undefined)),
     ].slice(-MAX_REFERENCES);
-    const outbox: OutboxMessage = {
-      type: 'mail.send',
+    const outbox = outgoingMail({
       outboxId: id,
-      record: keys.ticketMessage(number, now, id),
+      record: { on: 'ticket', ticketNumber: number, at: now },
       purpose: 'staff_reply',
       ticketNumber: number,
       from,
@@ -464,25 +463,8 @@ export async function replyToTicket(
       text: content.text,
       inReplyTo: lastIn?.messageId,
       references: [...references, threadIdOf(number)],
-      autoSubmitted: false,
-    };
-    const message: TicketMessage = {
-      id,
-      ticketNumber: number,
-      direction: 'out',
-      at: now,
-      from,
-      fromName: deps.deskDisplayName,
-      to,
-      subject: content.subject,
-      text: content.text,
-      attachments: [],
-      purpose: 'staff_reply',
-      status: 'queued',
-      outboxId: id,
-      author: actor.email,
-      authorName: actor.name,
-    };
+    });
+    const message = sentMessage(outbox, now, actor);
     const history: TicketHistoryEntry = {
       id: deps.newId(),
       ticketNumber: number,
@@ -502,7 +484,7 @@ export async function replyToTicket(
           setIfAbsent: { answeredAt: now },
           countMessage: true,
           puts: [
-            { ...outbox.record, ...message },
+            { ...keys.outbound(outbox.record, outbox.outboxId), ...message },
             { ...keys.ticketHistory(number, now, history.id), ...history },
           ],
           claim: claimOf(number, requestId, now, { kind: 'reply', outbox, message, history }),

@@ -7,14 +7,13 @@
  * concurrent batches never contend for the year's sequence.
  */
 import type { DeskStore, OpenTicketInput } from '#shared/adapters/desk-store.ts';
-import { keys } from '#shared/adapters/keys.ts';
 import type { Queue } from '#shared/adapters/queue.ts';
 import type { TicketStore } from '#shared/adapters/ticket-store.ts';
 import type { DeskConfig } from '#shared/config.ts';
+import { type OutboxMessage, outgoingMail, type TicketCommand } from '#shared/domain/messages.ts';
 import { parisYear } from '#shared/domain/paris-day.ts';
 import { acknowledgmentMail } from '#shared/domain/replies.ts';
 import { threadIdOf } from '#shared/domain/thread.ts';
-import type { OutboxMessage, TicketCommand } from '#shared/messages.ts';
 
 export type TicketDeps = {
   config: DeskConfig;
@@ -97,10 +96,9 @@ function acknowledgmentOf(command: OpenCommand, ticketNumber: string, config: De
     requester,
     deskDisplayName: config.deskDisplayName,
   });
-  return {
-    type: 'mail.send',
+  return outgoingMail({
     outboxId: `${message.sesMessageId}.ack`,
-    record: keys.ticketMessage(ticketNumber, message.receivedAt, `${message.sesMessageId}.ack`),
+    record: { on: 'ticket', ticketNumber, at: message.receivedAt },
     purpose: 'acknowledgment',
     ticketNumber,
     from: deskAddress,
@@ -110,6 +108,5 @@ function acknowledgmentOf(command: OpenCommand, ticketNumber: string, config: De
     text: content.text,
     inReplyTo: message.messageId,
     references: [...(message.messageId ? [message.messageId] : []), threadIdOf(ticketNumber)],
-    autoSubmitted: true,
-  };
+  });
 }

@@ -16,10 +16,10 @@ import { keys } from '#shared/adapters/keys.ts';
 import { LIST_READ_BUDGET, makeTicketStore, type TicketStore } from '#shared/adapters/ticket-store.ts';
 import { TicketListQuery } from '#shared/api/contract.ts';
 import type { School } from '#shared/domain/directory.ts';
+import type { OutboxMessage } from '#shared/domain/messages.ts';
 import type { IntakeEntry, Ticket, TicketMessage, TicketStatus } from '#shared/domain/records.ts';
 import { threadIdOf } from '#shared/domain/thread.ts';
 import { ConflictError } from '#shared/http/errors.ts';
-import type { OutboxMessage } from '#shared/messages.ts';
 import {
   addTicketNote,
   assignTicket,
@@ -265,7 +265,7 @@ describe('staff actions on a ticket', () => {
       subject: `Re: [${number}] LSUN : bulletins introuvables`,
       inReplyTo: incoming.messageId,
       autoSubmitted: false,
-      record: { pk: replies[0]?.pk, sk: replies[0]?.sk },
+      record: { on: 'ticket', ticketNumber: number, at: first.message.at },
     });
     expect(mail.references).toEqual([incoming.messageId, threadIdOf(number)]);
     expect(mail.text).toContain('Bonjour,\nVoici.');

@@ -4,8 +4,9 @@
  */
 // A namespace import lets the bundler drop the parts of zod we do not use (~90 KB instead of ~450 KB).
 import * as z from 'zod';
-import { type DirectoryMatch, School } from './domain/directory.ts';
-import { AttachmentInfo, type InboundMail, RawMailLocation, ReceiptVerdicts } from './domain/mail.ts';
+import { type DirectoryMatch, School } from './directory.ts';
+import { AttachmentInfo, type InboundMail, RawMailLocation, ReceiptVerdicts } from './mail.ts';
+import type { TicketMessage } from './records.ts';
 
 /** `receive` → `screen`: a mail SES accepted and stored. */
 export const IntakeMessage = z.object({
@@ -87,9 +88,26 @@ export const TicketCommand = z.discriminatedUnion('type', [
 ]);
 export type TicketCommand = z.infer<typeof TicketCommand>;
 
-/** Where a mail we send is recorded: on its ticket, or on the intake entry of the mail it answers. */
-export const OutboundRecord = z.object({ pk: z.string(), sk: z.string() });
+/**
+ * Where a mail we send is recorded, so that the mailer can claim it: as a message of its ticket
+ * (at `at`, under the mail's `outboxId`), or beside the intake entry of the mail it answers. The
+ * store turns this into its keys.
+ */
+export const OutboundRecord = z.discriminatedUnion('on', [
+  z.object({ on: z.literal('ticket'), ticketNumber: z.string(), at: z.string() }),
+  z.object({ on: z.literal('intake'), sesMessageId: z.string() }),
+]);
 export type OutboundRecord = z.infer<typeof OutboundRecord>;
+
+/** Why we send a mail (for logs, SES tags and the console). */
+export const OutboxPurpose = z.enum([
+  'acknowledgment',
+  'no_keyword',
+  'not_director',
+  'quota_notice',
+  'staff_reply',
+]);
+export type OutboxPurpose = z.infer<typeof OutboxPurpose>;
 
 /** `screen`/`ticket`/`api` → `mailer`: send one mail, exactly once. */
 export const OutboxMessage = z.object({
@@ -97,8 +115,7 @@ export const OutboxMessage = z.object({
   /** Unique id of this outgoing mail; also set as a header so that it is recognised if it comes back. */
   outboxId: z.string().min(1),
   record: OutboundRecord,
-  /** Why we send it (for logs and the console). */
-  purpose: z.enum(['acknowledgment', 'no_keyword', 'not_director', 'quota_notice', 'staff_reply']),
+  purpose: OutboxPurpose,
   ticketNumber: z.string().optional(),
   from: z.string(),
   fromName: z.string(),
@@ -111,6 +128,41 @@ export const OutboxMessage = z.object({
   autoSubmitted: z.boolean(),
 });
 export type OutboxMessage = z.infer<typeof OutboxMessage>;
+
+/**
+ * A mail the desk sends. Every mail but a staff reply is an automatic answer and says so
+ * (RFC 3834 `Auto-Submitted`), so that other robots do not answer it.
+ */
+export function outgoingMail(mail: Omit<OutboxMessage, 'type' | 'autoSubmitted'>): OutboxMessage {
+  return { type: 'mail.send', ...mail, autoSubmitted: mail.purpose !== 'staff_reply' };
+}
+
+/**
+ * How a mail we send appears in its ticket's conversation, queued until the mailer sends it;
+ * a staff reply also names the agent who wrote it and the name it was signed with.
+ */
+export function sentMessage(
+  mail: OutboxMessage,
+  at: string,
+  author?: { email: string; name: string },
+): TicketMessage {
+  return {
+    id: mail.outboxId,
+    ticketNumber: mail.ticketNumber ?? '',
+    direction: 'out',
+    at,
+    from: mail.from,
+    fromName: mail.fromName,
+    to: mail.to,
+    subject: mail.subject,
+    text: mail.text,
+    attachments: [],
+    purpose: mail.purpose,
+    status: 'queued',
+    outboxId: mail.outboxId,
+    ...(author ? { author: author.email, authorName: author.name } : {}),
+  };
+}
 
 /** The requester of a ticket, from the directory entry that matched the sender. */
 export function requesterOf(match: DirectoryMatch, fromName: string): Requester {
