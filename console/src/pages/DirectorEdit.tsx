@@ -8,12 +8,13 @@ import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import { type FormEvent, useState } from 'react';
-import { type ApiError, ForbiddenError } from '../api/client.ts';
+import { useState } from 'react';
+import { ForbiddenError } from '../api/client.ts';
 import { type DirectorEntry, type DirectorInput, directoryApi } from '../api/directory.ts';
-import { LoadError, Loading, messageOf } from '../components/Feedback.tsx';
+import { LoadError, Loading } from '../components/Feedback.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { hrefOf, navigate } from '../router.tsx';
+import { useAction } from '../use-action.ts';
 import { useApi } from '../use-api.ts';
 import { NotAllowed } from './NotAllowed.tsx';
 
@@ -89,26 +90,13 @@ function inputOf(draft: Draft): DirectorInput {
 
 function EditForm({ id, initial }: { id?: string; initial: Draft }) {
   const [draft, setDraft] = useState<Draft>(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | Error>();
+  const save = useAction(
+    () => (id ? directoryApi.update(id, inputOf(draft)) : directoryApi.create(inputOf(draft))),
+    { onSuccess: (saved) => navigate(hrefOf('/annuaire/directeur', { id: saved.id })) },
+  );
 
-  async function save(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const saved = id
-        ? await directoryApi.update(id, inputOf(draft))
-        : await directoryApi.create(inputOf(draft));
-      navigate(hrefOf('/annuaire/directeur', { id: saved.id }));
-    } catch (caught) {
-      setError(caught as Error);
-      setBusy(false);
-    }
-  }
-
-  if (error instanceof ForbiddenError) return <NotAllowed message={error.message} embedded />;
-  const details = (error as ApiError | undefined)?.details ?? [];
+  if (save.error instanceof ForbiddenError) return <NotAllowed message={save.error.message} embedded />;
+  const { details } = save;
   const problemOf = (path: string) =>
     details.find((detail) => detail.path === path || detail.path.startsWith(`${path}.`))?.message;
   const setSchool = (index: number, change: Partial<SchoolRow>) =>
@@ -122,8 +110,14 @@ function EditForm({ id, initial }: { id?: string; initial: Draft }) {
       : { state: 'default' as const };
 
   return (
-    <form onSubmit={save} noValidate>
-      {error ? (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save.run();
+      }}
+      noValidate
+    >
+      {save.error ? (
         <Alert
           severity="error"
           title="La fiche n’a pas été enregistrée"
@@ -135,7 +129,7 @@ function EditForm({ id, initial }: { id?: string; initial: Draft }) {
                 ))}
               </ul>
             ) : (
-              messageOf(error)
+              save.result?.message
             )
           }
           className="fr-mb-3w"
@@ -297,7 +291,7 @@ function EditForm({ id, initial }: { id?: string; initial: Draft }) {
       </fieldset>
       <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-md">
         <li>
-          <Button type="submit" disabled={busy} iconId="fr-icon-save-line">
+          <Button type="submit" disabled={save.busy} iconId="fr-icon-save-line">
             Enregistrer
           </Button>
         </li>
