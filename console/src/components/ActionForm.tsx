@@ -10,10 +10,8 @@ export type ActionFormProps = {
   /** DSFR heading size; default `fr-h4`. */
   titleClassName?: string;
   className?: string;
-  /** The action's last outcome (`useAction().result`). */
-  result: Outcome | undefined;
-  /** Called on submit; the page does not reload. */
-  onSubmit: () => void;
+  /** What the form does (a `useAction()`): `run` on submit, its `result` shown below the fields. */
+  action: { result: Outcome | undefined; run: () => unknown };
   children: ReactNode;
 };
 
@@ -23,15 +21,14 @@ export function ActionForm({
   title,
   titleClassName = 'fr-h4',
   className,
-  result,
-  onSubmit,
+  action,
   children,
 }: ActionFormProps) {
   return (
     <form
       onSubmit={(event) => {
         event.preventDefault();
-        onSubmit();
+        void action.run();
       }}
       aria-labelledby={id}
       className={className}
@@ -40,7 +37,7 @@ export function ActionForm({
         {title}
       </h2>
       {children}
-      <ActionResult result={result} />
+      <ActionResult result={action.result} />
     </form>
   );
 }

@@ -88,6 +88,37 @@ function inputOf(draft: Draft): DirectorInput {
   };
 }
 
+/** What describes a school the directory does not know yet. */
+const newSchoolFields = [
+  ['name', 'Nom'],
+  ['commune', 'Commune'],
+  ['circonscription', 'Circonscription'],
+] as const;
+
+/** A DSFR small checkbox; react-dsfr's `Checkbox` would wrap each in a fieldset of its own. */
+function SmallCheckbox({
+  id,
+  label,
+  checked,
+  onChange,
+  className,
+}: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  className: string;
+}) {
+  return (
+    <div className={`fr-checkbox-group fr-checkbox-group--sm ${className}`}>
+      <input type="checkbox" id={id} checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <label className="fr-label" htmlFor={id}>
+        {label}
+      </label>
+    </div>
+  );
+}
+
 function EditForm({ id, initial }: { id?: string; initial: Draft }) {
   const [draft, setDraft] = useState<Draft>(initial);
   const save = useAction(
@@ -209,59 +240,35 @@ function EditForm({ id, initial }: { id?: string; initial: Draft }) {
                 />
               </div>
               <div className="fr-col-12 fr-col-md-8">
-                <div className="fr-checkbox-group fr-checkbox-group--sm fr-mb-1w">
-                  <input
-                    type="checkbox"
-                    id={`interim-${index}`}
-                    checked={school.interim}
-                    onChange={(e) => setSchool(index, { interim: e.target.checked })}
-                  />
-                  <label className="fr-label" htmlFor={`interim-${index}`}>
-                    Faisant fonction
-                  </label>
-                </div>
-                <div className="fr-checkbox-group fr-checkbox-group--sm fr-mb-3w">
-                  <input
-                    type="checkbox"
-                    id={`nouvelle-${index}`}
-                    checked={school.isNew}
-                    onChange={(e) => setSchool(index, { isNew: e.target.checked })}
-                  />
-                  <label className="fr-label" htmlFor={`nouvelle-${index}`}>
-                    École absente de l’annuaire (la décrire)
-                  </label>
-                </div>
+                <SmallCheckbox
+                  id={`interim-${index}`}
+                  className="fr-mb-1w"
+                  label="Faisant fonction"
+                  checked={school.interim}
+                  onChange={(checked) => setSchool(index, { interim: checked })}
+                />
+                <SmallCheckbox
+                  id={`nouvelle-${index}`}
+                  className="fr-mb-3w"
+                  label="École absente de l’annuaire (la décrire)"
+                  checked={school.isNew}
+                  onChange={(checked) => setSchool(index, { isNew: checked })}
+                />
               </div>
             </div>
             {school.isNew ? (
               <div className="fr-grid-row fr-grid-row--gutters">
-                <div className="fr-col-12 fr-col-md-4">
-                  <Input
-                    label={`Nom de l’école ${index + 1}`}
-                    nativeInputProps={{
-                      value: school.name,
-                      onChange: (e) => setSchool(index, { name: e.target.value }),
-                    }}
-                  />
-                </div>
-                <div className="fr-col-12 fr-col-md-4">
-                  <Input
-                    label={`Commune de l’école ${index + 1}`}
-                    nativeInputProps={{
-                      value: school.commune,
-                      onChange: (e) => setSchool(index, { commune: e.target.value }),
-                    }}
-                  />
-                </div>
-                <div className="fr-col-12 fr-col-md-4">
-                  <Input
-                    label={`Circonscription de l’école ${index + 1}`}
-                    nativeInputProps={{
-                      value: school.circonscription,
-                      onChange: (e) => setSchool(index, { circonscription: e.target.value }),
-                    }}
-                  />
-                </div>
+                {newSchoolFields.map(([name, label]) => (
+                  <div key={name} className="fr-col-12 fr-col-md-4">
+                    <Input
+                      label={`${label} de l’école ${index + 1}`}
+                      nativeInputProps={{
+                        value: school[name],
+                        onChange: (e) => setSchool(index, { [name]: e.target.value }),
+                      }}
+                    />
+                  </div>
+                ))}
               </div>
             ) : null}
             {draft.schools.length > 1 ? (

@@ -41,8 +41,7 @@ export function AssignForm({
       title="Attribution"
       titleClassName="fr-h5"
       className="fr-mt-4w"
-      result={assign.result}
-      onSubmit={() => void assign.run(assignee.trim() === '' ? null : assignee.trim())}
+      action={{ result: assign.result, run: () => assign.run(assignee.trim() || null) }}
     >
       <p className="fr-text--sm">Actuellement : {current ?? 'personne'}</p>
       <Input

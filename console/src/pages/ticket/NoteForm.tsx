@@ -25,25 +25,12 @@ export function NoteForm({ number, onDone }: { number: string; onDone: () => voi
   );
 
   return (
-    <ActionForm
-      id="note-interne"
-      title="Note interne"
-      className="fr-mt-4w"
-      result={note.result}
-      onSubmit={note.run}
-    >
+    <ActionForm id="note-interne" title="Note interne" className="fr-mt-4w" action={note}>
       <Input
         textArea
         label="Texte de la note"
         hintText="Visible du personnel seulement, jamais envoyée au directeur."
-        nativeTextAreaProps={{
-          name: 'note',
-          rows: 4,
-          value: draft.text,
-          required: true,
-          maxLength: 20000,
-          onChange: (e) => draft.setText(e.target.value),
-        }}
+        nativeTextAreaProps={{ name: 'note', rows: 4, ...draft.field }}
       />
       <Button
         type="submit"

@@ -1,15 +1,17 @@
 /** « Répondre au directeur »: the reply goes by mail in the ticket's thread, and sets the ticket's status. */
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
-import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useState } from 'react';
 import { ticketStatusLabel } from '#shared/api/contract.ts';
 import { call } from '../../api/client.ts';
 import { ActionForm } from '../../components/ActionForm.tsx';
 import { useAction } from '../../use-action.ts';
 import { useMessageDraft } from './message-draft.ts';
+import { StatusSelect } from './StatusSelect.tsx';
 
-type StatusAfter = 'en_attente' | 'en_cours' | 'resolu';
+/** The statuses `ReplyBody` accepts after a reply (neither back to « nouveau » nor « clos »). */
+const statusesAfter = ['en_attente', 'en_cours', 'resolu'] as const;
+type StatusAfter = (typeof statusesAfter)[number];
 
 /** The reply form of ticket `number`; disabled while the ticket is `closed`; `onDone` after a reply. */
 export function ReplyForm({
@@ -40,7 +42,7 @@ export function ReplyForm({
   );
 
   return (
-    <ActionForm id="repondre" title="Répondre au directeur" result={reply.result} onSubmit={reply.run}>
+    <ActionForm id="repondre" title="Répondre au directeur" action={reply}>
       {closed ? (
         <p className="fr-text--sm">Ce ticket est clos : rouvrez-le (changez son statut) pour répondre.</p>
       ) : null}
@@ -48,29 +50,17 @@ export function ReplyForm({
         textArea
         label="Votre réponse"
         hintText="Envoyée par courriel au demandeur, dans le fil du ticket, signée de votre nom."
-        nativeTextAreaProps={{
-          name: 'reponse',
-          rows: 8,
-          value: draft.text,
-          required: true,
-          maxLength: 20000,
-          onChange: (e) => draft.setText(e.target.value),
-        }}
+        nativeTextAreaProps={{ name: 'reponse', rows: 8, ...draft.field }}
         disabled={closed}
       />
-      <Select
+      <StatusSelect
         label="Statut après la réponse"
-        nativeSelectProps={{
-          name: 'statut-apres',
-          value: status,
-          onChange: (e) => setStatus(e.target.value as StatusAfter),
-        }}
+        name="statut-apres"
+        statuses={statusesAfter}
+        value={status}
+        onChange={setStatus}
         disabled={closed}
-      >
-        <option value="en_attente">{ticketStatusLabel.en_attente}</option>
-        <option value="en_cours">{ticketStatusLabel.en_cours}</option>
-        <option value="resolu">{ticketStatusLabel.resolu}</option>
-      </Select>
+      />
       <Button
         type="submit"
         iconId="fr-icon-send-plane-line"

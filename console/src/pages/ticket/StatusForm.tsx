@@ -1,11 +1,11 @@
 /** « Statut »: moves the ticket to any status, reopening a closed one included. */
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { Select } from '@codegouvfr/react-dsfr/Select';
 import { useEffect, useState } from 'react';
 import { TicketStatus, ticketStatusLabel } from '#shared/api/contract.ts';
 import { call } from '../../api/client.ts';
 import { ActionForm } from '../../components/ActionForm.tsx';
 import { useAction } from '../../use-action.ts';
+import { StatusSelect } from './StatusSelect.tsx';
 
 /** The status form of ticket `number`, starting from its `current` status; `onDone` after a change. */
 export function StatusForm({
@@ -32,27 +32,14 @@ export function StatusForm({
   );
 
   return (
-    <ActionForm
-      id="changer-statut"
-      title="Statut"
-      titleClassName="fr-h5"
-      result={change.result}
-      onSubmit={change.run}
-    >
-      <Select
+    <ActionForm id="changer-statut" title="Statut" titleClassName="fr-h5" action={change}>
+      <StatusSelect
         label="Nouveau statut"
-        nativeSelectProps={{
-          name: 'statut',
-          value: status,
-          onChange: (e) => setStatus(e.target.value as TicketStatus),
-        }}
-      >
-        {TicketStatus.options.map((option) => (
-          <option key={option} value={option}>
-            {ticketStatusLabel[option]}
-          </option>
-        ))}
-      </Select>
+        name="statut"
+        statuses={TicketStatus.options}
+        value={status}
+        onChange={setStatus}
+      />
       <Button type="submit" priority="secondary" size="small" disabled={change.busy || status === current}>
         Changer le statut
       </Button>

@@ -1,5 +1,8 @@
 /** The text of a reply or a note being written, and the request id that makes its sending idempotent. */
-import { useState } from 'react';
+import { type ChangeEvent, useState } from 'react';
+
+/** The longest reply or note the API takes (`StaffText` of the contract). */
+const MAX_LENGTH = 20000;
 
 const newRequestId = () => crypto.randomUUID();
 
@@ -14,6 +17,13 @@ export function useMessageDraft() {
     text,
     setText,
     requestId,
+    /** The textarea's props: the text, required, within the API's limit. */
+    field: {
+      value: text,
+      required: true,
+      maxLength: MAX_LENGTH,
+      onChange: (event: ChangeEvent<HTMLTextAreaElement>) => setText(event.target.value),
+    },
     /** Clears the text and draws the next request id. */
     sent: () => {
       setText('');
