@@ -88,6 +88,11 @@ function inputOf(draft: Draft): DirectorInput {
   };
 }
 
+const nameFields = [
+  ['lastName', 'Nom'],
+  ['firstName', 'Prénom'],
+] as const;
+
 /** What describes a school the directory does not know yet. */
 const newSchoolFields = [
   ['name', 'Nom'],
@@ -181,32 +186,21 @@ function EditForm({ id, initial }: { id?: string; initial: Draft }) {
             <option value="M.">M.</option>
           </Select>
         </div>
-        <div className="fr-col-12 fr-col-md-5">
-          <Input
-            label="Nom"
-            {...field('lastName')}
-            nativeInputProps={{
-              name: 'lastName',
-              required: true,
-              autoComplete: 'off',
-              value: draft.lastName,
-              onChange: (e) => setDraft({ ...draft, lastName: e.target.value }),
-            }}
-          />
-        </div>
-        <div className="fr-col-12 fr-col-md-5">
-          <Input
-            label="Prénom"
-            {...field('firstName')}
-            nativeInputProps={{
-              name: 'firstName',
-              required: true,
-              autoComplete: 'off',
-              value: draft.firstName,
-              onChange: (e) => setDraft({ ...draft, firstName: e.target.value }),
-            }}
-          />
-        </div>
+        {nameFields.map(([name, label]) => (
+          <div key={name} className="fr-col-12 fr-col-md-5">
+            <Input
+              label={label}
+              {...field(name)}
+              nativeInputProps={{
+                name,
+                required: true,
+                autoComplete: 'off',
+                value: draft[name],
+                onChange: (e) => setDraft({ ...draft, [name]: e.target.value }),
+              }}
+            />
+          </div>
+        ))}
       </div>
       <Input
         textArea
