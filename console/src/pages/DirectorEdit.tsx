@@ -309,6 +309,7 @@ function EditForm({ id, initial }: { id?: string; initial: Draft }) {
   );
 }
 
+/** Editing director `id`, or adding one when there is no `id`. */
 export function DirectorEdit({ id }: { id?: string }) {
   const existing = useApi(
     async (signal) => (id ? draftOf(await directoryApi.director(id, signal)) : emptyDraft()),

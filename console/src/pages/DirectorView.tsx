@@ -13,6 +13,7 @@ import { useAction } from '../use-action.ts';
 import { useApi } from '../use-api.ts';
 import { NotAllowed } from './NotAllowed.tsx';
 
+/** The page of director `id` (`/annuaire/directeur?id=…`). */
 export function DirectorView({ id }: { id: string }) {
   const me = useMe();
   const detail = useApi((signal) => directoryApi.director(id, signal), id);
