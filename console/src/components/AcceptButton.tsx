@@ -5,10 +5,10 @@
  * happened (`acceptedNotice`), the button only its failures.
  */
 import { Button } from '@codegouvfr/react-dsfr/Button';
-import { useState } from 'react';
 import type { IntakeEntry } from '#shared/api/contract.ts';
 import { call } from '../api/client.ts';
-import { ActionResult, messageOf } from './Feedback.tsx';
+import { useAction } from '../use-action.ts';
+import { ActionResult } from './Feedback.tsx';
 
 /** Whether staff may still accept this mail into a ticket. */
 export function isAcceptable(entry: IntakeEntry): boolean {
@@ -27,6 +27,7 @@ export function acceptedNotice(entry: IntakeEntry): { ok: boolean; message: stri
   };
 }
 
+/** « Accepter en ticket » for `entry`; `onDone` gets the accepted entry, the button shows only failures. */
 export function AcceptButton({
   entry,
   onDone,
@@ -34,31 +35,23 @@ export function AcceptButton({
   entry: IntakeEntry;
   onDone: (entry: IntakeEntry) => void;
 }) {
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<{ ok: boolean; message: string }>();
+  const accept = useAction(
+    () => call('POST /api/intake/{sesMessageId}/accept', { path: { sesMessageId: entry.sesMessageId } }),
+    { onSuccess: onDone },
+  );
   return (
     <>
       <Button
         size="small"
         priority="secondary"
         iconId="fr-icon-check-line"
-        disabled={busy}
+        disabled={accept.busy}
         title={`Accepter en ticket le courriel « ${entry.subject} » de ${entry.from ?? entry.envelopeFrom}`}
-        onClick={() => {
-          setBusy(true);
-          setFailure(undefined);
-          call('POST /api/intake/{sesMessageId}/accept', { path: { sesMessageId: entry.sesMessageId } }).then(
-            (accepted) => onDone(accepted),
-            (error: unknown) => {
-              setFailure({ ok: false, message: messageOf(error) });
-              setBusy(false);
-            },
-          );
-        }}
+        onClick={() => void accept.run()}
       >
         Accepter en ticket
       </Button>
-      <ActionResult result={failure} />
+      <ActionResult result={accept.result} />
     </>
   );
 }

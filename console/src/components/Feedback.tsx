@@ -45,14 +45,21 @@ export function LoadError({ error, onRetry }: { error: unknown; onRetry?: () => 
 }
 
 /** The outcome of an action (reply, status...): announced to screen readers (`role=alert` on errors). */
-export function ActionResult({ result }: { result?: { ok: boolean; message: string } }) {
+export function ActionResult({
+  result,
+  className = 'fr-mt-2w',
+}: {
+  result?: { ok: boolean; message: string } | undefined;
+  /** Spacing; by default below the control that acted. */
+  className?: string;
+}) {
   if (!result) return null;
   return (
     <Alert
       small
       severity={result.ok ? 'success' : 'error'}
       description={result.message}
-      className="fr-mt-2w"
+      className={className}
       role={result.ok ? 'status' : 'alert'}
     />
   );

@@ -8,12 +8,13 @@ import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
-import { type FormEvent, useState } from 'react';
-import { type ApiError, ForbiddenError } from '../api/client.ts';
+import { useState } from 'react';
+import { ForbiddenError } from '../api/client.ts';
 import { type DirectorEntry, type DirectorInput, directoryApi } from '../api/directory.ts';
-import { LoadError, Loading, messageOf } from '../components/Feedback.tsx';
+import { LoadError, Loading } from '../components/Feedback.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { hrefOf, navigate } from '../router.tsx';
+import { useAction } from '../use-action.ts';
 import { useApi } from '../use-api.ts';
 import { NotAllowed } from './NotAllowed.tsx';
 
@@ -87,28 +88,51 @@ function inputOf(draft: Draft): DirectorInput {
   };
 }
 
+const nameFields = [
+  ['lastName', 'Nom'],
+  ['firstName', 'Prénom'],
+] as const;
+
+/** What describes a school the directory does not know yet. */
+const newSchoolFields = [
+  ['name', 'Nom'],
+  ['commune', 'Commune'],
+  ['circonscription', 'Circonscription'],
+] as const;
+
+/** A DSFR small checkbox; react-dsfr's `Checkbox` would wrap each in a fieldset of its own. */
+function SmallCheckbox({
+  id,
+  label,
+  checked,
+  onChange,
+  className,
+}: {
+  id: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  className: string;
+}) {
+  return (
+    <div className={`fr-checkbox-group fr-checkbox-group--sm ${className}`}>
+      <input type="checkbox" id={id} checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <label className="fr-label" htmlFor={id}>
+        {label}
+      </label>
+    </div>
+  );
+}
+
 function EditForm({ id, initial }: { id?: string; initial: Draft }) {
   const [draft, setDraft] = useState<Draft>(initial);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | Error>();
+  const save = useAction(
+    () => (id ? directoryApi.update(id, inputOf(draft)) : directoryApi.create(inputOf(draft))),
+    { onSuccess: (saved) => navigate(hrefOf('/annuaire/directeur', { id: saved.id })) },
+  );
 
-  async function save(event: FormEvent) {
-    event.preventDefault();
-    setBusy(true);
-    setError(undefined);
-    try {
-      const saved = id
-        ? await directoryApi.update(id, inputOf(draft))
-        : await directoryApi.create(inputOf(draft));
-      navigate(hrefOf('/annuaire/directeur', { id: saved.id }));
-    } catch (caught) {
-      setError(caught as Error);
-      setBusy(false);
-    }
-  }
-
-  if (error instanceof ForbiddenError) return <NotAllowed message={error.message} embedded />;
-  const details = (error as ApiError | undefined)?.details ?? [];
+  if (save.error instanceof ForbiddenError) return <NotAllowed message={save.error.message} embedded />;
+  const { details } = save;
   const problemOf = (path: string) =>
     details.find((detail) => detail.path === path || detail.path.startsWith(`${path}.`))?.message;
   const setSchool = (index: number, change: Partial<SchoolRow>) =>
@@ -122,8 +146,14 @@ function EditForm({ id, initial }: { id?: string; initial: Draft }) {
       : { state: 'default' as const };
 
   return (
-    <form onSubmit={save} noValidate>
-      {error ? (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save.run();
+      }}
+      noValidate
+    >
+      {save.error ? (
         <Alert
           severity="error"
           title="La fiche n’a pas été enregistrée"
@@ -135,7 +165,7 @@ function EditForm({ id, initial }: { id?: string; initial: Draft }) {
                 ))}
               </ul>
             ) : (
-              messageOf(error)
+              save.result?.message
             )
           }
           className="fr-mb-3w"
@@ -156,32 +186,21 @@ function EditForm({ id, initial }: { id?: string; initial: Draft }) {
             <option value="M.">M.</option>
           </Select>
         </div>
-        <div className="fr-col-12 fr-col-md-5">
-          <Input
-            label="Nom"
-            {...field('lastName')}
-            nativeInputProps={{
-              name: 'lastName',
-              required: true,
-              autoComplete: 'off',
-              value: draft.lastName,
-              onChange: (e) => setDraft({ ...draft, lastName: e.target.value }),
-            }}
-          />
-        </div>
-        <div className="fr-col-12 fr-col-md-5">
-          <Input
-            label="Prénom"
-            {...field('firstName')}
-            nativeInputProps={{
-              name: 'firstName',
-              required: true,
-              autoComplete: 'off',
-              value: draft.firstName,
-              onChange: (e) => setDraft({ ...draft, firstName: e.target.value }),
-            }}
-          />
-        </div>
+        {nameFields.map(([name, label]) => (
+          <div key={name} className="fr-col-12 fr-col-md-5">
+            <Input
+              label={label}
+              {...field(name)}
+              nativeInputProps={{
+                name,
+                required: true,
+                autoComplete: 'off',
+                value: draft[name],
+                onChange: (e) => setDraft({ ...draft, [name]: e.target.value }),
+              }}
+            />
+          </div>
+        ))}
       </div>
       <Input
         textArea
@@ -215,59 +234,35 @@ function EditForm({ id, initial }: { id?: string; initial: Draft }) {
                 />
               </div>
               <div className="fr-col-12 fr-col-md-8">
-                <div className="fr-checkbox-group fr-checkbox-group--sm fr-mb-1w">
-                  <input
-                    type="checkbox"
-                    id={`interim-${index}`}
-                    checked={school.interim}
-                    onChange={(e) => setSchool(index, { interim: e.target.checked })}
-                  />
-                  <label className="fr-label" htmlFor={`interim-${index}`}>
-                    Faisant fonction
-                  </label>
-                </div>
-                <div className="fr-checkbox-group fr-checkbox-group--sm fr-mb-3w">
-                  <input
-                    type="checkbox"
-                    id={`nouvelle-${index}`}
-                    checked={school.isNew}
-                    onChange={(e) => setSchool(index, { isNew: e.target.checked })}
-                  />
-                  <label className="fr-label" htmlFor={`nouvelle-${index}`}>
-                    École absente de l’annuaire (la décrire)
-                  </label>
-                </div>
+                <SmallCheckbox
+                  id={`interim-${index}`}
+                  className="fr-mb-1w"
+                  label="Faisant fonction"
+                  checked={school.interim}
+                  onChange={(checked) => setSchool(index, { interim: checked })}
+                />
+                <SmallCheckbox
+                  id={`nouvelle-${index}`}
+                  className="fr-mb-3w"
+                  label="École absente de l’annuaire (la décrire)"
+                  checked={school.isNew}
+                  onChange={(checked) => setSchool(index, { isNew: checked })}
+                />
               </div>
             </div>
             {school.isNew ? (
               <div className="fr-grid-row fr-grid-row--gutters">
-                <div className="fr-col-12 fr-col-md-4">
-                  <Input
-                    label={`Nom de l’école ${index + 1}`}
-                    nativeInputProps={{
-                      value: school.name,
-                      onChange: (e) => setSchool(index, { name: e.target.value }),
-                    }}
-                  />
-                </div>
-                <div className="fr-col-12 fr-col-md-4">
-                  <Input
-                    label={`Commune de l’école ${index + 1}`}
-                    nativeInputProps={{
-                      value: school.commune,
-                      onChange: (e) => setSchool(index, { commune: e.target.value }),
-                    }}
-                  />
-                </div>
-                <div className="fr-col-12 fr-col-md-4">
-                  <Input
-                    label={`Circonscription de l’école ${index + 1}`}
-                    nativeInputProps={{
-                      value: school.circonscription,
-                      onChange: (e) => setSchool(index, { circonscription: e.target.value }),
-                    }}
-                  />
-                </div>
+                {newSchoolFields.map(([name, label]) => (
+                  <div key={name} className="fr-col-12 fr-col-md-4">
+                    <Input
+                      label={`${label} de l’école ${index + 1}`}
+                      nativeInputProps={{
+                        value: school[name],
+                        onChange: (e) => setSchool(index, { [name]: e.target.value }),
+                      }}
+                    />
+                  </div>
+                ))}
               </div>
             ) : null}
             {draft.schools.length > 1 ? (
@@ -297,7 +292,7 @@ function EditForm({ id, initial }: { id?: string; initial: Draft }) {
       </fieldset>
       <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-md">
         <li>
-          <Button type="submit" disabled={busy} iconId="fr-icon-save-line">
+          <Button type="submit" disabled={save.busy} iconId="fr-icon-save-line">
             Enregistrer
           </Button>
         </li>
@@ -314,6 +309,7 @@ function EditForm({ id, initial }: { id?: string; initial: Draft }) {
   );
 }
 
+/** Editing director `id`, or adding one when there is no `id`. */
 export function DirectorEdit({ id }: { id?: string }) {
   const existing = useApi(
     async (signal) => (id ? draftOf(await directoryApi.director(id, signal)) : emptyDraft()),

@@ -1,40 +1,33 @@
 /** A director: their addresses and schools; admins edit or deactivate (the API refuses agents). */
-import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { useState } from 'react';
 import { ForbiddenError } from '../api/client.ts';
 import { directorName, directoryApi } from '../api/directory.ts';
-import { LoadError, Loading, messageOf } from '../components/Feedback.tsx';
+import { ActionResult, LoadError, Loading } from '../components/Feedback.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { departementName, formatDateTime } from '../format.ts';
 import { useMe } from '../me.tsx';
 import { hrefOf, Link } from '../router.tsx';
+import { useAction } from '../use-action.ts';
 import { useApi } from '../use-api.ts';
 import { NotAllowed } from './NotAllowed.tsx';
 
+/** The page of director `id` (`/annuaire/directeur?id=…`). */
 export function DirectorView({ id }: { id: string }) {
   const me = useMe();
   const detail = useApi((signal) => directoryApi.director(id, signal), id);
   const [confirming, setConfirming] = useState(false);
-  const [removal, setRemoval] = useState<{ ok: boolean; message: string; forbidden?: boolean }>();
   const data = detail.data;
-
-  async function deactivate() {
-    try {
-      await directoryApi.deactivate(id);
-      setRemoval({
-        ok: true,
-        message: 'Directeur désactivé : ses courriels ne sont plus reconnus comme ceux d’un directeur.',
-      });
+  const deactivate = useAction(() => directoryApi.deactivate(id), {
+    success: () => 'Directeur désactivé : ses courriels ne sont plus reconnus comme ceux d’un directeur.',
+    onSuccess: () => {
       setConfirming(false);
       detail.reload();
-    } catch (error) {
-      setRemoval({ ok: false, message: messageOf(error), forbidden: error instanceof ForbiddenError });
-    }
-  }
+    },
+  });
 
-  if (removal?.forbidden) return <NotAllowed message={removal.message} />;
+  if (deactivate.error instanceof ForbiddenError) return <NotAllowed message={deactivate.error.message} />;
   return (
     <>
       <Breadcrumb
@@ -45,15 +38,7 @@ export function DirectorView({ id }: { id: string }) {
       <PageTitle title={data ? directorName(data) : 'Fiche directeur'} />
       {detail.status === 'error' ? <LoadError error={detail.error} onRetry={detail.reload} /> : null}
       {!data && detail.status === 'loading' ? <Loading /> : null}
-      {removal ? (
-        <Alert
-          small
-          severity={removal.ok ? 'success' : 'error'}
-          description={removal.message}
-          className="fr-mb-2w"
-          role={removal.ok ? 'status' : 'alert'}
-        />
-      ) : null}
+      <ActionResult result={deactivate.result} className="fr-mb-2w" />
       {data ? (
         <>
           <dl className="lsun-dl">
@@ -123,7 +108,7 @@ export function DirectorView({ id }: { id: string }) {
               </p>
               <ul className="fr-btns-group fr-btns-group--inline-sm">
                 <li>
-                  <Button onClick={() => void deactivate()}>Confirmer la désactivation</Button>
+                  <Button onClick={() => void deactivate.run()}>Confirmer la désactivation</Button>
                 </li>
                 <li>
                   <Button priority="secondary" onClick={() => setConfirming(false)}>

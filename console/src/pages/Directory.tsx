@@ -1,46 +1,44 @@
 /** Annuaire: search the directors, open a director or a school, export; admins add, edit and import. */
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
-import { Table } from '@codegouvfr/react-dsfr/Table';
-import { type FormEvent, useEffect, useState } from 'react';
 import { directorName, directoryApi } from '../api/directory.ts';
-import { CursorPager, previousCursors } from '../components/CursorPager.tsx';
 import { DownloadButton } from '../components/Download.tsx';
-import { LoadError, Loading } from '../components/Feedback.tsx';
+import { PagedTable } from '../components/PagedTable.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { useMe } from '../me.tsx';
-import { hrefOf, Link, navigate } from '../router.tsx';
-import { useApi } from '../use-api.ts';
+import { hrefOf, Link } from '../router.tsx';
+import { useListPage } from '../use-list-page.ts';
 
+const filtersOf = (query: URLSearchParams) => ({ q: query.get('q') ?? '' });
+
+/** Links to the admins' pages; agents do not see them (the API would refuse them anyway). */
+const adminLinks = [
+  { icon: 'fr-icon-upload-line', href: '/annuaire/import', label: 'Importer un fichier' },
+  { icon: 'fr-icon-user-add-line', href: '/annuaire/directeur/nouveau', label: 'Ajouter un directeur' },
+] as const;
+
+/** The directory search (`/annuaire`), the search in the URL. */
 export function Directory({ query }: { query: URLSearchParams }) {
   const me = useMe();
-  const q = query.get('q') ?? '';
-  const cursor = query.get('cursor') ?? undefined;
-  const previous = previousCursors(query);
-  const [draft, setDraft] = useState(q);
-  useEffect(() => setDraft(q), [q]);
-  const page = useApi((signal) => directoryApi.search(q, cursor, signal), `${q}|${cursor ?? ''}`);
-
-  function search(event: FormEvent) {
-    event.preventDefault();
-    navigate(hrefOf('/annuaire', { q: draft.trim() }));
-  }
+  const list = useListPage({
+    path: '/annuaire',
+    query,
+    filtersOf,
+    load: ({ q }, cursor, signal) => directoryApi.search(q, cursor, signal),
+    clean: ({ q }) => ({ q: q.trim() }),
+  });
+  const { q } = list.applied;
 
   return (
     <>
       <PageTitle title="Annuaire des directeurs d’école" />
       <div className="fr-grid-row fr-grid-row--gutters fr-mb-2w">
         <div className="fr-col-12 fr-col-md-8">
-          <form onSubmit={search} aria-label="Rechercher dans l’annuaire">
+          <form onSubmit={list.submit} aria-label="Rechercher dans l’annuaire">
             <Input
               label="Rechercher un directeur ou une école"
               hintText="Nom, prénom, adresse électronique, UAI, nom ou commune de l’école"
-              nativeInputProps={{
-                type: 'search',
-                name: 'q',
-                value: draft,
-                onChange: (e) => setDraft(e.target.value),
-              }}
+              nativeInputProps={{ type: 'search', ...list.field('q') }}
               action={
                 <Button type="submit" iconId="fr-icon-search-line" title="Rechercher">
                   Rechercher
@@ -56,76 +54,45 @@ export function Directory({ query }: { query: URLSearchParams }) {
                 Exporter l’annuaire (CSV)
               </DownloadButton>
             </li>
-            {me.isAdmin ? (
-              <>
-                <li>
-                  <Button
-                    priority="secondary"
-                    iconId="fr-icon-upload-line"
-                    linkProps={{ href: '/annuaire/import' }}
-                  >
-                    Importer un fichier
-                  </Button>
-                </li>
-                <li>
-                  <Button
-                    priority="secondary"
-                    iconId="fr-icon-user-add-line"
-                    linkProps={{ href: '/annuaire/directeur/nouveau' }}
-                  >
-                    Ajouter un directeur
-                  </Button>
-                </li>
-              </>
-            ) : null}
+            {me.isAdmin
+              ? adminLinks.map(({ icon, href, label }) => (
+                  <li key={href}>
+                    <Button priority="secondary" iconId={icon} linkProps={{ href }}>
+                      {label}
+                    </Button>
+                  </li>
+                ))
+              : null}
           </ul>
         </div>
       </div>
 
-      {page.status === 'error' ? <LoadError error={page.error} onRetry={page.reload} /> : null}
-      {page.status === 'loading' ? <Loading what="Recherche dans l’annuaire…" /> : null}
-      {page.data && page.status !== 'error' ? (
-        <>
-          {page.data.items.length === 0 && !page.data.nextCursor ? (
-            <p role="status">
-              {q ? `Aucun résultat pour « ${q} ».` : 'L’annuaire est vide : importez un fichier.'}
-            </p>
-          ) : (
-            <Table
-              caption={q ? `Résultats pour « ${q} »` : 'Directeurs et directrices d’école'}
-              headers={['Nom', 'Adresse', 'École(s)', 'État']}
-              data={page.data.items.map((director) => [
-                <Link key="n" href={hrefOf('/annuaire/directeur', { id: director.id })}>
-                  {directorName(director)}
-                </Link>,
-                director.email,
-                <span key="s">
-                  {director.schools.map((school, index) => (
-                    <span key={school.uai}>
-                      {index > 0 ? ', ' : ''}
-                      <Link href={`/annuaire/ecoles/${school.uai}`}>
-                        {school.name ? `${school.name} (${school.uai})` : school.uai}
-                      </Link>
-                      {school.interim ? ' (faisant fonction)' : ''}
-                    </span>
-                  ))}
-                </span>,
-                director.active === false ? 'Inactif' : 'Actif',
-              ])}
-            />
-          )}
-          <CursorPager
-            cursor={cursor}
-            nextCursor={page.data.nextCursor}
-            previous={previous}
-            shown={page.data.items.length}
-            onGo={(next, prev) =>
-              navigate(hrefOf('/annuaire', { q, cursor: next, prev: next ? prev.join('.') : undefined }))
-            }
-            label="Pages de l’annuaire"
-          />
-        </>
-      ) : null}
+      <PagedTable
+        list={list}
+        loading="Recherche dans l’annuaire…"
+        empty={q ? `Aucun résultat pour « ${q} ».` : 'L’annuaire est vide : importez un fichier.'}
+        caption={q ? `Résultats pour « ${q} »` : 'Directeurs et directrices d’école'}
+        headers={['Nom', 'Adresse', 'École(s)', 'État']}
+        row={(director) => [
+          <Link key="n" href={hrefOf('/annuaire/directeur', { id: director.id })}>
+            {directorName(director)}
+          </Link>,
+          director.email,
+          <span key="s">
+            {director.schools.map((school, index) => (
+              <span key={school.uai}>
+                {index > 0 ? ', ' : ''}
+                <Link href={`/annuaire/ecoles/${school.uai}`}>
+                  {school.name ? `${school.name} (${school.uai})` : school.uai}
+                </Link>
+                {school.interim ? ' (faisant fonction)' : ''}
+              </span>
+            ))}
+          </span>,
+          director.active === false ? 'Inactif' : 'Actif',
+        ]}
+        pagerLabel="Pages de l’annuaire"
+      />
     </>
   );
 }

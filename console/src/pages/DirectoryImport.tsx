@@ -13,18 +13,11 @@ import { Upload } from '@codegouvfr/react-dsfr/Upload';
 import { useState } from 'react';
 import { ForbiddenError } from '../api/client.ts';
 import { directoryApi, type ImportReport } from '../api/directory.ts';
-import { messageOf } from '../components/Feedback.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
 import { departementName, formatCount } from '../format.ts';
 import { hrefOf, Link } from '../router.tsx';
+import { useAction } from '../use-action.ts';
 import { NotAllowed } from './NotAllowed.tsx';
-
-type Step =
-  | { status: 'idle' }
-  | { status: 'sending'; apply: boolean; fraction: number | undefined; checked?: ImportReport }
-  | { status: 'checked'; report: ImportReport }
-  | { status: 'applied'; report: ImportReport }
-  | { status: 'error'; message: string; forbidden: boolean };
 
 const actionLabel: Record<ImportReport['changes'][number]['action'], string> = {
   added: 'Ajout',
@@ -127,29 +120,32 @@ function Report({ report, applied }: { report: ImportReport; applied: boolean })
   );
 }
 
+/** The import page (`/annuaire/import`): check a file, then apply what the check showed. */
 export function DirectoryImport() {
   const [file, setFile] = useState<File>();
-  const [step, setStep] = useState<Step>({ status: 'idle' });
-
-  async function run(apply: boolean) {
-    if (!file) return;
-    const checked = step.status === 'checked' ? step.report : undefined;
-    setStep({ status: 'sending', apply, fraction: 0, checked });
-    const onProgress = (fraction: number) => setStep({ status: 'sending', apply, fraction, checked });
-    try {
-      const report = await directoryApi.import(
-        file,
+  // The last report and whether it was applied; gone while a request runs or after a failure.
+  const [shown, setShown] = useState<{ report: ImportReport; applied: boolean }>();
+  const [progress, setProgress] = useState<{ apply: boolean; fraction: number | undefined }>();
+  const importing = useAction(
+    (apply: boolean, upload: File) => {
+      const checked = shown?.applied === false ? shown.report : undefined;
+      setShown(undefined);
+      setProgress({ apply, fraction: 0 });
+      return directoryApi.import(
+        upload,
         apply ? { apply: true, basedOn: checked?.basedOn } : { apply: false },
-        onProgress,
+        (fraction) => setProgress({ apply, fraction }),
       );
-      setStep(apply ? { status: 'applied', report } : { status: 'checked', report });
-    } catch (error) {
-      setStep({ status: 'error', message: messageOf(error), forbidden: error instanceof ForbiddenError });
-    }
+    },
+    { onSuccess: (report, apply) => setShown({ report, applied: apply }) },
+  );
+
+  function run(apply: boolean) {
+    if (file) void importing.run(apply, file);
   }
 
-  if (step.status === 'error' && step.forbidden) return <NotAllowed message={step.message} />;
-  const sending = step.status === 'sending';
+  if (importing.error instanceof ForbiddenError) return <NotAllowed message={importing.error.message} />;
+  const sending = importing.busy;
   return (
     <>
       <Breadcrumb
@@ -172,13 +168,14 @@ export function DirectoryImport() {
           accept: '.csv,.txt,.ldif,text/csv',
           onChange: (e) => {
             setFile(e.target.files?.[0]);
-            setStep({ status: 'idle' });
+            setShown(undefined);
+            importing.reset();
           },
         }}
       />
       <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-md fr-mt-3w">
         <li>
-          <Button iconId="fr-icon-search-line" disabled={!file || sending} onClick={() => void run(false)}>
+          <Button iconId="fr-icon-search-line" disabled={!file || sending} onClick={() => run(false)}>
             Vérifier le fichier
           </Button>
         </li>
@@ -186,25 +183,25 @@ export function DirectoryImport() {
           <Button
             priority="secondary"
             iconId="fr-icon-upload-line"
-            disabled={!file || sending || step.status !== 'checked'}
-            onClick={() => void run(true)}
+            disabled={!file || sending || shown?.applied !== false}
+            onClick={() => run(true)}
           >
             Appliquer l’import
           </Button>
         </li>
       </ul>
-      {step.status === 'sending' ? <Progress apply={step.apply} fraction={step.fraction} /> : null}
-      {step.status === 'error' ? (
+      {sending && progress ? <Progress apply={progress.apply} fraction={progress.fraction} /> : null}
+      {importing.result?.ok === false ? (
         <Alert
           severity="error"
           title="L’import a échoué"
-          description={step.message}
+          description={importing.result.message}
           className="fr-mt-3w"
           role="alert"
         />
       ) : null}
-      {step.status === 'checked' ? <Report report={step.report} applied={false} /> : null}
-      {step.status === 'applied' ? (
+      {shown?.applied === false ? <Report report={shown.report} applied={false} /> : null}
+      {shown?.applied ? (
         <>
           <Alert
             severity="success"
@@ -213,7 +210,7 @@ export function DirectoryImport() {
             className="fr-mt-3w"
             role="status"
           />
-          <Report report={step.report} applied />
+          <Report report={shown.report} applied />
         </>
       ) : null}
     </>
