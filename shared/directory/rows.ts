@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import { DEFAULT_ACADEMIC_DOMAIN, normalizeCivility } from '#shared/domain/directory.ts';
 import { DeskError } from '#shared/domain/errors.ts';
+import { withoutAccents } from '#shared/domain/text.ts';
 import {
   ACADEMIE_DEPARTEMENTS,
   DEPARTEMENT_NAMES,
@@ -138,13 +139,9 @@ function splitAddresses(cell: string): string[] {
 
 /** Folds case, accents, spaces and punctuation, so that `Prénom`, ` PRENOM ` and `e-mail` compare. */
 export function headerKey(header: string): string {
-  return foldAccents(header)
+  return withoutAccents(header)
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '');
-}
-
-function foldAccents(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '');
 }
 
 /** Trims and collapses inner runs of spaces (exports pad cells and double spaces). */
