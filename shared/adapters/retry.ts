@@ -55,7 +55,12 @@ const sleepFor = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
  */
 export async function withRetries<T>(
   call: (attempt: number) => Promise<T>,
-  { attempts, shouldRetry = () => true, delayMs = backoffDelay, sleep = sleepFor }: RetryOptions,
+  {
+    attempts,
+    shouldRetry = () => true,
+    delayMs = (attempt) => backoffDelay(attempt),
+    sleep = sleepFor,
+  }: RetryOptions,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
