@@ -71,6 +71,19 @@ export class DirectoryFileError extends DeskError {
   }
 }
 
+/**
+ * Runs a file reader, turning its format error (a French message for the person importing) into
+ * a `DirectoryFileError`; any other error is a fault and passes as it is.
+ */
+export function readingFile<T>(read: () => T, formatError: new (message: string) => Error): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof formatError) throw new DirectoryFileError(error.message, { cause: error });
+    throw error;
+  }
+}
+
 /** The CSV columns, by their canonical header name, in the order the export writes them. */
 export const DIRECTORY_COLUMNS = [
   'uai',
@@ -361,13 +374,7 @@ export function parseDirectoryCsv(
   input: Uint8Array | string,
   options: DirectoryReadOptions = {},
 ): DirectoryParseResult {
-  let table: ReturnType<typeof readCsv>;
-  try {
-    table = readCsv(input);
-  } catch (error) {
-    if (error instanceof CsvFormatError) throw new DirectoryFileError(error.message, { cause: error });
-    throw error;
-  }
+  const table = readingFile(() => readCsv(input), CsvFormatError);
   const positions = mapDirectoryHeader(table.header);
   const schema = rowSchema((options.academicDomain ?? DEFAULT_ACADEMIC_DOMAIN).toLowerCase());
 
