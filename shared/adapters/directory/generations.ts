@@ -300,7 +300,7 @@ export function makeGenerations({
         });
       } catch (error) {
         logger.warn('Removing old directory generations failed; the next change retries', {
-          error: error as Error,
+          error: error instanceof Error ? error : String(error),
         });
       }
     },
