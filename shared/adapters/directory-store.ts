@@ -201,14 +201,15 @@ export function makeDirectoryStore(options: DirectoryStoreOptions): DirectorySto
       ? { generation: base.pointer.generation, parts: base.pointer.parts, sha256: base.pointer.sha256 }
       : null;
     const items = projection(base.state, state, provenance);
-    const pointer = (state: Pointer['projection']): Pointer => ({
+    const pointer = (entries: Pointer['projection']): Pointer => ({
       ...ref,
       ...provenance,
       previous,
-      projection: state,
+      projection: entries,
     });
 
     const count = items.contacts.length + items.audits.length;
+    // The pointer's Put and the generation's Update take two of the transaction's actions.
     if (count + 2 <= TRANSACTION_SIZE) {
       try {
         await transact(client, [
