@@ -6,7 +6,7 @@
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { type DirectoryLookup, DirectoryMatch } from '#shared/domain/directory.ts';
-import { keys } from './keys.ts';
+import { directoryKeys } from './directory/keys.ts';
 
 /** A contact item of the directory could not be read as a directory entry. */
 export class DirectoryLookupError extends Error {
@@ -24,7 +24,7 @@ export function makeDirectoryLookup({
   return {
     async findByEmail(email) {
       const { Item } = await client.send(
-        new GetCommand({ TableName: tableName, Key: keys.directoryContact(email) }),
+        new GetCommand({ TableName: tableName, Key: directoryKeys.contact(email) }),
       );
       if (Item?.active !== true) return undefined;
       const match = DirectoryMatch.safeParse(Item);

@@ -46,6 +46,7 @@ export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: Csv
     text = strictUtf8.decode(bytes);
     encoding = 'utf-8';
   } catch {
+    // A fatal TextDecoder throws only on bytes that are not UTF-8: that is the answer sought.
     text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'win1252');
     encoding = 'windows-1252';
   }

@@ -8,6 +8,7 @@
  * - `projectContacts` / `contactWrites`: the contact entries the intake reads with one GetItem,
  *   one per address (every director address, every school mailbox), and those to rewrite.
  */
+import * as z from 'zod';
 import {
   type Director,
   type DirectoryMatch,
@@ -17,10 +18,12 @@ import {
 } from '#shared/domain/directory.ts';
 
 /** The kinds of entries the audit trail follows. */
-export type AuditEntity = 'director' | 'school' | 'circonscription';
+export const AuditEntity = z.enum(['director', 'school', 'circonscription']);
+export type AuditEntity = z.infer<typeof AuditEntity>;
 
 /** What happened to an entry. */
-export type ChangeAction = 'added' | 'changed' | 'deactivated' | 'reactivated' | 'removed';
+export const ChangeAction = z.enum(['added', 'changed', 'deactivated', 'reactivated', 'removed']);
+export type ChangeAction = z.infer<typeof ChangeAction>;
 
 /** One entry that differs between two states. */
 export type EntityChange = {

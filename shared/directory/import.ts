@@ -9,11 +9,11 @@ import { LdifFormatError, readLdif } from './ldif.ts';
 import { directorsFromLdif } from './ldif-directors.ts';
 import type { DirectorChange, ImportCounts } from './plan.ts';
 import {
-  DirectoryFileError,
   type DirectoryReadOptions,
   mergeByLine,
   parseDirectoryCsv,
   type RejectedLine,
+  readingFile,
 } from './rows.ts';
 
 export type { DirectorChange, ImportCounts, ImportFormat, RejectedLine };
@@ -121,13 +121,7 @@ export function parseDirectoryFile(
       ignored: 0,
     };
   }
-  let file: ReturnType<typeof readLdif>;
-  try {
-    file = readLdif(input);
-  } catch (error) {
-    if (error instanceof LdifFormatError) throw new DirectoryFileError(error.message, { cause: error });
-    throw error;
-  }
+  const file = readingFile(() => readLdif(input), LdifFormatError);
   const read = directorsFromLdif(file.entries, options.academicDomain ?? DEFAULT_ACADEMIC_DOMAIN);
   return {
     format,

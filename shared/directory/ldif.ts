@@ -73,6 +73,8 @@ function decodeBase64Value(value: string): string {
   try {
     return strictUtf8.decode(bytes);
   } catch {
+    // A fatal TextDecoder throws only on bytes that are not UTF-8: read them as an exporter's
+    // Windows-1252 instead.
     return decodeCsvBytes(bytes).text;
   }
 }

@@ -8,6 +8,7 @@
 import * as z from 'zod';
 import { DEFAULT_ACADEMIC_DOMAIN, normalizeCivility } from '#shared/domain/directory.ts';
 import { DeskError } from '#shared/domain/errors.ts';
+import { withoutAccents } from '#shared/domain/text.ts';
 import {
   ACADEMIE_DEPARTEMENTS,
   DEPARTEMENT_NAMES,
@@ -67,6 +68,19 @@ export class DirectoryFileError extends DeskError {
   override name = 'DirectoryFileError';
   constructor(message: string, options?: { cause?: unknown }) {
     super('invalid', 'directory_file_invalid', message, options);
+  }
+}
+
+/**
+ * Runs a file reader, turning its format error (a French message for the person importing) into
+ * a `DirectoryFileError`; any other error is a fault and passes as it is.
+ */
+export function readingFile<T>(read: () => T, formatError: new (message: string) => Error): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof formatError) throw new DirectoryFileError(error.message, { cause: error });
+    throw error;
   }
 }
 
@@ -138,13 +152,9 @@ function splitAddresses(cell: string): string[] {
 
 /** Folds case, accents, spaces and punctuation, so that `Prénom`, ` PRENOM ` and `e-mail` compare. */
 export function headerKey(header: string): string {
-  return foldAccents(header)
+  return withoutAccents(header)
     .toLowerCase()
     .replace(/[^a-z0-9]/g, '');
-}
-
-function foldAccents(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '');
 }
 
 /** Trims and collapses inner runs of spaces (exports pad cells and double spaces). */
@@ -364,13 +374,7 @@ export function parseDirectoryCsv(
   input: Uint8Array | string,
   options: DirectoryReadOptions = {},
 ): DirectoryParseResult {
-  let table: ReturnType<typeof readCsv>;
-  try {
-    table = readCsv(input);
-  } catch (error) {
-    if (error instanceof CsvFormatError) throw new DirectoryFileError(error.message, { cause: error });
-    throw error;
-  }
+  const table = readingFile(() => readCsv(input), CsvFormatError);
   const positions = mapDirectoryHeader(table.header);
   const schema = rowSchema((options.academicDomain ?? DEFAULT_ACADEMIC_DOMAIN).toLowerCase());
 

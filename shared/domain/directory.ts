@@ -4,6 +4,7 @@
  * the console's edits and the store all speak these types.
  */
 import * as z from 'zod';
+import { withoutAccents } from './text.ts';
 
 /** A school of the académie, as the directory knows it. */
 export const School = z.object({
@@ -152,7 +153,8 @@ export function normalizeCivility(text: string | undefined): string | undefined 
 
 /** Case and accents folded, for sorting and searching: « Émile » sorts and matches as « emile ». */
 export function foldText(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+  // Spaces are left as they are: search and circonscription codes split on them themselves.
+  return withoutAccents(text).toLowerCase();
 }
 
 /** Sorts directors as people read a list: last name, first name, then id to be stable. */
