@@ -13,7 +13,9 @@ import { TicketListQuery } from '#shared/api/contract.ts';
 import { TicketClosedError } from '#shared/domain/errors.ts';
 import type { OutboxMessage } from '#shared/domain/messages.ts';
 import type { IntakeEntry, Ticket, TicketMessage } from '#shared/domain/records.ts';
+import { StaleTicketError } from '#shared/domain/staff-ports.ts';
 import { threadIdOf } from '#shared/domain/thread.ts';
+import { historyLine } from '#shared/domain/ticket-actions.ts';
 import {
   addTicketNote,
   assignTicket,
@@ -260,5 +262,54 @@ describe('staff actions on a ticket', () => {
     const reopened = await partition(number);
     expect(reopened.filter((item) => item.expiresAt !== undefined)).toEqual([]);
     expect(reopened.find((item) => item.sk === 'TICKET')?.closedAt).toBeUndefined();
+  });
+});
+
+describe('the ticket store', () => {
+  it('reads a ticket whole, without the table keys, and finds one of its mails by id', async () => {
+    // Prepare
+    const store = makeTicketStore({ client, tableName });
+    const { number, incoming } = await openTicket();
+
+    // Act
+    const record = await store.readTicket(number, new Date());
+    const found = await store.findMessage(number, incoming.id);
+
+    // Assess
+    expect(record?.ticket.number).toBe(number);
+    expect(record?.ticket).not.toHaveProperty('gsi2pk');
+    expect(record?.messages.map((message) => message.direction)).toEqual(['in', 'out']);
+    expect(found).toEqual(incoming);
+    expect(await store.findMessage(number, 'unknown')).toBeUndefined();
+  });
+
+  it('refuses an action decided on a status that changed, and a request already carried out', async () => {
+    // Prepare
+    const store = makeTicketStore({ client, tableName });
+    const { number } = await openTicket();
+    const at = '2026-03-05T09:00:00.000Z';
+    const line = (id: string) =>
+      historyLine({ id, number, at, actor: AGENT.email }, 'status', { from: 'nouveau', to: 'en_cours' });
+    const note = { id: 'n1', ticketNumber: number, at, author: AGENT.email, text: 'Note' };
+    const claim = {
+      requestId: 'req-12345678',
+      record: { kind: 'note' as const, at, note, history: line('h-note') },
+    };
+    await store.commit({ number, expectedStatus: 'nouveau', note, history: line('h-note'), claim }, at);
+
+    // Act
+    const stale = store.commit(
+      { number, expectedStatus: 'en_cours', set: { status: 'resolu', updatedAt: at }, history: line('h2') },
+      at,
+    );
+    const repeated = store.commit(
+      { number, expectedStatus: 'nouveau', note: { ...note, id: 'n2' }, history: line('h3'), claim },
+      at,
+    );
+
+    // Assess
+    await expect(stale).rejects.toBeInstanceOf(StaleTicketError);
+    await expect(repeated).rejects.toMatchObject({ name: 'DuplicateRequestError', claim: claim.record });
+    expect(await store.readRequest(number, claim.requestId)).toEqual(claim.record);
   });
 });
