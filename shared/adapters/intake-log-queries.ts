@@ -4,24 +4,12 @@
  * reply it got (its partition `MAIL#<sesMessageId>`). Satisfies the domain's `IntakeLogReads`.
  */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import { IntakeReply } from '#shared/domain/intake-reply.ts';
 import { IntakeEntry } from '#shared/domain/records.ts';
-import type { IntakeLogReads, IntakeReplyRecord } from '#shared/domain/staff-ports.ts';
+import type { IntakeLogReads } from '#shared/domain/staff-ports.ts';
 import { keys } from './keys.ts';
 import { queryAll, sortKeyRange } from './table-queries.ts';
 import { expired } from './ticket-items.ts';
-
-/** The automatic reply recorded beside an entry (`sentMessage`, and `sentAt` once the mailer sent it). */
-const IntakeReplyItem = z.object({
-  outboxId: z.string(),
-  purpose: z.string(),
-  from: z.string(),
-  to: z.string(),
-  subject: z.string(),
-  text: z.string(),
-  status: z.enum(['queued', 'sent', 'failed']).optional(),
-  sentAt: z.string().optional(),
-}) satisfies z.ZodType<IntakeReplyRecord>;
 
 /** Makes the intake log's queries over a DynamoDB document client and the desk table's name. */
 export function makeIntakeLogQueries({
@@ -68,7 +56,7 @@ export function makeIntakeLogQueries({
       const entry = items.find((item) => item.sk === keys.intakeEntry(sesMessageId).sk);
       if (!entry || expired(entry, now)) return undefined;
       const reply = items.find((item) => item.sk === keys.intakeReply(sesMessageId).sk);
-      return { entry: IntakeEntry.parse(entry), reply: reply && IntakeReplyItem.parse(reply) };
+      return { entry: IntakeEntry.parse(entry), reply: reply && IntakeReply.parse(reply) };
     },
   };
 }

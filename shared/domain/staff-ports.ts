@@ -5,6 +5,7 @@
  * steps and their tests depend on nothing else.
  */
 import type { IntakeFact } from './dashboard.ts';
+import type { IntakeReply } from './intake-reply.ts';
 import type { RawMailLocation } from './mail.ts';
 import type { OutboxMessage } from './messages.ts';
 import type { IntakeEntry, Ticket } from './records.ts';
@@ -56,18 +57,6 @@ export type TicketListReads = {
 /** Where a page of the intake log stopped, as the store understands it (opaque to the steps). */
 export type IntakeLogPosition = Record<string, unknown>;
 
-/** The automatic reply a mail that opened no ticket got. */
-export type IntakeReplyRecord = {
-  outboxId: string;
-  purpose: string;
-  from: string;
-  to: string;
-  subject: string;
-  text: string;
-  status?: 'queued' | 'sent' | 'failed';
-  sentAt?: string;
-};
-
 /** Reading the intake log. */
 export type IntakeLogReads = {
   /** The intake log, newest first, optionally of one outcome, optionally within a period of reception. */
@@ -83,7 +72,7 @@ export type IntakeLogReads = {
   readIntake(
     sesMessageId: string,
     now: Date,
-  ): Promise<{ entry: IntakeEntry; reply: IntakeReplyRecord | undefined } | undefined>;
+  ): Promise<{ entry: IntakeEntry; reply: IntakeReply | undefined } | undefined>;
 };
 
 /** What the dashboard counts, read within a budget (`truncated` when it was reached). */

@@ -122,15 +122,11 @@ describe('replySender', () => {
 });
 
 describe('staffReply', () => {
-  it("goes to the director's last mail, in reply to it, threaded under the ticket, queued as the agent's", () => {
-    // Act
-    const { outbox, message } = staffReply({
+  /** A reply by Alex Agent from the second desk address, to a ticket with these mails. */
+  const reply = (messages: TicketMessage[]) =>
+    staffReply({
       ticket: TICKET,
-      messages: [
-        incoming(1),
-        acknowledgment,
-        incoming(2, { from: 'ce.0211234c@ac-dijon.fr', subject: 'Re: suite' }),
-      ],
+      messages,
       id: `${NUMBER}.reply.r1`,
       at: '2026-03-05T09:00:00.000Z',
       text: 'Voici.',
@@ -138,6 +134,14 @@ describe('staffReply', () => {
       author: { email: 'agent@ac-dijon.fr', name: 'Alex Agent' },
       deskDisplayName: DESK_NAME,
     });
+
+  it("goes to the director's last mail, in reply to it, threaded under the ticket, queued as the agent's", () => {
+    // Act
+    const { outbox, message } = reply([
+      incoming(1),
+      acknowledgment,
+      incoming(2, { from: 'ce.0211234c@ac-dijon.fr', subject: 'Re: suite' }),
+    ]);
 
     // Assess
     expect(outbox).toMatchObject({
@@ -162,37 +166,26 @@ describe('staffReply', () => {
     });
   });
 
-  it("writes to the requester under the ticket's subject when the director sent nothing, and keeps the last ten references", () => {
+  it("writes to the requester under the ticket's subject when the director sent nothing", () => {
     // Act
-    const none = staffReply({
-      ticket: TICKET,
-      messages: [acknowledgment],
-      id: 'r',
-      at: '2026-03-05T09:00:00.000Z',
-      text: 'Voici.',
-      from: DESK[0] as string,
-      author: { email: 'agent@ac-dijon.fr', name: 'Alex Agent' },
-      deskDisplayName: DESK_NAME,
-    });
-    const many = staffReply({
-      ticket: TICKET,
-      messages: Array.from({ length: 12 }, (_, i) => incoming(i + 1)),
-      id: 'r',
-      at: '2026-03-05T09:00:00.000Z',
-      text: 'Voici.',
-      from: DESK[0] as string,
-      author: { email: 'agent@ac-dijon.fr', name: 'Alex Agent' },
-      deskDisplayName: DESK_NAME,
-    });
+    const { outbox } = reply([acknowledgment]);
 
     // Assess
-    expect(none.outbox).toMatchObject({
+    expect(outbox).toMatchObject({
       to: 'camille.martin@ac-dijon.fr',
       subject: `Re: [${NUMBER}] LSUN : bulletins introuvables`,
       inReplyTo: undefined,
       references: [threadIdOf(NUMBER)],
     });
-    expect(many.outbox.references).toHaveLength(MAX_REFERENCES + 1);
-    expect(many.outbox.references[0]).toBe('m3@ac-dijon.fr');
+  });
+
+  it("references the director's last ten mails, then the ticket's thread", () => {
+    // Act
+    const { outbox } = reply(Array.from({ length: 12 }, (_, i) => incoming(i + 1)));
+
+    // Assess
+    expect(outbox.references).toHaveLength(MAX_REFERENCES + 1);
+    expect(outbox.references[0]).toBe('m3@ac-dijon.fr');
+    expect(outbox.references.at(-1)).toBe(threadIdOf(NUMBER));
   });
 });
