@@ -19,7 +19,7 @@ import {
   statusAfterReply,
   statusChange,
 } from '#shared/domain/ticket-actions.ts';
-import { type Actor, currentTicket, onFreshTicket, type StaffDeps } from './deps.ts';
+import { type Actor, currentTicket, onFreshTicket, onStoredTicket, type StaffDeps } from './deps.ts';
 
 /**
  * Runs a repeatable action once per `requestId`: a request already carried out (found before
@@ -131,39 +131,35 @@ export async function changeTicketStatus(
   deps: StaffDeps,
 ): Promise<TicketActionResult> {
   const { number, status } = input;
-  return onFreshTicket(
-    number,
-    () => deps.ticketStore.getTicket(number, deps.now()),
-    async (stored) => {
-      const { ticket } = stored;
-      if (ticket.status === status) {
-        const repair = closingRepair(stored, status);
-        if (repair !== undefined) await deps.ticketRetention.setExpiry(number, repair);
-        return { ticket, history: null };
-      }
-      const at = deps.now().toISOString();
-      const change = statusChange({
-        ticket,
-        to: status,
-        act: { id: deps.newId(), number, at, actor: input.actor.email },
-        retentionDays: deps.retentionDays,
-      });
-      await deps.ticketStore.commit(
-        {
-          number,
-          expectedStatus: ticket.status,
-          set: change.set,
-          remove: change.remove,
-          history: change.history,
-          expiresAt: change.expiresAt,
-        },
-        at,
-      );
-      if (change.expiresAt !== undefined) await deps.ticketRetention.setExpiry(number, change.expiresAt);
-      if (ticket.status === 'clos') await deps.ticketRetention.clearExpiry(number);
-      return { ticket: await currentTicket(number, deps), history: change.history };
-    },
-  );
+  return onStoredTicket(number, deps, async (stored) => {
+    const { ticket } = stored;
+    if (ticket.status === status) {
+      const repair = closingRepair(stored, status);
+      if (repair !== undefined) await deps.ticketRetention.setExpiry(number, repair);
+      return { ticket, history: null };
+    }
+    const at = deps.now().toISOString();
+    const change = statusChange({
+      ticket,
+      to: status,
+      act: { id: deps.newId(), number, at, actor: input.actor.email },
+      retentionDays: deps.retentionDays,
+    });
+    await deps.ticketStore.commit(
+      {
+        number,
+        expectedStatus: ticket.status,
+        set: change.set,
+        remove: change.remove,
+        history: change.history,
+        expiresAt: change.expiresAt,
+      },
+      at,
+    );
+    if (change.expiresAt !== undefined) await deps.ticketRetention.setExpiry(number, change.expiresAt);
+    if (ticket.status === 'clos') await deps.ticketRetention.clearExpiry(number);
+    return { ticket: await currentTicket(number, deps), history: change.history };
+  });
 }
 
 /**
@@ -175,32 +171,28 @@ export async function assignTicket(
   deps: StaffDeps,
 ): Promise<TicketActionResult> {
   const { number, assignee } = input;
-  return onFreshTicket(
-    number,
-    () => deps.ticketStore.getTicket(number, deps.now()),
-    async ({ ticket, expiresAt }) => {
-      const current = ticket.assignee ?? null;
-      if (current === assignee) return { ticket, history: null };
-      const at = deps.now().toISOString();
-      const history = historyLine({ id: deps.newId(), number, at, actor: input.actor.email }, 'assign', {
-        from: current,
-        to: assignee,
-      });
-      await deps.ticketStore.commit(
-        {
-          number,
-          expectedStatus: ticket.status,
-          expectedAssignee: current,
-          set: { updatedAt: at, ...(assignee === null ? {} : { assignee }) },
-          remove: assignee === null ? ['assignee'] : [],
-          history,
-          expiresAt,
-        },
-        at,
-      );
-      return { ticket: await currentTicket(number, deps), history };
-    },
-  );
+  return onStoredTicket(number, deps, async ({ ticket, expiresAt }) => {
+    const current = ticket.assignee ?? null;
+    if (current === assignee) return { ticket, history: null };
+    const at = deps.now().toISOString();
+    const history = historyLine({ id: deps.newId(), number, at, actor: input.actor.email }, 'assign', {
+      from: current,
+      to: assignee,
+    });
+    await deps.ticketStore.commit(
+      {
+        number,
+        expectedStatus: ticket.status,
+        expectedAssignee: current,
+        set: { updatedAt: at, ...(assignee === null ? {} : { assignee }) },
+        remove: assignee === null ? ['assignee'] : [],
+        history,
+        expiresAt,
+      },
+      at,
+    );
+    return { ticket: await currentTicket(number, deps), history };
+  });
 }
 
 /**
@@ -221,34 +213,30 @@ export async function addTicketNote(
       note: claim.note,
     }),
     () =>
-      onFreshTicket(
-        number,
-        () => deps.ticketStore.getTicket(number, deps.now()),
-        async ({ ticket, expiresAt }) => {
-          const at = deps.now().toISOString();
-          const note: TicketNote = {
-            id: deps.newId(),
-            ticketNumber: number,
-            at,
-            author: input.actor.email,
-            text: input.text.replace(/\r\n?/g, '\n'),
-          };
-          const history = historyLine({ id: deps.newId(), number, at, actor: input.actor.email }, 'note', {
-            itemId: note.id,
-          });
-          await deps.ticketStore.commit(
-            {
-              number,
-              expectedStatus: ticket.status,
-              note,
-              history,
-              claim: requestId ? { requestId, record: { kind: 'note', at, note, history } } : undefined,
-              expiresAt,
-            },
-            at,
-          );
-          return { ticket, history, note };
-        },
-      ),
+      onStoredTicket(number, deps, async ({ ticket, expiresAt }) => {
+        const at = deps.now().toISOString();
+        const note: TicketNote = {
+          id: deps.newId(),
+          ticketNumber: number,
+          at,
+          author: input.actor.email,
+          text: input.text.replace(/\r\n?/g, '\n'),
+        };
+        const history = historyLine({ id: deps.newId(), number, at, actor: input.actor.email }, 'note', {
+          itemId: note.id,
+        });
+        await deps.ticketStore.commit(
+          {
+            number,
+            expectedStatus: ticket.status,
+            note,
+            history,
+            claim: requestId ? { requestId, record: { kind: 'note', at, note, history } } : undefined,
+            expiresAt,
+          },
+          at,
+        );
+        return { ticket, history, note };
+      }),
   );
 }

@@ -16,6 +16,7 @@ import {
   type TicketRetention,
   type TicketWrites,
 } from '#shared/domain/staff-ports.ts';
+import type { StoredTicket } from '#shared/domain/ticket-actions.ts';
 
 export type StaffDeps = {
   /** A ticket and its partition: reads, and one transaction per action. */
@@ -84,6 +85,15 @@ export async function onFreshTicket<S, T>(
       if (attempt >= ATTEMPTS) throw new TicketChangedError(number, { cause: error });
     }
   }
+}
+
+/** `onFreshTicket` over the ticket alone (one consistent read), for actions that need no more of it. */
+export function onStoredTicket<T>(
+  number: string,
+  deps: StaffDeps,
+  action: (current: StoredTicket) => Promise<T>,
+): Promise<T> {
+  return onFreshTicket(number, () => deps.ticketStore.getTicket(number, deps.now()), action);
 }
 
 /** The ticket as now stored. @throws TicketNotFoundError */
