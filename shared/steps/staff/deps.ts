@@ -18,6 +18,7 @@ import {
 } from '#shared/domain/staff-ports.ts';
 import type { StoredTicket } from '#shared/domain/ticket-actions.ts';
 
+/** What every staff step is given: one port per need (see `shared/domain/staff-ports.ts`). */
 export type StaffDeps = {
   /** A ticket and its partition: reads, and one transaction per action. */
   ticketStore: TicketReads & TicketWrites;
