@@ -1,10 +1,14 @@
 /** `api`: the staff HTTP API behind API Gateway's JWT authorizer (Cognito). */
 import { randomUUID } from 'node:crypto';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
+import { makeDashboardStore } from '#shared/adapters/dashboard-store.ts';
 import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
+import { makeIntakeLogQueries } from '#shared/adapters/intake-log-queries.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
+import { makeTicketListStore } from '#shared/adapters/ticket-list-store.ts';
+import { makeTicketRetention } from '#shared/adapters/ticket-retention.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import { makeRoutes } from '#shared/api/routes.ts';
 import { deskConfig } from '#shared/config.ts';
@@ -19,6 +23,10 @@ export const handler = apiHandler(
   makeRoutes({
     store: makeDeskStore({ client: dynamodb, tableName: config.tableName }),
     ticketStore: makeTicketStore({ client: dynamodb, tableName: config.tableName }),
+    ticketRetention: makeTicketRetention({ client: dynamodb, tableName: config.tableName }),
+    ticketList: makeTicketListStore({ client: dynamodb, tableName: config.tableName }),
+    intakeLog: makeIntakeLogQueries({ client: dynamodb, tableName: config.tableName }),
+    dashboardStore: makeDashboardStore({ client: dynamodb, tableName: config.tableName }),
     directory: makeDirectoryStore({
       client: dynamodb,
       tableName: config.tableName,

@@ -4,7 +4,7 @@ import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { sqsBatchConsumer } from '#shared/adapters/sqs-consumer.ts';
-import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
+import { makeTicketRetention } from '#shared/adapters/ticket-retention.ts';
 import { deskConfig } from '#shared/config.ts';
 import { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { logger } from '#shared/logger.ts';
@@ -14,7 +14,7 @@ const config = deskConfig();
 const deps = {
   config,
   store: makeDeskStore({ client: dynamodbClient(), tableName: config.tableName }),
-  tickets: makeTicketStore({ client: dynamodbClient(), tableName: config.tableName }),
+  tickets: makeTicketRetention({ client: dynamodbClient(), tableName: config.tableName }),
   outbox: makeQueue({ client: sqsClient(), queueUrl: config.queues.outbox, schema: OutboxMessage }),
   now: () => new Date(),
 };

@@ -82,4 +82,15 @@ export const keys = {
    * keys are in `directory-store.ts`.
    */
   directoryContact: (email: string) => ({ pk: `CONTACT#${email.trim().toLowerCase()}`, sk: 'CONTACT' }),
+  // Staff reads
+  /** gsi1's partition of every ticket, by creation (`ticketsByTime`). */
+  allTicketsPartition: () => 'TICKETS',
+  /** gsi2's partition of the tickets of one status, by last update (`ticketsByStatus`). */
+  ticketsOfStatusPartition: (status: string) => `TICKETS#${status}`,
+  /** gsi1's partition of the whole intake log, by reception (`intakeByTime`). */
+  intakePartition: () => 'INTAKE',
+  /** gsi2's partition of the intake log of one outcome, by reception (`intakeByOutcome`). */
+  intakeOfOutcomePartition: (outcome: string) => `INTAKE#${outcome}`,
+  /** Sort key prefixes of a ticket's partition: its mails, notes and history lines. */
+  ticketItemPrefix: { message: 'MSG#', note: 'NOTE#', history: 'HIST#' },
 } as const;

@@ -38,23 +38,14 @@ import {
 } from '#shared/http/middleware.ts';
 import { acceptIntoTicket, NotAcceptableError } from '#shared/steps/accept.ts';
 import {
-  type Actor,
   addTicketNote,
   assignTicket,
   changeTicketStatus,
-  type Download,
-  dashboard,
-  intakeDetail,
-  intakeRaw,
-  listIntake,
-  listTickets,
-  messageAttachment,
-  messageRaw,
-  nameFromEmail,
   replyToTicket,
-  type StaffDeps,
-  ticketDetail,
-} from '#shared/steps/staff.ts';
+} from '#shared/steps/staff/actions.ts';
+import { type Actor, nameFromEmail, type StaffDeps } from '#shared/steps/staff/deps.ts';
+import { type Download, intakeRaw, messageAttachment, messageRaw } from '#shared/steps/staff/downloads.ts';
+import { dashboard, intakeDetail, listIntake, listTickets, ticketDetail } from '#shared/steps/staff/reads.ts';
 import { directoryRoutes } from './directory-routes.ts';
 
 export type ApiDeps = Omit<StaffDeps, 'directory'> & {

@@ -73,12 +73,7 @@ function fixC1(text: string): string {
  * charsets); throws MimeParseError only when the parser gives up.
  */
 export async function parseMime(raw: Uint8Array | string): Promise<ParsedMime> {
-  let email: Email;
-  try {
-    email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
-  } catch (error) {
-    throw new MimeParseError('The mail could not be parsed as MIME', { cause: error });
-  }
+  const email = await parseEmail(raw);
 
   const headers = email.headers.map((header) => ({
     name: header.key,
@@ -102,6 +97,42 @@ export async function parseMime(raw: Uint8Array | string): Promise<ParsedMime> {
       size: contentSize(attachment.content),
     })),
   };
+}
+
+/**
+ * The one way a raw mail is parsed, so that the attachments read later have the indexes of the
+ * ones recorded at intake. @throws MimeParseError
+ */
+async function parseEmail(raw: Uint8Array | string): Promise<Email> {
+  try {
+    return await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+  } catch (error) {
+    throw new MimeParseError('The mail could not be parsed as MIME', { cause: error });
+  }
+}
+
+/** One attachment of a raw mail: its bytes, and the file name and type the mail gives it. */
+export type AttachmentContent = { bytes: Uint8Array; filename: string; mimeType: string };
+
+/**
+ * The attachment at `index` of a raw mail, counted as `parseMime` records them (the console
+ * downloads what the intake described); undefined when the mail has no such attachment. The
+ * file name is the mail's own, '' when it gives none. @throws MimeParseError
+ */
+export async function readAttachment(
+  raw: Uint8Array | string,
+  index: number,
+): Promise<AttachmentContent | undefined> {
+  const attachment = (await parseEmail(raw)).attachments[index];
+  if (!attachment) return undefined;
+  const { content } = attachment;
+  const bytes =
+    typeof content === 'string'
+      ? new TextEncoder().encode(content)
+      : content instanceof Uint8Array
+        ? content
+        : new Uint8Array(content);
+  return { bytes, filename: attachment.filename ?? '', mimeType: attachment.mimeType };
 }
 
 function firstHeader(email: Email, name: string): string | undefined {

@@ -8,18 +8,18 @@
  */
 import type { DeskStore, OpenTicketInput } from '#shared/adapters/desk-store.ts';
 import type { Queue } from '#shared/adapters/queue.ts';
-import type { TicketStore } from '#shared/adapters/ticket-store.ts';
 import type { DeskConfig } from '#shared/config.ts';
 import { type OutboxMessage, outgoingMail, type TicketCommand } from '#shared/domain/messages.ts';
 import { parisYear } from '#shared/domain/paris-day.ts';
 import { acknowledgmentMail } from '#shared/domain/replies.ts';
+import type { TicketRetention } from '#shared/domain/staff-ports.ts';
 import { threadIdOf } from '#shared/domain/thread.ts';
 
 export type TicketDeps = {
   config: DeskConfig;
   store: DeskStore;
   /** Clears the purge date from a reopened ticket's items. */
-  tickets: Pick<TicketStore, 'clearExpiry'>;
+  tickets: Pick<TicketRetention, 'clearExpiry'>;
   outbox: Queue<OutboxMessage>;
   now: () => Date;
 };

@@ -10,10 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import { keys } from '#shared/adapters/keys.ts';
+import { makeTicketListStore } from '#shared/adapters/ticket-list-store.ts';
+import { makeTicketRetention } from '#shared/adapters/ticket-retention.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import { importDirectoryFile } from '#shared/directory/import.ts';
 import { parisYear } from '#shared/domain/paris-day.ts';
-import type { IntakeEntry } from '#shared/domain/records.ts';
+import type { IntakeEntry, TicketHistoryEntry } from '#shared/domain/records.ts';
 import { type Desk, startTestDesk } from '../support/desk.ts';
 import { headerOf, sentMails } from '../support/outbox.ts';
 
@@ -29,12 +31,27 @@ const fresh = () => `c${randomBytes(3).toString('hex')}`;
 let desk: Desk;
 let store: ReturnType<typeof makeDeskStore>;
 let tickets: ReturnType<typeof makeTicketStore>;
+let retention: ReturnType<typeof makeTicketRetention>;
+let ticketList: ReturnType<typeof makeTicketListStore>;
 const year = parisYear(new Date());
+
+/** The history line of a closing written straight to the store (every staff action has one). */
+const closing = (ticketNumber: string, at: string): TicketHistoryEntry => ({
+  id: `close-${ticketNumber}`,
+  ticketNumber,
+  at,
+  actor: 'agent@ac-dijon.fr',
+  action: 'status',
+  from: 'nouveau',
+  to: 'clos',
+});
 
 beforeAll(async () => {
   desk = await startTestDesk('intake-chain');
   store = makeDeskStore({ client: desk.db, tableName: desk.resources.tableName });
   tickets = makeTicketStore({ client: desk.db, tableName: desk.resources.tableName });
+  retention = makeTicketRetention({ client: desk.db, tableName: desk.resources.tableName });
+  ticketList = makeTicketListStore({ client: desk.db, tableName: desk.resources.tableName });
   const rows = [DIRECTORY];
   // Directors made up for the tests that need a sender of their own.
   for (let i = 0; i < 12; i++) {
@@ -243,10 +260,15 @@ describe('follow-ups', () => {
     const ticketNumber = (await entryOf(first)).ticketNumber ?? '';
     const now = new Date().toISOString();
     await tickets.commit(
-      { number: ticketNumber, expectedStatus: 'nouveau', set: { status: 'clos', closedAt: now }, puts: [] },
+      {
+        number: ticketNumber,
+        expectedStatus: 'nouveau',
+        set: { status: 'clos', closedAt: now },
+        history: closing(ticketNumber, now),
+      },
       now,
     );
-    await tickets.setExpiry(ticketNumber, Math.floor(Date.now() / 1000) + 86_400);
+    await retention.setExpiry(ticketNumber, Math.floor(Date.now() / 1000) + 86_400);
 
     const reply = await desk.receive({
       from: 'dir6@ac-dijon.fr',
@@ -274,10 +296,15 @@ describe('follow-ups', () => {
     const ticketNumber = (await entryOf(first)).ticketNumber ?? '';
     const now = new Date().toISOString();
     await tickets.commit(
-      { number: ticketNumber, expectedStatus: 'nouveau', set: { status: 'clos', closedAt: now }, puts: [] },
+      {
+        number: ticketNumber,
+        expectedStatus: 'nouveau',
+        set: { status: 'clos', closedAt: now },
+        history: closing(ticketNumber, now),
+      },
       now,
     );
-    await tickets.setExpiry(ticketNumber, Math.floor(Date.now() / 1000) - 1);
+    await retention.setExpiry(ticketNumber, Math.floor(Date.now() / 1000) - 1);
 
     const reply = await desk.receive({
       from: 'dir6@ac-dijon.fr',
@@ -315,7 +342,7 @@ describe('at-least-once delivery', () => {
     const entry = await entryOf(id);
     expect(entry.outcome).toBe('ticket_created');
     expect(await mailsTo('dir9@ac-dijon.fr')).toHaveLength(1);
-    const page = await tickets.listTickets({
+    const page = await ticketList.listTickets({
       filter: { q: 'dir9@ac-dijon.fr' },
       sort: 'created',
       order: 'desc',

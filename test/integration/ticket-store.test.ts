@@ -1,39 +1,32 @@
 /**
  * The ticket store and the staff actions against DynamoDB Local: status indexes kept right,
  * every action in the history, replies safe to repeat, closed tickets purged with all their
- * items, and filtered lists over a few thousand tickets that come back with bounded reads.
+ * items. The list has its own tests (ticket-list-store.test.ts).
  */
 import { randomUUID } from 'node:crypto';
-import {
-  BatchWriteCommand,
-  type DynamoDBDocumentClient,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '#shared/adapters/aws-clients.ts';
 import { keys } from '#shared/adapters/keys.ts';
-import { LIST_READ_BUDGET, makeTicketStore, type TicketStore } from '#shared/adapters/ticket-store.ts';
+import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import { TicketListQuery } from '#shared/api/contract.ts';
-import type { School } from '#shared/domain/directory.ts';
+import { TicketClosedError } from '#shared/domain/errors.ts';
 import type { OutboxMessage } from '#shared/domain/messages.ts';
-import type { IntakeEntry, Ticket, TicketMessage, TicketStatus } from '#shared/domain/records.ts';
+import type { IntakeEntry, Ticket, TicketMessage } from '#shared/domain/records.ts';
+import { StaleTicketError } from '#shared/domain/staff-ports.ts';
 import { threadIdOf } from '#shared/domain/thread.ts';
-import { ConflictError } from '#shared/http/errors.ts';
+import { historyLine } from '#shared/domain/ticket-actions.ts';
 import {
   addTicketNote,
   assignTicket,
   changeTicketStatus,
-  listTickets,
   replyToTicket,
-  type StaffDeps,
-  ticketDetail,
-} from '#shared/steps/staff.ts';
+} from '#shared/steps/staff/actions.ts';
+import { listTickets, ticketDetail } from '#shared/steps/staff/reads.ts';
 import { makeTestResources, type TestResources } from '../support/aws.ts';
+import { DESK, RETENTION_DAYS, school, staffDeps, ticketItem } from '../support/staff.ts';
 
-const DESK = ['assistance1d@ac-dijon.fr', 'assistance.1erdegre@ac-dijon.fr'];
 const AGENT = { email: 'agent@ac-dijon.fr', name: 'Alex Agent' };
-const RETENTION_DAYS = 365;
 const DAY = 86_400;
 
 let test: TestResources;
@@ -47,27 +40,6 @@ beforeAll(async () => {
 });
 
 afterAll(() => test?.destroy());
-
-function school(uai: string, departement: string, circonscription = 'Dijon Centre'): School {
-  return {
-    uai,
-    name: `École ${uai}`,
-    commune: 'Dijon',
-    circonscription,
-    departement,
-    mailbox: `ce.${uai.toLowerCase()}@ac-dijon.fr`,
-  };
-}
-
-/** The ticket item exactly as the ticket step writes it (desk-store's openTicket). */
-function ticketItem(ticket: Ticket) {
-  return {
-    ...keys.ticket(ticket.number),
-    ...keys.ticketsByTime(ticket.createdAt, ticket.number),
-    ...keys.ticketsByStatus(ticket.status, ticket.updatedAt, ticket.number),
-    ...ticket,
-  };
-}
 
 let opened = 0;
 /** A ticket opened by a director's mail sent to the second desk address, with its acknowledgment. */
@@ -140,29 +112,6 @@ async function openTicket(overrides: Partial<Ticket> = {}) {
   return { number, incoming };
 }
 
-function staffDeps(store: TicketStore, now: () => Date = () => new Date('2026-03-05T09:00:00.000Z')) {
-  const sent: OutboxMessage[] = [];
-  const deps: StaffDeps = {
-    ticketStore: store,
-    outbox: {
-      send: async (message) => {
-        sent.push(message);
-      },
-      sendAll: async (messages) => {
-        sent.push(...messages);
-      },
-    },
-    rawMail: { read: async () => new Uint8Array() },
-    directory: { findByEmail: async () => undefined },
-    deskAddresses: DESK,
-    deskDisplayName: 'Assistance LSUN – Académie de Dijon',
-    retentionDays: RETENTION_DAYS,
-    now,
-    newId: () => randomUUID(),
-  };
-  return { deps, sent };
-}
-
 async function partition(number: string) {
   const { Items = [] } = await client.send(
     new QueryCommand({
@@ -180,8 +129,7 @@ const query = (input: Record<string, string>) => TicketListQuery.parse(input);
 describe('staff actions on a ticket', () => {
   it('moves the ticket between the status partitions of both status indexes when its status changes', async () => {
     // Prepare
-    const store = makeTicketStore({ client, tableName });
-    const { deps } = staffDeps(store);
+    const { deps } = staffDeps({ client, tableName });
     const { number } = await openTicket();
     const numbersOf = async (input: Record<string, string>) =>
       (await listTickets(query({ limit: '100', ...input }), deps)).items.map((ticket) => ticket.number);
@@ -205,10 +153,9 @@ describe('staff actions on a ticket', () => {
 
   it('records every action in the history with who, when and the values before and after', async () => {
     // Prepare
-    const store = makeTicketStore({ client, tableName });
     // A clock that moves one second a call, so the actions' times tell their order.
     let tick = Date.parse('2026-03-05T09:00:00.000Z');
-    const { deps } = staffDeps(store, () => {
+    const { deps } = staffDeps({ client, tableName }, () => {
       tick += 1000;
       return new Date(tick);
     });
@@ -240,7 +187,7 @@ describe('staff actions on a ticket', () => {
   it('records a staff reply once and queues one mail, threaded with the tag kept, however often it is repeated', async () => {
     // Prepare
     const store = makeTicketStore({ client, tableName });
-    const { deps, sent } = staffDeps(store);
+    const { deps, sent } = staffDeps({ client, tableName });
     const { number, incoming } = await openTicket();
     const requestId = randomUUID();
     const reply = () => replyToTicket({ number, actor: AGENT, text: 'Bonjour,\r\nVoici.', requestId }, deps);
@@ -277,15 +224,14 @@ describe('staff actions on a ticket', () => {
 
   it('refuses to reply on a closed ticket', async () => {
     // Prepare
-    const store = makeTicketStore({ client, tableName });
-    const { deps, sent } = staffDeps(store);
+    const { deps, sent } = staffDeps({ client, tableName });
     const { number } = await openTicket({ status: 'clos' });
 
     // Act
     const attempt = replyToTicket({ number, actor: AGENT, text: 'Trop tard' }, deps);
 
     // Assess
-    await expect(attempt).rejects.toBeInstanceOf(ConflictError);
+    await expect(attempt).rejects.toBeInstanceOf(TicketClosedError);
     expect(sent).toEqual([]);
   });
 
@@ -293,7 +239,7 @@ describe('staff actions on a ticket', () => {
     // Prepare
     const store = makeTicketStore({ client, tableName });
     const closedAt = new Date('2026-03-05T09:00:00.000Z');
-    const { deps } = staffDeps(store, () => closedAt);
+    const { deps } = staffDeps({ client, tableName }, () => closedAt);
     const { number } = await openTicket();
     await addTicketNote({ number, actor: AGENT, text: 'Réglé par téléphone.' }, deps);
     const purgeAt = Math.floor(closedAt.getTime() / 1000) + RETENTION_DAYS * DAY;
@@ -319,200 +265,51 @@ describe('staff actions on a ticket', () => {
   });
 });
 
-describe('the ticket list over a few thousand tickets', () => {
-  const TOTAL = 3_000;
-  const RARE_UAI = '0215555K';
-  const rare = new Set([7, 17, 503, 1200, 1999, 2500, 2998]);
-  const departements = ['21', '58', '71', '89'];
-  const statusOf = (i: number): TicketStatus =>
-    (['nouveau', 'en_cours', 'en_attente', 'resolu'] as const)[i % 20] ?? 'clos';
-  const departementOf = (i: number) => departements[Math.floor(i / 3) % 4] as string;
-  const createdAtOf = (i: number) => new Date(Date.UTC(2025, 8, 1, 6) + i * 2 * 3_600_000).toISOString();
-  let store: TicketStore;
-  let deps: StaffDeps;
-  let queries: { count: number };
-  let own: TestResources;
+describe('the ticket store', () => {
+  it('reads a ticket whole, without the table keys, and finds one of its mails by id', async () => {
+    // Prepare
+    const store = makeTicketStore({ client, tableName });
+    const { number, incoming } = await openTicket();
 
-  beforeAll(async () => {
-    // A table of its own: the tickets of the other tests must not show in these lists.
-    own = await makeTestResources('ticket-list');
-    const writer = documentClient(own.clients.dynamodb);
-    const listTable = own.resources.tableName;
-    const tickets: Ticket[] = Array.from({ length: TOTAL }, (_, i) => {
-      const createdAt = createdAtOf(i);
-      return {
-        number: `LSUN-2025-${String(i + 1).padStart(5, '0')}`,
-        status: statusOf(i),
-        subject: i % 100 === 42 ? 'LSUN : problème d’édition des livrets' : 'LSUN bulletins',
-        requester: { email: `directeur${i}@ac-dijon.fr`, name: `Directeur ${i}` },
-        schools: [
-          rare.has(i)
-            ? school(RARE_UAI, '21', 'Beaune')
-            : school(
-                `0${departementOf(i)}${String(i).padStart(4, '0')}A`,
-                departementOf(i),
-                `Circo ${i % 12}`,
-              ),
-        ],
-        participants: [`directeur${i}@ac-dijon.fr`],
-        openedBy: `ses-${i}`,
-        createdAt,
-        updatedAt: new Date(Date.parse(createdAt) + (i % 7) * 3_600_000 * 30).toISOString(),
-        messageCount: 2,
-        ...(i % 10 === 5 ? { assignee: 'agent@ac-dijon.fr' } : {}),
-      };
-    });
-    for (let start = 0; start < tickets.length; start += 25) {
-      let requests = tickets
-        .slice(start, start + 25)
-        .map((ticket) => ({ PutRequest: { Item: ticketItem(ticket) } }));
-      while (requests.length > 0) {
-        const { UnprocessedItems } = await writer.send(
-          new BatchWriteCommand({ RequestItems: { [listTable]: requests } }),
-        );
-        requests = (UnprocessedItems?.[listTable] ?? []) as typeof requests;
-      }
-    }
-    // A store of its own, with a client whose queries are counted.
-    const counted = documentClient(own.clients.dynamodb);
-    queries = { count: 0 };
-    counted.middlewareStack.add(
-      (next, context) => async (args) => {
-        if (context.commandName === 'QueryCommand') queries.count += 1;
-        return next(args);
-      },
-      { step: 'initialize', name: 'countQueries' },
+    // Act
+    const record = await store.readTicket(number, new Date());
+    const found = await store.findMessage(number, incoming.id);
+
+    // Assess
+    expect(record?.ticket.number).toBe(number);
+    expect(record?.ticket).not.toHaveProperty('gsi2pk');
+    expect(record?.messages.map((message) => message.direction)).toEqual(['in', 'out']);
+    expect(found).toEqual(incoming);
+    expect(await store.findMessage(number, 'unknown')).toBeUndefined();
+  });
+
+  it('refuses an action decided on a status that changed, and a request already carried out', async () => {
+    // Prepare
+    const store = makeTicketStore({ client, tableName });
+    const { number } = await openTicket();
+    const at = '2026-03-05T09:00:00.000Z';
+    const line = (id: string) =>
+      historyLine({ id, number, at, actor: AGENT.email }, 'status', { from: 'nouveau', to: 'en_cours' });
+    const note = { id: 'n1', ticketNumber: number, at, author: AGENT.email, text: 'Note' };
+    const claim = {
+      requestId: 'req-12345678',
+      record: { kind: 'note' as const, at, note, history: line('h-note') },
+    };
+    await store.commit({ number, expectedStatus: 'nouveau', note, history: line('h-note'), claim }, at);
+
+    // Act
+    const stale = store.commit(
+      { number, expectedStatus: 'en_cours', set: { status: 'resolu', updatedAt: at }, history: line('h2') },
+      at,
     );
-    store = makeTicketStore({ client: counted, tableName: listTable });
-    deps = staffDeps(store, () => new Date('2026-06-01T00:00:00.000Z')).deps;
-  }, 120_000);
-
-  afterAll(() => own?.destroy());
-
-  /** Every page of a list, each page's cost checked against the read budget. */
-  async function walk(input: Record<string, string>) {
-    const numbers: string[] = [];
-    const tickets: Ticket[] = [];
-    const pages: Array<{ size: number; queries: number }> = [];
-    let cursor: string | undefined;
-    do {
-      const before = queries.count;
-      const parsed = query({ ...input, ...(cursor ? { cursor } : {}) });
-      const page = await listTickets(parsed, deps);
-      pages.push({ size: page.items.length, queries: queries.count - before });
-      numbers.push(...page.items.map((ticket) => ticket.number));
-      tickets.push(...page.items);
-      cursor = page.nextCursor ?? undefined;
-      if (pages.length > 200) throw new Error('too many pages');
-    } while (cursor);
-    return { numbers, tickets, pages };
-  }
-
-  const expected = (keep: (i: number) => boolean) =>
-    Array.from({ length: TOTAL }, (_, i) => i)
-      .filter(keep)
-      .map((i) => `LSUN-2025-${String(i + 1).padStart(5, '0')}`);
-
-  it('fills a page of one département from a bounded read, newest first', async () => {
-    // Act
-    const before = queries.count;
-    const page = await store.listTickets({
-      filter: { departement: '58' },
-      sort: 'created',
-      order: 'desc',
-      limit: 50,
-      now: new Date('2026-06-01T00:00:00.000Z'),
-    });
-
-    // Assess: a quarter of the tickets match, so about four pages' worth is read, not the table.
-    expect(page.items).toHaveLength(50);
-    expect(page.items.every((ticket) => ticket.schools.some((s) => s.departement === '58'))).toBe(true);
-    expect(page.items.map((ticket) => ticket.number)).toEqual(
-      expected((i) => departementOf(i) === '58')
-        .reverse()
-        .slice(0, 50),
+    const repeated = store.commit(
+      { number, expectedStatus: 'nouveau', note: { ...note, id: 'n2' }, history: line('h3'), claim },
+      at,
     );
-    expect(page.reads.items).toBeLessThanOrEqual(400);
-    expect(queries.count - before).toBe(page.reads.queries);
-    expect(page.reads.queries).toBeLessThanOrEqual(2);
-    expect(page.next).toBeDefined();
-  });
-
-  it('walks a rare school through short pages, each within the read budget, finding every ticket once', async () => {
-    // Act
-    const { numbers, pages } = await walk({ uai: RARE_UAI.toLowerCase(), limit: '20' });
 
     // Assess
-    expect(numbers).toEqual(expected((i) => rare.has(i)).reverse());
-    for (const page of pages) expect(page.queries).toBeLessThanOrEqual(LIST_READ_BUDGET.queries + 1);
-    expect(pages.length).toBeGreaterThan(1);
-  });
-
-  it('reads open statuses in creation order from their own partitions, oldest first, without reading closed tickets', async () => {
-    // Act
-    const first = await store.listTickets({
-      filter: { statuses: ['nouveau', 'en_cours'] },
-      sort: 'created',
-      order: 'asc',
-      limit: 25,
-      now: new Date('2026-06-01T00:00:00.000Z'),
-    });
-    const all = await walk({ status: 'nouveau,en_cours', sort: 'created', order: 'asc', limit: '25' });
-
-    // Assess
-    const open = expected((i) => i % 20 === 0 || i % 20 === 1);
-    expect(first.items.map((ticket) => ticket.number)).toEqual(open.slice(0, 25));
-    expect(first.reads.items).toBeLessThanOrEqual(2 * 26);
-    expect(all.numbers).toEqual(open);
-  });
-
-  it('merges every status by last update, newest first, each ticket once', async () => {
-    // Act
-    const { numbers, tickets, pages } = await walk({
-      sort: 'updated',
-      limit: '100',
-      from: '2026-01-01',
-      to: '2026-01-31',
-    });
-
-    // Assess: the period (creation, Paris days) is applied too.
-    const inJanuary = (i: number) =>
-      createdAtOf(i) >= '2025-12-31T23:00:00.000Z' && createdAtOf(i) < '2026-01-31T23:00:00.000Z';
-    const want = expected(inJanuary);
-    expect([...numbers].sort()).toEqual(want);
-    expect(new Set(numbers).size).toBe(numbers.length);
-    const updated = tickets.map((ticket) => ticket.updatedAt);
-    expect(updated).toEqual([...updated].sort().reverse());
-    for (const page of pages) expect(page.queries).toBeLessThanOrEqual(LIST_READ_BUDGET.queries + 5);
-  });
-
-  it('finds free text without case or accents, and an assignee, within the budget', async () => {
-    // Act
-    const text = await walk({ q: 'EDITION des livrets', limit: '50' });
-    const assigned = await store.listTickets({
-      filter: { assignee: 'agent@ac-dijon.fr', statuses: ['clos'] },
-      sort: 'updated',
-      order: 'desc',
-      limit: 10,
-      now: new Date('2026-06-01T00:00:00.000Z'),
-    });
-
-    // Assess
-    expect(text.numbers).toEqual(expected((i) => i % 100 === 42).reverse());
-    expect(assigned.items).toHaveLength(10);
-    expect(
-      assigned.items.every((ticket) => ticket.assignee === 'agent@ac-dijon.fr' && ticket.status === 'clos'),
-    ).toBe(true);
-  });
-
-  it('goes straight to a ticket when the free text is its number', async () => {
-    // Act
-    const before = queries.count;
-    const page = await listTickets(query({ q: 'lsun-2025-00042' }), deps);
-
-    // Assess
-    expect(page.items.map((ticket) => ticket.number)).toEqual(['LSUN-2025-00042']);
-    expect(page.nextCursor).toBeNull();
-    expect(queries.count - before).toBe(0);
+    await expect(stale).rejects.toBeInstanceOf(StaleTicketError);
+    await expect(repeated).rejects.toMatchObject({ name: 'DuplicateRequestError', claim: claim.record });
+    expect(await store.readRequest(number, claim.requestId)).toEqual(claim.record);
   });
 });

@@ -1,6 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { htmlToText, MAX_TEXT_LENGTH, MimeParseError, parseMime } from '#shared/mail/parse.ts';
+import {
+  htmlToText,
+  MAX_TEXT_LENGTH,
+  MimeParseError,
+  parseMime,
+  readAttachment,
+} from '#shared/mail/parse.ts';
 
 async function fixture(name: string): Promise<Uint8Array> {
   return new Uint8Array(await readFile(new URL(`../fixtures/mails/${name}`, import.meta.url)));
@@ -343,5 +349,31 @@ describe('htmlToText', () => {
 
     // Assess
     expect(text.startsWith('<a<a')).toBe(true);
+  });
+});
+
+describe('readAttachment', () => {
+  it('reads the bytes of the attachment at the index the intake recorded, with its name and type', async () => {
+    // Prepare
+    const raw = await fixture('multipart-pdf.eml');
+    const recorded = (await parseMime(raw)).attachments;
+
+    // Act
+    const attachment = await readAttachment(raw, 0);
+
+    // Assess
+    expect(attachment).toBeDefined();
+    expect(attachment?.filename).toBe(recorded[0]?.filename);
+    expect(attachment?.mimeType).toBe('application/pdf');
+    expect(attachment?.bytes.byteLength).toBe(recorded[0]?.size);
+    expect(new TextDecoder().decode(attachment?.bytes.slice(0, 5))).toBe('%PDF-');
+  });
+
+  it('finds nothing past the last attachment', async () => {
+    // Act
+    const attachment = await readAttachment(await fixture('multipart-pdf.eml'), 1);
+
+    // Assess
+    expect(attachment).toBeUndefined();
   });
 });

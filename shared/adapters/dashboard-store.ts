@@ -1,0 +1,71 @@
+/**
+ * What the dashboard counts, read from the indexes: the intake log over a window (gsi1 `INTAKE`,
+ * reception time and outcome only) and every open ticket (gsi3's four open partitions), five
+ * queries bounded by a page budget each. Satisfies the domain's `DashboardFacts`.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { Outcome } from '#shared/domain/outcome.ts';
+import { OPEN_STATUSES } from '#shared/domain/records.ts';
+import type { DashboardFacts } from '#shared/domain/staff-ports.ts';
+import { keys } from './keys.ts';
+import { queryAll, sortKeyRange } from './table-queries.ts';
+import { expired, storedTicket } from './ticket-items.ts';
+
+/** The dashboard reads at most this many pages (1 MB each) per index partition. */
+const DASHBOARD_PAGE_BUDGET = 40;
+
+/** What the dashboard reads of an intake entry (its projection). */
+const IntakeFactItem = z.object({ receivedAt: z.string(), outcome: Outcome });
+
+/** Makes the dashboard's reads over a DynamoDB document client and the desk table's name. */
+export function makeDashboardStore({
+  client,
+  tableName,
+}: {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}): DashboardFacts {
+  const table = { client, tableName };
+  return {
+    async dashboardFacts(window, now) {
+      const range = sortKeyRange('gsi1sk', window.from, window.to);
+      const [intake, ...open] = await Promise.all([
+        queryAll(
+          table,
+          {
+            IndexName: 'gsi1',
+            KeyConditionExpression: `gsi1pk = :pk${range.expression}`,
+            ExpressionAttributeNames: { '#outcome': 'outcome', ...range.names },
+            ExpressionAttributeValues: { ':pk': keys.intakePartition(), ...range.values },
+            ProjectionExpression: 'receivedAt, #outcome, expiresAt',
+          },
+          DASHBOARD_PAGE_BUDGET,
+        ),
+        ...OPEN_STATUSES.map((status) =>
+          queryAll(
+            table,
+            {
+              IndexName: 'gsi3',
+              KeyConditionExpression: '#status = :status',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':status': status },
+            },
+            DASHBOARD_PAGE_BUDGET,
+          ),
+        ),
+      ]);
+      const live = (item: Record<string, unknown>) => !expired(item, now);
+      return {
+        intake: intake.items
+          .filter(live)
+          .map((item) => IntakeFactItem.parse(item))
+          .filter((fact) => fact.receivedAt >= window.from && fact.receivedAt < window.to),
+        openTickets: open.flatMap((partition) =>
+          partition.items.filter(live).map((item) => storedTicket(item).ticket),
+        ),
+        truncated: intake.truncated || open.some((partition) => partition.truncated),
+      };
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * What the staff steps need of the outside world, each need one narrow port: reading and
+ * changing a ticket, the retention of its items, the ticket list, the intake log, the
+ * dashboard's facts, raw mails, the outbox and the directory. Adapters satisfy these types;
+ * steps and their tests depend on nothing else.
+ */
+import type { IntakeFact } from './dashboard.ts';
+import type { IntakeReply } from './intake-reply.ts';
+import type { RawMailLocation } from './mail.ts';
+import type { OutboxMessage } from './messages.ts';
+import type { IntakeEntry, Ticket } from './records.ts';
+import type {
+  FoundClaim,
+  StoredMessage,
+  StoredTicket,
+  TicketChange,
+  TicketRecord,
+} from './ticket-actions.ts';
+import type { TicketListPage, TicketListRequest } from './ticket-list.ts';
+
+/** Reading one ticket and its partition. */
+export type TicketReads = {
+  /** A ticket (consistent read), or undefined when unknown or past its retention. */
+  getTicket(number: string, now: Date): Promise<StoredTicket | undefined>;
+  /** A ticket with its messages, notes and history in time order, or undefined. */
+  readTicket(number: string, now: Date): Promise<TicketRecord | undefined>;
+  /** One mail of a ticket's conversation, by its id. */
+  findMessage(number: string, id: string): Promise<StoredMessage | undefined>;
+  /** What a request claim recorded, if the request was carried out. */
+  readRequest(number: string, requestId: string): Promise<FoundClaim | undefined>;
+};
+
+/** Writing a staff action. */
+export type TicketWrites = {
+  /**
+   * Writes one action at once, on condition that the ticket is still as read and, with a claim,
+   * that the request was not carried out before.
+   * @throws DuplicateRequestError when the claim exists (with what it recorded)
+   * @throws StaleTicketError when the ticket changed meanwhile or no longer exists
+   */
+  commit(change: TicketChange, now: string): Promise<void>;
+};
+
+/** The retention of a ticket's items: the purge date every item of its partition carries. */
+export type TicketRetention = {
+  /** Gives every item of the ticket this purge date (idempotent); returns how many changed. */
+  setExpiry(number: string, expiresAt: number): Promise<number>;
+  /** Removes the purge date from every item of the ticket; returns how many changed. */
+  clearExpiry(number: string): Promise<number>;
+};
+
+/** The ticket list, filtered and paged within a read budget. */
+export type TicketListReads = {
+  listTickets(request: TicketListRequest): Promise<TicketListPage>;
+};
+
+/** Where a page of the intake log stopped, as the store understands it (opaque to the steps). */
+export type IntakeLogPosition = Record<string, unknown>;
+
+/** Reading the intake log. */
+export type IntakeLogReads = {
+  /** The intake log, newest first, optionally of one outcome, optionally within a period of reception. */
+  listIntake(query: {
+    outcome?: string;
+    receivedFrom?: string;
+    receivedTo?: string;
+    limit: number;
+    startKey?: IntakeLogPosition;
+    now: Date;
+  }): Promise<{ items: IntakeEntry[]; lastKey: IntakeLogPosition | undefined }>;
+  /** A received mail's entry and the automatic reply it got, if any; undefined when unknown or purged. */
+  readIntake(
+    sesMessageId: string,
+    now: Date,
+  ): Promise<{ entry: IntakeEntry; reply: IntakeReply | undefined } | undefined>;
+};
+
+/** What the dashboard counts, read within a budget (`truncated` when it was reached). */
+export type DashboardFacts = {
+  dashboardFacts(
+    window: { from: string; to: string },
+    now: Date,
+  ): Promise<{ intake: IntakeFact[]; openTickets: Ticket[]; truncated: boolean }>;
+};
+
+/**
+ * The stored raw mails. A mail no longer stored (past its retention) fails with an error named
+ * `RawMailMissingError`, `NoSuchKey` or `NotFound`.
+ */
+export type RawMailReader = { read(location: RawMailLocation): Promise<Uint8Array> };
+
+/** The outbox: queues one mail for the mailer. */
+export type OutboxProducer = { send(message: OutboxMessage): Promise<void> };
+
+/** The request was already carried out: `claim` is what it recorded. */
+export class DuplicateRequestError extends Error {
+  override name = 'DuplicateRequestError';
+  constructor(
+    readonly claim: FoundClaim,
+    options?: ErrorOptions,
+  ) {
+    super('Request already carried out', options);
+  }
+}
+
+/**
+ * The ticket is not in the state the action was decided on (another agent, or a mail, changed
+ * it): the step decides again on a fresh read.
+ */
+export class StaleTicketError extends Error {
+  override name = 'StaleTicketError';
+  constructor(number: string, options?: ErrorOptions) {
+    super(`Ticket ${number} changed while an action was being written`, options);
+  }
+}

@@ -1,0 +1,97 @@
+/** What staff read from the console: the ticket list, a ticket's page, the intake log, the dashboard. */
+import type {
+  Dashboard,
+  IntakeDetail,
+  IntakeListQuery,
+  TicketDetail,
+  TicketListQuery,
+} from '#shared/api/contract.ts';
+import { aggregateDashboard, intakeWindow, parisPeriod } from '#shared/domain/dashboard.ts';
+import { InvalidCursorError, MailNotFoundError, TicketNotFoundError } from '#shared/domain/errors.ts';
+import { conversationOf, historyOf } from '#shared/domain/ticket-actions.ts';
+import type { ListPosition } from '#shared/domain/ticket-list.ts';
+import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
+import type { StaffDeps } from './deps.ts';
+
+/** One page of the ticket list, as the console asked for it. */
+export async function listTickets(query: TicketListQuery, deps: StaffDeps) {
+  const period = parisPeriod(query.from, query.to);
+  const page = await deps.ticketList.listTickets({
+    filter: {
+      statuses: query.status,
+      departement: query.departement,
+      circonscription: query.circonscription,
+      uai: query.uai,
+      q: query.q,
+      assignee: query.assignee,
+      createdFrom: period.from,
+      createdTo: period.to,
+    },
+    sort: query.sort,
+    order: query.order,
+    limit: query.limit,
+    after: listPosition(query.cursor),
+    now: deps.now(),
+  });
+  return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+}
+
+/** The position a ticket-list cursor stands for. @throws InvalidCursorError */
+function listPosition(cursor: string | undefined): ListPosition | undefined {
+  const decoded = decodeCursor(cursor);
+  if (decoded === undefined) return undefined;
+  const { t, n } = decoded;
+  if (typeof t !== 'string' || typeof n !== 'string' || Object.keys(decoded).length !== 2) {
+    throw new InvalidCursorError();
+  }
+  return { t, n };
+}
+
+/** One page of the intake log, newest first. */
+export async function listIntake(query: IntakeListQuery, deps: StaffDeps) {
+  const period = parisPeriod(query.from, query.to);
+  const page = await deps.intakeLog.listIntake({
+    outcome: query.outcome,
+    receivedFrom: period.from,
+    receivedTo: period.to,
+    limit: query.limit,
+    startKey: decodeCursor(query.cursor),
+    now: deps.now(),
+  });
+  return { items: page.items, nextCursor: encodeCursor(page.lastKey) };
+}
+
+/**
+ * A ticket as its page shows it: the conversation (mails and notes) in time order, the history
+ * with how the ticket was opened first, and what the directory says of the requester today.
+ * @throws TicketNotFoundError
+ */
+export async function ticketDetail(number: string, deps: StaffDeps): Promise<TicketDetail> {
+  const record = await deps.ticketStore.readTicket(number, deps.now());
+  if (!record) throw new TicketNotFoundError(number);
+  const { ticket } = record;
+  const [director, opening] = await Promise.all([
+    deps.directory.findByEmail(ticket.requester.email),
+    deps.intakeLog.readIntake(ticket.openedBy, deps.now()),
+  ]);
+  return {
+    ...ticket,
+    messages: conversationOf(record),
+    history: historyOf(record, opening?.entry),
+    director: director ?? null,
+  };
+}
+
+/** A received mail's log entry and the automatic reply it got. @throws MailNotFoundError */
+export async function intakeDetail(sesMessageId: string, deps: StaffDeps): Promise<IntakeDetail> {
+  const found = await deps.intakeLog.readIntake(sesMessageId, deps.now());
+  if (!found) throw new MailNotFoundError(sesMessageId);
+  return { entry: found.entry, reply: found.reply ?? null };
+}
+
+/** The dashboard, from the intake log of the last 30 days and the open tickets. */
+export async function dashboard(deps: StaffDeps): Promise<Dashboard> {
+  const now = deps.now();
+  const facts = await deps.dashboardStore.dashboardFacts(intakeWindow(now), now);
+  return aggregateDashboard({ now, ...facts });
+}

@@ -1,0 +1,218 @@
+/**
+ * The ticket list against DynamoDB Local over a few thousand tickets: filtered lists that come
+ * back with bounded reads, merged status partitions, cursors that go on where a page stopped.
+ */
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '#shared/adapters/aws-clients.ts';
+import { LIST_READ_BUDGET, makeTicketListStore } from '#shared/adapters/ticket-list-store.ts';
+import { TicketListQuery } from '#shared/api/contract.ts';
+import type { Ticket, TicketStatus } from '#shared/domain/records.ts';
+import type { TicketListReads } from '#shared/domain/staff-ports.ts';
+import type { StaffDeps } from '#shared/steps/staff/deps.ts';
+import { listTickets } from '#shared/steps/staff/reads.ts';
+import { makeTestResources, type TestResources } from '../support/aws.ts';
+import { school, staffDeps, ticketItem } from '../support/staff.ts';
+
+const query = (input: Record<string, string>) => TicketListQuery.parse(input);
+
+describe('the ticket list over a few thousand tickets', () => {
+  const TOTAL = 3_000;
+  const RARE_UAI = '0215555K';
+  const rare = new Set([7, 17, 503, 1200, 1999, 2500, 2998]);
+  const departements = ['21', '58', '71', '89'];
+  const statusOf = (i: number): TicketStatus =>
+    (['nouveau', 'en_cours', 'en_attente', 'resolu'] as const)[i % 20] ?? 'clos';
+  const departementOf = (i: number) => departements[Math.floor(i / 3) % 4] as string;
+  const createdAtOf = (i: number) => new Date(Date.UTC(2025, 8, 1, 6) + i * 2 * 3_600_000).toISOString();
+  let store: TicketListReads;
+  let deps: StaffDeps;
+  let queries: { count: number };
+  let own: TestResources;
+
+  beforeAll(async () => {
+    // A table of its own: the tickets of the other tests must not show in these lists.
+    own = await makeTestResources('ticket-list');
+    const writer = documentClient(own.clients.dynamodb);
+    const listTable = own.resources.tableName;
+    const tickets: Ticket[] = Array.from({ length: TOTAL }, (_, i) => {
+      const createdAt = createdAtOf(i);
+      return {
+        number: `LSUN-2025-${String(i + 1).padStart(5, '0')}`,
+        status: statusOf(i),
+        subject: i % 100 === 42 ? 'LSUN : problème d’édition des livrets' : 'LSUN bulletins',
+        requester: { email: `directeur${i}@ac-dijon.fr`, name: `Directeur ${i}` },
+        schools: [
+          rare.has(i)
+            ? school(RARE_UAI, '21', 'Beaune')
+            : school(
+                `0${departementOf(i)}${String(i).padStart(4, '0')}A`,
+                departementOf(i),
+                `Circo ${i % 12}`,
+              ),
+        ],
+        participants: [`directeur${i}@ac-dijon.fr`],
+        openedBy: `ses-${i}`,
+        createdAt,
+        updatedAt: new Date(Date.parse(createdAt) + (i % 7) * 3_600_000 * 30).toISOString(),
+        messageCount: 2,
+        ...(i % 10 === 5 ? { assignee: 'agent@ac-dijon.fr' } : {}),
+      };
+    });
+    for (let start = 0; start < tickets.length; start += 25) {
+      let requests = tickets
+        .slice(start, start + 25)
+        .map((ticket) => ({ PutRequest: { Item: ticketItem(ticket) } }));
+      while (requests.length > 0) {
+        const { UnprocessedItems } = await writer.send(
+          new BatchWriteCommand({ RequestItems: { [listTable]: requests } }),
+        );
+        requests = (UnprocessedItems?.[listTable] ?? []) as typeof requests;
+      }
+    }
+    // A store of its own, with a client whose queries are counted.
+    const counted = documentClient(own.clients.dynamodb);
+    queries = { count: 0 };
+    counted.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'QueryCommand') queries.count += 1;
+        return next(args);
+      },
+      { step: 'initialize', name: 'countQueries' },
+    );
+    store = makeTicketListStore({ client: counted, tableName: listTable });
+    deps = staffDeps(
+      { client: counted, tableName: listTable },
+      () => new Date('2026-06-01T00:00:00.000Z'),
+    ).deps;
+  }, 120_000);
+
+  afterAll(() => own?.destroy());
+
+  /** Every page of a list, each page's cost checked against the read budget. */
+  async function walk(input: Record<string, string>) {
+    const numbers: string[] = [];
+    const tickets: Ticket[] = [];
+    const pages: Array<{ size: number; queries: number }> = [];
+    let cursor: string | undefined;
+    do {
+      const before = queries.count;
+      const parsed = query({ ...input, ...(cursor ? { cursor } : {}) });
+      const page = await listTickets(parsed, deps);
+      pages.push({ size: page.items.length, queries: queries.count - before });
+      numbers.push(...page.items.map((ticket) => ticket.number));
+      tickets.push(...page.items);
+      cursor = page.nextCursor ?? undefined;
+      if (pages.length > 200) throw new Error('too many pages');
+    } while (cursor);
+    return { numbers, tickets, pages };
+  }
+
+  const expected = (keep: (i: number) => boolean) =>
+    Array.from({ length: TOTAL }, (_, i) => i)
+      .filter(keep)
+      .map((i) => `LSUN-2025-${String(i + 1).padStart(5, '0')}`);
+
+  it('fills a page of one département from a bounded read, newest first', async () => {
+    // Act
+    const before = queries.count;
+    const page = await store.listTickets({
+      filter: { departement: '58' },
+      sort: 'created',
+      order: 'desc',
+      limit: 50,
+      now: new Date('2026-06-01T00:00:00.000Z'),
+    });
+
+    // Assess: a quarter of the tickets match, so about four pages' worth is read, not the table.
+    expect(page.items).toHaveLength(50);
+    expect(page.items.every((ticket) => ticket.schools.some((s) => s.departement === '58'))).toBe(true);
+    expect(page.items.map((ticket) => ticket.number)).toEqual(
+      expected((i) => departementOf(i) === '58')
+        .reverse()
+        .slice(0, 50),
+    );
+    expect(page.reads.items).toBeLessThanOrEqual(400);
+    expect(queries.count - before).toBe(page.reads.queries);
+    expect(page.reads.queries).toBeLessThanOrEqual(2);
+    expect(page.next).toBeDefined();
+  });
+
+  it('walks a rare school through short pages, each within the read budget, finding every ticket once', async () => {
+    // Act
+    const { numbers, pages } = await walk({ uai: RARE_UAI.toLowerCase(), limit: '20' });
+
+    // Assess
+    expect(numbers).toEqual(expected((i) => rare.has(i)).reverse());
+    for (const page of pages) expect(page.queries).toBeLessThanOrEqual(LIST_READ_BUDGET.queries + 1);
+    expect(pages.length).toBeGreaterThan(1);
+  });
+
+  it('reads open statuses in creation order from their own partitions, oldest first, without reading closed tickets', async () => {
+    // Act
+    const first = await store.listTickets({
+      filter: { statuses: ['nouveau', 'en_cours'] },
+      sort: 'created',
+      order: 'asc',
+      limit: 25,
+      now: new Date('2026-06-01T00:00:00.000Z'),
+    });
+    const all = await walk({ status: 'nouveau,en_cours', sort: 'created', order: 'asc', limit: '25' });
+
+    // Assess
+    const open = expected((i) => i % 20 === 0 || i % 20 === 1);
+    expect(first.items.map((ticket) => ticket.number)).toEqual(open.slice(0, 25));
+    expect(first.reads.items).toBeLessThanOrEqual(2 * 26);
+    expect(all.numbers).toEqual(open);
+  });
+
+  it('merges every status by last update, newest first, each ticket once', async () => {
+    // Act
+    const { numbers, tickets, pages } = await walk({
+      sort: 'updated',
+      limit: '100',
+      from: '2026-01-01',
+      to: '2026-01-31',
+    });
+
+    // Assess: the period (creation, Paris days) is applied too.
+    const inJanuary = (i: number) =>
+      createdAtOf(i) >= '2025-12-31T23:00:00.000Z' && createdAtOf(i) < '2026-01-31T23:00:00.000Z';
+    const want = expected(inJanuary);
+    expect([...numbers].sort()).toEqual(want);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    const updated = tickets.map((ticket) => ticket.updatedAt);
+    expect(updated).toEqual([...updated].sort().reverse());
+    for (const page of pages) expect(page.queries).toBeLessThanOrEqual(LIST_READ_BUDGET.queries + 5);
+  });
+
+  it('finds free text without case or accents, and an assignee, within the budget', async () => {
+    // Act
+    const text = await walk({ q: 'EDITION des livrets', limit: '50' });
+    const assigned = await store.listTickets({
+      filter: { assignee: 'agent@ac-dijon.fr', statuses: ['clos'] },
+      sort: 'updated',
+      order: 'desc',
+      limit: 10,
+      now: new Date('2026-06-01T00:00:00.000Z'),
+    });
+
+    // Assess
+    expect(text.numbers).toEqual(expected((i) => i % 100 === 42).reverse());
+    expect(assigned.items).toHaveLength(10);
+    expect(
+      assigned.items.every((ticket) => ticket.assignee === 'agent@ac-dijon.fr' && ticket.status === 'clos'),
+    ).toBe(true);
+  });
+
+  it('goes straight to a ticket when the free text is its number', async () => {
+    // Act
+    const before = queries.count;
+    const page = await listTickets(query({ q: 'lsun-2025-00042' }), deps);
+
+    // Assess
+    expect(page.items.map((ticket) => ticket.number)).toEqual(['LSUN-2025-00042']);
+    expect(page.nextCursor).toBeNull();
+    expect(queries.count - before).toBe(0);
+  });
+});
