@@ -81,7 +81,8 @@ export function hasGroup(caller: Caller, group: StaffGroup): boolean {
 
 /**
  * Refuses the request unless the caller belongs to the group (`admin` implies `agent`).
- * Every route calls this: authorisation lives in the API, not in hidden buttons.
+ * The router (`router.ts`) calls this for every route, with the group the route declares:
+ * authorisation lives in the API, not in hidden buttons.
  * @throws ForbiddenError
  */
 export function requireGroup(caller: Caller, group: StaffGroup): void {
@@ -90,7 +91,7 @@ export function requireGroup(caller: Caller, group: StaffGroup): void {
   }
 }
 
-/** The caller of this request, once checked to belong to the group: the one line a route starts with. */
+/** The caller of this request, once checked to belong to the group (for handlers outside the router). */
 export function authorize(event: APIGatewayProxyEventV2WithJWTAuthorizer, group: StaffGroup): Caller {
   const caller = callerOf(event);
   requireGroup(caller, group);
