@@ -19,7 +19,7 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routes } from '#shared/api/contract.ts';
-import { ROUTE_METHODS, routeLine } from '#shared/api/declaration.ts';
+import { ROUTE_METHODS, routeLine, StaffGroup } from '#shared/api/declaration.ts';
 import type { DeskFunction } from './desk-function.ts';
 
 /** Properties of a {@link StaffApi}. */
@@ -41,7 +41,7 @@ export type StaffApiProps = {
 };
 
 /** Staff groups, as read from the `cognito:groups` claim by the API. */
-export const staffGroups = ['agent', 'admin'] as const;
+export const staffGroups = StaffGroup.options;
 
 const declared = Object.entries(routes).map(([key, declaration]) => ({
   ...routeLine(key),

@@ -7,10 +7,11 @@
  * as `cognito:groups` becomes `"[admin agent]"`).
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { StaffGroup } from '#shared/api/declaration.ts';
 import { ForbiddenError, UnauthorizedError } from './errors.ts';
 
-/** The staff groups of the Cognito user pool. `admin` can do everything `agent` can. */
-export type StaffGroup = 'agent' | 'admin';
+/** The staff groups of the Cognito user pool (declared with the routes). `admin` can do everything `agent` can. */
+export type { StaffGroup };
 
 /** The authenticated caller. */
 export type Caller = {
@@ -24,7 +25,7 @@ export type Caller = {
 
 type ClaimValue = string | number | boolean | string[] | undefined;
 
-const STAFF_GROUPS: readonly StaffGroup[] = ['agent', 'admin'];
+const STAFF_GROUPS: readonly StaffGroup[] = StaffGroup.options;
 
 /**
  * Reads a list claim in any of the shapes it arrives in: a real array (tests, other

@@ -134,6 +134,8 @@ function handlerOf(
       event,
     } as RouteRequest<RouteDeclaration>;
     const answer = await implementation(request);
+    // The declared schema types the answer at compile time; it is not parsed again here, which
+    // would cost every request and silently drop what a schema forgot to name.
     return isFileAnswer(response) ? fileResponse(answer as FileResult) : json(status, answer);
   };
 }
