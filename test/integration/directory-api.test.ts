@@ -10,7 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '#shared/adapters/aws-clients.ts';
 import { type DirectoryStore, makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import { directoryApi } from '#shared/api/directory-api.ts';
-import { directoryRoutes } from '#shared/api/directory-contract.ts';
+import {
+  AuditPage,
+  DirectorPage,
+  DirectorView,
+  directoryRoutes,
+  ImportReport,
+  SchoolDetail,
+  ZonePage,
+} from '#shared/api/directory-contract.ts';
 import { type ApiEvent, apiHandler } from '#shared/http/middleware.ts';
 import { serveRoutes } from '#shared/http/router.ts';
 import { makeTestResources, type TestResources } from '../support/aws.ts';
@@ -518,5 +526,25 @@ describe('GET /api/directory/export', () => {
     // Assess
     expect(answer.text).toContain("0211234C;'@SOMME(A1:A9);Dijon;");
     expect(answer.text).not.toMatch(/;@SOMME/);
+  });
+});
+
+describe('the answers, against the directory contract', () => {
+  it('answers exactly what directory-contract.ts declares, no field missing and none unnamed', async () => {
+    // Act
+    const answers = [
+      [DirectorPage, await call('GET', '/api/directory/directors', { as: AGENT })],
+      [DirectorView, await call('GET', '/api/directory/directors/camille.martin@ac-dijon.fr', { as: AGENT })],
+      [SchoolDetail, await call('GET', '/api/directory/schools/0891406V', { as: AGENT })],
+      [ZonePage, await call('GET', '/api/zones', { as: AGENT })],
+      [AuditPage, await call('GET', '/api/directory/audit', { as: AGENT })],
+      [ImportReport, await csvImport(SMALL)],
+    ] as const;
+
+    // Assess
+    for (const [schema, answer] of answers) {
+      expect(answer.status).toBe(200);
+      expect(schema.parse(answer.body)).toEqual(answer.body);
+    }
   });
 });
