@@ -371,8 +371,8 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
       return send(res, gatewayMessage(413, 'Request Entity Too Large'), idHeader);
     }
 
-    const publicKey = `${line.method} ${line.rawPath}`;
-    const isPublic = PUBLIC_ROUTE_KEYS.has(publicKey);
+    const requestLine = `${line.method} ${line.rawPath}`;
+    const isPublic = PUBLIC_ROUTE_KEYS.has(requestLine);
     let authorizer: APIGatewayEventRequestContextJWTAuthorizer | undefined;
     if (!isPublic) {
       const token = bearerToken(req.headers.authorization);
@@ -395,7 +395,7 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
 
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === 'too_large') return send(res, gatewayMessage(413, 'Request Entity Too Large'), idHeader);
-    const routeKey = isPublic ? publicKey : PROXY_ROUTE_KEY;
+    const routeKey = isPublic ? requestLine : PROXY_ROUTE_KEY;
     const event = buildEvent(req, line, body, routeKey, authorizer, requestId);
     send(res, await invoke(event), idHeader);
   }
