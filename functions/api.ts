@@ -10,36 +10,48 @@ import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
 import { makeTicketListStore } from '#shared/adapters/ticket-list-store.ts';
 import { makeTicketRetention } from '#shared/adapters/ticket-retention.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
-import { makeRoutes } from '#shared/api/routes.ts';
+import { routes } from '#shared/api/contract.ts';
+import { deskApi } from '#shared/api/desk-api.ts';
+import { directoryApi } from '#shared/api/directory-api.ts';
+import { intakeApi } from '#shared/api/intake-api.ts';
+import { ticketsApi } from '#shared/api/tickets-api.ts';
 import { deskConfig } from '#shared/config.ts';
 import { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { apiHandler } from '#shared/http/middleware.ts';
+import { serveRoutes } from '#shared/http/router.ts';
 
 const config = deskConfig();
 const dynamodb = awsClients.dynamodb();
 const sqs = awsClients.sqs();
 
-export const handler = apiHandler(
-  makeRoutes({
-    store: makeDeskStore({ client: dynamodb, tableName: config.tableName }),
-    ticketStore: makeTicketStore({ client: dynamodb, tableName: config.tableName }),
-    ticketRetention: makeTicketRetention({ client: dynamodb, tableName: config.tableName }),
-    ticketList: makeTicketListStore({ client: dynamodb, tableName: config.tableName }),
-    intakeLog: makeIntakeLogQueries({ client: dynamodb, tableName: config.tableName }),
-    dashboardStore: makeDashboardStore({ client: dynamodb, tableName: config.tableName }),
-    directory: makeDirectoryStore({
-      client: dynamodb,
-      tableName: config.tableName,
-      academicDomain: config.academicDomain,
-    }),
-    rawMail: makeRawMailStore({ client: awsClients.s3() }),
-    tickets: makeQueue({ client: sqs, queueUrl: config.queues.tickets, schema: TicketCommand }),
-    outbox: makeQueue({ client: sqs, queueUrl: config.queues.outbox, schema: OutboxMessage }),
+const deps = {
+  store: makeDeskStore({ client: dynamodb, tableName: config.tableName }),
+  ticketStore: makeTicketStore({ client: dynamodb, tableName: config.tableName }),
+  ticketRetention: makeTicketRetention({ client: dynamodb, tableName: config.tableName }),
+  ticketList: makeTicketListStore({ client: dynamodb, tableName: config.tableName }),
+  intakeLog: makeIntakeLogQueries({ client: dynamodb, tableName: config.tableName }),
+  dashboardStore: makeDashboardStore({ client: dynamodb, tableName: config.tableName }),
+  directory: makeDirectoryStore({
+    client: dynamodb,
+    tableName: config.tableName,
     academicDomain: config.academicDomain,
-    deskAddresses: config.deskAddresses,
-    deskDisplayName: config.deskDisplayName,
-    retentionDays: config.retentionDays,
-    now: () => new Date(),
-    newId: () => randomUUID(),
+  }),
+  rawMail: makeRawMailStore({ client: awsClients.s3() }),
+  tickets: makeQueue({ client: sqs, queueUrl: config.queues.tickets, schema: TicketCommand }),
+  outbox: makeQueue({ client: sqs, queueUrl: config.queues.outbox, schema: OutboxMessage }),
+  academicDomain: config.academicDomain,
+  deskAddresses: config.deskAddresses,
+  deskDisplayName: config.deskDisplayName,
+  retentionDays: config.retentionDays,
+  now: () => new Date(),
+  newId: () => randomUUID(),
+};
+
+export const handler = apiHandler(
+  serveRoutes(routes, {
+    ...deskApi(deps),
+    ...ticketsApi(deps),
+    ...intakeApi(deps),
+    ...directoryApi(deps),
   }),
 );

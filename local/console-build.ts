@@ -23,8 +23,13 @@ function newest(paths: string[]): number {
   return latest;
 }
 
-/** The sources of the bundle: the console and the shared modules it imports (the contract, the records). */
-const SOURCES = ['console', 'shared/api', 'shared/domain'].map((part) => path.join(ROOT, part));
+/**
+ * The sources of the bundle: the console and the shared modules it imports (the contracts, the
+ * records, the directory's edit rules behind `DirectorInput`).
+ */
+const SOURCES = ['console', 'shared/api', 'shared/domain', 'shared/directory'].map((part) =>
+  path.join(ROOT, part),
+);
 
 /** Builds the console unless `dist/console` is newer than its sources. Returns whether it built. */
 export function ensureConsoleBuilt(): boolean {

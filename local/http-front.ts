@@ -7,8 +7,8 @@
  * handed to the very handler Lambda runs; its result is written back as API Gateway would.
  * Everything else is the console's static files, with `index.html` for client-side routes.
  *
- * The routes it mimics (the CDK stack must declare the same): `GET /api/health` without
- * authorizer, `ANY /api/{proxy+}` behind the JWT authorizer.
+ * The routes it mimics (the CDK stack declares the same): the contract's public routes
+ * (`GET /api/health`) without authorizer, `ANY /api/{proxy+}` behind the JWT authorizer.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -23,14 +23,24 @@ import type {
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
+import { routes } from '#shared/api/contract.ts';
 import { pipeline } from '#shared/pipeline.ts';
 
 /** API Gateway's payload limit: 10 MB. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
-/** The two routes of the HTTP API, as their route keys appear in the event. */
-export const HEALTH_ROUTE_KEY = 'GET /api/health';
+/** The route of the HTTP API behind the authorizer, as its key appears in the event. */
 export const PROXY_ROUTE_KEY = 'ANY /api/{proxy+}';
+
+/**
+ * The contract's public routes (`METHOD /path`), served without a token: the health check. A
+ * public route has no path parameters, so its key is the request line itself.
+ */
+const PUBLIC_ROUTE_KEYS: ReadonlySet<string> = new Set(
+  Object.entries(routes)
+    .filter(([, declaration]) => declaration.group === 'public')
+    .map(([key]) => key),
+);
 
 export type ApiLambdaHandler = (
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -361,9 +371,10 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
       return send(res, gatewayMessage(413, 'Request Entity Too Large'), idHeader);
     }
 
-    const isHealth = line.method === 'GET' && line.rawPath === '/api/health';
+    const requestLine = `${line.method} ${line.rawPath}`;
+    const isPublic = PUBLIC_ROUTE_KEYS.has(requestLine);
     let authorizer: APIGatewayEventRequestContextJWTAuthorizer | undefined;
-    if (!isHealth) {
+    if (!isPublic) {
       const token = bearerToken(req.headers.authorization);
       if (token === undefined) {
         req.resume();
@@ -384,7 +395,7 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
 
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === 'too_large') return send(res, gatewayMessage(413, 'Request Entity Too Large'), idHeader);
-    const routeKey = isHealth ? HEALTH_ROUTE_KEY : PROXY_ROUTE_KEY;
+    const routeKey = isPublic ? requestLine : PROXY_ROUTE_KEY;
     const event = buildEvent(req, line, body, routeKey, authorizer, requestId);
     send(res, await invoke(event), idHeader);
   }

@@ -18,6 +18,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { routes } from '#shared/api/contract.ts';
+import { ROUTE_METHODS, routeLine, StaffGroup } from '#shared/api/declaration.ts';
 import type { DeskFunction } from './desk-function.ts';
 
 /** Properties of a {@link StaffApi}. */
@@ -39,18 +41,27 @@ export type StaffApiProps = {
 };
 
 /** Staff groups, as read from the `cognito:groups` claim by the API. */
-export const staffGroups = ['agent', 'admin'] as const;
+export const staffGroups = StaffGroup.options;
 
-/** The health route, the only one without the authorizer. */
-export const healthRoute = { method: HttpMethod.GET, path: '/api/health' } as const;
+const declared = Object.entries(routes).map(([key, declaration]) => ({
+  ...routeLine(key),
+  group: declaration.group,
+}));
+
+/** The routes without the authorizer: the contract's public ones (the health check, alone). */
+export const publicRoutes = declared
+  .filter((route) => route.group === 'public')
+  .map(({ method, path }) => ({ method, path }));
 
 /**
- * The methods of the API's routes (`shared/api/*`), listed rather than `ANY`: an `ANY` route
- * also catches the browser's CORS preflight (`OPTIONS`), which carries no token, so the JWT
- * authorizer would refuse it. With no `OPTIONS` route, API Gateway answers preflights itself
+ * The methods of the contract's other routes (`shared/api/`), listed rather than `ANY`: an `ANY`
+ * route also catches the browser's CORS preflight (`OPTIONS`), which carries no token, so the
+ * JWT authorizer would refuse it. With no `OPTIONS` route, API Gateway answers preflights itself
  * from the CORS configuration.
  */
-export const apiMethods = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+export const apiMethods = ROUTE_METHODS.filter((method) =>
+  declared.some((route) => route.group !== 'public' && route.method === method),
+);
 
 /**
  * Base URL of a Cognito prefix domain's hosted UI, the value `UserPoolDomain.baseUrl()` gives;
@@ -176,19 +187,19 @@ export class StaffApi extends Construct {
       integration,
       authorizer,
     });
-    const [health] = this.httpApi.addRoutes({
-      path: healthRoute.path,
-      methods: [healthRoute.method],
-      integration,
+    for (const { method, path } of publicRoutes) {
       // A load balancer or uptime probe has no token; the route reveals nothing.
-      authorizer: new HttpNoneAuthorizer(),
-    });
-    if (health) {
-      Validations.of(health).acknowledge({
-        id: 'AwsSolutions-APIG4',
-        reason:
-          'GET /api/health is the one unauthenticated route, for uptime probes; it returns a fixed status and reads no data. Every other route carries the Cognito JWT authorizer (checked in test/infra).',
-      });
+      for (const route of this.httpApi.addRoutes({
+        path,
+        methods: [HttpMethod[method]],
+        integration,
+        authorizer: new HttpNoneAuthorizer(),
+      })) {
+        Validations.of(route).acknowledge({
+          id: 'AwsSolutions-APIG4',
+          reason: `${method} ${path} is declared public in shared/api (the uptime probe: a fixed status, no data read). Every other route carries the Cognito JWT authorizer (checked in test/infra).`,
+        });
+      }
     }
 
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {

@@ -4,11 +4,12 @@
  * console's typed client (which builds requests and reads answers with them).
  *
  * Pure module: only zod and the pure record schemas, so the browser bundle can import it.
- * Directory routes (`/api/directory/*`, `/api/zones`) have their own contract.
+ * Directory routes (`/api/directory/*`, `/api/zones`) have their own contract
+ * (`directory-contract.ts`); `routes`, at the end, declares every route of the API.
  *
  * Conventions of every route:
- * - every route needs a signed-in staff member (group `agent`; `admin` can do all an agent can);
- *   401 without a valid token, 403 without the group;
+ * - every route but the health check needs a signed-in staff member of the group it declares
+ *   (`agent`; `admin` can do all an agent can); 401 without a valid token, 403 without the group;
  * - a refusal answers `ApiError` with a French `message` (400 bad input, 404 unknown, 409 conflict);
  * - lists answer `{ items, nextCursor }`; hand `nextCursor` back as `?cursor=` unchanged; null
  *   means the end. A page may hold fewer than `limit` items (even none) while `nextCursor` is not
@@ -27,6 +28,8 @@ import {
   TicketNote,
   TicketStatus,
 } from '../domain/records.ts';
+import { type FileAnswer, fileAnswer, pageOf, type RouteDeclarations, StaffGroup } from './declaration.ts';
+import { directoryRoutes } from './directory-contract.ts';
 
 export {
   IntakeEntry,
@@ -128,15 +131,12 @@ const StaffText = z
   .min(1, { error: 'Le texte ne peut pas être vide.' })
   .max(20_000, { error: 'Le texte est trop long (20 000 caractères au plus).' });
 
-/** A page of a list. */
-export const pageOf = <T extends z.ZodType>(item: T) =>
-  z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export { pageOf };
 
 // ---------------------------------------------------------------------------------------------
 // GET /api/me
 
-export const StaffGroup = z.enum(['agent', 'admin']);
-export type StaffGroup = z.infer<typeof StaffGroup>;
+export { StaffGroup };
 
 /** Who is signed in: the console shows admin-only screens from `groups` (the API still checks). */
 export const Me = z.object({
@@ -365,66 +365,103 @@ export const Dashboard = z.object({
 export type Dashboard = z.infer<typeof Dashboard>;
 
 // ---------------------------------------------------------------------------------------------
-// The route map: method + path → schemas, for a typed client.
+// GET /api/health
 
-type RouteSchemas = {
-  path?: z.ZodType;
-  query?: z.ZodType;
-  body?: z.ZodType;
-  /** The JSON answer; absent for routes that answer bytes. */
-  response?: z.ZodType;
-  /** Success status. */
-  status: number;
-};
+/** The health check, the one route anyone may call (uptime probes): it reads nothing. */
+export const Health = z.object({ status: z.literal('ok') });
+export type Health = z.infer<typeof Health>;
 
-/**
- * Every route of this contract. The key is `METHOD path` with path parameters in braces,
- * as the API's router declares them.
- */
-export const routes = {
-  'GET /api/me': { response: Me, status: 200 },
-  'GET /api/dashboard': { response: Dashboard, status: 200 },
-  'GET /api/tickets': { query: TicketListQuery, response: TicketPage, status: 200 },
-  'GET /api/tickets/{number}': { path: TicketPath, response: TicketDetail, status: 200 },
+// ---------------------------------------------------------------------------------------------
+// The routes: the server's router serves exactly these, the console's client calls them by key.
+
+/** The routes of this contract: the tickets, the intake log, the dashboard, who is signed in. */
+export const deskRoutes = {
+  'GET /api/health': { group: 'public', response: Health, status: 200 },
+  'GET /api/me': { group: 'agent', response: Me, status: 200 },
+  'GET /api/dashboard': { group: 'agent', response: Dashboard, status: 200 },
+  'GET /api/tickets': { group: 'agent', query: TicketListQuery, response: TicketPage, status: 200 },
+  'GET /api/tickets/{number}': { group: 'agent', path: TicketPath, response: TicketDetail, status: 200 },
   'POST /api/tickets/{number}/reply': {
+    group: 'agent',
     path: TicketPath,
     body: ReplyBody,
     response: ReplyResult,
     status: 202,
   },
   'POST /api/tickets/{number}/status': {
+    group: 'agent',
     path: TicketPath,
     body: StatusBody,
     response: TicketActionResult,
     status: 200,
   },
   'POST /api/tickets/{number}/assign': {
+    group: 'agent',
     path: TicketPath,
     body: AssignBody,
     response: TicketActionResult,
     status: 200,
   },
-  'POST /api/tickets/{number}/notes': { path: TicketPath, body: NoteBody, response: NoteResult, status: 201 },
-  'GET /api/tickets/{number}/messages/{id}/raw': { path: MessagePath, status: 200 },
-  'GET /api/tickets/{number}/messages/{id}/attachments/{index}': { path: AttachmentPath, status: 200 },
-  'GET /api/intake': { query: IntakeListQuery, response: IntakePage, status: 200 },
-  'GET /api/intake/{sesMessageId}': { path: IntakePath, response: IntakeDetail, status: 200 },
-  'GET /api/intake/{sesMessageId}/raw': { path: IntakePath, status: 200 },
-  'POST /api/intake/{sesMessageId}/accept': { path: IntakePath, response: AcceptResult, status: 202 },
-} as const satisfies Record<string, RouteSchemas>;
+  'POST /api/tickets/{number}/notes': {
+    group: 'agent',
+    path: TicketPath,
+    body: NoteBody,
+    response: NoteResult,
+    status: 201,
+  },
+  'GET /api/tickets/{number}/messages/{id}/raw': {
+    group: 'agent',
+    path: MessagePath,
+    response: fileAnswer,
+    status: 200,
+  },
+  'GET /api/tickets/{number}/messages/{id}/attachments/{index}': {
+    group: 'agent',
+    path: AttachmentPath,
+    response: fileAnswer,
+    status: 200,
+  },
+  'GET /api/intake': { group: 'agent', query: IntakeListQuery, response: IntakePage, status: 200 },
+  'GET /api/intake/{sesMessageId}': { group: 'agent', path: IntakePath, response: IntakeDetail, status: 200 },
+  'GET /api/intake/{sesMessageId}/raw': {
+    group: 'agent',
+    path: IntakePath,
+    response: fileAnswer,
+    status: 200,
+  },
+  'POST /api/intake/{sesMessageId}/accept': {
+    group: 'agent',
+    path: IntakePath,
+    response: AcceptResult,
+    status: 202,
+  },
+} as const satisfies RouteDeclarations;
 
-export type RouteKey = keyof typeof routes;
-/** The parsed JSON answer of a route. */
-export type ResponseOf<K extends RouteKey> = (typeof routes)[K] extends {
-  response: infer R extends z.ZodType;
-}
+/**
+ * Every route of the API, and only those: the router refuses to serve a route missing here.
+ * The key is `METHOD path` with path parameters in braces, as the router declares them.
+ */
+export const routes = { ...deskRoutes, ...directoryRoutes } as const satisfies RouteDeclarations;
+
+export type Routes = typeof routes;
+export type RouteKey = keyof Routes;
+/** The parsed JSON answer of a route (never for a route that answers a file). */
+export type ResponseOf<K extends RouteKey> = Routes[K]['response'] extends infer R extends z.ZodType
   ? z.output<R>
   : never;
 /** The body a route takes, as the client writes it. */
-export type BodyOf<K extends RouteKey> = (typeof routes)[K] extends { body: infer B extends z.ZodType }
+export type BodyOf<K extends RouteKey> = Routes[K] extends { body: infer B extends z.ZodType }
   ? z.input<B>
   : never;
 /** The query a route takes, as the client writes it. */
-export type QueryOf<K extends RouteKey> = (typeof routes)[K] extends { query: infer Q extends z.ZodType }
+export type QueryOf<K extends RouteKey> = Routes[K] extends { query: infer Q extends z.ZodType }
   ? z.input<Q>
   : never;
+/** The path parameters a route takes, as the client writes them. */
+export type PathOf<K extends RouteKey> = Routes[K] extends { path: infer P extends z.ZodType }
+  ? z.input<P>
+  : never;
+/** The routes that answer a file, to download rather than read as JSON. */
+export type FileRouteKey = {
+  [K in RouteKey]: Routes[K]['response'] extends FileAnswer ? K : never;
+}[RouteKey];

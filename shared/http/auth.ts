@@ -7,10 +7,11 @@
  * as `cognito:groups` becomes `"[admin agent]"`).
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { StaffGroup } from '#shared/api/declaration.ts';
 import { ForbiddenError, UnauthorizedError } from './errors.ts';
 
-/** The staff groups of the Cognito user pool. `admin` can do everything `agent` can. */
-export type StaffGroup = 'agent' | 'admin';
+/** The staff groups of the Cognito user pool (declared with the routes). `admin` can do everything `agent` can. */
+export type { StaffGroup };
 
 /** The authenticated caller. */
 export type Caller = {
@@ -24,7 +25,7 @@ export type Caller = {
 
 type ClaimValue = string | number | boolean | string[] | undefined;
 
-const STAFF_GROUPS: readonly StaffGroup[] = ['agent', 'admin'];
+const STAFF_GROUPS: readonly StaffGroup[] = StaffGroup.options;
 
 /**
  * Reads a list claim in any of the shapes it arrives in: a real array (tests, other
@@ -81,7 +82,8 @@ export function hasGroup(caller: Caller, group: StaffGroup): boolean {
 
 /**
  * Refuses the request unless the caller belongs to the group (`admin` implies `agent`).
- * Every route calls this: authorisation lives in the API, not in hidden buttons.
+ * The router (`router.ts`) calls this for every route, with the group the route declares:
+ * authorisation lives in the API, not in hidden buttons.
  * @throws ForbiddenError
  */
 export function requireGroup(caller: Caller, group: StaffGroup): void {
@@ -90,7 +92,7 @@ export function requireGroup(caller: Caller, group: StaffGroup): void {
   }
 }
 
-/** The caller of this request, once checked to belong to the group: the one line a route starts with. */
+/** The caller of this request, once checked to belong to the group (for handlers outside the router). */
 export function authorize(event: APIGatewayProxyEventV2WithJWTAuthorizer, group: StaffGroup): Caller {
   const caller = callerOf(event);
   requireGroup(caller, group);

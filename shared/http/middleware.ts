@@ -1,11 +1,11 @@
 /**
  * The middy chain of the staff API (API Gateway HTTP API, payload 2.0), built once around
- * its routes, and the small helpers its route handlers use to read requests and answer.
+ * its routes, and the helpers that read requests and answer.
  *
- * Route handlers stay thin: they parse with `parseBody` / `parseQuery` / `parsePath`, call the
- * domain, and return `json(...)`. They never build error responses: the domain throws a
- * `DeskError` and the chain answers `{ "error": { "code", "message" } }` in French, with the
- * status of the error's kind.
+ * The routes come from the router (`router.ts`), which checks the group, parses with
+ * `parseBody` / `parseQuery` / `parsePath` and answers `json(...)`. Nothing builds an error
+ * response by hand: the domain throws a `DeskError` and the chain answers
+ * `{ "error": { "code", "message" } }` in French, with the status of the error's kind.
  */
 
 import middy, { type MiddlewareObj, type MiddyfiedHandler } from '@middy/core';

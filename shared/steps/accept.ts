@@ -7,7 +7,9 @@ import type { DeskStore } from '#shared/adapters/desk-store.ts';
 import type { Queue } from '#shared/adapters/queue.ts';
 import type { RawMailStore } from '#shared/adapters/raw-mail.ts';
 import type { DirectoryLookup } from '#shared/domain/directory.ts';
+import { MailNotFoundError, NotAcceptableError } from '#shared/domain/errors.ts';
 import { incomingMessage, type Requester, requesterOf, type TicketCommand } from '#shared/domain/messages.ts';
+import { outcomeLabel } from '#shared/domain/outcome.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
 import { parseMime } from '#shared/mail/parse.ts';
 
@@ -19,27 +21,25 @@ export type AcceptDeps = {
   now: () => Date;
 };
 
-/** The mail cannot be accepted: unknown, already a ticket, or refused for a reason staff cannot waive. */
-export class NotAcceptableError extends Error {
-  override name = 'NotAcceptableError';
-  constructor(
-    readonly sesMessageId: string,
-    readonly entry: IntakeEntry | undefined,
-  ) {
-    super(
-      entry ? `Mail ${sesMessageId} is ${entry.outcome}: it cannot be accepted` : `No mail ${sesMessageId}`,
-    );
-  }
-}
-
-/** Accepts the mail into a ticket; returns its intake entry as now recorded. */
+/**
+ * Accepts the mail into a ticket; returns its intake entry as now recorded.
+ * @throws MailNotFoundError when the intake log has no such mail
+ * @throws NotAcceptableError when it is already a ticket, or was refused for a reason staff cannot waive
+ */
 export async function acceptIntoTicket(
   input: { sesMessageId: string; actor: string },
   deps: AcceptDeps,
 ): Promise<IntakeEntry> {
   const accepted = await deps.store.markAccepted(input.sesMessageId, input.actor, deps.now().toISOString());
   if (!accepted) {
-    throw new NotAcceptableError(input.sesMessageId, await deps.store.readIntakeEntry(input.sesMessageId));
+    const entry = await deps.store.readIntakeEntry(input.sesMessageId);
+    if (!entry) throw new MailNotFoundError(input.sesMessageId);
+    throw new NotAcceptableError(
+      input.sesMessageId,
+      entry.ticketNumber
+        ? { ticketNumber: entry.ticketNumber }
+        : { outcomeLabel: outcomeLabel[entry.outcome] },
+    );
   }
   const mail = await parseMime(await deps.rawMail.read(accepted.rawMail));
   const sender = accepted.from ?? '';

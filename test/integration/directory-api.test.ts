@@ -1,7 +1,7 @@
 /**
  * The directory and zone routes of the staff API, built as the API builds them
- * (`apiHandler(directoryRoutes(...))`) and called with the events API Gateway's JWT authorizer
- * hands to the function, against DynamoDB Local.
+ * (`apiHandler(serveRoutes(directoryRoutes, directoryApi(...)))`) and called with the events
+ * API Gateway's JWT authorizer hands to the function, against DynamoDB Local.
  */
 import { readFileSync } from 'node:fs';
 import type { Context } from 'aws-lambda';
@@ -9,8 +9,18 @@ import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '#shared/adapters/aws-clients.ts';
 import { type DirectoryStore, makeDirectoryStore } from '#shared/adapters/directory-store.ts';
-import { directoryRoutes } from '#shared/api/directory-routes.ts';
+import { directoryApi } from '#shared/api/directory-api.ts';
+import {
+  AuditPage,
+  DirectorPage,
+  DirectorView,
+  directoryRoutes,
+  ImportReport,
+  SchoolDetail,
+  ZonePage,
+} from '#shared/api/directory-contract.ts';
 import { type ApiEvent, apiHandler } from '#shared/http/middleware.ts';
+import { serveRoutes } from '#shared/http/router.ts';
 import { makeTestResources, type TestResources } from '../support/aws.ts';
 
 const SMALL = readFileSync(new URL('../fixtures/directory/annuaire-petit.csv', import.meta.url));
@@ -111,7 +121,12 @@ beforeAll(async () => {
     client: documentClient(desk.clients.dynamodb),
     tableName: desk.resources.tableName,
   });
-  handler = apiHandler(directoryRoutes({ directory: store, academicDomain: 'ac-dijon.fr', now: () => NOW }));
+  handler = apiHandler(
+    serveRoutes(
+      directoryRoutes,
+      directoryApi({ directory: store, academicDomain: 'ac-dijon.fr', now: () => NOW }),
+    ),
+  );
 });
 
 afterAll(() => {
@@ -511,5 +526,25 @@ describe('GET /api/directory/export', () => {
     // Assess
     expect(answer.text).toContain("0211234C;'@SOMME(A1:A9);Dijon;");
     expect(answer.text).not.toMatch(/;@SOMME/);
+  });
+});
+
+describe('the answers, against the directory contract', () => {
+  it('answers exactly what directory-contract.ts declares, no field missing and none unnamed', async () => {
+    // Act
+    const answers = [
+      [DirectorPage, await call('GET', '/api/directory/directors', { as: AGENT })],
+      [DirectorView, await call('GET', '/api/directory/directors/camille.martin@ac-dijon.fr', { as: AGENT })],
+      [SchoolDetail, await call('GET', '/api/directory/schools/0891406V', { as: AGENT })],
+      [ZonePage, await call('GET', '/api/zones', { as: AGENT })],
+      [AuditPage, await call('GET', '/api/directory/audit', { as: AGENT })],
+      [ImportReport, await csvImport(SMALL)],
+    ] as const;
+
+    // Assess
+    for (const [schema, answer] of answers) {
+      expect(answer.status).toBe(200);
+      expect(schema.parse(answer.body)).toEqual(answer.body);
+    }
   });
 });

@@ -1,22 +1,27 @@
 /**
- * The API client: every answer is parsed with the zod schema of `shared/api/contract.ts` (the
- * one the API itself uses), so a drift between the two shows up as a clear error instead of a
- * page quietly showing `undefined`.
+ * The API client: routes are called by their key in the declarations of `shared/api/`
+ * (`contract.ts`, which holds `directory-contract.ts`'s too), the very ones the API's router
+ * serves; every answer is parsed with the declared schema, so a drift between the two shows up
+ * as a clear error instead of a page quietly showing `undefined`.
  *
  * Refusals become typed errors the pages key on: `SessionExpiredError` (401, and the whole
  * console switches to « Session expirée »), `ForbiddenError` (403, « Accès non autorisé »),
  * `ApiError` for the rest, always with the French message of the API.
  */
 
-import * as z from 'zod';
+import type * as z from 'zod';
 import {
   ApiError as ApiErrorBody,
   type BodyOf,
+  type FileRouteKey,
+  type PathOf,
   type QueryOf,
   type ResponseOf,
   type RouteKey,
+  type Routes,
   routes,
 } from '#shared/api/contract.ts';
+import { type FileBody, routeLine } from '#shared/api/declaration.ts';
 import { currentToken, sessionStore } from '../session.ts';
 
 let apiBase = '';
@@ -165,29 +170,44 @@ export async function requestJson<S extends z.ZodType>(
   return parsed.data;
 }
 
-type PathParams = Record<string, string | number>;
+/** The routes that take a file as it is (the directory import): sent with `upload`. */
+type FileBodyRouteKey = { [K in RouteKey]: Routes[K] extends { body: FileBody } ? K : never }[RouteKey];
+/** The routes that take and answer JSON: called with `call`. */
+export type JsonRouteKey = Exclude<RouteKey, FileRouteKey | FileBodyRouteKey>;
 
-function fillPath(template: string, params: PathParams = {}): string {
+type PathParams<K extends RouteKey> = [PathOf<K>] extends [never] ? { path?: never } : { path: PathOf<K> };
+
+function fillPath(key: RouteKey, params: unknown): string {
+  const { path: template } = routeLine(key);
+  const values = (params ?? {}) as Record<string, unknown>;
   return template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = params[name];
+    const value = values[name];
     if (value === undefined) throw new Error(`missing path parameter ${name} for ${template}`);
     return encodeURIComponent(String(value));
   });
 }
 
-type CallParams<K extends RouteKey> = {
-  path?: PathParams;
+/** The path of a route, its parameters filled in and encoded: `/api/tickets/LSUN-2026-00042`. */
+export function routePath<K extends RouteKey>(
+  key: K,
+  ...[params]: [PathOf<K>] extends [never] ? [] : [PathOf<K>]
+): string {
+  return fillPath(key, params);
+}
+
+type CallParams<K extends JsonRouteKey> = {
   signal?: AbortSignal;
-} & ([QueryOf<K>] extends [never] ? { query?: never } : { query?: QueryOf<K> }) &
+} & PathParams<K> &
+  ([QueryOf<K>] extends [never] ? { query?: never } : { query?: QueryOf<K> }) &
   ([BodyOf<K>] extends [never] ? { body?: never } : { body: BodyOf<K> });
 
 /**
  * Calls a route of the contract by its key (`'GET /api/tickets/{number}'`). The body is checked
  * against the contract before it leaves (French messages for the form), the answer after.
  */
-export async function call<K extends RouteKey>(key: K, params: CallParams<K>): Promise<ResponseOf<K>> {
-  const route = routes[key] as { body?: z.ZodType; response?: z.ZodType };
-  const [method = 'GET', template = ''] = key.split(' ');
+export async function call<K extends JsonRouteKey>(key: K, params: CallParams<K>): Promise<ResponseOf<K>> {
+  const route: { body?: z.ZodType; response: z.ZodType } = routes[key];
+  const { method } = routeLine(key);
   if (route.body !== undefined && params.body !== undefined) {
     const checked = route.body.safeParse(params.body);
     if (!checked.success) {
@@ -199,14 +219,14 @@ export async function call<K extends RouteKey>(key: K, params: CallParams<K>): P
       });
     }
   }
-  const path = fillPath(template, params.path);
+  const path = fillPath(key, params.path);
   const options = {
     method,
     query: params.query as Record<string, unknown> | undefined,
     signal: params.signal,
     json: params.body,
   };
-  return requestJson(route.response ?? z.unknown(), path, options) as Promise<ResponseOf<K>>;
+  return requestJson(route.response, path, options) as Promise<ResponseOf<K>>;
 }
 
 /** The file name of a download, from `Content-Disposition` (RFC 6266, `filename*` first). */

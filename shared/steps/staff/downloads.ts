@@ -9,11 +9,9 @@ import {
 } from '#shared/domain/errors.ts';
 import type { RawMailLocation } from '#shared/domain/mail.ts';
 import type { StoredMessage } from '#shared/domain/ticket-actions.ts';
+import type { Download } from '#shared/http/download.ts';
 import { readAttachment } from '#shared/mail/parse.ts';
 import type { StaffDeps } from './deps.ts';
-
-/** A file to download: its bytes, a file name and a content type. */
-export type Download = { bytes: Uint8Array; filename: string; contentType: string };
 
 /** How a raw-mail reader says the mail is no longer stored (our adapter's error, or S3's). */
 const GONE = new Set(['RawMailMissingError', 'NoSuchKey', 'NotFound']);
