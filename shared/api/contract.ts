@@ -17,8 +17,11 @@
  * - dates in queries are Paris calendar days `YYYY-MM-DD`; instants in answers are ISO 8601 UTC.
  */
 import * as z from 'zod';
+import { Dashboard, OutcomeCounts } from '../domain/dashboard.ts';
 import { School } from '../domain/directory.ts';
+import { IntakeDetail, IntakeReply } from '../domain/intake-reply.ts';
 import { Outcome } from '../domain/outcome.ts';
+import { ParisDate } from '../domain/paris-day.ts';
 import {
   IntakeEntry,
   Ticket,
@@ -28,15 +31,34 @@ import {
   TicketNote,
   TicketStatus,
 } from '../domain/records.ts';
+import {
+  ConversationEntry,
+  NoteResult,
+  RecognisedDirector,
+  ReplyResult,
+  TicketActionResult,
+  TicketDetail,
+} from '../domain/ticket-views.ts';
 import { type FileAnswer, fileAnswer, pageOf, type RouteDeclarations, StaffGroup } from './declaration.ts';
 import { directoryRoutes } from './directory-contract.ts';
 
 export {
+  ConversationEntry,
+  Dashboard,
+  IntakeDetail,
   IntakeEntry,
+  IntakeReply,
+  NoteResult,
   Outcome,
+  OutcomeCounts,
+  ParisDate,
+  RecognisedDirector,
+  ReplyResult,
   School,
   Ticket,
   TicketAction,
+  TicketActionResult,
+  TicketDetail,
   TicketHistoryEntry,
   TicketMessage,
   TicketNote,
@@ -66,20 +88,6 @@ export const ApiError = z.object({
   }),
 });
 export type ApiError = z.infer<typeof ApiError>;
-
-/** A Paris calendar day, `YYYY-MM-DD`, that exists. */
-export const ParisDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Date attendue au format AAAA-MM-JJ.' })
-  .refine(
-    (value) => {
-      const [year, month, day] = value.split('-').map(Number) as [number, number, number];
-      const date = new Date(Date.UTC(year, month - 1, day));
-      return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
-    },
-    { error: "Cette date n'existe pas." },
-  );
-export type ParisDate = z.infer<typeof ParisDate>;
 
 /** Page size of lists: 1 to 100, 50 by default. */
 export const Limit = z.coerce
@@ -201,39 +209,6 @@ export type TicketPage = z.infer<typeof TicketPage>;
 export const TicketPath = z.object({ number: TicketNumberParam });
 export type TicketPath = z.infer<typeof TicketPath>;
 
-/** One entry of the conversation: a mail (in or out) or an internal note, in time order. */
-export const ConversationEntry = z.discriminatedUnion('kind', [
-  TicketMessage.extend({ kind: z.literal('message') }),
-  TicketNote.extend({ kind: z.literal('note') }),
-]);
-export type ConversationEntry = z.infer<typeof ConversationEntry>;
-
-/** The director the directory recognises for the requester's address, if still there. */
-export const RecognisedDirector = z.object({
-  kind: z.enum(['director', 'school_mailbox']),
-  entryId: z.string(),
-  civility: z.string().optional(),
-  firstName: z.string().optional(),
-  lastName: z.string().optional(),
-  email: z.string(),
-  schools: z.array(School),
-});
-export type RecognisedDirector = z.infer<typeof RecognisedDirector>;
-
-/**
- * A ticket as its page shows it: the ticket's own fields, then `messages`, its conversation in
- * time order (incoming mails, our acknowledgment, staff replies and internal notes, told apart
- * by `kind` and, for mails, `direction` and `purpose`), its `history` (oldest first), and
- * `director`, what the directory says of the requester today (null if unknown). `schools` are
- * the schools recognised when the ticket was opened.
- */
-export const TicketDetail = Ticket.extend({
-  messages: z.array(ConversationEntry),
-  history: z.array(TicketHistoryEntry),
-  director: RecognisedDirector.nullable(),
-});
-export type TicketDetail = z.infer<typeof TicketDetail>;
-
 // ---------------------------------------------------------------------------------------------
 // POST /api/tickets/{number}/reply · /status · /assign · /notes
 
@@ -261,21 +236,6 @@ export type AssignBody = z.infer<typeof AssignBody>;
 /** An internal note: staff only, never mailed. Same `requestId` rule as replies. */
 export const NoteBody = z.object({ text: StaffText, requestId: RequestId.optional() });
 export type NoteBody = z.infer<typeof NoteBody>;
-
-/** The answer of every ticket action: the ticket as now stored and the history line written (null when nothing changed). */
-export const TicketActionResult = z.object({
-  ticket: Ticket,
-  history: TicketHistoryEntry.nullable(),
-});
-export type TicketActionResult = z.infer<typeof TicketActionResult>;
-
-/** POST /reply answers 202: the reply is queued for sending (`message.status` says how far it got). */
-export const ReplyResult = TicketActionResult.extend({ message: TicketMessage });
-export type ReplyResult = z.infer<typeof ReplyResult>;
-
-/** POST /notes answers 201. */
-export const NoteResult = TicketActionResult.extend({ note: TicketNote });
-export type NoteResult = z.infer<typeof NoteResult>;
 
 // ---------------------------------------------------------------------------------------------
 // GET /api/tickets/{number}/messages/{id}/raw · /attachments/{index}
@@ -310,59 +270,12 @@ export type IntakePage = z.infer<typeof IntakePage>;
 export const IntakePath = z.object({ sesMessageId: SesMessageIdParam });
 export type IntakePath = z.infer<typeof IntakePath>;
 
-/** The automatic reply sent to a mail that opened no ticket (no keyword, not a director, quota notice). */
-export const IntakeReply = z.object({
-  outboxId: z.string(),
-  purpose: z.string(),
-  from: z.string(),
-  to: z.string(),
-  subject: z.string(),
-  text: z.string(),
-  status: z.enum(['queued', 'sent', 'failed']).optional(),
-  sentAt: z.string().optional(),
-});
-export type IntakeReply = z.infer<typeof IntakeReply>;
-
-export const IntakeDetail = z.object({ entry: IntakeEntry, reply: IntakeReply.nullable() });
-export type IntakeDetail = z.infer<typeof IntakeDetail>;
-
 /** POST /api/intake/{sesMessageId}/accept answers 202 with the entry as now recorded (its ticket is being opened). */
 export const AcceptResult = IntakeEntry;
 export type AcceptResult = z.infer<typeof AcceptResult>;
 
 // ---------------------------------------------------------------------------------------------
 // GET /api/dashboard
-
-export const OutcomeCounts = z.record(Outcome, z.number().int());
-export type OutcomeCounts = z.infer<typeof OutcomeCounts>;
-
-/**
- * The dashboard. Days are Paris calendar days; the week starts on Monday. `requests` count the
- * mails received (all outcomes) and the tickets opened (`ticket_created`). `openTickets` count
- * tickets not `clos`; a ticket with schools in several départements counts in each. `truncated`
- * says a count stopped at the server's read budget (very large volumes): figures are then lower bounds.
- */
-export const Dashboard = z.object({
-  generatedAt: z.string(),
-  today: ParisDate,
-  weekStart: ParisDate,
-  requests: z.object({
-    today: z.object({ received: z.number().int(), ticketsOpened: z.number().int() }),
-    week: z.object({ received: z.number().int(), ticketsOpened: z.number().int() }),
-  }),
-  openTickets: z.object({
-    total: z.number().int(),
-    byStatus: z.record(TicketStatus.exclude(['clos']), z.number().int()),
-    /** Département code → count; `inconnu` for tickets without a recognised school. */
-    byDepartement: z.record(z.string(), z.number().int()),
-  }),
-  /** The last 30 Paris days, oldest first, each with every outcome (zeros included). */
-  intakeByDay: z.array(z.object({ day: ParisDate, total: z.number().int(), outcomes: OutcomeCounts })),
-  /** Open tickets with no staff reply yet, oldest first, at most 10. */
-  oldestUnanswered: z.array(Ticket),
-  truncated: z.boolean(),
-});
-export type Dashboard = z.infer<typeof Dashboard>;
 
 // ---------------------------------------------------------------------------------------------
 // GET /api/health

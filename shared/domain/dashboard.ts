@@ -6,9 +6,10 @@
  * Also the Paris periods the API filters on (`from`/`to` as calendar days in Europe/Paris).
  */
 
+import * as z from 'zod';
 import { Outcome } from './outcome.ts';
-import { nextParisMidnight, parisDay } from './paris-day.ts';
-import { OPEN_STATUSES, type OpenStatus, type Ticket } from './records.ts';
+import { nextParisMidnight, ParisDate, parisDay } from './paris-day.ts';
+import { OPEN_STATUSES, type OpenStatus, Ticket, TicketStatus } from './records.ts';
 
 /** Days shown in the intake chart. */
 export const INTAKE_DAYS = 30;
@@ -78,8 +79,6 @@ export type DashboardInput = {
   /** Whether a read stopped at its budget, so the figures are lower bounds. */
   truncated: boolean;
 };
-
-type OutcomeCounts = Record<Outcome, number>;
 
 function zeroOutcomes(): OutcomeCounts {
   return Object.fromEntries(Outcome.options.map((outcome) => [outcome, 0])) as OutcomeCounts;
@@ -152,3 +151,34 @@ export function aggregateDashboard(input: DashboardInput) {
 }
 
 export type DashboardFigures = ReturnType<typeof aggregateDashboard>;
+
+export const OutcomeCounts = z.record(Outcome, z.number().int());
+export type OutcomeCounts = z.infer<typeof OutcomeCounts>;
+
+/**
+ * The dashboard. Days are Paris calendar days; the week starts on Monday. `requests` count the
+ * mails received (all outcomes) and the tickets opened (`ticket_created`). `openTickets` count
+ * tickets not `clos`; a ticket with schools in several départements counts in each. `truncated`
+ * says a count stopped at the server's read budget (very large volumes): figures are then lower bounds.
+ */
+export const Dashboard = z.object({
+  generatedAt: z.string(),
+  today: ParisDate,
+  weekStart: ParisDate,
+  requests: z.object({
+    today: z.object({ received: z.number().int(), ticketsOpened: z.number().int() }),
+    week: z.object({ received: z.number().int(), ticketsOpened: z.number().int() }),
+  }),
+  openTickets: z.object({
+    total: z.number().int(),
+    byStatus: z.record(TicketStatus.exclude(['clos']), z.number().int()),
+    /** Département code → count; `inconnu` for tickets without a recognised school. */
+    byDepartement: z.record(z.string(), z.number().int()),
+  }),
+  /** The last 30 Paris days, oldest first, each with every outcome (zeros included). */
+  intakeByDay: z.array(z.object({ day: ParisDate, total: z.number().int(), outcomes: OutcomeCounts })),
+  /** Open tickets with no staff reply yet, oldest first, at most 10. */
+  oldestUnanswered: z.array(Ticket),
+  truncated: z.boolean(),
+});
+export type Dashboard = z.infer<typeof Dashboard>;

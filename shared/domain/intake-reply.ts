@@ -3,6 +3,7 @@
  * quota notice), as recorded beside its intake entry and as the console shows it.
  */
 import * as z from 'zod';
+import { IntakeEntry } from './records.ts';
 
 export const IntakeReply = z.object({
   outboxId: z.string(),
@@ -16,3 +17,7 @@ export const IntakeReply = z.object({
   sentAt: z.string().optional(),
 });
 export type IntakeReply = z.infer<typeof IntakeReply>;
+
+/** A received mail as its page in the intake log shows it: its entry and the automatic reply it got. */
+export const IntakeDetail = z.object({ entry: IntakeEntry, reply: IntakeReply.nullable() });
+export type IntakeDetail = z.infer<typeof IntakeDetail>;

@@ -3,6 +3,8 @@
  * French day, not a UTC one). Intl carries the time-zone rules, so no library is needed.
  */
 
+import * as z from 'zod';
+
 const TIME_ZONE = 'Europe/Paris';
 
 const fieldsFormat = new Intl.DateTimeFormat('en-US', {
@@ -73,3 +75,17 @@ export function nextParisMidnight(instant: Date): Date {
   const candidate = midnightAsUtc - parisOffsetMs(guess);
   return new Date(candidate);
 }
+
+/** A Paris calendar day, `YYYY-MM-DD`, that exists. */
+export const ParisDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Date attendue au format AAAA-MM-JJ.' })
+  .refine(
+    (value) => {
+      const [year, month, day] = value.split('-').map(Number) as [number, number, number];
+      const date = new Date(Date.UTC(year, month - 1, day));
+      return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+    },
+    { error: "Cette date n'existe pas." },
+  );
+export type ParisDate = z.infer<typeof ParisDate>;

@@ -5,7 +5,7 @@
  * mailed through the outbox like every mail the desk sends. Replies and notes are safe to repeat
  * with the console's `requestId`.
  */
-import type { NoteResult, ReplyResult, TicketActionResult } from '#shared/api/contract.ts';
+
 import { TicketClosedError } from '#shared/domain/errors.ts';
 import type { TicketNote, TicketStatus } from '#shared/domain/records.ts';
 import { DuplicateRequestError } from '#shared/domain/staff-ports.ts';
@@ -19,6 +19,7 @@ import {
   statusAfterReply,
   statusChange,
 } from '#shared/domain/ticket-actions.ts';
+import type { NoteResult, ReplyResult, TicketActionResult } from '#shared/domain/ticket-views.ts';
 import { type Actor, currentTicket, onFreshTicket, onStoredTicket, type StaffDeps } from './deps.ts';
 
 /**

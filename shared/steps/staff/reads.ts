@@ -1,20 +1,44 @@
 /** What staff read from the console: the ticket list, a ticket's page, the intake log, the dashboard. */
-import type {
-  Dashboard,
-  IntakeDetail,
-  IntakeListQuery,
-  TicketDetail,
-  TicketListQuery,
-} from '#shared/api/contract.ts';
-import { aggregateDashboard, intakeWindow, parisPeriod } from '#shared/domain/dashboard.ts';
+import { aggregateDashboard, type Dashboard, intakeWindow, parisPeriod } from '#shared/domain/dashboard.ts';
 import { InvalidCursorError, MailNotFoundError, TicketNotFoundError } from '#shared/domain/errors.ts';
+import type { IntakeDetail } from '#shared/domain/intake-reply.ts';
+import type { Outcome } from '#shared/domain/outcome.ts';
+import type { TicketStatus } from '#shared/domain/records.ts';
 import { conversationOf, historyOf } from '#shared/domain/ticket-actions.ts';
 import type { ListPosition } from '#shared/domain/ticket-list.ts';
+import type { TicketDetail } from '#shared/domain/ticket-views.ts';
 import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
 import type { StaffDeps } from './deps.ts';
 
+/** What staff ask of the ticket list, once the API has parsed it (the period in Paris days). */
+export type TicketListInput = {
+  status?: TicketStatus[];
+  departement?: string;
+  circonscription?: string;
+  uai?: string;
+  q?: string;
+  /** An email, or `none` for unassigned tickets. */
+  assignee?: string;
+  from?: string;
+  to?: string;
+  sort: 'created' | 'updated';
+  order: 'asc' | 'desc';
+  limit: number;
+  /** The opaque cursor of the page before. */
+  cursor?: string;
+};
+
+/** What staff ask of the intake log, once the API has parsed it. */
+export type IntakeListInput = {
+  outcome?: Outcome;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+};
+
 /** One page of the ticket list, as the console asked for it. */
-export async function listTickets(query: TicketListQuery, deps: StaffDeps) {
+export async function listTickets(query: TicketListInput, deps: StaffDeps) {
   const period = parisPeriod(query.from, query.to);
   const page = await deps.ticketList.listTickets({
     filter: {
@@ -48,7 +72,7 @@ function listPosition(cursor: string | undefined): ListPosition | undefined {
 }
 
 /** One page of the intake log, newest first. */
-export async function listIntake(query: IntakeListQuery, deps: StaffDeps) {
+export async function listIntake(query: IntakeListInput, deps: StaffDeps) {
   const period = parisPeriod(query.from, query.to);
   const page = await deps.intakeLog.listIntake({
     outcome: query.outcome,

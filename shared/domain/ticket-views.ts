@@ -1,0 +1,56 @@
+/**
+ * What staff see of a ticket: its page (the conversation, the history, what the directory says
+ * of the requester today) and the answer of each action. The staff steps build these; the API
+ * contract (`shared/api/contract.ts`) declares them as its answers.
+ */
+import * as z from 'zod';
+import { School } from './directory.ts';
+import { Ticket, TicketHistoryEntry, TicketMessage, TicketNote } from './records.ts';
+
+/** One entry of the conversation: a mail (in or out) or an internal note, in time order. */
+export const ConversationEntry = z.discriminatedUnion('kind', [
+  TicketMessage.extend({ kind: z.literal('message') }),
+  TicketNote.extend({ kind: z.literal('note') }),
+]);
+export type ConversationEntry = z.infer<typeof ConversationEntry>;
+
+/** The director the directory recognises for the requester's address, if still there. */
+export const RecognisedDirector = z.object({
+  kind: z.enum(['director', 'school_mailbox']),
+  entryId: z.string(),
+  civility: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  email: z.string(),
+  schools: z.array(School),
+});
+export type RecognisedDirector = z.infer<typeof RecognisedDirector>;
+
+/**
+ * A ticket as its page shows it: the ticket's own fields, then `messages`, its conversation in
+ * time order (incoming mails, our acknowledgment, staff replies and internal notes, told apart
+ * by `kind` and, for mails, `direction` and `purpose`), its `history` (oldest first), and
+ * `director`, what the directory says of the requester today (null if unknown). `schools` are
+ * the schools recognised when the ticket was opened.
+ */
+export const TicketDetail = Ticket.extend({
+  messages: z.array(ConversationEntry),
+  history: z.array(TicketHistoryEntry),
+  director: RecognisedDirector.nullable(),
+});
+export type TicketDetail = z.infer<typeof TicketDetail>;
+
+/** The answer of every ticket action: the ticket as now stored and the history line written (null when nothing changed). */
+export const TicketActionResult = z.object({
+  ticket: Ticket,
+  history: TicketHistoryEntry.nullable(),
+});
+export type TicketActionResult = z.infer<typeof TicketActionResult>;
+
+/** POST /reply answers 202: the reply is queued for sending (`message.status` says how far it got). */
+export const ReplyResult = TicketActionResult.extend({ message: TicketMessage });
+export type ReplyResult = z.infer<typeof ReplyResult>;
+
+/** POST /notes answers 201. */
+export const NoteResult = TicketActionResult.extend({ note: TicketNote });
+export type NoteResult = z.infer<typeof NoteResult>;
