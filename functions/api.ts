@@ -1,8 +1,8 @@
 /** `api`: the staff HTTP API behind API Gateway's JWT authorizer (Cognito). */
 import { randomUUID } from 'node:crypto';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
-import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
+import { makeIntakeLogStore } from '#shared/adapters/intake-log-store.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
@@ -17,7 +17,7 @@ const sqs = awsClients.sqs();
 
 export const handler = apiHandler(
   makeRoutes({
-    store: makeDeskStore({ client: dynamodb, tableName: config.tableName }),
+    store: makeIntakeLogStore({ client: dynamodb, tableName: config.tableName }),
     ticketStore: makeTicketStore({ client: dynamodb, tableName: config.tableName }),
     directory: makeDirectoryStore({
       client: dynamodb,

@@ -6,7 +6,6 @@
  * is admin-only: answering directors is the agents' job. Directory writes are (directory-routes.ts).
  */
 
-import type { DeskStore } from '#shared/adapters/desk-store.ts';
 import type { DirectoryStore } from '#shared/adapters/directory-store.ts';
 import type { Queue } from '#shared/adapters/queue.ts';
 import type { RawMailStore } from '#shared/adapters/raw-mail.ts';
@@ -23,6 +22,7 @@ import {
   TicketPath,
 } from '#shared/api/contract.ts';
 import { FileTooLargeError } from '#shared/domain/errors.ts';
+import type { IntakeLog } from '#shared/domain/intake-ports.ts';
 import type { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { outcomeLabel } from '#shared/domain/outcome.ts';
 import { authorize, type StaffGroup } from '#shared/http/auth.ts';
@@ -59,7 +59,7 @@ import { directoryRoutes } from './directory-routes.ts';
 
 export type ApiDeps = Omit<StaffDeps, 'directory'> & {
   /** The intake's store: accepting a held mail marks its entry. */
-  store: DeskStore;
+  store: IntakeLog;
   directory: DirectoryStore;
   rawMail: RawMailStore;
   /** The ticket step's queue: an accepted mail is opened there like any other. */

@@ -7,19 +7,19 @@
  * without having left (a lost acknowledgment rather than a double one, and SES delivery events
  * will show it).
  */
-import type { DeskStore } from '#shared/adapters/desk-store.ts';
-import type { MailSender } from '#shared/adapters/mail-sender.ts';
+import type { MailSender, SendClaims } from '#shared/domain/intake-ports.ts';
 import type { OutboxMessage } from '#shared/domain/messages.ts';
 
-export type MailerDeps = { store: DeskStore; sender: MailSender; now: () => Date };
+/** What the mailer needs: the send claims and the sender. */
+export type MailerDeps = { claims: SendClaims; sender: MailSender; now: () => Date };
 
 /** Sends the mail unless another delivery already did; returns SES's id, or undefined if skipped. */
 export async function deliverMail(message: OutboxMessage, deps: MailerDeps): Promise<string | undefined> {
-  if (!(await deps.store.claimSend(message, deps.now().toISOString()))) return undefined;
+  if (!(await deps.claims.claimSend(message, deps.now().toISOString()))) return undefined;
   try {
     return await deps.sender.send(message);
   } catch (error) {
-    await deps.store.releaseSend(message);
+    await deps.claims.releaseSend(message);
     throw error;
   }
 }

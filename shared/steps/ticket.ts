@@ -6,21 +6,28 @@
  * New tickets of one batch are opened together (one number reservation, one transaction), so
  * concurrent batches never contend for the year's sequence.
  */
-import type { DeskStore, OpenTicketInput } from '#shared/adapters/desk-store.ts';
-import type { Queue } from '#shared/adapters/queue.ts';
-import type { TicketStore } from '#shared/adapters/ticket-store.ts';
 import type { DeskConfig } from '#shared/config.ts';
+import type {
+  FollowUpWriter,
+  OpenedTicket,
+  PurgeDateClearer,
+  QueueProducer,
+  TicketOpener,
+  TicketOpening,
+} from '#shared/domain/intake-ports.ts';
 import { type OutboxMessage, outgoingMail, type TicketCommand } from '#shared/domain/messages.ts';
 import { parisYear } from '#shared/domain/paris-day.ts';
 import { acknowledgmentMail } from '#shared/domain/replies.ts';
 import { threadIdOf } from '#shared/domain/thread.ts';
 
+/** What the ticket step needs: the ticket opener, the follow-up writer, the outbox queue. */
 export type TicketDeps = {
   config: DeskConfig;
-  store: DeskStore;
+  opening: TicketOpener;
+  followUps: FollowUpWriter;
   /** Clears the purge date from a reopened ticket's items. */
-  tickets: Pick<TicketStore, 'clearExpiry'>;
-  outbox: Queue<OutboxMessage>;
+  tickets: PurgeDateClearer;
+  outbox: Pick<QueueProducer<OutboxMessage>, 'send'>;
   now: () => Date;
 };
 
@@ -43,19 +50,15 @@ export async function handleTicketCommands(
   );
 
   if (opens.length > 0) {
-    const opened = await deps.store.openTickets(
-      opens.map(({ command }) => openingOf(command, now, deps.config)),
-    );
+    // A fault that stopped the whole batch (throttling, say) fails each of its openings, so that
+    // their records come back; the follow-ups of the batch stand on their own.
+    const opened = await deps.opening
+      .openTickets(opens.map(({ command }) => openingOf(command, now, deps.config)))
+      .catch((error: unknown) =>
+        opens.map((): PromiseRejectedResult => ({ status: 'rejected', reason: error })),
+      );
     opens.forEach(({ command, index }, position) => {
-      const outcome = opened[position];
-      results[index] =
-        outcome === undefined || outcome instanceof Error
-          ? Promise.reject(outcome ?? new Error('ticket not opened'))
-          : // On a redelivery the same acknowledgment (same record, same content) is queued again:
-            // the mailer's claim on its record sends it once.
-            deps.outbox
-              .send(acknowledgmentOf(command, outcome.ticketNumber, deps.config))
-              .then(() => outcome.ticketNumber);
+      results[index] = acknowledge(command, opened[position], deps);
     });
   }
   return Promise.allSettled(results);
@@ -66,7 +69,7 @@ async function addFollowUp(
   now: string,
   deps: TicketDeps,
 ): Promise<string> {
-  const { reopened } = await deps.store.addFollowUp({
+  const { reopened } = await deps.followUps.addFollowUp({
     ticketNumber: command.ticketNumber,
     now,
     message: command.message,
@@ -75,7 +78,24 @@ async function addFollowUp(
   return command.ticketNumber;
 }
 
-function openingOf(command: OpenCommand, now: string, config: DeskConfig): OpenTicketInput {
+/**
+ * Queues the acknowledgment of an opened ticket; returns its number. On a redelivery the same
+ * acknowledgment (same record, same content) is queued again: the mailer's claim on its record
+ * sends it once.
+ */
+async function acknowledge(
+  command: OpenCommand,
+  opened: PromiseSettledResult<OpenedTicket> | undefined,
+  deps: TicketDeps,
+): Promise<string> {
+  if (!opened) throw new OpeningResultMissingError(command.message.sesMessageId);
+  if (opened.status === 'rejected') throw opened.reason;
+  const { ticketNumber } = opened.value;
+  await deps.outbox.send(acknowledgmentOf(command, ticketNumber, deps.config));
+  return ticketNumber;
+}
+
+function openingOf(command: OpenCommand, now: string, config: DeskConfig): TicketOpening {
   const { message, requester } = command;
   return {
     year: parisYear(new Date(message.receivedAt)),
@@ -109,4 +129,12 @@ function acknowledgmentOf(command: OpenCommand, ticketNumber: string, config: De
     inReplyTo: message.messageId,
     references: [...(message.messageId ? [message.messageId] : []), threadIdOf(ticketNumber)],
   });
+}
+
+/** The ticket opener answered fewer results than it was given openings: a fault of the opener. */
+export class OpeningResultMissingError extends Error {
+  override name = 'OpeningResultMissingError';
+  constructor(sesMessageId: string) {
+    super(`No opening result for SES message ${sesMessageId}`);
+  }
 }

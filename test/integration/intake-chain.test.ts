@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
+import { makeIntakeLogStore } from '#shared/adapters/intake-log-store.ts';
 import { keys } from '#shared/adapters/keys.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import { importDirectoryFile } from '#shared/directory/import.ts';
@@ -27,13 +27,13 @@ const DIRECTORY = [
 const fresh = () => `c${randomBytes(3).toString('hex')}`;
 
 let desk: Desk;
-let store: ReturnType<typeof makeDeskStore>;
+let store: ReturnType<typeof makeIntakeLogStore>;
 let tickets: ReturnType<typeof makeTicketStore>;
 const year = parisYear(new Date());
 
 beforeAll(async () => {
   desk = await startTestDesk('intake-chain');
-  store = makeDeskStore({ client: desk.db, tableName: desk.resources.tableName });
+  store = makeIntakeLogStore({ client: desk.db, tableName: desk.resources.tableName });
   tickets = makeTicketStore({ client: desk.db, tableName: desk.resources.tableName });
   const rows = [DIRECTORY];
   // Directors made up for the tests that need a sender of their own.
