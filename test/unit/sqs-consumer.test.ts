@@ -37,8 +37,8 @@ const body = (message: Message) => JSON.stringify(message);
 const correlate = (message: Message) => ({ sesMessageId: message.sesMessageId });
 
 /** The failure lines logged, as their correlation keys and error. */
-function failureLines(spy: ReturnType<typeof vi.spyOn>) {
-  return spy.mock.calls.map(([, attributes]) => attributes as Record<string, unknown>);
+function failureLines(spy: { mock: { calls: unknown[][] } }): Array<Record<string, unknown>> {
+  return spy.mock.calls.map(([, attributes]) => z.record(z.string(), z.unknown()).parse(attributes));
 }
 
 afterEach(() => vi.restoreAllMocks());
