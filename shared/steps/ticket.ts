@@ -42,13 +42,17 @@ export async function handleTicketCommands(
   deps: TicketDeps,
 ): Promise<Array<PromiseSettledResult<string>>> {
   const now = deps.now().toISOString();
+  // Settled as soon as they start: a follow-up that fails while the openings are still being
+  // written must not be an unhandled rejection (which would fail the whole invocation).
+  const followUps = Promise.allSettled(
+    commands.map((command) =>
+      command.type === 'ticket.follow_up' ? addFollowUp(command, now, deps) : Promise.resolve(''),
+    ),
+  );
   const opens = commands.flatMap((command, index) =>
     command.type === 'ticket.open' ? [{ command, index }] : [],
   );
-  const results: Array<Promise<string>> = commands.map((command) =>
-    command.type === 'ticket.follow_up' ? addFollowUp(command, now, deps) : Promise.resolve(''),
-  );
-
+  const acknowledged = new Map<number, PromiseSettledResult<string>>();
   if (opens.length > 0) {
     // A fault that stopped the whole batch (throttling, say) fails each of its openings, so that
     // their records come back; the follow-ups of the batch stand on their own.
@@ -57,11 +61,15 @@ export async function handleTicketCommands(
       .catch((error: unknown) =>
         opens.map((): PromiseRejectedResult => ({ status: 'rejected', reason: error })),
       );
-    opens.forEach(({ command, index }, position) => {
-      results[index] = acknowledge(command, opened[position], deps);
+    const acks = await Promise.allSettled(
+      opens.map(({ command }, position) => acknowledge(command, opened[position], deps)),
+    );
+    acks.forEach((ack, position) => {
+      const open = opens[position];
+      if (open) acknowledged.set(open.index, ack);
     });
   }
-  return Promise.allSettled(results);
+  return (await followUps).map((result, index) => acknowledged.get(index) ?? result);
 }
 
 async function addFollowUp(
