@@ -3,6 +3,7 @@
  * from it: a ticket command for the `ticket` step, or an automatic reply where replying is safe.
  */
 import type { DeskConfig } from '#shared/config.ts';
+import { answeredOutcome, quotaNotice, rejectionReply } from '#shared/domain/desk-mails.ts';
 import type { DirectoryLookup, DirectoryMatch } from '#shared/domain/directory.ts';
 import {
   claimedTicketNumber,
@@ -24,12 +25,10 @@ import {
   type IntakeMessage,
   incomingMessage,
   type OutboxMessage,
-  outgoingMail,
   requesterOf,
   type TicketCommand,
 } from '#shared/domain/messages.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
-import { noKeywordMail, notDirectorMail, quotaNoticeMail } from '#shared/domain/replies.ts';
 import { purgeDate } from '#shared/domain/retention.ts';
 import { ticketOfThreadIds } from '#shared/domain/thread.ts';
 import { parseMime } from '#shared/mail/parse.ts';
@@ -64,12 +63,8 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
 
   const deskAddress =
     mail.recipients.find((r) => config.deskAddresses.includes(r)) ?? config.deskAddresses[0] ?? '';
-  // Only these two are answered, and they are reached only by authenticated academic senders.
-  const answered =
-    screening.outcome === 'no_keyword' || screening.outcome === 'not_director'
-      ? screening.outcome
-      : undefined;
-  const reply = answered && automaticReply(answered, mail, deskAddress, config);
+  const answered = answeredOutcome(screening);
+  const reply = answered && rejectionReply(answered, mail, deskAddress, config);
   const quota = quotaClaim(screening, mail.from?.address ?? '', mail.receivedAt, {
     request: config.dailyRequestCap,
     follow_up: config.dailyFollowUpCap,
@@ -85,7 +80,7 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
     }),
     quota,
     reply,
-    quotaNotice: quota ? quotaNotice(mail, deskAddress, config) : undefined,
+    quotaNotice: quota ? quotaNotice(mail, deskAddress, config, config.dailyRequestCap) : undefined,
     expiresAt: purgeDate(mail.receivedAt, config.retentionDays),
     now: deps.now().toISOString(),
   });
@@ -112,7 +107,7 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
       recorded.kind === 'recorded'
         ? recorded.reply
         : stored.reply === 'quota_notice'
-          ? quotaNotice(mail, deskAddress, config)
+          ? quotaNotice(mail, deskAddress, config, config.dailyRequestCap)
           : reply;
     if (toSend) await deps.outbox.send(toSend);
   }
@@ -149,45 +144,4 @@ async function findThread(
   if (!answered) return undefined;
   const ticketNumber = await threads.ticketOfMessageId(answered);
   return ticketNumber ? threads.findThread(ticketNumber, mail.receivedAt) : undefined;
-}
-
-/** The reply a rejection gets where replying is safe (the sender is authenticated and academic). */
-function automaticReply(
-  outcome: 'no_keyword' | 'not_director',
-  mail: InboundMail,
-  deskAddress: string,
-  config: DeskConfig,
-): OutboxMessage {
-  const common = { originalSubject: mail.subject, deskDisplayName: config.deskDisplayName };
-  if (outcome === 'no_keyword') {
-    const content = noKeywordMail({ ...common, keyword: config.subjectKeyword, deskAddress });
-    return replyTo(mail, deskAddress, config, 'no_keyword', content);
-  }
-  return replyTo(mail, deskAddress, config, 'not_director', notDirectorMail(common));
-}
-
-function quotaNotice(mail: InboundMail, deskAddress: string, config: DeskConfig): OutboxMessage {
-  const content = quotaNoticeMail({ cap: config.dailyRequestCap, deskDisplayName: config.deskDisplayName });
-  return replyTo(mail, deskAddress, config, 'quota_notice', content);
-}
-
-function replyTo(
-  mail: InboundMail,
-  deskAddress: string,
-  config: DeskConfig,
-  purpose: 'no_keyword' | 'not_director' | 'quota_notice',
-  content: { subject: string; text: string },
-): OutboxMessage {
-  return outgoingMail({
-    outboxId: `${mail.sesMessageId}.reply`,
-    record: { on: 'intake', sesMessageId: mail.sesMessageId },
-    purpose,
-    from: deskAddress,
-    fromName: config.deskDisplayName,
-    to: mail.from?.address ?? '',
-    subject: content.subject,
-    text: content.text,
-    inReplyTo: mail.messageId,
-    references: [...mail.references, ...(mail.messageId ? [mail.messageId] : [])],
-  });
 }

@@ -7,6 +7,7 @@
  * concurrent batches never contend for the year's sequence.
  */
 import type { DeskConfig } from '#shared/config.ts';
+import { acknowledgment } from '#shared/domain/desk-mails.ts';
 import type {
   FollowUpWriter,
   OpenedTicket,
@@ -15,10 +16,8 @@ import type {
   TicketOpener,
   TicketOpening,
 } from '#shared/domain/intake-ports.ts';
-import { type OutboxMessage, outgoingMail, type TicketCommand } from '#shared/domain/messages.ts';
+import type { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { parisYear } from '#shared/domain/paris-day.ts';
-import { acknowledgmentMail } from '#shared/domain/replies.ts';
-import { threadIdOf } from '#shared/domain/thread.ts';
 
 /** What the ticket step needs: the ticket opener, the follow-up writer, the outbox queue. */
 export type TicketDeps = {
@@ -99,7 +98,7 @@ async function acknowledge(
   if (!opened) throw new OpeningResultMissingError(command.message.sesMessageId);
   if (opened.status === 'rejected') throw opened.reason;
   const { ticketNumber } = opened.value;
-  await deps.outbox.send(acknowledgmentOf(command, ticketNumber, deps.config));
+  await deps.outbox.send(acknowledgment(command, ticketNumber, deps.config));
   return ticketNumber;
 }
 
@@ -111,32 +110,8 @@ function openingOf(command: OpenCommand, now: string, config: DeskConfig): Ticke
     requester: { email: message.from, name: requester.name, entryId: requester.entryId },
     schools: requester.schools,
     message,
-    acknowledgment: (ticketNumber) => acknowledgmentOf(command, ticketNumber, config),
+    acknowledgment: (ticketNumber) => acknowledgment(command, ticketNumber, config),
   };
-}
-
-/** The acknowledgment of a new ticket: the same content and record for every delivery of the command. */
-function acknowledgmentOf(command: OpenCommand, ticketNumber: string, config: DeskConfig): OutboxMessage {
-  const { message, requester, deskAddress } = command;
-  const content = acknowledgmentMail({
-    ticketNumber,
-    originalSubject: message.subject,
-    requester,
-    deskDisplayName: config.deskDisplayName,
-  });
-  return outgoingMail({
-    outboxId: `${message.sesMessageId}.ack`,
-    record: { on: 'ticket', ticketNumber, at: message.receivedAt },
-    purpose: 'acknowledgment',
-    ticketNumber,
-    from: deskAddress,
-    fromName: config.deskDisplayName,
-    to: message.from,
-    subject: content.subject,
-    text: content.text,
-    inReplyTo: message.messageId,
-    references: [...(message.messageId ? [message.messageId] : []), threadIdOf(ticketNumber)],
-  });
 }
 
 /** The ticket opener answered fewer results than it was given openings: a fault of the opener. */
