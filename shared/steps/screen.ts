@@ -7,6 +7,7 @@ import { answeredOutcome, quotaNotice, rejectionReply } from '#shared/domain/des
 import type { DirectoryLookup, DirectoryMatch } from '#shared/domain/directory.ts';
 import {
   claimedTicketNumber,
+  deskAddressOf,
   type IntakeRules,
   type Screening,
   screenAlone,
@@ -61,8 +62,7 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
     ? { screening: alone, director: undefined }
     : await screenWithLookups(mail as InboundMail & { from: { address: string } }, rules, deps);
 
-  const deskAddress =
-    mail.recipients.find((r) => config.deskAddresses.includes(r)) ?? config.deskAddresses[0] ?? '';
+  const deskAddress = deskAddressOf(mail.recipients, rules);
   const answered = answeredOutcome(screening);
   const reply = answered && rejectionReply(answered, mail, deskAddress, config);
   const quota = quotaClaim(screening, mail.from?.address ?? '', mail.receivedAt, {
