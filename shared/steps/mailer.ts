@@ -19,7 +19,25 @@ export async function deliverMail(message: OutboxMessage, deps: MailerDeps): Pro
   try {
     return await deps.sender.send(message);
   } catch (error) {
-    await deps.claims.releaseSend(message);
+    try {
+      await deps.claims.releaseSend(message);
+    } catch (releaseError) {
+      // The retry will find the mail claimed and skip it: say so, with SES's refusal as the cause.
+      throw new ClaimNotReleasedError(message.outboxId, releaseError, { cause: error });
+    }
     throw error;
+  }
+}
+
+/**
+ * SES refused a mail and its claim could not be given back: the mail stays marked sent without
+ * having left, and no retry will send it. The cause is SES's refusal; the release's failure is
+ * named in the message.
+ */
+export class ClaimNotReleasedError extends Error {
+  override name = 'ClaimNotReleasedError';
+  constructor(outboxId: string, releaseError: unknown, options?: ErrorOptions) {
+    const why = releaseError instanceof Error ? `${releaseError.name}: ${releaseError.message}` : 'unknown';
+    super(`Mail ${outboxId} was not sent and its claim was not given back (${why})`, options);
   }
 }
