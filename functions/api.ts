@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
 import { makeDashboardStore } from '#shared/adapters/dashboard-store.ts';
-import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import { makeIntakeLogQueries } from '#shared/adapters/intake-log-queries.ts';
+import { makeIntakeLogStore } from '#shared/adapters/intake-log-store.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
 import { makeTicketListStore } from '#shared/adapters/ticket-list-store.ts';
@@ -25,7 +25,7 @@ const dynamodb = awsClients.dynamodb();
 const sqs = awsClients.sqs();
 
 const deps = {
-  store: makeDeskStore({ client: dynamodb, tableName: config.tableName }),
+  store: makeIntakeLogStore({ client: dynamodb, tableName: config.tableName }),
   ticketStore: makeTicketStore({ client: dynamodb, tableName: config.tableName }),
   ticketRetention: makeTicketRetention({ client: dynamodb, tableName: config.tableName }),
   ticketList: makeTicketListStore({ client: dynamodb, tableName: config.tableName }),

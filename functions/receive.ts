@@ -3,7 +3,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
-import { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
+import { receivedMails } from '#shared/adapters/ses-event.ts';
 import { deskConfig } from '#shared/config.ts';
 import { IntakeMessage } from '#shared/domain/messages.ts';
 import { logger } from '#shared/logger.ts';
@@ -20,6 +20,6 @@ const deps = {
 export const handler = middy()
   .use(injectLambdaContext(logger))
   .handler(async (event: unknown) => {
-    const sesMessageIds = await receiveMail(SesReceiptEvent.parse(event), deps);
+    const sesMessageIds = await receiveMail(receivedMails(event), deps);
     logger.info('Mail received', { sesMessageIds });
   });

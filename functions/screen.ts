@@ -2,8 +2,9 @@
 import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
 import { s3Client } from '#shared/adapters/clients/s3.ts';
 import { sqsClient } from '#shared/adapters/clients/sqs.ts';
-import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeDirectoryLookup } from '#shared/adapters/directory-lookup.ts';
+import { makeFollowUpStore } from '#shared/adapters/follow-up-store.ts';
+import { makeIntakeLogStore } from '#shared/adapters/intake-log-store.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
 import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
@@ -14,21 +15,27 @@ import { screenMail } from '#shared/steps/screen.ts';
 
 const config = deskConfig();
 const dynamodb = dynamodbClient();
+const table = { client: dynamodb, tableName: config.tableName };
 const deps = {
   config,
   rawMail: makeRawMailStore({ client: s3Client() }),
-  directory: makeDirectoryLookup({ client: dynamodb, tableName: config.tableName }),
-  store: makeDeskStore({ client: dynamodb, tableName: config.tableName }),
+  directory: makeDirectoryLookup(table),
+  intakeLog: makeIntakeLogStore(table),
+  threads: makeFollowUpStore(table),
   tickets: makeQueue({ client: sqsClient(), queueUrl: config.queues.tickets, schema: TicketCommand }),
   outbox: makeQueue({ client: sqsClient(), queueUrl: config.queues.outbox, schema: OutboxMessage }),
   now: () => new Date(),
 };
 
-export const handler = sqsConsumer(IntakeMessage, async (message) => {
-  const entry = await screenMail(message, deps);
-  logger.info('Mail screened', {
-    sesMessageId: entry.sesMessageId,
-    outcome: entry.outcome,
-    ticketNumber: entry.ticketNumber,
-  });
-});
+export const handler = sqsConsumer(
+  IntakeMessage,
+  async (message) => {
+    const entry = await screenMail(message, deps);
+    logger.info('Mail screened', {
+      sesMessageId: entry.sesMessageId,
+      outcome: entry.outcome,
+      ticketNumber: entry.ticketNumber,
+    });
+  },
+  (message) => ({ sesMessageId: message.sesMessageId }),
+);

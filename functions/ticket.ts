@@ -1,9 +1,10 @@
 /** `ticket`: consumes the tickets queue; opens tickets and threads follow-ups, idempotently. */
 import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
 import { sqsClient } from '#shared/adapters/clients/sqs.ts';
-import { makeDeskStore } from '#shared/adapters/desk-store.ts';
+import { makeFollowUpStore } from '#shared/adapters/follow-up-store.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { sqsBatchConsumer } from '#shared/adapters/sqs-consumer.ts';
+import { makeTicketOpeningStore } from '#shared/adapters/ticket-opening-store.ts';
 import { makeTicketRetention } from '#shared/adapters/ticket-retention.ts';
 import { deskConfig } from '#shared/config.ts';
 import { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
@@ -11,24 +12,33 @@ import { logger } from '#shared/logger.ts';
 import { handleTicketCommands } from '#shared/steps/ticket.ts';
 
 const config = deskConfig();
+const table = { client: dynamodbClient(), tableName: config.tableName };
 const deps = {
   config,
-  store: makeDeskStore({ client: dynamodbClient(), tableName: config.tableName }),
-  tickets: makeTicketRetention({ client: dynamodbClient(), tableName: config.tableName }),
+  opening: makeTicketOpeningStore(table),
+  followUps: makeFollowUpStore(table),
+  tickets: makeTicketRetention(table),
   outbox: makeQueue({ client: sqsClient(), queueUrl: config.queues.outbox, schema: OutboxMessage }),
   now: () => new Date(),
 };
 
-export const handler = sqsBatchConsumer(TicketCommand, async (commands) => {
-  const results = await handleTicketCommands(commands, deps);
-  results.forEach((result, index) => {
-    if (result.status === 'fulfilled') {
-      logger.info('Ticket updated', {
-        command: commands[index]?.type,
-        sesMessageId: commands[index]?.message.sesMessageId,
-        ticketNumber: result.value,
-      });
-    }
-  });
-  return results;
-});
+export const handler = sqsBatchConsumer(
+  TicketCommand,
+  async (commands) => {
+    const results = await handleTicketCommands(commands, deps);
+    results.forEach((result, index) => {
+      if (result.status === 'fulfilled') {
+        logger.info('Ticket updated', {
+          command: commands[index]?.type,
+          sesMessageId: commands[index]?.message.sesMessageId,
+          ticketNumber: result.value,
+        });
+      }
+    });
+    return results;
+  },
+  (command) => ({
+    sesMessageId: command.message.sesMessageId,
+    ticketNumber: command.type === 'ticket.follow_up' ? command.ticketNumber : undefined,
+  }),
+);

@@ -1,6 +1,7 @@
 /** Sending mail through SES (API v2, simple content, so that threading headers are kept). */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DESK_MAIL_HEADER } from '#shared/domain/auto-reply.ts';
+import type { MailSender } from '#shared/domain/intake-ports.ts';
 import type { OutboxMessage } from '#shared/domain/messages.ts';
 
 /** Sends the desk's mails. */
@@ -42,7 +43,5 @@ export function makeMailSender({
       );
       return MessageId ?? '';
     },
-  };
+  } satisfies MailSender;
 }
-
-export type MailSender = ReturnType<typeof makeMailSender>;

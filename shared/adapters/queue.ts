@@ -1,6 +1,7 @@
 /** Sending to the pipeline's queues: each message is checked against its schema at the source. */
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type * as z from 'zod';
+import type { QueueProducer } from '#shared/domain/intake-ports.ts';
 
 /** A producer for one queue whose messages follow `schema`. */
 export function makeQueue<Schema extends z.ZodType>({
@@ -35,10 +36,11 @@ export function makeQueue<Schema extends z.ZodType>({
           );
       }
     },
-  };
+  } satisfies QueueProducer<z.input<Schema>>;
 }
 
-export type Queue<T> = { send(message: T): Promise<void>; sendAll(messages: T[]): Promise<void> };
+/** A queue producer; the port is the domain's (`QueueProducer`), named here for the callers that wire one. */
+export type Queue<T> = QueueProducer<T>;
 
 /** SQS refused some messages of a batch. */
 export class QueueSendError extends Error {

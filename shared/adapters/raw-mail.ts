@@ -1,5 +1,6 @@
 /** The raw MIME of received mails, as the SES S3 action stored it. */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { RawMailReader } from '#shared/domain/intake-ports.ts';
 import type { RawMailLocation } from '#shared/domain/mail.ts';
 
 /** Reads raw mails from S3. */
@@ -13,7 +14,7 @@ export function makeRawMailStore({ client }: { client: S3Client }) {
       if (!Body) throw new RawMailMissingError(location);
       return Body.transformToByteArray();
     },
-  };
+  } satisfies RawMailReader;
 }
 
 export type RawMailStore = ReturnType<typeof makeRawMailStore>;

@@ -9,7 +9,8 @@
  */
 // A namespace import lets the bundler drop the parts of zod we do not use (~90 KB instead of ~450 KB).
 import * as z from 'zod';
-import { type InboundMail, Verdict } from '#shared/domain/mail.ts';
+import { Verdict } from '#shared/domain/mail.ts';
+import type { ReceivedMail } from '#shared/domain/messages.ts';
 
 /**
  * A verdict object (`{ status }`). A status SES may add one day is read as
@@ -100,11 +101,8 @@ export type SesReceiptEvent = z.infer<typeof SesReceiptEvent>;
 /** What a producer (the local SMTP stand-in, a test) writes before parsing. */
 export type SesReceiptEventInput = z.input<typeof SesReceiptEvent>;
 
-/** The part of an {@link InboundMail} that the SES event alone tells. */
-export type ReceivedMail = Pick<
-  InboundMail,
-  'sesMessageId' | 'receivedAt' | 'envelopeFrom' | 'recipients' | 'verdicts'
->;
+/** The part of a received mail that the SES event alone tells (its type lives in the domain). */
+export type { ReceivedMail };
 
 /**
  * Reads the envelope and verdicts of one receipt record into the desk's terms, so that the
@@ -128,4 +126,9 @@ export function toReceivedMail(record: SesReceiptRecord): ReceivedMail {
       ...(dmarc === 'FAIL' && receipt.dmarcPolicy ? { dmarcPolicy: receipt.dmarcPolicy.toLowerCase() } : {}),
     },
   };
+}
+
+/** The mails of an SES receipt event, in the desk's terms; throws if the event is not one (a bug of the rule). */
+export function receivedMails(event: unknown): ReceivedMail[] {
+  return SesReceiptEvent.parse(event).Records.map(toReceivedMail);
 }

@@ -90,6 +90,16 @@ export function screenAlone(mail: InboundMail, rules: IntakeRules): Screening | 
   return undefined;
 }
 
+/**
+ * The desk address the mail was written to (its answers come from it): the first recipient that
+ * is one of the desk's, else the desk's first (SES only invokes us for the desk's addresses).
+ */
+export function deskAddressOf(recipients: string[], rules: Pick<IntakeRules, 'deskAddresses'>): string {
+  return (
+    recipients.find((recipient) => rules.deskAddresses.includes(recipient)) ?? rules.deskAddresses[0] ?? ''
+  );
+}
+
 /** The ticket a mail claims to continue, by the tag in its subject. */
 export function claimedTicketNumber(mail: InboundMail, rules: IntakeRules): string | undefined {
   return findTicketTag(mail.subject, rules.subjectKeyword);

@@ -20,6 +20,9 @@ export const IntakeMessage = z.object({
 });
 export type IntakeMessage = z.infer<typeof IntakeMessage>;
 
+/** What the receipt of a mail tells, before the desk says where its raw MIME is. */
+export type ReceivedMail = Omit<IntakeMessage, 'type' | 'rawMail'>;
+
 /** What `ticket` needs of the incoming mail to record it as a message of a ticket. */
 export const IncomingMessage = z.object({
   sesMessageId: z.string().min(1),

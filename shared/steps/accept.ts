@@ -3,21 +3,25 @@
  * sender the directory does not know. The ticket is opened by the `ticket` step as for any
  * accepted mail, with the normal acknowledgment, and the intake log records who accepted it.
  */
-import type { DeskStore } from '#shared/adapters/desk-store.ts';
-import type { Queue } from '#shared/adapters/queue.ts';
-import type { RawMailStore } from '#shared/adapters/raw-mail.ts';
 import type { DirectoryLookup } from '#shared/domain/directory.ts';
 import { MailNotFoundError, NotAcceptableError } from '#shared/domain/errors.ts';
+import type {
+  AcceptanceMarker,
+  IntakeReader,
+  QueueProducer,
+  RawMailReader,
+} from '#shared/domain/intake-ports.ts';
 import { incomingMessage, type Requester, requesterOf, type TicketCommand } from '#shared/domain/messages.ts';
 import { outcomeLabel } from '#shared/domain/outcome.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
 import { parseMime } from '#shared/mail/parse.ts';
 
+/** What accepting a held mail needs: the intake log, the raw mail, the directory, the tickets queue. */
 export type AcceptDeps = {
-  store: DeskStore;
-  rawMail: RawMailStore;
+  store: AcceptanceMarker & IntakeReader;
+  rawMail: RawMailReader;
   directory: DirectoryLookup;
-  tickets: Queue<TicketCommand>;
+  tickets: Pick<QueueProducer<TicketCommand>, 'send'>;
   now: () => Date;
 };
 

@@ -7,19 +7,37 @@
  * without having left (a lost acknowledgment rather than a double one, and SES delivery events
  * will show it).
  */
-import type { DeskStore } from '#shared/adapters/desk-store.ts';
-import type { MailSender } from '#shared/adapters/mail-sender.ts';
+import type { MailSender, SendClaims } from '#shared/domain/intake-ports.ts';
 import type { OutboxMessage } from '#shared/domain/messages.ts';
 
-export type MailerDeps = { store: DeskStore; sender: MailSender; now: () => Date };
+/** What the mailer needs: the send claims and the sender. */
+export type MailerDeps = { claims: SendClaims; sender: MailSender; now: () => Date };
 
 /** Sends the mail unless another delivery already did; returns SES's id, or undefined if skipped. */
 export async function deliverMail(message: OutboxMessage, deps: MailerDeps): Promise<string | undefined> {
-  if (!(await deps.store.claimSend(message, deps.now().toISOString()))) return undefined;
+  if (!(await deps.claims.claimSend(message, deps.now().toISOString()))) return undefined;
   try {
     return await deps.sender.send(message);
   } catch (error) {
-    await deps.store.releaseSend(message);
+    try {
+      await deps.claims.releaseSend(message);
+    } catch (releaseError) {
+      // The retry will find the mail claimed and skip it: say so, with SES's refusal as the cause.
+      throw new ClaimNotReleasedError(message.outboxId, releaseError, { cause: error });
+    }
     throw error;
+  }
+}
+
+/**
+ * SES refused a mail and its claim could not be given back: the mail stays marked sent without
+ * having left, and no retry will send it. The cause is SES's refusal; the release's failure is
+ * named in the message.
+ */
+export class ClaimNotReleasedError extends Error {
+  override name = 'ClaimNotReleasedError';
+  constructor(outboxId: string, releaseError: unknown, options?: ErrorOptions) {
+    const why = releaseError instanceof Error ? `${releaseError.name}: ${releaseError.message}` : 'unknown';
+    super(`Mail ${outboxId} was not sent and its claim was not given back (${why})`, options);
   }
 }

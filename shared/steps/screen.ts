@@ -2,49 +2,53 @@
  * The `screen` step: one received mail in, exactly one recorded outcome out, and what follows
  * from it: a ticket command for the `ticket` step, or an automatic reply where replying is safe.
  */
-import type { DeskStore, QuotaClaim } from '#shared/adapters/desk-store.ts';
-import type { Queue } from '#shared/adapters/queue.ts';
-import type { RawMailStore } from '#shared/adapters/raw-mail.ts';
 import type { DeskConfig } from '#shared/config.ts';
+import { answeredOutcome, quotaNotice, rejectionReply } from '#shared/domain/desk-mails.ts';
 import type { DirectoryLookup, DirectoryMatch } from '#shared/domain/directory.ts';
 import {
   claimedTicketNumber,
+  deskAddressOf,
   type IntakeRules,
   type Screening,
   screenAlone,
   screenWithFacts,
   type ThreadCandidate,
 } from '#shared/domain/intake.ts';
+import { quotaClaim, screenedEntry } from '#shared/domain/intake-log.ts';
+import type {
+  IntakeRecorder,
+  QueueProducer,
+  RawMailReader,
+  ThreadFinder,
+} from '#shared/domain/intake-ports.ts';
 import type { InboundMail } from '#shared/domain/mail.ts';
 import {
   type IntakeMessage,
   incomingMessage,
   type OutboxMessage,
-  outgoingMail,
   requesterOf,
   type TicketCommand,
 } from '#shared/domain/messages.ts';
-import { nextParisMidnight, parisDay } from '#shared/domain/paris-day.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
-import { noKeywordMail, notDirectorMail, quotaNoticeMail } from '#shared/domain/replies.ts';
+import { purgeDate } from '#shared/domain/retention.ts';
 import { ticketOfThreadIds } from '#shared/domain/thread.ts';
 import { parseMime } from '#shared/mail/parse.ts';
 
+/** What the screen step needs: the raw mail, the directory, the intake log, the ticket look-ups, the next queues. */
 export type ScreenDeps = {
   config: DeskConfig;
-  rawMail: RawMailStore;
+  rawMail: RawMailReader;
   directory: DirectoryLookup;
-  store: DeskStore;
-  tickets: Queue<TicketCommand>;
-  outbox: Queue<OutboxMessage>;
+  intakeLog: IntakeRecorder;
+  threads: ThreadFinder;
+  tickets: Pick<QueueProducer<TicketCommand>, 'send'>;
+  outbox: Pick<QueueProducer<OutboxMessage>, 'send'>;
   now: () => Date;
 };
 
-const DAY_SECONDS = 86_400;
-
 /** Screens one received mail and records its outcome; returns the intake entry recorded. */
 export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Promise<IntakeEntry> {
-  const { config, store } = deps;
+  const { config } = deps;
   const rules: IntakeRules = {
     academicDomain: config.academicDomain,
     deskAddresses: config.deskAddresses,
@@ -58,44 +62,26 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
     ? { screening: alone, director: undefined }
     : await screenWithLookups(mail as InboundMail & { from: { address: string } }, rules, deps);
 
-  const received = new Date(mail.receivedAt);
-  const deskAddress =
-    mail.recipients.find((r) => config.deskAddresses.includes(r)) ?? config.deskAddresses[0] ?? '';
-  const sender = mail.from?.address ?? '';
-  const entry: IntakeEntry = {
-    sesMessageId: mail.sesMessageId,
-    messageId: mail.messageId,
-    envelopeFrom: mail.envelopeFrom,
-    from: mail.from?.address,
-    fromName: mail.from?.name,
-    recipient: deskAddress,
-    subject: mail.subject,
-    receivedAt: mail.receivedAt,
-    outcome: screening.outcome,
-    detail: screening.detail,
-    ticketNumber: screening.outcome === 'follow_up' ? screening.ticketNumber : undefined,
-    directoryEntryId: director?.entryId,
-    rawMail: mail.rawMail,
-  };
-  const reply = automaticReply(screening, mail, deskAddress, config);
-  const quotaExpiresAt = Math.floor(nextParisMidnight(received).getTime() / 1000) + DAY_SECONDS;
-  const quota: QuotaClaim | undefined =
-    screening.kind === 'counted'
-      ? {
-          kind: screening.quota,
-          sender,
-          day: parisDay(received),
-          cap: screening.quota === 'request' ? config.dailyRequestCap : config.dailyFollowUpCap,
-          expiresAt: quotaExpiresAt,
-        }
-      : undefined;
+  const deskAddress = deskAddressOf(mail.recipients, rules);
+  const answered = answeredOutcome(screening);
+  const reply = answered && rejectionReply(answered, mail, deskAddress, config);
+  const quota = quotaClaim(screening, mail.from?.address ?? '', mail.receivedAt, {
+    request: config.dailyRequestCap,
+    follow_up: config.dailyFollowUpCap,
+  });
 
-  const recorded = await store.recordIntake({
-    entry: reply ? { ...entry, reply: reply.purpose as IntakeEntry['reply'] } : entry,
+  const recorded = await deps.intakeLog.recordIntake({
+    entry: screenedEntry({
+      mail,
+      screening,
+      deskAddress,
+      director,
+      reply: answered,
+    }),
     quota,
     reply,
-    quotaNotice: quota ? quotaNotice(mail, deskAddress, config) : undefined,
-    expiresAt: Math.floor(received.getTime() / 1000) + config.retentionDays * DAY_SECONDS,
+    quotaNotice: quota ? quotaNotice(mail, deskAddress, config, config.dailyRequestCap) : undefined,
+    expiresAt: purgeDate(mail.receivedAt, config.retentionDays),
     now: deps.now().toISOString(),
   });
 
@@ -121,7 +107,7 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
       recorded.kind === 'recorded'
         ? recorded.reply
         : stored.reply === 'quota_notice'
-          ? quotaNotice(mail, deskAddress, config)
+          ? quotaNotice(mail, deskAddress, config, config.dailyRequestCap)
           : reply;
     if (toSend) await deps.outbox.send(toSend);
   }
@@ -135,7 +121,7 @@ async function screenWithLookups(
   deps: ScreenDeps,
 ): Promise<{ screening: Screening; director: DirectoryMatch | undefined }> {
   const [thread, director] = await Promise.all([
-    findThread(mail, rules, deps.store),
+    findThread(mail, rules, deps.threads),
     deps.directory.findByEmail(mail.from.address),
   ]);
   return { screening: screenWithFacts(mail, rules, { thread, director }), director };
@@ -148,58 +134,14 @@ async function screenWithLookups(
 async function findThread(
   mail: InboundMail,
   rules: IntakeRules,
-  store: DeskStore,
+  threads: ThreadFinder,
 ): Promise<ThreadCandidate | undefined> {
   const threadIds = [...mail.inReplyTo, ...mail.references];
   const claimed = claimedTicketNumber(mail, rules) ?? ticketOfThreadIds(threadIds);
   // Judged at the mail's receipt, so that a redelivery decides the same way.
-  if (claimed) return store.findThread(claimed, mail.receivedAt);
+  if (claimed) return threads.findThread(claimed, mail.receivedAt);
   const answered = mail.inReplyTo[0];
   if (!answered) return undefined;
-  const ticketNumber = await store.ticketOfMessageId(answered);
-  return ticketNumber ? store.findThread(ticketNumber, mail.receivedAt) : undefined;
-}
-
-/** The reply a rejection gets where replying is safe (the sender is authenticated and academic). */
-function automaticReply(
-  screening: Screening,
-  mail: InboundMail,
-  deskAddress: string,
-  config: DeskConfig,
-): OutboxMessage | undefined {
-  const common = { originalSubject: mail.subject, deskDisplayName: config.deskDisplayName };
-  if (screening.outcome === 'no_keyword') {
-    const content = noKeywordMail({ ...common, keyword: config.subjectKeyword, deskAddress });
-    return replyTo(mail, deskAddress, config, 'no_keyword', content);
-  }
-  if (screening.outcome === 'not_director') {
-    return replyTo(mail, deskAddress, config, 'not_director', notDirectorMail(common));
-  }
-  return undefined;
-}
-
-function quotaNotice(mail: InboundMail, deskAddress: string, config: DeskConfig): OutboxMessage {
-  const content = quotaNoticeMail({ cap: config.dailyRequestCap, deskDisplayName: config.deskDisplayName });
-  return replyTo(mail, deskAddress, config, 'quota_notice', content);
-}
-
-function replyTo(
-  mail: InboundMail,
-  deskAddress: string,
-  config: DeskConfig,
-  purpose: 'no_keyword' | 'not_director' | 'quota_notice',
-  content: { subject: string; text: string },
-): OutboxMessage {
-  return outgoingMail({
-    outboxId: `${mail.sesMessageId}.reply`,
-    record: { on: 'intake', sesMessageId: mail.sesMessageId },
-    purpose,
-    from: deskAddress,
-    fromName: config.deskDisplayName,
-    to: mail.from?.address ?? '',
-    subject: content.subject,
-    text: content.text,
-    inReplyTo: mail.messageId,
-    references: [...mail.references, ...(mail.messageId ? [mail.messageId] : [])],
-  });
+  const ticketNumber = await threads.ticketOfMessageId(answered);
+  return ticketNumber ? threads.findThread(ticketNumber, mail.receivedAt) : undefined;
 }

@@ -6,21 +6,27 @@
  * New tickets of one batch are opened together (one number reservation, one transaction), so
  * concurrent batches never contend for the year's sequence.
  */
-import type { DeskStore, OpenTicketInput } from '#shared/adapters/desk-store.ts';
-import type { Queue } from '#shared/adapters/queue.ts';
 import type { DeskConfig } from '#shared/config.ts';
-import { type OutboxMessage, outgoingMail, type TicketCommand } from '#shared/domain/messages.ts';
+import { acknowledgment } from '#shared/domain/desk-mails.ts';
+import type {
+  FollowUpWriter,
+  OpenedTicket,
+  PurgeDateClearer,
+  QueueProducer,
+  TicketOpener,
+  TicketOpening,
+} from '#shared/domain/intake-ports.ts';
+import type { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { parisYear } from '#shared/domain/paris-day.ts';
-import { acknowledgmentMail } from '#shared/domain/replies.ts';
-import type { TicketRetention } from '#shared/domain/staff-ports.ts';
-import { threadIdOf } from '#shared/domain/thread.ts';
 
+/** What the ticket step needs: the ticket opener, the follow-up writer, the outbox queue. */
 export type TicketDeps = {
   config: DeskConfig;
-  store: DeskStore;
+  opening: TicketOpener;
+  followUps: FollowUpWriter;
   /** Clears the purge date from a reopened ticket's items. */
-  tickets: Pick<TicketRetention, 'clearExpiry'>;
-  outbox: Queue<OutboxMessage>;
+  tickets: PurgeDateClearer;
+  outbox: Pick<QueueProducer<OutboxMessage>, 'send'>;
   now: () => Date;
 };
 
@@ -35,30 +41,34 @@ export async function handleTicketCommands(
   deps: TicketDeps,
 ): Promise<Array<PromiseSettledResult<string>>> {
   const now = deps.now().toISOString();
+  // Settled as soon as they start: a follow-up that fails while the openings are still being
+  // written must not be an unhandled rejection (which would fail the whole invocation).
+  const followUps = Promise.allSettled(
+    commands.map((command) =>
+      command.type === 'ticket.follow_up' ? addFollowUp(command, now, deps) : Promise.resolve(''),
+    ),
+  );
   const opens = commands.flatMap((command, index) =>
     command.type === 'ticket.open' ? [{ command, index }] : [],
   );
-  const results: Array<Promise<string>> = commands.map((command) =>
-    command.type === 'ticket.follow_up' ? addFollowUp(command, now, deps) : Promise.resolve(''),
-  );
-
+  const acknowledged = new Map<number, PromiseSettledResult<string>>();
   if (opens.length > 0) {
-    const opened = await deps.store.openTickets(
-      opens.map(({ command }) => openingOf(command, now, deps.config)),
+    // A fault that stopped the whole batch (throttling, say) fails each of its openings, so that
+    // their records come back; the follow-ups of the batch stand on their own.
+    const opened = await deps.opening
+      .openTickets(opens.map(({ command }) => openingOf(command, now, deps.config)))
+      .catch((error: unknown) =>
+        opens.map((): PromiseRejectedResult => ({ status: 'rejected', reason: error })),
+      );
+    const acks = await Promise.allSettled(
+      opens.map(({ command }, position) => acknowledge(command, opened[position], deps)),
     );
-    opens.forEach(({ command, index }, position) => {
-      const outcome = opened[position];
-      results[index] =
-        outcome === undefined || outcome instanceof Error
-          ? Promise.reject(outcome ?? new Error('ticket not opened'))
-          : // On a redelivery the same acknowledgment (same record, same content) is queued again:
-            // the mailer's claim on its record sends it once.
-            deps.outbox
-              .send(acknowledgmentOf(command, outcome.ticketNumber, deps.config))
-              .then(() => outcome.ticketNumber);
+    acks.forEach((ack, position) => {
+      const open = opens[position];
+      if (open) acknowledged.set(open.index, ack);
     });
   }
-  return Promise.allSettled(results);
+  return (await followUps).map((result, index) => acknowledged.get(index) ?? result);
 }
 
 async function addFollowUp(
@@ -66,7 +76,7 @@ async function addFollowUp(
   now: string,
   deps: TicketDeps,
 ): Promise<string> {
-  const { reopened } = await deps.store.addFollowUp({
+  const { reopened } = await deps.followUps.addFollowUp({
     ticketNumber: command.ticketNumber,
     now,
     message: command.message,
@@ -75,7 +85,24 @@ async function addFollowUp(
   return command.ticketNumber;
 }
 
-function openingOf(command: OpenCommand, now: string, config: DeskConfig): OpenTicketInput {
+/**
+ * Queues the acknowledgment of an opened ticket; returns its number. On a redelivery the same
+ * acknowledgment (same record, same content) is queued again: the mailer's claim on its record
+ * sends it once.
+ */
+async function acknowledge(
+  command: OpenCommand,
+  opened: PromiseSettledResult<OpenedTicket> | undefined,
+  deps: TicketDeps,
+): Promise<string> {
+  if (!opened) throw new OpeningResultMissingError(command.message.sesMessageId);
+  if (opened.status === 'rejected') throw opened.reason;
+  const { ticketNumber } = opened.value;
+  await deps.outbox.send(acknowledgment(command, ticketNumber, deps.config));
+  return ticketNumber;
+}
+
+function openingOf(command: OpenCommand, now: string, config: DeskConfig): TicketOpening {
   const { message, requester } = command;
   return {
     year: parisYear(new Date(message.receivedAt)),
@@ -83,30 +110,14 @@ function openingOf(command: OpenCommand, now: string, config: DeskConfig): OpenT
     requester: { email: message.from, name: requester.name, entryId: requester.entryId },
     schools: requester.schools,
     message,
-    acknowledgment: (ticketNumber) => acknowledgmentOf(command, ticketNumber, config),
+    acknowledgment: (ticketNumber) => acknowledgment(command, ticketNumber, config),
   };
 }
 
-/** The acknowledgment of a new ticket: the same content and record for every delivery of the command. */
-function acknowledgmentOf(command: OpenCommand, ticketNumber: string, config: DeskConfig): OutboxMessage {
-  const { message, requester, deskAddress } = command;
-  const content = acknowledgmentMail({
-    ticketNumber,
-    originalSubject: message.subject,
-    requester,
-    deskDisplayName: config.deskDisplayName,
-  });
-  return outgoingMail({
-    outboxId: `${message.sesMessageId}.ack`,
-    record: { on: 'ticket', ticketNumber, at: message.receivedAt },
-    purpose: 'acknowledgment',
-    ticketNumber,
-    from: deskAddress,
-    fromName: config.deskDisplayName,
-    to: message.from,
-    subject: content.subject,
-    text: content.text,
-    inReplyTo: message.messageId,
-    references: [...(message.messageId ? [message.messageId] : []), threadIdOf(ticketNumber)],
-  });
+/** The ticket opener answered fewer results than it was given openings: a fault of the opener. */
+export class OpeningResultMissingError extends Error {
+  override name = 'OpeningResultMissingError';
+  constructor(sesMessageId: string) {
+    super(`No opening result for SES message ${sesMessageId}`);
+  }
 }

@@ -7,8 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeDeskStore } from '#shared/adapters/desk-store.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
+import { makeIntakeLogStore } from '#shared/adapters/intake-log-store.ts';
 import { keys } from '#shared/adapters/keys.ts';
 import { makeTicketListStore } from '#shared/adapters/ticket-list-store.ts';
 import { makeTicketRetention } from '#shared/adapters/ticket-retention.ts';
@@ -29,7 +29,7 @@ const DIRECTORY = [
 const fresh = () => `c${randomBytes(3).toString('hex')}`;
 
 let desk: Desk;
-let store: ReturnType<typeof makeDeskStore>;
+let store: ReturnType<typeof makeIntakeLogStore>;
 let tickets: ReturnType<typeof makeTicketStore>;
 let retention: ReturnType<typeof makeTicketRetention>;
 let ticketList: ReturnType<typeof makeTicketListStore>;
@@ -48,7 +48,7 @@ const closing = (ticketNumber: string, at: string): TicketHistoryEntry => ({
 
 beforeAll(async () => {
   desk = await startTestDesk('intake-chain');
-  store = makeDeskStore({ client: desk.db, tableName: desk.resources.tableName });
+  store = makeIntakeLogStore({ client: desk.db, tableName: desk.resources.tableName });
   tickets = makeTicketStore({ client: desk.db, tableName: desk.resources.tableName });
   retention = makeTicketRetention({ client: desk.db, tableName: desk.resources.tableName });
   ticketList = makeTicketListStore({ client: desk.db, tableName: desk.resources.tableName });

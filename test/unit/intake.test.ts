@@ -4,7 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { DirectoryMatch } from '#shared/domain/directory.ts';
-import { type IntakeRules, mayFollowUp, screenAlone, screenWithFacts } from '#shared/domain/intake.ts';
+import {
+  deskAddressOf,
+  type IntakeRules,
+  mayFollowUp,
+  screenAlone,
+  screenWithFacts,
+} from '#shared/domain/intake.ts';
 import type { InboundMail } from '#shared/domain/mail.ts';
 
 const rules: IntakeRules = {
@@ -166,5 +172,17 @@ describe('who may add to a ticket', () => {
 
   it('refuses anyone else', () => {
     expect(mayFollowUp('inconnu@ac-dijon.fr', thread, undefined)).toBe(false);
+  });
+});
+
+describe('the desk address a mail was written to', () => {
+  it('is the desk address among its recipients, so that the answer comes from it', () => {
+    expect(deskAddressOf(['copie@ac-dijon.fr', 'assistance.1erdegre@ac-dijon.fr'], rules)).toBe(
+      'assistance.1erdegre@ac-dijon.fr',
+    );
+  });
+
+  it("is the desk's first address when no recipient is one of the desk's", () => {
+    expect(deskAddressOf(['autre@ac-dijon.fr'], rules)).toBe('assistance1d@ac-dijon.fr');
   });
 });

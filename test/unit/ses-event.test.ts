@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { SesReceiptEvent, toReceivedMail } from '#shared/adapters/ses-event.ts';
+import { receivedMails, SesReceiptEvent, toReceivedMail } from '#shared/adapters/ses-event.ts';
+import type { IntakeMessage } from '#shared/domain/messages.ts';
+import { receiveMail } from '#shared/steps/receive.ts';
 
 /** Shaped on the example of the SES developer guide ("Sample incoming email event"). */
 function realLookingEvent(): Record<string, unknown> {
@@ -206,5 +208,40 @@ describe('SesReceiptEvent', () => {
 
     // Assess
     expect(result.success).toBe(false);
+  });
+});
+
+describe('receiving an SES event', () => {
+  it('reads every mail of the event in the desk’s terms', () => {
+    expect(receivedMails(realLookingEvent())).toEqual([
+      {
+        sesMessageId: 'o3vbg8r3c1bv8in8ggd1v0grv0f0kse4fgvl9n01',
+        receivedAt: '2026-03-05T08:30:02.028Z',
+        envelopeFrom: 'ce.0211234c@ac-dijon.fr',
+        recipients: ['assistance1d@ac-dijon.fr'],
+        verdicts: { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS', spam: 'PASS', virus: 'PASS' },
+      },
+    ]);
+  });
+
+  it('refuses what is not an SES receipt event', () => {
+    expect(() => receivedMails({ Records: [] })).toThrow();
+  });
+
+  it('queues each mail for screening under the key SES stored its raw MIME at', async () => {
+    // Prepare
+    const queued: IntakeMessage[] = [];
+    const intake = { sendAll: async (messages: IntakeMessage[]) => void queued.push(...messages) };
+    // Act
+    const ids = await receiveMail(receivedMails(realLookingEvent()), { intake, rawMailBucket: 'raw-mail' });
+    // Assess
+    expect(ids).toEqual(['o3vbg8r3c1bv8in8ggd1v0grv0f0kse4fgvl9n01']);
+    expect(queued).toMatchObject([
+      {
+        type: 'mail.received',
+        sesMessageId: 'o3vbg8r3c1bv8in8ggd1v0grv0f0kse4fgvl9n01',
+        rawMail: { bucket: 'raw-mail', key: 'incoming/o3vbg8r3c1bv8in8ggd1v0grv0f0kse4fgvl9n01' },
+      },
+    ]);
   });
 });

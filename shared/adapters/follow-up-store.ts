@@ -1,0 +1,136 @@
+/**
+ * Follow-ups in DynamoDB: finding the ticket a reply continues (by its number, or by the
+ * Message-ID of the mail that opened it) and adding the reply to the ticket's conversation.
+ * What a follow-up does to the ticket is the domain's (`followUpEffect`); this store writes it.
+ */
+import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import { TicketNotFoundError } from '#shared/domain/errors.ts';
+import type { ThreadCandidate } from '#shared/domain/intake.ts';
+import type { FollowUpAdded, FollowUps } from '#shared/domain/intake-ports.ts';
+import type { IncomingMessage } from '#shared/domain/messages.ts';
+import { Ticket, TicketStatus } from '#shared/domain/records.ts';
+import { isPurged } from '#shared/domain/retention.ts';
+import { followUpEffect } from '#shared/domain/ticket.ts';
+import { expressionValues, putAction, receivedMessageItem } from './items.ts';
+import { keys } from './keys.ts';
+import { TransactionRefusedError, transactNamed } from './transact.ts';
+
+/** The purge date a closed ticket carries (epoch seconds); absent while it is open. */
+const PurgeDate = z.number().optional();
+
+/** What the follow-up check reads of a ticket. */
+const ThreadItem = Ticket.pick({ number: true, participants: true, schools: true }).extend({
+  expiresAt: PurgeDate,
+});
+
+/** What adding a follow-up reads of a ticket. */
+const FollowedTicketItem = z.object({ status: TicketStatus, expiresAt: PurgeDate });
+
+/** A Message-ID claim: the ticket its mail opened, once the ticket step linked it. */
+const MessageIdClaimItem = z.object({ ticketNumber: z.string().optional() });
+
+/** Tries of a follow-up against concurrent changes of its ticket's status. */
+const MAX_ATTEMPTS = 3;
+
+/** Makes the follow-up store over a DynamoDB document client and the desk table's name. */
+export function makeFollowUpStore({
+  client,
+  tableName,
+}: {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}) {
+  return {
+    /** The ticket a follow-up claims to continue, as the follow-up check needs it, at instant `at`. */
+    async findThread(ticketNumber: string, at: string): Promise<ThreadCandidate | undefined> {
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.ticket(ticketNumber),
+          ProjectionExpression: '#number, participants, schools, expiresAt',
+          ExpressionAttributeNames: { '#number': 'number' },
+        }),
+      );
+      if (!Item) return undefined;
+      const ticket = ThreadItem.parse(Item);
+      // A closed ticket past its retention is gone, even before DynamoDB's TTL deletes it.
+      if (isPurged(ticket.expiresAt, at)) return undefined;
+      return {
+        ticketNumber: ticket.number,
+        participants: ticket.participants,
+        uais: ticket.schools.map((school) => school.uai),
+      };
+    },
+
+    /** The ticket a Message-ID belongs to (the mail that opened it), for replies without a tag. */
+    async ticketOfMessageId(messageId: string): Promise<string | undefined> {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.messageIdClaim(messageId) }),
+      );
+      return Item ? MessageIdClaimItem.parse(Item).ticketNumber : undefined;
+    },
+
+    /**
+     * Adds a follow-up mail to its ticket, once: the message's key makes a redelivery a no-op.
+     * The ticket moves as `followUpEffect` says; a reopened ticket loses its purge date here
+     * (`reopened` tells the caller to clear it from the ticket's other items). A ticket past its
+     * purge date counts as gone: `TicketNotFoundError`.
+     */
+    async addFollowUp(input: {
+      ticketNumber: string;
+      now: string;
+      message: IncomingMessage;
+    }): Promise<FollowUpAdded> {
+      const { ticketNumber, message } = input;
+      for (let attempt = 1; ; attempt++) {
+        const { Item } = await client.send(
+          new GetCommand({ TableName: tableName, Key: keys.ticket(ticketNumber), ConsistentRead: true }),
+        );
+        const ticket = Item ? FollowedTicketItem.parse(Item) : undefined;
+        if (!ticket || isPurged(ticket.expiresAt, input.now)) throw new TicketNotFoundError(ticketNumber);
+        const effect = followUpEffect(ticket);
+        try {
+          await transactNamed(client, [
+            [
+              'message',
+              putAction(tableName, receivedMessageItem(ticketNumber, message), 'attribute_not_exists(pk)'),
+            ],
+            [
+              'ticket',
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.ticket(ticketNumber),
+                  UpdateExpression: `SET #status = :status, updatedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk ADD messageCount :one${effect.reopens ? ' REMOVE expiresAt, closedAt' : ''}`,
+                  // Decided on the status read: a concurrent close or reopen makes us read again.
+                  ConditionExpression: '#status = :read',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: {
+                    ':status': effect.status,
+                    ':read': ticket.status,
+                    ':now': input.now,
+                    ':one': 1,
+                    ...expressionValues(keys.ticketsByStatus(effect.status, input.now, ticketNumber)),
+                  },
+                },
+              },
+            ],
+          ]);
+          return { added: true, reopened: effect.reopens };
+        } catch (error) {
+          if (error instanceof TransactionRefusedError && error.failed('message'))
+            return { added: false, reopened: false };
+          if (
+            !(error instanceof TransactionRefusedError && error.failed('ticket')) ||
+            attempt >= MAX_ATTEMPTS
+          )
+            throw error;
+        }
+      }
+    },
+  } satisfies FollowUps;
+}
+
+/** The follow-up store as this adapter makes it. */
+export type FollowUpStore = ReturnType<typeof makeFollowUpStore>;

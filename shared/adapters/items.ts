@@ -1,0 +1,69 @@
+/**
+ * The desk table's items as several stores write them: a domain record under its keys (from
+ * `keys.ts`), and the write actions the stores share. Only translation: what an item says is
+ * decided in `shared/domain/`.
+ */
+import type { IncomingMessage, OutboxMessage } from '#shared/domain/messages.ts';
+import { sentMessage } from '#shared/domain/messages.ts';
+import type { IntakeEntry, Ticket } from '#shared/domain/records.ts';
+import { receivedMessage } from '#shared/domain/ticket.ts';
+import { keys } from './keys.ts';
+import type { TransactAction } from './transact.ts';
+
+/** An item of the table, as the document client reads and writes it. */
+export type Item = Record<string, unknown>;
+
+/**
+ * A Put action. With a condition, a refusal returns the item as it was, so the caller learns why
+ * without a read.
+ */
+export function putAction(tableName: string, item: Item, condition?: string): TransactAction {
+  return {
+    Put: {
+      TableName: tableName,
+      Item: item,
+      ...(condition
+        ? { ConditionExpression: condition, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }
+        : {}),
+    },
+  };
+}
+
+/** Attribute values named after their attributes (`gsi2pk` → `:gsi2pk`), for an update expression. */
+export function expressionValues(values: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [`:${key}`, value]));
+}
+
+/** An intake entry, in the intake log's indexes (all outcomes, and its own outcome). */
+export function intakeEntryItem(entry: IntakeEntry, expiresAt: number): Item {
+  return {
+    ...keys.intakeEntry(entry.sesMessageId),
+    expiresAt,
+    ...keys.intakeByTime(entry.receivedAt, entry.sesMessageId),
+    ...keys.intakeByOutcome(entry.outcome, entry.receivedAt, entry.sesMessageId),
+    ...entry,
+  };
+}
+
+/** An outgoing mail, recorded as a message of the conversation, with what the mailer needs to send it. */
+export function outboundItem(message: OutboxMessage, at: string): Item {
+  return { ...keys.outbound(message.record, message.outboxId), ...sentMessage(message, at) };
+}
+
+/** A received mail, as a message of its ticket. */
+export function receivedMessageItem(ticketNumber: string, message: IncomingMessage): Item {
+  return {
+    ...keys.ticketMessage(ticketNumber, message.receivedAt, message.sesMessageId),
+    ...receivedMessage(ticketNumber, message),
+  };
+}
+
+/** A ticket, in the tickets' indexes (by creation, and by status and last update). */
+export function ticketItem(ticket: Ticket): Item {
+  return {
+    ...keys.ticket(ticket.number),
+    ...keys.ticketsByTime(ticket.createdAt, ticket.number),
+    ...keys.ticketsByStatus(ticket.status, ticket.updatedAt, ticket.number),
+    ...ticket,
+  };
+}
