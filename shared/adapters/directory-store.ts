@@ -29,6 +29,7 @@ import {
   EMPTY_DIRECTORY,
 } from '#shared/domain/directory.ts';
 import { type Zone, zonesOf } from '#shared/domain/zones.ts';
+import { withRetries } from '#shared/retry.ts';
 import { type AuditEntry, type AuditQuery, auditItems, makeAuditLog } from './directory/audit.ts';
 import { TRANSACTION_SIZE } from './directory/batches.ts';
 import { changedMeanwhile, DirectoryConflictError, DirectoryStoreError } from './directory/errors.ts';
@@ -41,7 +42,6 @@ import {
 } from './directory/generations.ts';
 import { contactItems, makeContactProjection } from './directory/projection.ts';
 import { makeDirectoryLookup } from './directory-lookup.ts';
-import { withRetries } from './retry.ts';
 import { TransactionRefusedError, transact } from './transact.ts';
 
 export { directoryKeys } from './directory/keys.ts';

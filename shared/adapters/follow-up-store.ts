@@ -12,6 +12,7 @@ import type { IncomingMessage } from '#shared/domain/messages.ts';
 import { Ticket, TicketStatus } from '#shared/domain/records.ts';
 import { isPurged } from '#shared/domain/retention.ts';
 import { followUpEffect } from '#shared/domain/ticket.ts';
+import { withRetries } from '#shared/retry.ts';
 import { expressionValues, putAction, receivedMessageItem } from './items.ts';
 import { keys } from './keys.ts';
 import { TransactionRefusedError, transactNamed } from './transact.ts';
@@ -83,51 +84,54 @@ export function makeFollowUpStore({
       message: IncomingMessage;
     }): Promise<FollowUpAdded> {
       const { ticketNumber, message } = input;
-      for (let attempt = 1; ; attempt++) {
-        const { Item } = await client.send(
-          new GetCommand({ TableName: tableName, Key: keys.ticket(ticketNumber), ConsistentRead: true }),
-        );
-        const ticket = Item ? FollowedTicketItem.parse(Item) : undefined;
-        if (!ticket || isPurged(ticket.expiresAt, input.now)) throw new TicketNotFoundError(ticketNumber);
-        const effect = followUpEffect(ticket);
-        try {
-          await transactNamed(client, [
-            [
-              'message',
-              putAction(tableName, receivedMessageItem(ticketNumber, message), 'attribute_not_exists(pk)'),
-            ],
-            [
-              'ticket',
-              {
-                Update: {
-                  TableName: tableName,
-                  Key: keys.ticket(ticketNumber),
-                  UpdateExpression: `SET #status = :status, updatedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk ADD messageCount :one${effect.reopens ? ' REMOVE expiresAt, closedAt' : ''}`,
-                  // Decided on the status read: a concurrent close or reopen makes us read again.
-                  ConditionExpression: '#status = :read',
-                  ExpressionAttributeNames: { '#status': 'status' },
-                  ExpressionAttributeValues: {
-                    ':status': effect.status,
-                    ':read': ticket.status,
-                    ':now': input.now,
-                    ':one': 1,
-                    ...expressionValues(keys.ticketsByStatus(effect.status, input.now, ticketNumber)),
+      // Decided on the status read: a concurrent close or reopen refuses the write, and we read again.
+      return withRetries(
+        async () => {
+          const { Item } = await client.send(
+            new GetCommand({ TableName: tableName, Key: keys.ticket(ticketNumber), ConsistentRead: true }),
+          );
+          const ticket = Item ? FollowedTicketItem.parse(Item) : undefined;
+          if (!ticket || isPurged(ticket.expiresAt, input.now)) throw new TicketNotFoundError(ticketNumber);
+          const effect = followUpEffect(ticket);
+          try {
+            await transactNamed(client, [
+              [
+                'message',
+                putAction(tableName, receivedMessageItem(ticketNumber, message), 'attribute_not_exists(pk)'),
+              ],
+              [
+                'ticket',
+                {
+                  Update: {
+                    TableName: tableName,
+                    Key: keys.ticket(ticketNumber),
+                    UpdateExpression: `SET #status = :status, updatedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk ADD messageCount :one${effect.reopens ? ' REMOVE expiresAt, closedAt' : ''}`,
+                    ConditionExpression: '#status = :read',
+                    ExpressionAttributeNames: { '#status': 'status' },
+                    ExpressionAttributeValues: {
+                      ':status': effect.status,
+                      ':read': ticket.status,
+                      ':now': input.now,
+                      ':one': 1,
+                      ...expressionValues(keys.ticketsByStatus(effect.status, input.now, ticketNumber)),
+                    },
                   },
                 },
-              },
-            ],
-          ]);
-          return { added: true, reopened: effect.reopens };
-        } catch (error) {
-          if (error instanceof TransactionRefusedError && error.failed('message'))
-            return { added: false, reopened: false };
-          if (
-            !(error instanceof TransactionRefusedError && error.failed('ticket')) ||
-            attempt >= MAX_ATTEMPTS
-          )
+              ],
+            ]);
+            return { added: true, reopened: effect.reopens };
+          } catch (error) {
+            if (error instanceof TransactionRefusedError && error.failed('message'))
+              return { added: false, reopened: false };
             throw error;
-        }
-      }
+          }
+        },
+        {
+          attempts: MAX_ATTEMPTS,
+          shouldRetry: (error) => error instanceof TransactionRefusedError && error.failed('ticket'),
+          delayMs: () => 0,
+        },
+      );
     },
   } satisfies FollowUps;
 }

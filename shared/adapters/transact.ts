@@ -9,6 +9,7 @@ import {
   type TransactWriteCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { withRetries } from '#shared/retry.ts';
 
 /** One action of a transaction (a Put, an Update, a ConditionCheck, a Delete). */
 export type TransactAction = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -46,6 +47,11 @@ export class TransactionRefusedError extends Error {
    * hold, or concurrent transactions on the same items. Anything else (throttling, a validation
    * error, an item collection too large) is a fault, for the caller to let through.
    */
+  /** Whether only concurrent transactions refused it (no condition failed): worth writing again. */
+  get conflictOnly(): boolean {
+    return this.refusals.every((refusal) => !refusal || refusal.code === 'TransactionConflict');
+  }
+
   get expected(): boolean {
     return (
       this.refusals.length > 0 &&
@@ -70,28 +76,32 @@ const MAX_ATTEMPTS = 8;
  * `TransactionRefusedError` for the caller to decide.
  */
 export async function transact(client: DynamoDBDocumentClient, actions: TransactAction[]): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await client.send(new TransactWriteCommand({ TransactItems: actions }));
-      return;
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const refusals: Refusal[] = (error.CancellationReasons ?? []).map((reason) =>
-        reason.Code && reason.Code !== 'None'
-          ? { code: reason.Code, item: reason.Item ? unmarshall(reason.Item) : undefined }
-          : undefined,
-      );
-      const conflictOnly = refusals.every((r) => !r || r.code === 'TransactionConflict');
-      if (
-        refusals.some((r) => r?.code === 'ConditionalCheckFailed') ||
-        !conflictOnly ||
-        attempt >= MAX_ATTEMPTS
-      ) {
-        throw new TransactionRefusedError(refusals, { cause: error });
+  await withRetries(
+    async () => {
+      try {
+        await client.send(new TransactWriteCommand({ TransactItems: actions }));
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        throw new TransactionRefusedError(refusalsOf(error), { cause: error });
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * 2 ** Math.min(attempt, 5)));
-    }
-  }
+    },
+    {
+      attempts: MAX_ATTEMPTS,
+      shouldRetry: (error) => error instanceof TransactionRefusedError && error.conflictOnly,
+      // Short waits: the items in conflict (a quota counter, the sequence) are free again within
+      // one transaction's time.
+      delayMs: (attempt) => Math.random() * 20 * 2 ** Math.min(attempt, 5),
+    },
+  );
+}
+
+/** Why each action of a cancelled transaction was refused, with the item where it was returned. */
+function refusalsOf(error: TransactionCanceledException): Refusal[] {
+  return (error.CancellationReasons ?? []).map((reason) =>
+    reason.Code && reason.Code !== 'None'
+      ? { code: reason.Code, item: reason.Item ? unmarshall(reason.Item) : undefined }
+      : undefined,
+  );
 }
 
 /**

@@ -137,7 +137,10 @@ export type QueueProducer<T> = {
   sendAll(messages: T[]): Promise<void>;
 };
 
-/** Reads the raw MIME of a received mail where SES stored it. */
+/**
+ * Reads the raw MIME of a received mail where SES stored it; a mail no longer stored (past its
+ * retention) fails with `RawMailGoneError`.
+ */
 export type RawMailReader = {
   read(location: RawMailLocation): Promise<Uint8Array>;
 };

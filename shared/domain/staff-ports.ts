@@ -6,8 +6,6 @@
  */
 import type { IntakeFact } from './dashboard.ts';
 import type { IntakeReply } from './intake-reply.ts';
-import type { RawMailLocation } from './mail.ts';
-import type { OutboxMessage } from './messages.ts';
 import type { IntakeEntry, Ticket } from './records.ts';
 import type {
   FoundClaim,
@@ -82,15 +80,6 @@ export type DashboardFacts = {
     now: Date,
   ): Promise<{ intake: IntakeFact[]; openTickets: Ticket[]; truncated: boolean }>;
 };
-
-/**
- * The stored raw mails. A mail no longer stored (past its retention) fails with an error named
- * `RawMailMissingError`, `NoSuchKey` or `NotFound`.
- */
-export type RawMailReader = { read(location: RawMailLocation): Promise<Uint8Array> };
-
-/** The outbox: queues one mail for the mailer. */
-export type OutboxProducer = { send(message: OutboxMessage): Promise<void> };
 
 /** The request was already carried out: `claim` is what it recorded. */
 export class DuplicateRequestError extends Error {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffDelay, withRetries } from '#shared/adapters/retry.ts';
+import { backoffDelay, withRetries } from '#shared/retry.ts';
 
 class Busy extends Error {
   override name = 'Busy';

@@ -3,7 +3,7 @@
  * with retries of what DynamoDB leaves undone.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { backoffDelay, withRetries } from '../retry.ts';
+import { backoffDelay, withRetries } from '#shared/retry.ts';
 import { TransactionRefusedError, transact } from '../transact.ts';
 import { DirectoryStoreError } from './errors.ts';
 import type { Item } from './keys.ts';

@@ -19,7 +19,7 @@ import * as z from 'zod';
 import { decodeState, encodeState } from '#shared/directory/snapshot.ts';
 import type { DirectoryState } from '#shared/domain/directory.ts';
 import { logger } from '#shared/logger.ts';
-import { withRetries } from '../retry.ts';
+import { withRetries } from '#shared/retry.ts';
 import { BATCH_WRITE_SIZE, inBatches, MAX_ATTEMPTS } from './batches.ts';
 import { changedMeanwhile, DirectoryStoreError, orFail, parseItem } from './errors.ts';
 import { directoryKeys, Key, padGeneration } from './keys.ts';

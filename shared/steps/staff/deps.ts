@@ -5,11 +5,11 @@
  */
 import type { DirectoryLookup } from '#shared/domain/directory.ts';
 import { TicketChangedError, TicketNotFoundError } from '#shared/domain/errors.ts';
+import type { QueueProducer, RawMailReader } from '#shared/domain/intake-ports.ts';
+import type { OutboxMessage } from '#shared/domain/messages.ts';
 import {
   type DashboardFacts,
   type IntakeLogReads,
-  type OutboxProducer,
-  type RawMailReader,
   StaleTicketError,
   type TicketListReads,
   type TicketReads,
@@ -17,6 +17,7 @@ import {
   type TicketWrites,
 } from '#shared/domain/staff-ports.ts';
 import type { StoredTicket } from '#shared/domain/ticket-actions.ts';
+import { withRetries } from '#shared/retry.ts';
 
 /** What every staff step is given: one port per need (see `shared/domain/staff-ports.ts`). */
 export type StaffDeps = {
@@ -27,7 +28,7 @@ export type StaffDeps = {
   ticketList: TicketListReads;
   intakeLog: IntakeLogReads;
   dashboardStore: DashboardFacts;
-  outbox: OutboxProducer;
+  outbox: Pick<QueueProducer<OutboxMessage>, 'send'>;
   rawMail: RawMailReader;
   directory: DirectoryLookup;
   /** The desk's addresses: a reply comes from the one the director wrote to. */
@@ -76,15 +77,18 @@ export async function onFreshTicket<S, T>(
   read: () => Promise<S | undefined>,
   action: (current: S) => Promise<T>,
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    const current = await read();
-    if (current === undefined) throw new TicketNotFoundError(number);
-    try {
-      return await action(current);
-    } catch (error) {
-      if (!(error instanceof StaleTicketError)) throw error;
-      if (attempt >= ATTEMPTS) throw new TicketChangedError(number, { cause: error });
-    }
+  try {
+    return await withRetries(
+      async () => {
+        const current = await read();
+        if (current === undefined) throw new TicketNotFoundError(number);
+        return action(current);
+      },
+      { attempts: ATTEMPTS, shouldRetry: (error) => error instanceof StaleTicketError, delayMs: () => 0 },
+    );
+  } catch (error) {
+    if (error instanceof StaleTicketError) throw new TicketChangedError(number, { cause: error });
+    throw error;
   }
 }
 

@@ -4,7 +4,6 @@ import {
   MailNotFoundError,
   MessageNotFoundError,
   NoRawMailError,
-  RawMailGoneError,
   TicketNotFoundError,
 } from '#shared/domain/errors.ts';
 import type { RawMailLocation } from '#shared/domain/mail.ts';
@@ -13,25 +12,12 @@ import type { Download } from '#shared/http/download.ts';
 import { readAttachment } from '#shared/mail/parse.ts';
 import type { StaffDeps } from './deps.ts';
 
-/** How a raw-mail reader says the mail is no longer stored (our adapter's error, or S3's). */
-const GONE = new Set(['RawMailMissingError', 'NoSuchKey', 'NotFound']);
-
-/** The bytes of a raw mail. @throws RawMailGoneError past its retention */
-async function readRaw(location: RawMailLocation, deps: StaffDeps): Promise<Uint8Array> {
-  try {
-    return await deps.rawMail.read(location);
-  } catch (error) {
-    if (GONE.has((error as { name?: string }).name ?? '')) throw new RawMailGoneError({ cause: error });
-    throw error;
-  }
-}
-
 /** The raw mail of a received mail of the intake log. @throws MailNotFoundError, RawMailGoneError */
 export async function intakeRaw(sesMessageId: string, deps: StaffDeps): Promise<Download> {
   const found = await deps.intakeLog.readIntake(sesMessageId, deps.now());
   if (!found) throw new MailNotFoundError(sesMessageId);
   return {
-    bytes: await readRaw(found.entry.rawMail, deps),
+    bytes: await deps.rawMail.read(found.entry.rawMail),
     filename: `${sesMessageId}.eml`,
     contentType: 'message/rfc822',
   };
@@ -60,7 +46,7 @@ async function incomingOf(
 export async function messageRaw(number: string, id: string, deps: StaffDeps): Promise<Download> {
   const { rawMail } = await incomingOf(number, id, deps);
   return {
-    bytes: await readRaw(rawMail, deps),
+    bytes: await deps.rawMail.read(rawMail),
     filename: `${number}-${id}.eml`,
     contentType: 'message/rfc822',
   };
@@ -77,7 +63,7 @@ export async function messageAttachment(
   deps: StaffDeps,
 ): Promise<Download> {
   const { message, rawMail } = await incomingOf(number, id, deps);
-  const attachment = await readAttachment(await readRaw(rawMail, deps), index);
+  const attachment = await readAttachment(await deps.rawMail.read(rawMail), index);
   if (!attachment) throw new AttachmentNotFoundError(index);
   return {
     bytes: attachment.bytes,
