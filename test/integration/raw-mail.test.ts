@@ -1,0 +1,43 @@
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
+import { RawMailGoneError } from '#shared/domain/errors.ts';
+import { makeTestResources, type TestResources } from '#test/support/aws.ts';
+
+describe('the raw-mail store', () => {
+  let desk: TestResources;
+  beforeAll(async () => {
+    desk = await makeTestResources('raw-mail');
+  });
+  afterAll(() => desk.destroy());
+
+  it('reads the bytes SES stored', async () => {
+    // Prepare
+    const store = makeRawMailStore({ client: desk.clients.s3 });
+    const location = { bucket: desk.resources.bucket, key: 'incoming/present' };
+    const raw = 'From: camille.martin@ac-dijon.fr\r\nSubject: LSUN\r\n\r\nBonjour\r\n';
+    await desk.clients.s3.send(
+      new PutObjectCommand({ Bucket: location.bucket, Key: location.key, Body: raw }),
+    );
+
+    // Act
+    const bytes = await store.read(location);
+
+    // Assess
+    expect(Buffer.from(bytes).toString('utf8')).toBe(raw);
+  });
+
+  it('says a mail no longer stored is gone (past its retention), keeping what S3 answered', async () => {
+    // Prepare
+    const store = makeRawMailStore({ client: desk.clients.s3 });
+
+    // Act
+    const reading = store.read({ bucket: desk.resources.bucket, key: 'incoming/purged' });
+
+    // Assess
+    const error = await reading.catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(RawMailGoneError);
+    expect(error).toMatchObject({ code: 'raw_mail_gone', kind: 'not_found' });
+    expect((error as Error).cause).toMatchObject({ name: 'NoSuchKey' });
+  });
+});
