@@ -5,18 +5,6 @@
 
 import type { OutboundRecord } from '#shared/domain/messages.ts';
 
-/** The table's technical attributes: keys and the purge date, which never leave a store. */
-const TECHNICAL_ATTRIBUTES = new Set(['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'expiresAt']);
-
-/**
- * An item as a record of the domain: without the table's technical attributes.
- * @deprecated It casts what it reads. Parse the item with its record's zod schema instead, which
- * drops these attributes too (the intake's stores do); kept until `ticket-store.ts` does.
- */
-export function withoutKeys<T>(item: Record<string, unknown>): T {
-  return Object.fromEntries(Object.entries(item).filter(([name]) => !TECHNICAL_ATTRIBUTES.has(name))) as T;
-}
-
 export const keys = {
   /** The intake log entry of one received mail. */
   intakeEntry: (sesMessageId: string) => ({ pk: `MAIL#${sesMessageId}`, sk: 'ENTRY' }),

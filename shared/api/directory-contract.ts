@@ -24,6 +24,7 @@ function percentDecoded(value: string): string {
   try {
     return decodeURIComponent(value);
   } catch {
+    // A lone `%` not followed by two hex digits: not an encoding, so the value is as typed.
     return value;
   }
 }
