@@ -5,15 +5,8 @@
 import { describe, expect, it } from 'vitest';
 import type { IncomingMessage } from '#shared/domain/messages.ts';
 import { followUpEffect, newTicket, receivedMessage } from '#shared/domain/ticket.ts';
+import { tilleuls } from '#test/support/intake-records.ts';
 
-const tilleuls = {
-  uai: '0211234C',
-  name: 'École élémentaire Les Tilleuls',
-  commune: 'Dijon',
-  circonscription: 'Dijon Centre',
-  departement: '21',
-  mailbox: 'ce.0211234c@ac-dijon.fr',
-};
 const bourg = {
   ...tilleuls,
   uai: '0580001L',
