@@ -14,11 +14,11 @@ import { routes } from '#shared/api/contract.ts';
 import { deskApi } from '#shared/api/desk-api.ts';
 import { directoryApi } from '#shared/api/directory-api.ts';
 import { intakeApi } from '#shared/api/intake-api.ts';
+import { serveRoutes } from '#shared/api/router.ts';
 import { ticketsApi } from '#shared/api/tickets-api.ts';
 import { deskConfig } from '#shared/config.ts';
 import { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { apiHandler } from '#shared/http/middleware.ts';
-import { serveRoutes } from '#shared/http/router.ts';
 
 const config = deskConfig();
 const dynamodb = awsClients.dynamodb();

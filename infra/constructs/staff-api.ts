@@ -19,7 +19,8 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routes } from '#shared/api/contract.ts';
-import { ROUTE_METHODS, routeLine, StaffGroup } from '#shared/api/declaration.ts';
+import { ROUTE_METHODS, routeLine } from '#shared/api/declaration.ts';
+import { StaffGroup } from '#shared/domain/staff.ts';
 import type { DeskFunction } from './desk-function.ts';
 
 /** Properties of a {@link StaffApi}. */

@@ -31,6 +31,7 @@ import {
   TicketNote,
   TicketStatus,
 } from '../domain/records.ts';
+import { StaffGroup } from '../domain/staff.ts';
 import {
   ConversationEntry,
   NoteResult,
@@ -39,7 +40,7 @@ import {
   TicketActionResult,
   TicketDetail,
 } from '../domain/ticket-views.ts';
-import { type FileAnswer, fileAnswer, pageOf, type RouteDeclarations, StaffGroup } from './declaration.ts';
+import { type FileAnswer, fileAnswer, pageOf, type RouteDeclarations } from './declaration.ts';
 import { directoryRoutes } from './directory-contract.ts';
 
 export {

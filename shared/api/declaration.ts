@@ -10,10 +10,7 @@
  * Pure module (zod only): the browser bundle imports it.
  */
 import * as z from 'zod';
-
-/** The staff groups of the user pool. `admin` can do everything `agent` can. */
-export const StaffGroup = z.enum(['agent', 'admin']);
-export type StaffGroup = z.infer<typeof StaffGroup>;
+import type { StaffGroup } from '../domain/staff.ts';
 
 /** Who may call a route: a staff group, or anyone (`public`: the health check, and nothing else). */
 export type Access = StaffGroup | 'public';

@@ -2,7 +2,7 @@
  * The routes of `contract.ts` that are not about one ticket or mail: the health check, who is
  * signed in, and the dashboard.
  */
-import type { Implementations } from '#shared/http/router.ts';
+import type { Implementations } from '#shared/api/router.ts';
 import type { StaffDeps } from '#shared/steps/staff/deps.ts';
 import { dashboard } from '#shared/steps/staff/reads.ts';
 import type { Routes } from './contract.ts';

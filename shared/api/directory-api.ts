@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import type { DirectoryStore, DirectoryView } from '#shared/adapters/directory-store.ts';
+import type { Implementations } from '#shared/api/router.ts';
 import { DirectorNotFoundError } from '#shared/directory/edit.ts';
 import { exportDirectoryCsv } from '#shared/directory/export.ts';
 import { importDirectoryFile } from '#shared/directory/import.ts';
@@ -15,7 +16,6 @@ import { uaiProblem } from '#shared/domain/uai.ts';
 import { ACADEMIE_ZONE } from '#shared/domain/zones.ts';
 import { decodeCursor, encodeCursor } from '#shared/http/cursor.ts';
 import { BadRequestError, NotFoundError } from '#shared/http/errors.ts';
-import type { Implementations } from '#shared/http/router.ts';
 import {
   type DirectorView,
   type directoryRoutes,

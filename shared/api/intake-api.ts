@@ -2,7 +2,7 @@
  * The intake log's routes of `contract.ts`: the log, one received mail, its raw file, and
  * accepting a held mail into a ticket. The router has checked the group and parsed the request.
  */
-import type { Implementations } from '#shared/http/router.ts';
+import type { Implementations } from '#shared/api/router.ts';
 import { type AcceptDeps, acceptIntoTicket } from '#shared/steps/accept.ts';
 import type { StaffDeps } from '#shared/steps/staff/deps.ts';
 import { intakeRaw } from '#shared/steps/staff/downloads.ts';

@@ -5,9 +5,10 @@
  *
  * No ticket action is admin-only: answering directors is the agents' job.
  */
+
+import type { Implementations } from '#shared/api/router.ts';
 import type { Caller } from '#shared/http/auth.ts';
 import type { ApiEvent } from '#shared/http/middleware.ts';
-import type { Implementations } from '#shared/http/router.ts';
 import {
   addTicketNote,
   assignTicket,

@@ -7,7 +7,7 @@
  * as `cognito:groups` becomes `"[admin agent]"`).
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { StaffGroup } from '#shared/api/declaration.ts';
+import { StaffGroup } from '#shared/domain/staff.ts';
 import { ForbiddenError, UnauthorizedError } from './errors.ts';
 
 /** The staff groups of the Cognito user pool (declared with the routes). `admin` can do everything `agent` can. */

@@ -19,8 +19,8 @@ import {
   SchoolDetail,
   ZonePage,
 } from '#shared/api/directory-contract.ts';
+import { serveRoutes } from '#shared/api/router.ts';
 import { type ApiEvent, apiHandler } from '#shared/http/middleware.ts';
-import { serveRoutes } from '#shared/http/router.ts';
 import { makeTestResources, type TestResources } from '../support/aws.ts';
 
 const SMALL = readFileSync(new URL('../fixtures/directory/annuaire-petit.csv', import.meta.url));

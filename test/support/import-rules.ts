@@ -59,6 +59,11 @@ export const IMPORT_RULES: Rule[] = [
     why: 'adapters translate between AWS and the domain; they never call the steps or the API above them',
   },
   {
+    from: 'shared/http/',
+    never: ['shared/api/', 'shared/steps/', 'shared/adapters/'],
+    why: 'the HTTP machinery knows no route, step or store: the API is built on it, not the reverse',
+  },
+  {
     from: 'shared/steps/',
     never: ['shared/adapters/', 'shared/api/'],
     why: 'a step works over the ports its domain declares; the adapters are handed to it',

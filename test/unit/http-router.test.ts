@@ -2,13 +2,13 @@ import type { Context } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import { fileAnswer, fileBody, type RouteDeclarations } from '#shared/api/declaration.ts';
-import { type ApiEvent, apiHandler } from '#shared/http/middleware.ts';
 import {
   type Implementations,
   serveRoutes,
   UndeclaredRouteError,
   UnimplementedRouteError,
-} from '#shared/http/router.ts';
+} from '#shared/api/router.ts';
+import { type ApiEvent, apiHandler } from '#shared/http/middleware.ts';
 import { logger } from '#shared/logger.ts';
 
 /** A small contract of its own, one route of each kind. */

@@ -12,6 +12,18 @@
  * type error and, should one slip through, a failure when the handler is built.
  */
 import type * as z from 'zod';
+import { type Caller, callerOf, requireGroup } from '#shared/http/auth.ts';
+import { type FileResult, fileResponse } from '#shared/http/download.ts';
+import { BadRequestError, UnsupportedMediaTypeError } from '#shared/http/errors.ts';
+import {
+  type ApiEvent,
+  type ApiResult,
+  type ApiRoute,
+  json,
+  parseBody,
+  parsePath,
+  parseQuery,
+} from '#shared/http/middleware.ts';
 import {
   type FileAnswer,
   type FileBody,
@@ -21,19 +33,7 @@ import {
   type RouteDeclaration,
   type RouteDeclarations,
   routeLine,
-} from '#shared/api/declaration.ts';
-import { type Caller, callerOf, requireGroup } from './auth.ts';
-import { type FileResult, fileResponse } from './download.ts';
-import { BadRequestError, UnsupportedMediaTypeError } from './errors.ts';
-import {
-  type ApiEvent,
-  type ApiResult,
-  type ApiRoute,
-  json,
-  parseBody,
-  parsePath,
-  parseQuery,
-} from './middleware.ts';
+} from './declaration.ts';
 
 /** A file body as it arrived: its bytes and its media type (lower case, without parameters). */
 export type FileUpload = { bytes: Uint8Array; contentType: string };
