@@ -76,6 +76,29 @@ export function nextParisMidnight(instant: Date): Date {
   return new Date(candidate);
 }
 
+/**
+ * The instant of a Paris wall-clock time (`2027-03-28`, `08:00`), as staff pick a broadcast's
+ * send time. On the spring change day, a time that does not exist (02:30) is taken as the same
+ * time after the change (03:30); on the autumn day, a time that happens twice (02:30) is its
+ * first occurrence (summer time).
+ */
+export function parisTimeToInstant(day: string, time: string): Date {
+  const [year = Number.NaN, month = Number.NaN, date = Number.NaN] = day.split('-').map(Number);
+  const [hour = Number.NaN, minute = Number.NaN] = time.split(':').map(Number);
+  const wallAsUtc = Date.UTC(year, month - 1, date, hour, minute);
+  // Summer time first (UTC+2), then winter time (UTC+1): the first that reads back as the wall
+  // time asked is the answer.
+  for (const offsetHours of [2, 1]) {
+    const candidate = new Date(wallAsUtc - offsetHours * 3_600_000);
+    const f = parisFields(candidate);
+    if (f.year === year && f.month === month && f.day === date && f.hour === hour && f.minute === minute) {
+      return candidate;
+    }
+  }
+  // Inside the spring gap: the wall time an hour later exists in summer time.
+  return new Date(wallAsUtc - 3_600_000);
+}
+
 /** A Paris calendar day, `YYYY-MM-DD`, that exists. */
 export const ParisDate = z
   .string()

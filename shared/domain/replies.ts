@@ -44,13 +44,13 @@ const CIVILITIES: Record<string, string> = {
   mlle: 'Madame',
 };
 
-/** `Bonjour Madame Martin,` when the directory knows a civility and a name, else `Bonjour,`. */
 /** What the acknowledgment needs to know of the requester. */
 export type AcknowledgedRequester = Pick<DirectoryMatch, 'civility' | 'lastName' | 'schools'> & {
   kind: string;
 };
 
-function greeting(requester: AcknowledgedRequester): string {
+/** `Bonjour Madame Martin,` when the directory knows a director's civility and name, else `Bonjour,`. */
+export function greetingOf(requester: Pick<AcknowledgedRequester, 'kind' | 'civility' | 'lastName'>): string {
   const civility = CIVILITIES[(requester.civility ?? '').trim().toLowerCase().replace(/\.$/, '')];
   const lastName = oneLine(requester.lastName ?? '');
   if (requester.kind === 'director' && civility && lastName !== '') return `Bonjour ${civility} ${lastName},`;
@@ -86,7 +86,7 @@ export function acknowledgmentMail(input: AcknowledgmentInput): DeskReply {
   return {
     subject: acknowledgmentSubject(ticketNumber, input.originalSubject),
     text: body([
-      greeting(input.requester),
+      greetingOf(input.requester),
       `Votre demande d’assistance LSUN a bien été reçue. Elle est enregistrée sous le numéro ${ticketNumber}.`,
       [topic === '' ? undefined : `Objet : ${topic}`, schoolsParagraph(input.requester.schools)]
         .filter((line) => line !== undefined)
