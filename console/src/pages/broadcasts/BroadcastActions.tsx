@@ -28,6 +28,10 @@ export function BroadcastActions({ broadcast, onDone }: Props) {
   const me = useMe();
   if (!me.isAdmin) return null;
   const editable = broadcast.status === 'draft' || broadcast.status === 'scheduled';
+  // A finished broadcast without failures, or a cancelled one, leaves nothing to do.
+  const retryable =
+    (broadcast.status === 'sending' || broadcast.status === 'sent') && broadcast.counts.failed > 0;
+  if (!editable && !retryable && broadcast.status !== 'sending') return null;
   return (
     <section aria-labelledby="actions" className="fr-mb-4w">
       <h2 id="actions" className="fr-h4">
@@ -37,7 +41,7 @@ export function BroadcastActions({ broadcast, onDone }: Props) {
         <>
           <TestForm broadcast={broadcast} email={me.email} />
           <SendForm broadcast={broadcast} onDone={onDone} />
-          <ul className="fr-btns-group fr-btns-group--inline-md fr-mt-4w">
+          <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-md fr-mt-4w">
             <li>
               <Link
                 href={`/diffusions/${encodeURIComponent(broadcast.id)}/modifier`}
@@ -49,9 +53,7 @@ export function BroadcastActions({ broadcast, onDone }: Props) {
           </ul>
         </>
       ) : null}
-      {broadcast.status === 'sending' || broadcast.status === 'sent' ? (
-        <RetryButton broadcast={broadcast} onDone={onDone} />
-      ) : null}
+      {retryable ? <RetryButton broadcast={broadcast} onDone={onDone} /> : null}
       {editable || broadcast.status === 'sending' ? (
         <CancelButton broadcast={broadcast} onDone={onDone} />
       ) : null}
@@ -191,7 +193,6 @@ function RetryButton({ broadcast, onDone }: Props) {
   const retry = useAction(() => call('POST /api/broadcasts/{id}/retry', { path: { id: broadcast.id } }), {
     onSuccess: () => onDone('Les échecs temporaires sont relancés.'),
   });
-  if (broadcast.counts.failed === 0 && !retry.result) return null;
   return (
     <div className="fr-mb-2w">
       <Button

@@ -119,7 +119,7 @@ function BroadcastForm({ title, id, initial }: { title: string; id?: string; ini
         ) : zones.status === 'loading' ? (
           <Loading what="Lecture des zones…" />
         ) : null}
-        <ul className="fr-btns-group fr-btns-group--inline-md">
+        <ul className="fr-btns-group fr-btns-group--icon-left fr-btns-group--inline-md">
           <li>
             <Button type="submit" iconId="fr-icon-save-line" disabled={save.busy}>
               {id ? 'Enregistrer les modifications' : 'Enregistrer le brouillon'}

@@ -31,9 +31,12 @@ export function useZones() {
   }, 'zones');
 }
 
-/** « Circonscription Dijon Centre (12 directeurs) », or the code when the zone is unknown. */
+/** « Circonscription Dijon Centre », « École élémentaire Les Tilleuls (0211234C) »; the code when the zone is unknown. */
 export function zoneName(zone: ZoneRef, byKey?: Map<string, Zone>): string {
   const known = byKey?.get(zoneKey(zone));
   if (!known) return `${zoneTypeLabel[zone.type]} ${zone.code}`;
-  return zone.type === 'academie' ? known.name : `${zoneTypeLabel[zone.type]} ${known.name}`;
+  if (zone.type === 'academie') return known.name;
+  // A school's name already says « École … »: its UAI tells it apart instead.
+  if (zone.type === 'ecole') return `${known.name} (${known.code})`;
+  return `${zoneTypeLabel[zone.type]} ${known.name}`;
 }
