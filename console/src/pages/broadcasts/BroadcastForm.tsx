@@ -130,7 +130,7 @@ function BroadcastForm({ title, id, initial }: { title: string; id?: string; ini
               href={id ? `/diffusions/${encodeURIComponent(id)}` : '/diffusions'}
               className="fr-btn fr-btn--secondary"
             >
-              Annuler
+              Revenir sans enregistrer
             </Link>
           </li>
         </ul>

@@ -67,7 +67,7 @@ export function ZonePicker({ zones, value, onChange, error }: ZonePickerProps) {
   return (
     <fieldset
       className={`fr-fieldset${error ? ' fr-fieldset--error' : ''}`}
-      aria-describedby={error ? 'zones-erreur' : 'zones-aide'}
+      aria-describedby={error ? 'zones-aide zones-erreur' : 'zones-aide'}
     >
       <legend className="fr-fieldset__legend">
         Zones destinataires
