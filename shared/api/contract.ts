@@ -40,6 +40,7 @@ import {
   TicketActionResult,
   TicketDetail,
 } from '../domain/ticket-views.ts';
+import { broadcastRoutes } from './broadcast-contract.ts';
 import { type FileAnswer, fileAnswer, pageOf, type RouteDeclarations } from './declaration.ts';
 import { directoryRoutes } from './directory-contract.ts';
 
@@ -355,7 +356,11 @@ export const deskRoutes = {
  * Every route of the API, and only those: the router refuses to serve a route missing here.
  * The key is `METHOD path` with path parameters in braces, as the router declares them.
  */
-export const routes = { ...deskRoutes, ...directoryRoutes } as const satisfies RouteDeclarations;
+export const routes = {
+  ...deskRoutes,
+  ...directoryRoutes,
+  ...broadcastRoutes,
+} as const satisfies RouteDeclarations;
 
 export type Routes = typeof routes;
 export type RouteKey = keyof Routes;

@@ -10,6 +10,7 @@ import type { Implementations } from '#shared/api/router.ts';
 import { DirectorNotFoundError } from '#shared/directory/edit.ts';
 import { exportDirectoryCsv } from '#shared/directory/export.ts';
 import { importDirectoryFile } from '#shared/directory/import.ts';
+import type { BroadcastStore } from '#shared/domain/broadcast-ports.ts';
 import type { Director } from '#shared/domain/directory.ts';
 import { InvalidCursorError } from '#shared/domain/errors.ts';
 import { uaiProblem } from '#shared/domain/uai.ts';
@@ -28,6 +29,8 @@ export type DirectoryApiDeps = {
   directory: DirectoryStore;
   /** The academic domain (`ac-dijon.fr`): addresses outside it are refused. */
   academicDomain: string;
+  /** Where the bounces and complaints of broadcasts' mails are kept, shown on a director's page. */
+  broadcastStore?: Pick<BroadcastStore, 'addressProblems'>;
   now: () => Date;
 };
 
@@ -123,7 +126,11 @@ export function directoryApi(deps: DirectoryApiDeps) {
       const view = await directory.current();
       const director = view.directorsById.get(path.id);
       if (!director) throw new DirectorNotFoundError(path.id);
-      return directorView(director, view);
+      const problems = await deps.broadcastStore?.addressProblems(director.emails);
+      return {
+        ...directorView(director, view),
+        ...(problems && problems.length > 0 ? { addressProblems: problems } : {}),
+      };
     },
 
     'PUT /api/directory/directors/{id}': async ({ caller, path, body }) =>

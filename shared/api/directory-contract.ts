@@ -61,11 +61,27 @@ export const DirectorSchool = DirectorySchool.omit(stamps)
   .extend({ uai: z.string(), interim: z.boolean() });
 export type DirectorSchool = z.infer<typeof DirectorSchool>;
 
-/** A director as the console shows them: principal address as `email`, schools spelled out. */
+/** A hard bounce or a complaint SES reported for a broadcast's mail to one of a director's addresses. */
+export const AddressProblemView = z.object({
+  email: z.string(),
+  kind: z.enum(['bounced', 'complained']),
+  at: z.string(),
+  /** SES's bounce sub type or complaint feedback type. */
+  detail: z.string().optional(),
+  /** The broadcast whose mail it was. */
+  broadcastId: z.string(),
+});
+export type AddressProblemView = z.infer<typeof AddressProblemView>;
+
+/**
+ * A director as the console shows them: principal address as `email`, schools spelled out; on
+ * a director's own page, the latest problem of each address that has one.
+ */
 export const DirectorView = Director.omit({ emails: true, assignments: true }).extend({
   email: z.string(),
   emails: z.array(z.string()),
   schools: z.array(DirectorSchool),
+  addressProblems: z.array(AddressProblemView).optional(),
 });
 export type DirectorView = z.infer<typeof DirectorView>;
 

@@ -8,6 +8,7 @@ import type { Context } from 'aws-lambda';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '#shared/adapters/aws-clients.ts';
+import { makeBroadcastStore } from '#shared/adapters/broadcast-store.ts';
 import { type DirectoryStore, makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import { directoryApi } from '#shared/api/directory-api.ts';
 import {
@@ -97,6 +98,7 @@ function event(method: string, path: string, request: Request = {}): ApiEvent {
 
 let desk: TestResources;
 let store: DirectoryStore;
+let broadcastStore: ReturnType<typeof makeBroadcastStore>;
 let handler: ReturnType<typeof apiHandler>;
 
 async function call(method: string, path: string, request: Request = {}) {
@@ -121,10 +123,14 @@ beforeAll(async () => {
     client: documentClient(desk.clients.dynamodb),
     tableName: desk.resources.tableName,
   });
+  broadcastStore = makeBroadcastStore({
+    client: documentClient(desk.clients.dynamodb),
+    tableName: desk.resources.tableName,
+  });
   handler = apiHandler(
     serveRoutes(
       directoryRoutes,
-      directoryApi({ directory: store, academicDomain: 'ac-dijon.fr', now: () => NOW }),
+      directoryApi({ directory: store, academicDomain: 'ac-dijon.fr', broadcastStore, now: () => NOW }),
     ),
   );
 });
@@ -323,6 +329,34 @@ describe('reading the directory', () => {
     expect(missing.body.error.message).toBe(
       "Le directeur personne@ac-dijon.fr n'existe pas dans l'annuaire.",
     );
+  });
+
+  it("shows on a director's page the hard bounce a broadcast's mail to their address met", async () => {
+    // Prepare
+    await broadcastStore.recordAddressProblem({
+      email: 'julien.girard@ac-dijon.fr',
+      kind: 'bounced',
+      at: '2026-09-14T07:00:05.000Z',
+      detail: 'General',
+      broadcastId: 'diffusion-1',
+    });
+
+    // Act
+    const bounced = await call('GET', '/api/directory/directors/julien.girard@ac-dijon.fr', { as: AGENT });
+    const clean = await call('GET', '/api/directory/directors/camille.martin@ac-dijon.fr', { as: AGENT });
+
+    // Assess
+    expect(bounced.status).toBe(200);
+    expect(DirectorView.parse(bounced.body).addressProblems).toEqual([
+      {
+        email: 'julien.girard@ac-dijon.fr',
+        kind: 'bounced',
+        at: '2026-09-14T07:00:05.000Z',
+        detail: 'General',
+        broadcastId: 'diffusion-1',
+      },
+    ]);
+    expect(clean.body).not.toHaveProperty('addressProblems');
   });
 
   it('shows a school with its zones and directors; refuses a bad UAI (400) and an unknown one (404)', async () => {

@@ -21,9 +21,12 @@ export type TestStack = {
   stop(): Promise<void>;
 };
 
-/** Starts the desk; `stop` stops what was started and removes the key. */
+/**
+ * Starts the desk; `stop` stops what was started and removes the key. `schedulerTickMs` makes
+ * the scheduler's tick (a minute) faster, for a test that waits for a scheduled broadcast.
+ */
 export async function startTestStack(
-  options: { seedDirectory?: boolean; consoleDir?: string } = {},
+  options: { seedDirectory?: boolean; consoleDir?: string; schedulerTickMs?: number } = {},
 ): Promise<TestStack> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const keyDir = mkdtempSync(path.join(tmpdir(), 'lsun-stack-'));
@@ -37,6 +40,7 @@ export async function startTestStack(
     jwtKeyPath,
     env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
     pollersPerStage: 2,
+    ...(options.schedulerTickMs === undefined ? {} : { schedulerTickMs: options.schedulerTickMs }),
   });
   return {
     desk,

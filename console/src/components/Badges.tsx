@@ -1,6 +1,12 @@
-/** Status and outcome badges: colour and text together (never colour alone, RGAA 3.1). */
+/** Status and outcome badges (tickets, mails, broadcasts and their recipients): colour and text together (never colour alone, RGAA 3.1). */
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { type Outcome, type TicketStatus, ticketStatusLabel } from '#shared/api/contract.ts';
+import {
+  type BroadcastStatus,
+  broadcastStatusLabel,
+  type RecipientStatus,
+  recipientStatusLabel,
+} from '#shared/domain/broadcast.ts';
 import { outcomeLabel } from '#shared/domain/outcome.ts';
 
 const statusSeverity: Record<TicketStatus, 'new' | 'info' | 'warning' | 'success' | undefined> = {
@@ -36,6 +42,48 @@ export function OutcomeBadge({ outcome }: { outcome: Outcome }) {
   return (
     <Badge as="span" small noIcon {...(severity ? { severity } : {})}>
       {outcomeLabel[outcome]}
+    </Badge>
+  );
+}
+
+const broadcastSeverity: Record<
+  BroadcastStatus,
+  'new' | 'info' | 'warning' | 'success' | 'error' | undefined
+> = {
+  draft: undefined,
+  scheduled: 'new',
+  sending: 'info',
+  sent: 'success',
+  cancelled: 'warning',
+};
+
+/** A broadcast's status (« Brouillon », « Programmée », « En cours d’envoi »…). */
+export function BroadcastStatusBadge({ status }: { status: BroadcastStatus }) {
+  const severity = broadcastSeverity[status];
+  return (
+    <Badge as="span" small noIcon {...(severity ? { severity } : {})}>
+      {broadcastStatusLabel[status]}
+    </Badge>
+  );
+}
+
+const recipientSeverity: Record<RecipientStatus, 'info' | 'success' | 'error' | 'warning' | undefined> = {
+  queued: undefined,
+  sending: 'info',
+  sent: 'success',
+  delivered: 'success',
+  bounced: 'error',
+  complained: 'warning',
+  suppressed: 'warning',
+  failed: 'error',
+};
+
+/** Where one recipient's mail stands (« Envoyé », « Échec »…). */
+export function RecipientStatusBadge({ status }: { status: RecipientStatus }) {
+  const severity = recipientSeverity[status];
+  return (
+    <Badge as="span" small noIcon {...(severity ? { severity } : {})}>
+      {recipientStatusLabel[status]}
     </Badge>
   );
 }

@@ -24,6 +24,7 @@ const sections = [
     matches: (path: string) => path.startsWith('/courriels'),
   },
   { text: 'Annuaire', href: '/annuaire', matches: (path: string) => path.startsWith('/annuaire') },
+  { text: 'Diffusions', href: '/diffusions', matches: (path: string) => path.startsWith('/diffusions') },
 ];
 
 /** `user` undefined: the sign-in and error pages, without the menu. */

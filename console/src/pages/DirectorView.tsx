@@ -1,4 +1,5 @@
 /** A director: their addresses and schools; admins edit or deactivate (the API refuses agents). */
+import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { useState } from 'react';
@@ -41,6 +42,24 @@ export function DirectorView({ id }: { id: string }) {
       <ActionResult result={deactivate.result} className="fr-mb-2w" />
       {data ? (
         <>
+          {data.addressProblems?.map((problem) => (
+            <Alert
+              key={problem.email}
+              severity="warning"
+              small
+              className="fr-mb-2w"
+              description={
+                <>
+                  {problem.kind === 'bounced'
+                    ? `L’adresse ${problem.email} a été rejetée (adresse invalide)`
+                    : `Le destinataire de ${problem.email} a signalé un courriel comme indésirable`}{' '}
+                  le {formatDateTime(problem.at)}
+                  {problem.detail ? ` (${problem.detail})` : ''}, lors de la{' '}
+                  <Link href={`/diffusions/${encodeURIComponent(problem.broadcastId)}`}>diffusion</Link>.
+                </>
+              }
+            />
+          ))}
           <dl className="lsun-dl">
             <dt>Adresse(s)</dt>
             <dd>{(data.emails ?? [data.email]).join(', ')}</dd>

@@ -15,7 +15,9 @@ export type BrowserDesk = {
 };
 
 /** Starts the desk with the console; `stop` stops what was started. */
-export async function startBrowserDesk(options: { seedDirectory?: boolean } = {}): Promise<BrowserDesk> {
+export async function startBrowserDesk(
+  options: { seedDirectory?: boolean; schedulerTickMs?: number } = {},
+): Promise<BrowserDesk> {
   const stack = await startTestStack({ ...options, consoleDir: CONSOLE_DIST });
   return { desk: stack.desk, url: stack.desk.httpUrl, jwtKeyPath: stack.jwtKeyPath, stop: stack.stop };
 }
