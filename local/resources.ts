@@ -25,7 +25,7 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { pipeline, type QueueStage, type StageName, visibilityTimeoutSeconds } from '#shared/pipeline.ts';
+import { allStages, type QueueStage, type StageName, visibilityTimeoutSeconds } from '#shared/pipeline.ts';
 import { deskTable } from '#shared/table.ts';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalEndpoints } from './emulators.ts';
 
@@ -217,11 +217,11 @@ export async function ensureDeskResources(
   const [, , queues] = await Promise.all([
     ensureDeskTable(clients.dynamodb, names.tableName),
     ensureBucket(clients.s3, names.bucket),
-    Promise.all(pipeline.stages.map((stage) => ensureStageQueue(clients.sqs, stage, names.queuePrefix))),
+    Promise.all(allStages.map((stage) => ensureStageQueue(clients.sqs, stage, names.queuePrefix))),
   ]);
   const queueUrls = {} as Record<StageName, string>;
   const deadLetterQueueUrls = {} as Record<StageName, string>;
-  pipeline.stages.forEach((stage, index) => {
+  allStages.forEach((stage, index) => {
     const queue = queues[index];
     if (queue === undefined) throw new LocalResourceError(`File ${stage.queue} manquante`);
     queueUrls[stage.queue] = queue.queueUrl;
@@ -237,7 +237,7 @@ export async function ensureDeskResources(
  */
 export function deskEnvironment(resources: DeskResources, endpoints: LocalEndpoints): Record<string, string> {
   const queueVariables = Object.fromEntries(
-    pipeline.stages.map((stage) => [stage.urlVariable, resources.queueUrls[stage.queue]]),
+    allStages.map((stage) => [stage.urlVariable, resources.queueUrls[stage.queue]]),
   );
   return {
     DESK_TABLE: resources.tableName,

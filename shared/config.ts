@@ -45,10 +45,30 @@ export const DeskEnv = z.object({
   DESK_DISPLAY_NAME: z.string().min(1).default('Assistance LSUN – Académie de Dijon'),
 });
 
+/**
+ * The broadcasts' variables, a schema of their own (merged into the configuration below) so
+ * that the deployments of the mail chain keep compiling until they pass them. The queues are
+ * optional here; the entries that need one ask with `requiredQueue`, which names the variable.
+ */
+export const BroadcastEnv = z.object({
+  BROADCAST_QUEUE_URL: z.string().min(1).optional(),
+  SES_EVENTS_QUEUE_URL: z.string().min(1).optional(),
+  /** Share of the account's maximum send rate broadcasts may use (acknowledgments share it). */
+  BROADCAST_RATE_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  /** Mails a second the account may send, instead of asking SES (`GetAccount`). */
+  BROADCAST_MAX_SEND_RATE: z.coerce.number().positive().optional(),
+});
+
 export type DeskConfig = {
   tableName: string;
   rawMailBucket: string;
-  queues: { intake: string; tickets: string; outbox: string };
+  queues: {
+    intake: string;
+    tickets: string;
+    outbox: string;
+    broadcast?: string | undefined;
+    sesEvents?: string | undefined;
+  };
   deskAddresses: string[];
   academicDomain: string;
   subjectKeyword: string;
@@ -57,6 +77,8 @@ export type DeskConfig = {
   retentionDays: number;
   sesConfigurationSet: string | undefined;
   deskDisplayName: string;
+  /** The broadcasts' pacing (optional in the type: the mail chain's steps do not read it). */
+  broadcast?: { rateShare: number; maxSendRate: number | undefined };
 };
 
 /** Raised when the environment does not describe a runnable desk. */
@@ -69,7 +91,7 @@ export class ConfigError extends Error {
  * @throws ConfigError naming every variable that is missing or wrong.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
-  const parsed = DeskEnv.safeParse(env);
+  const parsed = DeskEnv.extend(BroadcastEnv.shape).safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`, { cause: parsed.error });
@@ -78,7 +100,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
   return {
     tableName: e.DESK_TABLE,
     rawMailBucket: e.RAW_MAIL_BUCKET,
-    queues: { intake: e.INTAKE_QUEUE_URL, tickets: e.TICKETS_QUEUE_URL, outbox: e.OUTBOX_QUEUE_URL },
+    queues: {
+      intake: e.INTAKE_QUEUE_URL,
+      tickets: e.TICKETS_QUEUE_URL,
+      outbox: e.OUTBOX_QUEUE_URL,
+      broadcast: e.BROADCAST_QUEUE_URL,
+      sesEvents: e.SES_EVENTS_QUEUE_URL,
+    },
     deskAddresses: e.DESK_ADDRESSES,
     academicDomain: e.ACADEMIC_DOMAIN,
     subjectKeyword: e.SUBJECT_KEYWORD,
@@ -87,7 +115,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
     retentionDays: e.RETENTION_DAYS,
     sesConfigurationSet: e.SES_CONFIGURATION_SET,
     deskDisplayName: e.DESK_DISPLAY_NAME,
+    broadcast: { rateShare: e.BROADCAST_RATE_SHARE, maxSendRate: e.BROADCAST_MAX_SEND_RATE },
   };
+}
+
+const queueVariables = { broadcast: 'BROADCAST_QUEUE_URL', sesEvents: 'SES_EVENTS_QUEUE_URL' } as const;
+
+/**
+ * The URL of an optional queue a function cannot work without.
+ * @throws ConfigError naming the variable when it is not set.
+ */
+export function requiredQueue(config: DeskConfig, queue: keyof typeof queueVariables): string {
+  const url = config.queues[queue];
+  if (url === undefined)
+    throw new ConfigError(`Invalid configuration:\n  ${queueVariables[queue]}: required`);
+  return url;
 }
 
 let cached: DeskConfig | undefined;

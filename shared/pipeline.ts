@@ -10,11 +10,16 @@
 /** A queue of the chain, and the Lambda function that consumes it. */
 export type QueueStage = {
   /** Stable name, used for the logical id in CDK and the queue name locally. */
-  queue: 'intake' | 'tickets' | 'outbox';
+  queue: 'intake' | 'tickets' | 'outbox' | 'broadcast' | 'ses-events';
   /** Environment variable through which producers learn the queue's URL. */
-  urlVariable: 'INTAKE_QUEUE_URL' | 'TICKETS_QUEUE_URL' | 'OUTBOX_QUEUE_URL';
+  urlVariable:
+    | 'INTAKE_QUEUE_URL'
+    | 'TICKETS_QUEUE_URL'
+    | 'OUTBOX_QUEUE_URL'
+    | 'BROADCAST_QUEUE_URL'
+    | 'SES_EVENTS_QUEUE_URL';
   /** Entry file under `functions/` (without extension) whose `handler` consumes the queue. */
-  consumer: 'screen' | 'ticket' | 'mailer';
+  consumer: 'screen' | 'ticket' | 'mailer' | 'broadcast-send' | 'ses-events';
   /** Records handed to one invocation. */
   batchSize: number;
   /** How long the event source mapping may wait to fill a batch. 0 keeps latency low. */
@@ -71,8 +76,48 @@ export const pipeline = {
       maxConcurrency: 5,
     },
   ] satisfies QueueStage[],
+  /**
+   * The broadcasts' queues (« Information globale »), listed apart from the mail chain's so the
+   * CDK app can take them on in its own change; `allStages` is both lists.
+   */
+  broadcastStages: [
+    {
+      // One chunk (≤ 50 recipients, one SendBulkEmail) per invocation: the function paces
+      // itself after each chunk, so the timeout covers a chunk at the slowest rate (1 mail/s).
+      queue: 'broadcast',
+      urlVariable: 'BROADCAST_QUEUE_URL',
+      consumer: 'broadcast-send',
+      batchSize: 1,
+      maxBatchingWindowSeconds: 0,
+      functionTimeoutSeconds: 120,
+      maxReceiveCount: 5,
+      // Lambda's minimum; broadcasts share the account's send rate with acknowledgments, and the
+      // pacing divides the broadcasts' share between these workers.
+      maxConcurrency: 2,
+    },
+    {
+      // SES events of the configuration set (delivery, bounce, complaint), through SNS.
+      queue: 'ses-events',
+      urlVariable: 'SES_EVENTS_QUEUE_URL',
+      consumer: 'ses-events',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      functionTimeoutSeconds: 30,
+      maxReceiveCount: 5,
+      maxConcurrency: 2,
+    },
+  ] satisfies QueueStage[],
+  /**
+   * The scheduler's tick: EventBridge Scheduler (locally, the runner) invokes `broadcast-plan`
+   * every `everyMinutes`; it starts the scheduled broadcasts whose time has come, read from
+   * DynamoDB (docs/ARCHITECTURE.md says why a tick rather than one schedule per broadcast).
+   */
+  scheduler: { entry: 'broadcast-plan', everyMinutes: 1, timeoutSeconds: 60 },
   /** The staff HTTP API. */
   api: { entry: 'api', timeoutSeconds: 15 },
 } as const;
 
 export type StageName = QueueStage['queue'];
+
+/** Every queue and its consumer: the mail chain's, then the broadcasts'. */
+export const allStages: readonly QueueStage[] = [...pipeline.stages, ...pipeline.broadcastStages];

@@ -15,9 +15,16 @@ export function makeQueue<Schema extends z.ZodType>({
 }) {
   return {
     /** Sends one message; throws if it does not follow the queue's schema (a bug at the source). */
-    async send(message: z.input<Schema>): Promise<void> {
+    async send(message: z.input<Schema>, options?: { delaySeconds?: number }): Promise<void> {
       const body = JSON.stringify(schema.parse(message));
-      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+      const delay = options?.delaySeconds;
+      await client.send(
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: body,
+          ...(delay ? { DelaySeconds: Math.min(900, Math.max(0, Math.round(delay))) } : {}),
+        }),
+      );
     },
     /** Sends several messages, ten per request; throws if any was not accepted. */
     async sendAll(messages: Array<z.input<Schema>>): Promise<void> {

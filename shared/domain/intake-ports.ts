@@ -133,7 +133,8 @@ export type MailSender = {
 
 /** A producer for one of the pipeline's queues. */
 export type QueueProducer<T> = {
-  send(message: T): Promise<void>;
+  /** Sends one message; `delaySeconds` (≤ 900, SQS's limit) hides it that long first. */
+  send(message: T, options?: { delaySeconds?: number }): Promise<void>;
   sendAll(messages: T[]): Promise<void>;
 };
 

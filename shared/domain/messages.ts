@@ -181,3 +181,112 @@ export function requesterOf(match: DirectoryMatch, fromName: string): Requester 
     schools: match.schools,
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Broadcasts
+
+/**
+ * `broadcast-plan`/`api` → `broadcast-send`: send one chunk (at most 50 recipients, SES's bulk
+ * limit) of a broadcast. Delivered several times, it still mails each recipient at most once:
+ * the consumer claims each recipient before sending.
+ */
+export const BroadcastChunk = z.object({
+  type: z.literal('broadcast.chunk'),
+  broadcastId: z.string().min(1),
+  /** The chunk's rank in the broadcast (for logs); a retry or a throttled chunk keeps it. */
+  chunk: z.number().int().nonnegative(),
+  directorIds: z.array(z.string().min(1)).min(1).max(50),
+});
+export type BroadcastChunk = z.infer<typeof BroadcastChunk>;
+
+/**
+ * What the desk keeps of an SES event (the configuration set's event publishing): which mail,
+ * what happened to it. `other` covers the event types the desk does not act on (Send, Open...).
+ */
+export const SesMailEvent = z.object({
+  kind: z.enum(['delivery', 'bounce', 'complaint', 'other']),
+  /** SES's id of the mail the event is about (the one `SendBulkEmail` returned). */
+  sesMessageId: z.string().min(1),
+  at: z.string(),
+  /** The mail's tags (`broadcast`, `purpose`...), each with its values. */
+  tags: z.record(z.string(), z.array(z.string())),
+  /** For a bounce: `Permanent` (hard: the address does not work), `Transient`, `Undetermined`. */
+  bounceType: z.string().optional(),
+  /** For a bounce or a complaint: SES's sub type or feedback type, for the console. */
+  detail: z.string().optional(),
+});
+export type SesMailEvent = z.infer<typeof SesMailEvent>;
+
+const SesEventMail = z.looseObject({
+  messageId: z.string().min(1),
+  timestamp: z.string().optional(),
+  tags: z.record(z.string(), z.array(z.string())).optional().catch(undefined),
+});
+
+/**
+ * An SES event as SES publishes it (`eventType`, or `notificationType` for identity
+ * notifications), tolerant of every field the desk does not need. Only `mail.messageId` is
+ * required: without it the event cannot be matched to anything.
+ */
+const SesEventBody = z
+  .looseObject({
+    eventType: z.string().optional(),
+    notificationType: z.string().optional(),
+    mail: SesEventMail,
+    bounce: z
+      .looseObject({
+        bounceType: z.string().optional(),
+        bounceSubType: z.string().optional(),
+        timestamp: z.string().optional(),
+      })
+      .optional(),
+    complaint: z
+      .looseObject({ complaintFeedbackType: z.string().optional(), timestamp: z.string().optional() })
+      .optional(),
+    delivery: z.looseObject({ timestamp: z.string().optional() }).optional(),
+  })
+  .transform((event): SesMailEvent => {
+    const type = (event.eventType ?? event.notificationType ?? '').toLowerCase();
+    const kind = type === 'delivery' || type === 'bounce' || type === 'complaint' ? type : 'other';
+    const at =
+      event.bounce?.timestamp ??
+      event.complaint?.timestamp ??
+      event.delivery?.timestamp ??
+      event.mail.timestamp ??
+      '';
+    const detail =
+      kind === 'bounce'
+        ? event.bounce?.bounceSubType
+        : kind === 'complaint'
+          ? event.complaint?.complaintFeedbackType
+          : undefined;
+    return {
+      kind,
+      sesMessageId: event.mail.messageId,
+      at,
+      tags: event.mail.tags ?? {},
+      ...(kind === 'bounce' && event.bounce?.bounceType ? { bounceType: event.bounce.bounceType } : {}),
+      ...(detail ? { detail } : {}),
+    };
+  });
+
+/**
+ * A record of the SES events queue: the SES event itself (SNS raw message delivery, or
+ * EventBridge's `detail`), or wrapped in SNS's notification envelope (`Message` holds the event
+ * as JSON text). Unwrapped here, so the consumer sees one shape.
+ */
+export const SesEventRecord = z.preprocess((value) => {
+  if (typeof value !== 'object' || value === null) return value;
+  const record = value as Record<string, unknown>;
+  if (typeof record.Message === 'string') {
+    try {
+      return JSON.parse(record.Message);
+    } catch {
+      return value;
+    }
+  }
+  if (typeof record.detail === 'object' && record.detail !== null && 'mail' in record.detail)
+    return record.detail;
+  return value;
+}, SesEventBody);
+export type SesEventRecord = z.output<typeof SesEventRecord>;
