@@ -3,9 +3,10 @@
  * own): the tick that starts due broadcasts. What is due lives in DynamoDB, so a missed or
  * repeated tick only delays or repeats an idempotent look.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -37,6 +38,8 @@ export type ScheduledTickProps = {
  */
 export class ScheduledTick extends Construct {
   readonly schedule: scheduler.Schedule;
+  /** The role Scheduler assumes: invoke the target, send to the dead-letter queue. */
+  readonly role: iam.Role;
   readonly deadLetterQueue: sqs.Queue;
   readonly deadLetterAlarm: cloudwatch.Alarm;
   readonly failingAlarm: cloudwatch.Alarm;
@@ -57,6 +60,15 @@ export class ScheduledTick extends Construct {
         'This queue is itself a dead-letter queue: the dead-letter target of the EventBridge Scheduler schedule. Nothing consumes it; its alarm tells staff that ticks were not delivered.',
     });
 
+    // Our own role rather than the one LambdaInvoke would make at the stack's root: this
+    // construct owns its grants, and only this account's schedules may assume it.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: `EventBridge Scheduler: invokes ${props.target.node.id}`,
+    });
+
     // An old tick is worth nothing: the next one, a minute later, looks at the same table.
     const maxEventAge = Duration.minutes(Math.max(2, everyMinutes * 2));
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
@@ -66,11 +78,24 @@ export class ScheduledTick extends Construct {
       // No flexible window: "within a minute of 08:00" is the promise.
       timeWindow: scheduler.TimeWindow.off(),
       target: new LambdaInvoke(props.target.function, {
+        role: this.role,
         retryAttempts: props.deliveryRetries ?? 5,
         maxEventAge,
         deadLetterQueue: this.deadLetterQueue,
       }),
     });
+
+    const targetLogicalId = Stack.of(this).getLogicalId(
+      props.target.function.node.defaultChild as CfnElement,
+    );
+    const policy = this.role.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      Validations.of(policy).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${targetLogicalId}.Arn>:*]`,
+        reason:
+          "LambdaInvoke grants lambda:InvokeFunction on the target function's ARN and on its ARN followed by :*, its versions and aliases: the one function, no other. The schedule invokes $LATEST.",
+      });
+    }
 
     // Scheduler invokes asynchronously: without this, Lambda would retry a failed tick twice, up
     // to minutes later, overlapping the next ticks. The next tick is the retry.

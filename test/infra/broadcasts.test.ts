@@ -191,11 +191,10 @@ describe('bulk sending', () => {
     // Why: a function missing BROADCAST_QUEUE_URL fails at its first broadcast, not at deployment.
     const functions = resources(full.deskTemplate, 'AWS::Lambda::Function');
     for (const [name, fn] of Object.entries(full.desk.functions)) {
-      const variables = (
-        functions[logicalId(fn.function)]?.Properties.Environment as {
-          Variables: Record<string, unknown>;
-        }
-      ).Variables;
+      const environment = functions[logicalId(fn.function)]?.Properties.Environment as
+        | { Variables: Record<string, unknown> }
+        | undefined;
+      const variables = environment?.Variables ?? {};
       expect(variables.BROADCAST_QUEUE_URL, name).toEqual({
         Ref: logicalId(full.desk.pipeline.stages.broadcast.queue),
       });
@@ -238,9 +237,10 @@ describe('SES events', () => {
     const policy = Object.values(resources(full.deskTemplate, 'AWS::SQS::QueuePolicy')).find((candidate) =>
       JSON.stringify(candidate.Properties.Queues).includes(`"${queue}"`),
     );
-    const statements = (
-      policy?.Properties.PolicyDocument as { Statement: (Statement & { Principal?: unknown })[] }
-    ).Statement;
+    const document = policy?.Properties.PolicyDocument as
+      | { Statement: (Statement & { Principal?: unknown })[] }
+      | undefined;
+    const statements = document?.Statement ?? [];
     const fromSns = statements.filter((statement) => statement.Effect === 'Allow');
     expect(fromSns).toEqual([
       expect.objectContaining({
