@@ -251,5 +251,8 @@ export function deskEnvironment(resources: DeskResources, endpoints: LocalEndpoi
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+    // aws-ses-v2-local answers GetAccount only when told an account: give the rate instead
+    // (SES's usual production rate).
+    BROADCAST_MAX_SEND_RATE: '14',
   };
 }

@@ -41,6 +41,8 @@ export type DeskOptions = {
   env?: Record<string, string>;
   /** Runner pollers per stage (Lambda's concurrency stand-in). */
   pollersPerStage?: number;
+  /** How often the scheduler's tick runs `broadcast-plan` (default: the pipeline's, every minute). */
+  schedulerTickMs?: number;
 };
 
 export type RunningDesk = {
@@ -96,28 +98,43 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
 
     // The handlers read their configuration once, at import, as on Lambda.
     Object.assign(process.env, deskEnvironment(resources, endpoints), options.env);
-    const [receive, screen, ticket, mailer, api] = await Promise.all([
-      import('#functions/receive.ts'),
-      import('#functions/screen.ts'),
-      import('#functions/ticket.ts'),
-      import('#functions/mailer.ts'),
-      import('#functions/api.ts'),
-    ]);
+    const [receive, screen, ticket, mailer, api, broadcastSend, sesEvents, broadcastPlan] = await Promise.all(
+      [
+        import('#functions/receive.ts'),
+        import('#functions/screen.ts'),
+        import('#functions/ticket.ts'),
+        import('#functions/mailer.ts'),
+        import('#functions/api.ts'),
+        import('#functions/broadcast-send.ts'),
+        import('#functions/ses-events.ts'),
+        import('#functions/broadcast-plan.ts'),
+      ],
+    );
 
     if (firstStart && options.seedDirectory) await seedDirectory(options.seedDirectory, clients, resources);
 
     const runner = startQueueRunner({
       sqs: clients.sqs,
-      stages: (await import('#shared/pipeline.ts')).pipeline.stages,
+      stages: (await import('#shared/pipeline.ts')).allStages,
       queueUrls: resources.queueUrls,
       handlers: {
         screen: screen.handler as unknown as QueueConsumer,
         ticket: ticket.handler as unknown as QueueConsumer,
         mailer: mailer.handler as unknown as QueueConsumer,
+        'broadcast-send': broadcastSend.handler as unknown as QueueConsumer,
+        'ses-events': sesEvents.handler as unknown as QueueConsumer,
       },
       maxPollersPerStage: options.pollersPerStage,
     });
     stops.push(() => runner.stop());
+
+    // EventBridge Scheduler's stand-in: the same tick, calling the same handler.
+    const { pipeline } = await import('#shared/pipeline.ts');
+    const tick = startSchedulerTick(
+      () => broadcastPlan.handler({}, lambdaContext(pipeline.scheduler.entry)),
+      options.schedulerTickMs ?? pipeline.scheduler.everyMinutes * 60_000,
+    );
+    stops.push(() => tick.stop());
 
     const { deskAddresses } = loadConfig();
     const smtp = await startSmtpReceiver({
@@ -155,6 +172,37 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * Calls `tick` every `intervalMs`, one call at a time (a slow tick is not overlapped, as a
+ * schedule's invocations rarely are); a failing tick is reported and the next one runs.
+ */
+export function startSchedulerTick(
+  tick: () => Promise<unknown>,
+  intervalMs: number,
+): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    running = tick()
+      .catch((error: unknown) => {
+        process.stderr.write(
+          `Scheduler tick failed: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+      })
+      .finally(() => {
+        busy = false;
+      });
+  }, intervalMs);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
 }
 
 async function seedDirectory(

@@ -74,6 +74,30 @@ export const keys = {
    * keys are in `directory-store.ts`.
    */
   directoryContact: (email: string) => ({ pk: `CONTACT#${email.trim().toLowerCase()}`, sk: 'CONTACT' }),
+  /**
+   * A broadcast (« Information globale »), and its frozen recipients in the same partition, so
+   * one Query counts them by status. The broadcast's own fields sit under its `broadcast`
+   * attribute: a top-level `status` with `createdAt` would put it in gsi3, the tickets' index.
+   */
+  broadcast: (id: string) => ({ pk: `BROADCAST#${id}`, sk: 'BROADCAST' }),
+  broadcastRecipient: (id: string, directorId: string) => ({
+    pk: `BROADCAST#${id}`,
+    sk: `RCPT#${directorId}`,
+  }),
+  /** Every broadcast, newest first (gsi1). */
+  broadcastsByTime: (createdAt: string, id: string) => ({
+    gsi1pk: 'BROADCASTS',
+    gsi1sk: `${createdAt}#${id}`,
+  }),
+  /** The scheduled broadcasts, by start time (gsi2): the scheduler's tick reads those due. */
+  broadcastsDue: (scheduledAt: string, id: string) => ({
+    gsi2pk: 'BROADCASTS#scheduled',
+    gsi2sk: `${scheduledAt}#${id}`,
+  }),
+  /** The broadcast and recipient of a mail SES sent, by its SES message id (SES events carry it). */
+  broadcastMail: (sesMessageId: string) => ({ pk: `SESMAIL#${sesMessageId}`, sk: 'BROADCAST' }),
+  /** The last hard bounce or complaint seen on an address. */
+  addressProblem: (email: string) => ({ pk: `ADDRESS#${email.trim().toLowerCase()}`, sk: 'PROBLEM' }),
   // Staff reads
   /** gsi1's partition of every ticket, by creation (`ticketsByTime`). */
   allTicketsPartition: () => 'TICKETS',
@@ -83,6 +107,11 @@ export const keys = {
   intakePartition: () => 'INTAKE',
   /** gsi2's partition of the intake log of one outcome, by reception (`intakeByOutcome`). */
   intakeOfOutcomePartition: (outcome: string) => `INTAKE#${outcome}`,
+  /** gsi1's partition of every broadcast; gsi2's of the scheduled ones. */
+  broadcastsPartition: () => 'BROADCASTS',
+  dueBroadcastsPartition: () => 'BROADCASTS#scheduled',
+  /** Sort key prefix of a broadcast's recipients. */
+  broadcastRecipientPrefix: 'RCPT#',
   /** Sort key prefixes of a ticket's partition: its mails, notes and history lines. */
   ticketItemPrefix: { message: 'MSG#', note: 'NOTE#', history: 'HIST#' },
 } as const;

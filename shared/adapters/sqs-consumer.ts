@@ -21,6 +21,7 @@ export type CorrelationKeys = {
   sesMessageId?: string | undefined;
   ticketNumber?: string | undefined;
   outboxId?: string | undefined;
+  broadcastId?: string | undefined;
 };
 
 /** How a consumer finds the correlation keys of one of its messages. */

@@ -196,6 +196,8 @@ export const BroadcastChunk = z.object({
   /** The chunk's rank in the broadcast (for logs); a retry or a throttled chunk keeps it. */
   chunk: z.number().int().nonnegative(),
   directorIds: z.array(z.string().min(1)).min(1).max(50),
+  /** How many times this chunk was deferred for throttling (absent: never). */
+  attempt: z.number().int().nonnegative().optional(),
 });
 export type BroadcastChunk = z.infer<typeof BroadcastChunk>;
 

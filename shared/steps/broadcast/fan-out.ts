@@ -21,6 +21,8 @@ import type { BroadcastDeps } from './deps.ts';
 
 const DEFAULT_LEASE_SECONDS = 600;
 const DEFAULT_THROTTLE_DELAY_SECONDS = 60;
+/** Deferrals of a throttled chunk before its recipients are left `failed` (retryable by staff). */
+export const MAX_DEFERRALS = 8;
 const broadcastStage = pipeline.broadcastStages.find((stage) => stage.queue === 'broadcast');
 const DEFAULT_WORKERS = broadcastStage?.maxConcurrency ?? 1;
 
@@ -178,7 +180,7 @@ export async function sendChunk(message: BroadcastChunk, deps: BroadcastDeps): P
           error: 'Pas de réponse de SES',
           retryable: true,
         };
-        if (result.status === 'failed' && result.retryable) {
+        if (result.status === 'failed' && result.retryable && (message.attempt ?? 0) < MAX_DEFERRALS) {
           await deps.store.release(id, recipient.directorId, recordedAt);
           deferred.push(recipient.directorId);
           return;
@@ -191,8 +193,15 @@ export async function sendChunk(message: BroadcastChunk, deps: BroadcastDeps): P
     outcome.deferred = deferred.length;
     if (deferred.length > 0)
       await deps.chunks.send(
-        { ...message, directorIds: deferred },
-        { delaySeconds: deps.config.throttleDelaySeconds ?? DEFAULT_THROTTLE_DELAY_SECONDS },
+        { ...message, directorIds: deferred, attempt: (message.attempt ?? 0) + 1 },
+        // Doubling each time, up to SQS's longest delay.
+        {
+          delaySeconds: Math.min(
+            900,
+            (deps.config.throttleDelaySeconds ?? DEFAULT_THROTTLE_DELAY_SECONDS) *
+              2 ** (message.attempt ?? 0),
+          ),
+        },
       );
   }
 

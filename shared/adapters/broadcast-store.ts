@@ -1,0 +1,467 @@
+/**
+ * Broadcasts in the desk table: the broadcast (its fields under `broadcast`, with a version for
+ * optimistic replacement), its frozen recipients in its partition (one item each, their status
+ * moved by conditional updates: the claims that make a send happen once), the lookup of a mail
+ * by its SES message id, and the problems seen on addresses. Counts are read from the
+ * recipients, so they are exact; the list shows the counts saved after each chunk.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import * as z from 'zod';
+import {
+  Broadcast,
+  BroadcastRecipient,
+  countsOf,
+  type RecipientCounts,
+  RecipientStatus,
+} from '#shared/domain/broadcast.ts';
+import type {
+  AddressProblem,
+  BroadcastStore,
+  Page,
+  StoredBroadcast,
+} from '#shared/domain/broadcast-ports.ts';
+import type { Item } from './items.ts';
+import { keys } from './keys.ts';
+
+const StoredItem = z.object({
+  broadcast: Broadcast,
+  version: z.number().int(),
+  chunksQueued: z.boolean().optional(),
+});
+const MailLookup = z.object({ broadcastId: z.string(), directorId: z.string() });
+const AddressProblemItem = z.object({
+  email: z.string(),
+  kind: z.enum(['bounced', 'complained']),
+  at: z.string(),
+  detail: z.string().optional(),
+  broadcastId: z.string(),
+});
+
+/** Makes the broadcasts' store over a DynamoDB document client and the desk table's name. */
+export function makeBroadcastStore({
+  client,
+  tableName,
+}: {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}) {
+  /** Runs a conditional update; false when its condition failed. */
+  const conditional = async (input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>) => {
+    try {
+      await client.send(new UpdateCommand({ TableName: tableName, ...input }));
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  };
+
+  /** Every item of a query, page after page. */
+  const queryAll = async (input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> => {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({ TableName: tableName, ...input, ExclusiveStartKey: start }),
+      );
+      items.push(...(page.Items ?? []));
+      start = page.LastEvaluatedKey;
+    } while (start !== undefined);
+    return items;
+  };
+
+  /** The items of these keys, 100 a request, unprocessed ones asked again. */
+  const batchGet = async (itemKeys: Array<Record<string, string>>): Promise<Item[]> => {
+    const items: Item[] = [];
+    for (let start = 0; start < itemKeys.length; start += 100) {
+      let pending: Array<Record<string, unknown>> | undefined = itemKeys.slice(start, start + 100);
+      for (let attempt = 0; pending && pending.length > 0; attempt++) {
+        const answer: BatchGetCommandOutput = await client.send(
+          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
+        );
+        items.push(...(answer.Responses?.[tableName] ?? []));
+        pending = answer.UnprocessedKeys?.[tableName]?.Keys;
+        if (pending && pending.length > 0) await pause(Math.min(1000, 50 * 2 ** attempt));
+      }
+    }
+    return items;
+  };
+
+  const recipientOf = (item: Item) => BroadcastRecipient.parse(item);
+  const recipientPrefix = {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :rcpt)',
+  };
+  const recipientValues = (id: string) => ({
+    ':pk': keys.broadcast(id).pk,
+    ':rcpt': keys.broadcastRecipientPrefix,
+  });
+
+  const indexKeys = (broadcast: Broadcast) => ({
+    ...keys.broadcastsByTime(broadcast.createdAt, broadcast.id),
+    ...(broadcast.status === 'scheduled' && broadcast.scheduledAt
+      ? keys.broadcastsDue(broadcast.scheduledAt, broadcast.id)
+      : {}),
+  });
+
+  return {
+    async create(broadcast) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.broadcast(broadcast.id), ...indexKeys(broadcast), broadcast, version: 1 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    },
+
+    async get(id): Promise<StoredBroadcast | undefined> {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.broadcast(id), ConsistentRead: true }),
+      );
+      if (Item === undefined) return undefined;
+      const parsed = StoredItem.parse(Item);
+      return {
+        broadcast: parsed.broadcast,
+        version: parsed.version,
+        chunksQueued: parsed.chunksQueued === true,
+      };
+    },
+
+    async replace(broadcast, version) {
+      const scheduled = broadcast.status === 'scheduled' && broadcast.scheduledAt !== undefined;
+      const index = indexKeys(broadcast);
+      return conditional({
+        Key: keys.broadcast(broadcast.id),
+        UpdateExpression: `SET broadcast = :broadcast, version = :next, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk${
+          scheduled ? ', gsi2pk = :gsi2pk, gsi2sk = :gsi2sk' : ''
+        }${scheduled ? '' : ' REMOVE gsi2pk, gsi2sk'}`,
+        ConditionExpression: 'version = :version',
+        ExpressionAttributeValues: {
+          ':broadcast': broadcast,
+          ':next': version + 1,
+          ':version': version,
+          ...Object.fromEntries(Object.entries(index).map(([name, value]) => [`:${name}`, value])),
+        },
+      });
+    },
+
+    async markChunksQueued(id) {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.broadcast(id),
+          UpdateExpression: 'SET chunksQueued = :true',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':true': true },
+        }),
+      );
+    },
+
+    async saveCounts(id, counts) {
+      await conditional({
+        Key: keys.broadcast(id),
+        UpdateExpression: 'SET broadcast.#counts = :counts',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#counts': 'counts' },
+        ExpressionAttributeValues: { ':counts': counts },
+      });
+    },
+
+    async list({ limit, cursor }): Promise<Page<Broadcast>> {
+      const answer = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.broadcastsPartition() },
+          ScanIndexForward: false,
+          Limit: limit,
+          ExclusiveStartKey: cursor === undefined ? undefined : decodeKey(cursor),
+        }),
+      );
+      return {
+        items: (answer.Items ?? []).map((item) => StoredItem.parse(item).broadcast),
+        nextCursor: answer.LastEvaluatedKey ? encodeKey(answer.LastEvaluatedKey) : null,
+      };
+    },
+
+    async due(now) {
+      const items = await queryAll({
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
+        ExpressionAttributeValues: { ':pk': keys.dueBroadcastsPartition(), ':now': `${now}#\uffff` },
+      });
+      return items.map((item) => StoredItem.parse(item).broadcast.id);
+    },
+
+    async freezeRecipients(id, recipients) {
+      await inParallel(recipients, 16, async (recipient) => {
+        try {
+          await client.send(
+            new PutCommand({
+              TableName: tableName,
+              Item: { ...keys.broadcastRecipient(id, recipient.directorId), ...recipient },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            }),
+          );
+        } catch (error) {
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        }
+      });
+    },
+
+    async counts(id): Promise<RecipientCounts> {
+      const items = await queryAll({
+        ...recipientPrefix,
+        ExpressionAttributeValues: recipientValues(id),
+        ExpressionAttributeNames: { '#status': 'status' },
+        ProjectionExpression: '#status',
+        ConsistentRead: true,
+      });
+      return countsOf(items.map((item) => RecipientStatus.parse(item.status)));
+    },
+
+    async listRecipients(id, { status, limit, cursor }): Promise<Page<BroadcastRecipient>> {
+      const items: BroadcastRecipient[] = [];
+      let start: Record<string, unknown> | undefined = cursor === undefined ? undefined : decodeKey(cursor);
+      // Read on until the page is full: a status filter may keep few items of each read.
+      while (items.length < limit) {
+        const page = await client.send(
+          new QueryCommand({
+            TableName: tableName,
+            ...recipientPrefix,
+            ExpressionAttributeValues: recipientValues(id),
+            ExclusiveStartKey: start,
+            Limit: Math.max(limit, 100),
+          }),
+        );
+        const found = page.Items ?? [];
+        for (const [index, item] of found.entries()) {
+          const recipient = recipientOf(item);
+          if (status !== undefined && recipient.status !== status) continue;
+          items.push(recipient);
+          if (items.length === limit) {
+            const more = index < found.length - 1 || page.LastEvaluatedKey !== undefined;
+            return {
+              items,
+              nextCursor: more ? encodeKey({ pk: item.pk, sk: item.sk }) : null,
+            };
+          }
+        }
+        start = page.LastEvaluatedKey;
+        if (start === undefined) break;
+      }
+      return { items, nextCursor: null };
+    },
+
+    async recipients(id, directorIds) {
+      const items = await batchGet(directorIds.map((directorId) => keys.broadcastRecipient(id, directorId)));
+      return items.map(recipientOf);
+    },
+
+    async claim(id, directorId, now) {
+      return conditional({
+        Key: keys.broadcastRecipient(id, directorId),
+        UpdateExpression: 'SET #status = :sending, updatedAt = :now',
+        ConditionExpression: '#status = :queued',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sending': 'sending', ':queued': 'queued', ':now': now },
+      });
+    },
+
+    async release(id, directorId, now) {
+      await conditional({
+        Key: keys.broadcastRecipient(id, directorId),
+        UpdateExpression: 'SET #status = :queued, updatedAt = :now',
+        ConditionExpression: '#status = :sending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':sending': 'sending', ':queued': 'queued', ':now': now },
+      });
+    },
+
+    async record(id, directorId, result, now) {
+      if (result.status === 'failed') {
+        await conditional({
+          Key: keys.broadcastRecipient(id, directorId),
+          UpdateExpression:
+            'SET #status = :failed, #error = :error, retryable = :retryable, updatedAt = :now',
+          ConditionExpression: '#status = :sending',
+          ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+          ExpressionAttributeValues: {
+            ':failed': 'failed',
+            ':sending': 'sending',
+            ':error': result.error,
+            ':retryable': result.retryable,
+            ':now': now,
+          },
+        });
+        return;
+      }
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tableName,
+                  Key: keys.broadcastRecipient(id, directorId),
+                  UpdateExpression:
+                    'SET #status = :sent, messageId = :messageId, updatedAt = :now REMOVE #error, retryable',
+                  // A claim a redelivery took for a dead worker's (failed, unknown outcome) was
+                  // in fact sent: the truth wins.
+                  ConditionExpression: '#status IN (:sending, :failed)',
+                  ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+                  ExpressionAttributeValues: {
+                    ':sent': 'sent',
+                    ':sending': 'sending',
+                    ':failed': 'failed',
+                    ':messageId': result.messageId,
+                    ':now': now,
+                  },
+                },
+              },
+              {
+                Put: {
+                  TableName: tableName,
+                  Item: { ...keys.broadcastMail(result.messageId), broadcastId: id, directorId },
+                },
+              },
+            ],
+          }),
+        );
+      } catch (error) {
+        // Already recorded (a repeated record): nothing to do.
+        if ((error as { name?: string }).name !== 'TransactionCanceledException') throw error;
+      }
+    },
+
+    async expireClaim(id, directorId, claimedBefore, error, now) {
+      return conditional({
+        Key: keys.broadcastRecipient(id, directorId),
+        UpdateExpression: 'SET #status = :failed, #error = :error, retryable = :false, updatedAt = :now',
+        ConditionExpression: '#status = :sending AND updatedAt < :before',
+        ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+        ExpressionAttributeValues: {
+          ':failed': 'failed',
+          ':sending': 'sending',
+          ':error': error,
+          ':false': false,
+          ':before': claimedBefore,
+          ':now': now,
+        },
+      });
+    },
+
+    async requeueRetryable(id, now) {
+      const items = await queryAll({
+        ...recipientPrefix,
+        FilterExpression: '#status = :failed AND retryable = :true',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ...recipientValues(id), ':failed': 'failed', ':true': true },
+        ConsistentRead: true,
+      });
+      const requeued: string[] = [];
+      await inParallel(items.map(recipientOf), 16, async (recipient) => {
+        const moved = await conditional({
+          Key: keys.broadcastRecipient(id, recipient.directorId),
+          UpdateExpression: 'SET #status = :queued, updatedAt = :now REMOVE #error, retryable',
+          ConditionExpression: '#status = :failed AND retryable = :true',
+          ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+          ExpressionAttributeValues: { ':queued': 'queued', ':failed': 'failed', ':true': true, ':now': now },
+        });
+        if (moved) requeued.push(recipient.directorId);
+      });
+      return requeued.sort();
+    },
+
+    async recipientOfMessage(sesMessageId) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.broadcastMail(sesMessageId) }),
+      );
+      return Item === undefined ? undefined : MailLookup.parse(Item);
+    },
+
+    async recordEvent(id, directorId, status, detail, now) {
+      const from = status === 'delivered' ? ['sent'] : ['sent', 'delivered'];
+      return conditional({
+        Key: keys.broadcastRecipient(id, directorId),
+        UpdateExpression: `SET #status = :status, updatedAt = :now${detail ? ', #error = :detail' : ''}`,
+        ConditionExpression: `#status IN (${from.map((_, index) => `:from${index}`).join(', ')})`,
+        ExpressionAttributeNames: { '#status': 'status', ...(detail ? { '#error': 'error' } : {}) },
+        ExpressionAttributeValues: {
+          ':status': status,
+          ':now': now,
+          ...(detail ? { ':detail': detail } : {}),
+          ...Object.fromEntries(from.map((value, index) => [`:from${index}`, value])),
+        },
+      });
+    },
+
+    async recordAddressProblem(problem) {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keys.addressProblem(problem.email),
+            ...problem,
+            email: problem.email.trim().toLowerCase(),
+          },
+        }),
+      );
+    },
+
+    async addressProblems(emails): Promise<AddressProblem[]> {
+      const unique = [...new Set(emails.map((email) => email.trim().toLowerCase()))];
+      const items = await batchGet(unique.map((email) => keys.addressProblem(email)));
+      return items.map((item) => AddressProblemItem.parse(item));
+    },
+  } satisfies BroadcastStore;
+}
+
+/** The broadcasts' store as this adapter makes it. */
+export type BroadcastStoreAdapter = ReturnType<typeof makeBroadcastStore>;
+
+function encodeKey(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+}
+
+/** A cursor we did not make reads as the start. */
+function decodeKey(cursor: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function inParallel<T>(
+  items: readonly T[],
+  width: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, items.length) }, async () => {
+      while (next < items.length) {
+        const item = items[next++] as T;
+        await work(item);
+      }
+    }),
+  );
+}
+
+function pause(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
