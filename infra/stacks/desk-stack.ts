@@ -150,6 +150,9 @@ export class DeskStack extends Stack {
     this.pipeline.grantEnqueue('outbox', api);
     this.pipeline.grantEnqueue('tickets', api);
     this.pipeline.grantEnqueue('broadcast', api);
+    // « Envoyer un test »: the steps send the staff member's copy with the same bulk sender
+    // (sendTest → SendBulkEmail, one destination); same terms as broadcast-send's grant.
+    this.sending.grantSendBulk(api.role);
 
     this.receipt = new MailReceipt(this, 'Receipt', {
       recipients: settings.deskAddresses,

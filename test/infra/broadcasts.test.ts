@@ -157,12 +157,13 @@ describe('the scheduler tick', () => {
 });
 
 describe('bulk sending', () => {
-  it('lets only broadcast-send call SendBulkEmail, from the desk addresses, through the configuration set', () => {
-    // Why: a bulk send reaches 1,600 directors; any other function able to do it widens the blast radius.
+  it('lets only broadcast-send (the chunks) and api (the test copy) call SendBulkEmail, from the desk addresses, through the configuration set', () => {
+    // Why: a bulk send reaches 1,600 directors; any other function able to do it widens the
+    // blast radius. The API needs it for « Envoyer un test » (sendTest uses the bulk sender).
     const allowed = allowedTo('ses:SendBulkEmail');
-    expect([...allowed.keys()]).toEqual(['broadcast-send']);
+    expect([...allowed.keys()].sort()).toEqual(['api', 'broadcast-send']);
     const configurationSet = logicalId(full.desk.sending.configurationSet);
-    for (const statement of allowed.get('broadcast-send') ?? []) {
+    for (const statement of [...allowed.values()].flat()) {
       const targets = JSON.stringify(statement.Resource);
       expect(targets).toContain(':identity/ac-dijon.fr');
       expect(targets).toContain(`"${configurationSet}"`);

@@ -433,7 +433,7 @@ describe('the functions', () => {
     expect([...services('ticket')].sort()).toEqual(['dynamodb', 'sqs']);
     // The consumers' sqs grants include consuming their own queue.
     expect([...services('mailer')].sort()).toEqual(['dynamodb', 'ses', 'sqs']);
-    expect([...services('api')].sort()).toEqual(['dynamodb', 's3', 'sqs']);
+    expect([...services('api')].sort()).toEqual(['dynamodb', 's3', 'ses', 'sqs']);
     expect([...services('broadcast-plan')].sort()).toEqual(['dynamodb', 'sqs']);
     expect([...services('broadcast-send')].sort()).toEqual(['dynamodb', 'ses', 'sqs']);
     expect([...services('ses-events')].sort()).toEqual(['dynamodb', 'sqs']);
