@@ -244,6 +244,8 @@ async function main(): Promise<void> {
   }
   const log = (line: string) => console.error(`[bench:broadcast] ${line}`);
   const startedAt = new Date();
+  // Read now: the tree may move on while the benchmark runs.
+  const ranOn = commit();
   const loadBefore = loadavg();
   const emulators: RunningEmulator[] = [];
   let clients: LocalClients | undefined;
@@ -481,7 +483,7 @@ async function main(): Promise<void> {
     const lines: string[] = [];
     const chunksBound = Math.ceil(expected.size / 50);
     lines.push(
-      `Banc d'essai des diffusions / Broadcast benchmark — commit ${commit()}, ${startedAt.toISOString()}`,
+      `Banc d'essai des diffusions / Broadcast benchmark — commit ${ranOn}, ${startedAt.toISOString()}`,
       `Machine : ${cpus().length} cœurs, charge avant ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, après ${loadavg()
         .map((l) => l.toFixed(2))
         .join(' ')} ; Node ${process.version}`,
