@@ -26,7 +26,7 @@ export type ScheduledTickProps = {
   description?: string;
   /**
    * Attempts Scheduler makes when it cannot invoke the function (throttled, service error).
-   * Default 5. Failures inside the function are not Scheduler's to retry: see `retryAttempts` below.
+   * Default 5. Failures inside the function are not retried at all: the next tick is the retry.
    */
   deliveryRetries?: number;
 };
