@@ -209,6 +209,22 @@ describe('bulk sending', () => {
   });
 });
 
+describe('the pacing settings', () => {
+  it('passes a configured rate and share to the functions, and refuses a share the functions would refuse', () => {
+    // Why: a share above 1 would let broadcasts starve the acknowledgments; it must stop the
+    // synthesis, not the first broadcast after deployment.
+    const paced = synthDesk({ context: { broadcastRateShare: '0.3', broadcastMaxSendRate: '14' } });
+    const send = paced.desk.functions['broadcast-send'].function.node.defaultChild as never;
+    const variables = (
+      paced.deskTemplate.toJSON().Resources[paced.desk.getLogicalId(send)] as {
+        Properties: { Environment: { Variables: Record<string, unknown> } };
+      }
+    ).Properties.Environment.Variables;
+    expect(variables).toMatchObject({ BROADCAST_RATE_SHARE: '0.3', BROADCAST_MAX_SEND_RATE: '14' });
+    expect(() => synthDesk({ context: { broadcastRateShare: '1.5' } })).toThrow(/BROADCAST_RATE_SHARE/);
+  });
+});
+
 describe('SES events', () => {
   it('reach the ses-events queue: configuration set → events topic → raw SQS subscription', () => {
     // Why: without this path no bounce or complaint ever updates a recipient; raw delivery puts
