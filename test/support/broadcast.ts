@@ -14,12 +14,12 @@ const HEADER = 'uai;ecole;commune;circonscription;departement;civilite;nom;preno
 export function smallDirectory(): DirectoryState {
   const file = [
     HEADER,
-    '0211234C;École élémentaire Les Tilleuls;Dijon;Dijon Centre;21;Mme;Martin;Camille;camille.martin@ac-dijon.fr',
-    '0211747K;École primaire Gustave Eiffel;Dijon;Dijon Centre;21;Mme;Martin;Camille;camille.martin@ac-dijon.fr',
-    '0210101W;École maternelle Jean Moulin;Chenôve;Dijon Sud;21;M.;Girard;Julien;julien.girard@ac-dijon.fr',
-    '0580203F;École primaire Jules Ferry;Nevers;Nevers 1;58;Mme;Faure;Hélène;helene.faure@ac-dijon.fr',
-    '0580203F;École primaire Jules Ferry;Nevers;Nevers 1;58;M.;Petit;Paul;paul.petit@ac-dijon.fr',
-    '0710001R;École du Centre;Mâcon;Mâcon Sud;71;;Roux;Alex;alex.roux@ac-dijon.fr',
+    '0211234C;École élémentaire Les Tilleuls;Dijon;Dijon Centre;21;Mme;Martin;Camille;camille.martin.diff@ac-dijon.fr',
+    '0211747K;École primaire Gustave Eiffel;Dijon;Dijon Centre;21;Mme;Martin;Camille;camille.martin.diff@ac-dijon.fr',
+    '0210101W;École maternelle Jean Moulin;Chenôve;Dijon Sud;21;M.;Girard;Julien;julien.girard.diff@ac-dijon.fr',
+    '0580203F;École primaire Jules Ferry;Nevers;Nevers 1;58;Mme;Faure;Hélène;helene.faure.diff@ac-dijon.fr',
+    '0580203F;École primaire Jules Ferry;Nevers;Nevers 1;58;M.;Petit;Paul;paul.petit.diff@ac-dijon.fr',
+    '0710001R;École du Centre;Mâcon;Mâcon Sud;71;;Roux;Alex;alex.roux.diff@ac-dijon.fr',
   ].join('\n');
   const state = planImport(EMPTY_DIRECTORY, parseDirectoryFile(file), OPTIONS).next;
   return {
@@ -36,7 +36,7 @@ export function largeDirectory(count: number): DirectoryState {
     const digits = `0${departement}${String(1000 + index).padStart(4, '0')}`;
     const uai = `${digits}${uaiCheckLetter(digits)}`;
     const circonscription = `Circo ${departement}-${index % 2}`;
-    return `${uai};École ${index};Commune ${index};${circonscription};${departement};Mme;Nom${index};Prénom;directrice.${String(index).padStart(5, '0')}@ac-dijon.fr`;
+    return `${uai};École ${index};Commune ${index};${circonscription};${departement};Mme;Nom${index};Prénom;directrice.diff.${String(index).padStart(5, '0')}@ac-dijon.fr`;
   });
   return planImport(EMPTY_DIRECTORY, parseDirectoryFile([HEADER, ...lines].join('\n')), OPTIONS).next;
 }

@@ -32,7 +32,7 @@ describe('recipientsOf', () => {
     // Assess
     expect(recipients).toHaveLength(1);
     expect(recipients[0]).toMatchObject({
-      email: 'camille.martin@ac-dijon.fr',
+      email: 'camille.martin.diff@ac-dijon.fr',
       name: 'Camille Martin',
       civility: 'Mme',
       lastName: 'Martin',
@@ -53,23 +53,23 @@ describe('recipientsOf', () => {
       AT,
     );
     expect(recipients.map((r) => r.email)).toEqual([
-      'camille.martin@ac-dijon.fr',
-      'julien.girard@ac-dijon.fr',
+      'camille.martin.diff@ac-dijon.fr',
+      'julien.girard.diff@ac-dijon.fr',
     ]);
   });
 
   it('leaves inactive directors out', () => {
     const recipients = recipientsOf(smallDirectory(), [{ type: 'departement', code: '58' }], AT);
-    expect(recipients.map((r) => r.email)).toEqual(['helene.faure@ac-dijon.fr']);
+    expect(recipients.map((r) => r.email)).toEqual(['helene.faure.diff@ac-dijon.fr']);
   });
 
   it('reaches every active director of the académie, sorted by address', () => {
     const recipients = recipientsOf(smallDirectory(), [{ type: 'academie', code: 'ac-dijon' }], AT);
     expect(recipients.map((r) => r.email)).toEqual([
-      'alex.roux@ac-dijon.fr',
-      'camille.martin@ac-dijon.fr',
-      'helene.faure@ac-dijon.fr',
-      'julien.girard@ac-dijon.fr',
+      'alex.roux.diff@ac-dijon.fr',
+      'camille.martin.diff@ac-dijon.fr',
+      'helene.faure.diff@ac-dijon.fr',
+      'julien.girard.diff@ac-dijon.fr',
     ]);
   });
 

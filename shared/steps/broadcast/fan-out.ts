@@ -126,7 +126,7 @@ export type ChunkOutcome = {
  * @throws when SES's answer is unknown (no response): the claims stay, the delivery is retried
  */
 export async function sendChunk(message: BroadcastChunk, deps: BroadcastDeps): Promise<ChunkOutcome> {
-  const started = Date.now();
+  const started = deps.now().getTime();
   const outcome: ChunkOutcome = { sent: 0, failed: 0, deferred: 0, skipped: 0, expired: 0, ignored: false };
   const found = await deps.store.get(message.broadcastId);
   if (found === undefined || found.broadcast.status === 'cancelled') return { ...outcome, ignored: true };
@@ -211,7 +211,7 @@ export async function sendChunk(message: BroadcastChunk, deps: BroadcastDeps): P
     const rate =
       broadcastRate(await deps.sender.maxSendRate(), deps.config.rateShare) /
       (deps.config.workers ?? DEFAULT_WORKERS);
-    const pause = pauseAfterChunk(claimed.length, rate) - (Date.now() - started);
+    const pause = pauseAfterChunk(claimed.length, rate) - (deps.now().getTime() - started);
     if (pause > 0) await (deps.sleep ?? defaultSleep)(pause);
   }
   return outcome;
