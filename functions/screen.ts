@@ -1,4 +1,5 @@
 /** `screen`: consumes the intake queue; every received mail gets exactly one recorded outcome. */
+import { makeBroadcastStore } from '#shared/adapters/broadcast-store.ts';
 import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
 import { s3Client } from '#shared/adapters/clients/s3.ts';
 import { sqsClient } from '#shared/adapters/clients/sqs.ts';
@@ -24,6 +25,7 @@ const deps = {
   threads: makeFollowUpStore(table),
   tickets: makeQueue({ client: sqsClient(), queueUrl: config.queues.tickets, schema: TicketCommand }),
   outbox: makeQueue({ client: sqsClient(), queueUrl: config.queues.outbox, schema: OutboxMessage }),
+  broadcasts: makeBroadcastStore(table),
   now: () => new Date(),
 };
 

@@ -385,6 +385,13 @@ export function makeBroadcastStore({
       return requeued.sort();
     },
 
+    async broadcastOfMail(sesMessageId) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.broadcastMail(sesMessageId) }),
+      );
+      return Item === undefined ? undefined : MailLookup.parse(Item).broadcastId;
+    },
+
     async recipientOfMessage(sesMessageId) {
       const { Item } = await client.send(
         new GetCommand({ TableName: tableName, Key: keys.broadcastMail(sesMessageId) }),

@@ -33,6 +33,11 @@ export type RecipientResult =
   | { status: 'sent'; messageId: string }
   | { status: 'failed'; error: string; retryable: boolean };
 
+/** Finds the broadcast a mail of ours belonged to, by its SES message id (the intake, for replies). */
+export type BroadcastMailFinder = {
+  broadcastOfMail(sesMessageId: string): Promise<string | undefined>;
+};
+
 /** Broadcasts, their recipients, the SES message ids of their mails, the addresses that fail. */
 export type BroadcastStore = {
   /** Writes a new broadcast (version 1). */
@@ -84,6 +89,7 @@ export type BroadcastStore = {
   /** Puts the retryable failures back to `queued`; returns their director ids. */
   requeueRetryable(id: string, now: string): Promise<string[]>;
 
+  broadcastOfMail(sesMessageId: string): Promise<string | undefined>;
   /** The broadcast and recipient of a mail, by the SES message id. */
   recipientOfMessage(sesMessageId: string): Promise<{ broadcastId: string; directorId: string } | undefined>;
   /**

@@ -360,3 +360,15 @@ function escapeHtml(text: string): string {
 export function fillTemplate(template: string, replacements: Record<string, string>): string {
   return template.replace(/\{\{(\w+)\}\}/g, (whole, name: string) => replacements[name] ?? whole);
 }
+
+/**
+ * The SES message id a reply names in its `In-Reply-To`: SES sends our mails with the Message-ID
+ * `<id@region.amazonses.com>`, where `id` is what `SendBulkEmail` returned. Undefined for a mail
+ * that answers nothing.
+ */
+export function answeredSesMessageId(inReplyTo: readonly string[]): string | undefined {
+  const first = inReplyTo[0]?.trim().replace(/^<|>$/g, '');
+  if (!first) return undefined;
+  const local = first.split('@')[0];
+  return local === undefined || local === '' ? undefined : local;
+}

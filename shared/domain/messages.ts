@@ -34,6 +34,8 @@ export const IncomingMessage = z.object({
   text: z.string(),
   attachments: z.array(AttachmentInfo),
   rawMail: RawMailLocation,
+  /** The broadcast whose mail this one answers (its `In-Reply-To`), when it opens a ticket. */
+  broadcastId: z.string().optional(),
 });
 export type IncomingMessage = z.infer<typeof IncomingMessage>;
 

@@ -67,6 +67,8 @@ export const Ticket = z.object({
   lastReplyAt: z.string().optional(),
   /** When it was closed; absent unless its status is `clos`. Closed tickets are purged after the retention period. */
   closedAt: z.string().optional(),
+  /** The broadcast (« Information globale ») whose mail the opening mail answered. */
+  broadcastId: z.string().optional(),
 });
 export type Ticket = z.infer<typeof Ticket>;
 

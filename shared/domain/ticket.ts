@@ -31,6 +31,7 @@ export function newTicket(input: {
     createdAt: now,
     updatedAt: now,
     messageCount: 2,
+    ...(message.broadcastId ? { broadcastId: message.broadcastId } : {}),
   };
 }
 

@@ -3,6 +3,8 @@
  * from it: a ticket command for the `ticket` step, or an automatic reply where replying is safe.
  */
 import type { DeskConfig } from '#shared/config.ts';
+import { answeredSesMessageId } from '#shared/domain/broadcast.ts';
+import type { BroadcastMailFinder } from '#shared/domain/broadcast-ports.ts';
 import { answeredOutcome, quotaNotice, rejectionReply } from '#shared/domain/desk-mails.ts';
 import type { DirectoryLookup, DirectoryMatch } from '#shared/domain/directory.ts';
 import {
@@ -43,6 +45,8 @@ export type ScreenDeps = {
   threads: ThreadFinder;
   tickets: Pick<QueueProducer<TicketCommand>, 'send'>;
   outbox: Pick<QueueProducer<OutboxMessage>, 'send'>;
+  /** Names the broadcast a reply answers on the ticket it opens; without it, tickets name none. */
+  broadcasts?: BroadcastMailFinder;
   now: () => Date;
 };
 
@@ -93,7 +97,7 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
       type: 'ticket.open',
       deskAddress,
       requester: requesterOf(director, mail.from?.name ?? ''),
-      message: incomingMessage(mail),
+      message: { ...incomingMessage(mail), ...(await broadcastAnswered(mail, deps.broadcasts)) },
     });
   } else if (stored.outcome === 'follow_up' && stored.ticketNumber) {
     await deps.tickets.send({
@@ -112,6 +116,20 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
     if (toSend) await deps.outbox.send(toSend);
   }
   return stored;
+}
+
+/**
+ * The broadcast a new request answers, when its `In-Reply-To` names one of a broadcast's mails: a
+ * director's reply to « Information globale » opens a ticket that says so.
+ */
+export async function broadcastAnswered(
+  mail: Pick<InboundMail, 'inReplyTo'>,
+  finder: BroadcastMailFinder | undefined,
+): Promise<{ broadcastId?: string }> {
+  const answered = answeredSesMessageId(mail.inReplyTo);
+  if (finder === undefined || answered === undefined) return {};
+  const broadcastId = await finder.broadcastOfMail(answered);
+  return broadcastId ? { broadcastId } : {};
 }
 
 /** Steps 6 to 10: find the ticket a reply continues and who the sender is, then decide. */

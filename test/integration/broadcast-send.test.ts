@@ -36,6 +36,7 @@ import {
   sendBroadcast,
   sendTest,
 } from '#shared/steps/broadcast/manage.ts';
+import { broadcastAnswered } from '#shared/steps/screen.ts';
 import { makeTestResources, type TestResources, useDeskEnvironment } from '../support/aws.ts';
 import { largeDirectory, smallDirectory } from '../support/broadcast.ts';
 import { headerOf, type SentMail, sentMails } from '../support/outbox.ts';
@@ -526,6 +527,25 @@ describe('SES events', () => {
       ['camille.martin.diff@ac-dijon.fr', 'bounced'],
       ['julien.girard.diff@ac-dijon.fr', 'complained'],
     ]);
+  });
+
+  it('finds the broadcast a director’s reply answers, by the SES message id in its In-Reply-To', async () => {
+    const deps = depsFor(smallDirectory());
+    const draft = await createBroadcast(
+      input([{ type: 'circonscription', code: '58-nevers-1' }]),
+      ADMIN,
+      deps,
+    );
+    await sendBroadcast(draft.id, undefined, ADMIN, deps);
+    for (const chunk of await takeChunks()) await sendChunk(chunk, deps);
+    const [sent] = (await listRecipients(draft.id, { limit: 10 }, deps)).items;
+
+    const answered = await broadcastAnswered(
+      { inReplyTo: [`<${sent?.messageId}@eu-west-1.amazonses.com>`] },
+      store,
+    );
+
+    expect(answered).toEqual({ broadcastId: draft.id });
   });
 });
 

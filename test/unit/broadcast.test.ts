@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  answeredSesMessageId,
   BroadcastInput,
   broadcastRate,
   broadcastTemplate,
@@ -16,6 +17,8 @@ import {
   UnknownZoneError,
 } from '#shared/domain/broadcast.ts';
 import { parisTimeToInstant } from '#shared/domain/paris-day.ts';
+import { newTicket } from '#shared/domain/ticket.ts';
+import { broadcastAnswered } from '#shared/steps/screen.ts';
 import { largeDirectory, smallDirectory } from '../support/broadcast.ts';
 
 const AT = '2027-01-04T08:00:00.000Z';
@@ -230,5 +233,47 @@ describe('parisTimeToInstant on the days the clocks change', () => {
     ],
   ])('reads %s %s Paris as %s (%s)', (day, time, expected) => {
     expect(parisTimeToInstant(day, time).toISOString()).toBe(expected);
+  });
+});
+
+describe('a reply to a broadcast', () => {
+  it('names the SES message id of the mail it answers, from the Message-ID SES gave it', () => {
+    expect(answeredSesMessageId(['<0102018f-abc-000000@eu-west-1.amazonses.com>'])).toBe(
+      '0102018f-abc-000000',
+    );
+    expect(answeredSesMessageId(['0102018f-abc-000000@eu-west-1.amazonses.com'])).toBe('0102018f-abc-000000');
+    expect(answeredSesMessageId([])).toBeUndefined();
+  });
+
+  it('opens a ticket naming the broadcast when the finder knows the mail, and none otherwise', async () => {
+    const finder = { broadcastOfMail: async (id: string) => (id === 'm-1' ? 'b-42' : undefined) };
+
+    expect(await broadcastAnswered({ inReplyTo: ['<m-1@eu-west-1.amazonses.com>'] }, finder)).toEqual({
+      broadcastId: 'b-42',
+    });
+    expect(await broadcastAnswered({ inReplyTo: ['<other@ac-dijon.fr>'] }, finder)).toEqual({});
+    expect(await broadcastAnswered({ inReplyTo: [] }, finder)).toEqual({});
+    expect(await broadcastAnswered({ inReplyTo: ['<m-1@eu-west-1.amazonses.com>'] }, undefined)).toEqual({});
+  });
+
+  it('keeps the broadcast on the new ticket', () => {
+    const ticket = newTicket({
+      number: '2027-00001',
+      message: {
+        sesMessageId: 'ses-in',
+        receivedAt: AT,
+        from: 'camille.martin.diff@ac-dijon.fr',
+        fromName: 'Camille Martin',
+        subject: 'Re: LSUN indisponible',
+        text: 'Merci',
+        attachments: [],
+        rawMail: { bucket: 'raw', key: 'incoming/ses-in' },
+        broadcastId: 'b-42',
+      },
+      requester: { email: 'camille.martin.diff@ac-dijon.fr', name: 'Camille Martin' },
+      schools: [],
+      now: AT,
+    });
+    expect(ticket.broadcastId).toBe('b-42');
   });
 });
