@@ -1,9 +1,11 @@
 /**
  * Every benchmark of the project, one after the other: the intake benchmark (bench/intake.ts),
- * then the bundle size report (scripts/bundle-size.ts) once that script exists. Each runs in
- * its own process, so one's memory and CPU do not weigh on the other's figures.
+ * the broadcast benchmark (bench/broadcast.ts, with its defaults: 2,000 directors), then the
+ * bundle size report (scripts/bundle-size.ts) once that script exists. Each runs in its own
+ * process, so one's memory and CPU do not weigh on the other's figures.
  *
  *   tsx bench/index.ts [intake options]     (the options go to the intake benchmark)
+ *   tsx bench/broadcast.ts [options]        (the broadcast benchmark alone, with its options)
  *
  * Exits 0 whatever the numbers, like each benchmark; non-zero only if one could not run.
  */
@@ -28,6 +30,7 @@ function runScript(file: string, args: string[]): Promise<number> {
 
 const benchmarks: Array<{ file: string; args: string[] }> = [
   { file: path.join(root, 'bench', 'intake.ts'), args: process.argv.slice(2) },
+  { file: path.join(root, 'bench', 'broadcast.ts'), args: [] },
   { file: path.join(root, 'scripts', 'bundle-size.ts'), args: [] },
 ];
 

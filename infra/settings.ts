@@ -55,6 +55,13 @@ const DeploySettingsSchema = z.object({
   dailyRequestCap: positiveInt.optional(),
   dailyFollowUpCap: positiveInt.optional(),
   deskDisplayName: z.string().optional(),
+  /** Share of the account's maximum send rate broadcasts may use (`BROADCAST_RATE_SHARE`). Default 0.5. */
+  broadcastRateShare: z.coerce.number().optional(),
+  /**
+   * Mails per second broadcasts assume the account may send (`BROADCAST_MAX_SEND_RATE`). Unset
+   * (the default): the functions ask SES (`GetAccount`), so a raised quota applies at once.
+   */
+  broadcastMaxSendRate: z.coerce.number().optional(),
   /**
    * Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`).
    * Unset: `assistance-lsun-<account id>`, unique to the account, so a first deployment works.
@@ -97,6 +104,7 @@ export type DeploySettings = Omit<
   | 'dailyRequestCap'
   | 'dailyFollowUpCap'
   | 'deskDisplayName'
+  | 'broadcastRateShare'
 > & {
   deskAddresses: string[];
   academicDomain: string;
@@ -105,6 +113,7 @@ export type DeploySettings = Omit<
   dailyRequestCap: number;
   dailyFollowUpCap: number;
   deskDisplayName: string;
+  broadcastRateShare: number;
 };
 
 /** The context keys read by {@link readDeploySettings}. */
@@ -144,6 +153,8 @@ export function readDeploySettings(node: Node): DeploySettings {
     DAILY_REQUEST_CAP: s.dailyRequestCap?.toString(),
     DAILY_FOLLOW_UP_CAP: s.dailyFollowUpCap?.toString(),
     DESK_DISPLAY_NAME: s.deskDisplayName,
+    BROADCAST_RATE_SHARE: s.broadcastRateShare?.toString(),
+    BROADCAST_MAX_SEND_RATE: s.broadcastMaxSendRate?.toString(),
   };
   // Resource names are not known at synthesis; placeholders let the schema check the rest.
   const placeholders = {
@@ -161,6 +172,11 @@ export function readDeploySettings(node: Node): DeploySettings {
       cause: error,
     });
   }
+  if (!desk.broadcast) {
+    throw new DeploySettingsError(
+      'Invalid CDK context for the desk: no broadcast pacing in the configuration',
+    );
+  }
   return {
     ...s,
     deskAddresses: desk.deskAddresses,
@@ -170,6 +186,8 @@ export function readDeploySettings(node: Node): DeploySettings {
     dailyRequestCap: desk.dailyRequestCap,
     dailyFollowUpCap: desk.dailyFollowUpCap,
     deskDisplayName: desk.deskDisplayName,
+    broadcastRateShare: desk.broadcast.rateShare,
+    broadcastMaxSendRate: desk.broadcast.maxSendRate,
   };
 }
 

@@ -1,7 +1,7 @@
 /**
  * The queues of the mail pipeline, built from its one description (`shared/pipeline.ts`):
- * each queue with its dead-letter queue and the alarm on it, and the event source mapping to
- * its consumer.
+ * each queue with its dead-letter queue and the alarm on it, the event source mapping to
+ * its consumer, and the scheduler's tick.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -12,8 +12,15 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { pipeline, type QueueStage, type StageName, visibilityTimeoutSeconds } from '#shared/pipeline.ts';
+import {
+  allStages,
+  pipeline,
+  type QueueStage,
+  type StageName,
+  visibilityTimeoutSeconds,
+} from '#shared/pipeline.ts';
 import type { DeskFunction } from './desk-function.ts';
+import { ScheduledTick } from './scheduled-tick.ts';
 
 /** Properties of a {@link MailPipeline}. */
 export type MailPipelineProps = {
@@ -37,6 +44,7 @@ export class MailPipeline extends Construct {
   /** Queues holding the events of asynchronous invocations that failed every retry, by function. */
   readonly failedInvocations = new Map<string, { queue: sqs.Queue; alarm: cloudwatch.Alarm }>();
   private readonly consumers = new Map<StageName, DeskFunction>();
+  private scheduledTick: ScheduledTick | undefined;
 
   constructor(scope: Construct, id: string, props: MailPipelineProps = {}) {
     super(scope, id);
@@ -60,23 +68,28 @@ export class MailPipeline extends Construct {
     }
 
     const deployed: Partial<Record<StageName, DeployedStage>> = {};
-    for (const stage of pipeline.stages) {
+    for (const stage of allStages) {
       deployed[stage.queue] = this.buildStage(stage);
     }
     this.stages = deployed as Record<StageName, DeployedStage>;
 
     this.node.addValidation({
       validate: () =>
-        pipeline.stages
+        allStages
           .filter((stage) => !this.consumers.has(stage.queue))
-          .map((stage) => `Queue '${stage.queue}' has no consumer: call consume('${stage.queue}', ...)`),
+          .map((stage) => `Queue '${stage.queue}' has no consumer: call consume('${stage.queue}', ...)`)
+          .concat(
+            this.scheduledTick
+              ? []
+              : [`The tick of '${pipeline.scheduler.entry}' is not scheduled: call tick(...)`],
+          ),
     });
   }
 
   /** The queue URL variables of `shared/config.ts` (`INTAKE_QUEUE_URL`, ...). */
   environment(): Record<string, string> {
     return Object.fromEntries(
-      pipeline.stages.map((stage) => [stage.urlVariable, this.stages[stage.queue].queue.queueUrl]),
+      allStages.map((stage) => [stage.urlVariable, this.stages[stage.queue].queue.queueUrl]),
     );
   }
 
@@ -106,6 +119,25 @@ export class MailPipeline extends Construct {
         maxConcurrency: description.maxConcurrency,
       }),
     );
+  }
+
+  /** The scheduler's tick, once {@link tick} has made it. */
+  get ticker(): ScheduledTick | undefined {
+    return this.scheduledTick;
+  }
+
+  /**
+   * Makes `fn` the target of the scheduler's tick (`pipeline.scheduler`): EventBridge Scheduler
+   * invokes it every `everyMinutes`, with a dead-letter queue and alarms to the alarm topic.
+   */
+  tick(fn: DeskFunction): ScheduledTick {
+    if (this.scheduledTick) throw new PipelineWiringError('The scheduler tick already has a target');
+    this.scheduledTick = new ScheduledTick(this, 'Tick', {
+      target: fn,
+      everyMinutes: pipeline.scheduler.everyMinutes,
+      alarmTopic: this.alarmTopic,
+    });
+    return this.scheduledTick;
   }
 
   /**
@@ -184,6 +216,10 @@ export class PipelineWiringError extends Error {
   override name = 'PipelineWiringError';
 }
 
-function pascal(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
+/** `ses-events` → `SesEvents`: construct ids (hence logical ids) stay readable. */
+function pascal(name: string): string {
+  return name
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
 }

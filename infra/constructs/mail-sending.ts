@@ -1,13 +1,15 @@
 /**
  * What every mail the desk sends goes through: the SES configuration set, its event
- * destination (delivery, bounce, complaint; later issues consume them), and optionally the
- * sender domain identity.
+ * destination (delivery, bounce, complaint, read by `ses-events`), and optionally the
+ * sender domain identity. Owns every SES grant of the desk's functions.
  */
-import { CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnOutput, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /** Properties of a {@link MailSending}. */
@@ -25,7 +27,7 @@ export type MailSendingProps = {
 /** The configuration set, its event topic and the optional sender identity. */
 export class MailSending extends Construct {
   readonly configurationSet: ses.ConfigurationSet;
-  /** Delivery, bounce and complaint events, for the consumers of later issues. */
+  /** Delivery, bounce and complaint events of every mail sent through the configuration set. */
   readonly eventsTopic: sns.Topic;
   readonly identity: ses.EmailIdentity | undefined;
   private readonly fromAddresses: string[];
@@ -87,6 +89,45 @@ export class MailSending extends Construct {
    * and its domain, whichever is the verified one).
    */
   grantSend(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(this.sendStatement('ses:SendEmail'));
+  }
+
+  /**
+   * Lets a function send broadcasts with SESv2 SendBulkEmail, on the same terms as
+   * {@link grantSend}: the desk addresses, the configuration set, their identities. Inline
+   * template content needs no template resource.
+   */
+  grantSendBulk(grantee: iam.IGrantable): void {
+    grantee.grantPrincipal.addToPrincipalPolicy(this.sendStatement('ses:SendBulkEmail'));
+  }
+
+  /**
+   * Lets a role read the account's sending quota and maximum send rate (SESv2 GetAccount), which
+   * paces broadcasts. In a policy of its own rather than the role's default policy, so the
+   * acknowledgment of its `Resource *` covers this statement only.
+   */
+  grantReadSendingQuota(role: iam.Role): void {
+    const policy = new iam.Policy(this, `SendingQuota${role.node.scope?.node.id ?? role.node.id}`, {
+      roles: [role],
+      statements: [new iam.PolicyStatement({ actions: ['ses:GetAccount'], resources: ['*'] })],
+    });
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason:
+        "ses:GetAccount supports no resource-level permission (Service Authorization Reference, SES v2): it reads the account's quota and maximum send rate, which pace broadcasts. This policy holds that one read-only action and nothing else.",
+    });
+  }
+
+  /**
+   * Delivers the configuration set's events to a queue, raw (the SQS body is SES's event JSON
+   * itself, `{ eventType, mail, delivery | bounce | complaint }`, without SNS's envelope). The
+   * subscription adds the queue policy that lets this topic, and only it, send.
+   */
+  deliverEventsTo(queue: sqs.IQueue): void {
+    this.eventsTopic.addSubscription(new SqsSubscription(queue, { rawMessageDelivery: true }));
+  }
+
+  private sendStatement(action: 'ses:SendEmail' | 'ses:SendBulkEmail'): iam.PolicyStatement {
     const stack = Stack.of(this);
     const identities = new Set<string>();
     for (const address of this.fromAddresses) {
@@ -103,13 +144,11 @@ export class MailSending extends Construct {
         resourceName: this.configurationSet.configurationSetName,
       }),
     ];
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: resourceArns,
-        // Case-insensitive: the reply goes from the address as the director wrote it.
-        conditions: { StringEqualsIgnoreCase: { 'ses:FromAddress': this.fromAddresses } },
-      }),
-    );
+    return new iam.PolicyStatement({
+      actions: [action],
+      resources: resourceArns,
+      // Case-insensitive: the reply goes from the address as the director wrote it.
+      conditions: { StringEqualsIgnoreCase: { 'ses:FromAddress': this.fromAddresses } },
+    });
   }
 }

@@ -6,8 +6,8 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
-import type { DeskEnv } from '#shared/config.ts';
-import { pipeline } from '#shared/pipeline.ts';
+import type { BroadcastEnv, DeskEnv } from '#shared/config.ts';
+import { allStages, pipeline, type QueueStage } from '#shared/pipeline.ts';
 import { DeskFunction } from '../constructs/desk-function.ts';
 import { MailPipeline } from '../constructs/mail-pipeline.ts';
 import { MailReceipt } from '../constructs/mail-receipt.ts';
@@ -40,7 +40,10 @@ export class DeskStack extends Stack {
   readonly receipt: MailReceipt;
   readonly api: StaffApi;
   readonly console: StaffConsole;
-  readonly functions: Record<'receive' | 'screen' | 'ticket' | 'mailer' | 'api', DeskFunction>;
+  readonly functions: Record<
+    'receive' | QueueStage['consumer'] | typeof pipeline.scheduler.entry | 'api',
+    DeskFunction
+  >;
 
   constructor(scope: Construct, id: string, props: DeskStackProps) {
     super(scope, id, props);
@@ -55,12 +58,19 @@ export class DeskStack extends Stack {
 
     // Every function gets the whole configuration: the schema in shared/config.ts validates
     // it at start, and `satisfies` makes a variable added there fail to compile here.
+    // BROADCAST_MAX_SEND_RATE is the one variable left unset by default: SES says the rate.
     const environment = {
       DESK_TABLE: table.table.tableName,
       RAW_MAIL_BUCKET: rawMail.bucket.bucketName,
       INTAKE_QUEUE_URL: this.pipeline.stages.intake.queue.queueUrl,
       TICKETS_QUEUE_URL: this.pipeline.stages.tickets.queue.queueUrl,
       OUTBOX_QUEUE_URL: this.pipeline.stages.outbox.queue.queueUrl,
+      BROADCAST_QUEUE_URL: this.pipeline.stages.broadcast.queue.queueUrl,
+      SES_EVENTS_QUEUE_URL: this.pipeline.stages['ses-events'].queue.queueUrl,
+      BROADCAST_RATE_SHARE: String(settings.broadcastRateShare),
+      ...(settings.broadcastMaxSendRate === undefined
+        ? {}
+        : { BROADCAST_MAX_SEND_RATE: String(settings.broadcastMaxSendRate) }),
       DESK_ADDRESSES: settings.deskAddresses.join(','),
       ACADEMIC_DOMAIN: settings.academicDomain,
       SUBJECT_KEYWORD: settings.subjectKeyword,
@@ -69,7 +79,9 @@ export class DeskStack extends Stack {
       RETENTION_DAYS: String(settings.retentionDays),
       SES_CONFIGURATION_SET: this.sending.configurationSet.configurationSetName,
       DESK_DISPLAY_NAME: settings.deskDisplayName,
-    } satisfies Record<keyof z.input<typeof DeskEnv>, string>;
+    } satisfies Record<keyof z.input<typeof DeskEnv>, string> &
+      Record<Exclude<keyof z.input<typeof BroadcastEnv>, 'BROADCAST_MAX_SEND_RATE'>, string> &
+      Partial<Record<'BROADCAST_MAX_SEND_RATE', string>>;
 
     const receive = new DeskFunction(this, 'Receive', {
       entry: pipeline.receiver.entry,
@@ -77,7 +89,7 @@ export class DeskStack extends Stack {
       environment,
     });
     const consumers = Object.fromEntries(
-      pipeline.stages.map((stage) => [
+      allStages.map((stage) => [
         stage.consumer,
         new DeskFunction(this, pascal(stage.consumer), {
           entry: stage.consumer,
@@ -85,15 +97,20 @@ export class DeskStack extends Stack {
           environment,
         }),
       ]),
-    ) as Record<(typeof pipeline.stages)[number]['consumer'], DeskFunction>;
+    ) as Record<QueueStage['consumer'], DeskFunction>;
+    const tickTarget = new DeskFunction(this, pascal(pipeline.scheduler.entry), {
+      entry: pipeline.scheduler.entry,
+      timeoutSeconds: pipeline.scheduler.timeoutSeconds,
+      environment,
+    });
     const api = new DeskFunction(this, 'Api', {
       entry: pipeline.api.entry,
       timeoutSeconds: pipeline.api.timeoutSeconds,
       environment,
     });
-    this.functions = { receive, ...consumers, api };
+    this.functions = { receive, ...consumers, [pipeline.scheduler.entry]: tickTarget, api };
 
-    for (const stage of pipeline.stages) {
+    for (const stage of allStages) {
       this.pipeline.consume(stage.queue, consumers[stage.consumer]);
     }
 
@@ -113,10 +130,29 @@ export class DeskStack extends Stack {
     table.grantReadWrite(mailer.role);
     this.sending.grantSend(mailer.role);
 
+    // Broadcasts: the tick starts the due ones, broadcast-send mails one chunk at a time and
+    // re-queues what SES throttled, ses-events records what became of each mail.
+    this.pipeline.tick(tickTarget);
+    table.grantReadWrite(tickTarget.role);
+    this.pipeline.grantEnqueue('broadcast', tickTarget);
+
+    const broadcastSend = consumers['broadcast-send'];
+    table.grantReadWrite(broadcastSend.role);
+    this.sending.grantSendBulk(broadcastSend.role);
+    this.sending.grantReadSendingQuota(broadcastSend.role);
+    this.pipeline.grantEnqueue('broadcast', broadcastSend);
+
+    table.grantReadWrite(consumers['ses-events'].role);
+    this.sending.deliverEventsTo(this.pipeline.stages['ses-events'].queue);
+
     table.grantReadWrite(api.role);
     rawMail.grantReadRawMail(api.role);
     this.pipeline.grantEnqueue('outbox', api);
     this.pipeline.grantEnqueue('tickets', api);
+    this.pipeline.grantEnqueue('broadcast', api);
+    // « Envoyer un test »: the steps send the staff member's copy with the same bulk sender
+    // (sendTest → SendBulkEmail, one destination); same terms as broadcast-send's grant.
+    this.sending.grantSendBulk(api.role);
 
     this.receipt = new MailReceipt(this, 'Receipt', {
       recipients: settings.deskAddresses,
@@ -159,6 +195,10 @@ export class DeskStack extends Stack {
   }
 }
 
-function pascal(word: string): string {
-  return word.charAt(0).toUpperCase() + word.slice(1);
+/** `broadcast-send` → `BroadcastSend`, for construct ids. */
+function pascal(name: string): string {
+  return name
+    .split('-')
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
 }

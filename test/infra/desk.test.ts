@@ -4,8 +4,8 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeskEnv } from '#shared/config.ts';
-import { pipeline } from '#shared/pipeline.ts';
+import { BroadcastEnv, DeskEnv } from '#shared/config.ts';
+import { allStages, pipeline, type StageName } from '#shared/pipeline.ts';
 import { deskTable } from '#shared/table.ts';
 import { apiMethods } from '../../infra/constructs/staff-api.ts';
 import { fullContext, removeSyntheses, type SynthesizedDesk, synthDesk } from './synth.ts';
@@ -76,7 +76,7 @@ function grantsOf(desk: SynthesizedDesk, name: keyof SynthesizedDesk['desk']['fu
     );
 }
 
-function queueLogicalId(desk: SynthesizedDesk, stage: 'intake' | 'tickets' | 'outbox'): string {
+function queueLogicalId(desk: SynthesizedDesk, stage: StageName): string {
   return desk.desk.getLogicalId(desk.desk.pipeline.stages[stage].queue.node.defaultChild as never);
 }
 
@@ -85,8 +85,8 @@ describe('the pipeline queues', () => {
     // Why: a mail that keeps failing must end somewhere visible, never be dropped or loop forever.
     const queues = resources(full.deskTemplate, 'AWS::SQS::Queue');
     const withRedrive = Object.entries(queues).filter(([, queue]) => queue.Properties.RedrivePolicy);
-    expect(withRedrive).toHaveLength(pipeline.stages.length);
-    for (const stage of pipeline.stages) {
+    expect(withRedrive).toHaveLength(allStages.length);
+    for (const stage of allStages) {
       const queue = queues[queueLogicalId(full, stage.queue)];
       const redrive = queue?.Properties.RedrivePolicy as {
         maxReceiveCount: number;
@@ -102,14 +102,15 @@ describe('the pipeline queues', () => {
     // Why: a dead-lettered mail is a director without an answer; someone must know at once.
     const alarms = Object.values(resources(full.deskTemplate, 'AWS::CloudWatch::Alarm'));
     const queues = resources(full.deskTemplate, 'AWS::SQS::Queue');
-    // Every queue nothing drains automatically: the pipeline's DLQs and receive's failure queue.
+    // Every queue nothing drains automatically: the pipeline's DLQs, receive's failure queue and
+    // the scheduler tick's dead-letter queue.
     const deadLetterQueues = Object.keys(queues).filter(
       (id) =>
         !Object.values(resources(full.deskTemplate, 'AWS::Lambda::EventSourceMapping')).some((mapping) =>
           JSON.stringify(mapping.Properties.EventSourceArn).includes(`"${id}"`),
         ),
     );
-    expect(deadLetterQueues).toHaveLength(pipeline.stages.length + 1);
+    expect(deadLetterQueues).toHaveLength(allStages.length + 2);
     const topic = full.desk.getLogicalId(full.desk.pipeline.alarmTopic.node.defaultChild as never);
     for (const dlq of deadLetterQueues) {
       const alarm = alarms.find((candidate) =>
@@ -135,7 +136,7 @@ describe('the pipeline queues', () => {
     const queues = resources(full.deskTemplate, 'AWS::SQS::Queue');
     const functions = resources(full.deskTemplate, 'AWS::Lambda::Function');
     const mappings = Object.values(resources(full.deskTemplate, 'AWS::Lambda::EventSourceMapping'));
-    expect(mappings).toHaveLength(pipeline.stages.length);
+    expect(mappings).toHaveLength(allStages.length);
     for (const mapping of mappings) {
       const queueId = (mapping.Properties.EventSourceArn as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
       const functionId = (mapping.Properties.FunctionName as { Ref: string }).Ref;
@@ -147,7 +148,7 @@ describe('the pipeline queues', () => {
 
   it('maps each queue to its consumer with partial batch responses, batch size and bounded concurrency', () => {
     // Why: one bad mail must not send its whole batch back, and a burst must not exhaust quotas.
-    for (const stage of pipeline.stages) {
+    for (const stage of allStages) {
       full.deskTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
         EventSourceArn: { 'Fn::GetAtt': [queueLogicalId(full, stage.queue), 'Arn'] },
         FunctionName: { Ref: functionLogicalId(full, stage.consumer) },
@@ -407,7 +408,14 @@ describe('the functions', () => {
         LoggingConfig: { LogGroup: expect.anything() },
       });
       const variables = Object.keys((properties.Environment as { Variables: object }).Variables);
-      expect(variables).toEqual(expect.arrayContaining(Object.keys(DeskEnv.shape)));
+      // BROADCAST_MAX_SEND_RATE only overrides what SES's GetAccount says: unset unless configured.
+      expect(variables).toEqual(
+        expect.arrayContaining(
+          [...Object.keys(DeskEnv.shape), ...Object.keys(BroadcastEnv.shape)].filter(
+            (name) => name !== 'BROADCAST_MAX_SEND_RATE',
+          ),
+        ),
+      );
       expect(variables).toEqual(expect.arrayContaining(['POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_LOG_LEVEL']));
     }
   });
@@ -425,10 +433,13 @@ describe('the functions', () => {
     expect([...services('ticket')].sort()).toEqual(['dynamodb', 'sqs']);
     // The consumers' sqs grants include consuming their own queue.
     expect([...services('mailer')].sort()).toEqual(['dynamodb', 'ses', 'sqs']);
-    expect([...services('api')].sort()).toEqual(['dynamodb', 's3', 'sqs']);
+    expect([...services('api')].sort()).toEqual(['dynamodb', 's3', 'ses', 'sqs']);
+    expect([...services('broadcast-plan')].sort()).toEqual(['dynamodb', 'sqs']);
+    expect([...services('broadcast-send')].sort()).toEqual(['dynamodb', 'ses', 'sqs']);
+    expect([...services('ses-events')].sort()).toEqual(['dynamodb', 'sqs']);
 
     const sendsTo = (name: keyof SynthesizedDesk['desk']['functions']) =>
-      pipeline.stages
+      allStages
         .filter((stage) =>
           grantsOf(full, name).some(
             (grant) =>
@@ -441,7 +452,11 @@ describe('the functions', () => {
     expect(sendsTo('screen')).toEqual(['tickets', 'outbox']);
     expect(sendsTo('ticket')).toEqual(['outbox']);
     expect(sendsTo('mailer')).toEqual([]);
-    expect(sendsTo('api')).toEqual(['tickets', 'outbox']);
+    expect(sendsTo('api')).toEqual(['tickets', 'outbox', 'broadcast']);
+    // broadcast-send re-queues the chunks SES throttled; the tick queues the chunks of due broadcasts.
+    expect(sendsTo('broadcast-plan')).toEqual(['broadcast']);
+    expect(sendsTo('broadcast-send')).toEqual(['broadcast']);
+    expect(sendsTo('ses-events')).toEqual([]);
   });
 });
 
@@ -474,7 +489,7 @@ describe('IAM', () => {
     }
   });
 
-  it('allows Resource * only for X-Ray, the rule set activation and CloudFront invalidations', () => {
+  it('allows Resource * only for X-Ray, the rule set activation, CloudFront invalidations and SES GetAccount', () => {
     // Why: the cdk-nag acknowledgments of Resource * are only honest if nothing else uses it.
     for (const template of [full.deskTemplate, full.statefulTemplate]) {
       for (const { owner, statement } of statements(template)) {
@@ -488,6 +503,8 @@ describe('IAM', () => {
               // CDK's console uploader empties the edge caches after a deployment.
               'cloudfront:CreateInvalidation',
               'cloudfront:GetInvalidation',
+              // The sending quota that paces broadcasts: SES has no resource for it.
+              'ses:GetAccount',
             ],
             owner,
           ).toContain(action);
