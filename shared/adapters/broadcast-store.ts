@@ -21,6 +21,7 @@ import * as z from 'zod';
 import {
   Broadcast,
   BroadcastRecipient,
+  chunksOf,
   countsOf,
   type RecipientCounts,
   RecipientStatus,
@@ -33,6 +34,10 @@ import type {
 } from '#shared/domain/broadcast-ports.ts';
 import type { Item } from './items.ts';
 import { keys } from './keys.ts';
+import { TransactionRefusedError, transact } from './transact.ts';
+
+/** DynamoDB's limit of actions in one transaction. */
+const TRANSACTION_SIZE = 100;
 
 const StoredItem = z.object({
   broadcast: Broadcast,
@@ -206,17 +211,29 @@ export function makeBroadcastStore({
     },
 
     async freezeRecipients(id, recipients) {
-      await inParallel(recipients, 16, async (recipient) => {
+      // A hundred recipients per transaction (DynamoDB's limit), each written only if absent, so
+      // a start repeated after a crash changes no recipient already claimed or sent. A refused
+      // transaction (some were written by the earlier start) is done again one item at a time.
+      const putIfAbsent = (recipient: BroadcastRecipient) => ({
+        TableName: tableName,
+        Item: { ...keys.broadcastRecipient(id, recipient.directorId), ...recipient },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      });
+      await inParallel(chunksOf(recipients, TRANSACTION_SIZE), 4, async (group) => {
         try {
-          await client.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: { ...keys.broadcastRecipient(id, recipient.directorId), ...recipient },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
+          await transact(
+            client,
+            group.map((recipient) => ({ Put: putIfAbsent(recipient) })),
           );
         } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          if (!(error instanceof TransactionRefusedError && error.expected)) throw error;
+          await inParallel(group, 16, async (recipient) => {
+            try {
+              await client.send(new PutCommand(putIfAbsent(recipient)));
+            } catch (single) {
+              if (!(single instanceof ConditionalCheckFailedException)) throw single;
+            }
+          });
         }
       });
     },

@@ -122,6 +122,8 @@ describe('a broadcast, from the draft to « Envoyée »', () => {
     // Assess
     await heading(page, `Diffusion « ${SUBJECT} »`);
     seen.id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
+    // The zones' names come with the zone list, which may arrive after the broadcast itself.
+    await page.locator('.lsun-dl').getByText('Circonscription Clamecy', { exact: false }).waitFor();
     const summary = (await page.locator('.lsun-dl').textContent()) ?? '';
     expect(summary).toContain('Brouillon');
     expect(summary).toContain(`${RECIPIENTS.length} directeurs`);
