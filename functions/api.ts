@@ -1,8 +1,6 @@
 /** `api`: the staff HTTP API behind API Gateway's JWT authorizer (Cognito). */
 import { randomUUID } from 'node:crypto';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
-import { makeBroadcastStore } from '#shared/adapters/broadcast-store.ts';
-import { makeBulkSender } from '#shared/adapters/bulk-sender.ts';
 import { makeDashboardStore } from '#shared/adapters/dashboard-store.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import { makeIntakeLogQueries } from '#shared/adapters/intake-log-queries.ts';
@@ -19,21 +17,23 @@ import { directoryApi } from '#shared/api/directory-api.ts';
 import { intakeApi } from '#shared/api/intake-api.ts';
 import { serveRoutes } from '#shared/api/router.ts';
 import { ticketsApi } from '#shared/api/tickets-api.ts';
-import { deskConfig, requiredQueue } from '#shared/config.ts';
-import { BroadcastChunk, OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
+import { deskConfig } from '#shared/config.ts';
+import { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { apiHandler } from '#shared/http/middleware.ts';
-import type { BroadcastDeps } from '#shared/steps/broadcast/deps.ts';
+import { broadcastDeps } from '#shared/wiring/broadcast.ts';
 
 const config = deskConfig();
 const dynamodb = awsClients.dynamodb();
 const sqs = awsClients.sqs();
 
-const broadcastStore = makeBroadcastStore({ client: dynamodb, tableName: config.tableName });
 const directory = makeDirectoryStore({
   client: dynamodb,
   tableName: config.tableName,
   academicDomain: config.academicDomain,
 });
+
+// The broadcasts' steps call their store `store`, as the intake log's do: a deps object of their own.
+const broadcasts = broadcastDeps(config, { dynamodb, sqs, ses: awsClients.ses() }, directory);
 
 const deps = {
   store: makeIntakeLogStore({ client: dynamodb, tableName: config.tableName }),
@@ -43,7 +43,7 @@ const deps = {
   intakeLog: makeIntakeLogQueries({ client: dynamodb, tableName: config.tableName }),
   dashboardStore: makeDashboardStore({ client: dynamodb, tableName: config.tableName }),
   directory,
-  broadcastStore,
+  broadcastStore: broadcasts.store,
   rawMail: makeRawMailStore({ client: awsClients.s3() }),
   tickets: makeQueue({ client: sqs, queueUrl: config.queues.tickets, schema: TicketCommand }),
   outbox: makeQueue({ client: sqs, queueUrl: config.queues.outbox, schema: OutboxMessage }),
@@ -55,32 +55,12 @@ const deps = {
   newId: () => randomUUID(),
 };
 
-// The broadcasts' steps call their store `store`, as the intake log's do: a deps object of their own.
-const broadcastDeps: BroadcastDeps = {
-  store: broadcastStore,
-  directory,
-  chunks: makeQueue({ client: sqs, queueUrl: requiredQueue(config, 'broadcast'), schema: BroadcastChunk }),
-  // A test copy goes out at once through the same bulk call as the broadcast's chunks.
-  sender: makeBulkSender({
-    client: awsClients.ses(),
-    configurationSet: config.sesConfigurationSet,
-    maxSendRate: config.broadcast?.maxSendRate,
-  }),
-  config: {
-    deskAddress: config.deskAddresses[0] ?? '',
-    deskDisplayName: config.deskDisplayName,
-    rateShare: config.broadcast?.rateShare ?? 0.5,
-  },
-  now: deps.now,
-  newId: deps.newId,
-};
-
 export const handler = apiHandler(
   serveRoutes(routes, {
     ...deskApi(deps),
     ...ticketsApi(deps),
     ...intakeApi(deps),
     ...directoryApi(deps),
-    ...broadcastApi(broadcastDeps),
+    ...broadcastApi(broadcasts),
   }),
 );

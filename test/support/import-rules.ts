@@ -70,6 +70,11 @@ export const IMPORT_RULES: Rule[] = [
   },
   {
     from: 'shared/',
+    never: ['shared/wiring/'],
+    why: 'shared/wiring/ is the composition root: only the entry files (and the local stack) build deps with it',
+  },
+  {
+    from: 'shared/',
     never: ['functions/', 'infra/', 'local/', 'console/', 'bench/', 'test/'],
     why: 'shared/ is the core: entry points, infrastructure, the local stack and the console use it, never the reverse',
   },
