@@ -62,6 +62,23 @@ export function makeBroadcastStore({
   tableName: string;
 }) {
   /** Runs a conditional update; false when its condition failed. */
+  /** Moves a recipient from one status to another, if it is still in the first; whether it moved. */
+  function moveStatus(
+    id: string,
+    directorId: string,
+    from: RecipientStatus,
+    to: RecipientStatus,
+    now: string,
+  ) {
+    return conditional({
+      Key: keys.broadcastRecipient(id, directorId),
+      UpdateExpression: 'SET #status = :to, updatedAt = :now',
+      ConditionExpression: '#status = :from',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':from': from, ':to': to, ':now': now },
+    });
+  }
+
   const conditional = async (input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>) => {
     try {
       await client.send(new UpdateCommand({ TableName: tableName, ...input }));
@@ -288,23 +305,11 @@ export function makeBroadcastStore({
     },
 
     async claim(id, directorId, now) {
-      return conditional({
-        Key: keys.broadcastRecipient(id, directorId),
-        UpdateExpression: 'SET #status = :sending, updatedAt = :now',
-        ConditionExpression: '#status = :queued',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':sending': 'sending', ':queued': 'queued', ':now': now },
-      });
+      return moveStatus(id, directorId, 'queued', 'sending', now);
     },
 
     async release(id, directorId, now) {
-      await conditional({
-        Key: keys.broadcastRecipient(id, directorId),
-        UpdateExpression: 'SET #status = :queued, updatedAt = :now',
-        ConditionExpression: '#status = :sending',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':sending': 'sending', ':queued': 'queued', ':now': now },
-      });
+      await moveStatus(id, directorId, 'sending', 'queued', now);
     },
 
     async record(id, directorId, result, now) {
