@@ -55,17 +55,29 @@ export const RecipientCounts = z.record(RecipientStatus, z.number().int().nonneg
 export type RecipientCounts = z.infer<typeof RecipientCounts>;
 
 /** A subject and text, as staff write them. */
+/**
+ * SES reads `{{…}}` in a bulk template as a variable to replace (the greeting is one): staff text
+ * holding braces in pairs would be mangled or refused by SES, so it is refused here, in French.
+ */
+const NO_TEMPLATE_BRACES = {
+  check: (value: string) => !value.includes('{{') && !value.includes('}}'),
+  error:
+    'Les doubles accolades « {{ » et « }} » ne sont pas permises (elles servent à personnaliser le courriel).',
+};
+
 export const BroadcastContent = z.object({
   subject: z
     .string({ error: 'Objet attendu.' })
     .trim()
     .min(1, { error: "L'objet ne peut pas être vide." })
-    .max(MAX_SUBJECT, { error: `L'objet est trop long (${MAX_SUBJECT} caractères au plus).` }),
+    .max(MAX_SUBJECT, { error: `L'objet est trop long (${MAX_SUBJECT} caractères au plus).` })
+    .refine(NO_TEMPLATE_BRACES.check, { error: NO_TEMPLATE_BRACES.error }),
   text: z
     .string({ error: 'Texte attendu.' })
     .trim()
     .min(1, { error: 'Le texte ne peut pas être vide.' })
-    .max(MAX_TEXT, { error: 'Le texte est trop long (20 000 caractères au plus).' }),
+    .max(MAX_TEXT, { error: 'Le texte est trop long (20 000 caractères au plus).' })
+    .refine(NO_TEMPLATE_BRACES.check, { error: NO_TEMPLATE_BRACES.error }),
 });
 export type BroadcastContent = z.infer<typeof BroadcastContent>;
 

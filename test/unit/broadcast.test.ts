@@ -189,6 +189,24 @@ describe('the mail of a broadcast', () => {
     expect(longText.error?.issues[0]?.message).toMatch(/texte est trop long/);
     expect(BroadcastInput.safeParse({ subject: 'ok', text: 'ok', zones: [] }).success).toBe(false);
   });
+
+  it('refuses double braces, which SES would read as a template variable, and accepts single ones', () => {
+    // Prepare
+    const zones = [{ type: 'academie', code: 'ac-dijon' }];
+
+    // Act
+    const inText = BroadcastInput.safeParse({ subject: 'ok', text: 'Écrivez {{nom}}', zones });
+    const inSubject = BroadcastInput.safeParse({ subject: 'LSU }} panne', text: 'ok', zones });
+    const single = BroadcastInput.safeParse({ subject: 'LSU {bulletins}', text: 'Un { seul', zones });
+
+    // Assess
+    expect(inText.error?.issues[0]).toMatchObject({
+      path: ['text'],
+      message: expect.stringContaining('accolades'),
+    });
+    expect(inSubject.error?.issues[0]?.path).toEqual(['subject']);
+    expect(single.success).toBe(true);
+  });
 });
 
 describe('statusAfterProgress', () => {
