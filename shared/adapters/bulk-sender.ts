@@ -7,6 +7,7 @@
 import { GetAccountCommand, type SESv2Client, SendBulkEmailCommand } from '@aws-sdk/client-sesv2';
 import { DESK_MAIL_HEADER } from '#shared/domain/auto-reply.ts';
 import type { BulkSender, BulkSendResult } from '#shared/domain/broadcast-ports.ts';
+import { mailboxOf } from '#shared/domain/mailbox.ts';
 
 /** Entry statuses SES may clear by itself: the entry is tried again later. */
 const RETRYABLE_STATUSES = new Set([
@@ -47,7 +48,7 @@ export function makeBulkSender({
       try {
         const { BulkEmailEntryResults = [] } = await client.send(
           new SendBulkEmailCommand({
-            FromEmailAddress: `"${request.fromName.replaceAll('"', '')}" <${request.from}>`,
+            FromEmailAddress: mailboxOf(request.fromName, request.from),
             ReplyToAddresses: [request.replyTo],
             ConfigurationSetName: configurationSet,
             DefaultEmailTags: [

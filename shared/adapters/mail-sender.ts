@@ -2,6 +2,7 @@
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DESK_MAIL_HEADER } from '#shared/domain/auto-reply.ts';
 import type { MailSender } from '#shared/domain/intake-ports.ts';
+import { mailboxOf } from '#shared/domain/mailbox.ts';
 import type { OutboxMessage } from '#shared/domain/messages.ts';
 
 /** Sends the desk's mails. */
@@ -25,7 +26,7 @@ export function makeMailSender({
       ];
       const { MessageId } = await client.send(
         new SendEmailCommand({
-          FromEmailAddress: `"${message.fromName.replaceAll('"', '')}" <${message.from}>`,
+          FromEmailAddress: mailboxOf(message.fromName, message.from),
           Destination: { ToAddresses: [message.to] },
           Content: {
             Simple: {
