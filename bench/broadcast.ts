@@ -56,7 +56,7 @@ import { allStages } from '#shared/pipeline.ts';
 import type { BroadcastDeps } from '#shared/steps/broadcast/deps.ts';
 import { sendChunk } from '#shared/steps/broadcast/fan-out.ts';
 import { createBroadcast, sendBroadcast } from '#shared/steps/broadcast/manage.ts';
-import { generate } from '#test/fixtures/directory/generate-annuaire.ts';
+import { generate, toCsv } from '#test/fixtures/directory/generate-annuaire.ts';
 import { accountCpu } from './lib/machine.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -125,28 +125,6 @@ function readOptions(argv: string[]): Options | undefined {
     portBase: num('port-base', values['port-base'], 1024),
     faults: !values['no-faults'],
   };
-}
-
-/** The generated directory as the import reads it (the fixture generator's CSV columns). */
-function directoryCsv(rows: ReturnType<typeof generate>): string {
-  const header =
-    'uai;ecole;commune;circonscription;departement;civilite;nom;prenom;email;emails_secondaires;faisant_fonction';
-  const lines = rows.map((r) =>
-    [
-      r.uai,
-      r.school,
-      r.commune,
-      r.circo,
-      r.dept,
-      r.civility,
-      r.last,
-      r.first,
-      r.email,
-      r.others.join(' '),
-      r.interim ? 'oui' : '',
-    ].join(';'),
-  );
-  return `${[header, ...lines].join('\n')}\n`;
 }
 
 /** Counts the SendBulkEmail requests that reach the SES stand-in, and when the last one ended. */
@@ -304,7 +282,7 @@ async function main(): Promise<void> {
       perDepartement.set(row.dept, (perDepartement.get(row.dept) ?? 0) + 1);
     }
     const importStart = performance.now();
-    await importDirectoryFile(directoryCsv(rows), directory, {
+    await importDirectoryFile(toCsv(rows), directory, {
       apply: true,
       now: new Date(),
       actor: 'bench',
