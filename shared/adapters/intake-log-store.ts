@@ -198,20 +198,25 @@ export function makeIntakeLogStore({
       if (!entry) return undefined;
       const accepted = acceptedEntry(entry, actor, now);
       const held = HELD_OUTCOMES.map((_, index) => `:held${index}`).join(', ');
+      // A held follow-up goes to the ticket it continues: it gets that ticket's number now.
+      const ticket = accepted.outcome === 'follow_up' ? ', ticketNumber = :ticket' : '';
       try {
         const { Attributes } = await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.intakeEntry(sesMessageId),
-            UpdateExpression:
-              'SET outcome = :created, detail = :detail, acceptedBy = :actor, acceptedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk',
-            ConditionExpression: `attribute_not_exists(ticketNumber) AND (outcome IN (${held}) OR (outcome = :created AND attribute_exists(acceptedBy)))`,
+            UpdateExpression: `SET outcome = :accepted, detail = :detail, acceptedBy = :actor, acceptedAt = :now, gsi2pk = :gsi2pk, gsi2sk = :gsi2sk${ticket}`,
+            // Held, and not yet a ticket; or accepted already, before its ticket was opened (the
+            // first attempt may have stopped halfway), or as a follow-up (adding it is idempotent).
+            ConditionExpression: `(outcome IN (${held}) AND attribute_not_exists(ticketNumber)) OR (outcome = :accepted AND attribute_exists(acceptedBy) AND (attribute_not_exists(ticketNumber) OR outcome = :followUp))`,
             ExpressionAttributeValues: {
-              ':created': accepted.outcome,
+              ':accepted': accepted.outcome,
+              ':followUp': 'follow_up',
               ...Object.fromEntries(HELD_OUTCOMES.map((outcome, index) => [`:held${index}`, outcome])),
               ':detail': accepted.detail,
               ':actor': actor,
               ':now': now,
+              ...(accepted.outcome === 'follow_up' ? { ':ticket': accepted.ticketNumber } : {}),
               ...expressionValues(keys.intakeByOutcome(accepted.outcome, entry.receivedAt, sesMessageId)),
             },
             ReturnValues: 'ALL_NEW',

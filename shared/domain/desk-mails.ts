@@ -6,6 +6,7 @@
  * mail it answers, so that the mailer's claim sends it once.
  */
 import type { Screening } from './intake.ts';
+import type { QuotaClaim } from './intake-log.ts';
 import type { InboundMail } from './mail.ts';
 import { type IncomingMessage, type OutboxMessage, outgoingMail, type Requester } from './messages.ts';
 import {
@@ -54,14 +55,21 @@ export function rejectionReply(
   return intakeReply(mail, deskAddress, voice, outcome, content);
 }
 
-/** The notice to a sender over the daily cap of new requests (sent once a day at most). */
+/**
+ * The notice to a sender over a daily cap, of new requests or of follow-ups (sent once a day at
+ * most for each).
+ */
 export function quotaNotice(
   mail: AnsweredMail,
   deskAddress: string,
   voice: DeskVoice,
-  cap: number,
+  quota: Pick<QuotaClaim, 'kind' | 'cap'>,
 ): OutboxMessage {
-  const content = quotaNoticeMail({ cap, deskDisplayName: voice.deskDisplayName });
+  const content = quotaNoticeMail({
+    kind: quota.kind,
+    cap: quota.cap,
+    deskDisplayName: voice.deskDisplayName,
+  });
   return intakeReply(mail, deskAddress, voice, 'quota_notice', content);
 }
 

@@ -71,12 +71,17 @@ export function screenedEntry(input: {
  */
 export function rateLimitedEntry(entry: IntakeEntry, quota: QuotaClaim): IntakeEntry {
   const what = quota.kind === 'request' ? 'demandes' : 'suites de ticket';
-  return {
+  const limited: IntakeEntry = {
     ...entry,
     reply: undefined,
     outcome: 'rate_limited',
     detail: `Plus de ${quota.cap} ${what} aujourd'hui (${quota.day}) ; ${entry.detail}`,
   };
+  if (quota.kind === 'request' || entry.ticketNumber === undefined) return limited;
+  // A held follow-up is not on its ticket: it names the ticket it continues instead, so that
+  // staff may still accept it there.
+  const { ticketNumber, ...rest } = limited;
+  return { ...rest, followUpOf: ticketNumber };
 }
 
 /**
@@ -95,15 +100,20 @@ export const HELD_OUTCOMES = [
 ] as const satisfies readonly IntakeEntry['outcome'][];
 
 /**
- * A held mail once staff accepted it into a ticket: it counts as `ticket_created`, and the log
- * says who accepted it and when.
+ * A held mail once staff accepted it: a held follow-up counts as a `follow_up` of the ticket it
+ * continues, any other as `ticket_created`; the log says who accepted it and when.
  */
 export function acceptedEntry(entry: IntakeEntry, actor: string, now: string): IntakeEntry {
-  return {
-    ...entry,
-    outcome: 'ticket_created',
-    detail: `Accepté en ticket par ${actor} ; ${entry.detail}`,
-    acceptedBy: actor,
-    acceptedAt: now,
-  };
+  const accepted = { ...entry, acceptedBy: actor, acceptedAt: now };
+  // Accepting again (the first attempt stopped halfway) keeps the detail as first written.
+  const said = (what: string) => (entry.acceptedBy ? entry.detail : `${what} par ${actor} ; ${entry.detail}`);
+  if (entry.followUpOf !== undefined) {
+    return {
+      ...accepted,
+      outcome: 'follow_up',
+      ticketNumber: entry.followUpOf,
+      detail: said(`Ajouté au ticket ${entry.followUpOf}`),
+    };
+  }
+  return { ...accepted, outcome: 'ticket_created', detail: said('Accepté en ticket') };
 }

@@ -23,6 +23,11 @@ export const IntakeEntry = z.object({
   detail: z.string(),
   /** The ticket the mail opened or was added to; set by the ticket step for new tickets. */
   ticketNumber: z.string().optional(),
+  /**
+   * A follow-up held back over the daily cap: the ticket it continues. Its text is not on the
+   * ticket; staff accepting the mail add it there.
+   */
+  followUpOf: z.string().optional(),
   /** The directory entry that matched the sender, if any. */
   directoryEntryId: z.string().optional(),
   /** The automatic reply sent, if any. */

@@ -151,7 +151,9 @@ export function notDirectorMail(input: NotDirectorInput): DeskReply {
 }
 
 export type QuotaNoticeInput = {
-  /** New requests accepted per sender per day. */
+  /** Which cap was reached: new requests, or follow-ups on existing requests. */
+  kind: 'request' | 'follow_up';
+  /** Mails of that kind accepted per sender per day. */
   cap: number;
   deskDisplayName: string;
   /** Subject of the mail that hit the cap, to thread the notice under it. */
@@ -159,10 +161,27 @@ export type QuotaNoticeInput = {
 };
 
 /**
- * The notice sent (once a day at most) to a sender over the daily cap: further new requests
- * today wait for staff, follow-ups still pass.
+ * The notice sent (once a day at most) to a sender over a daily cap. Over the cap of new
+ * requests: further new requests today wait for staff, follow-ups still pass. Over the cap of
+ * follow-ups: further follow-ups today wait for staff.
  */
 export function quotaNoticeMail(input: QuotaNoticeInput): DeskReply {
+  if (input.kind === 'follow_up') {
+    return {
+      subject: replySubject(
+        input.originalSubject,
+        'Assistance LSUN : limite quotidienne de messages atteinte',
+      ),
+      text: body([
+        'Bonjour,',
+        `Vous avez atteint la limite quotidienne de messages de suivi adressés à l’assistance LSUN sur vos demandes (${input.cap} par jour).`,
+        'Les messages que vous enverrez encore aujourd’hui sur vos demandes ne seront pas ajoutés automatiquement : ils sont mis en attente et seront examinés par l’équipe d’assistance.',
+        'Si nécessaire, écrivez de nouveau demain. Vous ne recevrez pas d’autre avis de ce type aujourd’hui.',
+        AUTOMATIC,
+        signature(input.deskDisplayName),
+      ]),
+    };
+  }
   return {
     subject: replySubject(input.originalSubject, 'Assistance LSUN : limite quotidienne de demandes atteinte'),
     text: body([

@@ -26,7 +26,8 @@ export type AcceptDeps = {
 };
 
 /**
- * Accepts the mail into a ticket; returns its intake entry as now recorded.
+ * Accepts the mail into a ticket (a held follow-up into the ticket it continues); returns its
+ * intake entry as now recorded.
  * @throws MailNotFoundError when the intake log has no such mail
  * @throws NotAcceptableError when it is already a ticket, or was refused for a reason staff cannot waive
  */
@@ -47,20 +48,21 @@ export async function acceptIntoTicket(
   }
   const mail = await parseMime(await deps.rawMail.read(accepted.rawMail));
   const sender = accepted.from ?? '';
+  // The entry's ids and SES's receipt time; the text and attachments as read from the raw mail.
+  const message = incomingMessage({
+    ...mail,
+    ...accepted,
+    from: { address: sender, name: accepted.fromName ?? '' },
+  });
+  if (accepted.outcome === 'follow_up' && accepted.ticketNumber) {
+    // A held follow-up joins the ticket it continues, as if it had passed the cap.
+    await deps.tickets.send({ type: 'ticket.follow_up', ticketNumber: accepted.ticketNumber, message });
+    return accepted;
+  }
   const match = await deps.directory.findByEmail(sender);
   const requester: Requester = match
     ? requesterOf(match, accepted.fromName ?? '')
     : { kind: 'sender', email: sender, name: accepted.fromName ?? '', schools: [] };
-  await deps.tickets.send({
-    type: 'ticket.open',
-    deskAddress: accepted.recipient,
-    requester,
-    // The entry's ids and SES's receipt time; the text and attachments as read from the raw mail.
-    message: incomingMessage({
-      ...mail,
-      ...accepted,
-      from: { address: sender, name: accepted.fromName ?? '' },
-    }),
-  });
+  await deps.tickets.send({ type: 'ticket.open', deskAddress: accepted.recipient, requester, message });
   return accepted;
 }

@@ -84,7 +84,7 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
     }),
     quota,
     reply,
-    quotaNotice: quota ? quotaNotice(mail, deskAddress, config, config.dailyRequestCap) : undefined,
+    quotaNotice: quota ? quotaNotice(mail, deskAddress, config, quota) : undefined,
     expiresAt: purgeDate(mail.receivedAt, config.retentionDays),
     now: deps.now().toISOString(),
   });
@@ -110,8 +110,8 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
     const toSend =
       recorded.kind === 'recorded'
         ? recorded.reply
-        : stored.reply === 'quota_notice'
-          ? quotaNotice(mail, deskAddress, config, config.dailyRequestCap)
+        : stored.reply === 'quota_notice' && quota
+          ? quotaNotice(mail, deskAddress, config, quota)
           : reply;
     if (toSend) await deps.outbox.send(toSend);
   }

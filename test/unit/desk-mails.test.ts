@@ -64,7 +64,7 @@ describe('the answer to a turned-away mail', () => {
   });
 
   it('gives the daily-cap notice the same place, under its own purpose', () => {
-    expect(quotaNotice(mail, 'a@ac-dijon.fr', voice, 10)).toMatchObject({
+    expect(quotaNotice(mail, 'a@ac-dijon.fr', voice, { kind: 'request', cap: 10 })).toMatchObject({
       outboxId: 'ses-1.reply',
       purpose: 'quota_notice',
       autoSubmitted: true,

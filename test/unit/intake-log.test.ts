@@ -147,6 +147,20 @@ describe('the entry of a mail over its daily cap', () => {
     const claim = { kind: 'follow_up' as const, sender: 'a', day: '2026-03-05', cap: 20, expiresAt: 0 };
     expect(rateLimitedEntry(entry, claim).detail).toMatch(/^Plus de 20 suites de ticket aujourd'hui/);
   });
+
+  it('holds a follow-up off its ticket: no ticket number, but the ticket it continues', () => {
+    // Prepare
+    const claim = { kind: 'follow_up' as const, sender: 'a', day: '2026-03-05', cap: 30, expiresAt: 0 };
+    const followUp = { ...entry, outcome: 'follow_up' as const, ticketNumber: 'LSUN-2026-00042' };
+
+    // Act
+    const limited = rateLimitedEntry(followUp, claim);
+
+    // Assess
+    expect(limited.outcome).toBe('rate_limited');
+    expect(limited.ticketNumber).toBeUndefined();
+    expect(limited.followUpOf).toBe('LSUN-2026-00042');
+  });
 });
 
 describe('the entry of a duplicate', () => {
@@ -165,6 +179,23 @@ describe('the entry of a duplicate', () => {
 });
 
 describe('a held mail accepted by staff', () => {
+  it('adds a held follow-up to the ticket it continues, as a follow_up', () => {
+    // Act
+    const accepted = acceptedEntry(
+      { ...entry, outcome: 'rate_limited', followUpOf: 'LSUN-2026-00042', detail: 'Plus de 30 suites' },
+      'agent@ac-dijon.fr',
+      '2026-03-06T10:00:00.000Z',
+    );
+
+    // Assess
+    expect(accepted).toMatchObject({
+      outcome: 'follow_up',
+      ticketNumber: 'LSUN-2026-00042',
+      detail: 'Ajouté au ticket LSUN-2026-00042 par agent@ac-dijon.fr ; Plus de 30 suites',
+      acceptedBy: 'agent@ac-dijon.fr',
+    });
+  });
+
   it('becomes ticket_created, saying who accepted it and when, before the original reason', () => {
     const accepted = acceptedEntry(
       { ...entry, outcome: 'not_director', detail: 'x@ac-dijon.fr inconnu' },

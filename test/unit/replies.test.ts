@@ -210,7 +210,7 @@ describe('notDirectorMail', () => {
 describe('quotaNoticeMail', () => {
   it('says the daily limit is reached, that new requests wait and follow-ups pass', () => {
     // Act
-    const mail = quotaNoticeMail({ cap: 10, deskDisplayName: DESK });
+    const mail = quotaNoticeMail({ kind: 'request', cap: 10, deskDisplayName: DESK });
 
     // Assess
     expect(mail.subject).toBe('Assistance LSUN : limite quotidienne de demandes atteinte');
@@ -223,9 +223,27 @@ describe('quotaNoticeMail', () => {
     expect(mail.text.trimEnd().endsWith(DESK)).toBe(true);
   });
 
+  it('tells a sender over the follow-up cap that further follow-ups wait, never that they pass', () => {
+    // Act
+    const mail = quotaNoticeMail({ kind: 'follow_up', cap: 30, deskDisplayName: DESK });
+
+    // Assess
+    expect(mail.subject).toBe('Assistance LSUN : limite quotidienne de messages atteinte');
+    expect(mail.text).toContain('la limite quotidienne de messages de suivi');
+    expect(mail.text).toContain('(30 par jour)');
+    expect(mail.text).toContain('ne seront pas ajoutés automatiquement');
+    expect(mail.text).not.toContain('continuent d’être traitées normalement');
+    expect(mail.text).not.toContain('nouvelles demandes');
+  });
+
   it('threads under the mail that hit the limit when its subject is given', () => {
     // Act
-    const mail = quotaNoticeMail({ cap: 1, deskDisplayName: DESK, originalSubject: 'LSUN encore' });
+    const mail = quotaNoticeMail({
+      kind: 'request',
+      cap: 1,
+      deskDisplayName: DESK,
+      originalSubject: 'LSUN encore',
+    });
 
     // Assess
     expect(mail.subject).toBe('Re: LSUN encore');
@@ -248,7 +266,7 @@ describe('every automatic mail', () => {
       deskDisplayName: DESK,
     }),
     notDirector: notDirectorMail({ originalSubject: 'LSUN\nBcc: x@evil.example', deskDisplayName: DESK }),
-    quota: quotaNoticeMail({ cap: 10, deskDisplayName: DESK }),
+    quota: quotaNoticeMail({ kind: 'request', cap: 10, deskDisplayName: DESK }),
   };
 
   it.each(Object.entries(mails))('keeps the %s subject on one line', (_name, mail) => {

@@ -1,6 +1,7 @@
 /**
  * « Accepter en ticket » for a mail the intake held back (quota reached, sender not in the
  * directory): the API opens the ticket and sends the normal acknowledgment, recording who did it.
+ * A follow-up held over its daily cap is « Ajouter au ticket … » instead: it joins its ticket.
  * Once accepted the mail is no longer acceptable and the button goes: the page says what
  * happened (`acceptedNotice`), the button only its failures.
  */
@@ -21,6 +22,12 @@ export function isAcceptable(entry: IntakeEntry): boolean {
 
 /** What the page announces once a mail is accepted. */
 export function acceptedNotice(entry: IntakeEntry): { ok: boolean; message: string } {
+  if (entry.outcome === 'follow_up' && entry.ticketNumber) {
+    return {
+      ok: true,
+      message: `Courriel « ${entry.subject} » accepté : il est ajouté au ticket ${entry.ticketNumber}.`,
+    };
+  }
   return {
     ok: true,
     message: `Courriel « ${entry.subject} » accepté : le ticket est en cours de création et l’accusé de réception part au demandeur.`,
@@ -39,6 +46,7 @@ export function AcceptButton({
     () => call('POST /api/intake/{sesMessageId}/accept', { path: { sesMessageId: entry.sesMessageId } }),
     { onSuccess: onDone },
   );
+  const label = entry.followUpOf ? `Ajouter au ticket ${entry.followUpOf}` : 'Accepter en ticket';
   return (
     <>
       <Button
@@ -46,10 +54,10 @@ export function AcceptButton({
         priority="secondary"
         iconId="fr-icon-check-line"
         disabled={accept.busy}
-        title={`Accepter en ticket le courriel « ${entry.subject} » de ${entry.from ?? entry.envelopeFrom}`}
+        title={`${label} le courriel « ${entry.subject} » de ${entry.from ?? entry.envelopeFrom}`}
         onClick={() => void accept.run()}
       >
-        Accepter en ticket
+        {label}
       </Button>
       <ActionResult result={accept.result} />
     </>
