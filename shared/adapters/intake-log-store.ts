@@ -147,7 +147,15 @@ export function makeIntakeLogStore({
           ['entry', entryPut(noticed, expiresAt)],
           ['claim', claimPut],
           ['notice', takeNotice(quota)],
-          ['reply', putAction(tableName, outboundItem(notice, input.now), 'attribute_not_exists(pk)')],
+          // Purged with the entry it answers, like every automatic reply.
+          [
+            'reply',
+            putAction(
+              tableName,
+              { ...outboundItem(notice, input.now), expiresAt },
+              'attribute_not_exists(pk)',
+            ),
+          ],
         ]);
         return { kind: 'recorded', entry: noticed, reply: notice };
       } catch (error) {

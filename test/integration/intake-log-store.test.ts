@@ -137,6 +137,20 @@ describe('the daily cap', () => {
     });
   });
 
+  it('purges the day’s notice with the entry it answers: its record carries the retention date', async () => {
+    // Prepare: a cap of one, already taken.
+    const claim = quota(1);
+    await store.recordIntake(recording(intakeEntry(id()), { quota: claim }));
+    const over = intakeEntry(id());
+    const input = recording(over, { quota: claim, quotaNotice: intakeReply(over, 'quota_notice') });
+
+    // Act
+    await store.recordIntake(input);
+
+    // Assess
+    expect((await itemAt(keys.intakeReply(over.sesMessageId)))?.expiresAt).toBe(input.expiresAt);
+  });
+
   it('records a mail without Message-ID over the cap as rate limited, not as a duplicate', async () => {
     const claim = quota(1);
     await store.recordIntake(recording(intakeEntry(id(), { messageId: undefined }), { quota: claim }));
