@@ -118,6 +118,14 @@ const input = (zones: ZoneRef[]): BroadcastInput => ({
   zones,
 });
 
+/** A broadcast to these zones, created, sent now, and every chunk queued handed to the worker once. */
+async function sentNow(broadcast: BroadcastInput, deps: BroadcastDeps) {
+  const draft = await createBroadcast(broadcast, ADMIN, deps);
+  await sendBroadcast(draft.id, undefined, ADMIN, deps);
+  for (const chunk of await takeChunks()) await sendChunk(chunk, deps);
+  return draft;
+}
+
 describe('a broadcast to each zone type', () => {
   it.each([
     [
@@ -140,11 +148,8 @@ describe('a broadcast to each zone type', () => {
     async (zone, expected) => {
       // Prepare
       const deps = depsFor(smallDirectory());
-      const draft = await createBroadcast(input([zone]), ADMIN, deps);
-
       // Act
-      await sendBroadcast(draft.id, undefined, ADMIN, deps);
-      for (const chunk of await takeChunks()) await sendChunk(chunk, deps);
+      const draft = await sentNow(input([zone]), deps);
 
       // Assess
       const mails = await mailsOf(draft.id);
@@ -158,14 +163,7 @@ describe('a broadcast to each zone type', () => {
 
   it('writes the mail as the desk: greeting by name, Reply-To the desk, Auto-Submitted and the desk header', async () => {
     const deps = depsFor(smallDirectory());
-    const draft = await createBroadcast(
-      input([{ type: 'circonscription', code: '21-dijon-centre' }]),
-      ADMIN,
-      deps,
-    );
-
-    await sendBroadcast(draft.id, undefined, ADMIN, deps);
-    for (const chunk of await takeChunks()) await sendChunk(chunk, deps);
+    const draft = await sentNow(input([{ type: 'circonscription', code: '21-dijon-centre' }]), deps);
 
     const [mail] = await mailsOf(draft.id);
     expect(mail?.subject).toBe('LSU indisponible lundi matin');
@@ -220,10 +218,7 @@ describe('exactly once per recipient', () => {
     // The clock stands still, so the chunk took no time by it.
     const t0 = new Date();
     const deps = depsFor(largeDirectory(50), { now: () => t0 });
-    const draft = await createBroadcast(input([{ type: 'academie', code: 'ac-dijon' }]), ADMIN, deps);
-
-    await sendBroadcast(draft.id, undefined, ADMIN, deps);
-    for (const chunk of await takeChunks()) await sendChunk(chunk, deps);
+    await sentNow(input([{ type: 'academie', code: 'ac-dijon' }]), deps);
 
     expect(deps.pauses).toEqual([14_286]);
   });
@@ -466,9 +461,7 @@ describe('SES events', () => {
   it('marks deliveries, hard bounces and complaints by SES message id, keeps the address problem, and ignores soft bounces', async () => {
     // Prepare
     const deps = depsFor(smallDirectory());
-    const draft = await createBroadcast(input([{ type: 'academie', code: 'ac-dijon' }]), ADMIN, deps);
-    await sendBroadcast(draft.id, undefined, ADMIN, deps);
-    for (const chunk of await takeChunks()) await sendChunk(chunk, deps);
+    const draft = await sentNow(input([{ type: 'academie', code: 'ac-dijon' }]), deps);
     const sent = (await listRecipients(draft.id, { limit: 10 }, deps)).items;
     const idOf = (email: string) => sent.find((r) => r.email === email)?.messageId ?? '';
     const events = [
@@ -531,13 +524,7 @@ describe('SES events', () => {
 
   it('finds the broadcast a director’s reply answers, by the SES message id in its In-Reply-To', async () => {
     const deps = depsFor(smallDirectory());
-    const draft = await createBroadcast(
-      input([{ type: 'circonscription', code: '58-nevers-1' }]),
-      ADMIN,
-      deps,
-    );
-    await sendBroadcast(draft.id, undefined, ADMIN, deps);
-    for (const chunk of await takeChunks()) await sendChunk(chunk, deps);
+    const draft = await sentNow(input([{ type: 'circonscription', code: '58-nevers-1' }]), deps);
     const [sent] = (await listRecipients(draft.id, { limit: 10 }, deps)).items;
 
     const answered = await broadcastAnswered(

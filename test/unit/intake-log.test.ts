@@ -14,22 +14,11 @@ import {
 } from '#shared/domain/intake-log.ts';
 import type { InboundMail } from '#shared/domain/mail.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
+import { intakeEntry } from '#test/support/intake-records.ts';
 
 const caps = { request: 10, follow_up: 20 };
 
-const entry: IntakeEntry = {
-  sesMessageId: 'ses-1',
-  messageId: 'm1@ac-dijon.fr',
-  envelopeFrom: 'camille.martin@ac-dijon.fr',
-  from: 'camille.martin@ac-dijon.fr',
-  fromName: 'Camille Martin',
-  recipient: 'assistance1d@ac-dijon.fr',
-  subject: 'LSUN : bulletins',
-  receivedAt: '2026-03-05T08:00:00.000Z',
-  outcome: 'ticket_created',
-  detail: 'École : École élémentaire Les Tilleuls (0211234C)',
-  rawMail: { bucket: 'raw', key: 'incoming/ses-1' },
-};
+const entry: IntakeEntry = intakeEntry('ses-1', { messageId: 'm1@ac-dijon.fr' });
 
 const counted: Screening = {
   kind: 'counted',
