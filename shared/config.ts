@@ -59,6 +59,19 @@ export const BroadcastEnv = z.object({
   BROADCAST_MAX_SEND_RATE: z.coerce.number().positive().optional(),
 });
 
+/**
+ * The knowledge base's variables (« Base de connaissances »): where its public files are
+ * published, the address they are read at, and the queue that regenerates them. Optional here
+ * like the broadcasts'; the functions that need one ask with `requiredKb`.
+ */
+export const KbEnv = z.object({
+  /** The bucket of the public pages, feeds and search index (under `kb/`). */
+  KB_BUCKET: z.string().min(1).optional(),
+  /** The address the desk's public pages are served at: links in acknowledgments and feeds. */
+  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'Adresse http(s) attendue.' }).optional(),
+  KB_EXPORT_QUEUE_URL: z.string().min(1).optional(),
+});
+
 export type DeskConfig = {
   tableName: string;
   rawMailBucket: string;
@@ -68,6 +81,7 @@ export type DeskConfig = {
     outbox: string;
     broadcast?: string | undefined;
     sesEvents?: string | undefined;
+    kbExport?: string | undefined;
   };
   deskAddresses: string[];
   academicDomain: string;
@@ -79,6 +93,8 @@ export type DeskConfig = {
   deskDisplayName: string;
   /** The broadcasts' pacing (optional in the type: the mail chain's steps do not read it). */
   broadcast?: { rateShare: number; maxSendRate: number | undefined };
+  /** The knowledge base's public files (optional in the type: most steps do not read it). */
+  kb?: { bucket: string | undefined; publicBaseUrl: string | undefined };
 };
 
 /** Raised when the environment does not describe a runnable desk. */
@@ -91,7 +107,7 @@ export class ConfigError extends Error {
  * @throws ConfigError naming every variable that is missing or wrong.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
-  const parsed = DeskEnv.extend(BroadcastEnv.shape).safeParse(env);
+  const parsed = DeskEnv.extend(BroadcastEnv.shape).extend(KbEnv.shape).safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`, { cause: parsed.error });
@@ -106,6 +122,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
       outbox: e.OUTBOX_QUEUE_URL,
       broadcast: e.BROADCAST_QUEUE_URL,
       sesEvents: e.SES_EVENTS_QUEUE_URL,
+      kbExport: e.KB_EXPORT_QUEUE_URL,
     },
     deskAddresses: e.DESK_ADDRESSES,
     academicDomain: e.ACADEMIC_DOMAIN,
@@ -116,10 +133,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
     sesConfigurationSet: e.SES_CONFIGURATION_SET,
     deskDisplayName: e.DESK_DISPLAY_NAME,
     broadcast: { rateShare: e.BROADCAST_RATE_SHARE, maxSendRate: e.BROADCAST_MAX_SEND_RATE },
+    kb: { bucket: e.KB_BUCKET, publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, '') },
   };
 }
 
-const queueVariables = { broadcast: 'BROADCAST_QUEUE_URL', sesEvents: 'SES_EVENTS_QUEUE_URL' } as const;
+const queueVariables = {
+  broadcast: 'BROADCAST_QUEUE_URL',
+  sesEvents: 'SES_EVENTS_QUEUE_URL',
+  kbExport: 'KB_EXPORT_QUEUE_URL',
+} as const;
 
 /**
  * The URL of an optional queue a function cannot work without.
@@ -130,6 +152,25 @@ export function requiredQueue(config: DeskConfig, queue: keyof typeof queueVaria
   if (url === undefined)
     throw new ConfigError(`Invalid configuration:\n  ${queueVariables[queue]}: required`);
   return url;
+}
+
+/**
+ * The knowledge base's bucket and public address, for a function that publishes or reads them.
+ * @throws ConfigError naming the variables that are not set.
+ */
+export function requiredKb(config: DeskConfig): { bucket: string; publicBaseUrl: string } {
+  const bucket = config.kb?.bucket;
+  const publicBaseUrl = config.kb?.publicBaseUrl;
+  if (bucket === undefined || publicBaseUrl === undefined) {
+    const missing = [bucket === undefined && 'KB_BUCKET', publicBaseUrl === undefined && 'PUBLIC_BASE_URL'];
+    throw new ConfigError(
+      `Invalid configuration:\n  ${missing
+        .filter(Boolean)
+        .map((name) => `${name}: required`)
+        .join('\n  ')}`,
+    );
+  }
+  return { bucket, publicBaseUrl };
 }
 
 let cached: DeskConfig | undefined;

@@ -10,16 +10,17 @@
 /** A queue of the chain, and the Lambda function that consumes it. */
 export type QueueStage = {
   /** Stable name, used for the logical id in CDK and the queue name locally. */
-  queue: 'intake' | 'tickets' | 'outbox' | 'broadcast' | 'ses-events';
+  queue: 'intake' | 'tickets' | 'outbox' | 'broadcast' | 'ses-events' | 'kb-export';
   /** Environment variable through which producers learn the queue's URL. */
   urlVariable:
     | 'INTAKE_QUEUE_URL'
     | 'TICKETS_QUEUE_URL'
     | 'OUTBOX_QUEUE_URL'
     | 'BROADCAST_QUEUE_URL'
-    | 'SES_EVENTS_QUEUE_URL';
+    | 'SES_EVENTS_QUEUE_URL'
+    | 'KB_EXPORT_QUEUE_URL';
   /** Entry file under `functions/` (without extension) whose `handler` consumes the queue. */
-  consumer: 'screen' | 'ticket' | 'mailer' | 'broadcast-send' | 'ses-events';
+  consumer: 'screen' | 'ticket' | 'mailer' | 'broadcast-send' | 'ses-events' | 'kb-export';
   /** Records handed to one invocation. */
   batchSize: number;
   /** How long the event source mapping may wait to fill a batch. 0 keeps latency low. */
@@ -108,6 +109,27 @@ export const pipeline = {
     },
   ] satisfies QueueStage[],
   /**
+   * The knowledge base's export: every change that alters what directors may read (a
+   * publication, an edit of a published article, an archive) queues one message; the consumer
+   * regenerates the public pages, the feeds and the public search index from the table. A batch
+   * is one export, however many changes it holds.
+   */
+  kbStages: [
+    {
+      queue: 'kb-export',
+      urlVariable: 'KB_EXPORT_QUEUE_URL',
+      consumer: 'kb-export',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      functionTimeoutSeconds: 60,
+      maxReceiveCount: 5,
+      // Lambda's minimum. Two exports may overlap: each checks, after writing, that the catalogue
+      // did not change while it worked, and fails (to run again) if it did, so the last word is
+      // always the newest state.
+      maxConcurrency: 2,
+    },
+  ] satisfies QueueStage[],
+  /**
    * The scheduler's tick: EventBridge Scheduler (locally, the runner) invokes `broadcast-plan`
    * every `everyMinutes`; it starts the scheduled broadcasts whose time has come, read from
    * DynamoDB (docs/ARCHITECTURE.md says why a tick rather than one schedule per broadcast).
@@ -119,5 +141,9 @@ export const pipeline = {
 
 export type StageName = QueueStage['queue'];
 
-/** Every queue and its consumer: the mail chain's, then the broadcasts'. */
-export const allStages: readonly QueueStage[] = [...pipeline.stages, ...pipeline.broadcastStages];
+/** Every queue and its consumer: the mail chain's, the broadcasts', the knowledge base's. */
+export const allStages: readonly QueueStage[] = [
+  ...pipeline.stages,
+  ...pipeline.broadcastStages,
+  ...pipeline.kbStages,
+];

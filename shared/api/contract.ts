@@ -43,6 +43,7 @@ import {
 import { broadcastRoutes } from './broadcast-contract.ts';
 import { type FileAnswer, fileAnswer, pageOf, type RouteDeclarations } from './declaration.ts';
 import { directoryRoutes } from './directory-contract.ts';
+import { kbRoutes } from './kb-contract.ts';
 
 export {
   ConversationEntry,
@@ -360,6 +361,7 @@ export const routes = {
   ...deskRoutes,
   ...directoryRoutes,
   ...broadcastRoutes,
+  ...kbRoutes,
 } as const satisfies RouteDeclarations;
 
 export type Routes = typeof routes;

@@ -294,3 +294,17 @@ export const SesEventRecord = z.preprocess((value) => {
   return value;
 }, SesEventBody);
 export type SesEventRecord = z.output<typeof SesEventRecord>;
+
+/**
+ * `api` → `kb-export`: what directors may read changed (a publication, an edit of a published
+ * article, an archive, a change of visibility): regenerate the public knowledge base. The page of
+ * `articleId` is rewritten, or removed when the article is no longer public; without it (a full
+ * export), every page is. The index, the feeds and the home page are rewritten every time.
+ */
+export const KbExportRequest = z.object({
+  type: z.literal('kb.export'),
+  articleId: z.string().optional(),
+  /** When the change was made, for the logs. */
+  at: z.string(),
+});
+export type KbExportRequest = z.infer<typeof KbExportRequest>;

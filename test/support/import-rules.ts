@@ -37,6 +37,19 @@ export const IMPORT_RULES: Rule[] = [
     why: "the directory's rules (imports, edits, search) are domain code: no store, no HTTP",
   },
   {
+    from: 'shared/kb/',
+    onlyOurs: ['shared/domain/', 'shared/kb/'],
+    onlyPackages: [
+      'zod',
+      'minisearch',
+      '@orama/stemmers',
+      '@orama/stopwords',
+      'markdown-it',
+      'sanitize-html',
+    ],
+    why: "the knowledge base's search, rendering and export are pure: articles in, index and files out; no store, no HTTP",
+  },
+  {
     from: 'shared/mail/',
     onlyOurs: ['shared/domain/', 'shared/mail/'],
     why: 'reading a MIME mail is pure: no store, no HTTP',
@@ -47,6 +60,7 @@ export const IMPORT_RULES: Rule[] = [
       'shared/domain/',
       'shared/api/',
       'shared/directory/',
+      'shared/kb/',
       'shared/steps/',
       'shared/http/',
       'shared/adapters/',
