@@ -17,6 +17,7 @@ import {
   ArticleStatus,
   ArticleVisibility,
   RedactionCount,
+  RedactionFlag,
 } from '../domain/article.ts';
 import { pageOf, type RouteDeclarations } from './declaration.ts';
 
@@ -28,6 +29,7 @@ export {
   ArticleStatus,
   ArticleVisibility,
   RedactionCount,
+  RedactionFlag,
 };
 
 /** An article's id in a path. */
@@ -97,15 +99,6 @@ export const ArticleEdit = ArticleInput.extend({
   version: z.number({ error: 'Version attendue.' }).int().positive(),
 });
 export type ArticleEdit = z.infer<typeof ArticleEdit>;
-
-/** A capitalised word after « élève », « enfant », « Mme », « M. »: maybe a name, for the reviewer to check. */
-export const RedactionFlag = z.object({
-  field: z.enum(['title', 'symptom', 'solution']),
-  word: z.string(),
-  /** The word that announced it (« élève », « Mme »…). */
-  after: z.string(),
-});
-export type RedactionFlag = z.infer<typeof RedactionFlag>;
 
 /**
  * A draft made from a ticket, its personal data already replaced by placeholders in brackets

@@ -87,12 +87,60 @@ export const ARTICLE_FIELDS = [
 ] as const satisfies ReadonlyArray<keyof ArticleInput>;
 export type ArticleField = (typeof ARTICLE_FIELDS)[number];
 
-/** How many of each kind of personal data were replaced in a draft made from a ticket. */
+/** The kinds of personal data a draft made from a ticket has replaced. */
+export const RedactionKind = z.enum([
+  'email',
+  'phone',
+  'uai',
+  'ine',
+  'ticket',
+  'person',
+  'school',
+  'commune',
+]);
+export type RedactionKind = z.infer<typeof RedactionKind>;
+
+/**
+ * What replaces each kind in the text: a bracketed French word the reviewer sees highlighted in
+ * the editor (the console finds them with `REDACTION_PATTERN`).
+ */
+export const REDACTION_PLACEHOLDERS: Record<RedactionKind, string> = {
+  email: '[adresse électronique]',
+  phone: '[téléphone]',
+  uai: '[UAI]',
+  ine: '[INE]',
+  ticket: '[n° de ticket]',
+  person: '[nom]',
+  school: '[école]',
+  commune: '[commune]',
+};
+
+/** Finds the placeholders in a text. */
+export const REDACTION_PATTERN = new RegExp(
+  Object.values(REDACTION_PLACEHOLDERS)
+    .map((placeholder) => placeholder.replace(/[[\]]/g, '\\$&'))
+    .join('|'),
+  'g',
+);
+
+/** How many of one kind of personal data were replaced in a draft made from a ticket. */
 export const RedactionCount = z.object({
-  kind: z.enum(['email', 'phone', 'uai', 'ine', 'ticket', 'person', 'school', 'commune']),
+  kind: RedactionKind,
   count: z.number().int().positive(),
 });
 export type RedactionCount = z.infer<typeof RedactionCount>;
+
+/**
+ * A capitalised word after « élève », « enfant », « Mme », « M. »: maybe a name, left in place
+ * for the reviewer to check.
+ */
+export const RedactionFlag = z.object({
+  field: z.enum(['title', 'symptom', 'solution']),
+  word: z.string(),
+  /** The word that announced it (« élève », « Mme »…). */
+  after: z.string(),
+});
+export type RedactionFlag = z.infer<typeof RedactionFlag>;
 
 /** An article. `version` increases with every change; an edit names the version it read. */
 export const Article = z.object({
