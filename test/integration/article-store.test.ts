@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeArticleStore } from '#shared/adapters/article-store.ts';
 import { documentClient } from '#shared/adapters/clients/dynamodb.ts';
-import { type ArticleActor, moveArticle, newArticle } from '#shared/domain/article.ts';
+import { type ArticleActor, ArticleInput, moveArticle, newArticle } from '#shared/domain/article.ts';
 import type { ArticleStore } from '#shared/domain/kb-ports.ts';
 import { makeTestResources, type TestResources } from '../support/aws.ts';
 
@@ -15,14 +15,14 @@ let store: ArticleStore;
 
 const agent: ArticleActor = { email: 'agent@ac-dijon.fr', groups: ['agent'] };
 const admin: ArticleActor = { email: 'admin@ac-dijon.fr', groups: ['admin'] };
-const input = {
+const input = ArticleInput.parse({
   title: 'Bulletins périodiques introuvables',
   symptom: 'Les bulletins du 1er trimestre ne s’affichent pas.',
   solution: 'Vérifier la période dans **Paramétrage**.',
   tags: ['bulletins'],
-  application: 'LSUN' as const,
-  visibility: 'public' as const,
-};
+  application: 'LSUN',
+  visibility: 'public',
+});
 
 beforeAll(async () => {
   test = await makeTestResources('article-store');
