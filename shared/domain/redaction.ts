@@ -12,7 +12,7 @@
  * Formats taken:
  * - e-mail: `local@domain.tld`, letters with accents allowed;
  * - phone: a French number of 10 digits starting with 0 then 1–9, or `+33` / `0033` (optionally
- *   `(0)`) then 9 digits, in pairs separated by nothing, a space, a dot or a hyphen; not when it
+ *   `(0)`, or a stray `0`) then 9 digits, in pairs separated by nothing, a space, a dot or a hyphen; not when it
  *   is part of a longer run of digits;
  * - UAI: 7 digits and a letter, standing alone, whose letter is the right check letter
  *   (`isValidUai`); a wrong letter is not a UAI and stays;
@@ -27,7 +27,11 @@ import { REDACTION_PATTERN, REDACTION_PLACEHOLDERS } from './article.ts';
 import { withoutAccents } from './text.ts';
 import { isValidUai } from './uai.ts';
 
-/** The names to look for: the ticket's participants and the directory's directors, schools and communes. */
+/**
+ * The names to look for: the ticket's participants and the directory's directors (`people`: as
+ * people write them, « Camille Martin », « Mme Camille MARTIN », « MARTIN Camille »), the
+ * directory's schools (« École élémentaire Les Tilleuls », upper case accepted) and communes.
+ */
 export type KnownNames = {
   people: readonly string[];
   schools: readonly string[];
@@ -66,8 +70,9 @@ const FREE_WORDS = new Set([
 ]);
 
 /**
- * Words too common to be taken for a name when a directory entry is only that word (« Saint »,
- * a director called « Avril », a school « du Centre »): a mail writes them for other reasons.
+ * Words too common to be taken for a name when a directory entry is only such words (« Saint »,
+ * a director called « Avril », a school « du Centre », a participant « Assistance LSUN »): a
+ * mail writes them for other reasons.
  * « Mme Avril » is then flagged rather than replaced. Folded.
  */
 const COMMON_WORDS = new Set([
@@ -75,6 +80,7 @@ const COMMON_WORDS = new Set([
   ...['cote', 'or', 'nievre', 'saone', 'loire', 'yonne', 'centre', 'bourg', 'village', 'ville'],
   ...['bonjour', 'bonsoir', 'merci', 'cordialement', 'madame', 'monsieur', 'mademoiselle'],
   ...['mme', 'mlle', 'college', 'lycee', 'academie', 'rectorat', 'mairie', 'directeur', 'directrice'],
+  ...['assistance', 'service', 'support', 'equipe', 'secretariat', 'direction', 'ecole', 'ecoles'],
   ...[
     'lsu',
     'lsun',
@@ -126,15 +132,13 @@ function isFree(folded: string): boolean {
 /** Whether a spelling is specific enough to replace wherever it is written capitalised. */
 function isSafeName(words: readonly string[]): boolean {
   const significant = words.filter((word) => !isFree(word));
-  if (significant.length === 0) return false;
-  if (significant.length > 1) return true;
-  const [word = ''] = significant;
-  return word.length >= MIN_SINGLE_WORD && !COMMON_WORDS.has(word);
+  if (significant.every((word) => COMMON_WORDS.has(word))) return false;
+  return significant.length > 1 || (significant[0] ?? '').length >= MIN_SINGLE_WORD;
 }
 
 /** The spellings under which a name is looked for, as folded words. */
 function spellings(name: string, kind: NameKind | 'schoolShort'): string[][] {
-  const folded = (text: string) => wordsOf(text).map((word) => word.folded);
+  const folded = (text: string) => fold(text).match(WORD) ?? [];
   if (kind !== 'person') return [folded(name)];
   // A person: « Camille Martin », « MARTIN Camille », « Martin », « Camille » (« Jean-Pierre » stays whole).
   const parts = name
@@ -260,7 +264,7 @@ const UAI = /(?<![\p{L}\p{N}])\d{7}[A-Za-z](?![\p{L}\p{N}])/gu;
 const PAIR_SEPARATOR = '[ .\\-\\u00A0\\u202F]?';
 const PHONE = new RegExp(
   `(?<![\\p{L}\\p{N}+]|\\d${PAIR_SEPARATOR})` +
-    `(?:(?:\\+|00)33[ \\u00A0\\u202F]?(?:\\(0\\)[ \\u00A0\\u202F]?)?|0)[1-9](?:${PAIR_SEPARATOR}\\d{2}){4}` +
+    `(?:(?:\\+|00)33[ \\u00A0\\u202F]?(?:\\(0\\)[ \\u00A0\\u202F]?|0)?|0)[1-9](?:${PAIR_SEPARATOR}\\d{2}){4}` +
     `(?![\\p{L}\\p{N}]|${PAIR_SEPARATOR}\\d)`,
   'gu',
 );

@@ -43,6 +43,7 @@ describe('redactText: phone numbers', () => {
     '+33 (0)3 80 12 34 56',
     '+33380123456',
     '0033 3 80 12 34 56',
+    '+33 03 80 12 34 56',
   ])('replaces « %s »', (phone) => {
     // Act
     const result = redact(`Tél. : ${phone}.`);
@@ -192,18 +193,24 @@ describe('redactText: names', () => {
   });
 
   it('ignores entries too short or too common to be names on their own', () => {
-    // Prepare: a commune « Y », a person « Li », a commune « Saint », a director called « Bulletin ».
+    // Prepare: a commune « Y », a person « Li », a commune « Saint », a director called « Bulletin »,
+    // the desk as a participant, a school « du Centre ».
     const known = nameMatcher({
-      people: ['Li', 'Paul Bulletin', 'Onde'],
-      schools: [],
+      people: ['Li', 'Paul Bulletin', 'Onde', 'Assistance LSUN'],
+      schools: ['École du Centre'],
       communes: ['Y', 'Saint'],
     });
 
     // Act
-    const result = redact('Y a-t-il un Bulletin dans ONDE ou LSU ? Saint Li. Paul Bulletin.', known);
+    const result = redact(
+      "Y a-t-il un Bulletin dans ONDE ou LSU ? Saint Li. Paul Bulletin. L'Assistance LSUN, au Centre.",
+      known,
+    );
 
     // Assess
-    expect(result.text).toBe('Y a-t-il un Bulletin dans ONDE ou LSU ? Saint Li. [nom].');
+    expect(result.text).toBe(
+      "Y a-t-il un Bulletin dans ONDE ou LSU ? Saint Li. [nom]. L'Assistance LSUN, au Centre.",
+    );
   });
 
   it('leaves the placeholders it wrote alone: a redacted text comes out unchanged', () => {
