@@ -32,7 +32,11 @@ function filled(key: RouteKey): string {
   const { path: template } = routeLine(key);
   const values: Record<string, string> = {
     number: 'LSUN-2026-00001',
-    id: key.includes('/directors/') ? 'personne@ac-dijon.fr' : 'message-1',
+    id: key.includes('/directors/')
+      ? 'personne@ac-dijon.fr'
+      : key.includes('/articles/')
+        ? '999999'
+        : 'message-1',
     index: '0',
     sesMessageId: 'ses-message-1',
     uai: '0211234C',
