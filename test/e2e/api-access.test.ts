@@ -108,9 +108,10 @@ afterAll(async () => {
 const declared = (Object.keys(routes) as RouteKey[]).map((key) => [key, routes[key].group] as const);
 
 describe('every declared route, as each caller', () => {
-  it('declares every route once, and only the health check as public', () => {
+  it('declares every route once, and only the health check and the public article search as public', () => {
     expect(declared.filter(([, group]) => group === 'public').map(([key]) => key)).toEqual([
       'GET /api/health',
+      'GET /api/public/articles',
     ]);
   });
 
