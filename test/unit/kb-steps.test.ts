@@ -136,14 +136,41 @@ const answered = recordOf([
     at: '2027-01-05T08:00:00.000Z',
     purpose: 'staff_reply',
     author: 'agent@ac-dijon.fr',
-    text: 'Ouvrez le paramétrage des périodes et vérifiez les dates du trimestre.',
+    text: "Ouvrez le paramétrage des périodes et vérifiez les dates du trimestre, comme l'a fait Dominique Lefèvre à l'École maternelle Pasteur d'Auxerre.",
   }),
 ]);
 
+const stamps = {
+  createdAt: '2026-09-01T00:00:00.000Z',
+  createdBy: 'import',
+  updatedAt: '2026-09-01T00:00:00.000Z',
+  updatedBy: 'import',
+};
 const directory: DirectoryState = {
   generation: 1,
-  directors: [],
-  schools: [],
+  directors: [
+    {
+      id: 'dominique.lefevre@ac-dijon.fr',
+      lastName: 'Lefèvre',
+      firstName: 'Dominique',
+      emails: ['dominique.lefevre@ac-dijon.fr'],
+      assignments: [{ uai: '0890001A', interim: false }],
+      active: true,
+      ...stamps,
+    },
+  ],
+  schools: [
+    {
+      uai: '0890001A',
+      name: 'École maternelle Pasteur',
+      commune: 'Auxerre',
+      circonscription: 'Auxerre 1',
+      departement: '89',
+      mailbox: 'ce.0890001a@ac-dijon.fr',
+      circonscriptionCode: '89-auxerre-1',
+      ...stamps,
+    },
+  ],
   circonscriptions: [],
 };
 
@@ -327,7 +354,7 @@ describe('the staff search', () => {
 });
 
 describe('a draft from a ticket', () => {
-  it('takes the subject without tag nor « Re : », the first mail and the last reply, redacted, as an internal draft', async () => {
+  it('takes the subject without tag nor « Re : », the first mail and the last reply, with the ticket’s and the directory’s names redacted, as an internal draft', async () => {
     // Prepare
     const deps = depsWith({ tickets: { [ticket.number]: answered } });
 
@@ -340,16 +367,18 @@ describe('a draft from a ticket', () => {
       status: 'draft',
       visibility: 'internal',
       sourceTicket: ticket.number,
-      solution: 'Ouvrez le paramétrage des périodes et vérifiez les dates du trimestre.',
     });
+    expect(draft.solution).toMatch(/^Ouvrez le paramétrage des périodes/);
+    expect(draft.solution).not.toMatch(/Dominique|Lefèvre|Pasteur|Auxerre/);
     expect(draft.symptom).not.toMatch(/Camille|Martin|Chenôve|0211234C|03 80/);
     expect(draft.symptom).toContain('[nom]');
     expect(draft.redactions).toEqual(
       expect.arrayContaining([
-        { kind: 'person', count: 1 },
         { kind: 'uai', count: 1 },
         { kind: 'phone', count: 1 },
-        { kind: 'commune', count: 1 },
+        { kind: 'person', count: 2 },
+        { kind: 'school', count: 1 },
+        { kind: 'commune', count: 2 },
       ]),
     );
     expect(draft.history[0]).toMatchObject({ action: 'created', sourceTicket: ticket.number });
