@@ -24,6 +24,7 @@ import type { KbDeps } from '#shared/steps/kb/deps.ts';
 import { draftFromTicket } from '#shared/steps/kb/from-ticket.ts';
 import { createArticle, editArticleContent, moveArticleTo, readArticle } from '#shared/steps/kb/manage.ts';
 import {
+  INDEX_LAG_MS,
   searchArticles,
   searchPublicArticles,
   suggestForTicket,
@@ -176,7 +177,7 @@ const directory: DirectoryState = {
 
 function depsWith(
   options: { tickets?: Record<string, TicketRecord>; publicIndex?: ArticleIndex } = {},
-): KbDeps & { queued: KbExportRequest[]; reads: { all: number } } {
+): KbDeps & { queued: KbExportRequest[]; reads: { all: number }; advance(ms: number): void } {
   const { store, reads } = memoryStore();
   const queued: KbExportRequest[] = [];
   let clock = Date.parse('2027-01-06T08:00:00.000Z');
@@ -197,9 +198,13 @@ function depsWith(
     directory: { current: async () => ({ state: directory }) },
     publicIndex: { current: async () => options.publicIndex ?? ArticleIndex.build([]) },
     publicBaseUrl: BASE,
+    // A millisecond passes at each reading, so every change has its own time.
     now: () => {
-      clock += 1000;
+      clock += 1;
       return new Date(clock);
+    },
+    advance: (ms) => {
+      clock += ms;
     },
   };
 }
@@ -350,6 +355,29 @@ describe('the staff search', () => {
     expect(unchanged).toBe(readsBefore);
     expect(deps.reads.all).toBe(readsBefore + 1);
     expect(after.items.map((item) => item.title)).toEqual(['Connexion par le portail ARENA']);
+  });
+
+  it('builds its index once more when it was built in the moment after a change, from a list that lagged', async () => {
+    // Prepare: the first full read misses the newest article, as a lagging index may.
+    const deps = depsWith();
+    const all = deps.store.all;
+    let lagging = true;
+    deps.store.all = async () => {
+      const articles = await all();
+      if (!lagging) return articles;
+      lagging = false;
+      return articles.slice(0, -1);
+    };
+    await createArticle(bulletins, agent, deps);
+    const missed = await searchArticles({ q: 'bulletins', limit: 10 }, deps);
+
+    // Act
+    deps.advance(INDEX_LAG_MS);
+    const found = await searchArticles({ q: 'bulletins', limit: 10 }, deps);
+
+    // Assess
+    expect(missed.items).toEqual([]);
+    expect(found.items.map((item) => item.title)).toEqual([bulletins.title]);
   });
 });
 
