@@ -12,8 +12,8 @@
  * Formats taken:
  * - e-mail: `local@domain.tld`, letters with accents allowed;
  * - phone: a French number of 10 digits starting with 0 then 1–9, or `+33` / `0033` (optionally
- *   `(0)`, or a stray `0`) then 9 digits, in pairs separated by nothing, a space, a dot or a hyphen; not when it
- *   is part of a longer run of digits;
+ *   `(0)`, or a stray `0`) then 9 digits, in pairs separated by nothing, a space, a dot or a
+ *   hyphen; not when it is part of a longer run of digits;
  * - UAI: 7 digits and a letter, standing alone, whose letter is the right check letter
  *   (`isValidUai`); a wrong letter is not a UAI and stays;
  * - INE (the pupil's national number): 11 characters standing alone, 10 digits and a letter or
@@ -22,14 +22,20 @@
  * - ticket number: `LSUN-2026-00042`, with its brackets when it is written `[LSUN-2026-00042]`;
  * - names: see `nameMatcher`.
  */
-import type { RedactionCount, RedactionFlag, RedactionKind } from './article.ts';
-import { REDACTION_PATTERN, REDACTION_PLACEHOLDERS } from './article.ts';
+import {
+  REDACTION_PATTERN,
+  REDACTION_PLACEHOLDERS,
+  type RedactionCount,
+  type RedactionFlag,
+  RedactionKind,
+} from './article.ts';
 import { withoutAccents } from './text.ts';
 import { isValidUai } from './uai.ts';
 
 /**
  * The names to look for: the ticket's participants and the directory's directors (`people`: as
- * people write them, « Camille Martin », « Mme Camille MARTIN », « MARTIN Camille »), the
+ * people write them, « Camille Martin », « Mme Camille MARTIN », « MARTIN Camille »; a bare
+ * address gives the name in its local part, `camille.martin@…` « camille martin »), the
  * directory's schools (« École élémentaire Les Tilleuls », upper case accepted) and communes.
  */
 export type KnownNames = {
@@ -81,21 +87,10 @@ const COMMON_WORDS = new Set([
   ...['bonjour', 'bonsoir', 'merci', 'cordialement', 'madame', 'monsieur', 'mademoiselle'],
   ...['mme', 'mlle', 'college', 'lycee', 'academie', 'rectorat', 'mairie', 'directeur', 'directrice'],
   ...['assistance', 'service', 'support', 'equipe', 'secretariat', 'direction', 'ecole', 'ecoles'],
-  ...[
-    'lsu',
-    'lsun',
-    'onde',
-    'bulletin',
-    'bulletins',
-    'livret',
-    'livrets',
-    'eduscol',
-    'education',
-    'nationale',
-  ],
-  ...['janvier', 'fevrier', 'mars', 'avril', 'mai', 'juin', 'juillet', 'aout', 'septembre'],
-  ...['octobre', 'novembre', 'decembre', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi'],
-  ...['samedi', 'dimanche'],
+  ...['lsu', 'lsun', 'onde', 'bulletin', 'bulletins', 'livret', 'livrets', 'eduscol', 'education'],
+  ...['nationale', 'janvier', 'fevrier', 'mars', 'avril', 'mai', 'juin', 'juillet', 'aout'],
+  ...['septembre', 'octobre', 'novembre', 'decembre', 'lundi', 'mardi', 'mercredi', 'jeudi'],
+  ...['vendredi', 'samedi', 'dimanche'],
 ]);
 
 /** The shortest word that may be a name on its own (« Roy », « Rey »; not « Li »). */
@@ -148,7 +143,10 @@ function foldedWords(name: string): string[] {
  * « Martin Camille », « Martin », « Camille » (« Jean-Pierre » stays whole), without a civility.
  */
 function personSpellings(name: string): string[][] {
-  const parts = fold(name)
+  // « Camille Martin <camille.martin@ac-dijon.fr> » is « Camille Martin »; a bare address, its local part.
+  const display = name.replace(/<[^>]*>/g, ' ').trim();
+  const written = display.includes('@') ? (display.split('@')[0] ?? '').replace(/[._-]+/g, ' ') : display;
+  const parts = fold(written)
     .trim()
     .split(/\s+/)
     .map((part) => part.match(WORD) ?? [])
@@ -175,6 +173,10 @@ function personSpellings(name: string): string[][] {
  * word under 3 letters, one made only of small words, and one that is only a common word
  * (« Saint », « France », a month, « Bulletin », « LSU »…: `COMMON_WORDS`).
  * When two kinds share a spelling, a school's full name wins, then a commune, then a person.
+ *
+ * Known limit: a capitalised word at the start of a sentence is taken like any other, so a
+ * director called « Petit » still turns the subject « Petit souci » into « [nom] souci »; the
+ * reviewer sees the placeholder highlighted and puts the word back.
  */
 export function nameMatcher(names: KnownNames): NameMatcher {
   const spellings = new Map<string, NameEntry>();
@@ -353,7 +355,7 @@ export function redactText(
 }
 
 function countsInOrder(counts: ReadonlyMap<RedactionKind, number>): RedactionCount[] {
-  return (Object.keys(REDACTION_PLACEHOLDERS) as RedactionKind[]).flatMap((kind) => {
+  return RedactionKind.options.flatMap((kind) => {
     const count = counts.get(kind) ?? 0;
     return count > 0 ? [{ kind, count }] : [];
   });

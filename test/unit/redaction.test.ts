@@ -139,6 +139,21 @@ describe('redactText: names', () => {
     expect(result.text).toBe('Mme [nom] vous répond. Bien à vous, [nom]');
   });
 
+  it('finds a participant known only by their address, or by a display name with it', () => {
+    // Prepare
+    const known = nameMatcher({
+      people: ['jean-marc.dupuis@ac-dijon.fr', 'Lucie Bernard <lucie.bernard@ac-dijon.fr>'],
+      schools: [],
+      communes: [],
+    });
+
+    // Act
+    const result = redact('Jean-Marc Dupuis, DUPUIS, Lucie Bernard.', known);
+
+    // Assess
+    expect(result.text).toBe('[nom], [nom], [nom].');
+  });
+
   it('counts once a first name and a last name known separately, written side by side', () => {
     // Prepare: « Éric » and « Roy » belong to two different directors.
     const text = 'Signé : Éric Roy';
