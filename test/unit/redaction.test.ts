@@ -207,6 +207,29 @@ describe('redactText: names', () => {
     expect(result.counts).toEqual([{ kind: 'commune', count: 4 }]);
   });
 
+  it('takes a name wrapped over two lines, but not across a blank line', () => {
+    // Act
+    const result = redact("L'École élémentaire Jean\nMacé.\n\nL'École élémentaire Jean\n\nMacé.");
+
+    // Assess
+    expect(result.text).toBe("L'[école].\n\nL'École élémentaire Jean\n\nMacé.");
+  });
+
+  it('counts a spelling shared by a commune and a director as the commune', () => {
+    // Prepare
+    const known = nameMatcher({ people: ['Louis Beaune'], schools: [], communes: ['Beaune'] });
+
+    // Act
+    const result = redact('Beaune, ou Louis Beaune.', known);
+
+    // Assess
+    expect(result.text).toBe('[commune], ou [nom].');
+    expect(result.counts).toEqual([
+      { kind: 'person', count: 1 },
+      { kind: 'commune', count: 1 },
+    ]);
+  });
+
   it('ignores entries too short or too common to be names on their own', () => {
     // Prepare: a commune « Y », a person « Li », a commune « Saint », a director called « Bulletin »,
     // the desk as a participant, a school « du Centre ».
