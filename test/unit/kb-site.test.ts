@@ -1,3 +1,4 @@
+import { transformSync } from 'esbuild';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -462,5 +463,14 @@ describe('no inline script or style (the CSP forbids them)', () => {
     expect(() => new Function(script)).not.toThrow();
     expect(script).toContain("'/api/public/articles?q='");
     expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/);
+  });
+
+  it('gives a search script in ES2017: nothing in it needs lowering for an ES2017 browser', () => {
+    const script = file(commonFiles([], OPTIONS), 'search.js');
+
+    const lowered = transformSync(script, { loader: 'js', target: 'es2017' }).code;
+    const asIs = transformSync(script, { loader: 'js', target: 'esnext' }).code;
+
+    expect(lowered).toBe(asIs);
   });
 });
