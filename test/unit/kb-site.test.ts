@@ -360,6 +360,16 @@ describe('the index page', () => {
     expect(index).toContain('<script src="/kb/search.js" defer></script>');
     expect(index).toContain('href="mailto:assistance1d@ac-dijon.fr"');
   });
+
+  it('tells how to write to the desk with the subject keyword configured, or without an address when none is given', () => {
+    const configured = file(commonFiles([], { ...OPTIONS, subjectKeyword: 'LSU1D' }), 'index.html');
+    const bare = file(commonFiles([], { ...OPTIONS, deskAddress: undefined }), 'index.html');
+
+    expect(configured).toContain('<a href="mailto:assistance1d@ac-dijon.fr">assistance1d@ac-dijon.fr</a>');
+    expect(configured).toContain('avec «\u00a0LSU1D\u00a0» dans l’objet du message');
+    expect(bare).toContain('écrivez à l’adresse de l’assistance depuis votre adresse académique');
+    expect(bare).not.toContain('mailto:');
+  });
 });
 
 describe('an article page', () => {
