@@ -15,6 +15,7 @@ import {
   KB_ROOT,
   KB_TITLE,
   type KbSiteOptions,
+  publicUrl,
 } from './site-basics.ts';
 
 /** The index: the search form, and every article passed, newest change first. */
@@ -53,7 +54,7 @@ export function indexHtml(articles: readonly Article[], options: KbSiteOptions):
   return layout({
     title: KB_TITLE,
     description: 'Questions fréquentes sur LSU et LSUN et leurs solutions, par l’assistance du 1er degré.',
-    canonical: `${options.publicBaseUrl.replace(/\/+$/, '')}${KB_ROOT}`,
+    canonical: publicUrl(options, KB_ROOT),
     main,
     script: `${KB_ROOT}search.js`,
     options,

@@ -361,6 +361,15 @@ describe('the index page', () => {
     expect(index).toContain('href="mailto:assistance1d@ac-dijon.fr"');
   });
 
+  it('dates a change by its day in Paris', () => {
+    const index = file(
+      commonFiles([article('1', { updatedAt: '2026-12-31T23:30:00.000Z' })], OPTIONS),
+      'index.html',
+    );
+
+    expect(index).toContain('>1er janvier 2027</time>');
+  });
+
   it('tells how to write to the desk with the subject keyword configured, or without an address when none is given', () => {
     const configured = file(commonFiles([], { ...OPTIONS, subjectKeyword: 'LSU1D' }), 'index.html');
     const bare = file(commonFiles([], { ...OPTIONS, deskAddress: undefined }), 'index.html');
