@@ -96,9 +96,8 @@ function processTerm(term: string): string | undefined {
   return stemmer(folded);
 }
 
-/** The tags are one field; a tag of several words is searched by each of them. */
-function extractField(document: Record<string, unknown>, field: string): string {
-  const value = document[field];
+/** The tags are one field, stored as a list; a tag of several words is searched by each of them. */
+function stringifyField(value: unknown): string {
   if (Array.isArray(value)) return value.join(' ');
   return typeof value === 'string' ? value : '';
 }
@@ -124,7 +123,7 @@ const INDEX_OPTIONS: Options<SearchableArticle> = {
   idField: 'id',
   fields: [...FIELDS],
   storeFields: [...STORED_FIELDS],
-  extractField: extractField as Options<SearchableArticle>['extractField'],
+  stringifyField,
   processTerm: (term) => processTerm(term),
   searchOptions: SEARCH_OPTIONS,
 };
@@ -158,7 +157,7 @@ const MAIL_BOILERPLATE = new Set(
 const QUOTE_START = [
   /^\s*>/,
   /^\s*(le|on)\s.{0,120}\s(a écrit|a ecrit|wrote)\s*:?\s*$/i,
-  /^\s*-{2,}\s*(message d'origine|original message|message transféré|message transfere)/i,
+  /^\s*-{2,}\s*(message d['’]origine|original message|message transféré|message transfere)/i,
   /^\s*(de|from)\s*:\s.+@/i,
 ];
 const SIGNATURE_START = [
@@ -166,7 +165,7 @@ const SIGNATURE_START = [
   /^\s*(bien |très |tres )?(cordialement|amicalement|sincèrement)\b/i,
   /^\s*(bien à vous|bien a vous|salutations|respectueusement)\b/i,
   /^\s*(bonne|belle) (journée|journee|soirée|soiree|fin de journée|fin de journee|semaine)\b/i,
-  /^\s*(merci|je vous remercie)( d'avance| par avance| beaucoup| pour (votre|vos|ton|ta) .{0,40})?\s*[.!,]*\s*$/i,
+  /^\s*(merci|je vous remercie)( d['’]avance| par avance| beaucoup| pour (votre|vos|ton|ta) .{0,40})?\s*[.!,]*\s*$/i,
 ];
 
 /**
