@@ -78,7 +78,13 @@ export class DeskStack extends Stack {
     });
     // The public knowledge base rides on the console's distribution (same host: the pages use
     // the console's DSFR files and the links in acknowledgments name one address).
-    this.kb = new KbSite(this, 'KnowledgeBase', { accessLogs: props.stateful.kbAccessLogs });
+    // The public search is on the HTTP API, another origin that CloudFront does not route: the
+    // distribution naming the API while the API's CORS names the distribution would be a cycle.
+    // Same wildcard host as the console's CSP, for the same reason.
+    this.kb = new KbSite(this, 'KnowledgeBase', {
+      accessLogs: props.stateful.kbAccessLogs,
+      apiOrigin: `https://*.execute-api.${this.region}.${this.urlSuffix}`,
+    });
     this.kb.serveFrom(this.console.distribution);
     // Links in acknowledgments and feeds: the custom domain when there is one. The distribution
     // depends on nothing the functions make, so naming it in their environment makes no cycle.

@@ -12,8 +12,8 @@
  * Formats taken:
  * - e-mail: `local@domain.tld`, letters with accents allowed;
  * - phone: a French number of 10 digits starting with 0 then 1–9, or `+33` / `0033` (optionally
- *   `(0)`, or a stray `0`) then 9 digits, in pairs separated by nothing, a space, a dot or a hyphen; not when it
- *   is part of a longer run of digits;
+ *   `(0)`, or a stray `0`) then 9 digits, in pairs separated by nothing, a space, a dot or a
+ *   hyphen; not when it is part of a longer run of digits;
  * - UAI: 7 digits and a letter, standing alone, whose letter is the right check letter
  *   (`isValidUai`); a wrong letter is not a UAI and stays;
  * - INE (the pupil's national number): 11 characters standing alone, 10 digits and a letter or
@@ -22,14 +22,20 @@
  * - ticket number: `LSUN-2026-00042`, with its brackets when it is written `[LSUN-2026-00042]`;
  * - names: see `nameMatcher`.
  */
-import type { RedactionCount, RedactionFlag, RedactionKind } from './article.ts';
-import { REDACTION_PATTERN, REDACTION_PLACEHOLDERS } from './article.ts';
+import {
+  REDACTION_PATTERN,
+  REDACTION_PLACEHOLDERS,
+  type RedactionCount,
+  type RedactionFlag,
+  RedactionKind,
+} from './article.ts';
 import { withoutAccents } from './text.ts';
 import { isValidUai } from './uai.ts';
 
 /**
  * The names to look for: the ticket's participants and the directory's directors (`people`: as
- * people write them, « Camille Martin », « Mme Camille MARTIN », « MARTIN Camille »), the
+ * people write them, « Camille Martin », « Mme Camille MARTIN », « MARTIN Camille »; a bare
+ * address gives the name in its local part, `camille.martin@…` « camille martin »), the
  * directory's schools (« École élémentaire Les Tilleuls », upper case accepted) and communes.
  */
 export type KnownNames = {
@@ -43,17 +49,17 @@ type NameKind = Extract<RedactionKind, 'person' | 'school' | 'commune'>;
 /** A name as compiled: its kind, and which kind wins when two names are spelt the same. */
 type NameEntry = { kind: NameKind; priority: number };
 
-type NameNode = { next: Map<string, NameNode>; entry?: NameEntry };
-
 /**
- * The known names compiled once into a tree of folded words, so that a draft is read word by
- * word whatever the number of names (thousands of directors, schools and communes).
- * Opaque: only `redactDraft` and `redactText` read it.
+ * The known names compiled once: each spelling by its folded words joined with spaces, and for
+ * each first word the most words a spelling starting with it has, so that a draft is read word
+ * by word with a few lookups whatever the number of names (thousands of directors, schools and
+ * communes). Opaque: only `redactDraft` and `redactText` read it.
  */
 export type NameMatcher = {
   /** How many spellings were compiled (full names, their parts, schools without « École … »). */
   readonly size: number;
-  readonly root: NameNode;
+  readonly spellings: ReadonlyMap<string, NameEntry>;
+  readonly longest: ReadonlyMap<string, number>;
 };
 
 /** A kind's priority when a spelling belongs to several: lower wins. */
@@ -81,21 +87,10 @@ const COMMON_WORDS = new Set([
   ...['bonjour', 'bonsoir', 'merci', 'cordialement', 'madame', 'monsieur', 'mademoiselle'],
   ...['mme', 'mlle', 'college', 'lycee', 'academie', 'rectorat', 'mairie', 'directeur', 'directrice'],
   ...['assistance', 'service', 'support', 'equipe', 'secretariat', 'direction', 'ecole', 'ecoles'],
-  ...[
-    'lsu',
-    'lsun',
-    'onde',
-    'bulletin',
-    'bulletins',
-    'livret',
-    'livrets',
-    'eduscol',
-    'education',
-    'nationale',
-  ],
-  ...['janvier', 'fevrier', 'mars', 'avril', 'mai', 'juin', 'juillet', 'aout', 'septembre'],
-  ...['octobre', 'novembre', 'decembre', 'lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi'],
-  ...['samedi', 'dimanche'],
+  ...['lsu', 'lsun', 'onde', 'bulletin', 'bulletins', 'livret', 'livrets', 'eduscol', 'education'],
+  ...['nationale', 'janvier', 'fevrier', 'mars', 'avril', 'mai', 'juin', 'juillet', 'aout'],
+  ...['septembre', 'octobre', 'novembre', 'decembre', 'lundi', 'mardi', 'mercredi', 'jeudi'],
+  ...['vendredi', 'samedi', 'dimanche'],
 ]);
 
 /** The shortest word that may be a name on its own (« Roy », « Rey »; not « Li »). */
@@ -112,8 +107,10 @@ const WORD = /[\p{L}\p{N}]+/gu;
 
 type Word = { start: number; end: number; folded: string; capitalised: boolean };
 
-function fold(word: string): string {
-  return withoutAccents(word).toLowerCase().replace(/œ/g, 'oe').replace(/æ/g, 'ae');
+function fold(text: string): string {
+  const lower = text.toLowerCase();
+  // Most words are plain ASCII: the Unicode decomposition is only paid for the others.
+  return /[^ -~]/.test(lower) ? withoutAccents(lower).replace(/œ/g, 'oe').replace(/æ/g, 'ae') : lower;
 }
 
 function wordsOf(text: string): Word[] {
@@ -136,15 +133,23 @@ function isSafeName(words: readonly string[]): boolean {
   return significant.length > 1 || (significant[0] ?? '').length >= MIN_SINGLE_WORD;
 }
 
-/** The spellings under which a name is looked for, as folded words. */
-function spellings(name: string, kind: NameKind | 'schoolShort'): string[][] {
-  const folded = (text: string) => fold(text).match(WORD) ?? [];
-  if (kind !== 'person') return [folded(name)];
-  // A person: « Camille Martin », « MARTIN Camille », « Martin », « Camille » (« Jean-Pierre » stays whole).
-  const parts = name
+/** A name's folded words. */
+function foldedWords(name: string): string[] {
+  return fold(name).match(WORD) ?? [];
+}
+
+/**
+ * The spellings under which a person is looked for, as folded words: « Camille Martin »,
+ * « Martin Camille », « Martin », « Camille » (« Jean-Pierre » stays whole), without a civility.
+ */
+function personSpellings(name: string): string[][] {
+  // « Camille Martin <camille.martin@ac-dijon.fr> » is « Camille Martin »; a bare address, its local part.
+  const display = name.replace(/<[^>]*>/g, ' ').trim();
+  const written = display.includes('@') ? (display.split('@')[0] ?? '').replace(/[._-]+/g, ' ') : display;
+  const parts = fold(written)
     .trim()
     .split(/\s+/)
-    .map(folded)
+    .map((part) => part.match(WORD) ?? [])
     .filter((part) => part.length > 0);
   while (parts.length > 1 && CIVILITIES.has(parts[0]?.join(' ') ?? '')) parts.shift();
   if (parts.length < 2) return parts;
@@ -168,39 +173,35 @@ function spellings(name: string, kind: NameKind | 'schoolShort'): string[][] {
  * word under 3 letters, one made only of small words, and one that is only a common word
  * (« Saint », « France », a month, « Bulletin », « LSU »…: `COMMON_WORDS`).
  * When two kinds share a spelling, a school's full name wins, then a commune, then a person.
+ *
+ * Known limit: a capitalised word at the start of a sentence is taken like any other, so a
+ * director called « Petit » still turns the subject « Petit souci » into « [nom] souci »; the
+ * reviewer sees the placeholder highlighted and puts the word back.
  */
 export function nameMatcher(names: KnownNames): NameMatcher {
-  const root: NameNode = { next: new Map() };
-  let size = 0;
+  const spellings = new Map<string, NameEntry>();
+  const longest = new Map<string, number>();
   const add = (words: readonly string[], entry: NameEntry) => {
-    if (!isSafeName(words)) return;
-    let node = root;
-    for (const word of words) {
-      let next = node.next.get(word);
-      if (!next) {
-        next = { next: new Map() };
-        node.next.set(word, next);
-      }
-      node = next;
-    }
-    if (!node.entry) size += 1;
-    if (!node.entry || node.entry.priority > entry.priority) node.entry = entry;
+    const [first] = words;
+    if (first === undefined || !isSafeName(words)) return;
+    const key = words.join(' ');
+    const known = spellings.get(key);
+    if (!known || known.priority > entry.priority) spellings.set(key, entry);
+    longest.set(first, Math.max(longest.get(first) ?? 0, words.length));
   };
   for (const school of names.schools) {
-    add(spellings(school, 'school')[0] ?? [], { kind: 'school', priority: PRIORITY.school });
-    const short = school.replace(SCHOOL_TYPE, '');
-    if (short !== school) {
-      add(spellings(short, 'schoolShort')[0] ?? [], { kind: 'school', priority: PRIORITY.schoolShort });
-    }
+    const folded = fold(school);
+    add(foldedWords(folded), { kind: 'school', priority: PRIORITY.school });
+    const short = folded.replace(SCHOOL_TYPE, '');
+    if (short !== folded) add(foldedWords(short), { kind: 'school', priority: PRIORITY.schoolShort });
   }
   for (const commune of names.communes) {
-    add(spellings(commune, 'commune')[0] ?? [], { kind: 'commune', priority: PRIORITY.commune });
+    add(foldedWords(commune), { kind: 'commune', priority: PRIORITY.commune });
   }
   for (const person of names.people) {
-    for (const words of spellings(person, 'person'))
-      add(words, { kind: 'person', priority: PRIORITY.person });
+    for (const words of personSpellings(person)) add(words, { kind: 'person', priority: PRIORITY.person });
   }
-  return { size, root };
+  return { size: spellings.size, spellings, longest };
 }
 
 /** What may stand between two words of one name: spaces (one line break at most), a hyphen, an apostrophe. */
@@ -214,6 +215,13 @@ function cutsCompound(text: string, start: number, end: number): boolean {
   );
 }
 
+/** The folded words from `i` to `j` as a spelling's key. */
+function keyOf(words: readonly Word[], i: number, j: number): string {
+  let key = (words[i] as Word).folded;
+  for (let k = i + 1; k <= j; k++) key += ` ${(words[k] as Word).folded}`;
+  return key;
+}
+
 type Found = { start: number; end: number; kind: RedactionKind };
 
 /** The known names in a text without placeholders, longest first from left to right, adjacent parts of people's names as one. */
@@ -222,23 +230,27 @@ function findNames(text: string, matcher: NameMatcher): Found[] {
   const found: Found[] = [];
   let i = 0;
   while (i < words.length) {
-    let node: NameNode | undefined = matcher.root;
-    let best: { last: number; kind: NameKind } | undefined;
-    for (let j = i; j < words.length; j++) {
+    const first = words[i] as Word;
+    // How far a name starting here may go: joined words, each capitalised unless a small word.
+    let last = i - 1;
+    const most = Math.min(words.length, i + (matcher.longest.get(first.folded) ?? 0));
+    for (let j = i; j < most; j++) {
       const word = words[j] as Word;
       if (j > i && !JOIN.test(text.slice((words[j - 1] as Word).end, word.start))) break;
-      node = node.next.get(word.folded);
-      if (!node) break;
       if (!isFree(word.folded) && !word.capitalised) break;
-      if (node.entry && !cutsCompound(text, (words[i] as Word).start, word.end)) {
-        best = { last: j, kind: node.entry.kind };
-      }
+      last = j;
+    }
+    let best: { last: number; kind: NameKind } | undefined;
+    for (let j = last; j >= i && !best; j--) {
+      const entry = matcher.spellings.get(keyOf(words, i, j));
+      if (entry && !cutsCompound(text, first.start, (words[j] as Word).end))
+        best = { last: j, kind: entry.kind };
     }
     if (!best) {
       i += 1;
       continue;
     }
-    const start = (words[i] as Word).start;
+    const start = first.start;
     const end = (words[best.last] as Word).end;
     const previous = found.at(-1);
     // « Hervé Simon » where each is known on its own is one person, not two.
@@ -343,7 +355,7 @@ export function redactText(
 }
 
 function countsInOrder(counts: ReadonlyMap<RedactionKind, number>): RedactionCount[] {
-  return (Object.keys(REDACTION_PLACEHOLDERS) as RedactionKind[]).flatMap((kind) => {
+  return RedactionKind.options.flatMap((kind) => {
     const count = counts.get(kind) ?? 0;
     return count > 0 ? [{ kind, count }] : [];
   });

@@ -42,6 +42,18 @@ function asArray<T>(value: T | T[]): T[] {
   return Array.isArray(value) ? value : [value];
 }
 
+/** A template value as one string: `Fn::Join` joined, `Ref` as `{name}` (as in console.test.ts). */
+function flat(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const object = value as Record<string, unknown>;
+  if ('Fn::Join' in object) {
+    const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
+    return parts.map(flat).join(separator);
+  }
+  if ('Ref' in object) return `{${object.Ref as string}}`;
+  return JSON.stringify(value);
+}
+
 /** A resource's properties, or a failure naming what is missing. */
 function propertiesOf(type: string, id: string): Record<string, unknown> {
   const found = resources(full.deskTemplate, type)[id];
@@ -193,20 +205,23 @@ describe('/kb/* on the console distribution', () => {
     expect(KB_MAX_AGE_SECONDS).toBeLessThanOrEqual(300);
   });
 
-  it('sends the pages a CSP allowing only their own origin: the DSFR, search.js and the public search', () => {
+  it('sends the pages a CSP allowing only their own origin (the DSFR, search.js) and the API (the public search)', () => {
     // Why: the pages show staff-written text; no script from elsewhere may run in them.
     const policy = propertiesOf(
       'AWS::CloudFront::ResponseHeadersPolicy',
       logicalId(full.desk.kb.responseHeadersPolicy as never),
     );
-    const csp = (
-      policy.ResponseHeadersPolicyConfig as {
-        SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: string } };
-      }
-    ).SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy;
+    const csp = flat(
+      (
+        policy.ResponseHeadersPolicyConfig as {
+          SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } };
+        }
+      ).SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy,
+    );
     expect(csp).toContain("script-src 'self';");
     expect(csp).toContain("style-src 'self';");
-    expect(csp).toContain("connect-src 'self';");
+    // The public search is on API Gateway's host in AWS (CloudFront does not route /api/).
+    expect(csp).toContain("connect-src 'self' https://*.execute-api.eu-west-1.{AWS::URLSuffix};");
     expect(csp).toContain("default-src 'none'");
     expect(csp).not.toContain('unsafe-inline');
   });

@@ -139,6 +139,21 @@ describe('redactText: names', () => {
     expect(result.text).toBe('Mme [nom] vous répond. Bien à vous, [nom]');
   });
 
+  it('finds a participant known only by their address, or by a display name with it', () => {
+    // Prepare
+    const known = nameMatcher({
+      people: ['jean-marc.dupuis@ac-dijon.fr', 'Lucie Bernard <lucie.bernard@ac-dijon.fr>'],
+      schools: [],
+      communes: [],
+    });
+
+    // Act
+    const result = redact('Jean-Marc Dupuis, DUPUIS, Lucie Bernard.', known);
+
+    // Assess
+    expect(result.text).toBe('[nom], [nom], [nom].');
+  });
+
   it('counts once a first name and a last name known separately, written side by side', () => {
     // Prepare: « Éric » and « Roy » belong to two different directors.
     const text = 'Signé : Éric Roy';
@@ -190,6 +205,29 @@ describe('redactText: names', () => {
     // Assess
     expect(result.text).toBe('À [commune], [commune], [commune] et [commune] ; les tilleuls de seurre.');
     expect(result.counts).toEqual([{ kind: 'commune', count: 4 }]);
+  });
+
+  it('takes a name wrapped over two lines, but not across a blank line', () => {
+    // Act
+    const result = redact("L'École élémentaire Jean\nMacé.\n\nL'École élémentaire Jean\n\nMacé.");
+
+    // Assess
+    expect(result.text).toBe("L'[école].\n\nL'École élémentaire Jean\n\nMacé.");
+  });
+
+  it('counts a spelling shared by a commune and a director as the commune', () => {
+    // Prepare
+    const known = nameMatcher({ people: ['Louis Beaune'], schools: [], communes: ['Beaune'] });
+
+    // Act
+    const result = redact('Beaune, ou Louis Beaune.', known);
+
+    // Assess
+    expect(result.text).toBe('[commune], ou [nom].');
+    expect(result.counts).toEqual([
+      { kind: 'person', count: 1 },
+      { kind: 'commune', count: 1 },
+    ]);
   });
 
   it('ignores entries too short or too common to be names on their own', () => {
