@@ -412,6 +412,26 @@ describe('a draft from a ticket', () => {
     expect(draft.history[0]).toMatchObject({ action: 'created', sourceTicket: ticket.number });
   });
 
+  it('redacts a participant known only by an address, by the name in it', async () => {
+    // Prepare
+    const record: TicketRecord = {
+      ...answered,
+      ticket: { ...ticket, participants: [...ticket.participants, 'claude.bernard@ac-dijon.fr'] },
+      messages: answered.messages.map((m) =>
+        m.id === 'm1'
+          ? { ...m, text: 'Ma collègue Claude Bernard ne voit pas les bulletins périodiques.' }
+          : m,
+      ),
+    };
+    const deps = depsWith({ tickets: { [ticket.number]: record } });
+
+    // Act
+    const draft = await draftFromTicket(ticket.number, agent, deps);
+
+    // Assess
+    expect(draft.symptom).toBe('Ma collègue [nom] ne voit pas les bulletins périodiques.');
+  });
+
   it('refuses a ticket the desk has not answered yet', async () => {
     // Prepare
     const unanswered = recordOf(answered.messages.filter((m) => m.direction === 'in'));

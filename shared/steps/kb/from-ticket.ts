@@ -81,10 +81,15 @@ export function takenFrom(
   };
 }
 
-/** The names of the ticket's own people (the requester, who wrote, who signed), schools and communes. */
+/**
+ * The names of the ticket's own people (the requester, who wrote, who signed; by their addresses
+ * too, whose local part often is a name), schools and communes.
+ */
 export function ticketNames(record: Pick<TicketRecord, 'ticket' | 'messages'>): KnownNames {
   const people = [
     record.ticket.requester.name,
+    record.ticket.requester.email,
+    ...record.ticket.participants,
     ...record.messages.flatMap((message) => [message.fromName, message.authorName]),
   ];
   return namesOf(people, record.ticket.schools);
