@@ -117,7 +117,7 @@ export class DeskStack extends Stack {
       PUBLIC_BASE_URL: publicBaseUrl,
       KB_EXPORT_QUEUE_URL: this.pipeline.stages['kb-export'].queue.queueUrl,
     } satisfies Record<keyof z.input<typeof DeskEnv>, string> &
-      Record<keyof z.input<typeof KbEnv>, string> &
+      Record<Exclude<keyof z.input<typeof KbEnv>, 'PUBLIC_API_URL'>, string> &
       Record<Exclude<keyof z.input<typeof BroadcastEnv>, 'BROADCAST_MAX_SEND_RATE'>, string> &
       Partial<Record<'BROADCAST_MAX_SEND_RATE', string>>;
 
@@ -219,6 +219,10 @@ export class DeskStack extends Stack {
       authDomainPrefix,
       publicRouteThrottle: PUBLIC_SEARCH_THROTTLE,
     });
+    // The public pages' search box asks the API's own host: CloudFront does not route /api/.
+    // Only kb-export writes the pages, so only it is told (the api function naming its own API
+    // would be a cycle).
+    consumers['kb-export'].function.addEnvironment('PUBLIC_API_URL', this.api.httpApi.apiEndpoint);
     if (props.consoleFiles !== undefined) {
       this.console.publish(props.consoleFiles, {
         apiUrl: this.api.httpApi.apiEndpoint,

@@ -14,6 +14,8 @@ export const SEARCH_SCRIPT = `'use strict';
   var results = document.getElementById('resultats');
   var list = document.getElementById('resultats-liste');
   if (!form || !input || !status || !results || !list || !window.fetch || !window.history) return;
+  // The API's address when it is not on the pages' own host (set by the export); else this host.
+  var api = (form.getAttribute('data-api') || '').replace(/\/+$/, '');
 
   var dates = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
   var latest = 0;
@@ -83,7 +85,7 @@ export const SEARCH_SCRIPT = `'use strict';
     }
     status.textContent = 'Recherche en cours…';
     try {
-      var response = await fetch('/api/public/articles?q=' + encodeURIComponent(query), { headers: { Accept: 'application/json' } });
+      var response = await fetch(api + '/api/public/articles?q=' + encodeURIComponent(query), { headers: { Accept: 'application/json' } });
       if (!response.ok) throw new Error('HTTP ' + response.status);
       var body = await response.json();
       if (ticket !== latest) return;

@@ -58,6 +58,7 @@ export async function exportKnowledgeBase(
     deskDisplayName: deps.deskDisplayName,
     deskAddress: deps.deskAddress,
     subjectKeyword: deps.subjectKeyword,
+    publicApiUrl: deps.publicApiUrl,
     now: deps.now().toISOString(),
   };
 
