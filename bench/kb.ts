@@ -92,33 +92,31 @@ function readOptions(argv: string[]): Options | undefined {
 
 /** Words staff write one way or another; each occurrence may take one of the others. */
 const SYNONYMS: ReadonlyArray<readonly string[]> = [
-  ['élève', 'enfant', 'écolier'],
+  ['élève', 'enfant'],
   ['élèves', 'enfants', 'écoliers'],
   ['enseignant', 'professeur des écoles', 'maître'],
   ['enseignants', 'professeurs des écoles', 'maîtres', 'collègues'],
-  ['directeur', 'directeur ou directrice', 'chef d’établissement'],
+  ['directeur', 'directeur ou directrice', 'chef d’école'],
   ['saisir', 'renseigner', 'compléter', 'remplir'],
-  ['saisie', 'complétion', 'renseignement'],
   ['ouvrez', 'allez dans', 'rendez-vous dans'],
-  ['vérifiez', 'contrôlez', 'assurez-vous'],
-  ['enregistrez', 'sauvegardez', 'validez la page'],
-  ['livret', 'livret scolaire', 'LSU'],
-  ['bilans', 'bulletins', 'bilans de période'],
-  ['période', 'trimestre', 'semestre'],
+  ['vérifiez', 'contrôlez'],
+  ['enregistrez', 'sauvegardez'],
+  ['livret', 'livret scolaire'],
+  ['bilans', 'bulletins'],
   ['familles', 'parents', 'responsables légaux'],
   ['le lendemain', 'le jour suivant', 'après la nuit'],
   ['apparaît', 's’affiche', 'figure'],
   ['modifier', 'corriger', 'changer'],
   ['imprimer', 'éditer', 'sortir sur papier'],
-  ['école', 'établissement', 'école primaire'],
-  ['classe', 'division', 'cours'],
+  ['rapidement', 'au plus vite', 'sans tarder'],
+  ['problème', 'difficulté', 'souci'],
 ];
 
 const SYNONYM_OF = new Map<string, readonly string[]>(
   SYNONYMS.flatMap((group) => group.map((word) => [word, group])),
 );
 const SYNONYM_PATTERN = new RegExp(
-  `(?<![\\p{L}])(${[...SYNONYM_OF.keys()].sort((a, b) => b.length - a.length).join('|')})(?![\\p{L}])`,
+  `(?<![\\p{L}'’])(${[...SYNONYM_OF.keys()].sort((a, b) => b.length - a.length).join('|')})(?![\\p{L}])`,
   'gu',
 );
 

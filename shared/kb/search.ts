@@ -208,7 +208,7 @@ function wordsOf(text: string): string[] {
 /** The search index of the knowledge base: built from articles, saved as JSON, loaded again. */
 export class ArticleIndex {
   readonly #index: MiniSearch<SearchableArticle>;
-  readonly #statsByTerm = new Map<string, TermStats>();
+  readonly #bestByTerm = new Map<string, number>();
 
   private constructor(index: MiniSearch<SearchableArticle>) {
     this.#index = index;
@@ -288,51 +288,44 @@ export class ArticleIndex {
     }
     let best = 0;
     let known = 0;
-    const asked: string[] = [];
     for (const [term, word] of byStem) {
-      const stats = this.#termStats(term, word);
-      asked.push(word);
-      if (stats.best === 0) continue;
+      const termBest = this.#bestFor(term, word);
+      if (termBest === 0) continue;
       known += 1;
-      best += stats.best * boostOf(term);
+      best += termBest * boostOf(term);
     }
     if (best === 0) return [];
-    const match: QuestionMatch = { best, known, terms: asked.length };
-    const scored: Array<{ result: SearchResult; score: number }> = [];
-    const results = this.#index.search(asked.join(' '), {
-      ...SUGGEST_OPTIONS,
-      boostTerm: boostOf,
-      ...(filter ? { filter: (result) => filter(toHit(result, result.score)) } : {}),
-    });
-    for (const result of results) scored.push({ result, score: suggestionScore(result, match) });
-    scored.sort((a, b) => b.score - a.score);
+    const match: QuestionMatch = { best, known, terms: byStem.size };
+    // The measure is MiniSearch's score over a constant of the question: its order is MiniSearch's.
+    const scored = this.#index
+      .search([...byStem.values()].join(' '), {
+        ...SUGGEST_OPTIONS,
+        boostTerm: boostOf,
+        ...(filter ? { filter: (result) => filter(toHit(result, result.score)) } : {}),
+      })
+      .slice(0, limit)
+      .map((result) => ({ result, score: suggestionScore(result, match) }));
     const top = scored[0]?.score ?? 0;
     return scored
-      .slice(0, limit)
       .filter(({ score }) => score >= threshold && score >= top * SUGGESTION_RELATIVE_CUTOFF)
       .map(({ result, score }) => toHit(result, score));
   }
 
   /**
    * The best score an article gets for this term alone (0 when the index does not know it). A
-   * property of the index, which does not change once
-   * built: remembered, so a container that answers mail after mail searches each word of the
-   * directors' vocabulary once.
+   * property of the index, which does not change once built: remembered, so that a container
+   * answering mail after mail searches each word of the directors' vocabulary once.
    */
-  #termStats(term: string, word: string): TermStats {
-    let stats = this.#statsByTerm.get(term);
-    if (stats === undefined) {
-      const results = this.#index.search(word, SUGGEST_OPTIONS);
-      stats = { best: results[0]?.score ?? 0 };
-      if (this.#statsByTerm.size >= MAX_REMEMBERED_TERMS) this.#statsByTerm.clear();
-      this.#statsByTerm.set(term, stats);
+  #bestFor(term: string, word: string): number {
+    let best = this.#bestByTerm.get(term);
+    if (best === undefined) {
+      best = this.#index.search(word, SUGGEST_OPTIONS)[0]?.score ?? 0;
+      if (this.#bestByTerm.size >= MAX_REMEMBERED_TERMS) this.#bestByTerm.clear();
+      this.#bestByTerm.set(term, best);
     }
-    return stats;
+    return best;
   }
 }
-
-/** What the index says of one term: the best score an article gets for it alone. */
-type TermStats = { best: number };
 
 /**
  * What the question could score at best (for each of its distinct terms, the best score an article
