@@ -1,8 +1,9 @@
 /**
  * Every benchmark of the project, one after the other: the intake benchmark (bench/intake.ts),
- * the broadcast benchmark (bench/broadcast.ts, with its defaults: 2,000 directors), then the
- * bundle size report (scripts/bundle-size.ts) once that script exists. Each runs in its own
- * process, so one's memory and CPU do not weigh on the other's figures.
+ * the broadcast benchmark (bench/broadcast.ts, with its defaults: 2,000 directors), the knowledge
+ * base's search benchmark (bench/kb.ts: 2,000 articles), then the bundle size report
+ * (scripts/bundle-size.ts) once that script exists. Each runs in its own process, so one's
+ * memory and CPU do not weigh on the other's figures.
  *
  *   tsx bench/index.ts [intake options]     (the options go to the intake benchmark)
  *   tsx bench/broadcast.ts [options]        (the broadcast benchmark alone, with its options)
@@ -31,6 +32,7 @@ function runScript(file: string, args: string[]): Promise<number> {
 const benchmarks: Array<{ file: string; args: string[] }> = [
   { file: path.join(root, 'bench', 'intake.ts'), args: process.argv.slice(2) },
   { file: path.join(root, 'bench', 'broadcast.ts'), args: [] },
+  { file: path.join(root, 'bench', 'kb.ts'), args: [] },
   { file: path.join(root, 'scripts', 'bundle-size.ts'), args: [] },
 ];
 
