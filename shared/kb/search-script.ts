@@ -15,7 +15,7 @@ export const SEARCH_SCRIPT = `'use strict';
   var list = document.getElementById('resultats-liste');
   if (!form || !input || !status || !results || !list || !window.fetch || !window.history) return;
   // The API's address when it is not on the pages' own host (set by the export); else this host.
-  var api = (form.getAttribute('data-api') || '').replace(/\/+$/, '');
+  var api = (form.getAttribute('data-api') || '').replace(/[/]+$/, '');
 
   var dates = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
   var latest = 0;

@@ -339,6 +339,8 @@ describe('who may touch the knowledge base bucket', () => {
     expect(variables.KB_EXPORT_QUEUE_URL).toEqual({
       Ref: logicalId(full.desk.pipeline.stages['kb-export'].queue),
     });
+    // Why: CloudFront does not route /api/, so the pages' search box must name the API's host.
+    expect(JSON.stringify(variables.PUBLIC_API_URL)).toContain(logicalId(full.desk.api.httpApi));
   });
 });
 

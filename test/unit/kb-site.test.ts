@@ -361,6 +361,21 @@ describe('the index page', () => {
     expect(index).toContain('href="mailto:assistance1d@ac-dijon.fr"');
   });
 
+  it('points the search box at the API’s host when it is another one, and at its own otherwise', () => {
+    const elsewhere = file(
+      commonFiles([article('1')], {
+        ...OPTIONS,
+        publicApiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
+      }),
+      'index.html',
+    );
+    const here = file(commonFiles([article('1')], OPTIONS), 'index.html');
+
+    expect(elsewhere).toContain('data-api="https://abc123.execute-api.eu-west-1.amazonaws.com"');
+    expect(here).not.toContain('data-api');
+    expect(file(commonFiles([], OPTIONS), 'search.js')).toContain("fetch(api + '/api/public/articles?q='");
+  });
+
   it('dates a change by its day in Paris', () => {
     const index = file(
       commonFiles([article('1', { updatedAt: '2026-12-31T23:30:00.000Z' })], OPTIONS),
