@@ -36,17 +36,22 @@ const placeholderPattern = () => new RegExp(REDACTION_PATTERN.source, 'g');
  */
 export function safeArticleHtml(html: string): string {
   const purifier = DOMPurify(window);
-  const fragment = purifier.sanitize(html, {
+  purifier.addHook('afterSanitizeAttributes', (node) => {
+    // An image the author left without a description is taken as decorative.
+    if (node instanceof Element && node.tagName === 'IMG' && !node.hasAttribute('alt'))
+      node.setAttribute('alt', '');
+  });
+  const clean = purifier.sanitize(html, {
     FORBID_TAGS,
     FORBID_ATTR: ['style', 'srcset', 'ping', 'formaction', 'action'],
     ALLOW_DATA_ATTR: false,
     ALLOW_UNKNOWN_PROTOCOLS: false,
-    RETURN_DOM_FRAGMENT: true,
   });
-  highlightPlaceholders(fragment);
-  const holder = document.createElement('div');
-  holder.append(fragment);
-  return holder.innerHTML;
+  // A template's content is inert: nothing in it loads or runs while the placeholders are marked.
+  const template = document.createElement('template');
+  template.innerHTML = clean;
+  highlightPlaceholders(template.content);
+  return template.innerHTML;
 }
 
 /** Wraps the placeholders of every text node in `<mark class="lsun-placeholder">`. */
