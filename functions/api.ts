@@ -15,12 +15,14 @@ import { routes } from '#shared/api/contract.ts';
 import { deskApi } from '#shared/api/desk-api.ts';
 import { directoryApi } from '#shared/api/directory-api.ts';
 import { intakeApi } from '#shared/api/intake-api.ts';
+import { kbApi } from '#shared/api/kb-api.ts';
 import { serveRoutes } from '#shared/api/router.ts';
 import { ticketsApi } from '#shared/api/tickets-api.ts';
 import { deskConfig } from '#shared/config.ts';
 import { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { apiHandler } from '#shared/http/middleware.ts';
 import { broadcastDeps } from '#shared/wiring/broadcast.ts';
+import { kbDeps } from '#shared/wiring/kb.ts';
 
 const config = deskConfig();
 const dynamodb = awsClients.dynamodb();
@@ -35,9 +37,14 @@ const directory = makeDirectoryStore({
 // The broadcasts' steps call their store `store`, as the intake log's do: a deps object of their own.
 const broadcasts = broadcastDeps(config, { dynamodb, sqs, ses: awsClients.ses() }, directory);
 
+const ticketStore = makeTicketStore({ client: dynamodb, tableName: config.tableName });
+
+// The knowledge base's steps have their own deps too; they share the directory and ticket stores.
+const articles = kbDeps(config, { dynamodb, sqs, s3: awsClients.s3() }, { directory, tickets: ticketStore });
+
 const deps = {
   store: makeIntakeLogStore({ client: dynamodb, tableName: config.tableName }),
-  ticketStore: makeTicketStore({ client: dynamodb, tableName: config.tableName }),
+  ticketStore,
   ticketRetention: makeTicketRetention({ client: dynamodb, tableName: config.tableName }),
   ticketList: makeTicketListStore({ client: dynamodb, tableName: config.tableName }),
   intakeLog: makeIntakeLogQueries({ client: dynamodb, tableName: config.tableName }),
@@ -62,5 +69,6 @@ export const handler = apiHandler(
     ...intakeApi(deps),
     ...directoryApi(deps),
     ...broadcastApi(broadcasts),
+    ...kbApi(articles),
   }),
 );

@@ -98,6 +98,27 @@ export const keys = {
   broadcastMail: (sesMessageId: string) => ({ pk: `SESMAIL#${sesMessageId}`, sk: 'BROADCAST' }),
   /** The last hard bounce or complaint seen on an address. */
   addressProblem: (email: string) => ({ pk: `ADDRESS#${email.trim().toLowerCase()}`, sk: 'PROBLEM' }),
+  /**
+   * A knowledge base article. Its fields sit under its `article` attribute (a top-level `status`
+   * with `createdAt` would put it in gsi3, the tickets' index); `version` is top level, for the
+   * condition of a replacement.
+   */
+  article: (id: string) => ({ pk: `ARTICLE#${id}`, sk: 'ARTICLE' }),
+  /** One line of an article's history, in its partition, by the version it made (zero-padded: in order). */
+  articleHistory: (id: string, version: number) => ({
+    pk: `ARTICLE#${id}`,
+    sk: `HIST#${String(version).padStart(6, '0')}`,
+  }),
+  /** Every article (gsi1), and the articles of one status (gsi2), by last change. */
+  articlesAll: (updatedAt: string, id: string) => ({ gsi1pk: 'ARTICLES', gsi1sk: `${updatedAt}#${id}` }),
+  articlesByStatus: (status: string, updatedAt: string, id: string) => ({
+    gsi2pk: `ARTICLES#${status}`,
+    gsi2sk: `${updatedAt}#${id}`,
+  }),
+  /** The articles' id counter (`ADD`: never gives an id twice). */
+  articleSequence: () => ({ pk: 'SEQUENCE#ARTICLE', sk: 'LAST' }),
+  /** A number bumped in the transaction of every article's change: the staff search's cache key. */
+  articleCatalogue: () => ({ pk: 'CATALOGUE#ARTICLES', sk: 'VERSION' }),
   // Staff reads
   /** gsi1's partition of every ticket, by creation (`ticketsByTime`). */
   allTicketsPartition: () => 'TICKETS',
@@ -112,6 +133,11 @@ export const keys = {
   dueBroadcastsPartition: () => 'BROADCASTS#scheduled',
   /** Sort key prefix of a broadcast's recipients. */
   broadcastRecipientPrefix: 'RCPT#',
+  /** gsi1's partition of every article; gsi2's of the articles of one status. */
+  articlesPartition: () => 'ARTICLES',
+  articlesOfStatusPartition: (status: string) => `ARTICLES#${status}`,
+  /** Sort key prefix of an article's history lines. */
+  articleHistoryPrefix: 'HIST#',
   /** Sort key prefixes of a ticket's partition: its mails, notes and history lines. */
   ticketItemPrefix: { message: 'MSG#', note: 'NOTE#', history: 'HIST#' },
 } as const;

@@ -1,0 +1,65 @@
+/**
+ * The knowledge base's adapters, wired once per container for the functions that run its steps
+ * (`api`, `kb-export`) and for the local stack's seeding: the one place that says which store,
+ * site, queue and index the steps of `shared/steps/kb/` are given.
+ *
+ * `shared/wiring/` is the composition root: only the entry files of `functions/` (and the local
+ * stack) import it.
+ */
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { makeArticleStore } from '#shared/adapters/article-store.ts';
+import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
+import { makePublicIndexReader } from '#shared/adapters/kb-index.ts';
+import { makeKbSite } from '#shared/adapters/kb-site.ts';
+import { makeQueue } from '#shared/adapters/queue.ts';
+import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
+import { type DeskConfig, requiredKb, requiredQueue } from '#shared/config.ts';
+import { KbExportRequest } from '#shared/domain/messages.ts';
+import type { KbDeps, KbExportDeps } from '#shared/steps/kb/deps.ts';
+
+/** The clients the knowledge base's adapters talk through. */
+export type KbClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient; s3: S3Client };
+
+/**
+ * What the API's knowledge base steps are given. `directory` and `tickets` may be passed when the
+ * function already has those stores (the API), so they read through one cache.
+ * @throws ConfigError when the bucket, the public address or the export queue is not configured
+ */
+export function kbDeps(
+  config: DeskConfig,
+  clients: KbClients,
+  shared: Partial<Pick<KbDeps, 'directory' | 'tickets'>> = {},
+): KbDeps {
+  const { bucket, publicBaseUrl } = requiredKb(config);
+  const table = { client: clients.dynamodb, tableName: config.tableName };
+  return {
+    store: makeArticleStore(table),
+    exports: makeQueue({
+      client: clients.sqs,
+      queueUrl: requiredQueue(config, 'kbExport'),
+      schema: KbExportRequest,
+    }),
+    tickets: shared.tickets ?? makeTicketStore(table),
+    directory: shared.directory ?? makeDirectoryStore({ ...table, academicDomain: config.academicDomain }),
+    publicIndex: makePublicIndexReader({ client: clients.s3, bucket }),
+    publicBaseUrl,
+    now: () => new Date(),
+  };
+}
+
+/**
+ * What the export step is given.
+ * @throws ConfigError when the bucket or the public address is not configured
+ */
+export function kbExportDeps(config: DeskConfig, clients: Pick<KbClients, 'dynamodb' | 's3'>): KbExportDeps {
+  const { bucket, publicBaseUrl } = requiredKb(config);
+  return {
+    store: makeArticleStore({ client: clients.dynamodb, tableName: config.tableName }),
+    site: makeKbSite({ client: clients.s3, bucket }),
+    publicBaseUrl,
+    deskDisplayName: config.deskDisplayName,
+    now: () => new Date(),
+  };
+}
