@@ -28,7 +28,12 @@ import { NotAllowed } from '../NotAllowed.tsx';
 import { articlePath, KB_PATH } from './Articles.tsx';
 import { ArticleTexts } from './ArticleTexts.tsx';
 import { placeholdersIn } from './article-html.ts';
-import { type DraftFromTicket, draftFromTicket, redactionSummary } from './from-ticket.ts';
+import {
+  type DraftFromTicket,
+  draftFromTicket,
+  forgetDraftFromTicket,
+  redactionSummary,
+} from './from-ticket.ts';
 
 /** The form's fields as typed: tags as one comma-separated line. */
 type Draft = {
@@ -138,7 +143,12 @@ function ArticleForm({ title, initial, article, fromTicket, onReload }: FormProp
           })
         : call('POST /api/articles', { body });
     },
-    { onSuccess: (saved) => navigate(articlePath(saved.id)) },
+    {
+      onSuccess: (saved) => {
+        forgetDraftFromTicket(saved.id);
+        navigate(articlePath(saved.id));
+      },
+    },
   );
   const conflict = save.error instanceof ApiError && save.error.code === 'article_changed';
   const conflictAlert = useRef<HTMLDivElement>(null);

@@ -28,6 +28,11 @@ export function draftFromTicket(id: string): DraftFromTicket | undefined {
   return drafts.get(id);
 }
 
+/** Forgets it once the draft is saved: the placeholders left are in its texts. */
+export function forgetDraftFromTicket(id: string): void {
+  drafts.delete(id);
+}
+
 /** « 2 adresses électroniques, 1 UAI, 3 noms ». */
 export function redactionSummary(redactions: readonly RedactionCount[]): string {
   return redactions
