@@ -1,7 +1,9 @@
 /** `ticket`: consumes the tickets queue; opens tickets and threads follow-ups, idempotently. */
 import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
+import { s3Client } from '#shared/adapters/clients/s3.ts';
 import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { makeFollowUpStore } from '#shared/adapters/follow-up-store.ts';
+import { makeArticleSuggester, makePublicIndexReader } from '#shared/adapters/kb-index.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { sqsBatchConsumer } from '#shared/adapters/sqs-consumer.ts';
 import { makeTicketOpeningStore } from '#shared/adapters/ticket-opening-store.ts';
@@ -13,12 +15,22 @@ import { handleTicketCommands } from '#shared/steps/ticket.ts';
 
 const config = deskConfig();
 const table = { client: dynamodbClient(), tableName: config.tableName };
+const kb = config.kb;
+// Without the knowledge base's bucket and public address, acknowledgments suggest no article.
+const suggester =
+  kb?.bucket && kb.publicBaseUrl
+    ? makeArticleSuggester({
+        index: makePublicIndexReader({ client: s3Client(), bucket: kb.bucket }),
+        publicBaseUrl: kb.publicBaseUrl,
+      })
+    : undefined;
 const deps = {
   config,
   opening: makeTicketOpeningStore(table),
   followUps: makeFollowUpStore(table),
   tickets: makeTicketRetention(table),
   outbox: makeQueue({ client: sqsClient(), queueUrl: config.queues.outbox, schema: OutboxMessage }),
+  suggester,
   now: () => new Date(),
 };
 

@@ -5,10 +5,14 @@
  * `/api/*` is checked like the JWT authorizer checks it (401 `{"message":"Unauthorized"}`
  * before the function runs), turned into the payload 2.0 event API Gateway would send, and
  * handed to the very handler Lambda runs; its result is written back as API Gateway would.
- * Everything else is the console's static files, with `index.html` for client-side routes.
+ * `/kb/*` is the public knowledge base, read from its bucket on the S3 stand-in as CloudFront
+ * reads it (`infra/constructs/kb-site.ts`: `/kb/` is `kb/index.html`, the same headers and cache
+ * lifetime, a French « page introuvable »). Everything else is the console's static files, with
+ * `index.html` for client-side routes.
  *
  * The routes it mimics (the CDK stack declares the same): the contract's public routes
- * (`GET /api/health`) without authorizer, `ANY /api/{proxy+}` behind the JWT authorizer.
+ * (`GET /api/health`, `GET /api/public/articles`) without authorizer, the public search
+ * throttled, `ANY /api/{proxy+}` behind the JWT authorizer.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -17,6 +21,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pipeline as pipeStreams } from 'node:stream/promises';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type {
   APIGatewayEventRequestContextJWTAuthorizer,
   APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -25,6 +30,14 @@ import type {
 } from 'aws-lambda';
 import { routes } from '#shared/api/contract.ts';
 import { pipeline } from '#shared/pipeline.ts';
+import {
+  KB_CACHE_CONTROL,
+  kbKeyOf,
+  kbNotFoundPage,
+  kbSecurityHeaders,
+  PUBLIC_SEARCH_ROUTE,
+  PUBLIC_SEARCH_THROTTLE,
+} from '../infra/kb-public.ts';
 
 /** API Gateway's payload limit: 10 MB. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -62,6 +75,10 @@ export type HttpFrontOptions = {
   staticHeaders?: Record<string, string>;
   /** Answers some non-API paths before the static files (the local sign-in, `./console-auth.ts`); resolves true when it answered. */
   localRoutes?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /** The knowledge base's bucket on the S3 stand-in, served under `/kb/`; without it, `/kb/` answers 404. */
+  kb?: { s3: S3Client; bucket: string };
+  /** The public search's throttle per client address (default: the one API Gateway applies). */
+  publicSearchThrottle?: { ratePerSecond: number; burst: number };
   /** The function's timeout; the `api` entry of the pipeline description by default. */
   timeoutSeconds?: number;
   /** Where failures of the handler go (never the request body or the token). */
@@ -333,12 +350,60 @@ async function fileAt(path: string): Promise<{ path: string; size: number } | un
   return undefined;
 }
 
+/**
+ * A throttled public search: 429 with `Retry-After`, the error in French and in the API's shape
+ * (`{ error: { code, message } }`), so the public pages' script shows it like any other.
+ */
+function tooManyRequests(waitSeconds: number): Answer {
+  const error = {
+    code: 'too_many_requests',
+    message: 'Trop de recherches en peu de temps : réessayez dans quelques secondes.',
+  };
+  return {
+    status: 429,
+    headers: { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(waitSeconds) },
+    body: Buffer.from(JSON.stringify({ error })),
+  };
+}
+
+/**
+ * A token bucket per client address: `burst` requests at once, then `ratePerSecond`. Answers
+ * how many seconds to wait when a request is over it, or 0 to let it through.
+ */
+export function tokenBuckets(limits: { ratePerSecond: number; burst: number }, now = () => Date.now()) {
+  const buckets = new Map<string, { tokens: number; at: number }>();
+  return (client: string): number => {
+    const time = now();
+    // Forget idle clients now and then: a full bucket is the same as no bucket.
+    if (buckets.size > 10_000) {
+      for (const [key, bucket] of buckets) {
+        if (bucket.tokens + ((time - bucket.at) / 1000) * limits.ratePerSecond >= limits.burst)
+          buckets.delete(key);
+      }
+    }
+    const bucket = buckets.get(client) ?? { tokens: limits.burst, at: time };
+    bucket.tokens = Math.min(
+      limits.burst,
+      bucket.tokens + ((time - bucket.at) / 1000) * limits.ratePerSecond,
+    );
+    bucket.at = time;
+    buckets.set(client, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return Math.max(1, Math.ceil((1 - bucket.tokens) / limits.ratePerSecond));
+  };
+}
+
 /** Starts the front; resolves once it listens. */
 export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFront> {
   const host = options.host ?? '127.0.0.1';
   const timeoutSeconds = options.timeoutSeconds ?? pipeline.api.timeoutSeconds;
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error ?? ''));
   const staticRoot = options.staticDir === undefined ? undefined : resolve(options.staticDir);
+  const overPublicSearchLimit = tokenBuckets(options.publicSearchThrottle ?? PUBLIC_SEARCH_THROTTLE);
+  const kbHeaders = kbSecurityHeaders();
 
   async function invoke(event: APIGatewayProxyEventV2WithJWTAuthorizer): Promise<Answer> {
     let timer: NodeJS.Timeout | undefined;
@@ -373,6 +438,14 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
 
     const requestLine = `${line.method} ${line.rawPath}`;
     const isPublic = PUBLIC_ROUTE_KEYS.has(requestLine);
+    if (requestLine === PUBLIC_SEARCH_ROUTE) {
+      const client = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+      const waitSeconds = overPublicSearchLimit(client);
+      if (waitSeconds > 0) {
+        req.resume();
+        return send(res, tooManyRequests(waitSeconds), idHeader);
+      }
+    }
     let authorizer: APIGatewayEventRequestContextJWTAuthorizer | undefined;
     if (!isPublic) {
       const token = bearerToken(req.headers.authorization);
@@ -398,6 +471,68 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
     const routeKey = isPublic ? requestLine : PROXY_ROUTE_KEY;
     const event = buildEvent(req, line, body, routeKey, authorizer, requestId);
     send(res, await invoke(event), idHeader);
+  }
+
+  /** A public page, as CloudFront serves it from the knowledge base's bucket. */
+  async function handleKb(req: IncomingMessage, res: ServerResponse, line: RequestLine): Promise<void> {
+    req.resume();
+    if (line.method !== 'GET' && line.method !== 'HEAD') {
+      return send(res, gatewayMessage(405, 'Method Not Allowed'), { allow: 'GET, HEAD' });
+    }
+    if (line.rawPath === '/kb') {
+      const location = `/kb/${line.rawQueryString === '' ? '' : `?${line.rawQueryString}`}`;
+      return send(res, { status: 301, headers: { location }, body: Buffer.alloc(0) });
+    }
+    const notFound = (): void =>
+      send(res, {
+        status: 404,
+        headers: {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': KB_CACHE_CONTROL,
+          ...kbHeaders,
+        },
+        body: line.method === 'HEAD' ? Buffer.alloc(0) : Buffer.from(kbNotFoundPage()),
+      });
+    const key = kbKeyOf(line.rawPath);
+    if (key === undefined || options.kb === undefined) return notFound();
+    const { s3, bucket } = options.kb;
+    let object: {
+      ContentType?: string;
+      ContentLength?: number;
+      ETag?: string;
+      LastModified?: Date;
+      Body?: unknown;
+    };
+    try {
+      object =
+        line.method === 'HEAD'
+          ? await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }))
+          : await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      if (name === 'NoSuchKey' || name === 'NotFound') return notFound();
+      throw error;
+    }
+    const headers: Record<string, string> = {
+      'content-type': object.ContentType ?? 'application/octet-stream',
+      'cache-control': KB_CACHE_CONTROL,
+      ...kbHeaders,
+      ...(object.ETag === undefined ? {} : { etag: object.ETag }),
+      ...(object.LastModified === undefined ? {} : { 'last-modified': object.LastModified.toUTCString() }),
+    };
+    if (object.ETag !== undefined && req.headers['if-none-match'] === object.ETag) {
+      (object.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      return send(res, { status: 304, headers, body: Buffer.alloc(0) });
+    }
+    if (line.method === 'HEAD') {
+      res.statusCode = 200;
+      for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      if (object.ContentLength !== undefined) res.setHeader('content-length', object.ContentLength);
+      res.end();
+      return;
+    }
+    const body = object.Body as { transformToByteArray(): Promise<Uint8Array> };
+    send(res, { status: 200, headers, body: Buffer.from(await body.transformToByteArray()) });
   }
 
   async function handleStatic(req: IncomingMessage, res: ServerResponse, line: RequestLine): Promise<void> {
@@ -445,7 +580,9 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
       rawQueryString: queryAt < 0 ? '' : url.slice(queryAt + 1),
     };
     const isApi = line.rawPath === '/api' || line.rawPath.startsWith('/api/');
-    (isApi ? handleApi(req, res, line) : handleStatic(req, res, line)).catch((error: unknown) => {
+    const isKb = line.rawPath === '/kb' || line.rawPath.startsWith('/kb/');
+    const handle = isApi ? handleApi : isKb ? handleKb : handleStatic;
+    handle(req, res, line).catch((error: unknown) => {
       log(`front: ${line.method} ${line.rawPath} failed`, error);
       if (!res.headersSent) send(res, gatewayMessage(500, 'Internal Server Error'));
       else res.destroy();

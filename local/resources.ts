@@ -33,6 +33,8 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalEndpoints } from './emulator
 export type DeskResourceNames = {
   tableName: string;
   bucket: string;
+  /** The knowledge base's public files (`kb/…`). Default: `<bucket>-kb`. */
+  kbBucket?: string;
   /** Put before each stage's queue name: `<prefix>intake`, `<prefix>intake-dlq`. */
   queuePrefix: string;
 };
@@ -41,6 +43,7 @@ export type DeskResourceNames = {
 export type DeskResources = {
   tableName: string;
   bucket: string;
+  kbBucket: string;
   queueUrls: Record<StageName, string>;
   deadLetterQueueUrls: Record<StageName, string>;
 };
@@ -141,7 +144,7 @@ async function waitForIndex(dynamodb: DynamoDBClient, tableName: string, indexNa
   throw new LocalResourceError(`L'index ${indexName} de la table ${tableName} ne devient pas actif`);
 }
 
-/** Creates the raw-mail bucket if missing. */
+/** Creates a bucket (the raw mails', the knowledge base's) if missing. */
 export async function ensureBucket(s3: S3Client, bucket: string): Promise<void> {
   try {
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -207,16 +210,19 @@ export async function ensureStageQueue(
 }
 
 /**
- * Creates everything the desk needs on the stand-ins (table, raw-mail bucket, one queue and
- * one dead-letter queue per pipeline stage) and returns their names and URLs.
+ * Creates everything the desk needs on the stand-ins (table, raw-mail bucket, the knowledge
+ * base's bucket, one queue and one dead-letter queue per pipeline stage) and returns their
+ * names and URLs.
  */
 export async function ensureDeskResources(
   clients: { dynamodb: DynamoDBClient; sqs: SQSClient; s3: S3Client },
   names: DeskResourceNames,
 ): Promise<DeskResources> {
-  const [, , queues] = await Promise.all([
+  const kbBucket = names.kbBucket ?? `${names.bucket}-kb`;
+  const [, , , queues] = await Promise.all([
     ensureDeskTable(clients.dynamodb, names.tableName),
     ensureBucket(clients.s3, names.bucket),
+    ensureBucket(clients.s3, kbBucket),
     Promise.all(allStages.map((stage) => ensureStageQueue(clients.sqs, stage, names.queuePrefix))),
   ]);
   const queueUrls = {} as Record<StageName, string>;
@@ -227,21 +233,33 @@ export async function ensureDeskResources(
     queueUrls[stage.queue] = queue.queueUrl;
     deadLetterQueueUrls[stage.queue] = queue.deadLetterQueueUrl;
   });
-  return { tableName: names.tableName, bucket: names.bucket, queueUrls, deadLetterQueueUrls };
+  return { tableName: names.tableName, bucket: names.bucket, kbBucket, queueUrls, deadLetterQueueUrls };
 }
+
+/** Where `npm start` serves the desk (its HTTP front), when nothing else is said. */
+export const DEFAULT_PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
 
 /**
  * The environment a handler needs to run against the stand-ins: the desk's own variables
  * (read by `shared/config.ts`) and the AWS SDK's standard ones, so handlers create their
  * clients exactly as on Lambda and the SDK sends each call to the right stand-in.
+ *
+ * `publicBaseUrl` is the HTTP front's own address (the public pages' links name it); a test
+ * without a front gets `npm start`'s.
  */
-export function deskEnvironment(resources: DeskResources, endpoints: LocalEndpoints): Record<string, string> {
+export function deskEnvironment(
+  resources: DeskResources,
+  endpoints: LocalEndpoints,
+  options: { publicBaseUrl?: string } = {},
+): Record<string, string> {
   const queueVariables = Object.fromEntries(
     allStages.map((stage) => [stage.urlVariable, resources.queueUrls[stage.queue]]),
   );
   return {
     DESK_TABLE: resources.tableName,
     RAW_MAIL_BUCKET: resources.bucket,
+    KB_BUCKET: resources.kbBucket,
+    PUBLIC_BASE_URL: options.publicBaseUrl ?? DEFAULT_PUBLIC_BASE_URL,
     ...queueVariables,
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,

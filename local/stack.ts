@@ -11,6 +11,7 @@ import type { Context } from 'aws-lambda';
 import { loadConfig } from '#shared/config.ts';
 import { consoleLocalRoutes, consoleStaticHeaders } from './console-auth.ts';
 import {
+  freePort,
   type LocalEndpoints,
   makeLocalClients,
   type RunningEmulator,
@@ -33,6 +34,11 @@ export type DeskOptions = {
   dataDir: string | undefined;
   /** CSV loaded into the directory on first start (when the data folder is new). */
   seedDirectory?: string;
+  /**
+   * JSON array of articles (`data/kb-demo.json`) created and published on first start, then
+   * exported, so the public knowledge base is full from the first minute.
+   */
+  seedArticles?: string;
   /** Folder of the built console, served next to the API when present. */
   consoleDir?: string;
   /** Key file of the local identity provider (default `.data/local-jwt-key.json`). */
@@ -93,13 +99,19 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     const resources = await ensureDeskResources(clients, {
       tableName: 'assistance-lsun-local',
       bucket: 'assistance-lsun-raw-mail',
+      kbBucket: 'assistance-lsun-kb',
       queuePrefix: 'assistance-lsun-',
     });
 
+    // The public pages' links name the HTTP front, so its port is known before the handlers load.
+    const httpHost = '127.0.0.1';
+    const httpPort = options.ports.http === 0 ? await freePort() : options.ports.http;
+    const publicBaseUrl = `http://${httpHost}:${httpPort}`;
+
     // The handlers read their configuration once, at import, as on Lambda.
-    Object.assign(process.env, deskEnvironment(resources, endpoints), options.env);
-    const [receive, screen, ticket, mailer, api, broadcastSend, sesEvents, broadcastPlan] = await Promise.all(
-      [
+    Object.assign(process.env, deskEnvironment(resources, endpoints, { publicBaseUrl }), options.env);
+    const [receive, screen, ticket, mailer, api, broadcastSend, sesEvents, broadcastPlan, kbExport] =
+      await Promise.all([
         import('#functions/receive.ts'),
         import('#functions/screen.ts'),
         import('#functions/ticket.ts'),
@@ -108,10 +120,12 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
         import('#functions/broadcast-send.ts'),
         import('#functions/ses-events.ts'),
         import('#functions/broadcast-plan.ts'),
-      ],
-    );
+        import('#functions/kb-export.ts'),
+      ]);
 
     if (firstStart && options.seedDirectory) await seedDirectory(options.seedDirectory, clients, resources);
+    // Before the runner starts: the export it queues waits for it.
+    if (firstStart && options.seedArticles) await seedDemoArticles(options.seedArticles, clients);
 
     const runner = startQueueRunner({
       sqs: clients.sqs,
@@ -123,6 +137,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
         mailer: mailer.handler as unknown as QueueConsumer,
         'broadcast-send': broadcastSend.handler as unknown as QueueConsumer,
         'ses-events': sesEvents.handler as unknown as QueueConsumer,
+        'kb-export': kbExport.handler as unknown as QueueConsumer,
       },
       maxPollersPerStage: options.pollersPerStage,
     });
@@ -157,13 +172,14 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     });
 
     const front: HttpFront = await startHttpFront({
-      host: '127.0.0.1',
-      port: options.ports.http,
+      host: httpHost,
+      port: httpPort,
       apiHandler: api.handler as never,
       verify: (token) => verifyToken(token, { keyPath: options.jwtKeyPath }),
       staticDir: options.consoleDir && existsSync(options.consoleDir) ? options.consoleDir : undefined,
       staticHeaders: consoleStaticHeaders,
       localRoutes: consoleLocalRoutes({ keyPath: options.jwtKeyPath }),
+      kb: { s3: clients.s3, bucket: resources.kbBucket },
     });
     stops.push(() => front.stop());
 
@@ -223,6 +239,42 @@ async function seedDirectory(
     now: new Date(),
     actor: 'npm start',
   });
+}
+
+/** The demo articles' author: the demo administrator, who may publish. */
+const DEMO_ARTICLES_ACTOR = { email: 'admin@ac-dijon.fr', groups: ['admin'] } as const;
+
+/** Raised when the demo articles' file cannot be read as a list of articles. */
+export class DemoArticlesError extends Error {
+  override name = 'DemoArticlesError';
+}
+
+/**
+ * Creates and publishes the demo articles in file order (ids "1", "2", … as the labelled
+ * questions expect), through the same step as the console, which queues one full export.
+ */
+async function seedDemoArticles(file: string, clients: ReturnType<typeof makeLocalClients>): Promise<void> {
+  const { readFile } = await import('node:fs/promises');
+  const { z } = await import('zod');
+  const { ArticleInput } = await import('#shared/domain/article.ts');
+  const { documentClient } = await import('#shared/adapters/aws-clients.ts');
+  const { kbDeps } = await import('#shared/wiring/kb.ts');
+  const { seedArticles } = await import('#shared/steps/kb/seed.ts');
+  const parsed = z.array(ArticleInput).safeParse(JSON.parse(await readFile(file, 'utf8')));
+  if (!parsed.success) {
+    throw new DemoArticlesError(
+      `Les articles de démonstration (${file}) sont invalides : ${parsed.error.message}`,
+      {
+        cause: parsed.error,
+      },
+    );
+  }
+  const deps = kbDeps(loadConfig(), {
+    dynamodb: documentClient(clients.dynamodb),
+    sqs: clients.sqs,
+    s3: clients.s3,
+  });
+  await seedArticles(parsed.data, deps, DEMO_ARTICLES_ACTOR);
 }
 
 /** Waits until no stage queue holds a visible or in-flight message, or the time is up. */

@@ -34,6 +34,7 @@ async function main() {
     },
     dataDir: path.join(root, '.data'),
     seedDirectory: path.join(root, 'data', 'annuaire-demo.csv'),
+    seedArticles: path.join(root, 'data', 'kb-demo.json'),
     consoleDir: CONSOLE_DIST,
     env: { POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN' },
   });
@@ -41,6 +42,7 @@ async function main() {
 Assistance LSUN tourne en local :
   Console du personnel                  ${desk.httpUrl}/   (comptes de démonstration à la connexion)
   SMTP (réception, à la place de SES)   smtp://127.0.0.1:${desk.smtpPort}   pour assistance1d@ac-dijon.fr et assistance.1erdegre@ac-dijon.fr
+  Base de connaissances (public)        ${desk.httpUrl}/kb/   (flux : /kb/feed.json, /kb/atom.xml ; copie : npm run kb:export -- DOSSIER)
   API du personnel                      ${desk.httpUrl}/api   (jeton : npm run token -- --email agent@ac-dijon.fr --group admin)
   Courriels envoyés (SES local)         ${desk.endpoints.ses}/   (JSON : ${desk.endpoints.ses}/store)
   DynamoDB Local                        ${desk.endpoints.dynamodb}   (données dans .data/ ; écoute sur toutes les interfaces, sans option pour l'en empêcher)

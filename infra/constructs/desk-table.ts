@@ -20,6 +20,8 @@ const readWriteActions = [
   'dynamodb:BatchWriteItem',
 ];
 
+const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+
 /**
  * The table: on demand, point-in-time recovery, encrypted with the AWS-managed key, TTL on
  * `shared/table.ts`'s attribute, retained and protected from deletion.
@@ -62,6 +64,18 @@ export class DeskTable extends Construct {
       (index) => `${this.table.tableArn}/index/${index.indexName}`,
     );
     iam.Grant.addToPrincipal({ grantee, actions: readWriteActions, resourceArns: [this.table.tableArn] });
+    iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: indexArns });
+  }
+
+  /**
+   * Lets a function read items only (the knowledge base's export reads the articles and writes
+   * nothing back), on the table and on its indexes named one by one.
+   */
+  grantRead(grantee: iam.IGrantable): void {
+    const indexArns = deskTable.globalSecondaryIndexes.map(
+      (index) => `${this.table.tableArn}/index/${index.indexName}`,
+    );
+    iam.Grant.addToPrincipal({ grantee, actions: readActions, resourceArns: [this.table.tableArn] });
     iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: indexArns });
   }
 }

@@ -6,6 +6,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
@@ -39,6 +40,12 @@ export type StaffApiProps = {
   rateLimit?: number;
   /** Burst of requests. Default 100. */
   burstLimit?: number;
+  /**
+   * The throttle of the public routes that read data (the public search): without a token,
+   * anyone may call them, so each gets its own stage route setting, below the API's. The health
+   * check keeps the API's.
+   */
+  publicRouteThrottle?: { ratePerSecond: number; burst: number };
 };
 
 /** Staff groups, as read from the `cognito:groups` claim by the API. */
@@ -49,10 +56,13 @@ const declared = Object.entries(routes).map(([key, declaration]) => ({
   group: declaration.group,
 }));
 
-/** The routes without the authorizer: the contract's public ones (the health check, alone). */
+/** The routes without the authorizer: the contract's public ones (the health check, the public search). */
 export const publicRoutes = declared
   .filter((route) => route.group === 'public')
   .map(({ method, path }) => ({ method, path }));
+
+/** The public routes that read data, throttled apart: every public route but the health check. */
+export const throttledPublicRoutes = publicRoutes.filter((route) => route.path !== '/api/health');
 
 /**
  * The methods of the contract's other routes (`shared/api/`), listed rather than `ANY`: an `ANY`
@@ -188,6 +198,7 @@ export class StaffApi extends Construct {
       integration,
       authorizer,
     });
+    const unauthenticated: Construct[] = [];
     for (const { method, path } of publicRoutes) {
       // A load balancer or uptime probe has no token; the route reveals nothing.
       for (const route of this.httpApi.addRoutes({
@@ -196,9 +207,10 @@ export class StaffApi extends Construct {
         integration,
         authorizer: new HttpNoneAuthorizer(),
       })) {
+        unauthenticated.push(route);
         Validations.of(route).acknowledge({
           id: 'AwsSolutions-APIG4',
-          reason: `${method} ${path} is declared public in shared/api (the uptime probe: a fixed status, no data read). Every other route carries the Cognito JWT authorizer (checked in test/infra).`,
+          reason: `${method} ${path} is declared public in shared/api (the uptime probe, or the public search of published public articles, which anyone may read on /kb/ anyway; throttled apart). Every other route carries the Cognito JWT authorizer (checked in test/infra).`,
         });
       }
     }
@@ -231,6 +243,21 @@ export class StaffApi extends Construct {
         ),
       },
     });
+
+    const throttle = props.publicRouteThrottle;
+    if (throttle) {
+      // HttpStage has no route settings: set them on the L1 stage. A route key names the route
+      // exactly as declared (`GET /api/public/articles`); the health check is left out.
+      (this.stage.node.defaultChild as CfnStage).routeSettings = Object.fromEntries(
+        throttledPublicRoutes.map((route) => [
+          `${route.method} ${route.path}`,
+          // A JSON map in CloudFormation's own spelling (the L1 passes it through unchanged).
+          { ThrottlingRateLimit: throttle.ratePerSecond, ThrottlingBurstLimit: throttle.burst },
+        ]),
+      );
+      // API Gateway refuses a route setting for a route that does not exist yet.
+      this.stage.node.addDependency(...unauthenticated);
+    }
 
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });

@@ -81,6 +81,13 @@ export type StaffConsoleProps = {
   customDomain?: { domainName: string; certificateArn: string };
   /** Where the bucket's S3 server access logs go. Default: none (then cdk-nag's S1 fires). */
   accessLogs?: { bucketName: string; prefix: string };
+  /**
+   * A page served, with status 404, for any path whose origin answers 404: the public knowledge
+   * base's « page introuvable » (its bucket lets CloudFront list, so a missing page is a 404;
+   * the console's bucket does not, so a missing console file stays S3's 403). Uploaded beside
+   * the console's files by {@link StaffConsole.publish}.
+   */
+  notFoundPage?: { path: string; html: string };
 };
 
 /** The console's bucket, distribution and, once {@link StaffConsole.publish} ran, its files. */
@@ -97,9 +104,11 @@ export class StaffConsole extends Construct {
   readonly logoutUrls: string[];
   /** The deployments of the files, once published: hashed assets, other files, entry files. */
   readonly deployments: s3deploy.BucketDeployment[] = [];
+  private readonly notFoundPage: StaffConsoleProps['notFoundPage'];
 
   constructor(scope: Construct, id: string, props: StaffConsoleProps) {
     super(scope, id);
+    this.notFoundPage = props.notFoundPage;
 
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -149,6 +158,18 @@ export class StaffConsole extends Construct {
           { function: this.spaRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
         ],
       },
+      ...(props.notFoundPage
+        ? {
+            errorResponses: [
+              {
+                httpStatus: 404,
+                responseHttpStatus: 404,
+                responsePagePath: props.notFoundPage.path,
+                ttl: Duration.minutes(1),
+              },
+            ],
+          }
+        : {}),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       // Staff work in France: Europe and North America edges are enough, at the lowest price.
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
@@ -227,18 +248,25 @@ export class StaffConsole extends Construct {
       prune: false,
       cacheControl: [s3deploy.CacheControl.fromString(consoleCacheControl.hashed)],
     });
+    const notFound = this.notFoundPage;
+    const notFoundName = notFound?.path.replace(/^\//, '');
     const stable = new s3deploy.BucketDeployment(this, 'DeployFiles', {
       ...common,
       sources: [built],
       // Prunes what the DSFR dropped, never the files of the two other deployments.
-      exclude: ['assets/*', 'index.html', 'config.json'],
+      exclude: ['assets/*', 'index.html', 'config.json', ...(notFoundName ? [notFoundName] : [])],
       cacheControl: [s3deploy.CacheControl.fromString(consoleCacheControl.stable)],
     });
     const entry = new s3deploy.BucketDeployment(this, 'DeployEntry', {
       ...common,
-      sources: [built, configJson],
+      // config.json last: the tests read it as the deployment's last source.
+      sources: [
+        built,
+        ...(notFound && notFoundName ? [s3deploy.Source.data(notFoundName, notFound.html)] : []),
+        configJson,
+      ],
       exclude: ['*'],
-      include: ['index.html', 'config.json'],
+      include: ['index.html', 'config.json', ...(notFoundName ? [notFoundName] : [])],
       cacheControl: [s3deploy.CacheControl.fromString(consoleCacheControl.entry)],
       distribution: this.distribution,
       distributionPaths: ['/*'],

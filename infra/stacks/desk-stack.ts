@@ -6,15 +6,17 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
-import type { BroadcastEnv, DeskEnv } from '#shared/config.ts';
+import type { BroadcastEnv, DeskEnv, KbEnv } from '#shared/config.ts';
 import { allStages, pipeline, type QueueStage } from '#shared/pipeline.ts';
 import { DeskFunction } from '../constructs/desk-function.ts';
+import { KbSite } from '../constructs/kb-site.ts';
 import { MailPipeline } from '../constructs/mail-pipeline.ts';
 import { MailReceipt } from '../constructs/mail-receipt.ts';
 import { MailSending } from '../constructs/mail-sending.ts';
 import type { ReceiptRuleName } from '../constructs/raw-mail-store.ts';
 import { hostedUiUrl, StaffApi } from '../constructs/staff-api.ts';
 import { StaffConsole } from '../constructs/staff-console.ts';
+import { KB_NOT_FOUND_PATH, kbNotFoundPage, PUBLIC_SEARCH_THROTTLE } from '../kb-public.ts';
 import type { DeploySettings } from '../settings.ts';
 import type { StatefulStack } from './stateful-stack.ts';
 
@@ -40,6 +42,8 @@ export class DeskStack extends Stack {
   readonly receipt: MailReceipt;
   readonly api: StaffApi;
   readonly console: StaffConsole;
+  /** The public knowledge base's bucket, served under `/kb/*` by the console's distribution. */
+  readonly kb: KbSite;
   readonly functions: Record<
     'receive' | QueueStage['consumer'] | typeof pipeline.scheduler.entry | 'api',
     DeskFunction
@@ -55,6 +59,36 @@ export class DeskStack extends Stack {
       fromAddresses: settings.deskAddresses,
       senderDomain: settings.senderDomain,
     });
+
+    // The console comes first: the app client registers its URLs and CORS allows its origin.
+    const authDomainPrefix = settings.authDomainPrefix ?? `assistance-lsun-${this.account}`;
+    this.console = new StaffConsole(this, 'Console', {
+      // Not the API's own host: its CORS names the distribution, and the CSP naming the API in
+      // return would be a circular reference. Any API Gateway host of the region instead; the
+      // CSP's img-src already allows any https host, so naming one host here would not stop an
+      // injected script from sending data out: script-src 'self' is what stops it.
+      apiOrigin: `https://*.execute-api.${this.region}.${this.urlSuffix}`,
+      authOrigin: hostedUiUrl(authDomainPrefix, this.region),
+      customDomain:
+        settings.consoleDomain && settings.consoleCertificateArn
+          ? { domainName: settings.consoleDomain, certificateArn: settings.consoleCertificateArn }
+          : undefined,
+      accessLogs: props.stateful.consoleAccessLogs,
+      notFoundPage: { path: KB_NOT_FOUND_PATH, html: kbNotFoundPage() },
+    });
+    // The public knowledge base rides on the console's distribution (same host: the pages use
+    // the console's DSFR files and the links in acknowledgments name one address).
+    // The public search is on the HTTP API, another origin that CloudFront does not route: the
+    // distribution naming the API while the API's CORS names the distribution would be a cycle.
+    // Same wildcard host as the console's CSP, for the same reason.
+    this.kb = new KbSite(this, 'KnowledgeBase', {
+      accessLogs: props.stateful.kbAccessLogs,
+      apiOrigin: `https://*.execute-api.${this.region}.${this.urlSuffix}`,
+    });
+    this.kb.serveFrom(this.console.distribution);
+    // Links in acknowledgments and feeds: the custom domain when there is one. The distribution
+    // depends on nothing the functions make, so naming it in their environment makes no cycle.
+    const publicBaseUrl = this.console.origins[0] ?? '';
 
     // Every function gets the whole configuration: the schema in shared/config.ts validates
     // it at start, and `satisfies` makes a variable added there fail to compile here.
@@ -79,7 +113,11 @@ export class DeskStack extends Stack {
       RETENTION_DAYS: String(settings.retentionDays),
       SES_CONFIGURATION_SET: this.sending.configurationSet.configurationSetName,
       DESK_DISPLAY_NAME: settings.deskDisplayName,
+      KB_BUCKET: this.kb.bucket.bucketName,
+      PUBLIC_BASE_URL: publicBaseUrl,
+      KB_EXPORT_QUEUE_URL: this.pipeline.stages['kb-export'].queue.queueUrl,
     } satisfies Record<keyof z.input<typeof DeskEnv>, string> &
+      Record<keyof z.input<typeof KbEnv>, string> &
       Record<Exclude<keyof z.input<typeof BroadcastEnv>, 'BROADCAST_MAX_SEND_RATE'>, string> &
       Partial<Record<'BROADCAST_MAX_SEND_RATE', string>>;
 
@@ -126,6 +164,8 @@ export class DeskStack extends Stack {
 
     table.grantReadWrite(ticket.role);
     this.pipeline.grantEnqueue('outbox', ticket);
+    // The acknowledgment's suggested articles come from the public search index alone.
+    this.kb.grantReadPublicIndex(ticket.role);
 
     table.grantReadWrite(mailer.role);
     this.sending.grantSend(mailer.role);
@@ -153,6 +193,15 @@ export class DeskStack extends Stack {
     // « Envoyer un test »: the steps send the staff member's copy with the same bulk sender
     // (sendTest → SendBulkEmail, one destination); same terms as broadcast-send's grant.
     this.sending.grantSendBulk(api.role);
+    // Knowledge base: the public search and the ticket's suggestions read the public index; a
+    // publication, an edit of a published article or an archive queues an export.
+    this.kb.grantReadPublicIndex(api.role);
+    this.pipeline.grantEnqueue('kb-export', api);
+
+    // The export reads the articles and rewrites the public files; it writes nothing else.
+    const kbExport = consumers['kb-export'];
+    table.grantRead(kbExport.role);
+    this.kb.grantExport(kbExport.role);
 
     this.receipt = new MailReceipt(this, 'Receipt', {
       recipients: settings.deskAddresses,
@@ -162,27 +211,13 @@ export class DeskStack extends Stack {
       activate: settings.activateReceiptRuleSet,
     });
 
-    // The console comes first: the app client registers its URLs and CORS allows its origin.
-    const authDomainPrefix = settings.authDomainPrefix ?? `assistance-lsun-${this.account}`;
-    this.console = new StaffConsole(this, 'Console', {
-      // Not the API's own host: its CORS names the distribution, and the CSP naming the API in
-      // return would be a circular reference. Any API Gateway host of the region instead; the
-      // CSP's img-src already allows any https host, so naming one host here would not stop an
-      // injected script from sending data out: script-src 'self' is what stops it.
-      apiOrigin: `https://*.execute-api.${this.region}.${this.urlSuffix}`,
-      authOrigin: hostedUiUrl(authDomainPrefix, this.region),
-      customDomain:
-        settings.consoleDomain && settings.consoleCertificateArn
-          ? { domainName: settings.consoleDomain, certificateArn: settings.consoleCertificateArn }
-          : undefined,
-      accessLogs: props.stateful.consoleAccessLogs,
-    });
     this.api = new StaffApi(this, 'StaffApi', {
       handler: api,
       consoleOrigins: this.console.origins,
       callbackUrls: this.console.callbackUrls,
       logoutUrls: this.console.logoutUrls,
       authDomainPrefix,
+      publicRouteThrottle: PUBLIC_SEARCH_THROTTLE,
     });
     if (props.consoleFiles !== undefined) {
       this.console.publish(props.consoleFiles, {

@@ -23,6 +23,8 @@ export class StatefulStack extends Stack {
    * one access-log bucket, whose lifecycle purges them like the rest.
    */
   readonly consoleAccessLogs: { bucketName: string; prefix: string };
+  /** Where the knowledge base's bucket (desk stack) writes its access logs, on the same terms. */
+  readonly kbAccessLogs: { bucketName: string; prefix: string };
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
@@ -31,15 +33,20 @@ export class StatefulStack extends Stack {
 
     const logs = this.rawMail.accessLogBucket;
     this.consoleAccessLogs = { bucketName: logs.bucketName, prefix: 'console/' };
+    this.kbAccessLogs = { bucketName: logs.bucketName, prefix: 'kb/' };
     // The console bucket lives in the desk stack, which depends on this one: naming it here
     // would make the two stacks depend on each other. S3 log delivery is allowed under the
-    // console prefix for buckets of this account only (aws:SourceAccount).
+    // console and kb prefixes for buckets of this account only (aws:SourceAccount); the
+    // knowledge base's bucket, in the desk stack too, logs under `kb/` on the same terms.
     logs.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowConsoleAccessLogs',
         principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
         actions: ['s3:PutObject'],
-        resources: [logs.arnForObjects(`${this.consoleAccessLogs.prefix}*`)],
+        resources: [
+          logs.arnForObjects(`${this.consoleAccessLogs.prefix}*`),
+          logs.arnForObjects(`${this.kbAccessLogs.prefix}*`),
+        ],
         conditions: { StringEquals: { 'aws:SourceAccount': this.account } },
       }),
     );

@@ -98,11 +98,13 @@ function intakeReply(
 /**
  * The acknowledgment of a new ticket, recorded as a message of the ticket at the mail's receipt,
  * and carrying the ticket's thread id so that a reply finds its ticket without the subject's tag.
+ * `suggestions` are the public articles that may already answer the question.
  */
 export function acknowledgment(
   opened: { message: IncomingMessage; requester: Requester; deskAddress: string },
   ticketNumber: string,
   voice: Pick<DeskVoice, 'deskDisplayName'>,
+  suggestions: ReadonlyArray<{ title: string; url: string }> = [],
 ): OutboxMessage {
   const { message, requester, deskAddress } = opened;
   const content = acknowledgmentMail({
@@ -110,6 +112,7 @@ export function acknowledgment(
     originalSubject: message.subject,
     requester,
     deskDisplayName: voice.deskDisplayName,
+    suggestions,
   });
   return outgoingMail({
     outboxId: `${message.sesMessageId}.ack`,

@@ -73,6 +73,8 @@ export type AcknowledgmentInput = {
   originalSubject: string;
   requester: AcknowledgedRequester;
   deskDisplayName: string;
+  /** Public articles of the knowledge base that match the question (at most three), best first. */
+  suggestions?: ReadonlyArray<{ title: string; url: string }>;
 };
 
 /**
@@ -92,11 +94,32 @@ export function acknowledgmentMail(input: AcknowledgmentInput): DeskReply {
         .filter((line) => line !== undefined)
         .join('\n'),
       'Et maintenant ? Un agent de l’assistance va étudier votre demande et vous répondra par courriel.',
+      suggestionsParagraph(input.suggestions ?? []),
       `Pour compléter votre demande (précision, copie d’écran, pièce jointe), répondez simplement à ce message en conservant « [${ticketNumber}] » dans l’objet : votre réponse sera ajoutée à cette demande. Pour une autre question, envoyez un nouveau message avec le mot « LSUN » dans l’objet.`,
       AUTOMATIC,
       signature(input.deskDisplayName),
     ]),
   };
+}
+
+/**
+ * The articles that may already answer the question, each with its public link; nothing when
+ * there are none (the search answers only above its threshold).
+ */
+function suggestionsParagraph(
+  suggestions: ReadonlyArray<{ title: string; url: string }>,
+): string | undefined {
+  if (suggestions.length === 0) return undefined;
+  const lines = suggestions.map(({ title, url }) => `- ${title}\n  ${url}`);
+  const intro =
+    suggestions.length === 1
+      ? 'En attendant, cet article de la base de connaissances répond peut-être déjà à votre question :'
+      : 'En attendant, ces articles de la base de connaissances répondent peut-être déjà à votre question :';
+  return [
+    intro,
+    ...lines,
+    'Si l’un d’eux résout votre difficulté, dites-le-nous en répondant à ce message : votre demande sera close.',
+  ].join('\n');
 }
 
 export type NoKeywordInput = {

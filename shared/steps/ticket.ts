@@ -16,8 +16,18 @@ import type {
   TicketOpener,
   TicketOpening,
 } from '#shared/domain/intake-ports.ts';
+import type { ArticleSuggester } from '#shared/domain/kb-ports.ts';
 import type { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { parisYear } from '#shared/domain/paris-day.ts';
+import { logger } from '#shared/logger.ts';
+
+/** Articles suggested in an acknowledgment, at most. */
+export const SUGGESTIONS_PER_ACKNOWLEDGMENT = 3;
+/**
+ * How much of a mail's text the suggestions read: the question is at the top; what follows is
+ * mostly signatures and quoted mails, which would only slow the search and blur its scores.
+ */
+const QUESTION_CHARACTERS = 4_000;
 
 /** What the ticket step needs: the ticket opener, the follow-up writer, the outbox queue. */
 export type TicketDeps = {
@@ -27,8 +37,12 @@ export type TicketDeps = {
   /** Clears the purge date from a reopened ticket's items. */
   tickets: PurgeDateClearer;
   outbox: Pick<QueueProducer<OutboxMessage>, 'send'>;
+  /** Public articles of the knowledge base for the acknowledgment; absent, none are suggested. */
+  suggester?: ArticleSuggester | undefined;
   now: () => Date;
 };
+
+type Suggestions = ReadonlyArray<{ title: string; url: string }>;
 
 type OpenCommand = Extract<TicketCommand, { type: 'ticket.open' }>;
 
@@ -53,15 +67,20 @@ export async function handleTicketCommands(
   );
   const acknowledged = new Map<number, PromiseSettledResult<string>>();
   if (opens.length > 0) {
+    const suggestions = await Promise.all(opens.map(({ command }) => suggestionsFor(command, deps)));
     // A fault that stopped the whole batch (throttling, say) fails each of its openings, so that
     // their records come back; the follow-ups of the batch stand on their own.
     const opened = await deps.opening
-      .openTickets(opens.map(({ command }) => openingOf(command, now, deps.config)))
+      .openTickets(
+        opens.map(({ command }, position) => openingOf(command, now, deps.config, suggestions[position])),
+      )
       .catch((error: unknown) =>
         opens.map((): PromiseRejectedResult => ({ status: 'rejected', reason: error })),
       );
     const acks = await Promise.allSettled(
-      opens.map(({ command }, position) => acknowledge(command, opened[position], deps)),
+      opens.map(({ command }, position) =>
+        acknowledge(command, opened[position], suggestions[position] ?? [], deps),
+      ),
     );
     acks.forEach((ack, position) => {
       const open = opens[position];
@@ -93,16 +112,45 @@ async function addFollowUp(
 async function acknowledge(
   command: OpenCommand,
   opened: PromiseSettledResult<OpenedTicket> | undefined,
+  suggestions: Suggestions,
   deps: TicketDeps,
 ): Promise<string> {
   if (!opened) throw new OpeningResultMissingError(command.message.sesMessageId);
   if (opened.status === 'rejected') throw opened.reason;
   const { ticketNumber } = opened.value;
-  await deps.outbox.send(acknowledgment(command, ticketNumber, deps.config));
+  await deps.outbox.send(acknowledgment(command, ticketNumber, deps.config, suggestions));
   return ticketNumber;
 }
 
-function openingOf(command: OpenCommand, now: string, config: DeskConfig): TicketOpening {
+/**
+ * The public articles that may answer a new request. The knowledge base helps, it is not part of
+ * the intake: when it cannot answer (its index unreadable, say), the acknowledgment goes without
+ * suggestions rather than late.
+ */
+async function suggestionsFor(command: OpenCommand, deps: TicketDeps): Promise<Suggestions> {
+  if (!deps.suggester) return [];
+  const { subject, text } = command.message;
+  try {
+    const found = await deps.suggester.suggest(
+      `${subject}\n${text.slice(0, QUESTION_CHARACTERS)}`,
+      SUGGESTIONS_PER_ACKNOWLEDGMENT,
+    );
+    return found.map(({ title, url }) => ({ title, url }));
+  } catch (error) {
+    logger.warn('No article suggestions for this acknowledgment', {
+      sesMessageId: command.message.sesMessageId,
+      error,
+    });
+    return [];
+  }
+}
+
+function openingOf(
+  command: OpenCommand,
+  now: string,
+  config: DeskConfig,
+  suggestions: Suggestions = [],
+): TicketOpening {
   const { message, requester } = command;
   return {
     year: parisYear(new Date(message.receivedAt)),
@@ -110,7 +158,7 @@ function openingOf(command: OpenCommand, now: string, config: DeskConfig): Ticke
     requester: { email: message.from, name: requester.name, entryId: requester.entryId },
     schools: requester.schools,
     message,
-    acknowledgment: (ticketNumber) => acknowledgment(command, ticketNumber, config),
+    acknowledgment: (ticketNumber) => acknowledgment(command, ticketNumber, config, suggestions),
   };
 }
 

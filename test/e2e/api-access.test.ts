@@ -32,7 +32,11 @@ function filled(key: RouteKey): string {
   const { path: template } = routeLine(key);
   const values: Record<string, string> = {
     number: 'LSUN-2026-00001',
-    id: key.includes('/directors/') ? 'personne@ac-dijon.fr' : 'message-1',
+    id: key.includes('/directors/')
+      ? 'personne@ac-dijon.fr'
+      : key.includes('/articles/')
+        ? '999999'
+        : 'message-1',
     index: '0',
     sesMessageId: 'ses-message-1',
     uai: '0211234C',
@@ -104,9 +108,10 @@ afterAll(async () => {
 const declared = (Object.keys(routes) as RouteKey[]).map((key) => [key, routes[key].group] as const);
 
 describe('every declared route, as each caller', () => {
-  it('declares every route once, and only the health check as public', () => {
+  it('declares every route once, and only the health check and the public article search as public', () => {
     expect(declared.filter(([, group]) => group === 'public').map(([key]) => key)).toEqual([
       'GET /api/health',
+      'GET /api/public/articles',
     ]);
   });
 

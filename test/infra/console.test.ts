@@ -54,6 +54,15 @@ function only(desk: SynthesizedDesk, type: string): Resource {
   return found[0] as Resource;
 }
 
+/** The bucket policy of one bucket of the desk stack (the console's, the knowledge base's). */
+function bucketPolicyOf(desk: SynthesizedDesk, bucketId: string): Resource {
+  const found = Object.values(resources(desk, 'AWS::S3::BucketPolicy')).filter(
+    (policy) => JSON.stringify(policy.Properties.Bucket) === JSON.stringify({ Ref: bucketId }),
+  );
+  expect(found, bucketId).toHaveLength(1);
+  return found[0] as Resource;
+}
+
 function logicalId(desk: SynthesizedDesk, construct: { node: { defaultChild?: unknown } }): string {
   return desk.desk.getLogicalId(construct.node.defaultChild as never);
 }
@@ -104,8 +113,11 @@ describe('the console distribution', () => {
       AllowedMethods: ['GET', 'HEAD'],
     });
     expect(config.DefaultRootObject).toBe('index.html');
-    // No error-response rewriting: a missing file stays an error, routes are the function's job.
-    expect(config.CustomErrorResponses).toBeUndefined();
+    // No error-response rewriting but the knowledge base's 404 (its bucket lets CloudFront list,
+    // the console's does not): a missing console file stays an error, routes are the function's job.
+    expect(config.CustomErrorResponses).toEqual([
+      { ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/kb-404.html', ErrorCachingMinTTL: 60 },
+    ]);
   });
 
   it('keeps the bucket private, encrypted, TLS only, readable by this distribution alone, and logged', () => {
@@ -123,7 +135,7 @@ describe('the console distribution', () => {
       LoggingConfiguration: { LogFilePrefix: full.stateful.consoleAccessLogs.prefix },
     });
     expect(JSON.stringify(bucket?.Properties.LoggingConfiguration)).toContain('RawMailAccessLogBucket');
-    const policy = only(full, 'AWS::S3::BucketPolicy').Properties.PolicyDocument as {
+    const policy = bucketPolicyOf(full, bucketId).Properties.PolicyDocument as {
       Statement: Record<string, unknown>[];
     };
     const allows = policy.Statement.filter((statement) => statement.Effect === 'Allow');
@@ -348,7 +360,11 @@ describe('the console files', () => {
     // The hosted UI the console goes to is the one its CSP lets it call.
     const csp = flat(
       (
-        only(full, 'AWS::CloudFront::ResponseHeadersPolicy').Properties.ResponseHeadersPolicyConfig as {
+        (
+          resources(full, 'AWS::CloudFront::ResponseHeadersPolicy')[
+            logicalId(full, full.desk.console.responseHeadersPolicy)
+          ] as Resource
+        ).Properties.ResponseHeadersPolicyConfig as {
           SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } };
         }
       ).SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy,

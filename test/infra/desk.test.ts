@@ -337,15 +337,14 @@ describe('the stateful stack', () => {
 });
 
 describe('the staff API', () => {
-  it('puts the JWT authorizer on every route except GET /api/health', () => {
-    // Why: every route but the probe reads or changes directors' data.
+  it('puts the JWT authorizer on every route except GET /api/health and the public search', () => {
+    // Why: every route but the probe and the public articles reads or changes directors' data.
     const routes = Object.values(resources(full.deskTemplate, 'AWS::ApiGatewayV2::Route'));
     const keys = routes.map((route) => route.Properties.RouteKey);
-    expect(keys.sort()).toEqual(
-      [...apiMethods.map((method) => `${method} /api/{proxy+}`), 'GET /api/health'].sort(),
-    );
+    const open = ['GET /api/health', 'GET /api/public/articles'];
+    expect(keys.sort()).toEqual([...apiMethods.map((method) => `${method} /api/{proxy+}`), ...open].sort());
     for (const route of routes) {
-      if (route.Properties.RouteKey === 'GET /api/health') {
+      if (open.includes(route.Properties.RouteKey as string)) {
         expect(route.Properties.AuthorizationType).toBe('NONE');
       } else {
         expect(route.Properties.AuthorizationType).toBe('JWT');
@@ -430,13 +429,15 @@ describe('the functions', () => {
       );
     expect([...services('receive')]).toEqual(['sqs']);
     expect([...services('screen')].sort()).toEqual(['dynamodb', 's3', 'sqs']);
-    expect([...services('ticket')].sort()).toEqual(['dynamodb', 'sqs']);
+    // ticket reads the public search index for the acknowledgment's suggested articles.
+    expect([...services('ticket')].sort()).toEqual(['dynamodb', 's3', 'sqs']);
     // The consumers' sqs grants include consuming their own queue.
     expect([...services('mailer')].sort()).toEqual(['dynamodb', 'ses', 'sqs']);
     expect([...services('api')].sort()).toEqual(['dynamodb', 's3', 'ses', 'sqs']);
     expect([...services('broadcast-plan')].sort()).toEqual(['dynamodb', 'sqs']);
     expect([...services('broadcast-send')].sort()).toEqual(['dynamodb', 'ses', 'sqs']);
     expect([...services('ses-events')].sort()).toEqual(['dynamodb', 'sqs']);
+    expect([...services('kb-export')].sort()).toEqual(['dynamodb', 's3', 'sqs']);
 
     const sendsTo = (name: keyof SynthesizedDesk['desk']['functions']) =>
       allStages
@@ -452,11 +453,12 @@ describe('the functions', () => {
     expect(sendsTo('screen')).toEqual(['tickets', 'outbox']);
     expect(sendsTo('ticket')).toEqual(['outbox']);
     expect(sendsTo('mailer')).toEqual([]);
-    expect(sendsTo('api')).toEqual(['tickets', 'outbox', 'broadcast']);
+    expect(sendsTo('api')).toEqual(['tickets', 'outbox', 'broadcast', 'kb-export']);
     // broadcast-send re-queues the chunks SES throttled; the tick queues the chunks of due broadcasts.
     expect(sendsTo('broadcast-plan')).toEqual(['broadcast']);
     expect(sendsTo('broadcast-send')).toEqual(['broadcast']);
     expect(sendsTo('ses-events')).toEqual([]);
+    expect(sendsTo('kb-export')).toEqual([]);
   });
 });
 

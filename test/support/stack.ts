@@ -24,9 +24,18 @@ export type TestStack = {
 /**
  * Starts the desk; `stop` stops what was started and removes the key. `schedulerTickMs` makes
  * the scheduler's tick (a minute) faster, for a test that waits for a scheduled broadcast.
+ *
+ * `seedArticles` loads the demo articles (`data/kb-demo.json`), published, and resolves once
+ * their export has written `/kb/`. Off by default: with public articles, acknowledgments carry
+ * suggestions, and the mail tests check the acknowledgment without them.
  */
 export async function startTestStack(
-  options: { seedDirectory?: boolean; consoleDir?: string; schedulerTickMs?: number } = {},
+  options: {
+    seedDirectory?: boolean;
+    seedArticles?: boolean;
+    consoleDir?: string;
+    schedulerTickMs?: number;
+  } = {},
 ): Promise<TestStack> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const keyDir = mkdtempSync(path.join(tmpdir(), 'lsun-stack-'));
@@ -36,12 +45,23 @@ export async function startTestStack(
     ports: { smtp, http, ses, dynamodb, sqs },
     dataDir: undefined,
     seedDirectory: options.seedDirectory === false ? undefined : path.join(ROOT, 'data', 'annuaire-demo.csv'),
+    ...(options.seedArticles ? { seedArticles: path.join(ROOT, 'data', 'kb-demo.json') } : {}),
     consoleDir: options.consoleDir,
     jwtKeyPath,
     env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
     pollersPerStage: 2,
     ...(options.schedulerTickMs === undefined ? {} : { schedulerTickMs: options.schedulerTickMs }),
   });
+  if (options.seedArticles) {
+    await eventually(
+      async () => (await fetch(`${desk.httpUrl}/kb/index.html`, { method: 'HEAD' })).ok,
+      'the export of the demo articles (/kb/index.html)',
+      { attempts: 300, intervalMs: 100 },
+    ).catch(async (error: unknown) => {
+      await desk.stop();
+      throw error;
+    });
+  }
   return {
     desk,
     jwtKeyPath,

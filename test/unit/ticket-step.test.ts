@@ -119,3 +119,65 @@ describe('a batch of ticket commands', () => {
     expect(queued).toEqual([]);
   });
 });
+
+describe('the articles suggested in an acknowledgment', () => {
+  const article = (id: string, title: string) => ({
+    id,
+    title,
+    url: `https://assistance.example/kb/articles/${id}.html`,
+    score: 1,
+  });
+
+  it('lists the public articles the knowledge base suggests, with their links, in the queued and the recorded acknowledgment', async () => {
+    // Prepare: the opener keeps the acknowledgment it is asked to record.
+    const recorded: OutboxMessage[] = [];
+    const { ports, queued } = deps(async (openings) =>
+      openings.map((opening, index) => {
+        recorded.push(opening.acknowledgment(`LSUN-2026-0000${index + 1}`));
+        return opened(`LSUN-2026-0000${index + 1}`);
+      }),
+    );
+    const questions: string[] = [];
+    ports.suggester = {
+      suggest: async (question, limit) => {
+        questions.push(question);
+        return [article('3', 'Éditer les livrets en PDF'), article('7', 'Bulletins périodiques vides')].slice(
+          0,
+          limit,
+        );
+      },
+    };
+    // Act
+    await handleTicketCommands([open('ses-a')], ports);
+    // Assess
+    expect(questions).toHaveLength(1);
+    expect(questions[0]).toContain(incoming('ses-a').subject);
+    for (const ack of [queued[0], recorded[0]]) {
+      expect(ack?.text).toContain('ces articles de la base de connaissances');
+      expect(ack?.text).toContain(
+        '- Éditer les livrets en PDF\n  https://assistance.example/kb/articles/3.html',
+      );
+      expect(ack?.text).toContain('https://assistance.example/kb/articles/7.html');
+    }
+  });
+
+  it('says nothing of the knowledge base when no article matches', async () => {
+    const { ports, queued } = deps(async (openings) => openings.map(() => opened('LSUN-2026-00001')));
+    ports.suggester = { suggest: async () => [] };
+    await handleTicketCommands([open('ses-a')], ports);
+    expect(queued[0]?.text).not.toContain('base de connaissances');
+  });
+
+  it('still acknowledges, without suggestions, when the knowledge base cannot answer', async () => {
+    const { ports, queued } = deps(async (openings) => openings.map(() => opened('LSUN-2026-00001')));
+    ports.suggester = {
+      suggest: async () => {
+        throw new Error('index unreadable');
+      },
+    };
+    const results = await handleTicketCommands([open('ses-a')], ports);
+    expect(results).toEqual([{ status: 'fulfilled', value: 'LSUN-2026-00001' }]);
+    expect(queued[0]?.text).toContain('LSUN-2026-00001');
+    expect(queued[0]?.text).not.toContain('base de connaissances');
+  });
+});

@@ -1,0 +1,159 @@
+import { describe, expect, it } from 'vitest';
+import { plainText, renderMarkdown } from '#shared/kb/markdown.ts';
+
+/** Every attribute of every tag in the HTML, as `tag attribute`. */
+function attributesOf(html: string): string[] {
+  return [...html.matchAll(/<([a-z0-9]+)([^>]*)>/gi)].flatMap(([, tag, attributes]) =>
+    [...(attributes ?? '').matchAll(/\s([^\s=/"]+)(?:="[^"]*")?/g)].map(([, name]) => `${tag} ${name}`),
+  );
+}
+
+describe('renderMarkdown', () => {
+  it('renders paragraphs, emphasis, inline code and strikethrough', () => {
+    // Act
+    const html = renderMarkdown('Un *mot*, un **fort**, du `code` et ~~rien~~.\n\nDeuxième paragraphe.');
+
+    // Assess
+    expect(html).toContain(
+      '<p>Un <em>mot</em>, un <strong>fort</strong>, du <code>code</code> et <s>rien</s>.</p>',
+    );
+    expect(html).toContain('<p>Deuxième paragraphe.</p>');
+  });
+
+  it('shifts headings down a level, from h2 to h4, so the page title stays the only h1', () => {
+    const html = renderMarkdown('# Un\n\n## Deux\n\n### Trois\n\n#### Quatre\n\n###### Six');
+
+    expect(html).not.toContain('<h1');
+    expect(html).toContain('<h2>Un</h2>');
+    expect(html).toContain('<h3>Deux</h3>');
+    expect(html).toContain('<h4>Trois</h4>');
+    expect(html).toContain('<h4>Quatre</h4>');
+    expect(html).toContain('<h4>Six</h4>');
+    expect(html).not.toMatch(/<h[56]/);
+  });
+
+  it('renders bulleted and numbered lists, keeping where a numbered list starts', () => {
+    const html = renderMarkdown('- un\n- deux\n\n3. trois\n4. quatre');
+
+    expect(html).toMatch(/<ul>\s*<li>un<\/li>\s*<li>deux<\/li>\s*<\/ul>/);
+    expect(html).toMatch(/<ol start="3">\s*<li>trois<\/li>\s*<li>quatre<\/li>\s*<\/ol>/);
+  });
+
+  it('renders code blocks, quotes and tables, without the alignment styles', () => {
+    const html = renderMarkdown(
+      '```\nlsu --export\n```\n\n> Citation\n\n| Période | État |\n|:--|--:|\n| T1 | close |',
+    );
+
+    expect(html).toContain('<pre><code>lsu --export\n</code></pre>');
+    expect(html).toMatch(/<blockquote>\s*<p>Citation<\/p>\s*<\/blockquote>/);
+    expect(html).toContain('<th>Période</th>');
+    expect(html).toContain('<td>close</td>');
+    expect(html).not.toContain('style=');
+  });
+
+  it('keeps http(s) and mailto links, with rel="noopener", and turns bare addresses into links', () => {
+    const html = renderMarkdown(
+      '[Éduscol](https://eduscol.education.fr/lsu "Page LSU"), [écrire](mailto:assistance1d@ac-dijon.fr) ou https://ac-dijon.fr',
+    );
+
+    expect(html).toContain(
+      '<a href="https://eduscol.education.fr/lsu" title="Page LSU" rel="noopener">Éduscol</a>',
+    );
+    expect(html).toContain('<a href="mailto:assistance1d@ac-dijon.fr" rel="noopener">écrire</a>');
+    expect(html).toContain('<a href="https://ac-dijon.fr" rel="noopener">https://ac-dijon.fr</a>');
+  });
+
+  it('keeps the text of a link to anything but an http(s) or mailto address, without the link', () => {
+    const html = renderMarkdown('[relatif](/kb/articles/2.html), [ftp](ftp://example.fr/x), [ancre](#x)');
+
+    expect(html).not.toContain('<a');
+    expect(html).not.toContain('href');
+    expect(html).toContain('relatif');
+    expect(html).toContain('ancre');
+  });
+
+  it.each([
+    ['javascript:', '[clic](javascript:alert(1))'],
+    ['JavaScript: in mixed case', '[clic](JaVaScRiPt:alert(1))'],
+    ['data:', '[clic](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)'],
+    ['vbscript:', '[clic](vbscript:msgbox(1))'],
+    ['an entity-encoded javascript:', '[clic](&#x6A;avascript:alert(1))'],
+    ['a decimal-entity javascript:', '[clic](&#106;avascript:alert(1))'],
+    ['a tab inside javascript:', '[clic](java&#9;script:alert(1))'],
+    ['an autolink to javascript:', '<javascript:alert(1)>'],
+    ['a reference link to javascript:', '[clic][x]\n\n[x]: javascript:alert(1)'],
+  ])('drops a link to %s', (_label, markdown) => {
+    const html = renderMarkdown(markdown);
+
+    expect(html).not.toContain('<a');
+    expect(html).not.toMatch(/href\s*=/i);
+  });
+
+  it.each([
+    ['a script element', '<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
+    ['an image with onerror', '<img src=x onerror="alert(1)">', '&lt;img src=x onerror="alert(1)"&gt;'],
+    ['an iframe', '<iframe src="about:blank"></iframe>', '&lt;iframe src="about:blank"&gt;&lt;/iframe&gt;'],
+    ['a link with an entity trick', '<a href="&#x6A;avascript:alert(1)">x</a>', '&lt;a href='],
+    ['a style element', '<style>body{display:none}</style>', '&lt;style&gt;'],
+  ])('writes raw HTML (%s) as text', (_label, markdown, escaped) => {
+    const html = renderMarkdown(markdown);
+
+    expect(html).toContain(escaped);
+    expect(html).not.toMatch(/<(script|img|iframe|style)\b/i);
+    expect(html).not.toMatch(/<a\b/i);
+  });
+
+  it('writes raw HTML inside a block of its own as text too', () => {
+    const html = renderMarkdown('<div onclick="alert(1)">\n\n<b>gras</b>\n\n</div>');
+
+    expect(html).not.toMatch(/<(div|b)\b/);
+    expect(html).toContain('&lt;div onclick="alert(1)"&gt;');
+  });
+
+  it('shows an image as its alternative text, loading nothing', () => {
+    const html = renderMarkdown('![Capture <de> l’écran](https://example.fr/capture.png)');
+
+    expect(html).not.toContain('<img');
+    expect(html).not.toContain('capture.png');
+    expect(html).toContain('Capture &lt;de&gt; l’écran');
+  });
+
+  it('leaves no attribute in a tag but those allowed, however a link is crafted', () => {
+    const html = renderMarkdown(
+      '[a](https://example.fr/" onmouseover="alert(1)) [b](<https://example.fr/x" style="x>) [c](https://example.fr "t\\" onclick=\\"x")',
+    );
+
+    expect(attributesOf(html)).toEqual(expect.arrayContaining(['a href', 'a rel']));
+    for (const attribute of attributesOf(html)) {
+      expect(['a href', 'a rel', 'a title']).toContain(attribute);
+    }
+  });
+
+  it('keeps the redaction placeholders as they are', () => {
+    const html = renderMarkdown('Écrivez à [adresse électronique] au sujet de [nom] ([UAI]).');
+
+    expect(html).toBe('<p>Écrivez à [adresse électronique] au sujet de [nom] ([UAI]).</p>\n');
+  });
+
+  it('gives the same HTML for the same Markdown (no state between calls)', () => {
+    const markdown = '# Titre\n\n[lien](https://example.fr)';
+
+    expect(renderMarkdown(markdown)).toBe(renderMarkdown(markdown));
+  });
+});
+
+describe('plainText', () => {
+  it('takes the words without the markup, spaces collapsed', () => {
+    expect(plainText('# Export\n\nLe **bulletin** ne `s’affiche`\npas. [Aide](https://example.fr)')).toBe(
+      'Export Le bulletin ne s’affiche pas. Aide',
+    );
+  });
+
+  it('cuts a long text at a word, with an ellipsis, within the limit', () => {
+    const text = plainText('bulletin périodique '.repeat(40), 100);
+
+    expect(text.length).toBeLessThanOrEqual(100);
+    expect(text.endsWith('…')).toBe(true);
+    expect(text).toMatch(/(bulletin|périodique)…$/);
+  });
+});
