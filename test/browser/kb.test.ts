@@ -40,7 +40,7 @@ const QUESTION = {
   subject: 'LSUN : le bulletin périodique de CM2 ne s’imprime pas',
   text: [
     'Bonjour,',
-    'à l’école élémentaire Les Tilleuls (0211234C), le bulletin périodique de l’élève Lucas ne s’imprime pas :',
+    'à l’école élémentaire Les Tilleuls (0211234C), le bulletin périodique de l’élève Nolan ne s’imprime pas :',
     'le bouton « Imprimer » reste grisé depuis ce matin.',
     'Vous pouvez me joindre au 03 80 12 34 56 ou à camille.martin@ac-dijon.fr.',
     'Cordialement,',
@@ -48,7 +48,7 @@ const QUESTION = {
   ].join('\n'),
 };
 const REPLY =
-  'Bonjour Madame Martin, le bouton « Imprimer » reste grisé tant que la période n’est pas close : fermez la période dans « Paramétrage », puis imprimez le bulletin de Lucas. Pour toute question : camille.martin@ac-dijon.fr.';
+  'Bonjour Madame Martin, le bouton « Imprimer » reste grisé tant que la période n’est pas close : fermez la période dans « Paramétrage », puis imprimez le bulletin de Nolan. Pour toute question : camille.martin@ac-dijon.fr.';
 const TITLE = 'Le bouton « Imprimer » du bulletin périodique reste grisé';
 
 /** What the scenarios leave for the next. */
@@ -142,7 +142,7 @@ describe('an article made from a solved ticket, from the draft to the public pag
     expect(notice).toMatch(/Données personnelles retirées : .*adresse(s)? électronique/);
     expect(notice).toMatch(/\d+ UAI/);
     expect(notice).toMatch(/numéro de téléphone/);
-    await page.getByText('Vérifiez : « Lucas » après « élève »', { exact: false }).first().waitFor();
+    await page.getByText('Vérifiez : « Nolan » après « élève »', { exact: false }).first().waitFor();
     // The preview comes from the API once typing pauses; its placeholders are highlighted.
     await page.locator('.lsun-article-preview .lsun-article-text mark.lsun-placeholder').first().waitFor();
     const texts = [
@@ -165,7 +165,7 @@ describe('an article made from a solved ticket, from the draft to the public pag
 
     // Act
     await page.getByLabel('Titre').fill(TITLE);
-    await page.getByLabel('Solution').fill(solution.replace(/de Lucas/g, 'de l’élève'));
+    await page.getByLabel('Solution').fill(solution.replace(/de Nolan/g, 'de l’élève'));
     await page.getByLabel('Étiquettes').fill('bulletin périodique, impression');
     await page.getByRole('radio', { name: 'Publique (directeurs et PANDA)' }).check({ force: true });
     await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
@@ -193,7 +193,7 @@ describe('an article made from a solved ticket, from the draft to the public pag
 
     // Assess
     await page.getByText('Article soumis à la relecture').waitFor();
-    expect((await page.locator('.lsun-dl').textContent()) ?? '').toContain('À relire');
+    await page.locator('.lsun-dl').getByText('À relire', { exact: true }).waitFor();
     expect(await page.getByRole('button', { name: 'Soumettre à la relecture' }).count()).toBe(0);
     await go(page, '/base-de-connaissances?status=review');
     await heading(page, 'Base de connaissances : à relire');
@@ -212,6 +212,7 @@ describe('an article made from a solved ticket, from the draft to the public pag
 
     // Assess
     await page.getByText('Article publié.').waitFor();
+    await page.locator('.lsun-dl').getByText('Publié', { exact: true }).waitFor();
     const link = page.locator('.lsun-dl').getByRole('link', { name: /\/kb\/articles\/\d+\.html$/ });
     await link.waitFor();
     seen.publicUrl = (await link.getAttribute('href')) ?? '';
@@ -284,14 +285,18 @@ describe('a suggested article on the ticket of another director asking the same'
   it('suggests the published article and inserts its solution and public link into the reply', async () => {
     // Prepare: the public index is re-read by the API after the export.
     const id = seen.articleId ?? '';
-    await eventually(async () => {
-      const { body } = await api<TicketSuggestions>(
-        desk.url,
-        agentToken,
-        `/api/tickets/${ticket}/suggestions`,
-      );
-      return body.items?.some((item) => item.id === id);
-    }, `article ${id} suggested on ${ticket}`);
+    await eventually(
+      async () => {
+        const { body } = await api<TicketSuggestions>(
+          desk.url,
+          agentToken,
+          `/api/tickets/${ticket}/suggestions`,
+        );
+        return body.items?.some((item) => item.id === id);
+      },
+      `article ${id} suggested on ${ticket}`,
+      900,
+    );
     await go(page, `/tickets/${ticket}`);
     await heading(page, `Ticket ${ticket}`);
     const panel = page.locator('section', { has: page.getByRole('heading', { name: 'Articles suggérés' }) });
