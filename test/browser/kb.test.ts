@@ -187,6 +187,51 @@ describe('an article made from a solved ticket, from the draft to the public pag
     await expectCleanPage('42-kb-article-brouillon');
   });
 
+  it('refuses to overwrite a colleague’s change saved in between, and reloads the article on request', async () => {
+    // Prepare: the editor open, then a colleague saves first.
+    const id = seen.articleId ?? '';
+    await page.getByRole('link', { name: 'Modifier' }).click();
+    await heading(page, 'Modifier l’article');
+    const read = await articleOf(id);
+    const colleague = await issueToken(
+      { email: 'agent2@ac-dijon.fr', groups: ['agent'] },
+      { keyPath: desk.jwtKeyPath },
+    );
+    const { title, symptom, cause, solution, application, visibility, version } = read;
+    const saved = await api(desk.url, colleague, `/api/articles/${id}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        title,
+        symptom,
+        cause,
+        solution,
+        application,
+        visibility,
+        version,
+        tags: [...read.tags, 'impression du bulletin'],
+      }),
+    });
+    expect(saved.status).toBe(200);
+
+    // Act
+    await page.getByLabel('Titre').fill(`${TITLE} (bis)`);
+    await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+
+    // Assess: the French message, the focus on it, nothing overwritten.
+    const alert = page.locator('.fr-alert', { hasText: 'Article modifié entre-temps' });
+    await alert.waitFor();
+    expect((await alert.textContent()) ?? '').toContain("L'article a été modifié entre-temps");
+    expect(await page.locator(':focus').getAttribute('class')).toContain('lsun-focus-target');
+    expect((await articleOf(id)).title).toBe(TITLE);
+    await expectCleanPage('42b-kb-conflit');
+    await page.getByRole('button', { name: 'Recharger l’article' }).click();
+    await expect.poll(() => page.getByLabel('Étiquettes').inputValue()).toContain('impression du bulletin');
+    expect(await page.getByLabel('Titre').inputValue()).toBe(TITLE);
+    await page.getByRole('link', { name: 'Revenir sans enregistrer' }).click();
+    await heading(page, TITLE);
+  });
+
   it('submits it for review as an agent; it waits in « À relire »', async () => {
     // Act
     await page.getByRole('button', { name: 'Soumettre à la relecture' }).click();
