@@ -31,6 +31,8 @@ import { ArticleTexts } from './ArticleTexts.tsx';
 export function ArticleView({ id }: { id: string }) {
   const article = useApi((signal) => call('GET /api/articles/{id}', { path: { id }, signal }), id);
   const [notice, setNotice] = useState<Outcome>();
+  // A workflow move answers the article as it now is: shown at once, with its notice.
+  const [moved, setMoved] = useState<ArticleDetail>();
 
   const crumbs = (
     <Breadcrumb
@@ -52,7 +54,7 @@ export function ArticleView({ id }: { id: string }) {
       </>
     );
   }
-  const shown = article.data;
+  const shown = moved && moved.version > article.data.version ? moved : article.data;
   return (
     <>
       {crumbs}
@@ -61,9 +63,9 @@ export function ArticleView({ id }: { id: string }) {
       <Notice outcome={notice} />
       <Workflow
         article={shown}
-        onDone={(message) => {
+        onDone={(message, updated) => {
+          setMoved(updated);
           setNotice({ ok: true, message });
-          article.reload();
         }}
       />
       <ArticleTexts html={shown.html} headingLevel={2} />
@@ -161,7 +163,9 @@ const MOVES: Record<
  * domain), and « Modifier ». Admin-only buttons are hidden from agents as a courtesy: the API
  * refuses them anyway.
  */
-function Workflow({ article, onDone }: { article: ArticleDetail; onDone: (message: string) => void }) {
+type OnDone = (message: string, updated: ArticleDetail) => void;
+
+function Workflow({ article, onDone }: { article: ArticleDetail; onDone: OnDone }) {
   const me = useMe();
   const moves: Move[] = [];
   if (article.status === 'draft') moves.push('review');
@@ -206,18 +210,12 @@ function Workflow({ article, onDone }: { article: ArticleDetail; onDone: (messag
   );
 }
 
-function MoveButton({
-  article,
-  move,
-  onDone,
-}: {
-  article: ArticleDetail;
-  move: Move;
-  onDone: (message: string) => void;
-}) {
+function MoveButton({ article, move, onDone }: { article: ArticleDetail; move: Move; onDone: OnDone }) {
   const { label, done, icon } = MOVES[move];
   const key = `POST /api/articles/{id}/${move}` as const;
-  const action = useAction(() => call(key, { path: { id: article.id } }), { onSuccess: () => onDone(done) });
+  const action = useAction(() => call(key, { path: { id: article.id } }), {
+    onSuccess: (updated) => onDone(done, updated),
+  });
   return (
     <>
       <Button

@@ -75,7 +75,7 @@ export function Articles({ query }: { query: URLSearchParams }) {
           </Link>
         </li>
       </ul>
-      <nav aria-label="Vues de la base de connaissances" className="fr-mb-2w">
+      <nav aria-label="Vues de la base de connaissances" className="fr-mb-2w lsun-views">
         <ul className="fr-tags-group">
           <li>
             <Link
