@@ -498,6 +498,7 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
     const { s3, bucket } = options.kb;
     let object: {
       ContentType?: string;
+      CacheControl?: string;
       ContentLength?: number;
       ETag?: string;
       LastModified?: Date;
@@ -515,7 +516,8 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
     }
     const headers: Record<string, string> = {
       'content-type': object.ContentType ?? 'application/octet-stream',
-      'cache-control': KB_CACHE_CONTROL,
+      // CloudFront passes the object's own Cache-Control (the export sets it), else its cache policy's.
+      'cache-control': object.CacheControl ?? KB_CACHE_CONTROL,
       ...kbHeaders,
       ...(object.ETag === undefined ? {} : { etag: object.ETag }),
       ...(object.LastModified === undefined ? {} : { 'last-modified': object.LastModified.toUTCString() }),

@@ -1,7 +1,8 @@
 /**
  * The whole desk on one machine: the AWS stand-ins, the desk's resources on them, and the real
  * handlers in between, called the way AWS calls them (SES receipt → `receive`, the SQS event
- * source mappings → `screen`, `ticket`, `mailer`, API Gateway → `api`).
+ * source mappings → `screen`, `ticket`, `mailer`, `broadcast-send`, `ses-events`, `kb-export`,
+ * API Gateway → `api`, CloudFront → the console and the public knowledge base `/kb/`).
  *
  * `npm start`, the end-to-end tests and the benchmark all run this same function.
  */

@@ -45,8 +45,23 @@ export type JsonFeedItem = {
   language: 'fr';
 };
 
-/** The JSON Feed of these articles, newest change first. */
-export function jsonFeed(articles: readonly Article[], options: KbSiteOptions): JsonFeed {
+/**
+ * An article as both feeds show it: its texts rendered once for the two (rendering is most of
+ * an export's time).
+ */
+export type FeedEntry = { article: Article; contentHtml: string; summary: string };
+
+/** The feeds' entries, newest change first. */
+export function feedEntries(articles: readonly Article[]): FeedEntry[] {
+  return byNewestChange(articles).map((article) => ({
+    article,
+    contentHtml: articleContentHtml(article),
+    summary: plainText(article.symptom),
+  }));
+}
+
+/** The JSON Feed of these entries, in their order. */
+export function jsonFeed(entries: readonly FeedEntry[], options: KbSiteOptions): JsonFeed {
   return {
     version: 'https://jsonfeed.org/version/1.1',
     title: KB_TITLE,
@@ -55,12 +70,12 @@ export function jsonFeed(articles: readonly Article[], options: KbSiteOptions): 
     description: KB_DESCRIPTION,
     language: 'fr',
     authors: [{ name: options.deskDisplayName, url: publicUrl(options, KB_ROOT) }],
-    items: byNewestChange(articles).map((article) => ({
+    items: entries.map(({ article, contentHtml, summary }) => ({
       id: articleTagId(article.id),
       url: articleUrl(options.publicBaseUrl, article.id),
       title: article.title,
-      content_html: articleContentHtml(article),
-      summary: plainText(article.symptom),
+      content_html: contentHtml,
+      summary,
       date_published: publishedAt(article),
       date_modified: article.updatedAt,
       tags: [...article.tags],
@@ -69,11 +84,14 @@ export function jsonFeed(articles: readonly Article[], options: KbSiteOptions): 
   };
 }
 
-/** The Atom feed of these articles, newest change first: an XML document. */
-export function atomFeed(articles: readonly Article[], options: KbSiteOptions): string {
-  const sorted = byNewestChange(articles);
-  const updated = sorted[0]?.updatedAt ?? options.now;
-  const entries = sorted.map((article) => {
+/** The Atom feed of these entries, in their order (the newest change first): an XML document. */
+export function atomFeed(entries: readonly FeedEntry[], options: KbSiteOptions): string {
+  const updated = entries.reduce(
+    (latest, { article }) =>
+      Date.parse(article.updatedAt) > Date.parse(latest) ? article.updatedAt : latest,
+    entries[0]?.article.updatedAt ?? options.now,
+  );
+  const xmlEntries = entries.map(({ article, contentHtml, summary }) => {
     const categories = article.tags.map((tag) => `    <category term="${escapeXml(tag)}"/>`);
     return [
       '  <entry>',
@@ -82,8 +100,8 @@ export function atomFeed(articles: readonly Article[], options: KbSiteOptions): 
       `    <updated>${escapeXml(article.updatedAt)}</updated>`,
       `    <published>${escapeXml(publishedAt(article))}</published>`,
       `    <link rel="alternate" type="text/html" href="${escapeXml(articleUrl(options.publicBaseUrl, article.id))}"/>`,
-      `    <summary type="text">${escapeXml(plainText(article.symptom))}</summary>`,
-      `    <content type="html">${escapeXml(articleContentHtml(article))}</content>`,
+      `    <summary type="text">${escapeXml(summary)}</summary>`,
+      `    <content type="html">${escapeXml(contentHtml)}</content>`,
       ...categories,
       '  </entry>',
     ].join('\n');
@@ -98,7 +116,7 @@ export function atomFeed(articles: readonly Article[], options: KbSiteOptions): 
     `  <author><name>${escapeXml(options.deskDisplayName)}</name></author>`,
     `  <link rel="alternate" type="text/html" href="${escapeXml(publicUrl(options, KB_ROOT))}"/>`,
     `  <link rel="self" type="application/atom+xml" href="${escapeXml(publicUrl(options, `${KB_ROOT}atom.xml`))}"/>`,
-    ...entries,
+    ...xmlEntries,
     '</feed>',
     '',
   ].join('\n');

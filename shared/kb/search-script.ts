@@ -17,7 +17,6 @@ export const SEARCH_SCRIPT = `'use strict';
 
   var dates = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
   var latest = 0;
-  var api = (form.getAttribute('data-api') || '') + '/api/public/articles?q=';
 
   function frenchDate(iso) {
     var time = Date.parse(iso);
@@ -84,7 +83,7 @@ export const SEARCH_SCRIPT = `'use strict';
     }
     status.textContent = 'Recherche en cours…';
     try {
-      var response = await fetch(api + encodeURIComponent(query), { headers: { Accept: 'application/json' } });
+      var response = await fetch('/api/public/articles?q=' + encodeURIComponent(query), { headers: { Accept: 'application/json' } });
       if (!response.ok) throw new Error('HTTP ' + response.status);
       var body = await response.json();
       if (ticket !== latest) return;

@@ -16,11 +16,6 @@ export type KbSiteOptions = {
   deskAddress?: string;
   /** The word a new request's subject must hold (`SUBJECT_KEYWORD`); « LSUN » when unset. */
   subjectKeyword?: string;
-  /**
-   * The origin that answers `GET /api/public/articles` when it is not the pages' own (in AWS the
-   * API may have its own host); `search.js` calls the pages' origin when unset.
-   */
-  publicApiUrl?: string;
 };
 
 /** The site's title: the index's h1, the feeds' title. */

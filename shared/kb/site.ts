@@ -7,7 +7,7 @@
  */
 import type { Article } from '#shared/domain/article.ts';
 import type { KbFile } from '#shared/domain/kb-ports.ts';
-import { atomFeed, jsonFeed } from './feeds.ts';
+import { atomFeed, feedEntries, jsonFeed } from './feeds.ts';
 import { articleHtml, indexHtml } from './pages.ts';
 import { SEARCH_SCRIPT } from './search-script.ts';
 import { articlePagePath, type KbSiteOptions } from './site-basics.ts';
@@ -26,17 +26,18 @@ export function articlePage(article: Article, options: KbSiteOptions): KbFile {
  * `feed.json` (JSON Feed 1.1), `atom.xml` (Atom) and `search.js`.
  */
 export function commonFiles(articles: readonly Article[], options: KbSiteOptions): KbFile[] {
+  const entries = feedEntries(articles);
   return [
     { path: 'index.html', contentType: HTML, body: indexHtml(articles, options) },
     {
       path: 'feed.json',
       contentType: 'application/feed+json; charset=utf-8',
-      body: `${JSON.stringify(jsonFeed(articles, options), null, 2)}\n`,
+      body: `${JSON.stringify(jsonFeed(entries, options), null, 2)}\n`,
     },
     {
       path: 'atom.xml',
       contentType: 'application/atom+xml; charset=utf-8',
-      body: atomFeed(articles, options),
+      body: atomFeed(entries, options),
     },
     { path: 'search.js', contentType: 'text/javascript; charset=utf-8', body: SEARCH_SCRIPT },
   ];

@@ -120,6 +120,26 @@ describe('the workflow up to the public knowledge base', () => {
   });
 });
 
+describe('archiving', () => {
+  it('takes an archived article out of the feed and its page away', async () => {
+    // Prepare
+    const id = await publishedArticle({ ...article, title: 'Article bientôt archivé' });
+    const url = `${stack.desk.httpUrl}/kb/articles/${id}.html`;
+    await eventually(async () => (await fetch(url)).status === 200, 'the page');
+
+    // Act
+    const archived = await api(admin, 'POST', `/api/articles/${id}/archive`);
+
+    // Assess
+    expect(ArticleDetail.parse(archived.body)).toMatchObject({ status: 'archived' });
+    await eventually(
+      async () => !(await feedUrls()).some((item) => item.endsWith(`/kb/articles/${id}.html`)),
+      'the article out of feed.json',
+    );
+    await eventually(async () => (await fetch(url)).status === 404, 'the page removed');
+  });
+});
+
 describe('tickets and articles', () => {
   it('makes an internal draft from an answered ticket, its personal data replaced and counted', async () => {
     // Prepare

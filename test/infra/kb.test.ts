@@ -7,9 +7,15 @@
 import { runInNewContext } from 'node:vm';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KB_CACHE_CONTROL as STORED_CACHE_CONTROL } from '#shared/adapters/kb-site.ts';
 import { allStages } from '#shared/pipeline.ts';
 import { KB_SEARCH_INDEX_KEY } from '../../infra/constructs/kb-site.ts';
-import { KB_MAX_AGE_SECONDS, kbRewriteCode, PUBLIC_SEARCH_THROTTLE } from '../../infra/kb-public.ts';
+import {
+  KB_CACHE_CONTROL,
+  KB_MAX_AGE_SECONDS,
+  kbRewriteCode,
+  PUBLIC_SEARCH_THROTTLE,
+} from '../../infra/kb-public.ts';
 import { fullContext, removeSyntheses, type SynthesizedDesk, synthDesk } from './synth.ts';
 
 type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string | string[] };
@@ -203,6 +209,8 @@ describe('/kb/* on the console distribution', () => {
       MaxTTL: KB_MAX_AGE_SECONDS,
     });
     expect(KB_MAX_AGE_SECONDS).toBeLessThanOrEqual(300);
+    // Browsers follow the Cache-Control the export stores with each file: the same minute.
+    expect(STORED_CACHE_CONTROL).toBe(KB_CACHE_CONTROL);
   });
 
   it('sends the pages a CSP allowing only their own origin (the DSFR, search.js) and the API (the public search)', () => {

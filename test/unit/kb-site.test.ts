@@ -1,3 +1,4 @@
+import { transformSync } from 'esbuild';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
@@ -359,6 +360,25 @@ describe('the index page', () => {
     expect(index).toContain('<script src="/kb/search.js" defer></script>');
     expect(index).toContain('href="mailto:assistance1d@ac-dijon.fr"');
   });
+
+  it('dates a change by its day in Paris', () => {
+    const index = file(
+      commonFiles([article('1', { updatedAt: '2026-12-31T23:30:00.000Z' })], OPTIONS),
+      'index.html',
+    );
+
+    expect(index).toContain('>1er janvier 2027</time>');
+  });
+
+  it('tells how to write to the desk with the subject keyword configured, or without an address when none is given', () => {
+    const configured = file(commonFiles([], { ...OPTIONS, subjectKeyword: 'LSU1D' }), 'index.html');
+    const bare = file(commonFiles([], { ...OPTIONS, deskAddress: undefined }), 'index.html');
+
+    expect(configured).toContain('<a href="mailto:assistance1d@ac-dijon.fr">assistance1d@ac-dijon.fr</a>');
+    expect(configured).toContain('avec «\u00a0LSU1D\u00a0» dans l’objet du message');
+    expect(bare).toContain('écrivez à l’adresse de l’assistance depuis votre adresse académique');
+    expect(bare).not.toContain('mailto:');
+  });
 });
 
 describe('an article page', () => {
@@ -462,5 +482,14 @@ describe('no inline script or style (the CSP forbids them)', () => {
     expect(() => new Function(script)).not.toThrow();
     expect(script).toContain("'/api/public/articles?q='");
     expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/);
+  });
+
+  it('gives a search script in ES2017: nothing in it needs lowering for an ES2017 browser', () => {
+    const script = file(commonFiles([], OPTIONS), 'search.js');
+
+    const lowered = transformSync(script, { loader: 'js', target: 'es2017' }).code;
+    const asIs = transformSync(script, { loader: 'js', target: 'esnext' }).code;
+
+    expect(lowered).toBe(asIs);
   });
 });

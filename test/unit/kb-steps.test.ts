@@ -24,6 +24,7 @@ import type { KbDeps } from '#shared/steps/kb/deps.ts';
 import { draftFromTicket } from '#shared/steps/kb/from-ticket.ts';
 import { createArticle, editArticleContent, moveArticleTo, readArticle } from '#shared/steps/kb/manage.ts';
 import {
+  INDEX_LAG_MS,
   searchArticles,
   searchPublicArticles,
   suggestForTicket,
@@ -136,20 +137,47 @@ const answered = recordOf([
     at: '2027-01-05T08:00:00.000Z',
     purpose: 'staff_reply',
     author: 'agent@ac-dijon.fr',
-    text: 'Ouvrez le paramétrage des périodes et vérifiez les dates du trimestre.',
+    text: "Ouvrez le paramétrage des périodes et vérifiez les dates du trimestre, comme l'a fait Dominique Lefèvre à l'École maternelle Pasteur d'Auxerre.",
   }),
 ]);
 
+const stamps = {
+  createdAt: '2026-09-01T00:00:00.000Z',
+  createdBy: 'import',
+  updatedAt: '2026-09-01T00:00:00.000Z',
+  updatedBy: 'import',
+};
 const directory: DirectoryState = {
   generation: 1,
-  directors: [],
-  schools: [],
+  directors: [
+    {
+      id: 'dominique.lefevre@ac-dijon.fr',
+      lastName: 'Lefèvre',
+      firstName: 'Dominique',
+      emails: ['dominique.lefevre@ac-dijon.fr'],
+      assignments: [{ uai: '0890001A', interim: false }],
+      active: true,
+      ...stamps,
+    },
+  ],
+  schools: [
+    {
+      uai: '0890001A',
+      name: 'École maternelle Pasteur',
+      commune: 'Auxerre',
+      circonscription: 'Auxerre 1',
+      departement: '89',
+      mailbox: 'ce.0890001a@ac-dijon.fr',
+      circonscriptionCode: '89-auxerre-1',
+      ...stamps,
+    },
+  ],
   circonscriptions: [],
 };
 
 function depsWith(
   options: { tickets?: Record<string, TicketRecord>; publicIndex?: ArticleIndex } = {},
-): KbDeps & { queued: KbExportRequest[]; reads: { all: number } } {
+): KbDeps & { queued: KbExportRequest[]; reads: { all: number }; advance(ms: number): void } {
   const { store, reads } = memoryStore();
   const queued: KbExportRequest[] = [];
   let clock = Date.parse('2027-01-06T08:00:00.000Z');
@@ -170,9 +198,13 @@ function depsWith(
     directory: { current: async () => ({ state: directory }) },
     publicIndex: { current: async () => options.publicIndex ?? ArticleIndex.build([]) },
     publicBaseUrl: BASE,
+    // A millisecond passes at each reading, so every change has its own time.
     now: () => {
-      clock += 1000;
+      clock += 1;
       return new Date(clock);
+    },
+    advance: (ms) => {
+      clock += ms;
     },
   };
 }
@@ -324,10 +356,33 @@ describe('the staff search', () => {
     expect(deps.reads.all).toBe(readsBefore + 1);
     expect(after.items.map((item) => item.title)).toEqual(['Connexion par le portail ARENA']);
   });
+
+  it('builds its index once more when it was built in the moment after a change, from a list that lagged', async () => {
+    // Prepare: the first full read misses the newest article, as a lagging index may.
+    const deps = depsWith();
+    const all = deps.store.all;
+    let lagging = true;
+    deps.store.all = async () => {
+      const articles = await all();
+      if (!lagging) return articles;
+      lagging = false;
+      return articles.slice(0, -1);
+    };
+    await createArticle(bulletins, agent, deps);
+    const missed = await searchArticles({ q: 'bulletins', limit: 10 }, deps);
+
+    // Act
+    deps.advance(INDEX_LAG_MS);
+    const found = await searchArticles({ q: 'bulletins', limit: 10 }, deps);
+
+    // Assess
+    expect(missed.items).toEqual([]);
+    expect(found.items.map((item) => item.title)).toEqual([bulletins.title]);
+  });
 });
 
 describe('a draft from a ticket', () => {
-  it('takes the subject without tag nor « Re : », the first mail and the last reply, redacted, as an internal draft', async () => {
+  it('takes the subject without tag nor « Re : », the first mail and the last reply, with the ticket’s and the directory’s names redacted, as an internal draft', async () => {
     // Prepare
     const deps = depsWith({ tickets: { [ticket.number]: answered } });
 
@@ -340,19 +395,41 @@ describe('a draft from a ticket', () => {
       status: 'draft',
       visibility: 'internal',
       sourceTicket: ticket.number,
-      solution: 'Ouvrez le paramétrage des périodes et vérifiez les dates du trimestre.',
     });
+    expect(draft.solution).toMatch(/^Ouvrez le paramétrage des périodes/);
+    expect(draft.solution).not.toMatch(/Dominique|Lefèvre|Pasteur|Auxerre/);
     expect(draft.symptom).not.toMatch(/Camille|Martin|Chenôve|0211234C|03 80/);
     expect(draft.symptom).toContain('[nom]');
     expect(draft.redactions).toEqual(
       expect.arrayContaining([
-        { kind: 'person', count: 1 },
         { kind: 'uai', count: 1 },
         { kind: 'phone', count: 1 },
-        { kind: 'commune', count: 1 },
+        { kind: 'person', count: 2 },
+        { kind: 'school', count: 1 },
+        { kind: 'commune', count: 2 },
       ]),
     );
     expect(draft.history[0]).toMatchObject({ action: 'created', sourceTicket: ticket.number });
+  });
+
+  it('redacts a participant known only by an address, by the name in it', async () => {
+    // Prepare
+    const record: TicketRecord = {
+      ...answered,
+      ticket: { ...ticket, participants: [...ticket.participants, 'claude.bernard@ac-dijon.fr'] },
+      messages: answered.messages.map((m) =>
+        m.id === 'm1'
+          ? { ...m, text: 'Ma collègue Claude Bernard ne voit pas les bulletins périodiques.' }
+          : m,
+      ),
+    };
+    const deps = depsWith({ tickets: { [ticket.number]: record } });
+
+    // Act
+    const draft = await draftFromTicket(ticket.number, agent, deps);
+
+    // Assess
+    expect(draft.symptom).toBe('Ma collègue [nom] ne voit pas les bulletins périodiques.');
   });
 
   it('refuses a ticket the desk has not answered yet', async () => {

@@ -18,30 +18,46 @@ import type { KbDeps } from './deps.ts';
 /** The staff index at one catalogue version, with the articles it was built from. */
 type StaffIndex = { version: number; index: ArticleIndex; articles: ReadonlyMap<string, Article> };
 
+/**
+ * How long a global secondary index may lag behind the table: `all()` reads one, so an index
+ * built in the moment after a change may miss it, and is built once more after this delay.
+ */
+export const INDEX_LAG_MS = 1500;
+
+/** A staff index being built or built, with when its version was first seen and when it was built. */
+type CachedIndex = { built: Promise<StaffIndex>; version: number; seenAt: number; builtAt: number };
+
 /** One staff index per store, that is per container (the store is wired once). */
-const staffIndexes = new WeakMap<ArticleStore, Promise<StaffIndex>>();
+const staffIndexes = new WeakMap<ArticleStore, CachedIndex>();
 
 /**
  * The staff index, rebuilt only when the catalogue changed: one read when it did not. Requests
- * arriving together share one rebuild.
+ * arriving together share one rebuild. An index built less than `INDEX_LAG_MS` after its version
+ * was first seen is built once more after that delay, in case the index it read lagged.
  */
-export async function staffIndex(store: ArticleStore): Promise<StaffIndex> {
-  const version = await store.catalogueVersion();
-  const cached = staffIndexes.get(store);
-  if (cached !== undefined) {
-    const current = await cached.catch(() => undefined);
-    if (current !== undefined && current.version >= version) return current;
-  }
-  const building = (async (): Promise<StaffIndex> => {
-    const articles = await store.all();
+export async function staffIndex(deps: Pick<KbDeps, 'store' | 'now'>): Promise<StaffIndex> {
+  const version = await deps.store.catalogueVersion();
+  const now = deps.now().getTime();
+  const cached = staffIndexes.get(deps.store);
+  const settled = cached !== undefined && cached.builtAt - cached.seenAt >= INDEX_LAG_MS;
+  const current =
+    cached !== undefined && cached.version >= version
+      ? settled || now - cached.seenAt < INDEX_LAG_MS
+        ? await cached.built.catch(() => undefined)
+        : undefined
+      : undefined;
+  if (current !== undefined) return current;
+  const seenAt = cached !== undefined && cached.version === version ? cached.seenAt : now;
+  const built = (async (): Promise<StaffIndex> => {
+    const articles = await deps.store.all();
     return {
       version,
       index: ArticleIndex.build(articles),
       articles: new Map(articles.map((article) => [article.id, article])),
     };
   })();
-  staffIndexes.set(store, building);
-  return building;
+  staffIndexes.set(deps.store, { built, version, seenAt, builtAt: now });
+  return built;
 }
 
 /** What the staff search is asked. */
@@ -67,9 +83,9 @@ export type ArticleSummary = Pick<
  */
 export async function searchArticles(
   request: ArticleListRequest,
-  deps: Pick<KbDeps, 'store'>,
+  deps: Pick<KbDeps, 'store' | 'now'>,
 ): Promise<{ items: ArticleSummary[]; nextCursor: string | null }> {
-  const { index, articles } = await staffIndex(deps.store);
+  const { index, articles } = await staffIndex(deps);
   const tag = request.tag?.trim().replace(/\s+/g, ' ').toLocaleLowerCase('fr-FR');
   const keep = (article: Pick<Article, 'status' | 'visibility' | 'tags'>) =>
     (request.status === undefined || article.status === request.status) &&
@@ -116,7 +132,7 @@ export async function suggestForTicket(
   if (record === undefined) throw new TicketNotFoundError(number);
   const first = record.messages.find((message) => message.direction === 'in');
   const question = [ticketTitle(record.ticket.subject), first?.text ?? ''].join('\n');
-  const { index, articles } = await staffIndex(deps.store);
+  const { index, articles } = await staffIndex(deps);
   const hits = index.suggest(question, { limit: 3, filter: (hit) => hit.status === 'published' });
   return {
     items: hits.flatMap((hit) => {
