@@ -5,8 +5,8 @@
  * highlighted, the name after « élève » flagged), the agent edits it and submits it for review,
  * an admin publishes it, and the public pages `/kb/articles/<id>.html` and `/kb/` show it. Then
  * a second director asking the same question sees it suggested on the ticket page, and one click
- * inserts its solution and its public link into the reply. axe finds nothing on each console page
- * nor on the two public pages. Screenshots land in `test-results/console/`.
+ * inserts its solution and its public link into the reply; archived, it leaves the public pages.
+ * axe finds nothing on each console page nor on the two public pages. Screenshots land in `test-results/console/`.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -364,5 +364,37 @@ describe('a suggested article on the ticket of another director asking the same'
       .getByText(`Solution de « ${TITLE} » ajoutée à la fin de votre réponse.`)
       .waitFor({ state: 'attached' });
     await expectCleanPage('48-kb-suggestion-inseree');
+  });
+});
+
+describe('archiving', () => {
+  it('takes the article off the public pages; it stays in the console with its history', async () => {
+    // Prepare
+    const id = seen.articleId ?? '';
+    await go(page, `/base-de-connaissances/${id}`);
+    await heading(page, TITLE);
+
+    // Act
+    await page.getByRole('button', { name: 'Archiver' }).click();
+
+    // Assess
+    await page.getByText('Article archivé : il ne sort plus').waitFor();
+    await page.locator('.lsun-dl').getByText('Archivé', { exact: true }).waitFor();
+    expect(
+      await page
+        .locator('.lsun-dl')
+        .getByRole('link', { name: /\/kb\/articles\// })
+        .count(),
+    ).toBe(0);
+    await page.getByRole('button', { name: 'Publier' }).waitFor();
+    await page
+      .getByRole('row', { name: /Archivé/ })
+      .first()
+      .waitFor();
+    await eventually(
+      async () => (await fetch(`${desk.url}/kb/articles/${id}.html`)).status === 404,
+      `the public page of article ${id} gone`,
+    );
+    await expectCleanPage('49-kb-article-archive');
   });
 });
