@@ -6,7 +6,8 @@
  * an admin publishes it, and the public pages `/kb/articles/<id>.html` and `/kb/` show it. Then
  * a second director asking the same question sees it suggested on the ticket page, and one click
  * inserts its solution and its public link into the reply; archived, it leaves the public pages.
- * axe finds nothing on each console page nor on the two public pages. Screenshots land in `test-results/console/`.
+ * axe finds nothing on each console page nor on the two public pages. Screenshots land in
+ * `test-results/console/`.
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
