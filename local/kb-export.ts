@@ -107,6 +107,8 @@ async function main(): Promise<number> {
       site: makeFolderKbSite({ folder: args.folder }),
       publicBaseUrl,
       deskDisplayName,
+      deskAddress: (process.env.DESK_ADDRESSES || 'assistance1d@ac-dijon.fr').split(',')[0]?.trim() ?? '',
+      subjectKeyword: process.env.SUBJECT_KEYWORD || 'LSUN',
       now: () => new Date(),
     });
     const articles = outcome.publicArticles > 1 ? 'articles publics' : 'article public';

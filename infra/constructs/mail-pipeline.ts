@@ -205,11 +205,17 @@ export class MailPipeline extends Construct {
     const alarm = this.alarmOn(
       scope,
       deadLetterQueue,
-      `Un message de la file '${stage.queue}' est parti en file d'erreurs (DLQ) : un courriel n'a pas été traité.`,
+      `Un message de la file '${stage.queue}' est parti en file d'erreurs (DLQ) : ${deadLetterConsequence[stage.queue] ?? "un courriel n'a pas été traité."}`,
     );
     return { stage, queue, deadLetterQueue, alarm };
   }
 }
+
+/** What a dead letter means for staff, when it is not a mail left untreated. */
+const deadLetterConsequence: Partial<Record<StageName, string>> = {
+  'kb-export':
+    "la base de connaissances publique (/kb/, flux, index des suggestions) n'est pas à jour ; la prochaine publication la régénère, ou relancez le message.",
+};
 
 /** Raised when the stack wires the pipeline inconsistently. */
 export class PipelineWiringError extends Error {

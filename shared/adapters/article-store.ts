@@ -1,8 +1,10 @@
 /**
  * Knowledge base articles in the desk table: the article (its fields under `article`, its
  * `version` at the top for the condition of a replacement), its history lines in its partition,
- * the id counter, and the catalogue's version, bumped in the transaction of every change so the
- * staff search knows with one read whether its index is still right.
+ * the id counter, and the catalogue's versions, bumped in the transaction of every change so the
+ * staff search knows with one read whether its index is still right (`version`: any change) and
+ * the export whether what it wrote is still the published state (`published`: a change of a
+ * published article, or one that publishes or unpublishes it; drafts being saved do not move it).
  *
  * Listing is a Query on a gsi partition (gsi1 `ARTICLES`: all; gsi2 `ARTICLES#<status>`), never
  * a Scan: the catalogue is a few hundred articles, read whole by the staff search and the export.
@@ -19,7 +21,7 @@ import { type TransactAction, TransactionRefusedError, transactNamed } from './t
 const ArticleItem = z.object({ article: Article });
 const HistoryItem = z.object({ entry: ArticleHistoryEntry });
 const Counter = z.object({ last: z.number().int() });
-const Catalogue = z.object({ version: z.number().int() });
+const Catalogue = z.object({ version: z.number().int(), published: z.number().int().default(0) });
 
 /** Makes the articles' store over a DynamoDB document client and the desk table's name. */
 export function makeArticleStore({
@@ -42,14 +44,24 @@ export function makeArticleStore({
   const historyAction = (id: string, entry: ArticleHistoryEntry): TransactAction =>
     putAction(tableName, { ...keys.articleHistory(id, entry.version), entry }, 'attribute_not_exists(pk)');
 
-  const bumpCatalogue: TransactAction = {
+  /** Moves the catalogue's version, and its published version when published content changes. */
+  const bumpCatalogue = (publishedChange: boolean): TransactAction => ({
     Update: {
       TableName: tableName,
       Key: keys.articleCatalogue(),
-      UpdateExpression: 'ADD #version :one',
-      ExpressionAttributeNames: { '#version': 'version' },
+      UpdateExpression: publishedChange ? 'ADD #version :one, #published :one' : 'ADD #version :one',
+      ExpressionAttributeNames: publishedChange
+        ? { '#version': 'version', '#published': 'published' }
+        : { '#version': 'version' },
       ExpressionAttributeValues: { ':one': 1 },
     },
+  });
+
+  const readCatalogue = async () => {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: tableName, Key: keys.articleCatalogue(), ConsistentRead: true }),
+    );
+    return Item === undefined ? { version: 0, published: 0 } : Catalogue.parse(Item);
   };
 
   const articlesOf = (items: Item[]) => items.map((item) => ArticleItem.parse(item).article);
@@ -73,7 +85,7 @@ export function makeArticleStore({
       await transactNamed(client, [
         ['article', putAction(tableName, articleItem(article), 'attribute_not_exists(pk)')],
         ['history', historyAction(article.id, entry)],
-        ['catalogue', bumpCatalogue],
+        ['catalogue', bumpCatalogue(article.status === 'published')],
       ]);
     },
 
@@ -99,7 +111,7 @@ export function makeArticleStore({
             },
           ],
           ['history', historyAction(article.id, entry)],
-          ['catalogue', bumpCatalogue],
+          ['catalogue', bumpCatalogue(article.status === 'published' || entry.from === 'published')],
         ]);
         return true;
       } catch (error) {
@@ -140,10 +152,11 @@ export function makeArticleStore({
     },
 
     async catalogueVersion() {
-      const { Item } = await client.send(
-        new GetCommand({ TableName: tableName, Key: keys.articleCatalogue(), ConsistentRead: true }),
-      );
-      return Item === undefined ? 0 : Catalogue.parse(Item).version;
+      return (await readCatalogue()).version;
+    },
+
+    async publishedVersion() {
+      return (await readCatalogue()).published;
     },
   };
 }

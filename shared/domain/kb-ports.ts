@@ -29,6 +29,12 @@ export type ArticleStore = {
    * index only then.
    */
   catalogueVersion(): Promise<number>;
+  /**
+   * A number that changes whenever published content changes: a published article edited, an
+   * article published or unpublished (one read). The export checks it did not move while it ran;
+   * drafts being saved meanwhile do not make it run again.
+   */
+  publishedVersion(): Promise<number>;
 };
 
 /** A file of the public knowledge base: its path under `/kb/`, its type and its content. */

@@ -60,6 +60,8 @@ export function kbExportDeps(config: DeskConfig, clients: Pick<KbClients, 'dynam
     site: makeKbSite({ client: clients.s3, bucket }),
     publicBaseUrl,
     deskDisplayName: config.deskDisplayName,
+    deskAddress: config.deskAddresses[0] ?? '',
+    subjectKeyword: config.subjectKeyword,
     now: () => new Date(),
   };
 }

@@ -264,6 +264,8 @@ describe('the kb-export stage', () => {
       Threshold: 0,
       AlarmActions: [{ Ref: logicalId(full.desk.pipeline.alarmTopic) }],
     });
+    // The alarm says what is wrong in staff's terms: the public pages, not a mail.
+    expect(alarm?.Properties.AlarmDescription).toContain('base de connaissances');
     full.deskTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: { 'Fn::GetAtt': [logicalId(deployed.queue), 'Arn'] },
       FunctionName: { Ref: logicalId(full.desk.functions['kb-export'].function) },

@@ -6,7 +6,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeArticleStore } from '#shared/adapters/article-store.ts';
 import { documentClient } from '#shared/adapters/clients/dynamodb.ts';
-import { type ArticleActor, ArticleInput, moveArticle, newArticle } from '#shared/domain/article.ts';
+import {
+  type ArticleActor,
+  ArticleInput,
+  editArticle,
+  moveArticle,
+  newArticle,
+} from '#shared/domain/article.ts';
 import type { ArticleStore } from '#shared/domain/kb-ports.ts';
 import { makeTestResources, type TestResources } from '../support/aws.ts';
 
@@ -94,6 +100,33 @@ describe('articles', () => {
     expect(afterCreate).toBeGreaterThan(before);
     expect(afterChange).toBeGreaterThan(afterCreate);
     expect(await store.catalogueVersion()).toBe(afterChange);
+  });
+
+  it('moves the published version when published content changes, not when drafts are saved', async () => {
+    // Prepare
+    const article = await created();
+    const start = await store.publishedVersion();
+    const edit = editArticle(
+      article,
+      { ...input, title: 'Brouillon revu' },
+      agent,
+      '2027-01-04T10:00:00.000Z',
+    );
+    if (!edit) throw new Error('the edit changed nothing');
+
+    // Act
+    await store.replace(edit.article, article.version, edit.entry);
+    const afterDraftEdit = await store.publishedVersion();
+    const publish = moveArticle(edit.article, 'published', admin, '2027-01-04T10:05:00.000Z');
+    await store.replace(publish.article, edit.article.version, publish.entry);
+    const afterPublish = await store.publishedVersion();
+    const archive = moveArticle(publish.article, 'archived', admin, '2027-01-04T10:10:00.000Z');
+    await store.replace(archive.article, publish.article.version, archive.entry);
+
+    // Assess
+    expect(afterDraftEdit).toBe(start);
+    expect(afterPublish).toBe(start + 1);
+    expect(await store.publishedVersion()).toBe(start + 2);
   });
 
   it('lists every article, and only the published ones as published, without history lines', async () => {

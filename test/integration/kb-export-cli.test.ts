@@ -127,6 +127,8 @@ describe('npm run kb:export', () => {
       store,
       publicBaseUrl: PUBLIC_BASE_URL,
       deskDisplayName: 'Assistance LSUN – Académie de Dijon',
+      deskAddress: 'assistance1d@ac-dijon.fr',
+      subjectKeyword: 'LSUN',
       now,
     };
     await exportKnowledgeBase([], {

@@ -69,6 +69,8 @@ function exportDeps(overrides: Partial<KbExportDeps> = {}): KbExportDeps {
     site,
     publicBaseUrl: BASE,
     deskDisplayName: 'Assistance LSUN',
+    deskAddress: 'assistance1d@ac-dijon.fr',
+    subjectKeyword: 'LSUN',
     now: () => new Date(),
     ...overrides,
   };

@@ -76,6 +76,9 @@ function memoryStore() {
     async catalogueVersion() {
       return catalogue;
     },
+    async publishedVersion() {
+      return [...articles.values()].filter((article) => article.status === 'published').length + catalogue;
+    },
   };
   return { store, reads };
 }

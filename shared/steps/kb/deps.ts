@@ -31,10 +31,13 @@ export type KbDeps = {
 
 /** The export step's: published articles, the site it writes, what its pages say. */
 export type KbExportDeps = {
-  store: Pick<ArticleStore, 'published' | 'get' | 'catalogueVersion'>;
+  store: Pick<ArticleStore, 'published' | 'get' | 'publishedVersion'>;
   site: KbSite;
   publicBaseUrl: string;
   deskDisplayName: string;
+  /** The address directors write to, named on the pages. */
+  deskAddress: string;
+  subjectKeyword: string;
   now: () => Date;
 };
 

@@ -6,7 +6,8 @@
  * Requests naming articles write those articles' pages (or remove them, when an article is no
  * longer public) and the common files; a request without an article (seeding, a repair) writes
  * every page and removes the stale ones. Exports of overlapping changes may run at once: each
- * checks at the end that the catalogue did not change while it ran, and fails if it did, so its
+ * checks at the end that no published article changed while it ran (drafts being saved do not
+ * count), and fails if it did, so its
  * message is retried and the newest state is the last written.
  */
 import { type Article, isPublic } from '#shared/domain/article.ts';
@@ -22,14 +23,16 @@ export const PUBLIC_INDEX_PATH = 'search-index.json';
 /** The folder of the articles' pages, under `/kb/`. */
 const PAGES_FOLDER = `${articlePagePath('0').split('/')[0]}/`;
 
-/** An article changed while the export ran: what it wrote may be older than the store. */
+/** A published article changed while the export ran: what it wrote may be older than the store. */
 export class KbCatalogueChangedError extends Error {
   override name = 'KbCatalogueChangedError';
   constructor(
     readonly before: number,
     readonly after: number,
   ) {
-    super(`The catalogue moved from version ${before} to ${after} during the export: it is run again`);
+    super(
+      `The published catalogue moved from version ${before} to ${after} during the export: it is run again`,
+    );
   }
 }
 
@@ -44,7 +47,7 @@ export async function exportKnowledgeBase(
   requests: readonly KbExportRequest[],
   deps: KbExportDeps,
 ): Promise<KbExportOutcome> {
-  const before = await deps.store.catalogueVersion();
+  const before = await deps.store.publishedVersion();
   const full = requests.length === 0 || requests.some((request) => request.articleId === undefined);
   const named = [...new Set(requests.flatMap((request) => (request.articleId ? [request.articleId] : [])))];
   const articles = await publishedNow(named, deps);
@@ -53,6 +56,8 @@ export async function exportKnowledgeBase(
   const options = {
     publicBaseUrl: deps.publicBaseUrl,
     deskDisplayName: deps.deskDisplayName,
+    deskAddress: deps.deskAddress,
+    subjectKeyword: deps.subjectKeyword,
     now: deps.now().toISOString(),
   };
 
@@ -78,7 +83,7 @@ export async function exportKnowledgeBase(
   await deps.site.write(common);
   await deps.site.remove(stale);
 
-  const after = await deps.store.catalogueVersion();
+  const after = await deps.store.publishedVersion();
   if (after !== before) throw new KbCatalogueChangedError(before, after);
   return {
     full,
