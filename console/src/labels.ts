@@ -1,5 +1,13 @@
 /** French labels for the codes the API answers with. */
 import type { TicketAction } from '#shared/api/contract.ts';
+import type {
+  ArticleField,
+  ArticleHistoryEntry,
+  ArticleStatus,
+  ArticleVisibility,
+  RedactionFlag,
+  RedactionKind,
+} from '#shared/domain/article.ts';
 
 export const purposeLabel: Record<string, string> = {
   acknowledgment: 'Accusé de réception',
@@ -22,4 +30,54 @@ export const actionLabel: Record<TicketAction, string> = {
   status: 'Statut modifié',
   assign: 'Attribution modifiée',
   note: 'Note interne ajoutée',
+};
+
+/** The knowledge base's codes, as the console says them. */
+export const articleStatusLabel: Record<ArticleStatus, string> = {
+  draft: 'Brouillon',
+  review: 'À relire',
+  published: 'Publié',
+  archived: 'Archivé',
+};
+
+export const articleVisibilityLabel: Record<ArticleVisibility, string> = {
+  internal: 'Interne (personnel)',
+  public: 'Publique (directeurs et PANDA)',
+};
+
+export const articleActionLabel: Record<ArticleHistoryEntry['action'], string> = {
+  created: 'Article créé',
+  edited: 'Article modifié',
+  submitted: 'Soumis à la relecture',
+  published: 'Publié',
+  archived: 'Archivé',
+};
+
+export const articleFieldLabel: Record<ArticleField, string> = {
+  title: 'titre',
+  symptom: 'symptôme',
+  cause: 'cause',
+  solution: 'solution',
+  tags: 'étiquettes',
+  application: 'application',
+  visibility: 'visibilité',
+};
+
+/** What a draft made from a ticket replaced, singular and plural (« 1 UAI », « 3 noms »). */
+export const redactionKindLabel: Record<RedactionKind, [one: string, many: string]> = {
+  email: ['adresse électronique', 'adresses électroniques'],
+  phone: ['numéro de téléphone', 'numéros de téléphone'],
+  uai: ['UAI', 'UAI'],
+  ine: ['INE', 'INE'],
+  ticket: ['numéro de ticket', 'numéros de ticket'],
+  person: ['nom', 'noms'],
+  school: ['nom d’école', 'noms d’école'],
+  commune: ['commune', 'communes'],
+};
+
+/** The field a redaction flag points at. */
+export const redactionFieldLabel: Record<RedactionFlag['field'], string> = {
+  title: 'le titre',
+  symptom: 'le symptôme',
+  solution: 'la solution',
 };

@@ -1,6 +1,7 @@
-/** Status and outcome badges (tickets, mails, broadcasts and their recipients): colour and text together (never colour alone, RGAA 3.1). */
+/** Status and outcome badges (tickets, mails, broadcasts and their recipients, articles): colour and text together (never colour alone, RGAA 3.1). */
 import { Badge } from '@codegouvfr/react-dsfr/Badge';
 import { type Outcome, type TicketStatus, ticketStatusLabel } from '#shared/api/contract.ts';
+import type { ArticleStatus, ArticleVisibility } from '#shared/domain/article.ts';
 import {
   type BroadcastStatus,
   broadcastStatusLabel,
@@ -8,6 +9,7 @@ import {
   recipientStatusLabel,
 } from '#shared/domain/broadcast.ts';
 import { outcomeLabel } from '#shared/domain/outcome.ts';
+import { articleStatusLabel } from '../labels.ts';
 
 const statusSeverity: Record<TicketStatus, 'new' | 'info' | 'warning' | 'success' | undefined> = {
   nouveau: 'new',
@@ -84,6 +86,32 @@ export function RecipientStatusBadge({ status }: { status: RecipientStatus }) {
   return (
     <Badge as="span" small noIcon {...(severity ? { severity } : {})}>
       {recipientStatusLabel[status]}
+    </Badge>
+  );
+}
+
+const articleSeverity: Record<ArticleStatus, 'new' | 'info' | 'success' | undefined> = {
+  draft: undefined,
+  review: 'new',
+  published: 'success',
+  archived: undefined,
+};
+
+/** An article's status (« Brouillon », « À relire », « Publié », « Archivé »). */
+export function ArticleStatusBadge({ status }: { status: ArticleStatus }) {
+  const severity = articleSeverity[status];
+  return (
+    <Badge as="span" small noIcon {...(severity ? { severity } : {})}>
+      {articleStatusLabel[status]}
+    </Badge>
+  );
+}
+
+/** An article's visibility: « Publique » stands out, since directors read it. */
+export function ArticleVisibilityBadge({ visibility }: { visibility: ArticleVisibility }) {
+  return (
+    <Badge as="span" small noIcon {...(visibility === 'public' ? { severity: 'info' as const } : {})}>
+      {visibility === 'public' ? 'Publique' : 'Interne'}
     </Badge>
   );
 }

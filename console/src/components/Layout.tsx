@@ -25,6 +25,11 @@ const sections = [
   },
   { text: 'Annuaire', href: '/annuaire', matches: (path: string) => path.startsWith('/annuaire') },
   { text: 'Diffusions', href: '/diffusions', matches: (path: string) => path.startsWith('/diffusions') },
+  {
+    text: 'Base de connaissances',
+    href: '/base-de-connaissances',
+    matches: (path: string) => path.startsWith('/base-de-connaissances'),
+  },
 ];
 
 /** `user` undefined: the sign-in and error pages, without the menu. */

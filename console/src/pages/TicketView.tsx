@@ -1,7 +1,8 @@
 /**
  * One ticket: what it is about, who asked, the conversation in order (the director's mails, our
  * acknowledgment and replies, internal notes), and the actions: reply, change status, assign,
- * internal note. Every action is recorded by the API with who and when (the history below).
+ * internal note; the articles of the knowledge base suggested for it, and « Créer un article ».
+ * Every action is recorded by the API with who and when (the history below).
  * The parts live in `pages/ticket/`; this page lays them out and reloads the ticket after an action.
  */
 import { Breadcrumb } from '@codegouvfr/react-dsfr/Breadcrumb';
@@ -12,15 +13,19 @@ import { useApi } from '../use-api.ts';
 import { AssignForm } from './ticket/AssignForm.tsx';
 import { Conversation } from './ticket/Conversation.tsx';
 import { History } from './ticket/History.tsx';
+import { useMessageDraft } from './ticket/message-draft.ts';
 import { NoteForm } from './ticket/NoteForm.tsx';
 import { ReplyForm } from './ticket/ReplyForm.tsx';
 import { StatusForm } from './ticket/StatusForm.tsx';
+import { Suggestions } from './ticket/Suggestions.tsx';
 import { TicketSummary } from './ticket/TicketSummary.tsx';
 
 /** The page of ticket `number` (`/tickets/LSUN-…`). */
 export function TicketView({ number }: { number: string }) {
   const detail = useApi((signal) => call('GET /api/tickets/{number}', { path: { number }, signal }), number);
   const data = detail.data;
+  // Held here rather than in the reply form: a suggested article is inserted into it.
+  const reply = useMessageDraft();
   return (
     <>
       <Breadcrumb
@@ -38,10 +43,16 @@ export function TicketView({ number }: { number: string }) {
             <div className="fr-col-12 fr-col-lg-8">
               <TicketSummary detail={data} />
               <Conversation number={number} entries={data.messages} />
-              <ReplyForm number={number} closed={data.status === 'clos'} onDone={detail.reload} />
+              <ReplyForm
+                number={number}
+                closed={data.status === 'clos'}
+                draft={reply}
+                onDone={detail.reload}
+              />
               <NoteForm number={number} onDone={detail.reload} />
             </div>
             <aside className="fr-col-12 fr-col-lg-4" aria-label="Actions sur le ticket">
+              <Suggestions detail={data} draft={reply} />
               <StatusForm number={number} current={data.status} onDone={detail.reload} />
               <AssignForm number={number} current={data.assignee} onDone={detail.reload} />
             </aside>

@@ -6,24 +6,31 @@ import { ticketStatusLabel } from '#shared/api/contract.ts';
 import { call } from '../../api/client.ts';
 import { ActionForm } from '../../components/ActionForm.tsx';
 import { useAction } from '../../use-action.ts';
-import { useMessageDraft } from './message-draft.ts';
+import type { MessageDraft } from './message-draft.ts';
 import { StatusSelect } from './StatusSelect.tsx';
 
 /** The statuses `ReplyBody` accepts after a reply (neither back to « nouveau » nor « clos »). */
 const statusesAfter = ['en_attente', 'en_cours', 'resolu'] as const;
 type StatusAfter = (typeof statusesAfter)[number];
 
-/** The reply form of ticket `number`; disabled while the ticket is `closed`; `onDone` after a reply. */
+/** The id of the reply's text field: « Insérer dans la réponse » moves the focus there. */
+export const REPLY_FIELD_ID = 'reponse-texte';
+
+/**
+ * The reply form of ticket `number`; disabled while the ticket is `closed`; `onDone` after a
+ * reply. The page holds the `draft`, so that a suggested article can be inserted into it.
+ */
 export function ReplyForm({
   number,
   closed,
+  draft,
   onDone,
 }: {
   number: string;
   closed: boolean;
+  draft: MessageDraft;
   onDone: () => void;
 }) {
-  const draft = useMessageDraft();
   const [status, setStatus] = useState<StatusAfter>('en_attente');
   const reply = useAction(
     () =>
@@ -50,7 +57,7 @@ export function ReplyForm({
         textArea
         label="Votre réponse"
         hintText="Envoyée par courriel au demandeur, dans le fil du ticket, signée de votre nom."
-        nativeTextAreaProps={{ name: 'reponse', rows: 8, ...draft.field }}
+        nativeTextAreaProps={{ id: REPLY_FIELD_ID, name: 'reponse', rows: 8, ...draft.field }}
         disabled={closed}
       />
       <StatusSelect

@@ -31,3 +31,6 @@ export function useMessageDraft() {
     },
   };
 }
+
+/** A reply or note being written (`useMessageDraft`). */
+export type MessageDraft = ReturnType<typeof useMessageDraft>;
