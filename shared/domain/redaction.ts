@@ -225,6 +225,9 @@ function keyOf(words: readonly Word[], i: number, j: number): string {
 type Found = { start: number; end: number; kind: RedactionKind };
 
 /** The known names in a text without placeholders, longest first from left to right, adjacent parts of people's names as one. */
+/** What comes before a town's name when it names the académie's institutions. */
+const INSTITUTION_BEFORE = /\b(?:acad[ée]mie|rectorat|r[ée]gion acad[ée]mique)\s+de\s+$/iu;
+
 function findNames(text: string, matcher: NameMatcher): Found[] {
   const words = wordsOf(text);
   const found: Found[] = [];
@@ -252,6 +255,11 @@ function findNames(text: string, matcher: NameMatcher): Found[] {
     }
     const start = first.start;
     const end = (words[best.last] as Word).end;
+    // « académie de Dijon », « rectorat de Dijon » name the institution, not where a pupil lives.
+    if (INSTITUTION_BEFORE.test(text.slice(Math.max(0, start - 24), start))) {
+      i = best.last + 1;
+      continue;
+    }
     const previous = found.at(-1);
     // « Hervé Simon » where each is known on its own is one person, not two.
     if (

@@ -251,6 +251,16 @@ describe('redactText: names', () => {
     );
   });
 
+  it('leaves the académie’s own name alone, but not the same town elsewhere', () => {
+    // Act
+    const result = redact("L'académie de Dijon et le rectorat de Dijon le confirment ; l'école est à Dijon.");
+
+    // Assess
+    expect(result.text).toBe(
+      "L'académie de Dijon et le rectorat de Dijon le confirment ; l'école est à [commune].",
+    );
+  });
+
   it('leaves the placeholders it wrote alone: a redacted text comes out unchanged', () => {
     // Prepare
     const once = redact('Camille Martin, UAI 0211234C, école Les Tilleuls à Dijon, 03 80 12 34 56.').text;
