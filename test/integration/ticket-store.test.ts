@@ -297,19 +297,31 @@ describe('the ticket store', () => {
     };
     await store.commit({ number, expectedStatus: 'nouveau', note, history: line('h-note'), claim }, at);
 
-    // Act
-    const stale = store.commit(
-      { number, expectedStatus: 'en_cours', set: { status: 'resolu', updatedAt: at }, history: line('h2') },
-      at,
-    );
-    const repeated = store.commit(
-      { number, expectedStatus: 'nouveau', note: { ...note, id: 'n2' }, history: line('h3'), claim },
-      at,
-    );
+    // Act: both at once, each refusal caught as it comes (one awaited after the other could
+    // reject unobserved meanwhile, which the runner reports as an unhandled rejection).
+    const [stale, repeated] = await Promise.all([
+      store
+        .commit(
+          {
+            number,
+            expectedStatus: 'en_cours',
+            set: { status: 'resolu', updatedAt: at },
+            history: line('h2'),
+          },
+          at,
+        )
+        .catch((error: unknown) => error),
+      store
+        .commit(
+          { number, expectedStatus: 'nouveau', note: { ...note, id: 'n2' }, history: line('h3'), claim },
+          at,
+        )
+        .catch((error: unknown) => error),
+    ]);
 
     // Assess
-    await expect(stale).rejects.toBeInstanceOf(StaleTicketError);
-    await expect(repeated).rejects.toMatchObject({ name: 'DuplicateRequestError', claim: claim.record });
+    expect(stale).toBeInstanceOf(StaleTicketError);
+    expect(repeated).toMatchObject({ name: 'DuplicateRequestError', claim: claim.record });
     expect(await store.readRequest(number, claim.requestId)).toEqual(claim.record);
   });
 });
