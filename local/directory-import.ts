@@ -6,7 +6,6 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { documentClient } from '#shared/adapters/aws-clients.ts';
 import { DirectoryConflictError, makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import {
@@ -17,8 +16,7 @@ import {
   importDirectoryFile,
 } from '#shared/directory/import.ts';
 import { DirectoryFileError } from '#shared/directory/rows.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.ts';
-import { localPorts } from './ports.ts';
+import { checkLocalTable, localTable } from './local-table.ts';
 
 const USAGE = `Usage : npm run directory:import -- FICHIER [--apply] [--details]
 
@@ -84,25 +82,6 @@ function readArguments(): Arguments | undefined {
     throw new ImportCommandError(`Indiquez un seul fichier à importer.\n\n${USAGE}`);
   }
   return { file, apply: parsed.values.apply === true, details: parsed.values.details === true };
-}
-
-/** Checks that the local desk answers and has its table, so the French message says which is wrong. */
-async function checkDesk(client: DynamoDBClient, endpoint: string, tableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-  } catch (error) {
-    const name = (error as { name?: string }).name;
-    if (name === 'ResourceNotFoundException') {
-      throw new ImportCommandError(
-        `La table ${tableName} n'existe pas dans le DynamoDB local (${endpoint}) : lancez d'abord npm start, ou réglez DESK_TABLE.`,
-        { cause: error },
-      );
-    }
-    throw new ImportCommandError(
-      `Le bureau local ne répond pas : lancez d'abord npm start (DynamoDB attendu sur ${endpoint}).`,
-      { cause: error },
-    );
-  }
 }
 
 function plural(count: number, singular: string, pluralForm = `${singular}s`): string {
@@ -218,21 +197,11 @@ async function main(): Promise<number> {
     });
   });
 
-  // The SDK warns on every run that its 2027 releases need Node 22: known (the lockfile pins
-  // it), and noise in front of a person reading an import report.
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB || `http://127.0.0.1:${localPorts().dynamodb}`;
-  const tableName = process.env.DESK_TABLE || 'assistance-lsun-local';
+  const table = localTable();
+  const { dynamodb, tableName } = table;
   const academicDomain = process.env.ACADEMIC_DOMAIN || 'ac-dijon.fr';
-  const dynamodb = new DynamoDBClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 2_000 },
-  });
   try {
-    await checkDesk(dynamodb, endpoint, tableName);
+    await checkLocalTable(table, ({ message, cause }) => new ImportCommandError(message, { cause }));
     const store = makeDirectoryStore({ client: documentClient(dynamodb), tableName, academicDomain });
     const started = performance.now();
     const report = await importDirectoryFile(bytes, store, {

@@ -6,12 +6,11 @@
  * files. The usage text below is the reference for the options and the exit codes.
  */
 import { parseArgs } from 'node:util';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { makeArticleStore } from '#shared/adapters/article-store.ts';
 import { documentClient } from '#shared/adapters/aws-clients.ts';
 import { exportKnowledgeBase } from '#shared/steps/kb/export.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.ts';
 import { makeFolderKbSite } from './kb-folder-site.ts';
+import { checkLocalTable, localTable } from './local-table.ts';
 import { localPorts } from './ports.ts';
 
 const USAGE = `Usage : npm run kb:export -- DOSSIER
@@ -63,45 +62,30 @@ function readArguments(): { folder: string } | undefined {
   return { folder };
 }
 
-/** Checks that the local desk answers and has its table, so the French message says which is wrong. */
-async function checkDesk(client: DynamoDBClient, endpoint: string, tableName: string): Promise<void> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-  } catch (error) {
-    if ((error as { name?: string }).name === 'ResourceNotFoundException') {
-      throw new ExportCommandError(
-        `Les données du bureau local sont absentes : la table ${tableName} n'existe pas dans le DynamoDB local (${endpoint}). Lancez d'abord npm start (il crée la table et charge les articles de démonstration), ou réglez DESK_TABLE.`,
-        { cause: error },
-      );
-    }
-    throw new ExportCommandError(
-      `Le bureau local ne répond pas : lancez d'abord npm start (DynamoDB attendu sur ${endpoint}).`,
-      { cause: error },
-    );
-  }
-}
-
 async function main(): Promise<number> {
   const args = readArguments();
   if (!args) {
     console.log(USAGE);
     return EXIT_OK;
   }
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const ports = localPorts();
-  const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB || `http://127.0.0.1:${ports.dynamodb}`;
-  const tableName = process.env.DESK_TABLE || 'assistance-lsun-local';
-  const publicBaseUrl = (process.env.PUBLIC_BASE_URL || `http://127.0.0.1:${ports.http}`).replace(/\/+$/, '');
+  const table = localTable();
+  const { dynamodb, tableName } = table;
+  const publicBaseUrl = (process.env.PUBLIC_BASE_URL || `http://127.0.0.1:${localPorts().http}`).replace(
+    /\/+$/,
+    '',
+  );
   const deskDisplayName = process.env.DESK_DISPLAY_NAME || 'Assistance LSUN – Académie de Dijon';
-  const dynamodb = new DynamoDBClient({
-    endpoint,
-    region: LOCAL_REGION,
-    credentials: LOCAL_CREDENTIALS,
-    maxAttempts: 2,
-    requestHandler: { connectionTimeout: 2_000 },
-  });
   try {
-    await checkDesk(dynamodb, endpoint, tableName);
+    await checkLocalTable(
+      table,
+      ({ absent, message, cause }) =>
+        new ExportCommandError(
+          absent
+            ? `Les données du bureau local sont absentes. ${message} (npm start crée la table et charge les articles de démonstration.)`
+            : message,
+          { cause },
+        ),
+    );
     const outcome = await exportKnowledgeBase([], {
       store: makeArticleStore({ client: documentClient(dynamodb), tableName }),
       site: makeFolderKbSite({ folder: args.folder }),

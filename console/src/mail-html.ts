@@ -51,7 +51,8 @@ export async function parseRawMail(raw: ArrayBuffer): Promise<ParsedMail> {
   return { text: email.text ?? undefined, html: email.html ?? undefined, inlineImages };
 }
 
-const FORBID_TAGS = [
+/** Elements no HTML shown in the console keeps: they style, load, submit or run something. */
+export const FORBID_TAGS = [
   'style',
   'link',
   'meta',

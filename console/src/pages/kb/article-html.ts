@@ -8,24 +8,7 @@
  */
 import DOMPurify from 'dompurify';
 import { REDACTION_PATTERN, REDACTION_PLACEHOLDERS } from '#shared/domain/article.ts';
-
-const FORBID_TAGS = [
-  'style',
-  'link',
-  'meta',
-  'base',
-  'form',
-  'input',
-  'button',
-  'select',
-  'textarea',
-  'iframe',
-  'frame',
-  'object',
-  'embed',
-  'svg',
-  'math',
-];
+import { FORBID_TAGS } from '../../mail-html.ts';
 
 /** A fresh copy of the pattern: a global RegExp keeps its `lastIndex` between calls. */
 const placeholderPattern = () => new RegExp(REDACTION_PATTERN.source, 'g');
