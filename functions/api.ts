@@ -11,18 +11,26 @@ import { makeTicketListStore } from '#shared/adapters/ticket-list-store.ts';
 import { makeTicketRetention } from '#shared/adapters/ticket-retention.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import { broadcastApi } from '#shared/api/broadcast-api.ts';
+import { bulkApi } from '#shared/api/bulk-api.ts';
 import { routes } from '#shared/api/contract.ts';
 import { deskApi } from '#shared/api/desk-api.ts';
 import { directoryApi } from '#shared/api/directory-api.ts';
 import { intakeApi } from '#shared/api/intake-api.ts';
 import { kbApi } from '#shared/api/kb-api.ts';
+import { mergeApi } from '#shared/api/merge-api.ts';
+import { notificationApi } from '#shared/api/notification-api.ts';
 import { serveRoutes } from '#shared/api/router.ts';
+import { templateApi } from '#shared/api/template-api.ts';
 import { ticketsApi } from '#shared/api/tickets-api.ts';
 import { deskConfig } from '#shared/config.ts';
 import { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { apiHandler } from '#shared/http/middleware.ts';
 import { broadcastDeps } from '#shared/wiring/broadcast.ts';
+import { bulkDeps } from '#shared/wiring/bulk.ts';
 import { kbDeps } from '#shared/wiring/kb.ts';
+import { mergeDeps } from '#shared/wiring/merge.ts';
+import { notificationDeps } from '#shared/wiring/notification.ts';
+import { templateDeps } from '#shared/wiring/template.ts';
 
 const config = deskConfig();
 const dynamodb = awsClients.dynamodb();
@@ -70,5 +78,9 @@ export const handler = apiHandler(
     ...directoryApi(deps),
     ...broadcastApi(broadcasts),
     ...kbApi(articles),
+    ...templateApi(templateDeps(config, { dynamodb, sqs })),
+    ...notificationApi(notificationDeps(config, { dynamodb, sqs })),
+    ...mergeApi(mergeDeps(config, { dynamodb, sqs })),
+    ...bulkApi(bulkDeps(config, { dynamodb, sqs })),
   }),
 );

@@ -77,6 +77,20 @@ export const KbEnv = z.object({
   PUBLIC_API_URL: z.url({ protocol: /^https?$/, error: 'Adresse http(s) attendue.' }).optional(),
 });
 
+/**
+ * The staff's daily work (issue 14): response clocks in working hours of the académie (Monday to
+ * Friday, 8:00–18:00 Paris, French public holidays excluded) and the closing of tickets left
+ * waiting for the director.
+ */
+export const TicketWorkEnv = z.object({
+  /** Working hours within which a new request should get its first reply from staff. */
+  FIRST_RESPONSE_TARGET_HOURS: positiveInt.default(8),
+  /** Working hours within which a request should be resolved. */
+  RESOLUTION_TARGET_HOURS: positiveInt.default(40),
+  /** Working days a ticket waits for the director (`en_attente`) before it is closed. */
+  AUTO_CLOSE_WORKING_DAYS: positiveInt.default(10),
+});
+
 export type DeskConfig = {
   tableName: string;
   rawMailBucket: string;
@@ -100,6 +114,8 @@ export type DeskConfig = {
   broadcast?: { rateShare: number; maxSendRate: number | undefined };
   /** The knowledge base's public files (optional in the type: most steps do not read it). */
   kb?: { bucket: string | undefined; publicBaseUrl: string | undefined; publicApiUrl?: string | undefined };
+  /** Response clocks and auto-close (optional in the type: most steps do not read them). */
+  work?: { firstResponseHours: number; resolutionHours: number; autoCloseWorkingDays: number };
 };
 
 /** Raised when the environment does not describe a runnable desk. */
@@ -112,7 +128,7 @@ export class ConfigError extends Error {
  * @throws ConfigError naming every variable that is missing or wrong.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
-  const parsed = DeskEnv.extend(BroadcastEnv.shape).extend(KbEnv.shape).safeParse(env);
+  const parsed = DeskEnv.extend(BroadcastEnv.shape).extend(KbEnv.shape).extend(TicketWorkEnv.shape).safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`, { cause: parsed.error });
@@ -142,6 +158,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
       bucket: e.KB_BUCKET,
       publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
       publicApiUrl: e.PUBLIC_API_URL?.replace(/\/+$/, ''),
+    },
+    work: {
+      firstResponseHours: e.FIRST_RESPONSE_TARGET_HOURS,
+      resolutionHours: e.RESOLUTION_TARGET_HOURS,
+      autoCloseWorkingDays: e.AUTO_CLOSE_WORKING_DAYS,
     },
   };
 }

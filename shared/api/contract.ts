@@ -41,9 +41,13 @@ import {
   TicketDetail,
 } from '../domain/ticket-views.ts';
 import { broadcastRoutes } from './broadcast-contract.ts';
+import { bulkRoutes } from './bulk-contract.ts';
 import { type FileAnswer, fileAnswer, pageOf, type RouteDeclarations } from './declaration.ts';
 import { directoryRoutes } from './directory-contract.ts';
 import { kbRoutes } from './kb-contract.ts';
+import { mergeRoutes } from './merge-contract.ts';
+import { notificationRoutes } from './notification-contract.ts';
+import { templateRoutes } from './template-contract.ts';
 
 export {
   ConversationEntry,
@@ -362,6 +366,10 @@ export const routes = {
   ...directoryRoutes,
   ...broadcastRoutes,
   ...kbRoutes,
+  ...templateRoutes,
+  ...notificationRoutes,
+  ...mergeRoutes,
+  ...bulkRoutes,
 } as const satisfies RouteDeclarations;
 
 export type Routes = typeof routes;

@@ -28,7 +28,8 @@ export const IMPORT_RULES: Rule[] = [
   {
     from: 'shared/domain/',
     onlyOurs: ['shared/domain/'],
-    onlyPackages: ['zod'],
+    // date-holidays: the French public holidays of the response clocks, as data.
+    onlyPackages: ['zod', 'date-holidays'],
     why: 'the domain is plain: rules over data, testable without AWS, importing nothing of ours but itself',
   },
   {
