@@ -128,7 +128,10 @@ export class ConfigError extends Error {
  * @throws ConfigError naming every variable that is missing or wrong.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
-  const parsed = DeskEnv.extend(BroadcastEnv.shape).extend(KbEnv.shape).extend(TicketWorkEnv.shape).safeParse(env);
+  const parsed = DeskEnv.extend(BroadcastEnv.shape)
+    .extend(KbEnv.shape)
+    .extend(TicketWorkEnv.shape)
+    .safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`, { cause: parsed.error });
