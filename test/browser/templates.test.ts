@@ -80,8 +80,8 @@ describe('managing templates', () => {
     await heading(page, 'Nouvelle réponse type');
 
     // Act: first with a typo in a variable, then corrected.
-    await page.getByLabel('Nom').fill(SHARED_NAME);
-    await page.getByLabel('Texte').fill('Bonjour {{directeur}}');
+    await page.getByRole('textbox', { name: /^Nom/ }).fill(SHARED_NAME);
+    await page.getByRole('textbox', { name: /^Texte/ }).fill('Bonjour {{directeur}}');
     await page.getByRole('radio', { name: /Partagée/ }).check({ force: true });
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await page
@@ -89,7 +89,7 @@ describe('managing templates', () => {
       .first()
       .waitFor();
     await expectCleanPage('71-reponse-type-variable-inconnue');
-    await page.getByLabel('Texte').fill(SHARED_TEXT);
+    await page.getByRole('textbox', { name: /^Texte/ }).fill(SHARED_TEXT);
     await page.getByRole('button', { name: 'Enregistrer' }).click();
 
     // Assess
@@ -112,8 +112,8 @@ describe('managing templates', () => {
     await page.getByRole('link', { name: 'Nouvelle réponse type' }).click();
     await heading(page, 'Nouvelle réponse type');
     expect(await page.getByRole('radio', { name: /Partagée/ }).count()).toBe(0);
-    await page.getByLabel('Nom').fill('Brouillon à jeter');
-    await page.getByLabel('Texte').fill('Bonjour,');
+    await page.getByRole('textbox', { name: /^Nom/ }).fill('Brouillon à jeter');
+    await page.getByRole('textbox', { name: /^Texte/ }).fill('Bonjour,');
     await page.getByRole('button', { name: 'Enregistrer' }).click();
     await rowOf('Brouillon à jeter').waitFor();
 
@@ -126,7 +126,8 @@ describe('managing templates', () => {
 
     // Assess
     await page.getByText('Réponse type « Brouillon à jeter » supprimée.').waitFor();
-    expect(await rowOf('Brouillon à jeter').count()).toBe(0);
+    // The list is read again after the deletion: the row leaves once it is.
+    await expect.poll(() => rowOf('Brouillon à jeter').count()).toBe(0);
     await rowOf(SHARED_NAME).waitFor();
   });
 });
