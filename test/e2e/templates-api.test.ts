@@ -40,18 +40,18 @@ async function api(token: string, method: string, path: string, body?: unknown) 
 
 const errorOf = (body: Record<string, unknown>) => body.error as { code: string; message: string };
 
-/** Opens a ticket by mail as Camille Martin (Les Tilleuls, Dijon) and waits for its acknowledgment. */
-async function openTicket(subject: string): Promise<string> {
+/** Opens a ticket by mail (as Camille Martin, Les Tilleuls, Dijon, by default) and waits for its acknowledgment. */
+async function openTicket(subject: string, from = 'camille.martin@ac-dijon.fr'): Promise<string> {
   const sent = await sendTestMail({
     port: stack.desk.smtpPort,
-    from: 'Camille Martin <camille.martin@ac-dijon.fr>',
+    from,
     to: 'assistance.1erdegre@ac-dijon.fr',
     subject,
     text: 'Bonjour, les bulletins ne sortent pas.',
   });
   const ack = await eventually<SentMail>(
     async () =>
-      (await sentMails(stack.desk.endpoints.ses, 'camille.martin@ac-dijon.fr')).find(
+      (await sentMails(stack.desk.endpoints.ses, from)).find(
         (mail) => headerOf(mail, 'In-Reply-To') === `<${sent.messageId}>`,
       ),
     'the acknowledgment',
@@ -149,5 +149,23 @@ describe('rendering for a ticket', () => {
     );
     const missing = await api(paul, 'POST', `/api/tickets/LSUN-2026-99999/reply-templates/${id}/render`);
     expect(missing.status).toBe(404);
+  });
+
+  it("refuses, naming it, a variable the ticket gives no value: a school's mailbox has no director's name", async () => {
+    // Prepare
+    const number = await openTicket('LSUN export impossible', 'ce.0211234c@ac-dijon.fr');
+    const created = await api(paul, 'POST', '/api/reply-templates', {
+      name: 'Avec le nom',
+      text: 'Bonjour {{civilite}} {{nom}}, pour {{ecole}}',
+      shared: false,
+    });
+    const { id } = ReplyTemplateView.parse(created.body);
+    // Act
+    const { status, body } = await api(paul, 'POST', `/api/tickets/${number}/reply-templates/${id}/render`);
+    // Assess
+    expect(status).toBe(422);
+    expect(errorOf(body).code).toBe('template_value_missing');
+    expect(errorOf(body).message).toMatch(/\{\{civilite\}\}, \{\{nom\}\}/);
+    expect(errorOf(body).message).not.toMatch(/ecole/);
   });
 });
