@@ -29,6 +29,8 @@ import { SignIn } from './pages/SignIn.tsx';
 import { SignInCallback } from './pages/SignInCallback.tsx';
 import { Tickets } from './pages/Tickets.tsx';
 import { TicketView } from './pages/TicketView.tsx';
+import { TemplateEdit, TemplateNew } from './pages/templates/TemplateForm.tsx';
+import { TEMPLATES_PATH, Templates } from './pages/templates/Templates.tsx';
 import { hrefOf, match, navigate, useLocation } from './router.tsx';
 import { sessionStore, useSession } from './session.ts';
 
@@ -59,6 +61,10 @@ function Page({ path, query }: { path: string; query: URLSearchParams }) {
   if (articleEdit?.id) return <ArticleEdit id={articleEdit.id} />;
   const article = match(`${KB_PATH}/:id`, path);
   if (article?.id) return <ArticleView id={article.id} />;
+  if (path === TEMPLATES_PATH) return <Templates />;
+  if (path === `${TEMPLATES_PATH}/nouvelle`) return <TemplateNew />;
+  const templateEdit = match(`${TEMPLATES_PATH}/:id/modifier`, path);
+  if (templateEdit?.id) return <TemplateEdit id={templateEdit.id} />;
   if (path === '/compte') return <Account />;
   if (path === '/accessibilite') return <Accessibility />;
   return <NotFound />;

@@ -119,6 +119,18 @@ export const keys = {
   articleSequence: () => ({ pk: 'SEQUENCE#ARTICLE', sk: 'LAST' }),
   /** A number bumped in the transaction of every article's change: the staff search's cache key. */
   articleCatalogue: () => ({ pk: 'CATALOGUE#ARTICLES', sk: 'VERSION' }),
+  /**
+   * A reply template (« réponse type »), its fields under `template`; gsi1 lists the shared ones
+   * (`REPLYTEMPLATES#shared`) and each person's own (`REPLYTEMPLATES#owner#<subject>`).
+   */
+  replyTemplate: (id: string) => ({ pk: `REPLYTEMPLATE#${id}`, sk: 'REPLYTEMPLATE' }),
+  replyTemplatesOf: (owner: string | undefined, id: string) => ({
+    gsi1pk: keys.replyTemplatesPartition(owner),
+    gsi1sk: id,
+  }),
+  /** gsi1's partition of the shared templates (`owner` undefined), or of one person's own. */
+  replyTemplatesPartition: (owner: string | undefined) =>
+    owner === undefined ? 'REPLYTEMPLATES#shared' : `REPLYTEMPLATES#owner#${owner}`,
   // Staff reads
   /** gsi1's partition of every ticket, by creation (`ticketsByTime`). */
   allTicketsPartition: () => 'TICKETS',

@@ -44,6 +44,11 @@ const CIVILITIES: Record<string, string> = {
   mlle: 'Madame',
 };
 
+/** `Madame` or `Monsieur` for a civility as the directory writes it (`Mme`, `M.`…), undefined for anything else. */
+export function civilityWord(civility: string | undefined): string | undefined {
+  return CIVILITIES[(civility ?? '').trim().toLowerCase().replace(/\.$/, '')];
+}
+
 /** What the acknowledgment needs to know of the requester. */
 export type AcknowledgedRequester = Pick<DirectoryMatch, 'civility' | 'lastName' | 'schools'> & {
   kind: string;

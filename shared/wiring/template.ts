@@ -5,8 +5,12 @@
  * stack) import it.
  */
 
+import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
+import { makeReplyTemplateStore } from '#shared/adapters/reply-template-store.ts';
+import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import type { TemplateDeps } from '#shared/api/template-api.ts';
 import type { DeskConfig } from '#shared/config.ts';
 
@@ -14,6 +18,13 @@ import type { DeskConfig } from '#shared/config.ts';
 export type TemplateClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient };
 
 /** What the template routes are given. */
-export function templateDeps(_config: DeskConfig, _clients: TemplateClients): TemplateDeps {
-  return {};
+export function templateDeps(config: DeskConfig, clients: TemplateClients): TemplateDeps {
+  const table = { client: clients.dynamodb, tableName: config.tableName };
+  return {
+    store: makeReplyTemplateStore(table),
+    tickets: makeTicketStore(table),
+    directory: makeDirectoryStore({ ...table, academicDomain: config.academicDomain }),
+    now: () => new Date(),
+    newId: () => randomUUID(),
+  };
 }

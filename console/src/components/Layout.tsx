@@ -30,6 +30,11 @@ const sections = [
     href: '/base-de-connaissances',
     matches: (path: string) => path.startsWith('/base-de-connaissances'),
   },
+  {
+    text: 'Réponses types',
+    href: '/reponses-types',
+    matches: (path: string) => path.startsWith('/reponses-types'),
+  },
 ];
 
 /** `user` undefined: the sign-in and error pages, without the menu. */

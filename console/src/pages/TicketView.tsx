@@ -18,6 +18,7 @@ import { NoteForm } from './ticket/NoteForm.tsx';
 import { ReplyForm } from './ticket/ReplyForm.tsx';
 import { StatusForm } from './ticket/StatusForm.tsx';
 import { Suggestions } from './ticket/Suggestions.tsx';
+import { TemplatePicker } from './ticket/TemplatePicker.tsx';
 import { TicketSummary } from './ticket/TicketSummary.tsx';
 
 /** The page of ticket `number` (`/tickets/LSUN-…`). */
@@ -43,6 +44,7 @@ export function TicketView({ number }: { number: string }) {
             <div className="fr-col-12 fr-col-lg-8">
               <TicketSummary detail={data} />
               <Conversation number={number} entries={data.messages} />
+              <TemplatePicker number={number} draft={reply} disabled={data.status === 'clos'} />
               <ReplyForm
                 number={number}
                 closed={data.status === 'clos'}
