@@ -29,7 +29,7 @@ import { broadcastDeps } from '#shared/wiring/broadcast.ts';
 import { bulkDeps } from '#shared/wiring/bulk.ts';
 import { kbDeps } from '#shared/wiring/kb.ts';
 import { mergeDeps } from '#shared/wiring/merge.ts';
-import { notificationDeps } from '#shared/wiring/notification.ts';
+import { notificationDeps, notifierDeps } from '#shared/wiring/notification.ts';
 import { templateDeps } from '#shared/wiring/template.ts';
 
 const config = deskConfig();
@@ -68,6 +68,7 @@ const deps = {
   retentionDays: config.retentionDays,
   now: () => new Date(),
   newId: () => randomUUID(),
+  notifier: notifierDeps(config, { dynamodb, sqs }),
 };
 
 export const handler = apiHandler(

@@ -12,6 +12,7 @@ import { deskConfig } from '#shared/config.ts';
 import { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { logger } from '#shared/logger.ts';
 import { handleTicketCommands } from '#shared/steps/ticket.ts';
+import { followUpNotifierDeps } from '#shared/wiring/notification.ts';
 
 const config = deskConfig();
 const table = { client: dynamodbClient(), tableName: config.tableName };
@@ -31,6 +32,7 @@ const deps = {
   tickets: makeTicketRetention(table),
   outbox: makeQueue({ client: sqsClient(), queueUrl: config.queues.outbox, schema: OutboxMessage }),
   suggester,
+  notifier: followUpNotifierDeps(config, { dynamodb: table.client, sqs: sqsClient() }),
   now: () => new Date(),
 };
 

@@ -14,7 +14,16 @@ export const keys = {
   outbound: (record: OutboundRecord, outboxId: string) =>
     record.on === 'ticket'
       ? keys.ticketMessage(record.ticketNumber, record.at, outboxId)
-      : keys.intakeReply(record.sesMessageId),
+      : record.on === 'notification'
+        ? keys.notification(record.id)
+        : keys.intakeReply(record.sesMessageId),
+  /**
+   * A notification mailed to a staff member (its send claim): a partition of its own, so it never
+   * shows in the director's conversation on the ticket page.
+   */
+  notification: (id: string) => ({ pk: `NOTIFY#${id}`, sk: 'MAIL' }),
+  /** A staff member's choice of notifications (« Mon compte »), by their lower-case address. */
+  notificationPrefs: (email: string) => ({ pk: `STAFF#${email.trim().toLowerCase()}`, sk: 'NOTIFY_PREFS' }),
   /** Intake log, newest first, all outcomes (gsi1) and per outcome (gsi2). */
   intakeByTime: (receivedAt: string, sesMessageId: string) => ({
     gsi1pk: 'INTAKE',

@@ -3,7 +3,7 @@ import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { DESK_MAIL_HEADER } from '#shared/domain/auto-reply.ts';
 import type { MailSender } from '#shared/domain/intake-ports.ts';
 import { mailboxOf } from '#shared/domain/mailbox.ts';
-import type { OutboxMessage } from '#shared/domain/messages.ts';
+import { autoSubmittedValue, type OutboxMessage } from '#shared/domain/messages.ts';
 
 /** Sends the desk's mails. */
 export function makeMailSender({
@@ -16,9 +16,10 @@ export function makeMailSender({
   return {
     /** Sends one mail; returns the id SES gave it (SES replaces our Message-ID with one of its own). */
     async send(message: OutboxMessage): Promise<string> {
+      const autoSubmitted = autoSubmittedValue(message);
       const headers = [
         { Name: DESK_MAIL_HEADER, Value: message.outboxId },
-        ...(message.autoSubmitted ? [{ Name: 'Auto-Submitted', Value: 'auto-replied' }] : []),
+        ...(autoSubmitted ? [{ Name: 'Auto-Submitted', Value: autoSubmitted }] : []),
         ...(message.inReplyTo ? [{ Name: 'In-Reply-To', Value: `<${message.inReplyTo}>` }] : []),
         ...(message.references.length > 0
           ? [{ Name: 'References', Value: message.references.map((id) => `<${id}>`).join(' ') }]

@@ -20,6 +20,7 @@ import type { ArticleSuggester } from '#shared/domain/kb-ports.ts';
 import type { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { parisYear } from '#shared/domain/paris-day.ts';
 import { logger } from '#shared/logger.ts';
+import { type FollowUpNotifierDeps, notifyFollowUp } from './notifications.ts';
 
 /** Articles suggested in an acknowledgment, at most. */
 export const SUGGESTIONS_PER_ACKNOWLEDGMENT = 3;
@@ -39,6 +40,8 @@ export type TicketDeps = {
   outbox: Pick<QueueProducer<OutboxMessage>, 'send'>;
   /** Public articles of the knowledge base for the acknowledgment; absent, none are suggested. */
   suggester?: ArticleSuggester | undefined;
+  /** Tells a ticket's agent of a follow-up; absent, nobody is told. */
+  notifier?: FollowUpNotifierDeps | undefined;
   now: () => Date;
 };
 
@@ -101,6 +104,11 @@ async function addFollowUp(
     message: command.message,
   });
   if (reopened) await deps.tickets.clearExpiry(command.ticketNumber);
+  // Also on a redelivery (the follow-up already added): the notification's claim sends it once.
+  if (deps.notifier) {
+    const { sesMessageId, from } = command.message;
+    await notifyFollowUp({ ticketNumber: command.ticketNumber, sesMessageId, from }, deps.notifier);
+  }
   return command.ticketNumber;
 }
 

@@ -20,6 +20,8 @@ import {
   statusChange,
 } from '#shared/domain/ticket-actions.ts';
 import type { NoteResult, ReplyResult, TicketActionResult } from '#shared/domain/ticket-views.ts';
+import { logger } from '#shared/logger.ts';
+import { notifyAssignment } from '../notifications.ts';
 import { type Actor, currentTicket, onFreshTicket, onStoredTicket, type StaffDeps } from './deps.ts';
 
 /**
@@ -164,7 +166,9 @@ export async function changeTicketStatus(
 }
 
 /**
- * Assigns a ticket to an agent, or to nobody (the same assignee again changes nothing).
+ * Assigns a ticket to an agent, or to nobody (the same assignee again changes nothing). The new
+ * agent is told by mail (unless they assigned themselves, or turned it off). The assignment stands
+ * even when that mail cannot be queued: the failure is logged, not answered as a failed action.
  * @throws TicketNotFoundError, TicketChangedError
  */
 export async function assignTicket(
@@ -192,7 +196,16 @@ export async function assignTicket(
       },
       at,
     );
-    return { ticket: await currentTicket(number, deps), history };
+    const assigned = await currentTicket(number, deps);
+    if (assignee !== null && deps.notifier) {
+      await notifyAssignment(
+        { ticket: assigned, actor: input.actor, historyId: history.id },
+        deps.notifier,
+      ).catch((error: unknown) =>
+        logger.error('Assignment notification not queued', { ticketNumber: number, error }),
+      );
+    }
+    return { ticket: assigned, history };
   });
 }
 

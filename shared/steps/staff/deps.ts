@@ -18,6 +18,7 @@ import {
 } from '#shared/domain/staff-ports.ts';
 import type { StoredTicket } from '#shared/domain/ticket-actions.ts';
 import { withRetries } from '#shared/retry.ts';
+import type { NotifierDeps } from '../notifications.ts';
 
 /** What every staff step is given: one port per need (see `shared/domain/staff-ports.ts`). */
 export type StaffDeps = {
@@ -39,6 +40,8 @@ export type StaffDeps = {
   now: () => Date;
   /** A fresh unique id (history lines, notes, replies without a request id). */
   newId: () => string;
+  /** Tells an agent a ticket was assigned to them; absent, nobody is told (no public address). */
+  notifier?: NotifierDeps | undefined;
 };
 
 /** The agent acting: the email recorded on their actions, the name they sign with. */
