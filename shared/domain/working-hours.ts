@@ -51,12 +51,23 @@ export function isWorkingDay(date: Date): boolean {
   return isWorkingParisDay(parisDay(date));
 }
 
-/** The working hours of a Paris day as instants, `start` inclusive, `end` exclusive. */
+const windows = new Map<string, { start: number; end: number }>();
+
+/**
+ * The working hours of a Paris day as instants, `start` inclusive, `end` exclusive. Kept per day:
+ * a list filtered on lateness computes the clocks of a thousand tickets over the same few weeks.
+ */
 function workingWindow(day: string): { start: number; end: number } {
-  return {
-    start: parisTimeToInstant(day, WORKING_DAY_START).getTime(),
-    end: parisTimeToInstant(day, WORKING_DAY_END).getTime(),
-  };
+  let window = windows.get(day);
+  if (!window) {
+    if (windows.size > 10_000) windows.clear();
+    window = {
+      start: parisTimeToInstant(day, WORKING_DAY_START).getTime(),
+      end: parisTimeToInstant(day, WORKING_DAY_END).getTime(),
+    };
+    windows.set(day, window);
+  }
+  return window;
 }
 
 /**
