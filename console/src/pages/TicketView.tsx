@@ -16,6 +16,7 @@ import { History } from './ticket/History.tsx';
 import { useMessageDraft } from './ticket/message-draft.ts';
 import { NoteForm } from './ticket/NoteForm.tsx';
 import { ReplyForm } from './ticket/ReplyForm.tsx';
+import { ResponseClock } from './ticket/ResponseClock.tsx';
 import { StatusForm } from './ticket/StatusForm.tsx';
 import { Suggestions } from './ticket/Suggestions.tsx';
 import { TemplatePicker } from './ticket/TemplatePicker.tsx';
@@ -43,6 +44,7 @@ export function TicketView({ number }: { number: string }) {
           <div className="fr-grid-row fr-grid-row--gutters">
             <div className="fr-col-12 fr-col-lg-8">
               <TicketSummary detail={data} />
+              <ResponseClock clock={data.clock} />
               <Conversation number={number} entries={data.messages} />
               <TemplatePicker number={number} draft={reply} disabled={data.status === 'clos'} />
               <ReplyForm
