@@ -1,6 +1,7 @@
 /**
  * Tickets: filters (status, département, circonscription, school, period, free text,
- * assignee), sort, cursor pagination. The URL holds the filters, so a filtered list can be
+ * assignee), sort, cursor pagination; tickets checked on the page are assigned, moved or closed
+ * together (`tickets/BulkActions.tsx`). The URL holds the filters, so a filtered list can be
  * bookmarked, shared with a colleague, and survives the back button.
  */
 import { Button } from '@codegouvfr/react-dsfr/Button';
@@ -17,6 +18,8 @@ import { departementName, formatDateTime } from '../format.ts';
 import { useMe } from '../me.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useListPage } from '../use-list-page.ts';
+import { BulkActions } from './tickets/BulkActions.tsx';
+import { SelectAllBox, SelectBox, useSelection } from './tickets/Selection.tsx';
 
 const FILTER_NAMES = [
   'q',
@@ -68,6 +71,8 @@ export function Tickets({ query }: { query: URLSearchParams }) {
   });
   const { draft, field } = list;
   const statuses = new Set(draft.status.split(',').filter(Boolean));
+  const shown = list.page.data?.items ?? [];
+  const selection = useSelection(shown.map((ticket) => ticket.number));
 
   return (
     <>
@@ -158,12 +163,15 @@ export function Tickets({ query }: { query: URLSearchParams }) {
         </div>
       </FilterForm>
 
+      {list.page.data ? <BulkActions selection={selection} onDone={list.page.reload} /> : null}
+
       <PagedTable
         list={list}
         loading="Recherche des tickets…"
         empty="Aucun ticket ne correspond à ces filtres."
         caption="Liste des tickets"
         headers={[
+          <SelectAllBox key="tout" selection={selection} />,
           'Ticket',
           'Sujet',
           'Demandeur',
@@ -174,6 +182,7 @@ export function Tickets({ query }: { query: URLSearchParams }) {
           'Dernière activité',
         ]}
         row={(ticket) => [
+          <SelectBox key="c" selection={selection} number={ticket.number} />,
           <Link key="n" href={`/tickets/${ticket.number}`} className="lsun-nowrap">
             {ticket.number}
           </Link>,
