@@ -4,7 +4,6 @@
  * on the API's side; the outcome (« 12 tickets attribués, 1 refusé : LSUN-… est déjà clos. »)
  * is announced in a polite live region and the list is read again.
  */
-import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Input } from '@codegouvfr/react-dsfr/Input';
 import { Select } from '@codegouvfr/react-dsfr/Select';
@@ -121,13 +120,15 @@ export function BulkActions({ selection, onDone }: { selection: Selection; onDon
           </Button>
         </div>
       </fieldset>
+      {/* One live region, always there, so that its new text is announced (an alert inserted
+          with its text may not be); the DSFR alert's look without a role of its own. */}
       <div role="status" aria-live="polite" className="fr-mt-2w">
         {act.result ? (
-          <Alert
-            small
-            severity={!act.result.ok ? 'error' : refused ? 'warning' : 'success'}
-            description={act.result.message}
-          />
+          <div
+            className={`fr-alert fr-alert--sm fr-alert--${!act.result.ok ? 'error' : refused ? 'warning' : 'success'}`}
+          >
+            <p>{act.result.message}</p>
+          </div>
         ) : null}
       </div>
     </form>
