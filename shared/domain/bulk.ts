@@ -84,12 +84,15 @@ function doneWords(action: BulkAction, count: number): string {
 /**
  * What the console announces after a bulk action: how many tickets it did, how many it refused
  * and why, each refused ticket named (« 12 tickets attribués, 1 refusé : LSUN-2026-00042 est
- * déjà clos. »).
+ * déjà clos. »); those it found already so are counted apart (« dont 2 l’étaient déjà »).
  */
 export function bulkSummary(action: BulkAction, results: readonly BulkTicketResult[]): string {
   const done = results.filter((result) => result.ok).length;
   const refused = results.filter((result) => !result.ok);
-  const head = `${done} ${plural(done, 'ticket', 'tickets')} ${doneWords(action, done)}`;
+  const already = results.filter((result) => result.ok && result.changed === false).length;
+  const head = `${done} ${plural(done, 'ticket', 'tickets')} ${doneWords(action, done)}${
+    already === 0 ? '' : ` (dont ${already} ${plural(already, 'l’était', 'l’étaient')} déjà)`
+  }`;
   if (refused.length === 0) return `${head}.`;
   const reasons = refused
     .map((result) => result.error?.message.replace(/\.$/, '') ?? result.number)

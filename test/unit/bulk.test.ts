@@ -231,6 +231,17 @@ describe('bulkSummary', () => {
     expect(sentence).toBe(`12 tickets attribués, 1 refusé : ${B} est déjà clos.`);
   });
 
+  it('counts apart the tickets that already were as asked', () => {
+    // Act
+    const sentence = bulkSummary({ kind: 'status', status: 'resolu' }, [
+      { number: A, ok: true, changed: true },
+      { number: B, ok: true, changed: false },
+      { number: C, ok: true, changed: false },
+    ]);
+    // Assess
+    expect(sentence).toBe('3 tickets passés « Résolu » (dont 2 l’étaient déjà).');
+  });
+
   it('says one ticket in the singular, and the status it was moved to', () => {
     // Act
     const sentence = bulkSummary({ kind: 'status', status: 'en_cours' }, [
