@@ -1,8 +1,9 @@
 /**
  * Tickets: filters (status, département, circonscription, school, period, free text,
- * assignee), sort, cursor pagination; tickets checked on the page are assigned, moved or closed
- * together (`tickets/BulkActions.tsx`). The URL holds the filters, so a filtered list can be
- * bookmarked, shared with a colleague, and survives the back button.
+ * assignee, lateness), sort (creation, activity, due time), cursor pagination; tickets checked
+ * on the page are assigned, moved or closed together (`tickets/BulkActions.tsx`). The URL holds
+ * the filters, so a filtered list can be bookmarked, shared with a colleague, and survives the
+ * back button.
  */
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
@@ -18,6 +19,7 @@ import { departementName, formatDateTime } from '../format.ts';
 import { useMe } from '../me.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useListPage } from '../use-list-page.ts';
+import { DueCell } from './ticket/ResponseClock.tsx';
 import { BulkActions } from './tickets/BulkActions.tsx';
 import { SelectAllBox, SelectBox, useSelection } from './tickets/Selection.tsx';
 
@@ -30,6 +32,7 @@ const FILTER_NAMES = [
   'assignee',
   'from',
   'to',
+  'late',
   'sort',
   'order',
 ] as const;
@@ -53,7 +56,8 @@ function listQuery(filters: Filters, cursor: string | undefined, me: string): Ti
     assignee: filters.assignee === 'me' ? me : value('assignee'),
     from: value('from'),
     to: value('to'),
-    sort: (value('sort') as 'created' | 'updated' | undefined) ?? 'created',
+    late: value('late') as TicketListQueryInput['late'],
+    sort: (value('sort') as TicketListQueryInput['sort']) ?? 'created',
     order: (value('order') as 'asc' | 'desc' | undefined) ?? 'desc',
     cursor,
   };
@@ -135,10 +139,19 @@ export function Tickets({ query }: { query: URLSearchParams }) {
           />
         </div>
         <PeriodFilter fromLabel="Ouverts du" from={field('from')} to={field('to')} />
+        <div className="fr-col-12 fr-col-md-3">
+          <Select label="Délais" nativeSelectProps={field('late')}>
+            <option value="">Tous les tickets</option>
+            <option value="any">En retard</option>
+            <option value="first_response">Première réponse en retard</option>
+            <option value="resolution">Résolution en retard</option>
+          </Select>
+        </div>
         <div className="fr-col-6 fr-col-md-3">
           <Select label="Trier par" nativeSelectProps={{ ...field('sort'), value: draft.sort || 'created' }}>
             <option value="created">Date d’ouverture</option>
             <option value="updated">Dernière activité</option>
+            <option value="due">Échéance</option>
           </Select>
         </div>
         <div className="fr-col-6 fr-col-md-3">
@@ -178,6 +191,7 @@ export function Tickets({ query }: { query: URLSearchParams }) {
           'École',
           'Statut',
           'Attribué à',
+          'Échéance',
           'Ouvert le',
           'Dernière activité',
         ]}
@@ -201,6 +215,7 @@ export function Tickets({ query }: { query: URLSearchParams }) {
             : ticket.schools.map((school) => `${school.name} (${school.uai}), ${school.commune}`).join(' ; '),
           <StatusBadge key="s" status={ticket.status} />,
           ticket.assignee ?? '—',
+          <DueCell key="d" clock={ticket.clock} />,
           formatDateTime(ticket.createdAt),
           formatDateTime(ticket.updatedAt),
         ]}
