@@ -30,11 +30,7 @@ export function BulkActions({ selection, onDone }: { selection: Selection; onDon
   const act = useAction(
     async (body: BulkBodyInput) => ({ body, answer: await call('POST /api/tickets/bulk', { body }) }),
     {
-      success: ({ body, answer }) =>
-        bulkSummary(
-          body.action.kind === 'assign' ? { kind: 'assign', assignee: body.action.assignee } : body.action,
-          answer.results,
-        ),
+      success: ({ body, answer }) => bulkSummary(body.action, answer.results),
       onSuccess: ({ answer }) => {
         setRefused(answer.results.some((result) => !result.ok));
         selection.clear();
@@ -42,6 +38,8 @@ export function BulkActions({ selection, onDone }: { selection: Selection; onDon
       },
     },
   );
+
+  const assigneeRefusal = act.details.find((detail) => detail.path === 'action.assignee')?.message;
 
   function action(): BulkBodyInput['action'] {
     if (choice === 'me') return { kind: 'assign', assignee: me.email };
@@ -89,6 +87,8 @@ export function BulkActions({ selection, onDone }: { selection: Selection; onDon
             <Input
               label="Adresse de l’agent"
               hintText="Vide pour ne les attribuer à personne."
+              state={assigneeRefusal ? 'error' : 'default'}
+              stateRelatedMessage={assigneeRefusal}
               nativeInputProps={{
                 type: 'email',
                 name: 'attribuer-selection-a',
