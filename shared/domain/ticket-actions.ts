@@ -48,6 +48,9 @@ export const RequestClaim = z.discriminatedUnion('kind', [
     history: TicketHistoryEntry,
   }),
   z.object({ kind: z.literal('note'), at: z.string(), note: TicketNote, history: TicketHistoryEntry }),
+  // A bulk action's assignment or status change, repeated when the bulk request is retried.
+  z.object({ kind: z.literal('assign'), at: z.string(), history: TicketHistoryEntry }),
+  z.object({ kind: z.literal('status'), at: z.string(), history: TicketHistoryEntry }),
 ]);
 export type RequestClaim = z.infer<typeof RequestClaim>;
 

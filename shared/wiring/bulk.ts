@@ -5,15 +5,30 @@
  * stack) import it.
  */
 
+import { randomUUID } from 'node:crypto';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { makeTicketRetention } from '#shared/adapters/ticket-retention.ts';
+import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import type { BulkDeps } from '#shared/api/bulk-api.ts';
 import type { DeskConfig } from '#shared/config.ts';
+import { notifierDeps } from './notification.ts';
 
 /** The clients the adapters talk through. */
 export type BulkClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient };
 
-/** What the bulk routes are given. */
-export function bulkDeps(_config: DeskConfig, _clients: BulkClients): BulkDeps {
-  return {};
+/**
+ * What the bulk routes are given: the same stores and settings as a ticket's single actions, the
+ * notifier included (a ticket assigned in bulk tells its agent as one assigned on its page).
+ */
+export function bulkDeps(config: DeskConfig, clients: BulkClients): BulkDeps {
+  const table = { client: clients.dynamodb, tableName: config.tableName };
+  return {
+    ticketStore: makeTicketStore(table),
+    ticketRetention: makeTicketRetention(table),
+    retentionDays: config.retentionDays,
+    now: () => new Date(),
+    newId: () => randomUUID(),
+    notifier: notifierDeps(config, clients),
+  };
 }

@@ -1,7 +1,9 @@
 /**
  * Tickets: filters (status, département, circonscription, school, period, free text,
- * assignee, lateness), sort (creation, activity, due time), cursor pagination. The URL holds the
- * filters, so a filtered list can be bookmarked, shared with a colleague, and survives the back button.
+ * assignee, lateness), sort (creation, activity, due time), cursor pagination; tickets checked
+ * on the page are assigned, moved or closed together (`tickets/BulkActions.tsx`). The URL holds
+ * the filters, so a filtered list can be bookmarked, shared with a colleague, and survives the
+ * back button.
  */
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
@@ -18,6 +20,8 @@ import { useMe } from '../me.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useListPage } from '../use-list-page.ts';
 import { DueCell } from './ticket/ResponseClock.tsx';
+import { BulkActions } from './tickets/BulkActions.tsx';
+import { SelectAllBox, SelectBox, useSelection } from './tickets/Selection.tsx';
 
 const FILTER_NAMES = [
   'q',
@@ -71,6 +75,8 @@ export function Tickets({ query }: { query: URLSearchParams }) {
   });
   const { draft, field } = list;
   const statuses = new Set(draft.status.split(',').filter(Boolean));
+  const shown = list.page.data?.items ?? [];
+  const selection = useSelection(shown.map((ticket) => ticket.number));
 
   return (
     <>
@@ -170,12 +176,15 @@ export function Tickets({ query }: { query: URLSearchParams }) {
         </div>
       </FilterForm>
 
+      {list.page.data ? <BulkActions selection={selection} onDone={list.page.reload} /> : null}
+
       <PagedTable
         list={list}
         loading="Recherche des tickets…"
         empty="Aucun ticket ne correspond à ces filtres."
         caption="Liste des tickets"
         headers={[
+          <SelectAllBox key="tout" selection={selection} />,
           'Ticket',
           'Sujet',
           'Demandeur',
@@ -187,6 +196,7 @@ export function Tickets({ query }: { query: URLSearchParams }) {
           'Dernière activité',
         ]}
         row={(ticket) => [
+          <SelectBox key="c" selection={selection} number={ticket.number} />,
           <Link key="n" href={`/tickets/${ticket.number}`} className="lsun-nowrap">
             {ticket.number}
           </Link>,

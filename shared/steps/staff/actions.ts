@@ -6,7 +6,7 @@
  * with the console's `requestId`.
  */
 
-import { TicketClosedError } from '#shared/domain/errors.ts';
+import { TicketClosedError, TicketNotFoundError } from '#shared/domain/errors.ts';
 import type { TicketNote, TicketStatus } from '#shared/domain/records.ts';
 import { DuplicateRequestError } from '#shared/domain/staff-ports.ts';
 import { lastIncoming, replySender, staffReply } from '#shared/domain/staff-reply.ts';
@@ -22,7 +22,14 @@ import {
 import type { NoteResult, ReplyResult, TicketActionResult } from '#shared/domain/ticket-views.ts';
 import { logger } from '#shared/logger.ts';
 import { notifyAssignment } from '../notifications.ts';
-import { type Actor, currentTicket, onFreshTicket, onStoredTicket, type StaffDeps } from './deps.ts';
+import {
+  type Actor,
+  currentTicket,
+  onFreshTicket,
+  onStoredTicket,
+  type StaffDeps,
+  type TicketActionDeps,
+} from './deps.ts';
 
 /**
  * Runs a repeatable action once per `requestId`: a request already carried out (found before
@@ -31,7 +38,7 @@ import { type Actor, currentTicket, onFreshTicket, onStoredTicket, type StaffDep
  */
 async function once<K extends RequestClaim['kind'], T>(
   input: { number: string; requestId: string | undefined; kind: K },
-  deps: StaffDeps,
+  deps: Pick<StaffDeps, 'ticketStore'>,
   replay: (claim: Extract<RequestClaim, { kind: K }>) => Promise<T>,
   act: () => Promise<T>,
 ): Promise<T> {
@@ -127,86 +134,115 @@ export async function replyToTicket(
 /**
  * Changes a ticket's status (the same status again changes nothing). Closing starts the
  * retention period: every item of the ticket gets its purge date; reopening removes it.
- * @throws TicketNotFoundError, TicketChangedError
+ * With a `requestId` (a bulk action's, one per ticket), a repeat answers the first change
+ * instead of acting again, even if someone moved the ticket since.
+ * @throws TicketNotFoundError, TicketChangedError, RequestIdReusedError
  */
 export async function changeTicketStatus(
-  input: { number: string; actor: Actor; status: TicketStatus },
-  deps: StaffDeps,
+  input: { number: string; actor: Actor; status: TicketStatus; requestId?: string },
+  deps: TicketActionDeps,
 ): Promise<TicketActionResult> {
-  const { number, status } = input;
-  return onStoredTicket(number, deps, async (stored) => {
-    const { ticket } = stored;
-    if (ticket.status === status) {
-      const repair = closingRepair(stored, status);
+  const { number, status, requestId } = input;
+  return once(
+    { number, requestId, kind: 'status' },
+    deps,
+    async (claim) => {
+      // The first attempt may have stopped between its closing and the purge dates of the items.
+      const stored = await deps.ticketStore.getTicket(number, deps.now());
+      if (!stored) throw new TicketNotFoundError(number);
+      const repair = claim.history.to === 'clos' ? closingRepair(stored, 'clos') : undefined;
       if (repair !== undefined) await deps.ticketRetention.setExpiry(number, repair);
-      return { ticket, history: null };
-    }
-    const at = deps.now().toISOString();
-    const change = statusChange({
-      ticket,
-      to: status,
-      act: { id: deps.newId(), number, at, actor: input.actor.email },
-      retentionDays: deps.retentionDays,
-    });
-    await deps.ticketStore.commit(
-      {
-        number,
-        expectedStatus: ticket.status,
-        set: change.set,
-        remove: change.remove,
-        history: change.history,
-        expiresAt: change.expiresAt,
-      },
-      at,
-    );
-    if (change.expiresAt !== undefined) await deps.ticketRetention.setExpiry(number, change.expiresAt);
-    if (ticket.status === 'clos') await deps.ticketRetention.clearExpiry(number);
-    return { ticket: await currentTicket(number, deps), history: change.history };
-  });
+      return { ticket: stored.ticket, history: claim.history };
+    },
+    () =>
+      onStoredTicket(number, deps, async (stored) => {
+        const { ticket } = stored;
+        if (ticket.status === status) {
+          const repair = closingRepair(stored, status);
+          if (repair !== undefined) await deps.ticketRetention.setExpiry(number, repair);
+          return { ticket, history: null };
+        }
+        const at = deps.now().toISOString();
+        const change = statusChange({
+          ticket,
+          to: status,
+          act: { id: deps.newId(), number, at, actor: input.actor.email },
+          retentionDays: deps.retentionDays,
+        });
+        await deps.ticketStore.commit(
+          {
+            number,
+            expectedStatus: ticket.status,
+            set: change.set,
+            remove: change.remove,
+            history: change.history,
+            claim: requestId
+              ? { requestId, record: { kind: 'status', at, history: change.history } }
+              : undefined,
+            expiresAt: change.expiresAt,
+          },
+          at,
+        );
+        if (change.expiresAt !== undefined) await deps.ticketRetention.setExpiry(number, change.expiresAt);
+        if (ticket.status === 'clos') await deps.ticketRetention.clearExpiry(number);
+        return { ticket: await currentTicket(number, deps), history: change.history };
+      }),
+  );
 }
 
 /**
- * Assigns a ticket to an agent, or to nobody (the same assignee again changes nothing). The new
+ * Assigns a ticket to an agent, or to nobody (the same assignee again changes nothing). With a
+ * `requestId` (a bulk action's, one per ticket), a repeat answers the first assignment. The new
  * agent is told by mail (unless they assigned themselves, or turned it off). The assignment stands
  * even when that mail cannot be queued: the failure is logged, not answered as a failed action.
- * @throws TicketNotFoundError, TicketChangedError
+ * @throws TicketNotFoundError, TicketChangedError, RequestIdReusedError
  */
 export async function assignTicket(
-  input: { number: string; actor: Actor; assignee: string | null },
-  deps: StaffDeps,
+  input: { number: string; actor: Actor; assignee: string | null; requestId?: string },
+  deps: TicketActionDeps,
 ): Promise<TicketActionResult> {
-  const { number, assignee } = input;
-  return onStoredTicket(number, deps, async ({ ticket, expiresAt }) => {
-    const current = ticket.assignee ?? null;
-    if (current === assignee) return { ticket, history: null };
-    const at = deps.now().toISOString();
-    const history = historyLine({ id: deps.newId(), number, at, actor: input.actor.email }, 'assign', {
-      from: current,
-      to: assignee,
-    });
-    await deps.ticketStore.commit(
-      {
-        number,
-        expectedStatus: ticket.status,
-        expectedAssignee: current,
-        set: { updatedAt: at, ...(assignee === null ? {} : { assignee }) },
-        remove: assignee === null ? ['assignee'] : [],
-        history,
-        expiresAt,
-      },
-      at,
-    );
-    const assigned = await currentTicket(number, deps);
-    if (assignee !== null && deps.notifier) {
-      await notifyAssignment(
-        { ticket: assigned, actor: input.actor, historyId: history.id },
-        deps.notifier,
-      ).catch((error: unknown) =>
-        logger.error('Assignment notification not queued', { ticketNumber: number, error }),
-      );
-    }
-    return { ticket: assigned, history };
-  });
+  const { number, assignee, requestId } = input;
+  return once(
+    { number, requestId, kind: 'assign' },
+    deps,
+    async (claim) => ({
+      ticket: await currentTicket(number, deps),
+      history: claim.history,
+    }),
+    () =>
+      onStoredTicket(number, deps, async ({ ticket, expiresAt }) => {
+        const current = ticket.assignee ?? null;
+        if (current === assignee) return { ticket, history: null };
+        const at = deps.now().toISOString();
+        const history = historyLine({ id: deps.newId(), number, at, actor: input.actor.email }, 'assign', {
+          from: current,
+          to: assignee,
+        });
+        await deps.ticketStore.commit(
+          {
+            number,
+            expectedStatus: ticket.status,
+            expectedAssignee: current,
+            set: { updatedAt: at, ...(assignee === null ? {} : { assignee }) },
+            remove: assignee === null ? ['assignee'] : [],
+            history,
+            claim: requestId ? { requestId, record: { kind: 'assign', at, history } } : undefined,
+            expiresAt,
+          },
+          at,
+        );
+        const assigned = await currentTicket(number, deps);
+        if (assignee !== null && deps.notifier) {
+          await notifyAssignment(
+            { ticket: assigned, actor: input.actor, historyId: history.id },
+            deps.notifier,
+          ).catch((error: unknown) =>
+            logger.error('Assignment notification not queued', { ticketNumber: number, error }),
+          );
+        }
+        return { ticket: assigned, history };
+      }),
+  );
 }
 
 /**

@@ -47,6 +47,12 @@ export type StaffDeps = {
   notifier?: NotifierDeps | undefined;
 };
 
+/** What an assignment or a status change needs (a bulk action has no more). */
+export type TicketActionDeps = Pick<
+  StaffDeps,
+  'ticketStore' | 'ticketRetention' | 'retentionDays' | 'now' | 'newId' | 'notifier'
+>;
+
 /** The agent acting: the email recorded on their actions, the name they sign with. */
 export type Actor = { email: string; name: string };
 
@@ -101,14 +107,14 @@ export async function onFreshTicket<S, T>(
 /** `onFreshTicket` over the ticket alone (one consistent read), for actions that need no more of it. */
 export function onStoredTicket<T>(
   number: string,
-  deps: StaffDeps,
+  deps: Pick<StaffDeps, 'ticketStore' | 'now'>,
   action: (current: StoredTicket) => Promise<T>,
 ): Promise<T> {
   return onFreshTicket(number, () => deps.ticketStore.getTicket(number, deps.now()), action);
 }
 
 /** The ticket as now stored. @throws TicketNotFoundError */
-export async function currentTicket(number: string, deps: StaffDeps) {
+export async function currentTicket(number: string, deps: Pick<StaffDeps, 'ticketStore' | 'now'>) {
   const stored = await deps.ticketStore.getTicket(number, deps.now());
   if (!stored) throw new TicketNotFoundError(number);
   return stored.ticket;
