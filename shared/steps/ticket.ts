@@ -95,13 +95,15 @@ async function addFollowUp(
   now: string,
   deps: TicketDeps,
 ): Promise<string> {
-  const { reopened } = await deps.followUps.addFollowUp({
+  const added = await deps.followUps.addFollowUp({
     ticketNumber: command.ticketNumber,
     now,
     message: command.message,
   });
-  if (reopened) await deps.tickets.clearExpiry(command.ticketNumber);
-  return command.ticketNumber;
+  // A ticket merged meanwhile sends its mails to the one it was merged into.
+  const ticketNumber = added.ticketNumber ?? command.ticketNumber;
+  if (added.reopened) await deps.tickets.clearExpiry(ticketNumber);
+  return ticketNumber;
 }
 
 /**
