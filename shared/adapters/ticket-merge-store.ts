@@ -107,11 +107,14 @@ export function makeTicketMergeStore({
     async moveItems(source, target: StoredTicket) {
       const { pk } = keys.ticket(source);
       const { message, note } = keys.ticketItemPrefix;
-      const { items } = await queryAll(table, {
-        KeyConditionExpression: 'pk = :pk',
-        FilterExpression: 'begins_with(sk, :msg) OR begins_with(sk, :note)',
-        ExpressionAttributeValues: { ':pk': pk, ':msg': message, ':note': note },
-      });
+      const of = async (prefix: string) =>
+        (
+          await queryAll(table, {
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+          })
+        ).items;
+      const items = [...(await of(message)), ...(await of(note))];
       for (let start = 0; start < items.length; start += MOVE_BATCH) {
         const actions: TransactAction[] = items.slice(start, start + MOVE_BATCH).flatMap((item) => {
           const record = recordOf(item);
