@@ -5,8 +5,14 @@
  */
 import * as z from 'zod';
 import { Ticket, TicketHistoryEntry } from '../domain/records.ts';
-import { TicketNumberParam, TicketPath } from './contract.ts';
 import type { RouteDeclarations } from './declaration.ts';
+
+// `contract.ts` spreads these routes into its own, so its schemas cannot be imported here (they
+// are not yet defined when this module runs): the ticket number is declared again, alike.
+const TicketNumberParam = z
+  .string()
+  .regex(/^LSUN-\d{4}-\d{5,}$/, { error: 'Numéro de ticket attendu (LSUN-AAAA-NNNNN).' });
+const TicketPath = z.object({ number: TicketNumberParam });
 
 /** The ticket that keeps its number and receives the other's mails, notes and participants. */
 export const MergeBody = z.object({ into: TicketNumberParam });
