@@ -14,7 +14,7 @@
  */
 import type { School } from './directory.ts';
 import { DeskError } from './errors.ts';
-import type { Ticket, TicketHistoryEntry } from './records.ts';
+import type { Ticket, TicketHistoryEntry, TicketMessage } from './records.ts';
 import { purgeDate } from './retention.ts';
 import type { StoredTicket } from './ticket-actions.ts';
 import { historyLine } from './ticket-actions.ts';
@@ -77,6 +77,27 @@ export class TicketAlreadyMergedError extends DeskError {
       `Le ticket ${ticketNumber} a déjà été fusionné dans ${mergedInto}.`,
     );
   }
+}
+
+/**
+ * A mail of the duplicate is still waiting for the mailer (an acknowledgment, a reply): the
+ * mailer records its sending on the duplicate, where the mail would no longer be, and would then
+ * not send it. The merge waits until it is sent (409).
+ */
+export class MergeSendPendingError extends DeskError {
+  override name = 'MergeSendPendingError';
+  constructor(readonly ticketNumber: string) {
+    super(
+      'conflict',
+      'merge_send_pending',
+      `Un courriel du ticket ${ticketNumber} est en cours d'envoi : réessayez la fusion dans un instant.`,
+    );
+  }
+}
+
+/** Whether a mail of the conversation is queued and not yet sent (`MergeSendPendingError`). */
+export function sendPending(messages: ReadonlyArray<Pick<TicketMessage, 'direction' | 'status'>>): boolean {
+  return messages.some((message) => message.direction === 'out' && message.status === 'queued');
 }
 
 /**

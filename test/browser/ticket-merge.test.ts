@@ -58,7 +58,17 @@ async function openTicket(subject: string): Promise<string> {
     const found = body.items.find((item) => item.sesMessageId === sent.sesMessageId);
     return found?.ticketNumber ? found : undefined;
   }, 'the ticket');
-  return entry.ticketNumber ?? '';
+  const number = entry.ticketNumber ?? '';
+  // A merge waits for the duplicate's mails to be sent (its acknowledgment).
+  await eventually(async () => {
+    const { body } = await api<{ messages: Array<{ status?: string }> }>(
+      desk.url,
+      agentToken,
+      `/api/tickets/${number}`,
+    );
+    return body.messages.some((message) => message.status === 'queued') ? undefined : true;
+  }, 'the acknowledgment sent');
+  return number;
 }
 
 describe('« Fusionner » on a ticket’s page', () => {

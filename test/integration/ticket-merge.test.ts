@@ -15,7 +15,11 @@ import { importDirectoryFile } from '#shared/directory/import.ts';
 import { StaleTicketError } from '#shared/domain/staff-ports.ts';
 import { threadIdOf } from '#shared/domain/thread.ts';
 import { historyLine } from '#shared/domain/ticket-actions.ts';
-import { TicketAlreadyMergedError, type TicketMerges } from '#shared/domain/ticket-merge.ts';
+import {
+  MergeSendPendingError,
+  TicketAlreadyMergedError,
+  type TicketMerges,
+} from '#shared/domain/ticket-merge.ts';
 import { type MergeStepDeps, mergeTicket } from '#shared/steps/staff/merge.ts';
 import { type Desk, startTestDesk } from '../support/desk.ts';
 
@@ -238,6 +242,27 @@ describe('merging a ticket into another', () => {
     expect(kept?.notes).toHaveLength(70);
     expect(kept?.history.filter((line) => line.action === 'merge')).toHaveLength(1);
     expect((await tickets.readTicket(source, new Date()))?.notes).toEqual([]);
+  });
+
+  it('waits for the duplicate’s acknowledgment to be sent before merging it', async () => {
+    // Prepare: the duplicate is opened, its acknowledgment still in the outbox.
+    const { tickets } = stores();
+    const target = await openTicket('LSUN : envoi en attente');
+    const sesMessageId = await desk.receive({ from: DIRECTOR, subject: 'LSUN : envoi en attente (bis)' });
+    await desk.pumpOnce('intake');
+    await desk.pumpOnce('tickets');
+    const source = (await stores().intakeLog.readIntakeEntry(sesMessageId))?.ticketNumber ?? '';
+
+    // Act
+    const early = mergeTicket({ number: source, into: target, actor: ACTOR }, deps());
+
+    // Assess: refused and nothing written; once the mailer has sent it, the merge goes through.
+    await expect(early).rejects.toThrow(MergeSendPendingError);
+    expect((await tickets.getTicket(source, new Date()))?.ticket.mergedInto).toBeUndefined();
+    await desk.drain();
+    await expect(mergeTicket({ number: source, into: target, actor: ACTOR }, deps())).resolves.toMatchObject({
+      ticket: { mergedInto: target },
+    });
   });
 
   it('refuses a decision written on a stale read of the duplicate', async () => {

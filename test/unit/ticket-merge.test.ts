@@ -9,11 +9,13 @@ import type { Ticket } from '#shared/domain/records.ts';
 import { purgeDate } from '#shared/domain/retention.ts';
 import {
   MergeIntoSelfError,
+  MergeSendPendingError,
   MergeTargetClosedError,
   MergeTargetMergedError,
   mergeDecision,
   mergeMark,
   movedItem,
+  sendPending,
   TicketAlreadyMergedError,
 } from '#shared/domain/ticket-merge.ts';
 
@@ -176,5 +178,19 @@ describe('movedItem', () => {
     const moved = movedItem(item, { ticket: ticket(TARGET), expiresAt: 1_900_000_000 });
     // Assess
     expect(moved).toEqual({ id: 'm1', ticketNumber: TARGET, at: AT, expiresAt: 1_900_000_000 });
+  });
+});
+
+describe('sendPending', () => {
+  it('holds a merge while a mail of the duplicate waits for the mailer, which would not find it once moved', () => {
+    // Prepare
+    const queued = [{ direction: 'in' as const }, { direction: 'out' as const, status: 'queued' as const }];
+    const sent = [{ direction: 'in' as const }, { direction: 'out' as const, status: 'sent' as const }];
+    // Act / Assess
+    expect(sendPending(queued)).toBe(true);
+    expect(sendPending(sent)).toBe(false);
+    expect(new MergeSendPendingError(SOURCE).message).toBe(
+      `Un courriel du ticket ${SOURCE} est en cours d'envoi : réessayez la fusion dans un instant.`,
+    );
   });
 });

@@ -12,8 +12,10 @@ import { TicketNotFoundError } from '#shared/domain/errors.ts';
 import type { TicketRetention } from '#shared/domain/staff-ports.ts';
 import {
   type MergeOutcome,
+  MergeSendPendingError,
   mergeDecision,
   mergeMark,
+  sendPending,
   type TicketMerges,
 } from '#shared/domain/ticket-merge.ts';
 import { type Actor, onFreshTicket, type StaffDeps } from './deps.ts';
@@ -27,7 +29,7 @@ export type MergeStepDeps = Pick<StaffDeps, 'ticketStore' | 'retentionDays' | 'n
 /**
  * Merges ticket `number` into ticket `into`, which keeps its number.
  * @throws TicketNotFoundError, MergeIntoSelfError, TicketAlreadyMergedError, MergeTargetMergedError,
- * MergeTargetClosedError, TicketChangedError
+ * MergeTargetClosedError, MergeSendPendingError, TicketChangedError
  */
 export async function mergeTicket(
   input: { number: string; into: string; actor: Actor },
@@ -36,7 +38,7 @@ export async function mergeTicket(
   const { number, into } = input;
   const read = async () => {
     const [source, target] = await Promise.all([
-      deps.ticketStore.getTicket(number, deps.now()),
+      deps.ticketStore.readTicket(number, deps.now()),
       deps.ticketStore.getTicket(into, deps.now()),
     ]);
     if (source && !target) throw new TicketNotFoundError(into);
@@ -44,6 +46,7 @@ export async function mergeTicket(
   };
   const { history, target } = await onFreshTicket(number, read, async ({ source, target }) => {
     if (mergeDecision(source.ticket, target.ticket) === 'resume') return { history: null, target };
+    if (sendPending(source.messages)) throw new MergeSendPendingError(number);
     const at = deps.now().toISOString();
     const mark = mergeMark({
       source,
