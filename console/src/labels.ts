@@ -30,6 +30,7 @@ export const actionLabel: Record<TicketAction, string> = {
   status: 'Statut modifié',
   assign: 'Attribution modifiée',
   note: 'Note interne ajoutée',
+  merge: 'Tickets fusionnés',
 };
 
 /** The knowledge base's codes, as the console says them. */

@@ -12,6 +12,7 @@ import type { IncomingMessage } from '#shared/domain/messages.ts';
 import { Ticket, TicketStatus } from '#shared/domain/records.ts';
 import { isPurged } from '#shared/domain/retention.ts';
 import { followUpEffect } from '#shared/domain/ticket.ts';
+import { MAX_MERGE_HOPS } from '#shared/domain/ticket-merge.ts';
 import { withRetries } from '#shared/retry.ts';
 import { expressionValues, putAction, receivedMessageItem } from './items.ts';
 import { keys } from './keys.ts';
@@ -21,12 +22,16 @@ import { TransactionRefusedError, transactNamed } from './transact.ts';
 const PurgeDate = z.number().optional();
 
 /** What the follow-up check reads of a ticket. */
-const ThreadItem = Ticket.pick({ number: true, participants: true, schools: true }).extend({
+const ThreadItem = Ticket.pick({ number: true, participants: true, schools: true, mergedInto: true }).extend({
   expiresAt: PurgeDate,
 });
 
 /** What adding a follow-up reads of a ticket. */
-const FollowedTicketItem = z.object({ status: TicketStatus, expiresAt: PurgeDate });
+const FollowedTicketItem = z.object({
+  status: TicketStatus,
+  expiresAt: PurgeDate,
+  mergedInto: z.string().optional(),
+});
 
 /** A Message-ID claim: the ticket its mail opened, once the ticket step linked it. */
 const MessageIdClaimItem = z.object({ ticketNumber: z.string().optional() });
@@ -43,25 +48,36 @@ export function makeFollowUpStore({
   tableName: string;
 }) {
   return {
-    /** The ticket a follow-up claims to continue, as the follow-up check needs it, at instant `at`. */
+    /**
+     * The ticket a follow-up claims to continue, as the follow-up check needs it, at instant `at`.
+     * A merged ticket (while it is kept) answers the ticket it was merged into: a reply with the
+     * old tag or thread id lands there.
+     */
     async findThread(ticketNumber: string, at: string): Promise<ThreadCandidate | undefined> {
-      const { Item } = await client.send(
-        new GetCommand({
-          TableName: tableName,
-          Key: keys.ticket(ticketNumber),
-          ProjectionExpression: '#number, participants, schools, expiresAt',
-          ExpressionAttributeNames: { '#number': 'number' },
-        }),
-      );
-      if (!Item) return undefined;
-      const ticket = ThreadItem.parse(Item);
-      // A closed ticket past its retention is gone, even before DynamoDB's TTL deletes it.
-      if (isPurged(ticket.expiresAt, at)) return undefined;
-      return {
-        ticketNumber: ticket.number,
-        participants: ticket.participants,
-        uais: ticket.schools.map((school) => school.uai),
-      };
+      let number = ticketNumber;
+      for (let hops = 0; ; hops += 1) {
+        const { Item } = await client.send(
+          new GetCommand({
+            TableName: tableName,
+            Key: keys.ticket(number),
+            ProjectionExpression: '#number, participants, schools, expiresAt, mergedInto',
+            ExpressionAttributeNames: { '#number': 'number' },
+          }),
+        );
+        if (!Item) return undefined;
+        const ticket = ThreadItem.parse(Item);
+        // A closed ticket past its retention is gone, even before DynamoDB's TTL deletes it.
+        if (isPurged(ticket.expiresAt, at)) return undefined;
+        if (ticket.mergedInto && hops < MAX_MERGE_HOPS) {
+          number = ticket.mergedInto;
+          continue;
+        }
+        return {
+          ticketNumber: ticket.number,
+          participants: ticket.participants,
+          uais: ticket.schools.map((school) => school.uai),
+        };
+      }
     },
 
     /** The ticket a Message-ID belongs to (the mail that opened it), for replies without a tag. */
@@ -76,22 +92,31 @@ export function makeFollowUpStore({
      * Adds a follow-up mail to its ticket, once: the message's key makes a redelivery a no-op.
      * The ticket moves as `followUpEffect` says; a reopened ticket loses its purge date here
      * (`reopened` tells the caller to clear it from the ticket's other items). A ticket past its
-     * purge date counts as gone: `TicketNotFoundError`.
+     * purge date counts as gone: `TicketNotFoundError`. A mail for a merged ticket (screened
+     * before the merge, or redelivered) goes to the ticket it was merged into, which
+     * `ticketNumber` then names.
      */
     async addFollowUp(input: {
       ticketNumber: string;
       now: string;
       message: IncomingMessage;
     }): Promise<FollowUpAdded> {
-      const { ticketNumber, message } = input;
+      const { message } = input;
       // Decided on the status read: a concurrent close or reopen refuses the write, and we read again.
       return withRetries(
         async () => {
-          const { Item } = await client.send(
-            new GetCommand({ TableName: tableName, Key: keys.ticket(ticketNumber), ConsistentRead: true }),
-          );
-          const ticket = Item ? FollowedTicketItem.parse(Item) : undefined;
+          let ticketNumber = input.ticketNumber;
+          let ticket: z.infer<typeof FollowedTicketItem> | undefined;
+          for (let hops = 0; hops <= MAX_MERGE_HOPS; hops += 1) {
+            const { Item } = await client.send(
+              new GetCommand({ TableName: tableName, Key: keys.ticket(ticketNumber), ConsistentRead: true }),
+            );
+            ticket = Item ? FollowedTicketItem.parse(Item) : undefined;
+            if (!ticket?.mergedInto || hops === MAX_MERGE_HOPS) break;
+            ticketNumber = ticket.mergedInto;
+          }
           if (!ticket || isPurged(ticket.expiresAt, input.now)) throw new TicketNotFoundError(ticketNumber);
+          const redirected = ticketNumber === input.ticketNumber ? {} : { ticketNumber };
           const effect = followUpEffect(ticket);
           try {
             await transactNamed(client, [
@@ -119,10 +144,10 @@ export function makeFollowUpStore({
                 },
               ],
             ]);
-            return { added: true, reopened: effect.reopens };
+            return { added: true, reopened: effect.reopens, ...redirected };
           } catch (error) {
             if (error instanceof TransactionRefusedError && error.failed('message'))
-              return { added: false, reopened: false };
+              return { added: false, reopened: false, ...redirected };
             throw error;
           }
         },

@@ -71,6 +71,11 @@ export type FollowUpAdded = {
   added: boolean;
   /** Whether the ticket was reopened: its other items must lose their purge date. */
   reopened: boolean;
+  /**
+   * The ticket the mail was added to when it is not the one asked: the one a merged ticket was
+   * merged into (`shared/domain/ticket-merge.ts`).
+   */
+  ticketNumber?: string;
 };
 
 /** Adds follow-up mails to their tickets, once each. */

@@ -74,6 +74,8 @@ export const Ticket = z.object({
   closedAt: z.string().optional(),
   /** The broadcast (« Information globale ») whose mail the opening mail answered. */
   broadcastId: z.string().optional(),
+  /** The ticket this one was merged into (its conversation now lives there); absent otherwise. */
+  mergedInto: z.string().optional(),
 });
 export type Ticket = z.infer<typeof Ticket>;
 
@@ -115,7 +117,7 @@ export const TicketNote = z.object({
 export type TicketNote = z.infer<typeof TicketNote>;
 
 /** What staff (or the desk) did to a ticket; the codes are a public contract of the API. */
-export const TicketAction = z.enum(['opened', 'accepted', 'reply', 'status', 'assign', 'note']);
+export const TicketAction = z.enum(['opened', 'accepted', 'reply', 'status', 'assign', 'note', 'merge']);
 export type TicketAction = z.infer<typeof TicketAction>;
 
 /** One line of a ticket's history: who did what, when, from which value to which. */

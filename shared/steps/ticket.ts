@@ -98,18 +98,20 @@ async function addFollowUp(
   now: string,
   deps: TicketDeps,
 ): Promise<string> {
-  const { reopened } = await deps.followUps.addFollowUp({
+  const added = await deps.followUps.addFollowUp({
     ticketNumber: command.ticketNumber,
     now,
     message: command.message,
   });
-  if (reopened) await deps.tickets.clearExpiry(command.ticketNumber);
+  // A ticket merged meanwhile sends its mails to the one it was merged into.
+  const ticketNumber = added.ticketNumber ?? command.ticketNumber;
+  if (added.reopened) await deps.tickets.clearExpiry(ticketNumber);
   // Also on a redelivery (the follow-up already added): the notification's claim sends it once.
   if (deps.notifier) {
     const { sesMessageId, from } = command.message;
-    await notifyFollowUp({ ticketNumber: command.ticketNumber, sesMessageId, from }, deps.notifier);
+    await notifyFollowUp({ ticketNumber, sesMessageId, from }, deps.notifier);
   }
-  return command.ticketNumber;
+  return ticketNumber;
 }
 
 /**

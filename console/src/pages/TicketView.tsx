@@ -13,6 +13,8 @@ import { useApi } from '../use-api.ts';
 import { AssignForm } from './ticket/AssignForm.tsx';
 import { Conversation } from './ticket/Conversation.tsx';
 import { History } from './ticket/History.tsx';
+import { MergeDialog } from './ticket/MergeDialog.tsx';
+import { MergedBanner } from './ticket/MergedBanner.tsx';
 import { useMessageDraft } from './ticket/message-draft.ts';
 import { NoteForm } from './ticket/NoteForm.tsx';
 import { ReplyForm } from './ticket/ReplyForm.tsx';
@@ -40,6 +42,7 @@ export function TicketView({ number }: { number: string }) {
       {!data && detail.status === 'loading' ? <Loading /> : null}
       {data ? (
         <>
+          <MergedBanner mergedInto={data.mergedInto} />
           <p className="fr-text--lead">{data.subject || '(sans sujet)'}</p>
           <div className="fr-grid-row fr-grid-row--gutters">
             <div className="fr-col-12 fr-col-lg-8">
@@ -59,6 +62,7 @@ export function TicketView({ number }: { number: string }) {
               <Suggestions detail={data} draft={reply} />
               <StatusForm number={number} current={data.status} onDone={detail.reload} />
               <AssignForm number={number} current={data.assignee} onDone={detail.reload} />
+              {data.mergedInto ? null : <MergeDialog number={number} onDone={detail.reload} />}
             </aside>
           </div>
           <History entries={data.history} />
