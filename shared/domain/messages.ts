@@ -111,6 +111,7 @@ export const OutboxPurpose = z.enum([
   'not_director',
   'quota_notice',
   'staff_reply',
+  'auto_close_notice',
 ]);
 export type OutboxPurpose = z.infer<typeof OutboxPurpose>;
 
