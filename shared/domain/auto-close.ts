@@ -29,7 +29,7 @@ export function isWorkingDay(day: string): boolean {
   const weekday = noon.getUTCDay();
   if (weekday === 0 || weekday === 6) return false;
   const found = holidays.isHoliday(noon);
-  return !(found && found.some((holiday) => holiday.type === 'public'));
+  return !(found || []).some((holiday) => holiday.type === 'public');
 }
 
 const wallTime = new Intl.DateTimeFormat('en-GB', {
