@@ -2,6 +2,7 @@
  * The whole desk on one machine: the AWS stand-ins, the desk's resources on them, and the real
  * handlers in between, called the way AWS calls them (SES receipt → `receive`, the SQS event
  * source mappings → `screen`, `ticket`, `mailer`, `broadcast-send`, `ses-events`, `kb-export`,
+ * EventBridge Scheduler → `broadcast-plan`, `ticket-housekeeping`,
  * API Gateway → `api`, CloudFront → the console and the public knowledge base `/kb/`).
  *
  * `npm start`, the end-to-end tests and the benchmark all run this same function.
@@ -10,6 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '#shared/config.ts';
+import type { TickEntry } from '#shared/pipeline.ts';
 import { consoleLocalRoutes, consoleStaticHeaders } from './console-auth.ts';
 import {
   freePort,
@@ -48,7 +50,10 @@ export type DeskOptions = {
   env?: Record<string, string>;
   /** Runner pollers per stage (Lambda's concurrency stand-in). */
   pollersPerStage?: number;
-  /** How often the scheduler's tick runs `broadcast-plan` (default: the pipeline's, every minute). */
+  /**
+   * How often the scheduler's ticks run (`broadcast-plan`, `ticket-housekeeping`); default: each
+   * at the pipeline's rate (every minute, every hour).
+   */
   schedulerTickMs?: number;
 };
 
@@ -111,18 +116,29 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
 
     // The handlers read their configuration once, at import, as on Lambda.
     Object.assign(process.env, deskEnvironment(resources, endpoints, { publicBaseUrl }), options.env);
-    const [receive, screen, ticket, mailer, api, broadcastSend, sesEvents, broadcastPlan, kbExport] =
-      await Promise.all([
-        import('#functions/receive.ts'),
-        import('#functions/screen.ts'),
-        import('#functions/ticket.ts'),
-        import('#functions/mailer.ts'),
-        import('#functions/api.ts'),
-        import('#functions/broadcast-send.ts'),
-        import('#functions/ses-events.ts'),
-        import('#functions/broadcast-plan.ts'),
-        import('#functions/kb-export.ts'),
-      ]);
+    const [
+      receive,
+      screen,
+      ticket,
+      mailer,
+      api,
+      broadcastSend,
+      sesEvents,
+      broadcastPlan,
+      kbExport,
+      housekeeping,
+    ] = await Promise.all([
+      import('#functions/receive.ts'),
+      import('#functions/screen.ts'),
+      import('#functions/ticket.ts'),
+      import('#functions/mailer.ts'),
+      import('#functions/api.ts'),
+      import('#functions/broadcast-send.ts'),
+      import('#functions/ses-events.ts'),
+      import('#functions/broadcast-plan.ts'),
+      import('#functions/kb-export.ts'),
+      import('#functions/ticket-housekeeping.ts'),
+    ]);
 
     if (firstStart && options.seedDirectory) await seedDirectory(options.seedDirectory, clients, resources);
     // Before the runner starts: the export it queues waits for it.
@@ -144,13 +160,19 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     });
     stops.push(() => runner.stop());
 
-    // EventBridge Scheduler's stand-in: the same tick, calling the same handler.
+    // EventBridge Scheduler's stand-in: the same ticks, calling the same handlers.
     const { pipeline } = await import('#shared/pipeline.ts');
-    const tick = startSchedulerTick(
-      () => broadcastPlan.handler({}, lambdaContext(pipeline.scheduler.entry)),
-      options.schedulerTickMs ?? pipeline.scheduler.everyMinutes * 60_000,
-    );
-    stops.push(() => tick.stop());
+    const tickHandlers = {
+      'broadcast-plan': broadcastPlan.handler,
+      'ticket-housekeeping': housekeeping.handler,
+    } satisfies Record<TickEntry, (event: unknown, context: Context) => Promise<unknown>>;
+    for (const { entry, everyMinutes } of pipeline.ticks) {
+      const tick = startSchedulerTick(
+        () => tickHandlers[entry]({}, lambdaContext(entry)),
+        options.schedulerTickMs ?? everyMinutes * 60_000,
+      );
+      stops.push(() => tick.stop());
+    }
 
     const { deskAddresses } = loadConfig();
     const smtp = await startSmtpReceiver({
