@@ -11,7 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '#shared/config.ts';
-import type { TickEntry } from '#shared/pipeline.ts';
+import { pipeline, type TickEntry } from '#shared/pipeline.ts';
 import { consoleLocalRoutes, consoleStaticHeaders } from './console-auth.ts';
 import {
   freePort,
@@ -161,18 +161,14 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     stops.push(() => runner.stop());
 
     // EventBridge Scheduler's stand-in: the same ticks, calling the same handlers.
-    const { pipeline } = await import('#shared/pipeline.ts');
-    const tickHandlers = {
-      'broadcast-plan': broadcastPlan.handler,
-      'ticket-housekeeping': housekeeping.handler,
-    } satisfies Record<TickEntry, (event: unknown, context: Context) => Promise<unknown>>;
-    for (const { entry, everyMinutes } of pipeline.ticks) {
-      const tick = startSchedulerTick(
-        () => tickHandlers[entry]({}, lambdaContext(entry)),
-        options.schedulerTickMs ?? everyMinutes * 60_000,
-      );
-      stops.push(() => tick.stop());
-    }
+    const ticks = startSchedulerTicks(
+      {
+        'broadcast-plan': () => broadcastPlan.handler({}, lambdaContext('broadcast-plan')),
+        'ticket-housekeeping': () => housekeeping.handler({}, lambdaContext('ticket-housekeeping')),
+      },
+      options.schedulerTickMs,
+    );
+    stops.push(() => ticks.stop());
 
     const { deskAddresses } = loadConfig();
     const smtp = await startSmtpReceiver({
@@ -211,6 +207,24 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * One local tick per tick of `pipeline.ticks`, each calling its handler at the tick's rate, or
+ * every `intervalMs` when given (tests); `stop` stops them all and waits for the running ones.
+ */
+export function startSchedulerTicks(
+  handlers: Record<TickEntry, () => Promise<unknown>>,
+  intervalMs?: number,
+): { stop(): Promise<void> } {
+  const started = pipeline.ticks.map(({ entry, everyMinutes }) =>
+    startSchedulerTick(handlers[entry], intervalMs ?? everyMinutes * 60_000),
+  );
+  return {
+    stop: async () => {
+      await Promise.all(started.map((tick) => tick.stop()));
+    },
+  };
 }
 
 /**
