@@ -66,6 +66,7 @@ const deps = {
   deskAddresses: config.deskAddresses,
   deskDisplayName: config.deskDisplayName,
   retentionDays: config.retentionDays,
+  work: config.work,
   now: () => new Date(),
   newId: () => randomUUID(),
 };

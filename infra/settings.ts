@@ -62,6 +62,12 @@ const DeploySettingsSchema = z.object({
    * (the default): the functions ask SES (`GetAccount`), so a raised quota applies at once.
    */
   broadcastMaxSendRate: z.coerce.number().optional(),
+  /** Working hours for a first reply (`FIRST_RESPONSE_TARGET_HOURS`). Default 8. */
+  firstResponseTargetHours: positiveInt.optional(),
+  /** Working hours for a resolution (`RESOLUTION_TARGET_HOURS`). Default 40. */
+  resolutionTargetHours: positiveInt.optional(),
+  /** Working days a ticket waits for the director before it is closed (`AUTO_CLOSE_WORKING_DAYS`). Default 10. */
+  autoCloseWorkingDays: positiveInt.optional(),
   /**
    * Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`).
    * Unset: `assistance-lsun-<account id>`, unique to the account, so a first deployment works.
@@ -105,6 +111,9 @@ export type DeploySettings = Omit<
   | 'dailyFollowUpCap'
   | 'deskDisplayName'
   | 'broadcastRateShare'
+  | 'firstResponseTargetHours'
+  | 'resolutionTargetHours'
+  | 'autoCloseWorkingDays'
 > & {
   deskAddresses: string[];
   academicDomain: string;
@@ -114,6 +123,8 @@ export type DeploySettings = Omit<
   dailyFollowUpCap: number;
   deskDisplayName: string;
   broadcastRateShare: number;
+  /** The response clocks' targets and the auto-close delay, defaults resolved. */
+  work: { firstResponseHours: number; resolutionHours: number; autoCloseWorkingDays: number };
 };
 
 /** The context keys read by {@link readDeploySettings}. */
@@ -155,6 +166,9 @@ export function readDeploySettings(node: Node): DeploySettings {
     DESK_DISPLAY_NAME: s.deskDisplayName,
     BROADCAST_RATE_SHARE: s.broadcastRateShare?.toString(),
     BROADCAST_MAX_SEND_RATE: s.broadcastMaxSendRate?.toString(),
+    FIRST_RESPONSE_TARGET_HOURS: s.firstResponseTargetHours?.toString(),
+    RESOLUTION_TARGET_HOURS: s.resolutionTargetHours?.toString(),
+    AUTO_CLOSE_WORKING_DAYS: s.autoCloseWorkingDays?.toString(),
   };
   // Resource names are not known at synthesis; placeholders let the schema check the rest.
   const placeholders = {
@@ -172,9 +186,9 @@ export function readDeploySettings(node: Node): DeploySettings {
       cause: error,
     });
   }
-  if (!desk.broadcast) {
+  if (!desk.broadcast || !desk.work) {
     throw new DeploySettingsError(
-      'Invalid CDK context for the desk: no broadcast pacing in the configuration',
+      'Invalid CDK context for the desk: no broadcast pacing or working-time targets in the configuration',
     );
   }
   return {
@@ -188,6 +202,7 @@ export function readDeploySettings(node: Node): DeploySettings {
     deskDisplayName: desk.deskDisplayName,
     broadcastRateShare: desk.broadcast.rateShare,
     broadcastMaxSendRate: desk.broadcast.maxSendRate,
+    work: desk.work,
   };
 }
 

@@ -6,7 +6,7 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
-import type { BroadcastEnv, DeskEnv, KbEnv } from '#shared/config.ts';
+import type { BroadcastEnv, DeskEnv, KbEnv, TicketWorkEnv } from '#shared/config.ts';
 import { allStages, pipeline, type QueueStage, type TickEntry } from '#shared/pipeline.ts';
 import { DeskFunction } from '../constructs/desk-function.ts';
 import { KbSite } from '../constructs/kb-site.ts';
@@ -113,10 +113,14 @@ export class DeskStack extends Stack {
       KB_BUCKET: this.kb.bucket.bucketName,
       PUBLIC_BASE_URL: publicBaseUrl,
       KB_EXPORT_QUEUE_URL: this.pipeline.stages['kb-export'].queue.queueUrl,
+      FIRST_RESPONSE_TARGET_HOURS: String(settings.work.firstResponseHours),
+      RESOLUTION_TARGET_HOURS: String(settings.work.resolutionHours),
+      AUTO_CLOSE_WORKING_DAYS: String(settings.work.autoCloseWorkingDays),
     } satisfies Record<keyof z.input<typeof DeskEnv>, string> &
       Record<Exclude<keyof z.input<typeof KbEnv>, 'PUBLIC_API_URL'>, string> &
       Record<Exclude<keyof z.input<typeof BroadcastEnv>, 'BROADCAST_MAX_SEND_RATE'>, string> &
-      Partial<Record<'BROADCAST_MAX_SEND_RATE', string>>;
+      Partial<Record<'BROADCAST_MAX_SEND_RATE', string>> &
+      Record<keyof z.input<typeof TicketWorkEnv>, string>;
 
     const receive = new DeskFunction(this, 'Receive', {
       entry: pipeline.receiver.entry,

@@ -74,7 +74,7 @@ export function makeTicketListStore({
       const direction = order === 'asc' ? 1 : -1;
       const inOrder = (a: ListPosition, b: ListPosition) =>
         direction * (compare(a.t, b.t) || compare(a.n, b.n));
-      const matches = ticketMatches(filter);
+      const matches = ticketMatches(filter, { now, work: query.work });
       const live = (stored: StoredTicket) => !isPurged(stored.expiresAt, now);
 
       // A full ticket number goes straight to its ticket.

@@ -38,7 +38,9 @@ import {
   RecognisedDirector,
   ReplyResult,
   TicketActionResult,
+  TicketClock,
   TicketDetail,
+  TicketListItem,
 } from '../domain/ticket-views.ts';
 import { broadcastRoutes } from './broadcast-contract.ts';
 import { bulkRoutes } from './bulk-contract.ts';
@@ -65,8 +67,10 @@ export {
   Ticket,
   TicketAction,
   TicketActionResult,
+  TicketClock,
   TicketDetail,
   TicketHistoryEntry,
+  TicketListItem,
   TicketMessage,
   TicketNote,
   TicketStatus,
@@ -198,7 +202,10 @@ export const TicketListQuery = withPeriod({
     .optional(),
   q: z.string().trim().min(1).max(120).optional(),
   assignee: z.union([z.literal('none'), email]).optional(),
-  sort: z.enum(['created', 'updated']).default('created'),
+  /** Only tickets late for their first response, their resolution, or either (`any`). */
+  late: z.enum(['first_response', 'resolution', 'any']).optional(),
+  /** `due`: by the clocks' due time, which follows the creation time (`asc`: the most urgent first). */
+  sort: z.enum(['created', 'updated', 'due']).default('created'),
   order: z.enum(['asc', 'desc']).default('desc'),
   limit: Limit,
   cursor: Cursor.optional(),
@@ -207,7 +214,7 @@ export type TicketListQuery = z.infer<typeof TicketListQuery>;
 /** What the console writes in the query string (before defaults and transforms). */
 export type TicketListQueryInput = z.input<typeof TicketListQuery>;
 
-export const TicketPage = pageOf(Ticket);
+export const TicketPage = pageOf(TicketListItem);
 export type TicketPage = z.infer<typeof TicketPage>;
 
 // ---------------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import * as z from 'zod';
 import { Outcome } from './outcome.ts';
 import { nextParisMidnight, ParisDate, parisDay } from './paris-day.ts';
 import { OPEN_STATUSES, type OpenStatus, Ticket, TicketStatus } from './records.ts';
+import type { TicketClock } from './ticket-views.ts';
 
 /** Days shown in the intake chart. */
 export const INTAKE_DAYS = 30;
@@ -78,6 +79,12 @@ export type DashboardInput = {
   openTickets: Ticket[];
   /** Whether a read stopped at its budget, so the figures are lower bounds. */
   truncated: boolean;
+  /**
+   * A ticket's response clocks at `now` (`response-clock.ts`). Handed in rather than imported so
+   * the contract, which the console bundles, does not carry the holidays' library; without it,
+   * no ticket counts as late.
+   */
+  clockOf?: (ticket: Ticket) => TicketClock;
 };
 
 function zeroOutcomes(): OutcomeCounts {
@@ -133,6 +140,16 @@ export function aggregateDashboard(input: DashboardInput) {
     for (const code of departementsOf(ticket)) byDepartement[code] = (byDepartement[code] ?? 0) + 1;
   }
 
+  const late = { total: 0, firstResponse: 0, resolution: 0 };
+  if (input.clockOf) {
+    for (const ticket of open) {
+      const clock = input.clockOf(ticket);
+      late.total += clock.late ? 1 : 0;
+      late.firstResponse += clock.firstResponse.late ? 1 : 0;
+      late.resolution += clock.resolution.late ? 1 : 0;
+    }
+  }
+
   const oldestUnanswered = open
     .filter((ticket) => ticket.answeredAt === undefined)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.number.localeCompare(b.number))
@@ -144,6 +161,7 @@ export function aggregateDashboard(input: DashboardInput) {
     weekStart,
     requests,
     openTickets: { total: open.length, byStatus, byDepartement },
+    lateTickets: late,
     intakeByDay: [...byDay.values()],
     oldestUnanswered,
     truncated: input.truncated,
@@ -174,6 +192,15 @@ export const Dashboard = z.object({
     byStatus: z.record(TicketStatus.exclude(['clos']), z.number().int()),
     /** Département code → count; `inconnu` for tickets without a recognised school. */
     byDepartement: z.record(z.string(), z.number().int()),
+  }),
+  /**
+   * Open tickets whose response clocks are late (working hours, `response-clock.ts`): `total`
+   * counts each once, `firstResponse` and `resolution` each clock (a ticket may be in both).
+   */
+  lateTickets: z.object({
+    total: z.number().int(),
+    firstResponse: z.number().int(),
+    resolution: z.number().int(),
   }),
   /** The last 30 Paris days, oldest first, each with every outcome (zeros included). */
   intakeByDay: z.array(z.object({ day: ParisDate, total: z.number().int(), outcomes: OutcomeCounts })),

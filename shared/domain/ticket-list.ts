@@ -4,6 +4,13 @@
  * the rest of the filter in code with `ticketMatches`, so the same rule serves every index.
  */
 import type { Ticket, TicketStatus } from './records.ts';
+import {
+  DEFAULT_WORK_TARGETS,
+  isLate,
+  type LateKind,
+  responseClock,
+  type WorkTargets,
+} from './response-clock.ts';
 import { normalizeText } from './text.ts';
 
 /** The filters of the ticket list. */
@@ -18,6 +25,8 @@ export type TicketFilter = {
   /** Creation period as ISO instants: `from` inclusive, `to` exclusive. */
   createdFrom?: string;
   createdTo?: string;
+  /** Only tickets whose response clock of this kind is late (see `response-clock.ts`). */
+  late?: LateKind;
 };
 
 /** Where a list stopped: the sort time and number of the last ticket examined. */
@@ -31,6 +40,8 @@ export type TicketListRequest = {
   limit: number;
   after?: ListPosition;
   now: Date;
+  /** The response clocks' targets, for the `late` filter (the defaults when absent). */
+  work?: WorkTargets;
   /** Overrides the store's read budget (tests). */
   budget?: { items: number; queries: number };
 };
@@ -46,9 +57,16 @@ export type TicketListPage = {
 
 /**
  * The filter as one predicate over a ticket: statuses, creation period, département, UAI,
- * circonscription and free text (without case or accents), assignee (`none`: nobody).
+ * circonscription and free text (without case or accents), assignee (`none`: nobody), and
+ * lateness of the response clocks at `clocks.now` (working hours, so it cannot be an index).
  */
-export function ticketMatches(filter: TicketFilter): (ticket: Ticket) => boolean {
+export function ticketMatches(
+  filter: TicketFilter,
+  clocks?: { now: Date; work?: WorkTargets },
+): (ticket: Ticket) => boolean {
+  const late = filter.late;
+  if (late && !clocks) throw new TypeError('The late filter needs the time it is read at');
+  const work = clocks?.work ?? DEFAULT_WORK_TARGETS;
   const statuses = filter.statuses && new Set<string>(filter.statuses);
   const circonscription = filter.circonscription && normalizeText(filter.circonscription);
   const q = filter.q && normalizeText(filter.q);
@@ -79,6 +97,7 @@ export function ticketMatches(filter: TicketFilter): (ticket: Ticket) => boolean
       );
       if (!haystack.includes(q)) return false;
     }
+    if (late && clocks && !isLate(responseClock(ticket, work, clocks.now), late)) return false;
     return true;
   };
 }
@@ -94,6 +113,7 @@ export function filtersInCode(filter: TicketFilter, sort: TicketListRequest['sor
       filter.uai ||
       filter.q ||
       filter.assignee ||
+      filter.late ||
       (sort === 'updated' && (filter.createdFrom || filter.createdTo)),
   );
 }

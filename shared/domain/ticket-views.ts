@@ -14,6 +14,33 @@ export const ConversationEntry = z.discriminatedUnion('kind', [
 ]);
 export type ConversationEntry = z.infer<typeof ConversationEntry>;
 
+/** One response clock: its due time, whether it still runs, whether it is late. */
+export const ClockState = z.object({
+  /** ISO instant before which the step should happen. */
+  dueAt: z.string(),
+  /** False once stopped: the first reply sent (first response), the ticket resolved or closed (both). */
+  running: z.boolean(),
+  /** Running and past its due time. */
+  late: z.boolean(),
+});
+export type ClockState = z.infer<typeof ClockState>;
+
+/**
+ * A ticket's response clocks, counted in working hours of the académie from its creation
+ * (`shared/domain/response-clock.ts`): the first reply from staff and the resolution. `late` is
+ * either one late. Computed at read time, never stored: the API adds it to the list and the page.
+ */
+export const TicketClock = z.object({
+  firstResponse: ClockState,
+  resolution: ClockState,
+  late: z.boolean(),
+});
+export type TicketClock = z.infer<typeof TicketClock>;
+
+/** A ticket of the list, with its clocks. */
+export const TicketListItem = Ticket.extend({ clock: TicketClock });
+export type TicketListItem = z.infer<typeof TicketListItem>;
+
 /** The director the directory recognises for the requester's address, if still there. */
 export const RecognisedDirector = z.object({
   kind: z.enum(['director', 'school_mailbox']),
@@ -30,13 +57,15 @@ export type RecognisedDirector = z.infer<typeof RecognisedDirector>;
  * A ticket as its page shows it: the ticket's own fields, then `messages`, its conversation in
  * time order (incoming mails, our acknowledgment, staff replies and internal notes, told apart
  * by `kind` and, for mails, `direction` and `purpose`), its `history` (oldest first), and
- * `director`, what the directory says of the requester today (null if unknown). `schools` are
+ * `director`, what the directory says of the requester today (null if unknown), and `clock`, its
+ * response clocks. `schools` are
  * the schools recognised when the ticket was opened.
  */
 export const TicketDetail = Ticket.extend({
   messages: z.array(ConversationEntry),
   history: z.array(TicketHistoryEntry),
   director: RecognisedDirector.nullable(),
+  clock: TicketClock,
 });
 export type TicketDetail = z.infer<typeof TicketDetail>;
 

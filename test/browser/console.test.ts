@@ -191,6 +191,9 @@ describe('a ticket opened by a director’s mail', () => {
     expect(summary).toContain('École élémentaire Les Tilleuls (0211234C)');
     expect(summary).toContain('Camille Martin');
     await page.getByRole('button', { name: /capture\.txt/ }).waitFor();
+    const clocks = (await page.getByRole('list', { name: 'Délais de traitement' }).textContent()) ?? '';
+    expect(clocks).toMatch(/Réponse attendue avant le \p{L}+ \d+(?:er)? \p{L}+.* à \d+ h/u);
+    expect(clocks).toContain('Résolution attendue avant');
     await screenshot(page, '04-ticket');
   });
 

@@ -271,6 +271,24 @@ describe('SES sending', () => {
     }
   });
 
+  it('gives every desk function the targets of the response clocks and the auto-close delay, defaults resolved', () => {
+    // Why: the ticket list, the dashboard and the auto-close must count with the same targets in every function.
+    const functions = Object.values(resources(defaults.deskTemplate, 'AWS::Lambda::Function'));
+    const deskVariables = functions
+      .map(
+        (fn) => (fn.Properties.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables,
+      )
+      .filter((variables) => variables?.DESK_TABLE);
+    expect(deskVariables.length).toBeGreaterThan(0);
+    for (const variables of deskVariables) {
+      expect(variables).toMatchObject({
+        FIRST_RESPONSE_TARGET_HOURS: '8',
+        RESOLUTION_TARGET_HOURS: '40',
+        AUTO_CLOSE_WORKING_DAYS: '10',
+      });
+    }
+  });
+
   it('creates the sender domain identity only when one is configured', () => {
     // Why: an identity cannot be created twice; an académie that already verified it must not collide.
     full.deskTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'ac-dijon.fr' });

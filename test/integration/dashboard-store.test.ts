@@ -9,8 +9,9 @@ import { makeDashboardStore } from '#shared/adapters/dashboard-store.ts';
 import { keys } from '#shared/adapters/keys.ts';
 import type { Ticket, TicketStatus } from '#shared/domain/records.ts';
 import type { DashboardFacts } from '#shared/domain/staff-ports.ts';
+import { dashboard } from '#shared/steps/staff/reads.ts';
 import { makeTestResources, type TestResources } from '../support/aws.ts';
-import { school, ticketItem } from '../support/staff.ts';
+import { school, staffDeps, ticketItem } from '../support/staff.ts';
 
 const NOW = new Date('2026-03-10T12:00:00.000Z');
 const PAST = Math.floor(NOW.getTime() / 1000) - 1;
@@ -77,5 +78,22 @@ describe('the dashboard facts', () => {
     ]);
     expect(facts.openTickets[0]).not.toHaveProperty('pk');
     expect(facts.truncated).toBe(false);
+  });
+});
+
+describe('the dashboard step', () => {
+  it('counts the open tickets late in working hours, with the targets of the configuration', async () => {
+    // Prepare: LSUN-2026-00001 is new, unanswered since Monday 2 March 09:00 Paris; now is Tuesday 10 March.
+    const table = { client: documentClient(test.clients.dynamodb), tableName: test.resources.tableName };
+    const { deps } = staffDeps(table, () => NOW);
+    const patient = { ...deps, work: { firstResponseHours: 100, resolutionHours: 200 } };
+
+    // Act
+    const withDefaults = await dashboard(deps);
+    const withLongTargets = await dashboard(patient);
+
+    // Assess
+    expect(withDefaults.lateTickets).toEqual({ total: 1, firstResponse: 1, resolution: 1 });
+    expect(withLongTargets.lateTickets).toEqual({ total: 0, firstResponse: 0, resolution: 0 });
   });
 });

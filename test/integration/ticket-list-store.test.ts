@@ -9,6 +9,7 @@ import { LIST_READ_BUDGET, makeTicketListStore } from '#shared/adapters/ticket-l
 import { TicketListQuery } from '#shared/api/contract.ts';
 import type { Ticket, TicketStatus } from '#shared/domain/records.ts';
 import type { TicketListReads } from '#shared/domain/staff-ports.ts';
+import type { TicketListItem } from '#shared/domain/ticket-views.ts';
 import type { StaffDeps } from '#shared/steps/staff/deps.ts';
 import { listTickets } from '#shared/steps/staff/reads.ts';
 import { makeTestResources, type TestResources } from '../support/aws.ts';
@@ -90,15 +91,15 @@ describe('the ticket list over a few thousand tickets', () => {
   afterAll(() => own?.destroy());
 
   /** Every page of a list, each page's cost checked against the read budget. */
-  async function walk(input: Record<string, string>) {
+  async function walk(input: Record<string, string>, using: StaffDeps = deps) {
     const numbers: string[] = [];
-    const tickets: Ticket[] = [];
+    const tickets: TicketListItem[] = [];
     const pages: Array<{ size: number; queries: number }> = [];
     let cursor: string | undefined;
     do {
       const before = queries.count;
       const parsed = query({ ...input, ...(cursor ? { cursor } : {}) });
-      const page = await listTickets(parsed, deps);
+      const page = await listTickets(parsed, using);
       pages.push({ size: page.items.length, queries: queries.count - before });
       numbers.push(...page.items.map((ticket) => ticket.number));
       tickets.push(...page.items);
@@ -214,5 +215,54 @@ describe('the ticket list over a few thousand tickets', () => {
     expect(page.items.map((ticket) => ticket.number)).toEqual(['LSUN-2025-00042']);
     expect(page.nextCursor).toBeNull();
     expect(queries.count - before).toBe(0);
+  });
+  describe('response clocks', () => {
+    // Monday 5 January 2026 at 08:00 in Paris: a first reply is late for every running ticket
+    // created by Friday 2 January at 10:00 Paris (8 working hours ending that Friday at 18:00);
+    // the ones created later are due on Monday or after.
+    const monday = () => new Date('2026-01-05T07:00:00.000Z');
+    const running = (i: number) => i % 20 <= 2;
+
+    it('keeps only the tickets late for their first reply, across pages, reading only running statuses', async () => {
+      // Prepare
+      const atMonday = staffDeps(
+        { client: documentClient(own.clients.dynamodb), tableName: own.resources.tableName },
+        monday,
+      ).deps;
+
+      // Act
+      const { numbers, tickets, pages } = await walk(
+        { late: 'first_response', sort: 'due', order: 'asc', limit: '50' },
+        atMonday,
+      );
+
+      // Assess
+      expect(numbers).toEqual(expected((i) => running(i) && createdAtOf(i) <= '2026-01-02T09:00:00.000Z'));
+      expect(tickets.every((ticket) => ticket.clock.firstResponse.late && ticket.clock.late)).toBe(true);
+      expect(pages.length).toBeGreaterThan(1);
+    });
+
+    it('sorts by due time, the most urgent first, each ticket with its clocks', async () => {
+      // Prepare
+      const atMonday = staffDeps(
+        { client: documentClient(own.clients.dynamodb), tableName: own.resources.tableName },
+        monday,
+      ).deps;
+
+      // Act
+      const page = await listTickets(
+        query({ sort: 'due', order: 'asc', status: 'nouveau', limit: '30' }),
+        atMonday,
+      );
+
+      // Assess
+      const dues = page.items.map((ticket) => ticket.clock.firstResponse.dueAt);
+      expect(page.items.map((ticket) => ticket.number)).toEqual(expected((i) => i % 20 === 0).slice(0, 30));
+      expect(dues).toEqual([...dues].sort());
+      // The first ticket: Monday 1 September 2025 at 08:00 Paris, due 8 working hours later at 16:00
+      // for its first reply, and 40 working hours (four whole days) later, Thursday 4 at 18:00, for its resolution.
+      expect(page.items[0]?.clock.firstResponse.dueAt).toBe('2025-09-01T14:00:00.000Z');
+      expect(page.items[0]?.clock.resolution.dueAt).toBe('2025-09-04T16:00:00.000Z');
+    });
   });
 });

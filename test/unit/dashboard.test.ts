@@ -10,6 +10,7 @@ import {
 } from '#shared/domain/dashboard.ts';
 import type { School } from '#shared/domain/directory.ts';
 import type { Ticket, TicketStatus } from '#shared/domain/records.ts';
+import { DEFAULT_WORK_TARGETS, responseClock } from '#shared/domain/response-clock.ts';
 
 // Wednesday 11 March 2026, 11:00 in Paris (UTC+1).
 const NOW = new Date('2026-03-11T10:00:00.000Z');
@@ -170,5 +171,35 @@ describe('the dashboard', () => {
       [...oldestUnanswered.map((t) => t.createdAt)].sort(),
     );
     expect(oldestUnanswered).not.toContainEqual(answered);
+  });
+});
+
+describe('late tickets', () => {
+  it('counts the open tickets late for their first reply, their resolution, and either once', () => {
+    // Prepare: now is Wednesday 11 March 2026 at 11:00 Paris.
+    const openTickets = [
+      // Monday 9 March 09:00 Paris, unanswered: first reply due Monday 17:00, resolution Friday 09:00.
+      ticket('nouveau', '2026-03-09T08:00:00.000Z'),
+      // Monday 2 March, answered: resolution due Friday 6 March.
+      ticket('en_attente', '2026-03-02T08:00:00.000Z', { answeredAt: '2026-03-02T09:00:00.000Z' }),
+      // Monday 2 March, never answered: late on both clocks.
+      ticket('en_cours', '2026-03-02T08:00:00.000Z'),
+      // Wednesday 11 March 10:00 Paris: on time.
+      ticket('nouveau', '2026-03-11T09:00:00.000Z'),
+      // Resolved: its clocks stopped.
+      ticket('resolu', '2026-03-02T08:00:00.000Z'),
+    ];
+
+    // Act
+    const figures = aggregateDashboard({
+      now: NOW,
+      intake: [],
+      openTickets,
+      truncated: false,
+      clockOf: (t) => responseClock(t, DEFAULT_WORK_TARGETS, NOW),
+    });
+
+    // Assess
+    expect(figures.lateTickets).toEqual({ total: 3, firstResponse: 2, resolution: 2 });
   });
 });

@@ -61,3 +61,54 @@ describe('filtersInCode', () => {
     expect(filtersInCode({ departement: '21' }, 'created')).toBe(true);
   });
 });
+
+describe('ticketMatches, late tickets', () => {
+  // Created Monday 2 March 2026 at 09:00 Paris: the first reply is due at 17:00 that day, the
+  // resolution on Friday 6 March at 09:00 (40 working hours).
+  const unanswered: Ticket = { ...TICKET, answeredAt: undefined };
+  const answered: Ticket = { ...TICKET, answeredAt: '2026-03-02T10:00:00.000Z' };
+
+  it('keeps a ticket late for its first reply from its due time, and no longer once answered', () => {
+    // Prepare
+    const beforeDue = { now: new Date('2026-03-02T15:59:00.000Z') };
+    const atDue = { now: new Date('2026-03-02T16:00:00.000Z') };
+
+    // Act
+    const answers = [
+      ticketMatches({ late: 'first_response' }, beforeDue)(unanswered),
+      ticketMatches({ late: 'first_response' }, atDue)(unanswered),
+      ticketMatches({ late: 'first_response' }, atDue)(answered),
+    ];
+
+    // Assess
+    expect(answers).toEqual([false, true, false]);
+  });
+
+  it('keeps a ticket late for its resolution until it is resolved, with the targets given', () => {
+    // Prepare
+    const friday = { now: new Date('2026-03-06T08:00:00.000Z') };
+    const shortTargets = {
+      now: new Date('2026-03-02T10:00:00.000Z'),
+      work: { firstResponseHours: 1, resolutionHours: 1 },
+    };
+
+    // Act
+    const answers = [
+      ticketMatches({ late: 'resolution' }, friday)(answered),
+      ticketMatches({ late: 'resolution' }, friday)({ ...answered, status: 'resolu' }),
+      ticketMatches({ late: 'any' }, shortTargets)(answered),
+      ticketMatches({ late: 'resolution' }, { now: new Date('2026-03-06T07:59:00.000Z') })(answered),
+    ];
+
+    // Assess
+    expect(answers).toEqual([true, false, true, false]);
+  });
+
+  it('runs the late filter in code: no index knows working hours', () => {
+    // Act
+    const inCode = filtersInCode({ late: 'any' }, 'created');
+
+    // Assess
+    expect(inCode).toBe(true);
+  });
+});

@@ -1,4 +1,4 @@
-/** Tableau de bord: today's and this week's requests, open tickets, 30 days of intake, the oldest unanswered tickets. */
+/** Tableau de bord: today's and this week's requests, open tickets, late tickets, 30 days of intake, the oldest unanswered tickets. */
 import { Accordion } from '@codegouvfr/react-dsfr/Accordion';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Table } from '@codegouvfr/react-dsfr/Table';
@@ -83,7 +83,17 @@ function DashboardView({ data }: { data: DashboardData }) {
               : 'tickets ouverts sans réponse'
           }
         />
+        <Figure
+          label="Tickets en retard"
+          value={data.lateTickets.total}
+          detail={`${formatCount(data.lateTickets.firstResponse)} sans première réponse à temps, ${formatCount(data.lateTickets.resolution)} pour la résolution (heures ouvrées)`}
+        />
       </div>
+      <p className="fr-mb-4w">
+        <Link href="/tickets?late=any&sort=due&order=asc">
+          Voir les tickets en retard, les plus urgents d’abord
+        </Link>
+      </p>
 
       <div className="fr-grid-row fr-grid-row--gutters fr-mb-4w">
         <section className="fr-col-12 fr-col-lg-6" aria-labelledby="par-statut">

@@ -16,6 +16,7 @@ import { History } from './ticket/History.tsx';
 import { useMessageDraft } from './ticket/message-draft.ts';
 import { NoteForm } from './ticket/NoteForm.tsx';
 import { ReplyForm } from './ticket/ReplyForm.tsx';
+import { ResponseClock } from './ticket/ResponseClock.tsx';
 import { StatusForm } from './ticket/StatusForm.tsx';
 import { Suggestions } from './ticket/Suggestions.tsx';
 import { TicketSummary } from './ticket/TicketSummary.tsx';
@@ -42,6 +43,7 @@ export function TicketView({ number }: { number: string }) {
           <div className="fr-grid-row fr-grid-row--gutters">
             <div className="fr-col-12 fr-col-lg-8">
               <TicketSummary detail={data} />
+              <ResponseClock clock={data.clock} />
               <Conversation number={number} entries={data.messages} />
               <ReplyForm
                 number={number}

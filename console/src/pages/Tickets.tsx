@@ -1,7 +1,7 @@
 /**
  * Tickets: filters (status, département, circonscription, school, period, free text,
- * assignee), sort, cursor pagination. The URL holds the filters, so a filtered list can be
- * bookmarked, shared with a colleague, and survives the back button.
+ * assignee, lateness), sort (creation, activity, due time), cursor pagination. The URL holds the
+ * filters, so a filtered list can be bookmarked, shared with a colleague, and survives the back button.
  */
 import { Button } from '@codegouvfr/react-dsfr/Button';
 import { Checkbox } from '@codegouvfr/react-dsfr/Checkbox';
@@ -17,6 +17,7 @@ import { departementName, formatDateTime } from '../format.ts';
 import { useMe } from '../me.tsx';
 import { Link, navigate } from '../router.tsx';
 import { useListPage } from '../use-list-page.ts';
+import { DueCell } from './ticket/ResponseClock.tsx';
 
 const FILTER_NAMES = [
   'q',
@@ -27,6 +28,7 @@ const FILTER_NAMES = [
   'assignee',
   'from',
   'to',
+  'late',
   'sort',
   'order',
 ] as const;
@@ -50,7 +52,8 @@ function listQuery(filters: Filters, cursor: string | undefined, me: string): Ti
     assignee: filters.assignee === 'me' ? me : value('assignee'),
     from: value('from'),
     to: value('to'),
-    sort: (value('sort') as 'created' | 'updated' | undefined) ?? 'created',
+    late: value('late') as TicketListQueryInput['late'],
+    sort: (value('sort') as TicketListQueryInput['sort']) ?? 'created',
     order: (value('order') as 'asc' | 'desc' | undefined) ?? 'desc',
     cursor,
   };
@@ -130,10 +133,19 @@ export function Tickets({ query }: { query: URLSearchParams }) {
           />
         </div>
         <PeriodFilter fromLabel="Ouverts du" from={field('from')} to={field('to')} />
+        <div className="fr-col-12 fr-col-md-3">
+          <Select label="Délais" nativeSelectProps={field('late')}>
+            <option value="">Tous les tickets</option>
+            <option value="any">En retard</option>
+            <option value="first_response">Première réponse en retard</option>
+            <option value="resolution">Résolution en retard</option>
+          </Select>
+        </div>
         <div className="fr-col-6 fr-col-md-3">
           <Select label="Trier par" nativeSelectProps={{ ...field('sort'), value: draft.sort || 'created' }}>
             <option value="created">Date d’ouverture</option>
             <option value="updated">Dernière activité</option>
+            <option value="due">Échéance</option>
           </Select>
         </div>
         <div className="fr-col-6 fr-col-md-3">
@@ -170,6 +182,7 @@ export function Tickets({ query }: { query: URLSearchParams }) {
           'École',
           'Statut',
           'Attribué à',
+          'Échéance',
           'Ouvert le',
           'Dernière activité',
         ]}
@@ -192,6 +205,7 @@ export function Tickets({ query }: { query: URLSearchParams }) {
             : ticket.schools.map((school) => `${school.name} (${school.uai}), ${school.commune}`).join(' ; '),
           <StatusBadge key="s" status={ticket.status} />,
           ticket.assignee ?? '—',
+          <DueCell key="d" clock={ticket.clock} />,
           formatDateTime(ticket.createdAt),
           formatDateTime(ticket.updatedAt),
         ]}

@@ -7,6 +7,7 @@ import type { DirectoryLookup } from '#shared/domain/directory.ts';
 import { TicketChangedError, TicketNotFoundError } from '#shared/domain/errors.ts';
 import type { QueueProducer, RawMailReader } from '#shared/domain/intake-ports.ts';
 import type { OutboxMessage } from '#shared/domain/messages.ts';
+import type { WorkTargets } from '#shared/domain/response-clock.ts';
 import {
   type DashboardFacts,
   type IntakeLogReads,
@@ -36,6 +37,8 @@ export type StaffDeps = {
   deskDisplayName: string;
   /** Days a closed ticket is kept before it is purged. */
   retentionDays: number;
+  /** The response clocks' targets in working hours (`config.work`; 8 and 40 when absent). */
+  work?: WorkTargets;
   now: () => Date;
   /** A fresh unique id (history lines, notes, replies without a request id). */
   newId: () => string;

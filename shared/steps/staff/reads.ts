@@ -4,6 +4,7 @@ import { InvalidCursorError, MailNotFoundError, TicketNotFoundError } from '#sha
 import type { IntakeDetail } from '#shared/domain/intake-reply.ts';
 import type { Outcome } from '#shared/domain/outcome.ts';
 import type { TicketStatus } from '#shared/domain/records.ts';
+import { DEFAULT_WORK_TARGETS, type LateKind, responseClock } from '#shared/domain/response-clock.ts';
 import { conversationOf, historyOf } from '#shared/domain/ticket-actions.ts';
 import type { ListPosition } from '#shared/domain/ticket-list.ts';
 import type { TicketDetail } from '#shared/domain/ticket-views.ts';
@@ -21,7 +22,10 @@ export type TicketListInput = {
   assignee?: string;
   from?: string;
   to?: string;
-  sort: 'created' | 'updated';
+  /** Only tickets late for their first response, their resolution, or either. */
+  late?: LateKind;
+  /** `due`: by due time of the clocks, which is the creation order (see `listTickets`). */
+  sort: 'created' | 'updated' | 'due';
   order: 'asc' | 'desc';
   limit: number;
   /** The opaque cursor of the page before. */
@@ -37,12 +41,20 @@ export type IntakeListInput = {
   cursor?: string;
 };
 
-/** One page of the ticket list, as the console asked for it. */
+/**
+ * One page of the ticket list, as the console asked for it, each ticket with its response clocks.
+ *
+ * Both clocks' due times grow with the creation time (the same targets added in working hours),
+ * so sorting by due time is reading the creation index, and its cursor is the creation one. A
+ * late filter without statuses reads only the statuses whose clocks run.
+ */
 export async function listTickets(query: TicketListInput, deps: StaffDeps) {
   const period = parisPeriod(query.from, query.to);
+  const now = deps.now();
+  const work = deps.work ?? DEFAULT_WORK_TARGETS;
   const page = await deps.ticketList.listTickets({
     filter: {
-      statuses: query.status,
+      statuses: query.status ?? (query.late ? [...RUNNING_STATUSES] : undefined),
       departement: query.departement,
       circonscription: query.circonscription,
       uai: query.uai,
@@ -50,15 +62,23 @@ export async function listTickets(query: TicketListInput, deps: StaffDeps) {
       assignee: query.assignee,
       createdFrom: period.from,
       createdTo: period.to,
+      late: query.late,
     },
-    sort: query.sort,
+    sort: query.sort === 'due' ? 'created' : query.sort,
     order: query.order,
     limit: query.limit,
     after: listPosition(query.cursor),
-    now: deps.now(),
+    now,
+    work,
   });
-  return { items: page.items, nextCursor: page.next ? encodeCursor(page.next) : null };
+  return {
+    items: page.items.map((ticket) => ({ ...ticket, clock: responseClock(ticket, work, now) })),
+    nextCursor: page.next ? encodeCursor(page.next) : null,
+  };
 }
+
+/** The statuses whose clocks may run: a late ticket is in one of them. */
+const RUNNING_STATUSES = ['nouveau', 'en_cours', 'en_attente'] as const satisfies TicketStatus[];
 
 /** The position a ticket-list cursor stands for. @throws InvalidCursorError */
 function listPosition(cursor: string | undefined): ListPosition | undefined {
@@ -103,6 +123,7 @@ export async function ticketDetail(number: string, deps: StaffDeps): Promise<Tic
     messages: conversationOf(record),
     history: historyOf(record, opening?.entry),
     director: director ?? null,
+    clock: responseClock(ticket, deps.work ?? DEFAULT_WORK_TARGETS, deps.now()),
   };
 }
 
@@ -117,5 +138,6 @@ export async function intakeDetail(sesMessageId: string, deps: StaffDeps): Promi
 export async function dashboard(deps: StaffDeps): Promise<Dashboard> {
   const now = deps.now();
   const facts = await deps.dashboardStore.dashboardFacts(intakeWindow(now), now);
-  return aggregateDashboard({ now, ...facts });
+  const work = deps.work ?? DEFAULT_WORK_TARGETS;
+  return aggregateDashboard({ now, ...facts, clockOf: (ticket) => responseClock(ticket, work, now) });
 }
