@@ -4,60 +4,19 @@
  * ticket; a reply of theirs reopens it (the follow-up's usual reopen). The tick that runs this
  * (`ticket-housekeeping`, hourly) reads the candidates from the store, these rules decide.
  *
- * Working days are Monday to Friday in Paris, French public holidays excepted. The response
- * clocks' `working-hours.ts` (branch wt-clocks) is to own `addWorkingDays`/`isWorkingDay`; until
- * it lands, the two below carry the same names and meaning, so the swap is an import.
+ * Working days are the response clocks' (`working-hours.ts`): Monday to Friday in Paris, French
+ * public holidays excepted; the deadline keeps the Paris wall time the waiting began at.
  */
-import Holidays from 'date-holidays';
 import { type OutboxMessage, outgoingMail, sentMessage } from './messages.ts';
-import { parisDay, parisTimeToInstant } from './paris-day.ts';
 import type { Ticket, TicketHistoryEntry, TicketMessage } from './records.ts';
 import { autoCloseNoticeMail } from './replies.ts';
 import { acknowledgmentSubject } from './subject.ts';
 import { threadIdOf } from './thread.ts';
 import { type StoredTicket, statusChange, type TicketChange } from './ticket-actions.ts';
+import { addWorkingDays } from './working-hours.ts';
 
 /** Who the history line names: no agent acted, the desk did. */
 export const AUTO_CLOSE_ACTOR = 'clôture automatique';
-
-const holidays = new Holidays('FR');
-
-/** Whether a Paris calendar day (`YYYY-MM-DD`) is a working day: Monday–Friday, not a public holiday. */
-export function isWorkingDay(day: string): boolean {
-  // Noon UTC is the same calendar day in Paris, winter and summer.
-  const noon = new Date(`${day}T12:00:00Z`);
-  const weekday = noon.getUTCDay();
-  if (weekday === 0 || weekday === 6) return false;
-  const found = holidays.isHoliday(noon);
-  return !(found || []).some((holiday) => holiday.type === 'public');
-}
-
-const wallTime = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Paris',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-/** The calendar day after a `YYYY-MM-DD` day. */
-function nextDay(day: string): string {
-  const date = new Date(`${day}T12:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + 1);
-  return date.toISOString().slice(0, 10);
-}
-
-/**
- * The instant `days` working days after `from`, at the same Paris wall time (to the minute):
- * Monday 10:00 plus 10 working days is the Monday two weeks later at 10:00, a holiday adds a day.
- */
-export function addWorkingDays(from: Date, days: number): Date {
-  let day = parisDay(from);
-  for (let counted = 0; counted < days; ) {
-    day = nextDay(day);
-    if (isWorkingDay(day)) counted += 1;
-  }
-  return parisTimeToInstant(day, wallTime.format(from));
-}
 
 /** When a ticket waiting since `waitingSince` (ISO instant) is to be closed. */
 export function autoCloseDeadline(waitingSince: string, workingDays: number): Date {

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
   AUTO_CLOSE_ACTOR,
-  addWorkingDays,
   autoClose,
+  autoCloseDeadline,
   autoCloseScanBefore,
   isDueForAutoClose,
-  isWorkingDay,
 } from '#shared/domain/auto-close.ts';
 import type { Ticket, TicketMessage } from '#shared/domain/records.ts';
 import { autoCloseNoticeMail } from '#shared/domain/replies.ts';
@@ -52,27 +51,13 @@ function incoming(
   };
 }
 
-describe('working days', () => {
-  it('are Monday to Friday, French public holidays excepted', () => {
-    expect(isWorkingDay('2026-12-07')).toBe(true);
-    expect(isWorkingDay('2026-12-12')).toBe(false);
-    expect(isWorkingDay('2026-12-13')).toBe(false);
-    // Christmas, a Friday.
-    expect(isWorkingDay('2026-12-25')).toBe(false);
-    // Ascension Thursday 2026.
-    expect(isWorkingDay('2026-05-14')).toBe(false);
-  });
-
-  it('count forward at the same Paris wall time, skipping week-ends and holidays', () => {
-    expect(addWorkingDays(new Date(MONDAY_10H), 10).toISOString()).toBe('2026-12-21T09:00:00.000Z');
+describe('autoCloseDeadline', () => {
+  it('is N working days later at the same Paris wall time, week-ends and holidays skipped', () => {
+    expect(autoCloseDeadline(MONDAY_10H, 10).toISOString()).toBe('2026-12-21T09:00:00.000Z');
     // From Friday 18 December: Christmas and New Year's Day (Fridays) add a day each: Tuesday 5 January.
-    expect(addWorkingDays(new Date('2026-12-18T09:00:00.000Z'), 10).toISOString()).toBe(
-      '2027-01-05T09:00:00.000Z',
-    );
+    expect(autoCloseDeadline('2026-12-18T09:00:00.000Z', 10).toISOString()).toBe('2027-01-05T09:00:00.000Z');
     // Across the change to summer time (29 March 2026), 10:00 stays 10:00 in Paris.
-    expect(addWorkingDays(new Date('2026-03-23T09:00:00.000Z'), 5).toISOString()).toBe(
-      '2026-03-30T08:00:00.000Z',
-    );
+    expect(autoCloseDeadline('2026-03-23T09:00:00.000Z', 5).toISOString()).toBe('2026-03-30T08:00:00.000Z');
   });
 });
 
