@@ -4,18 +4,24 @@
  * one automatic notice threaded on the ticket; 9 days is too early; a repeated tick closes and
  * mails nothing more; the director's reply reopens the ticket (the follow-up's reopen).
  */
+
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '#shared/adapters/aws-clients.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import { makeIntakeLogStore } from '#shared/adapters/intake-log-store.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
+import { makeWaitingTickets } from '#shared/adapters/waiting-tickets.ts';
 import { loadConfig } from '#shared/config.ts';
 import { importDirectoryFile } from '#shared/directory/import.ts';
+import type { Ticket, TicketStatus } from '#shared/domain/records.ts';
 import { closeWaitingTickets } from '#shared/steps/auto-close.ts';
 import { replyToTicket } from '#shared/steps/staff/actions.ts';
 import { autoCloseDeps } from '#shared/wiring/auto-close.ts';
+import { makeTestResources } from '../support/aws.ts';
 import { type Desk, startTestDesk } from '../support/desk.ts';
 import { headerOf, sentMails } from '../support/outbox.ts';
-import { staffDeps } from '../support/staff.ts';
+import { staffDeps, ticketItem } from '../support/staff.ts';
 
 const DIRECTOR = 'attente.longue@ac-dijon.fr';
 /** Monday 7 December 2026, 10:00 in Paris: the agent replies and the ticket waits. */
@@ -107,5 +113,58 @@ describe('the auto-close tick', () => {
     const reopened = await tickets.getTicket(number, new Date());
     expect(reopened?.ticket.status).not.toBe('clos');
     expect(reopened?.expiresAt).toBeUndefined();
+  });
+});
+
+describe('the waiting tickets read', () => {
+  it('gives the en_attente tickets updated up to the bound, oldest first, within the limit, purged ones left out', async () => {
+    // Prepare: a table of its own, tickets of every status at known update times.
+    const own = await makeTestResources('auto-close-read');
+    try {
+      const client = documentClient(own.clients.dynamodb);
+      const tableName = own.resources.tableName;
+      const now = new Date('2026-12-21T09:00:00.000Z');
+      const put = async (n: number, status: TicketStatus, updatedAt: string, expiresAt?: number) => {
+        const ticket: Ticket = {
+          number: `LSUN-2026-0000${n}`,
+          status,
+          subject: 'LSUN',
+          requester: { email: 'x@ac-dijon.fr', name: 'X' },
+          schools: [],
+          participants: ['x@ac-dijon.fr'],
+          openedBy: `ses-${n}`,
+          createdAt: '2026-11-01T08:00:00.000Z',
+          updatedAt,
+          messageCount: 1,
+        };
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...ticketItem(ticket), ...(expiresAt ? { expiresAt } : {}) },
+          }),
+        );
+      };
+      await put(1, 'en_attente', '2026-12-03T09:00:00.000Z');
+      await put(2, 'en_attente', '2026-12-01T09:00:00.000Z');
+      await put(3, 'en_attente', '2026-12-11T09:00:00.000Z');
+      await put(4, 'en_attente', '2026-12-15T09:00:00.000Z');
+      await put(5, 'en_cours', '2026-12-01T09:00:00.000Z');
+      await put(6, 'en_attente', '2026-12-02T09:00:00.000Z', now.getTime() / 1000 - 60);
+      const waiting = makeWaitingTickets({ client, tableName });
+
+      // Act
+      const all = await waiting.listWaitingSince('2026-12-11T09:00:00.000Z', 10, now);
+      const two = await waiting.listWaitingSince('2026-12-11T09:00:00.000Z', 2, now);
+
+      // Assess
+      expect(all.map(({ ticket }) => ticket.number)).toEqual([
+        'LSUN-2026-00002',
+        'LSUN-2026-00001',
+        'LSUN-2026-00003',
+      ]);
+      expect(two.map(({ ticket }) => ticket.number)).toEqual(['LSUN-2026-00002', 'LSUN-2026-00001']);
+    } finally {
+      own.destroy();
+    }
   });
 });
