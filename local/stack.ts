@@ -2,6 +2,7 @@
  * The whole desk on one machine: the AWS stand-ins, the desk's resources on them, and the real
  * handlers in between, called the way AWS calls them (SES receipt → `receive`, the SQS event
  * source mappings → `screen`, `ticket`, `mailer`, `broadcast-send`, `ses-events`, `kb-export`,
+ * EventBridge Scheduler → `broadcast-plan`, `ticket-housekeeping`,
  * API Gateway → `api`, CloudFront → the console and the public knowledge base `/kb/`).
  *
  * `npm start`, the end-to-end tests and the benchmark all run this same function.
@@ -10,6 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '#shared/config.ts';
+import { pipeline, type TickEntry } from '#shared/pipeline.ts';
 import { consoleLocalRoutes, consoleStaticHeaders } from './console-auth.ts';
 import {
   freePort,
@@ -48,7 +50,10 @@ export type DeskOptions = {
   env?: Record<string, string>;
   /** Runner pollers per stage (Lambda's concurrency stand-in). */
   pollersPerStage?: number;
-  /** How often the scheduler's tick runs `broadcast-plan` (default: the pipeline's, every minute). */
+  /**
+   * How often the scheduler's ticks run (`broadcast-plan`, `ticket-housekeeping`); default: each
+   * at the pipeline's rate (every minute, every hour).
+   */
   schedulerTickMs?: number;
 };
 
@@ -111,18 +116,29 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
 
     // The handlers read their configuration once, at import, as on Lambda.
     Object.assign(process.env, deskEnvironment(resources, endpoints, { publicBaseUrl }), options.env);
-    const [receive, screen, ticket, mailer, api, broadcastSend, sesEvents, broadcastPlan, kbExport] =
-      await Promise.all([
-        import('#functions/receive.ts'),
-        import('#functions/screen.ts'),
-        import('#functions/ticket.ts'),
-        import('#functions/mailer.ts'),
-        import('#functions/api.ts'),
-        import('#functions/broadcast-send.ts'),
-        import('#functions/ses-events.ts'),
-        import('#functions/broadcast-plan.ts'),
-        import('#functions/kb-export.ts'),
-      ]);
+    const [
+      receive,
+      screen,
+      ticket,
+      mailer,
+      api,
+      broadcastSend,
+      sesEvents,
+      broadcastPlan,
+      kbExport,
+      housekeeping,
+    ] = await Promise.all([
+      import('#functions/receive.ts'),
+      import('#functions/screen.ts'),
+      import('#functions/ticket.ts'),
+      import('#functions/mailer.ts'),
+      import('#functions/api.ts'),
+      import('#functions/broadcast-send.ts'),
+      import('#functions/ses-events.ts'),
+      import('#functions/broadcast-plan.ts'),
+      import('#functions/kb-export.ts'),
+      import('#functions/ticket-housekeeping.ts'),
+    ]);
 
     if (firstStart && options.seedDirectory) await seedDirectory(options.seedDirectory, clients, resources);
     // Before the runner starts: the export it queues waits for it.
@@ -144,13 +160,15 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     });
     stops.push(() => runner.stop());
 
-    // EventBridge Scheduler's stand-in: the same tick, calling the same handler.
-    const { pipeline } = await import('#shared/pipeline.ts');
-    const tick = startSchedulerTick(
-      () => broadcastPlan.handler({}, lambdaContext(pipeline.scheduler.entry)),
-      options.schedulerTickMs ?? pipeline.scheduler.everyMinutes * 60_000,
+    // EventBridge Scheduler's stand-in: the same ticks, calling the same handlers.
+    const ticks = startSchedulerTicks(
+      {
+        'broadcast-plan': () => broadcastPlan.handler({}, lambdaContext('broadcast-plan')),
+        'ticket-housekeeping': () => housekeeping.handler({}, lambdaContext('ticket-housekeeping')),
+      },
+      options.schedulerTickMs,
     );
-    stops.push(() => tick.stop());
+    stops.push(() => ticks.stop());
 
     const { deskAddresses } = loadConfig();
     const smtp = await startSmtpReceiver({
@@ -189,6 +207,24 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     await stopAll();
     throw error;
   }
+}
+
+/**
+ * One local tick per tick of `pipeline.ticks`, each calling its handler at the tick's rate, or
+ * every `intervalMs` when given (tests); `stop` stops them all and waits for the running ones.
+ */
+export function startSchedulerTicks(
+  handlers: Record<TickEntry, () => Promise<unknown>>,
+  intervalMs?: number,
+): { stop(): Promise<void> } {
+  const started = pipeline.ticks.map(({ entry, everyMinutes }) =>
+    startSchedulerTick(handlers[entry], intervalMs ?? everyMinutes * 60_000),
+  );
+  return {
+    stop: async () => {
+      await Promise.all(started.map((tick) => tick.stop()));
+    },
+  };
 }
 
 /**

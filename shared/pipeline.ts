@@ -33,6 +33,18 @@ export type QueueStage = {
   maxConcurrency: number;
 };
 
+/** A function EventBridge Scheduler (locally, the runner) invokes on a fixed rate. */
+export type ScheduledTickStage = {
+  /** Entry file under `functions/` (without extension) whose `handler` the tick invokes. */
+  entry: 'broadcast-plan' | 'ticket-housekeeping';
+  /** Minutes between two invocations. */
+  everyMinutes: number;
+  /** The function's timeout. */
+  timeoutSeconds: number;
+  /** What staff lose when the tick fails, in French, for its alarms' descriptions. */
+  whenFailing: string;
+};
+
 /** Visibility timeout of a stage's queue: six times its consumer's timeout. */
 export function visibilityTimeoutSeconds(stage: QueueStage): number {
   return stage.functionTimeoutSeconds * 6;
@@ -130,16 +142,38 @@ export const pipeline = {
     },
   ] satisfies QueueStage[],
   /**
-   * The scheduler's tick: EventBridge Scheduler (locally, the runner) invokes `broadcast-plan`
-   * every `everyMinutes`; it starts the scheduled broadcasts whose time has come, read from
-   * DynamoDB (docs/ARCHITECTURE.md says why a tick rather than one schedule per broadcast).
+   * The scheduler's ticks: EventBridge Scheduler (locally, the runner) invokes each `entry` every
+   * `everyMinutes`, with no payload; what is due lives in DynamoDB, so a missed or repeated tick
+   * only delays or repeats an idempotent look (docs/ARCHITECTURE.md says why a tick rather than
+   * one schedule per broadcast).
    */
-  scheduler: { entry: 'broadcast-plan', everyMinutes: 1, timeoutSeconds: 60 },
+  ticks: [
+    {
+      // Starts the scheduled broadcasts whose time has come: within a minute of their time.
+      entry: 'broadcast-plan',
+      everyMinutes: 1,
+      timeoutSeconds: 60,
+      whenFailing: 'les diffusions programmées ne partent pas',
+    },
+    {
+      // Closes the tickets left waiting for their director N working days. Hourly: the close
+      // then comes within the hour of the time of day the ticket began to wait (a staff reply,
+      // in working hours), rather than all at once at a daily run's hour; and a failed run is
+      // made up an hour later, not a day. It costs one query of one index partition per hour.
+      entry: 'ticket-housekeeping',
+      everyMinutes: 60,
+      timeoutSeconds: 120,
+      whenFailing: 'les tickets en attente du directeur ne sont plus clôturés automatiquement',
+    },
+  ] satisfies ScheduledTickStage[],
   /** The staff HTTP API. */
   api: { entry: 'api', timeoutSeconds: 15 },
 } as const;
 
 export type StageName = QueueStage['queue'];
+
+/** The entry file of a scheduler tick. */
+export type TickEntry = (typeof pipeline.ticks)[number]['entry'];
 
 /** Every queue and its consumer: the mail chain's, the broadcasts', the knowledge base's. */
 export const allStages: readonly QueueStage[] = [

@@ -15,6 +15,7 @@ export const purposeLabel: Record<string, string> = {
   no_keyword: 'Réponse automatique : mot-clé LSUN absent',
   not_director: 'Réponse automatique : expéditeur non reconnu',
   quota_notice: 'Réponse automatique : quota journalier atteint',
+  auto_close_notice: 'Réponse automatique : demande clôturée sans réponse',
 };
 
 export const sendStatusLabel: Record<'queued' | 'sent' | 'failed', string> = {
@@ -31,6 +32,7 @@ export const actionLabel: Record<TicketAction, string> = {
   assign: 'Attribution modifiée',
   note: 'Note interne ajoutée',
   merge: 'Tickets fusionnés',
+  auto_close: 'Clôturé automatiquement',
 };
 
 /** The knowledge base's codes, as the console says them. */

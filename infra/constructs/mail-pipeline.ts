@@ -1,7 +1,7 @@
 /**
  * The queues of the mail pipeline, built from its one description (`shared/pipeline.ts`):
  * each queue with its dead-letter queue and the alarm on it, the event source mapping to
- * its consumer, and the scheduler's tick.
+ * its consumer, and the scheduler's ticks.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -17,6 +17,7 @@ import {
   pipeline,
   type QueueStage,
   type StageName,
+  type TickEntry,
   visibilityTimeoutSeconds,
 } from '#shared/pipeline.ts';
 import type { DeskFunction } from './desk-function.ts';
@@ -44,7 +45,7 @@ export class MailPipeline extends Construct {
   /** Queues holding the events of asynchronous invocations that failed every retry, by function. */
   readonly failedInvocations = new Map<string, { queue: sqs.Queue; alarm: cloudwatch.Alarm }>();
   private readonly consumers = new Map<StageName, DeskFunction>();
-  private scheduledTick: ScheduledTick | undefined;
+  private readonly scheduledTicks = new Map<TickEntry, ScheduledTick>();
 
   constructor(scope: Construct, id: string, props: MailPipelineProps = {}) {
     super(scope, id);
@@ -79,9 +80,9 @@ export class MailPipeline extends Construct {
           .filter((stage) => !this.consumers.has(stage.queue))
           .map((stage) => `Queue '${stage.queue}' has no consumer: call consume('${stage.queue}', ...)`)
           .concat(
-            this.scheduledTick
-              ? []
-              : [`The tick of '${pipeline.scheduler.entry}' is not scheduled: call tick(...)`],
+            pipeline.ticks
+              .filter((tick) => !this.scheduledTicks.has(tick.entry))
+              .map((tick) => `The tick of '${tick.entry}' is not scheduled: call tick('${tick.entry}', ...)`),
           ),
     });
   }
@@ -121,23 +122,31 @@ export class MailPipeline extends Construct {
     );
   }
 
-  /** The scheduler's tick, once {@link tick} has made it. */
-  get ticker(): ScheduledTick | undefined {
-    return this.scheduledTick;
+  /** A scheduler tick of `pipeline.ticks`, once {@link tick} has made it. */
+  tickOf(entry: TickEntry): ScheduledTick | undefined {
+    return this.scheduledTicks.get(entry);
   }
 
   /**
-   * Makes `fn` the target of the scheduler's tick (`pipeline.scheduler`): EventBridge Scheduler
-   * invokes it every `everyMinutes`, with a dead-letter queue and alarms to the alarm topic.
+   * Makes `fn` the target of a scheduler tick of `pipeline.ticks`: EventBridge Scheduler invokes
+   * it every `everyMinutes`, with a dead-letter queue and alarms to the alarm topic.
    */
-  tick(fn: DeskFunction): ScheduledTick {
-    if (this.scheduledTick) throw new PipelineWiringError('The scheduler tick already has a target');
-    this.scheduledTick = new ScheduledTick(this, 'Tick', {
+  tick(entry: TickEntry, fn: DeskFunction): ScheduledTick {
+    const description = pipeline.ticks.find((tick) => tick.entry === entry);
+    if (!description) throw new PipelineWiringError(`No tick '${entry}' in the pipeline`);
+    if (this.scheduledTicks.has(entry)) {
+      throw new PipelineWiringError(`The tick of '${entry}' already has a target`);
+    }
+    // broadcast-plan's keeps the id it was first deployed with (its schedule is not replaced).
+    const id = entry === 'broadcast-plan' ? 'Tick' : `${pascal(entry)}Tick`;
+    const scheduled = new ScheduledTick(this, id, {
       target: fn,
-      everyMinutes: pipeline.scheduler.everyMinutes,
+      everyMinutes: description.everyMinutes,
+      whenFailing: description.whenFailing,
       alarmTopic: this.alarmTopic,
     });
-    return this.scheduledTick;
+    this.scheduledTicks.set(entry, scheduled);
+    return scheduled;
   }
 
   /**

@@ -1,7 +1,8 @@
 /**
  * A function invoked on a fixed rate by EventBridge Scheduler (one schedule, no state of its
- * own): the tick that starts due broadcasts. What is due lives in DynamoDB, so a missed or
- * repeated tick only delays or repeats an idempotent look.
+ * own): a tick of `pipeline.ticks` (the start of due broadcasts, the auto-close of waiting
+ * tickets). What is due lives in DynamoDB, so a missed or repeated tick only delays or repeats
+ * an idempotent look.
  */
 import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -22,6 +23,8 @@ export type ScheduledTickProps = {
   everyMinutes?: number;
   /** Where the alarms go (the pipeline's alarm topic). */
   alarmTopic: sns.ITopic;
+  /** What staff lose while the tick fails, in French (the alarms' descriptions say it). */
+  whenFailing: string;
   /** Description of the schedule. Default: names the target's entry file. */
   description?: string;
   /**
@@ -69,13 +72,13 @@ export class ScheduledTick extends Construct {
       description: `EventBridge Scheduler: invokes ${props.target.node.id}`,
     });
 
-    // An old tick is worth nothing: the next one, a minute later, looks at the same table.
+    // An old tick is worth nothing: the next one looks at the same table.
     const maxEventAge = Duration.minutes(Math.max(2, everyMinutes * 2));
     this.schedule = new scheduler.Schedule(this, 'Schedule', {
       schedule: scheduler.ScheduleExpression.rate(Duration.minutes(everyMinutes)),
       description:
         props.description ?? `Assistance LSUN : ${props.target.node.id} toutes les ${everyMinutes} min`,
-      // No flexible window: "within a minute of 08:00" is the promise.
+      // No flexible window: "within a minute of 08:00" is the broadcasts' promise.
       timeWindow: scheduler.TimeWindow.off(),
       target: new LambdaInvoke(props.target.function, {
         role: this.role,
@@ -102,7 +105,7 @@ export class ScheduledTick extends Construct {
     props.target.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge });
 
     this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: `L'ordonnanceur n'a pas pu appeler '${props.target.node.id}' : les diffusions programmées ne partent peut-être pas.`,
+      alarmDescription: `L'ordonnanceur n'a pas pu appeler '${props.target.node.id}' : si cela dure, ${props.whenFailing}.`,
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(1),
         statistic: cloudwatch.Stats.MAXIMUM,
@@ -113,7 +116,7 @@ export class ScheduledTick extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.failingAlarm = new cloudwatch.Alarm(this, 'FailingAlarm', {
-      alarmDescription: `'${props.target.node.id}' échoue à chaque passage depuis plusieurs minutes : les diffusions programmées ne partent pas.`,
+      alarmDescription: `'${props.target.node.id}' a échoué à trois passages de suite : ${props.whenFailing}.`,
       metric: props.target.function.metricErrors({
         period: Duration.minutes(everyMinutes),
         statistic: cloudwatch.Stats.SUM,

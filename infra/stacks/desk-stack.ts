@@ -7,7 +7,7 @@ import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
 import type { BroadcastEnv, DeskEnv, KbEnv, TicketWorkEnv } from '#shared/config.ts';
-import { allStages, pipeline, type QueueStage } from '#shared/pipeline.ts';
+import { allStages, pipeline, type QueueStage, type TickEntry } from '#shared/pipeline.ts';
 import { DeskFunction } from '../constructs/desk-function.ts';
 import { KbSite } from '../constructs/kb-site.ts';
 import { MailPipeline } from '../constructs/mail-pipeline.ts';
@@ -44,10 +44,7 @@ export class DeskStack extends Stack {
   readonly console: StaffConsole;
   /** The public knowledge base's bucket, served under `/kb/*` by the console's distribution. */
   readonly kb: KbSite;
-  readonly functions: Record<
-    'receive' | QueueStage['consumer'] | typeof pipeline.scheduler.entry | 'api',
-    DeskFunction
-  >;
+  readonly functions: Record<'receive' | QueueStage['consumer'] | TickEntry | 'api', DeskFunction>;
 
   constructor(scope: Construct, id: string, props: DeskStackProps) {
     super(scope, id, props);
@@ -140,17 +137,22 @@ export class DeskStack extends Stack {
         }),
       ]),
     ) as Record<QueueStage['consumer'], DeskFunction>;
-    const tickTarget = new DeskFunction(this, pascal(pipeline.scheduler.entry), {
-      entry: pipeline.scheduler.entry,
-      timeoutSeconds: pipeline.scheduler.timeoutSeconds,
-      environment,
-    });
+    const tickTargets = Object.fromEntries(
+      pipeline.ticks.map((tick) => [
+        tick.entry,
+        new DeskFunction(this, pascal(tick.entry), {
+          entry: tick.entry,
+          timeoutSeconds: tick.timeoutSeconds,
+          environment,
+        }),
+      ]),
+    ) as Record<TickEntry, DeskFunction>;
     const api = new DeskFunction(this, 'Api', {
       entry: pipeline.api.entry,
       timeoutSeconds: pipeline.api.timeoutSeconds,
       environment,
     });
-    this.functions = { receive, ...consumers, [pipeline.scheduler.entry]: tickTarget, api };
+    this.functions = { receive, ...consumers, ...tickTargets, api };
 
     for (const stage of allStages) {
       this.pipeline.consume(stage.queue, consumers[stage.consumer]);
@@ -176,9 +178,17 @@ export class DeskStack extends Stack {
 
     // Broadcasts: the tick starts the due ones, broadcast-send mails one chunk at a time and
     // re-queues what SES throttled, ses-events records what became of each mail.
-    this.pipeline.tick(tickTarget);
-    table.grantReadWrite(tickTarget.role);
-    this.pipeline.grantEnqueue('broadcast', tickTarget);
+    const broadcastPlan = tickTargets['broadcast-plan'];
+    this.pipeline.tick('broadcast-plan', broadcastPlan);
+    table.grantReadWrite(broadcastPlan.role);
+    this.pipeline.grantEnqueue('broadcast', broadcastPlan);
+
+    // Auto-close: the hourly tick closes the tickets left waiting for their director (a ticket
+    // transaction each) and queues one notice each for the mailer.
+    const housekeeping = tickTargets['ticket-housekeeping'];
+    this.pipeline.tick('ticket-housekeeping', housekeeping);
+    table.grantReadWrite(housekeeping.role);
+    this.pipeline.grantEnqueue('outbox', housekeeping);
 
     const broadcastSend = consumers['broadcast-send'];
     table.grantReadWrite(broadcastSend.role);

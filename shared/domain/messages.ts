@@ -116,6 +116,7 @@ export const OutboxPurpose = z.enum([
   /** Notifications to staff (`shared/domain/notifications.ts`): generated, not answers. */
   'notify_assigned',
   'notify_follow_up',
+  'auto_close_notice',
 ]);
 export type OutboxPurpose = z.infer<typeof OutboxPurpose>;
 

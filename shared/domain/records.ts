@@ -117,7 +117,16 @@ export const TicketNote = z.object({
 export type TicketNote = z.infer<typeof TicketNote>;
 
 /** What staff (or the desk) did to a ticket; the codes are a public contract of the API. */
-export const TicketAction = z.enum(['opened', 'accepted', 'reply', 'status', 'assign', 'note', 'merge']);
+export const TicketAction = z.enum([
+  'opened',
+  'accepted',
+  'reply',
+  'status',
+  'assign',
+  'note',
+  'merge',
+  'auto_close',
+]);
 export type TicketAction = z.infer<typeof TicketAction>;
 
 /** One line of a ticket's history: who did what, when, from which value to which. */

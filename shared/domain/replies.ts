@@ -223,3 +223,30 @@ export function quotaNoticeMail(input: QuotaNoticeInput): DeskReply {
     ]),
   };
 }
+
+export type AutoCloseNoticeInput = {
+  ticketNumber: string;
+  /** The ticket's tagged subject (`[LSUN-…] …`); the notice answers under `Re:` of it. */
+  subject: string;
+  /** Working days the ticket waited for an answer. */
+  workingDays: number;
+  deskDisplayName: string;
+};
+
+/**
+ * The notice of a ticket closed for want of an answer: short, says why, and that a reply on the
+ * same thread reopens it (the follow-up's reopen), so the director loses nothing by it.
+ */
+export function autoCloseNoticeMail(input: AutoCloseNoticeInput): DeskReply {
+  const { ticketNumber } = input;
+  return {
+    subject: replySubject(input.subject, `[${ticketNumber}] Votre demande d’assistance LSUN`),
+    text: body([
+      'Bonjour,',
+      `Sans réponse de votre part depuis ${input.workingDays} jours ouvrés, votre demande ${ticketNumber} a été clôturée.`,
+      `Si votre difficulté n’est pas résolue, répondez simplement à ce message en conservant « [${ticketNumber}] » dans l’objet : votre demande sera rouverte.`,
+      AUTOMATIC,
+      signature(input.deskDisplayName),
+    ]),
+  };
+}

@@ -103,10 +103,13 @@ describe('the scheduler tick', () => {
   it('is one EventBridge Scheduler schedule invoking broadcast-plan every minute, with no flexible window', () => {
     // Why: a broadcast set for 08:00 Paris must start within a minute of it; a flexible window
     // would let Scheduler drift by up to its width.
-    const [schedule, ...others] = Object.values(resources(full.deskTemplate, 'AWS::Scheduler::Schedule'));
-    expect(others).toHaveLength(0);
-    expect(pipeline.scheduler).toMatchObject({ entry: 'broadcast-plan', everyMinutes: 1 });
-    expect(schedule?.Properties).toMatchObject({
+    const schedule = full.desk.pipeline.tickOf('broadcast-plan')?.schedule;
+    expect(pipeline.ticks.filter((tick) => tick.entry === 'broadcast-plan')).toMatchObject([
+      { entry: 'broadcast-plan', everyMinutes: 1 },
+    ]);
+    expect(
+      resources(full.deskTemplate, 'AWS::Scheduler::Schedule')[logicalId(schedule as never)]?.Properties,
+    ).toMatchObject({
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
       FlexibleTimeWindow: { Mode: 'OFF' },
@@ -116,9 +119,11 @@ describe('the scheduler tick', () => {
 
   it('retries a tick Scheduler could not deliver, then keeps it in an alarmed dead-letter queue', () => {
     // Why: a tick lost silently is a scheduled broadcast that never leaves; staff must be told.
-    const tick = full.desk.pipeline.ticker;
+    const tick = full.desk.pipeline.tickOf('broadcast-plan');
     expect(tick).toBeDefined();
-    const [schedule] = Object.values(resources(full.deskTemplate, 'AWS::Scheduler::Schedule'));
+    const schedule = resources(full.deskTemplate, 'AWS::Scheduler::Schedule')[
+      logicalId(tick?.schedule as never)
+    ];
     const target = schedule?.Properties.Target as {
       RetryPolicy: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
       DeadLetterConfig: { Arn: unknown };
@@ -139,8 +144,11 @@ describe('the scheduler tick', () => {
   it('lets Scheduler invoke broadcast-plan and nothing else, and Lambda not retry a failed tick', () => {
     // Why: the schedule's role is assumed by a service; the next tick, a minute later, is the retry,
     // so Lambda's own retries would only make ticks overlap.
-    const invokers = policies().filter((policy) =>
-      policy.statements.some((statement) => asArray(statement.Action).includes('lambda:InvokeFunction')),
+    const role = logicalId(full.desk.pipeline.tickOf('broadcast-plan')?.role as never);
+    const invokers = policies().filter(
+      (policy) =>
+        policy.roles.includes(`"${role}"`) &&
+        policy.statements.some((statement) => asArray(statement.Action).includes('lambda:InvokeFunction')),
     );
     expect(invokers).toHaveLength(1);
     const plan = logicalId(full.desk.functions['broadcast-plan'].function);

@@ -103,14 +103,14 @@ describe('the pipeline queues', () => {
     const alarms = Object.values(resources(full.deskTemplate, 'AWS::CloudWatch::Alarm'));
     const queues = resources(full.deskTemplate, 'AWS::SQS::Queue');
     // Every queue nothing drains automatically: the pipeline's DLQs, receive's failure queue and
-    // the scheduler tick's dead-letter queue.
+    // each scheduler tick's dead-letter queue.
     const deadLetterQueues = Object.keys(queues).filter(
       (id) =>
         !Object.values(resources(full.deskTemplate, 'AWS::Lambda::EventSourceMapping')).some((mapping) =>
           JSON.stringify(mapping.Properties.EventSourceArn).includes(`"${id}"`),
         ),
     );
-    expect(deadLetterQueues).toHaveLength(allStages.length + 2);
+    expect(deadLetterQueues).toHaveLength(allStages.length + 1 + pipeline.ticks.length);
     const topic = full.desk.getLogicalId(full.desk.pipeline.alarmTopic.node.defaultChild as never);
     for (const dlq of deadLetterQueues) {
       const alarm = alarms.find((candidate) =>
@@ -453,6 +453,8 @@ describe('the functions', () => {
     expect([...services('mailer')].sort()).toEqual(['dynamodb', 'ses', 'sqs']);
     expect([...services('api')].sort()).toEqual(['dynamodb', 's3', 'ses', 'sqs']);
     expect([...services('broadcast-plan')].sort()).toEqual(['dynamodb', 'sqs']);
+    // Auto-close mails through the outbox, like every mail: no ses of its own.
+    expect([...services('ticket-housekeeping')].sort()).toEqual(['dynamodb', 'sqs']);
     expect([...services('broadcast-send')].sort()).toEqual(['dynamodb', 'ses', 'sqs']);
     expect([...services('ses-events')].sort()).toEqual(['dynamodb', 'sqs']);
     expect([...services('kb-export')].sort()).toEqual(['dynamodb', 's3', 'sqs']);
@@ -474,6 +476,7 @@ describe('the functions', () => {
     expect(sendsTo('api')).toEqual(['tickets', 'outbox', 'broadcast', 'kb-export']);
     // broadcast-send re-queues the chunks SES throttled; the tick queues the chunks of due broadcasts.
     expect(sendsTo('broadcast-plan')).toEqual(['broadcast']);
+    expect(sendsTo('ticket-housekeeping')).toEqual(['outbox']);
     expect(sendsTo('broadcast-send')).toEqual(['broadcast']);
     expect(sendsTo('ses-events')).toEqual([]);
     expect(sendsTo('kb-export')).toEqual([]);

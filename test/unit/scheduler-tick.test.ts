@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { startSchedulerTick } from '#local/stack.ts';
+import { startSchedulerTick, startSchedulerTicks } from '#local/stack.ts';
+import { pipeline, type TickEntry } from '#shared/pipeline.ts';
 
 describe('the local scheduler tick', () => {
   it('calls the tick again and again, one call at a time, survives a failing tick, and waits for the last on stop', async () => {
@@ -29,5 +30,31 @@ describe('the local scheduler tick', () => {
     // Assess
     expect(overlapped).toBe(false);
     expect(finished).toBe(calls);
+  });
+});
+
+describe('the local scheduler ticks', () => {
+  it('run every tick of shared/pipeline.ts with its own handler, as EventBridge Scheduler does in AWS', async () => {
+    // Prepare
+    const calls = new Map<TickEntry, number>();
+    const handler = (entry: TickEntry) => async () => {
+      calls.set(entry, (calls.get(entry) ?? 0) + 1);
+    };
+
+    // Act
+    const ticks = startSchedulerTicks(
+      { 'broadcast-plan': handler('broadcast-plan'), 'ticket-housekeeping': handler('ticket-housekeeping') },
+      5,
+    );
+    while (pipeline.ticks.some((tick) => (calls.get(tick.entry) ?? 0) < 2)) {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    await ticks.stop();
+    const after = new Map(calls);
+    await new Promise((resolve) => setTimeout(resolve, 30));
+
+    // Assess: both ran, and none runs after stop.
+    expect([...calls.keys()].sort()).toEqual(['broadcast-plan', 'ticket-housekeeping']);
+    expect(calls).toEqual(after);
   });
 });

@@ -10,7 +10,8 @@ function statusName(value: string | null | undefined): string {
 }
 
 function historyDetail(entry: TicketHistoryEntry): string {
-  if (entry.action === 'status') return `${statusName(entry.from)} → ${statusName(entry.to)}`;
+  if (entry.action === 'status' || entry.action === 'auto_close')
+    return `${statusName(entry.from)} → ${statusName(entry.to)}`;
   if (entry.action === 'assign') return `${entry.from ?? 'personne'} → ${entry.to ?? 'personne'}`;
   if (entry.action === 'merge') return `${entry.from ?? '—'} fusionné dans ${entry.to ?? '—'}`;
   if (entry.action === 'reply' && entry.to) return `statut : ${statusName(entry.to)}`;
