@@ -83,6 +83,6 @@ export const handler = apiHandler(
     ...templateApi(templateDeps(config, { dynamodb, sqs })),
     ...notificationApi(notificationDeps(config, { dynamodb, sqs })),
     ...mergeApi(mergeDeps(config, { dynamodb, sqs })),
-    ...bulkApi(bulkDeps(config, { dynamodb, sqs })),
+    ...bulkApi(bulkDeps(config, { dynamodb, sqs }, deps.notifier)),
   }),
 );

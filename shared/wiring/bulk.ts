@@ -12,7 +12,6 @@ import { makeTicketRetention } from '#shared/adapters/ticket-retention.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import type { BulkDeps } from '#shared/api/bulk-api.ts';
 import type { DeskConfig } from '#shared/config.ts';
-import { notifierDeps } from './notification.ts';
 
 /** The clients the adapters talk through. */
 export type BulkClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient };
@@ -21,7 +20,11 @@ export type BulkClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient };
  * What the bulk routes are given: the same stores and settings as a ticket's single actions, the
  * notifier included (a ticket assigned in bulk tells its agent as one assigned on its page).
  */
-export function bulkDeps(config: DeskConfig, clients: BulkClients): BulkDeps {
+export function bulkDeps(
+  config: DeskConfig,
+  clients: BulkClients,
+  notifier?: BulkDeps['notifier'],
+): BulkDeps {
   const table = { client: clients.dynamodb, tableName: config.tableName };
   return {
     ticketStore: makeTicketStore(table),
@@ -29,6 +32,6 @@ export function bulkDeps(config: DeskConfig, clients: BulkClients): BulkDeps {
     retentionDays: config.retentionDays,
     now: () => new Date(),
     newId: () => randomUUID(),
-    notifier: notifierDeps(config, clients),
+    notifier,
   };
 }

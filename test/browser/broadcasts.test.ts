@@ -172,7 +172,8 @@ describe('a broadcast, from the draft to « Envoyée »', () => {
       hourCycle: 'h23',
     }).format(new Date(broadcast.scheduledAt ?? ''));
     expect(parisWall).toBe(time);
-    expect((await page.locator('.lsun-dl').textContent()) ?? '').toContain('Programmée');
+    // The page shows the broadcast it reads again after the action: wait for it, not for the notice.
+    await page.locator('.lsun-dl').getByText('Programmée', { exact: true }).waitFor();
     await expectCleanPage('23-diffusion-programmee');
   });
 

@@ -140,6 +140,32 @@ describe('POST /api/tickets/{number}/merge', () => {
     expect(intoMerged.body).toMatchObject({ error: { code: 'merge_target_merged' } });
   });
 
+  it('refuses to reopen, assign or annotate the merged ticket, whose mails live on in the target', async () => {
+    // Act
+    const reopen = await api(`/api/tickets/${duplicate}/status`, {
+      method: 'POST',
+      body: JSON.stringify({ status: 'en_cours' }),
+    });
+    const assign = await api(`/api/tickets/${duplicate}/assign`, {
+      method: 'POST',
+      body: JSON.stringify({ assignee: 'agent@ac-dijon.fr' }),
+    });
+    const note = await api(`/api/tickets/${duplicate}/notes`, {
+      method: 'POST',
+      body: JSON.stringify({ text: 'Une note perdue' }),
+    });
+    // Assess
+    for (const refused of [reopen, assign, note]) {
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({
+        error: {
+          code: 'ticket_already_merged',
+          message: `Le ticket ${duplicate} a déjà été fusionné dans ${target}.`,
+        },
+      });
+    }
+  });
+
   it('refuses a closed target with a 409 in French', async () => {
     // Prepare
     const closed = await openByMail('LSUN : question close');

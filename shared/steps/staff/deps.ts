@@ -3,6 +3,7 @@
  * dashboard, raw mails, the outbox and the directory, the desk's settings, a clock and ids; and
  * who acts. The steps throw the domain's errors (`shared/domain/errors.ts`), never HTTP ones.
  */
+
 import type { DirectoryLookup } from '#shared/domain/directory.ts';
 import { TicketChangedError, TicketNotFoundError } from '#shared/domain/errors.ts';
 import type { QueueProducer, RawMailReader } from '#shared/domain/intake-ports.ts';
@@ -18,6 +19,7 @@ import {
   type TicketWrites,
 } from '#shared/domain/staff-ports.ts';
 import type { StoredTicket } from '#shared/domain/ticket-actions.ts';
+import { TicketAlreadyMergedError } from '#shared/domain/ticket-merge.ts';
 import { withRetries } from '#shared/retry.ts';
 import type { NotifierDeps } from '../notifications.ts';
 
@@ -110,7 +112,17 @@ export function onStoredTicket<T>(
   deps: Pick<StaffDeps, 'ticketStore' | 'now'>,
   action: (current: StoredTicket) => Promise<T>,
 ): Promise<T> {
-  return onFreshTicket(number, () => deps.ticketStore.getTicket(number, deps.now()), action);
+  return onFreshTicket(
+    number,
+    () => deps.ticketStore.getTicket(number, deps.now()),
+    async (current) => {
+      // A merged ticket's mails and notes live on in the ticket it was merged into: acting on the
+      // duplicate (reopening, assigning, a note) would be lost there.
+      const { mergedInto } = current.ticket;
+      if (mergedInto) throw new TicketAlreadyMergedError(number, mergedInto);
+      return action(current);
+    },
+  );
 }
 
 /** The ticket as now stored. @throws TicketNotFoundError */
