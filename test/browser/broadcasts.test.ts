@@ -11,14 +11,12 @@ import { issueToken } from '#local/jwt.ts';
 import type { Broadcast } from '#shared/domain/broadcast.ts';
 import { sentMails } from '../support/outbox.ts';
 import {
-  accessibilityViolations,
   type Browser,
-  cspViolations,
+  expectPageClean,
   go,
   heading,
   launchBrowser,
   type PageWatch,
-  screenshot,
   signIn,
   watchPage,
 } from './support/browser.ts';
@@ -62,13 +60,7 @@ afterAll(async () => {
 });
 
 /** No WCAG 2.1 AA violation, no CSP violation, no script error on the page as it stands. */
-async function expectCleanPage(name: string): Promise<void> {
-  await page.locator('.lsun-loading').first().waitFor({ state: 'detached' });
-  await screenshot(page, name);
-  expect(await accessibilityViolations(page)).toEqual([]);
-  expect(await cspViolations(page)).toEqual([]);
-  expect(watch.errors).toEqual([]);
-}
+const expectCleanPage = (name: string) => expectPageClean(page, watch, name);
 
 async function broadcastOf(id: string): Promise<Broadcast> {
   return (await api<Broadcast>(desk.url, adminToken, `/api/broadcasts/${id}`)).body;

@@ -14,13 +14,11 @@ import type { TicketDetail } from '#shared/api/contract.ts';
 import type { Ticket } from '#shared/domain/records.ts';
 import { ticketItem } from '../support/staff.ts';
 import {
-  accessibilityViolations,
   type Browser,
-  cspViolations,
+  expectPageClean,
   heading,
   launchBrowser,
   type PageWatch,
-  screenshot,
   signIn,
   watchPage,
 } from './support/browser.ts';
@@ -83,13 +81,7 @@ afterAll(async () => {
 });
 
 /** No WCAG 2.1 AA violation, no CSP violation, no script error on the page as it stands. */
-async function expectCleanPage(name: string): Promise<void> {
-  await page.locator('.lsun-loading').first().waitFor({ state: 'detached' });
-  await screenshot(page, name);
-  expect(await accessibilityViolations(page)).toEqual([]);
-  expect(await cspViolations(page)).toEqual([]);
-  expect(watch.errors).toEqual([]);
-}
+const expectCleanPage = (name: string) => expectPageClean(page, watch, name);
 
 const outcome = () => page.getByRole('status').filter({ hasText: /tickets? / });
 

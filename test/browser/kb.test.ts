@@ -18,7 +18,7 @@ import type { IntakeEntry } from '#shared/domain/records.ts';
 import {
   accessibilityViolations,
   type Browser,
-  cspViolations,
+  expectPageClean,
   go,
   heading,
   launchBrowser,
@@ -72,13 +72,7 @@ afterAll(async () => {
 });
 
 /** No WCAG 2.1 AA violation, no CSP violation, no script error on the page as it stands. */
-async function expectCleanPage(name: string, on: Page = page): Promise<void> {
-  await on.locator('.lsun-loading').first().waitFor({ state: 'detached' });
-  await screenshot(on, name);
-  expect(await accessibilityViolations(on)).toEqual([]);
-  expect(await cspViolations(on)).toEqual([]);
-  expect(watch.errors).toEqual([]);
-}
+const expectCleanPage = (name: string, on: Page = page) => expectPageClean(on, watch, name);
 
 /** The ticket a director's mail opened, once the desk has opened it. */
 async function ticketOf(sesMessageId: string): Promise<string> {

@@ -13,14 +13,12 @@ import { sendTestMail } from '#local/send-mail.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
 import { sentMails } from '../support/outbox.ts';
 import {
-  accessibilityViolations,
   type Browser,
-  cspViolations,
+  expectPageClean,
   go,
   heading,
   launchBrowser,
   type PageWatch,
-  screenshot,
   signIn,
   watchPage,
 } from './support/browser.ts';
@@ -54,13 +52,7 @@ afterAll(async () => {
 });
 
 /** No WCAG 2.1 AA violation, no CSP violation, no script error on the page as it stands. */
-async function expectCleanPage(name: string): Promise<void> {
-  await page.locator('.lsun-loading').first().waitFor({ state: 'detached' });
-  await screenshot(page, name);
-  expect(await accessibilityViolations(page)).toEqual([]);
-  expect(await cspViolations(page)).toEqual([]);
-  expect(watch.errors).toEqual([]);
-}
+const expectCleanPage = (name: string) => expectPageClean(page, watch, name);
 
 async function signOut(): Promise<void> {
   await page.getByRole('button', { name: 'Se déconnecter' }).first().click();

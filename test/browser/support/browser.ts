@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { ROOT } from '#local/console-build.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -157,4 +158,16 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
         .map((node) => node.target.join(' '))
         .join(' | ')}`,
   );
+}
+
+/**
+ * Asserts the page as it stands (once its loading notices are gone) has no WCAG 2.1 AA violation,
+ * no CSP violation and no script error, and keeps its screenshot under `name`.
+ */
+export async function expectPageClean(page: Page, watch: PageWatch, name: string): Promise<void> {
+  await page.locator('.lsun-loading').first().waitFor({ state: 'detached' });
+  await screenshot(page, name);
+  expect(await accessibilityViolations(page)).toEqual([]);
+  expect(await cspViolations(page)).toEqual([]);
+  expect(watch.errors).toEqual([]);
 }
