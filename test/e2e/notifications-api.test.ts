@@ -4,15 +4,13 @@
  * assignment and a director's follow-up send to the agent through the outbox, the mailer and the
  * SES stand-in (French, generated, with the ticket's link), and nothing sent once turned off.
  */
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeLocalClients } from '#local/emulators.ts';
 import { sendTestMail } from '#local/send-mail.ts';
 import type { RunningDesk } from '#local/stack.ts';
 import { TicketDetail } from '#shared/api/contract.ts';
 import { NotificationPrefs } from '#shared/domain/notifications.ts';
 import { headerOf, type SentMail, sentMails } from '../support/outbox.ts';
-import { eventually, startTestStack, type TestStack } from '../support/stack.ts';
+import { eventually, outboxDrained, startTestStack, type TestStack } from '../support/stack.ts';
 
 const AGENT = 'alex.agent@ac-dijon.fr';
 const LEAD = 'lea.lead@ac-dijon.fr';
@@ -38,27 +36,6 @@ async function api(pathAndQuery: string, token: string, init: RequestInit = {}) 
 
 const send = (method: string, pathAndQuery: string, body: unknown, token: string) =>
   api(pathAndQuery, token, { method, body: JSON.stringify(body) });
-
-/** Waits until the outbox queue holds nothing, so every queued mail was handled. */
-async function outboxDrained() {
-  const { sqs } = makeLocalClients(desk.endpoints);
-  try {
-    await eventually(async () => {
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: desk.resources.queueUrls.outbox,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      const pending =
-        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-      return pending === 0 ? true : undefined;
-    }, 'the outbox to drain');
-  } finally {
-    sqs.destroy();
-  }
-}
 
 /** The director writes again on the ticket; resolves once the ticket holds the follow-up. */
 async function directorFollowsUp(text: string) {
@@ -168,7 +145,7 @@ describe('the mails', () => {
     expect(mails.map((mail) => mail.subject)).toContain(
       `[Assistance LSUN] Relance sur le ticket ${ticket.number}`,
     );
-    await outboxDrained();
+    await outboxDrained(desk);
     expect(await notificationsTo(DIRECTOR)).toEqual([]);
     expect(await notificationsTo(LEAD)).toEqual([]);
     const detail = TicketDetail.parse((await api(`/api/tickets/${ticket.number}`, agentToken)).body);
@@ -181,7 +158,7 @@ describe('the mails', () => {
     const before = (await notificationsTo(AGENT)).length;
     // Act
     await directorFollowsUp('Et maintenant ?');
-    await outboxDrained();
+    await outboxDrained(desk);
     // Assess
     expect(await notificationsTo(AGENT)).toHaveLength(before);
   });

@@ -4,9 +4,7 @@
  * threaded, tag kept), moved, assigned and annotated over HTTP with local tokens; each route's
  * refusals (401 without token, 403 without a staff group, 400 in French, 404, 409).
  */
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeLocalClients } from '#local/emulators.ts';
 import { sendTestMail } from '#local/send-mail.ts';
 import type { RunningDesk } from '#local/stack.ts';
 import {
@@ -22,7 +20,7 @@ import {
 } from '#shared/api/contract.ts';
 import { parisDay } from '#shared/domain/paris-day.ts';
 import { headerOf, type SentMail, sentMails } from '../support/outbox.ts';
-import { eventually, startTestStack, type TestStack } from '../support/stack.ts';
+import { eventually, outboxDrained, startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 let desk: RunningDesk;
@@ -82,27 +80,6 @@ async function openByMail(
   );
   const number = ack.subject.match(/^\[(LSUN-\d{4}-\d{5})\]/)?.[1] ?? '';
   return { number, messageId: sent.messageId, sesMessageId: sent.sesMessageId };
-}
-
-/** Waits until the outbox queue holds nothing, so every queued mail was handled. */
-async function outboxDrained() {
-  const { sqs } = makeLocalClients(desk.endpoints);
-  try {
-    await eventually(async () => {
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: desk.resources.queueUrls.outbox,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      const pending =
-        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
-      return pending === 0 ? true : undefined;
-    }, 'the outbox to drain');
-  } finally {
-    sqs.destroy();
-  }
 }
 
 beforeAll(async () => {
@@ -318,7 +295,7 @@ describe('POST /api/tickets/{number}/reply', () => {
     expect(headerOf(reply, 'Auto-Submitted')).toBeUndefined();
     expect(reply.body.text).toContain('Il faut d’abord valider les compétences.');
     expect(reply.body.text).toContain('Agent\nAssistance LSUN');
-    await outboxDrained();
+    await outboxDrained(desk);
     const replies = (await sentMails(desk.endpoints.ses, 'camille.martin@ac-dijon.fr')).filter((mail) =>
       mail.subject.startsWith('Re: '),
     );
@@ -375,7 +352,7 @@ describe('status, assignment and notes', () => {
     expect(NoteResult.parse(note.body).note).toMatchObject({ author: 'agent@ac-dijon.fr' });
     const detail = TicketDetail.parse((await api(`/api/tickets/${nevers.number}`)).body);
     expect(detail.messages.filter((entry) => entry.kind === 'note')).toHaveLength(1);
-    await outboxDrained();
+    await outboxDrained(desk);
     const mails = await sentMails(desk.endpoints.ses);
     expect(mails.some((mail) => (mail.body.text ?? '').includes('rappeler l’IEN'))).toBe(false);
   });

@@ -6,7 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePorts } from '#local/emulators.ts';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
+import { freePorts, makeLocalClients } from '#local/emulators.ts';
 import { issueToken } from '#local/jwt.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
 import type { StaffGroup } from '#shared/http/auth.ts';
@@ -88,4 +89,25 @@ export async function eventually<T>(
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
   throw new Error(`gave up waiting for ${what}`);
+}
+
+/** Waits until the desk's outbox queue holds nothing, so every queued mail was handled. */
+export async function outboxDrained(desk: RunningDesk): Promise<void> {
+  const { sqs } = makeLocalClients(desk.endpoints);
+  try {
+    await eventually(async () => {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl: desk.resources.queueUrls.outbox,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      const pending =
+        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+      return pending === 0 ? true : undefined;
+    }, 'the outbox to drain');
+  } finally {
+    sqs.destroy();
+  }
 }
