@@ -21,13 +21,11 @@ import {
   expectPageClean,
   go,
   heading,
-  launchBrowser,
   type PageWatch,
   screenshot,
   signIn,
-  watchPage,
 } from './support/browser.ts';
-import { type BrowserDesk, startBrowserDesk } from './support/desk.ts';
+import { type BrowserDesk, type ConsoleSession, openConsoleSession } from './support/desk.ts';
 import { api, eventually } from './support/waiting.ts';
 
 let desk: BrowserDesk;
@@ -55,20 +53,15 @@ const TITLE = 'Le bouton « Imprimer » du bulletin périodique reste grisé';
 /** What the scenarios leave for the next. */
 const seen: { ticket?: string; articleId?: string; publicUrl?: string } = {};
 
+let session: ConsoleSession;
+
 beforeAll(async () => {
-  desk = await startBrowserDesk();
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  watch = watchPage(page);
-  agentToken = await issueToken(
-    { email: 'agent@ac-dijon.fr', groups: ['agent'] },
-    { keyPath: desk.jwtKeyPath },
-  );
+  session = await openConsoleSession();
+  ({ desk, browser, page, watch, agentToken } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await desk?.stop();
+  await session?.close();
 });
 
 /** No WCAG 2.1 AA violation, no CSP violation, no script error on the page as it stands. */

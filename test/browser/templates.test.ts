@@ -8,25 +8,14 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken } from '#local/jwt.ts';
 import { sendTestMail } from '#local/send-mail.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
 import { sentMails } from '../support/outbox.ts';
-import {
-  type Browser,
-  expectPageClean,
-  go,
-  heading,
-  launchBrowser,
-  type PageWatch,
-  signIn,
-  watchPage,
-} from './support/browser.ts';
-import { type BrowserDesk, startBrowserDesk } from './support/desk.ts';
+import { expectPageClean, go, heading, type PageWatch, signIn } from './support/browser.ts';
+import { type BrowserDesk, type ConsoleSession, openConsoleSession } from './support/desk.ts';
 import { api, eventually } from './support/waiting.ts';
 
 let desk: BrowserDesk;
-let browser: Browser;
 let page: Page;
 let watch: PageWatch;
 let agentToken: string;
@@ -35,20 +24,15 @@ const SHARED_NAME = 'Bulletins : période à clore';
 const SHARED_TEXT =
   'Bonjour {{civilite}} {{nom}},\n\npour {{ecole}} ({{uai}}), fermez la période dans « Paramétrage ».\n\n{{agent}}, pour le ticket {{ticket}}';
 
+let session: ConsoleSession;
+
 beforeAll(async () => {
-  desk = await startBrowserDesk();
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  watch = watchPage(page);
-  agentToken = await issueToken(
-    { email: 'agent@ac-dijon.fr', groups: ['agent'] },
-    { keyPath: desk.jwtKeyPath },
-  );
+  session = await openConsoleSession();
+  ({ desk, page, watch, agentToken } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await desk?.stop();
+  await session?.close();
 });
 
 /** No WCAG 2.1 AA violation, no CSP violation, no script error on the page as it stands. */

@@ -6,42 +6,26 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken } from '#local/jwt.ts';
 import { sendTestMail } from '#local/send-mail.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
-import {
-  accessibilityViolations,
-  type Browser,
-  heading,
-  launchBrowser,
-  type PageWatch,
-  screenshot,
-  signIn,
-  watchPage,
-} from './support/browser.ts';
-import { type BrowserDesk, startBrowserDesk } from './support/desk.ts';
+import { accessibilityViolations, heading, type PageWatch, screenshot, signIn } from './support/browser.ts';
+import { type BrowserDesk, type ConsoleSession, openConsoleSession } from './support/desk.ts';
 import { api, eventually } from './support/waiting.ts';
 
 let desk: BrowserDesk;
-let browser: Browser;
 let page: Page;
 let watch: PageWatch;
 let agentToken: string;
 
+let session: ConsoleSession;
+
 beforeAll(async () => {
-  desk = await startBrowserDesk();
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  watch = watchPage(page);
-  agentToken = await issueToken(
-    { email: 'agent@ac-dijon.fr', groups: ['agent'] },
-    { keyPath: desk.jwtKeyPath },
-  );
+  session = await openConsoleSession();
+  ({ desk, page, watch, agentToken } = session);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await desk?.stop();
+  await session?.close();
 });
 
 /** Opens a ticket by mail; its number once the desk has opened it. */
