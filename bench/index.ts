@@ -29,6 +29,8 @@ function runScript(file: string, args: string[]): Promise<number> {
   });
 }
 
+if (process.argv[2] === 'crash')
+  process.exit(await runScript(path.join(root, 'bench', 'crash.ts'), process.argv.slice(3)));
 const benchmarks: Array<{ file: string; args: string[] }> = [
   { file: path.join(root, 'bench', 'intake.ts'), args: process.argv.slice(2) },
   { file: path.join(root, 'bench', 'broadcast.ts'), args: [] },
