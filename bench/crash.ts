@@ -67,7 +67,7 @@ Campagne d'arrêts brutaux — commit ${commit}, graine ${seed}, ${minutes} min
 
   courriels acceptés (250)        ${report.accepted}
   arrêts brutaux (kill -9)        ${report.kills}
-  sessions SMTP coupées, renvoyées ${report.resent}
+  sessions SMTP coupées (renvoyées) ${report.resent}
   perdus                          ${report.lost}
   tickets en double               ${report.duplicateTickets}
   accusés envoyés en double       ${report.duplicateAcks}

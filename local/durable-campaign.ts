@@ -49,7 +49,7 @@ export type CrashCampaignOptions = {
 export type CrashCampaignReport = {
   /** Mails accepted with a 250 (one per Message-ID: a mail sent again after a kill counts once). */
   accepted: number;
-  /** SMTP sessions that failed (the desk killed under them) and were sent again. */
+  /** SMTP sessions a kill cut before their 250, sent again once the desk was back. */
   resent: number;
   kills: number;
   /** SES ids answered 250 with no intake entry, or opening no ticket where their entry says one. */
@@ -437,7 +437,7 @@ export async function runCrashCampaign(options: CrashCampaignOptions): Promise<C
   const log = options.log ?? (() => undefined);
   const seed = options.seed ?? Date.now() % 100_000;
   const random = seeded(seed + 1);
-  const [killMin, killMax] = options.killAfterMs ?? [500, 2_500];
+  const [killMin, killMax] = options.killAfterMs ?? [1_000, 5_000];
   const plan = planMails(options.mails, seed);
   const records: MailRecord[] = plan.map((planned) => ({ planned, sesIds: [], attempts: 0 }));
   const [smtp = 0, http = 0, ses = 0, dynamodb = 0, fauxqs = 0] = await freePorts(5);
@@ -448,6 +448,10 @@ export async function runCrashCampaign(options: CrashCampaignOptions): Promise<C
   );
 
   let desk = await startDeskProcess(dataDir, ports);
+  // Mail is sent only while the desk is up (a server retrying a refused connection adds nothing);
+  // the generation tells a session the kill cut from one that failed on its own.
+  let up = true;
+  let generation = 0;
   let resent = 0;
   let kills = 0;
   let next = 0;
@@ -458,7 +462,7 @@ export async function runCrashCampaign(options: CrashCampaignOptions): Promise<C
     // Each worker sends the next mail until it gets a 250, as a mail server retries.
     const sendAll = async () => {
       while (next < records.length) {
-        if (next >= released) {
+        if (next >= released || !up) {
           await sleep(50);
           continue;
         }
@@ -469,6 +473,8 @@ export async function runCrashCampaign(options: CrashCampaignOptions): Promise<C
           while (original.sesIds.length === 0) await sleep(50);
         }
         while (true) {
+          while (!up) await sleep(50);
+          const startedIn = generation;
           record.attempts++;
           try {
             const sent = await sendTestMail({
@@ -485,8 +491,8 @@ export async function runCrashCampaign(options: CrashCampaignOptions): Promise<C
             record.sesIds.push(sent.sesMessageId);
             break;
           } catch {
-            resent++;
-            await sleep(200 + random() * 300);
+            if (startedIn !== generation) resent++;
+            await sleep(100 + random() * 200);
           }
         }
       }
@@ -496,12 +502,16 @@ export async function runCrashCampaign(options: CrashCampaignOptions): Promise<C
     while (kills < options.kills) {
       await sleep(killMin + random() * (killMax - killMin));
       await killTree(desk.child);
+      up = false;
+      generation++;
       kills++;
+      const accepted = records.filter((record) => record.sesIds.length > 0).length;
       log(
-        `Arrêt brutal ${kills}/${options.kills} (kill -9 de tout le bureau) après ${next} courriels commencés`,
+        `Arrêt brutal ${kills}/${options.kills} (kill -9 de tout le bureau), ${accepted} courriels acceptés`,
       );
       desk = await startDeskProcess(dataDir, ports);
       released = kills === options.kills ? records.length : released + share;
+      up = true;
       log('Redémarré sur le même dossier de données');
     }
     await senders;

@@ -297,7 +297,9 @@ export function makeSentMailsDurable(dir: string): Durable {
   const module = createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') as SesStoreModule;
   const file = path.join(dir, 'sent-mails.jsonl');
   const journal: Journal<string> = openJournal(file);
+  // The journal is the list: a stand-in stopped and started again in one process lists each mail once.
   const { emails } = module.getStoreReadonly();
+  emails.length = 0;
   for (const line of journal.recovered) emails.push(JSON.parse(line, reviveBuffers) as SentMail);
 
   const { saveEmail, clearStore } = module;
