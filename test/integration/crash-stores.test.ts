@@ -214,8 +214,12 @@ describe('the SES stand-in on a data folder', () => {
     );
     client.destroy();
 
-    // Act
+    // Act: stopped, its memory emptied as a new process would have it (the store is one per
+    // process: an in-memory stand-in's clear-store empties it), then started on its folder.
     await ses.stop();
+    const inMemory = await startSesLocal({ port });
+    await fetch(`${inMemory.endpoint}/clear-store`, { method: 'POST' });
+    await inMemory.stop();
     ses = await startSesLocal({ port, dataDir: dir });
     const { emails } = (await (await fetch(`${ses.endpoint}/store`)).json()) as {
       emails: Array<{ subject: string; headers?: Array<{ name: string; value: string }> }>;
