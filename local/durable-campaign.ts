@@ -37,7 +37,11 @@ export type CrashCampaignOptions = {
   kills: number;
   /** Mails in flight over SMTP at once. */
   inFlight?: number;
-  /** How long the desk runs after it is ready before the next kill: a random time in this range (ms). */
+  /**
+   * When the next kill comes: once the desk has accepted between half and all of its share of
+   * the mails since it was ready, then after a random time in this range (ms), so that it lands
+   * with mails in flight in SMTP and in the queues. Default 0 to 1,000 ms.
+   */
   killAfterMs?: readonly [number, number];
   /** Seed of the mails' plan and of the kill moments, for a campaign that can be replayed. */
   seed?: number;
@@ -182,9 +186,10 @@ async function startDeskProcess(dataDir: string, ports: DeskPorts): Promise<Desk
   const child = spawn(process.execPath, ['--import', 'tsx', DESK_ENTRY], {
     cwd: root,
     detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
     env: {
       ...process.env,
+      LSUN_DESK_TIED_TO_PARENT: '1',
       LSUN_DATA_DIR: dataDir,
       LSUN_SMTP_PORT: String(ports.smtp),
       LSUN_HTTP_PORT: String(ports.http),
@@ -438,7 +443,7 @@ export async function runCrashCampaign(options: CrashCampaignOptions): Promise<C
   const log = options.log ?? (() => undefined);
   const seed = options.seed ?? Date.now() % 100_000;
   const random = seeded(seed + 1);
-  const [killMin, killMax] = options.killAfterMs ?? [1_000, 5_000];
+  const [killMin, killMax] = options.killAfterMs ?? [0, 1_000];
   const plan = planMails(options.mails, seed);
   const records: MailRecord[] = plan.map((planned) => ({ planned, sesIds: [], attempts: 0 }));
   const [smtp = 0, http = 0, ses = 0, dynamodb = 0, fauxqs = 0] = await freePorts(5);
@@ -500,15 +505,18 @@ export async function runCrashCampaign(options: CrashCampaignOptions): Promise<C
     };
     const senders = Promise.all(Array.from({ length: options.inFlight ?? 4 }, sendAll));
 
+    const acceptedCount = () => records.filter((record) => record.sesIds.length > 0).length;
     while (kills < options.kills) {
+      const target = acceptedCount() + Math.ceil(share * (0.5 + random() / 2));
+      const giveUp = Date.now() + 120_000;
+      while (acceptedCount() < Math.min(target, records.length) && Date.now() < giveUp) await sleep(20);
       await sleep(killMin + random() * (killMax - killMin));
       await killTree(desk.child);
       up = false;
       generation++;
       kills++;
-      const accepted = records.filter((record) => record.sesIds.length > 0).length;
       log(
-        `Arrêt brutal ${kills}/${options.kills} (kill -9 de tout le bureau), ${accepted} courriels acceptés`,
+        `Arrêt brutal ${kills}/${options.kills} (kill -9 de tout le bureau), ${acceptedCount()} courriels acceptés`,
       );
       desk = await startDeskProcess(dataDir, ports);
       released = kills === options.kills ? records.length : released + share;

@@ -3,7 +3,8 @@
  * (`local/durable-campaign.ts`): `LSUN_DATA_DIR` names the folder, the `LSUN_*_PORT` variables
  * the ports (`local/ports.ts`). It loads the demo directory on first start, builds no console,
  * and writes one line `READY <endpoints as JSON>` on its standard output once it takes mail.
- * SIGTERM stops it cleanly; the campaign mostly kills it.
+ * SIGTERM stops it cleanly; the campaign mostly kills it. With `LSUN_DESK_TIED_TO_PARENT=1` it
+ * also exits when its standard input closes (the campaign that started it is gone).
  *
  *   LSUN_DATA_DIR=/tmp/desk LSUN_SMTP_PORT=2626 node --import tsx local/durable-desk.ts
  */
@@ -39,6 +40,12 @@ async function main(): Promise<void> {
   process.stdout.write(
     `${READY_LINE} ${JSON.stringify({ ...desk.endpoints, smtpPort: desk.smtpPort, httpUrl: desk.httpUrl, resources: desk.resources })}\n`,
   );
+  // Started by the campaign: dies with it (its standard input closes however it ends), so no
+  // desk outlives a test run that was itself killed. DynamoDB Local follows (local/emulators.ts).
+  if (process.env.LSUN_DESK_TIED_TO_PARENT === '1') {
+    process.stdin.on('end', () => process.exit(1));
+    process.stdin.resume();
+  }
   let stopping = false;
   process.on('SIGTERM', () => {
     if (stopping) return;
