@@ -61,22 +61,28 @@ async function main(): Promise<void> {
     log: (line) => console.log(`  ${new Date().toISOString().slice(11, 19)} ${line}`),
   });
   const minutes = ((Date.now() - started) / 60_000).toFixed(1);
+  const rows: Array<[string, string | number]> = [
+    ['courriels acceptés (250)', report.accepted],
+    ['arrêts brutaux (kill -9)', report.kills],
+    ['sessions SMTP coupées, renvoyées', report.resent],
+    ['perdus', report.lost],
+    ['tickets en double', report.duplicateTickets],
+    ['accusés envoyés en double', report.duplicateAcks],
+    ['envois inconnus', `${report.unknownSends}   (réclamés par le mailer, tués avant la réponse de SES)`],
+    ['réponses restées en file', report.stuckSends],
+    ['lettres mortes', report.deadLetters],
+    [
+      'issues',
+      Object.entries(report.outcomes)
+        .map(([outcome, count]) => `${outcome} ${count}`)
+        .join(', '),
+    ],
+  ];
   console.log(`
 Campagne d'arrêts brutaux — commit ${commit}, graine ${seed}, ${minutes} min
   commande : npm run bench -- crash --mails ${mails} --kills ${kills} --in-flight ${inFlight} --seed ${seed}
-
-  courriels acceptés (250)        ${report.accepted}
-  arrêts brutaux (kill -9)        ${report.kills}
-  sessions SMTP coupées (renvoyées) ${report.resent}
-  perdus                          ${report.lost}
-  tickets en double               ${report.duplicateTickets}
-  accusés envoyés en double       ${report.duplicateAcks}
-  envois inconnus                 ${report.unknownSends}   (réclamés par le mailer, tués avant la réponse de SES)
-  réponses restées en file        ${report.stuckSends}
-  lettres mortes                  ${report.deadLetters}
-  issues                          ${Object.entries(report.outcomes)
-    .map(([outcome, count]) => `${outcome} ${count}`)
-    .join(', ')}`);
+`);
+  for (const [label, value] of rows) console.log(`  ${label.padEnd(34)}${value}`);
 }
 
 main().catch((error: unknown) => {

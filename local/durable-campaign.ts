@@ -273,6 +273,25 @@ async function killTree(child: ChildProcess): Promise<void> {
 
 const sleep = (ms: number) => new Promise((wake) => setTimeout(wake, ms));
 
+/** Starts the desk again after a kill; a port the killed desk held may take a moment to free. */
+async function restartDesk(
+  dataDir: string,
+  ports: DeskPorts,
+  log: (line: string) => void,
+): Promise<DeskProcess> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startDeskProcess(dataDir, ports);
+    } catch (error) {
+      if (attempt === 3) throw error;
+      log(
+        `Redémarrage ${attempt} manqué, nouvel essai : ${error instanceof Error ? error.message.split('\n')[0] : error}`,
+      );
+      await sleep(2_000);
+    }
+  }
+}
+
 /** Waits until no stage queue holds a message (visible, in flight or delayed), three checks running. */
 async function drain(desk: DeskProcess, timeoutMs: number): Promise<void> {
   const sqs = new SQSClient({
@@ -453,7 +472,7 @@ export async function runCrashCampaign(options: CrashCampaignOptions): Promise<C
     `Campagne : ${plan.length} courriels, ${options.kills} arrêts brutaux, graine ${seed}, données ${dataDir}`,
   );
 
-  let desk = await startDeskProcess(dataDir, ports);
+  let desk: DeskProcess | undefined;
   // Mail is sent only while the desk is up (a server retrying a refused connection adds nothing);
   // the generation tells a session the kill cut from one that failed on its own.
   let up = true;
@@ -464,10 +483,13 @@ export async function runCrashCampaign(options: CrashCampaignOptions): Promise<C
   // Each start of the desk lets its share of the mails go, so every kill lands under load.
   const share = Math.ceil(records.length / (options.kills + 1));
   let released = share;
+  // Set when the campaign ends, however: the senders stop with it.
+  let finished = false;
   try {
+    desk = await startDeskProcess(dataDir, ports);
     // Each worker sends the next mail until it gets a 250, as a mail server retries.
     const sendAll = async () => {
-      while (next < records.length) {
+      while (next < records.length && !finished) {
         if (next >= released || !up) {
           await sleep(50);
           continue;
@@ -478,8 +500,8 @@ export async function runCrashCampaign(options: CrashCampaignOptions): Promise<C
           const original = records[planned.answers] as MailRecord;
           while (original.sesIds.length === 0) await sleep(50);
         }
-        while (true) {
-          while (!up) await sleep(50);
+        while (!finished) {
+          while (!up && !finished) await sleep(50);
           const startedIn = generation;
           record.attempts++;
           try {
@@ -518,7 +540,7 @@ export async function runCrashCampaign(options: CrashCampaignOptions): Promise<C
       log(
         `Arrêt brutal ${kills}/${options.kills} (kill -9 de tout le bureau), ${acceptedCount()} courriels acceptés`,
       );
-      desk = await startDeskProcess(dataDir, ports);
+      desk = await restartDesk(dataDir, ports, log);
       released = kills === options.kills ? records.length : released + share;
       up = true;
       log('Redémarré sur le même dossier de données');
@@ -529,9 +551,12 @@ export async function runCrashCampaign(options: CrashCampaignOptions): Promise<C
     const report = await audit(desk, records);
     return { ...report, kills, resent };
   } finally {
-    desk.child.kill('SIGTERM');
-    await Promise.race([desk.exited, sleep(15_000)]);
-    await killTree(desk.child);
+    finished = true;
+    if (desk) {
+      desk.child.kill('SIGTERM');
+      await Promise.race([desk.exited, sleep(15_000)]);
+      await killTree(desk.child);
+    }
     if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
   }
 }
