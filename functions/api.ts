@@ -40,6 +40,7 @@ const directory = makeDirectoryStore({
   client: dynamodb,
   tableName: config.tableName,
   academicDomain: config.academicDomain,
+  auditRetentionDays: retentionOf(config).auditDays,
 });
 
 // The broadcasts' steps call their store `store`, as the intake log's do: a deps object of their own.
