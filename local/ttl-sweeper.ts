@@ -18,7 +18,8 @@ import {
   paginateScan,
 } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { isTtlRemoval, ttlRemovalIdentity } from '#shared/adapters/purge-store.ts';
+import { isTtlRemoval } from '#shared/adapters/purge-store.ts';
+import { ttlRemovalIdentity } from '#shared/domain/retention.ts';
 import { deskTable } from '#shared/table.ts';
 
 /** Records handed to the handler at once: the event source mapping's batch size. */

@@ -9,33 +9,19 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import middy from '@middy/core';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod';
-import type { RemovedItem } from '#shared/domain/retention.ts';
+import { type RemovedItem, ttlRemovalIdentity } from '#shared/domain/retention.ts';
 import { logger } from '#shared/logger.ts';
-import { withRetries } from '#shared/retry.ts';
 import { queryAll } from './table-queries.ts';
 
-/** DynamoDB's limit of one BatchWriteItem. */
-const BATCH_SIZE = 25;
+/** Deletions at once: quick on a long ticket, few enough not to throttle. */
+const PARALLEL_DELETES = 10;
 
-/**
- * Who removes an item when its TTL passes: the stream record's `userIdentity`. The event source
- * mapping's filter (`ttlRemovalFilter`) and the local sweeper both match on it, so a person's
- * or the code's own deletions (a merge moving mails, the cascade itself) never start a purge.
- */
-export const ttlRemovalIdentity = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
-
-/** The event source mapping's filter pattern: removals by DynamoDB's TTL only. */
-export const ttlRemovalFilter = {
-  eventName: ['REMOVE'],
-  userIdentity: { type: [ttlRemovalIdentity.type], principalId: [ttlRemovalIdentity.principalId] },
-} as const;
-
-/** Whether a stream record is a TTL removal (what the filter lets through). */
+/** Whether a stream record is a TTL removal (what `ttlRemovalFilter` lets through). */
 export function isTtlRemoval(record: DynamoDBRecord): boolean {
   const identity = record.userIdentity as { type?: string; principalId?: string } | undefined;
   return (
@@ -106,36 +92,20 @@ export function makePurgeStore({ client, tableName }: { client: DynamoDBDocument
       return items.map((item) => RemovedItemSchema.parse(item) as RemovedItem);
     },
 
-    /** Deletes items by key (25 to a request, what DynamoDB leaves unprocessed sent again). */
+    /**
+     * Deletes items by key, a few at a time. One DeleteItem each rather than BatchWriteItem,
+     * so the purge's role may delete and never write (BatchWriteItem would also allow puts).
+     */
     async deleteItems(items: ReadonlyArray<{ pk: string; sk: string }>): Promise<void> {
-      for (let start = 0; start < items.length; start += BATCH_SIZE) {
-        let requests = items
-          .slice(start, start + BATCH_SIZE)
-          .map(({ pk, sk }) => ({ DeleteRequest: { Key: { pk, sk } } }));
-        await withRetries(
-          async () => {
-            const answer = await client.send(
-              new BatchWriteCommand({ RequestItems: { [tableName]: requests } }),
-            );
-            const left = answer.UnprocessedItems?.[tableName] ?? [];
-            if (left.length > 0) {
-              requests = left as typeof requests;
-              throw new UnprocessedDeletesError(left.length);
-            }
-          },
-          { attempts: 6, shouldRetry: (error) => error instanceof UnprocessedDeletesError },
+      for (let start = 0; start < items.length; start += PARALLEL_DELETES) {
+        await Promise.all(
+          items
+            .slice(start, start + PARALLEL_DELETES)
+            .map(({ pk, sk }) => client.send(new DeleteCommand({ TableName: tableName, Key: { pk, sk } }))),
         );
       }
     },
   };
-}
-
-/** Raised when DynamoDB leaves deletions unprocessed (throttling): they are sent again. */
-export class UnprocessedDeletesError extends Error {
-  override name = 'UnprocessedDeletesError';
-  constructor(count: number) {
-    super(`${count} deletion(s) left unprocessed`);
-  }
 }
 
 /** Deletes raw mails from the raw-mail bucket (a missing object is no error: S3 says nothing). */

@@ -125,3 +125,16 @@ export type PurgePorts = {
   deleteItems(items: ReadonlyArray<{ pk: string; sk: string }>): Promise<void>;
   deleteRawMails(keys: readonly string[]): Promise<void>;
 };
+
+/**
+ * Who removes an item when its TTL passes: the stream record's `userIdentity`. The event source
+ * mapping's filter (`ttlRemovalFilter`) and the local sweeper both match on it, so a person's
+ * or the code's own deletions (a merge moving mails, the cascade itself) never start a purge.
+ */
+export const ttlRemovalIdentity = { type: 'Service', principalId: 'dynamodb.amazonaws.com' } as const;
+
+/** The event source mapping's filter pattern: removals by DynamoDB's TTL only. */
+export const ttlRemovalFilter = {
+  eventName: ['REMOVE'],
+  userIdentity: { type: [ttlRemovalIdentity.type], principalId: [ttlRemovalIdentity.principalId] },
+} as const;
