@@ -127,6 +127,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       broadcastPlan,
       kbExport,
       housekeeping,
+      outboxSweep,
     ] = await Promise.all([
       import('#functions/receive.ts'),
       import('#functions/screen.ts'),
@@ -138,6 +139,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       import('#functions/broadcast-plan.ts'),
       import('#functions/kb-export.ts'),
       import('#functions/ticket-housekeeping.ts'),
+      import('#functions/outbox-sweep.ts'),
     ]);
 
     if (firstStart && options.seedDirectory) await seedDirectory(options.seedDirectory, clients, resources);
@@ -165,6 +167,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       {
         'broadcast-plan': () => broadcastPlan.handler({}, lambdaContext('broadcast-plan')),
         'ticket-housekeeping': () => housekeeping.handler({}, lambdaContext('ticket-housekeeping')),
+        'outbox-sweep': () => outboxSweep.handler({}, lambdaContext('outbox-sweep')),
       },
       options.schedulerTickMs,
     );
