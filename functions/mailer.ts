@@ -36,7 +36,8 @@ export const handler = sqsConsumer(
       ...(delivery.outcome === 'failed' ? { sesError: delivery.code } : {}),
       ...(delivery.outcome === 'skipped' ? { found: delivery.status } : {}),
     };
-    if (delivery.outcome === 'failed' || delivery.outcome === 'unknown') logger.warn(said[delivery.outcome], fields);
+    if (delivery.outcome === 'failed' || delivery.outcome === 'unknown')
+      logger.warn(said[delivery.outcome], fields);
     else logger.info(said[delivery.outcome], fields);
   },
   (message) => ({ outboxId: message.outboxId, ticketNumber: message.ticketNumber }),

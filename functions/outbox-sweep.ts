@@ -26,9 +26,12 @@ export const handler = middy<unknown, SweepReport>()
   .use(injectLambdaContext(logger))
   .handler(async () => {
     const report = await sweepOutbox(deps);
-    if (report.requeued.length > 0) logger.warn('Stranded mails queued again', { outboxIds: report.requeued });
+    if (report.requeued.length > 0)
+      logger.warn('Stranded mails queued again', { outboxIds: report.requeued });
     if (report.unknown.length > 0)
-      logger.warn('Mails claimed past their lease marked unknown (envoi incertain)', { outboxIds: report.unknown });
+      logger.warn('Mails claimed past their lease marked unknown (envoi incertain)', {
+        outboxIds: report.unknown,
+      });
     if (report.givenUp.length > 0)
       logger.error('Mails re-queued too often left queued; their messages are in the dead-letter queue', {
         outboxIds: report.givenUp,

@@ -12,7 +12,8 @@ export const UNKNOWN_SEND_REASON =
 
 /** What each SES v2 `SendEmail` refusal that is final means, for staff. */
 const REFUSAL_REASONS: Record<string, string> = {
-  MessageRejected: 'SES a refusé le message (contenu jugé invalide ou destinataire sur liste de suppression).',
+  MessageRejected:
+    'SES a refusé le message (contenu jugé invalide ou destinataire sur liste de suppression).',
   MailFromDomainNotVerifiedException: 'Le domaine d’expédition n’est pas vérifié auprès de SES.',
   AccountSuspendedException: 'Le compte d’envoi SES est suspendu : aucun courriel ne peut partir.',
   BadRequestException: 'SES a jugé la demande invalide (adresse ou en-tête incorrect).',

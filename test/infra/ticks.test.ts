@@ -128,7 +128,8 @@ describe('the scheduler ticks', () => {
     expect(pipeline.ticks.find((tick) => tick.entry === 'outbox-sweep')).toMatchObject({ everyMinutes: 5 });
     const role = logicalId(full.desk.functions['outbox-sweep'].role);
     const actions = statementsOf(role).flatMap((statement) => asArray(statement.Action));
-    for (const action of ['dynamodb:Query', 'dynamodb:UpdateItem', 'sqs:SendMessage']) expect(actions).toContain(action);
+    for (const action of ['dynamodb:Query', 'dynamodb:UpdateItem', 'sqs:SendMessage'])
+      expect(actions).toContain(action);
     expect(actions.some((action) => action.startsWith('ses:'))).toBe(false);
     const queues = statementsOf(role)
       .filter((statement) => asArray(statement.Action).includes('sqs:SendMessage'))
@@ -137,6 +138,8 @@ describe('the scheduler ticks', () => {
     const tick = full.desk.pipeline.tickOf('outbox-sweep');
     const alarms = resources(full.deskTemplate, 'AWS::CloudWatch::Alarm');
     for (const alarm of [tick?.deadLetterAlarm, tick?.failingAlarm])
-      expect(String(alarms[logicalId(alarm as never)]?.Properties.AlarmDescription)).toContain('ne partent plus');
+      expect(String(alarms[logicalId(alarm as never)]?.Properties.AlarmDescription)).toContain(
+        'ne partent plus',
+      );
   });
 });
