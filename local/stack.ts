@@ -2,7 +2,7 @@
  * The whole desk on one machine: the AWS stand-ins, the desk's resources on them, and the real
  * handlers in between, called the way AWS calls them (SES receipt → `receive`, the SQS event
  * source mappings → `screen`, `ticket`, `mailer`, `broadcast-send`, `ses-events`, `kb-export`,
- * EventBridge Scheduler → `broadcast-plan`, `ticket-housekeeping`,
+ * EventBridge Scheduler → `broadcast-plan`, `ticket-housekeeping`, `outbox-sweep`,
  * API Gateway → `api`, CloudFront → the console and the public knowledge base `/kb/`).
  *
  * `npm start`, the end-to-end tests and the benchmark all run this same function.
