@@ -36,8 +36,17 @@ export const keys = {
     gsi2pk: keys.outboxSendingPartition(),
     gsi2sk: `${leaseUntil}#${outboxId}`,
   }),
+  /**
+   * A mail that did not leave (`failed`) or may not have (`unknown`), by when that was found: the
+   * dashboard counts them. Recording it `sent` after all takes it out.
+   */
+  outboxProblem: (at: string, outboxId: string) => ({
+    gsi2pk: keys.outboxProblemPartition(),
+    gsi2sk: `${at}#${outboxId}`,
+  }),
   outboxQueuedPartition: () => 'OUTBOX#queued',
   outboxSendingPartition: () => 'OUTBOX#sending',
+  outboxProblemPartition: () => 'OUTBOX#problem',
   /** A staff member's choice of notifications (« Mon compte »), by their lower-case address. */
   notificationPrefs: (email: string) => ({ pk: `STAFF#${email.trim().toLowerCase()}`, sk: 'NOTIFY_PREFS' }),
   /** Intake log, newest first, all outcomes (gsi1) and per outcome (gsi2). */

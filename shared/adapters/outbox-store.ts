@@ -7,7 +7,8 @@
  * may be retried. A claim found past its lease becomes `unknown`.
  *
  * Every move is one conditional update that also moves the record in the sweeper's sparse index
- * (gsi2 `OUTBOX#queued` / `OUTBOX#sending`), so the index always agrees with the status.
+ * (gsi2 `OUTBOX#queued` / `OUTBOX#sending`), so the index always agrees with the status; a mail
+ * `failed` or `unknown` moves to `OUTBOX#problem`, which the dashboard counts.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -125,7 +126,7 @@ export function makeOutboxStore({
           TableName: tableName,
           Key: keyOf(message),
           UpdateExpression:
-            'SET #status = :failed, failedAt = :at, sendError = :code, sendReason = :reason REMOVE gsi2pk, gsi2sk, outbox',
+            'SET #status = :failed, failedAt = :at, sendError = :code, sendReason = :reason, gsi2pk = :pk, gsi2sk = :sk REMOVE outbox',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -133,6 +134,7 @@ export function makeOutboxStore({
             ':at': failure.at,
             ':code': failure.code,
             ':reason': failure.reason,
+            ...prefixed(keys.outboxProblem(failure.at, message.outboxId)),
           },
         }),
       );
@@ -162,7 +164,7 @@ export function makeOutboxStore({
           TableName: tableName,
           Key: keyOf(message),
           UpdateExpression:
-            'SET #status = :unknown, failedAt = :at, sendReason = :reason REMOVE gsi2pk, gsi2sk, outbox',
+            'SET #status = :unknown, failedAt = :at, sendReason = :reason, gsi2pk = :pk, gsi2sk = :sk REMOVE outbox',
           ConditionExpression: '#status = :sending AND leaseUntil = :lease',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -171,6 +173,7 @@ export function makeOutboxStore({
             ':lease': expired.leaseUntil,
             ':at': expired.at,
             ':reason': expired.reason,
+            ...prefixed(keys.outboxProblem(expired.at, message.outboxId)),
           },
         }),
       );

@@ -1,8 +1,8 @@
 /**
  * What becomes of a mail the desk sends, on the real handlers against DynamoDB Local, fauxqs and
  * the SES stand-in, with SES's refusals injected by `aws-sdk-client-mock` on the SESv2 client:
- * a final refusal ends `failed` and staff see it on the ticket and in the mail log; throttling is
- * retried and sent once; a mailer that died between its claim and its send leaves an `unknown`
+ * a final refusal ends `failed` and staff see it on the ticket, in the mail log and on the
+ * dashboard; throttling is retried and sent once; a mailer that died between its claim and its send leaves an `unknown`
  * (« envoi incertain »), never a second mail; a queue message lost after its record is queued
  * again by the sweeper; and a raw mail gone fails its intake message, named in the log.
  */
@@ -21,7 +21,7 @@ import { OutboxMessage } from '#shared/domain/messages.ts';
 import { UNKNOWN_SEND_REASON } from '#shared/domain/send-status.ts';
 import { logger } from '#shared/logger.ts';
 import { REQUEUE_AFTER_SECONDS, sweepOutbox } from '#shared/steps/outbox-sweep.ts';
-import { intakeDetail, ticketDetail } from '#shared/steps/staff/reads.ts';
+import { dashboard, intakeDetail, ticketDetail } from '#shared/steps/staff/reads.ts';
 import { type Desk, lambdaContext, passingVerdicts, sesEvent, startTestDesk } from '../support/desk.ts';
 import { sentMails } from '../support/outbox.ts';
 import { staffDeps } from '../support/staff.ts';
@@ -114,6 +114,9 @@ describe('a final refusal by SES', () => {
     // A redelivery sends nothing more
     await desk.pumpOnce('outbox');
     expect(mock.commandCalls(SendEmailCommand)).toHaveLength(2);
+    // …and the dashboard counts them
+    const figures = await dashboard(staffDeps(table, () => new Date()).deps);
+    expect(figures.sendProblems).toEqual({ failed: 2, unknown: 0 });
   });
 });
 
