@@ -32,6 +32,11 @@ export type OutboxSweepDeps = {
   records: OutboxSweepRecords;
   outbox: Pick<QueueProducer<OutboxMessage>, 'send'>;
   now: () => Date;
+  /**
+   * Default `REQUEUE_AFTER_SECONDS`. A desk restarted after a crash whose queues were lost may
+   * sweep at once with 0: a mail whose message still exists is then queued twice, and sent once.
+   */
+  requeueAfterSeconds?: number;
 };
 
 /** What one sweep did, by outbox id. */
@@ -60,7 +65,8 @@ export async function sweepOutbox(deps: OutboxSweepDeps): Promise<SweepReport> {
     if (marked) report.unknown.push(mail.message.outboxId);
   }
 
-  const cutoff = new Date(now.getTime() - REQUEUE_AFTER_SECONDS * 1000).toISOString();
+  const delay = deps.requeueAfterSeconds ?? REQUEUE_AFTER_SECONDS;
+  const cutoff = new Date(now.getTime() - delay * 1000).toISOString();
   for (const mail of await deps.records.queuedBefore(cutoff, SWEEP_LIMIT)) {
     try {
       await requeue(mail, at, deps, report);

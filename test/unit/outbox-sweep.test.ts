@@ -117,4 +117,12 @@ describe('sweeping the outbox', () => {
     );
     expect(sent).toEqual(['ses-b.ack']);
   });
+
+  it('sweeps at once when told to (a desk restarted after losing its queues)', async () => {
+    const recent = stranded('ses-recent', ago(60));
+    const { records } = memoryRecords([recent]);
+    const { outbox, sent } = queue();
+    await sweepOutbox({ records, outbox, now: () => NOW, requeueAfterSeconds: 0 });
+    expect(sent).toEqual(['ses-recent.ack']);
+  });
 });
