@@ -13,7 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { runCrashCampaign } from '#local/durable-campaign.ts';
+import { killDynamoDbUnderTransactions, runCrashCampaign } from '#local/durable-campaign.ts';
 
 const usage = `Campagne d'arrêts brutaux du bureau local (issue 11).
 
@@ -24,6 +24,7 @@ Options :
   --kills K        arrêts brutaux (kill -9 de tout le bureau) sous charge (défaut 10)
   --in-flight F    courriels en cours d'envoi SMTP à la fois (défaut 4)
   --seed S         graine du plan des courriels et des instants d'arrêt (défaut : l'heure)
+  --dynamodb-runs R  puis DynamoDB Local seul, tué R fois pendant des transactions (défaut 10 ; 0 : non)
 `;
 
 async function main(): Promise<void> {
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
       kills: { type: 'string', default: '10' },
       'in-flight': { type: 'string', default: '4' },
       seed: { type: 'string' },
+      'dynamodb-runs': { type: 'string', default: '10' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -83,6 +85,25 @@ Campagne d'arrêts brutaux — commit ${commit}, graine ${seed}, ${minutes} min
   commande : npm run bench -- crash --mails ${mails} --kills ${kills} --in-flight ${inFlight} --seed ${seed}
 `);
   for (const [label, value] of rows) console.log(`  ${label.padEnd(34)}${value}`);
+
+  const dynamodbRuns = Number(values['dynamodb-runs']);
+  if (dynamodbRuns > 0) {
+    const totals = { acknowledged: 0, acknowledgedLost: 0, partial: 0, runsLosing: 0 };
+    for (let run = 0; run < dynamodbRuns; run++) {
+      const result = await killDynamoDbUnderTransactions(20);
+      totals.acknowledged += result.acknowledged;
+      totals.acknowledgedLost += result.acknowledgedLost;
+      totals.partial += result.partial;
+      if (result.acknowledgedLost > 0) totals.runsLosing++;
+    }
+    console.log(`
+DynamoDB Local seul (-dbPath), Java tué (SIGKILL) ${dynamodbRuns} fois pendant des transactions de 25 écritures (8 en cours)
+  commande : npm run bench -- crash --dynamodb-runs ${dynamodbRuns}
+
+  transactions acquittées           ${totals.acknowledged}
+  acquittées puis perdues           ${totals.acknowledgedLost}   (dans ${totals.runsLosing} arrêt(s) sur ${dynamodbRuns})
+  transactions trouvées en partie   ${totals.partial}`);
+  }
 }
 
 main().catch((error: unknown) => {

@@ -13,11 +13,17 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  CreateTableCommand,
+  DynamoDBClient,
+  ScanCommand as RawScanCommand,
+  TransactWriteItemsCommand,
+  waitUntilTableExists,
+} from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { READY_LINE } from './durable-desk.ts';
-import { freePorts, LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators.ts';
+import { freePort, freePorts, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './emulators.ts';
 import type { DeskResources } from './resources.ts';
 import { sendTestMail } from './send-mail.ts';
 
@@ -558,5 +564,114 @@ export async function runCrashCampaign(options: CrashCampaignOptions): Promise<C
       await killTree(desk.child);
     }
     if (existsSync(dataDir)) rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** What one kill of DynamoDB Local in the middle of transactions left. */
+export type DynamoDbKillRun = {
+  /** Transactions DynamoDB Local answered 200 before the kill. */
+  acknowledged: number;
+  /** Of those, the ones not found after the restart (no item of theirs). */
+  acknowledgedLost: number;
+  /** Transactions found with some of their items only. */
+  partial: number;
+};
+
+const ITEMS_PER_TRANSACTION = 25;
+
+/** The Java process of the DynamoDB Local started on `dir` (not its watchdog shell). */
+function javaOf(dir: string): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+      if (path.basename(command[0] ?? '') === 'java' && command.includes(dir)) return Number(entry);
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Starts DynamoDB Local on a fresh data folder, has eight writers run transactions of 25 puts,
+ * SIGKILLs its Java once `killAfter` transactions were acknowledged, starts it again on the same
+ * folder and counts what is there: whether it keeps what it acknowledged, and whether it applies
+ * a transaction whole or not at all, across a crash.
+ */
+export async function killDynamoDbUnderTransactions(killAfter = 20): Promise<DynamoDbKillRun> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'lsun-dynamodb-crash-'));
+  const port = await freePort();
+  const clientOf = (endpoint: string) =>
+    new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 });
+  try {
+    let dynamodb = await startDynamoDbLocal({ port, dbPath: dir });
+    const client = clientOf(dynamodb.endpoint);
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'crash',
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      }),
+    );
+    await waitUntilTableExists({ client, maxWaitTime: 30 }, { TableName: 'crash' });
+    const acknowledged = new Set<number>();
+    let attempted = 0;
+    let killed = false;
+    const writer = async () => {
+      while (!killed) {
+        const id = attempted++;
+        await client
+          .send(
+            new TransactWriteItemsCommand({
+              TransactItems: Array.from({ length: ITEMS_PER_TRANSACTION }, (_, index) => ({
+                Put: {
+                  TableName: 'crash',
+                  Item: {
+                    pk: { S: `T${id}#${index}` },
+                    transaction: { N: String(id) },
+                    pad: { S: 'x'.repeat(400) },
+                  },
+                },
+              })),
+            }),
+          )
+          .then(
+            () => acknowledged.add(id),
+            () => undefined,
+          );
+      }
+    };
+    const writers = Array.from({ length: 8 }, writer);
+    while (acknowledged.size < killAfter) await sleep(10);
+    const java = javaOf(path.resolve(dir));
+    if (java === undefined) throw new CrashCampaignError('Processus Java de DynamoDB Local introuvable');
+    process.kill(java, 'SIGKILL');
+    killed = true;
+    await Promise.all(writers);
+    client.destroy();
+    await dynamodb.stop();
+    dynamodb = await startDynamoDbLocal({ port, dbPath: dir });
+    const reader = clientOf(dynamodb.endpoint);
+    const found = new Map<number, number>();
+    let start: Record<string, never> | undefined;
+    do {
+      const page = await reader.send(new RawScanCommand({ TableName: 'crash', ExclusiveStartKey: start }));
+      for (const item of page.Items ?? []) {
+        const id = Number(item.transaction?.N);
+        found.set(id, (found.get(id) ?? 0) + 1);
+      }
+      start = page.LastEvaluatedKey as Record<string, never> | undefined;
+    } while (start);
+    reader.destroy();
+    await dynamodb.stop();
+    return {
+      acknowledged: acknowledged.size,
+      acknowledgedLost: [...acknowledged].filter((id) => !found.has(id)).length,
+      partial: [...found.values()].filter((count) => count !== ITEMS_PER_TRANSACTION).length,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
