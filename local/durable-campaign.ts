@@ -62,7 +62,10 @@ export type CrashCampaignReport = {
   /** SMTP sessions a kill cut before their 250, sent again once the desk was back. */
   resent: number;
   kills: number;
-  /** SES ids answered 250 with no intake entry, or opening no ticket where their entry says one. */
+  /**
+   * Mails answered 250 with no intake entry (or one without its outcome), or opening no ticket
+   * where their entry says one.
+   */
   lost: number;
   /** Message-IDs that opened more than one ticket. */
   duplicateTickets: number;
@@ -431,7 +434,8 @@ async function audit(
   let unknownSends = 0;
   const outcomes: Record<string, number> = {};
   for (const record of records) {
-    if (record.sesIds.some((id) => !entries.has(id))) lost++;
+    // An entry without an outcome is a stub a later step's update made of a lost entry.
+    if (record.sesIds.some((id) => entries.get(id)?.outcome === undefined)) lost++;
     // Every entry of the Message-ID: those answered 250, and those of sessions a kill cut
     // after the desk had stored the mail (their sender sent it again).
     const all = entriesOf.get(record.planned.messageId) ?? [];
