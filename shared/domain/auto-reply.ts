@@ -88,6 +88,12 @@ function fromHeaders(mail: AutomaticMailInput, ownAddresses: readonly string[]):
       if (!['no', 'false', '0'].includes(token(value))) return `${headerLabel(name)}: ${value || '(vide)'}`;
     }
   }
+  // Exchange stamps every mail an inbox rule generates or forwards (a rule-based out-of-office, a
+  // redirect) with the mailbox that ran it; such a mail may carry no other marker at all.
+  const ruleLoop = headerValues(headers, 'x-ms-exchange-inbox-rules-loop')[0];
+  if (ruleLoop !== undefined) {
+    return `X-MS-Exchange-Inbox-Rules-Loop: ${ruleLoop || '(vide)'} (règle de boîte Exchange)`;
+  }
   for (const value of headerValues(headers, 'x-auto-response-suppress')) {
     const tokens = value.split(/[\s,;]+/).map((part) => part.toLowerCase());
     if (tokens.some((part) => SUPPRESS_TOKENS.has(part))) return `X-Auto-Response-Suppress: ${value}`;

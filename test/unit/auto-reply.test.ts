@@ -171,6 +171,19 @@ describe('detectAutomaticMail', () => {
       },
     );
 
+    it('treats a mail an Exchange inbox rule generated or forwarded (X-MS-Exchange-Inbox-Rules-Loop) as automatic', () => {
+      // Prepare: a rule-based out-of-office carries no other marker.
+      const mail = withHeader('x-ms-exchange-inbox-rules-loop', 'claire.martin@ac-dijon.fr');
+
+      // Act
+      const reason = detectAutomaticMail(mail, OWN);
+
+      // Assess
+      expect(reason).toBe(
+        'X-MS-Exchange-Inbox-Rules-Loop: claire.martin@ac-dijon.fr (règle de boîte Exchange)',
+      );
+    });
+
     it('lets X-Auto-Response-Suppress without OOF, All or AutoReply through', () => {
       // Prepare
       const mail = withHeader('x-auto-response-suppress', 'DR, RN, NRN');
