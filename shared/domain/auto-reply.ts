@@ -55,9 +55,15 @@ function headerValues(headers: AutomaticMailInput['headers'], name: string): str
   return headers.filter((header) => header.name.toLowerCase() === name).map((header) => header.value.trim());
 }
 
-/** The value of a structured header without its parameters (`auto-replied; owner=x` → `auto-replied`). */
+/**
+ * The value of a structured header without its parameters and comments (`auto-replied; owner=x`
+ * and `auto-generated (failure)` → the bare token), so that `no (manuel)` still reads as no.
+ */
 function token(value: string): string {
-  return (value.split(';')[0] ?? '').trim().toLowerCase();
+  return (value.split(';')[0] ?? '')
+    .replace(/\([^()]*\)/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 function localPart(address: string): string {

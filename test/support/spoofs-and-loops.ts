@@ -76,8 +76,15 @@ export type CorpusCase = {
   name: string;
   /** The outcome the intake log must show: always one the desk never answers. */
   expected: Extract<Outcome, 'auto_reply' | 'not_authenticated' | 'not_academic'>;
+  /** What the log's detail must say, where the case exists to prove one rule (not another) stops it. */
+  why?: RegExp;
   build(context: CorpusContext): HostileMail;
 };
+
+/** The case, proving that the rule whose detail matches `why` is the one that stops it. */
+function because(why: RegExp, item: CorpusCase): CorpusCase {
+  return { ...item, why };
+}
 
 /** An RFC 2047 encoded word when the text is not plain ASCII. */
 function word(text: string): string {
@@ -179,10 +186,18 @@ const SPOOFS: CorpusCase[] = [
     ...attacker('xn--ac-djon-uog.fr'),
     from: `${DIRECTOR_NAME} <camille.martin@xn--ac-djon-uog.fr>`,
   }),
-  spoof('lookalike domain', 'ac-dіjon.fr with a Cyrillic і, in UTF-8 as SMTPUTF8 writes it', 'not_academic', {
-    ...attacker('xn--ac-djon-uog.fr'),
-    from: `${DIRECTOR_NAME} <camille.martin@ac-d\u0456jon.fr>`,
-  }),
+  because(
+    /^Domaine ac-d\u0456jon\.fr hors/,
+    spoof(
+      'lookalike domain',
+      'ac-dіjon.fr with a Cyrillic і, in UTF-8 as SMTPUTF8 writes it',
+      'not_academic',
+      {
+        ...attacker('xn--ac-djon-uog.fr'),
+        from: `${DIRECTOR_NAME} <camille.martin@ac-d\u0456jon.fr>`,
+      },
+    ),
+  ),
   spoof('lookalike domain', 'ac-dijon.fr as the local part', 'not_academic', {
     ...attacker(),
     from: `${DIRECTOR_NAME} <ac-dijon.fr@evil.example>`,
@@ -191,16 +206,19 @@ const SPOOFS: CorpusCase[] = [
     ...attacker(),
     from: `"${DIRECTOR}"@evil.example`,
   }),
-  spoof(
-    'subdomain',
-    'x.ac-dijon.fr signed by ac-dijon.fr (DMARC passes by relaxed alignment)',
-    'not_academic',
-    {
-      from: `${DIRECTOR_NAME} <camille.martin@x.ac-dijon.fr>`,
-      source: ACADEMIE_IP,
-      envelopeFrom: DIRECTOR,
-      sign: 'academie',
-    },
+  because(
+    /^Domaine x\.ac-dijon\.fr hors/,
+    spoof(
+      'subdomain',
+      'x.ac-dijon.fr signed by ac-dijon.fr (DMARC passes by relaxed alignment)',
+      'not_academic',
+      {
+        from: `${DIRECTOR_NAME} <camille.martin@x.ac-dijon.fr>`,
+        source: ACADEMIE_IP,
+        envelopeFrom: DIRECTOR,
+        sign: 'academie',
+      },
+    ),
   ),
   spoof(
     'subdomain',
@@ -212,10 +230,13 @@ const SPOOFS: CorpusCase[] = [
       envelopeFrom: 'camille.martin@ia21.ac-dijon.fr',
     },
   ),
-  spoof('several From', 'the director then the attacker in one From', 'not_authenticated', {
-    ...attacker(),
-    from: `${DIRECTOR}, attacker@evil.example`,
-  }),
+  because(
+    /^Plusieurs adresses/,
+    spoof('several From', 'the director then the attacker in one From', 'not_authenticated', {
+      ...attacker(),
+      from: `${DIRECTOR}, attacker@evil.example`,
+    }),
+  ),
   spoof('several From', 'the attacker then the director in one From', 'not_authenticated', {
     ...attacker(),
     from: `attacker@evil.example, ${DIRECTOR}`,
@@ -224,11 +245,14 @@ const SPOOFS: CorpusCase[] = [
     ...attacker(),
     from: `Direction: ${DIRECTOR}, attacker@evil.example;`,
   }),
-  spoof('several From', 'two From headers, the director first', 'not_authenticated', {
-    ...attacker(),
-    from: DIRECTOR,
-    extra: [['From', 'attacker@evil.example']],
-  }),
+  because(
+    /^Plusieurs adresses/,
+    spoof('several From', 'two From headers, the director first', 'not_authenticated', {
+      ...attacker(),
+      from: DIRECTOR,
+      extra: [['From', 'attacker@evil.example']],
+    }),
+  ),
   spoof(
     'several From',
     'two directors in one From, through the académie’s relay and signed',
@@ -250,27 +274,33 @@ const SPOOFS: CorpusCase[] = [
       extra: [['Sender', 'attacker@evil.example']],
     },
   ),
-  spoof(
-    'Sender ≠ From',
-    'Sender of another domain on a mail the académie’s relay signed',
-    'not_authenticated',
-    {
-      from: `${DIRECTOR_NAME} <${DIRECTOR}>`,
-      source: ACADEMIE_IP,
-      envelopeFrom: DIRECTOR,
-      sign: 'academie',
-      extra: [['Sender', 'Assistance <attacker@evil.example>']],
-    },
+  because(
+    /^En-tête Sender \(attacker@evil\.example\)/,
+    spoof(
+      'Sender ≠ From',
+      'Sender of another domain on a mail the académie’s relay signed',
+      'not_authenticated',
+      {
+        from: `${DIRECTOR_NAME} <${DIRECTOR}>`,
+        source: ACADEMIE_IP,
+        envelopeFrom: DIRECTOR,
+        sign: 'academie',
+        extra: [['Sender', 'Assistance <attacker@evil.example>']],
+      },
+    ),
   ),
-  spoof(
-    'DMARC fail, SPF pass elsewhere',
-    'envelope of the attacker’s domain (SPF passes), From the director',
-    'not_authenticated',
-    {
-      from: `${DIRECTOR_NAME} <${DIRECTOR}>`,
-      source: ATTACKER_IP,
-      envelopeFrom: 'bounces@evil.example',
-    },
+  because(
+    /^DMARC en échec pour ac-dijon\.fr/,
+    spoof(
+      'DMARC fail, SPF pass elsewhere',
+      'envelope of the attacker’s domain (SPF passes), From the director',
+      'not_authenticated',
+      {
+        from: `${DIRECTOR_NAME} <${DIRECTOR}>`,
+        source: ATTACKER_IP,
+        envelopeFrom: 'bounces@evil.example',
+      },
+    ),
   ),
   spoof(
     'DMARC fail, SPF pass elsewhere',
@@ -460,9 +490,16 @@ function bounce(
 }
 
 const LOOPS: CorpusCase[] = [
-  ownMailBack('our acknowledgment, every header as SES sent it', () => true),
-  ownMailBack('our acknowledgment without our header nor Auto-Submitted (a forwarder dropped them)', (name) =>
-    THREADING.has(name),
+  because(
+    /^En-tête X-Assistance-LSUN/,
+    ownMailBack('our acknowledgment, every header as SES sent it', () => true),
+  ),
+  because(
+    /^Expéditeur : adresse du serveur/,
+    ownMailBack(
+      'our acknowledgment without our header nor Auto-Submitted (a forwarder dropped them)',
+      (name) => THREADING.has(name),
+    ),
   ),
   ownMailBack('our acknowledgment redirected by an Exchange inbox rule', () => true, [
     ['X-MS-Exchange-Inbox-Rules-Loop', DIRECTOR],
@@ -489,12 +526,15 @@ const LOOPS: CorpusCase[] = [
       body: 'Bonjour Madame Martin,\r\n\r\nLa campagne des bulletins LSUN ouvre lundi.',
     }),
   },
-  bounce('Postfix: multipart/report from MAILER-DAEMON', {
-    from: 'MAILER-DAEMON@smtp.ac-dijon.fr (Mail Delivery System)',
-    subject: 'Undelivered Mail Returned to Sender',
-    dsn: true,
-    text: "This is the mail system at host smtp.ac-dijon.fr.\r\n\r\nI'm sorry to have to inform you that your message could not\r\nbe delivered to one or more recipients.",
-  }),
+  because(
+    /multipart\/report/,
+    bounce('Postfix: multipart/report from MAILER-DAEMON', {
+      from: 'MAILER-DAEMON@smtp.ac-dijon.fr (Mail Delivery System)',
+      subject: 'Undelivered Mail Returned to Sender',
+      dsn: true,
+      text: "This is the mail system at host smtp.ac-dijon.fr.\r\n\r\nI'm sorry to have to inform you that your message could not\r\nbe delivered to one or more recipients.",
+    }),
+  ),
   bounce('Exim: plain text from Mailer-Daemon, X-Failed-Recipients', {
     from: 'Mail Delivery System <Mailer-Daemon@mx.ac-dijon.fr>',
     subject: 'Mail delivery failed: returning message to sender',
@@ -532,26 +572,35 @@ const LOOPS: CorpusCase[] = [
     dsn: true,
     text: 'The original message was received at Mon, 7 Dec 2026 06:00:00 +0100\r\n\r\n   ----- The following addresses had permanent fatal errors -----',
   }),
-  bounce('qmail: « failure notice », plain text', {
-    from: 'MAILER-DAEMON@mail.ac-dijon.fr',
-    subject: 'failure notice',
-    dsn: false,
-    text: "Hi. This is the qmail-send program at mail.ac-dijon.fr.\r\nI'm afraid I wasn't able to deliver your message to the following addresses.\r\nThis is a permanent error; I've given up. Sorry it didn't work out.",
-  }),
-  bounce('a report relayed with a non-null envelope, from postmaster@', {
-    from: 'postmaster@ac-dijon.fr',
-    subject: 'Delivery failure: %s',
-    dsn: false,
-    text: 'Your message could not be delivered.',
-    envelopeFrom: 'postmaster@ac-dijon.fr',
-  }),
+  because(
+    /^Chemin de retour vide/,
+    bounce('qmail: « failure notice », plain text', {
+      from: 'MAILER-DAEMON@mail.ac-dijon.fr',
+      subject: 'failure notice',
+      dsn: false,
+      text: "Hi. This is the qmail-send program at mail.ac-dijon.fr.\r\nI'm afraid I wasn't able to deliver your message to the following addresses.\r\nThis is a permanent error; I've given up. Sorry it didn't work out.",
+    }),
+  ),
+  because(
+    /^Expéditeur postmaster/,
+    bounce('a report relayed with a non-null envelope, from postmaster@', {
+      from: 'postmaster@ac-dijon.fr',
+      subject: 'Delivery failure: %s',
+      dsn: false,
+      text: 'Your message could not be delivered.',
+      envelopeFrom: 'postmaster@ac-dijon.fr',
+    }),
+  ),
   bounce('a delay report (Delivery Status Notification (Delay))', {
     from: 'Mail Delivery Subsystem <MAILER-DAEMON@relais.ac-dijon.fr>',
     subject: 'Delivery Status Notification (Delay)',
     dsn: true,
     text: 'Delivery to the following recipient has been delayed: camille.martin@ac-dijon.fr',
   }),
-  fromDirector('bounce', 'an empty Return-Path and nothing else', () => 'LSUN : bulletins', [], ''),
+  because(
+    /^Chemin de retour vide/,
+    fromDirector('bounce', 'an empty Return-Path and nothing else', () => 'LSUN : bulletins', [], ''),
+  ),
   fromDirector(
     'out of office',
     'Outlook (French): « Réponse automatique : » and Exchange’s headers',
@@ -567,17 +616,23 @@ const LOOPS: CorpusCase[] = [
     (c) => `Automatic reply: ${tagged(c)}`,
     [['X-Auto-Response-Suppress', 'All']],
   ),
-  fromDirector(
-    'out of office',
-    'an Exchange rule’s reply: X-MS-Exchange-Inbox-Rules-Loop only',
-    () => 'LSUN : je suis absente',
-    [['X-MS-Exchange-Inbox-Rules-Loop', DIRECTOR]],
+  because(
+    /^X-MS-Exchange-Inbox-Rules-Loop/,
+    fromDirector(
+      'out of office',
+      'an Exchange rule’s reply: X-MS-Exchange-Inbox-Rules-Loop only',
+      () => 'LSUN : je suis absente',
+      [['X-MS-Exchange-Inbox-Rules-Loop', DIRECTOR]],
+    ),
   ),
-  fromDirector(
-    'out of office',
-    'an Exchange rule’s reply on the ticket’s thread: X-MS-Exchange-Inbox-Rules-Loop only',
-    (c) => `RE: ${tagged(c)}`,
-    [['X-MS-Exchange-Inbox-Rules-Loop', DIRECTOR]],
+  because(
+    /^X-MS-Exchange-Inbox-Rules-Loop/,
+    fromDirector(
+      'out of office',
+      'an Exchange rule’s reply on the ticket’s thread: X-MS-Exchange-Inbox-Rules-Loop only',
+      (c) => `RE: ${tagged(c)}`,
+      [['X-MS-Exchange-Inbox-Rules-Loop', DIRECTOR]],
+    ),
   ),
   fromDirector(
     'out of office',
@@ -585,41 +640,62 @@ const LOOPS: CorpusCase[] = [
     (c) => `Re: ${tagged(c)}`,
     [['Auto-Submitted', 'auto-replied (vacation)']],
   ),
-  fromDirector('out of office', 'X-Autoreply only', () => 'Re: LSUN : bulletins', [['X-Autoreply', 'yes']]),
+  because(
+    /^X-Autoreply: yes/,
+    fromDirector('out of office', 'X-Autoreply only', () => 'Re: LSUN : bulletins', [['X-Autoreply', 'yes']]),
+  ),
   fromDirector('out of office', 'X-Autorespond only', () => 'Re: LSUN : bulletins', [
     ['X-Autorespond', 'Message d’absence'],
   ]),
-  fromDirector(
-    'out of office',
-    '« Absence du bureau » in the subject only',
-    (c) => `Absence du bureau : ${tagged(c)}`,
-    [],
+  because(
+    /^Sujet de réponse automatique \(« Absence du bureau »\)/,
+    fromDirector(
+      'out of office',
+      '« Absence du bureau » in the subject only',
+      (c) => `Absence du bureau : ${tagged(c)}`,
+      [],
+    ),
   ),
-  fromDirector(
-    'out of office',
-    '« Message d’absence » in the subject only',
-    () => 'Message d’absence : LSUN',
-    [],
+  because(
+    /^Sujet de réponse automatique \(« Message d’absence »\)/,
+    fromDirector(
+      'out of office',
+      '« Message d’absence » in the subject only',
+      () => 'Message d’absence : LSUN',
+      [],
+    ),
   ),
-  fromDirector(
-    'out of office',
-    '« Réponse automatique : » in the subject only',
-    () => 'Réponse automatique : LSUN : bulletins',
-    [],
+  because(
+    /^Sujet de réponse automatique \(« Réponse automatique »\)/,
+    fromDirector(
+      'out of office',
+      '« Réponse automatique : » in the subject only',
+      () => 'Réponse automatique : LSUN : bulletins',
+      [],
+    ),
   ),
-  fromDirector(
-    'out of office',
-    '"Out of Office" in the subject only',
-    (c) => `Out of Office: ${tagged(c)}`,
-    [],
+  because(
+    /^Sujet de réponse automatique \(« Out of Office »\)/,
+    fromDirector(
+      'out of office',
+      '"Out of Office" in the subject only',
+      (c) => `Out of Office: ${tagged(c)}`,
+      [],
+    ),
   ),
-  fromDirector(
-    'out of office',
-    '"Automatic reply:" in the subject only',
-    () => 'Automatic reply: LSUN : bulletins',
-    [],
+  because(
+    /^Sujet de réponse automatique \(« Automatic reply »\)/,
+    fromDirector(
+      'out of office',
+      '"Automatic reply:" in the subject only',
+      () => 'Automatic reply: LSUN : bulletins',
+      [],
+    ),
   ),
-  fromDirector('list or bulk', 'Precedence: list', () => 'LSUN : bulletins', [['Precedence', 'list']]),
+  because(
+    /^Precedence: list/,
+    fromDirector('list or bulk', 'Precedence: list', () => 'LSUN : bulletins', [['Precedence', 'list']]),
+  ),
   fromDirector('list or bulk', 'Precedence: bulk', () => 'LSUN : bulletins', [['Precedence', 'bulk']]),
   fromDirector('list or bulk', 'Precedence: junk', () => 'LSUN : bulletins', [['Precedence', 'junk']]),
   fromDirector(
@@ -631,9 +707,12 @@ const LOOPS: CorpusCase[] = [
       ['Sender', 'directeurs-21-owner@listes.ac-dijon.fr'],
     ],
   ),
-  fromDirector('list or bulk', 'List-Unsubscribe only', () => 'LSUN : lettre d’information', [
-    ['List-Unsubscribe', '<mailto:directeurs-21-unsubscribe@listes.ac-dijon.fr>'],
-  ]),
+  because(
+    /^List-Unsubscribe/,
+    fromDirector('list or bulk', 'List-Unsubscribe only', () => 'LSUN : lettre d’information', [
+      ['List-Unsubscribe', '<mailto:directeurs-21-unsubscribe@listes.ac-dijon.fr>'],
+    ]),
+  ),
 ];
 
 /** Every case of the corpus: spoofs first, then loops. */

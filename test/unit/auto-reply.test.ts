@@ -39,6 +39,7 @@ describe('detectAutomaticMail', () => {
       ['Auto-Replied', 'Auto-Submitted: auto-replied'],
       ['auto-replied; owner-email="x@ac-dijon.fr"', 'Auto-Submitted: auto-replied'],
       ['auto-notified', 'Auto-Submitted: auto-notified'],
+      ['auto-generated (failure)', 'Auto-Submitted: auto-generated'],
     ])('treats Auto-Submitted: %s as automatic', (value, expected) => {
       // Prepare
       const mail = withHeader('auto-submitted', value);
@@ -50,16 +51,19 @@ describe('detectAutomaticMail', () => {
       expect(reason).toBe(expected);
     });
 
-    it.each(['no', 'No', ' no ; comment'])('lets Auto-Submitted: %j through', (value) => {
-      // Prepare
-      const mail = withHeader('auto-submitted', value);
+    it.each(['no', 'No', ' no ; comment', 'no (envoyé par une personne)'])(
+      'lets Auto-Submitted: %j through',
+      (value) => {
+        // Prepare
+        const mail = withHeader('auto-submitted', value);
 
-      // Act
-      const reason = detectAutomaticMail(mail, OWN);
+        // Act
+        const reason = detectAutomaticMail(mail, OWN);
 
-      // Assess
-      expect(reason).toBeUndefined();
-    });
+        // Assess
+        expect(reason).toBeUndefined();
+      },
+    );
   });
 
   describe('Precedence', () => {
