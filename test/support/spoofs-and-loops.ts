@@ -737,6 +737,7 @@ export async function rawOf(mail: HostileMail): Promise<string> {
           signingDomain: mail.sign.domain,
           selector: HOSTILE_DKIM_SELECTOR,
           privateKey: hostileDkimPrivateKey(),
+          algorithm: 'ed25519-sha256',
         };
   // The types want the signer at the top; the code reads `signatureData`.
   const { signatures, errors } = await dkimSign(unsigned, { ...signer, signatureData: [signer] });
