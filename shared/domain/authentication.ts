@@ -49,8 +49,8 @@ function aligned(domain: string, fromDomain: string): boolean {
  *
  * Two things DMARC does not look at are refused first, because each lets a verdict about one
  * party stand for another: several From addresses (DMARC judges one domain, the desk would
- * answer the first address), and a Sender of another domain (the mail says someone outside the
- * académie sent it for the director: a relay or a compromised account writing in their name).
+ * answer the first address), and a Sender other than the author (the mail says someone else sent
+ * it for the director: a delegate, a relay or a compromised account writing in their name).
  */
 export function checkAuthentication(input: AuthenticationInput): AuthenticationResult {
   const { verdicts } = input;
@@ -65,12 +65,17 @@ export function checkAuthentication(input: AuthenticationInput): AuthenticationR
       detail: `Plusieurs adresses d’expéditeur (From) : ${authors.join(', ')}`,
     };
   }
-  // A Sender with no domain names nobody a mail could go to: only another domain is a claim.
-  const senderDomain = cleanDomain(domainOf(input.sender ?? '') ?? '');
-  if (senderDomain !== '' && !aligned(senderDomain, fromDomain)) {
+  // The Sender is who actually sent the mail. Any other address than the author's, even a
+  // colleague's of the académie (« de la part de »), means the director did not send it, and the
+  // desk answers only directors: a Sender with no domain names nobody and is ignored.
+  const sender = (input.sender ?? '').trim().toLowerCase();
+  if (domainOf(sender) !== undefined && sender !== input.fromAddress.trim().toLowerCase()) {
+    const senderDomain = cleanDomain(domainOf(sender) ?? '');
     return {
       authenticated: false,
-      detail: `En-tête Sender (${input.sender}) d’un autre domaine que l’expéditeur (${fromDomain})`,
+      detail: aligned(senderDomain, fromDomain)
+        ? `En-tête Sender (${input.sender}) différent de l’expéditeur (${input.fromAddress})`
+        : `En-tête Sender (${input.sender}) d’un autre domaine que l’expéditeur (${fromDomain})`,
     };
   }
 

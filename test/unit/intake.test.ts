@@ -108,12 +108,12 @@ describe('the checks that need only the mail', () => {
     expect(result).toMatchObject({ kind: 'rejected', outcome: 'not_authenticated' });
   });
 
-  it('lets a director’s mail sent by a colleague of the académie (Sender of ac-dijon.fr) through', () => {
+  it('refuses a director’s mail sent by a colleague of the académie (Sender ≠ From): the desk answers directors only', () => {
     const result = screenAlone(
       mail({ sender: 'secretariat.tilleuls@ac-dijon.fr', fromAddresses: ['camille.martin@ac-dijon.fr'] }),
       rules,
     );
-    expect(result).toBeUndefined();
+    expect(result).toMatchObject({ kind: 'rejected', outcome: 'not_authenticated' });
   });
 
   it('refuses an authenticated mail from a lookalike domain as not academic', () => {
