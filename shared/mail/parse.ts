@@ -131,14 +131,15 @@ function describe(email: Email): ParsedMime {
  */
 function attachmentsOf(email: Email): ParsedMime['attachments'] {
   const described: ParsedMime['attachments'] = [];
-  let budget = MAX_ATTACHMENT_DESCRIPTION_BYTES;
+  // The list's brackets, then each description and its comma.
+  let budget = MAX_ATTACHMENT_DESCRIPTION_BYTES - 2;
   for (const attachment of email.attachments) {
     const description = {
       filename: cut(dropControls(fixC1(attachment.filename ?? '')).trim(), 255),
       mimeType: cut(attachment.mimeType, 127),
       size: contentSize(attachment.content),
     };
-    budget -= Buffer.byteLength(JSON.stringify(description));
+    budget -= Buffer.byteLength(JSON.stringify(description)) + 1;
     if (budget < 0) break;
     described.push(description);
   }
