@@ -224,8 +224,19 @@ export function headersAsUtf8(raw: Uint8Array): Uint8Array {
   if (!head.some((byte) => byte >= 0x80) || isUtf8(head)) return raw;
   const latin = new TextDecoder('windows-1252').decode(head);
   const declared = /^content-type:[^\n]*?charset\s*=\s*"?([^";\s]+)/im.exec(latin)?.[1] ?? '';
-  const text = declared && !/^utf-?8$/i.test(declared) ? decodeCharset(declared, head) : fixC1(latin);
-  return Buffer.concat([Buffer.from(text, 'utf8'), raw.subarray(end)]);
+  const charset = declared && !/^utf-?8$/i.test(declared) ? declared : 'windows-1252';
+  // Line by line: one header in Latin-1 does not make its UTF-8 neighbours Latin-1.
+  const lines: Uint8Array[] = [];
+  let start = 0;
+  while (start < head.length) {
+    const newline = head.indexOf(0x0a, start);
+    const stop = newline < 0 ? head.length : newline + 1;
+    const line = head.subarray(start, stop);
+    const plain = !line.some((byte) => byte >= 0x80) || isUtf8(line);
+    lines.push(plain ? line : Buffer.from(decodeCharset(charset, line), 'utf8'));
+    start = stop;
+  }
+  return Buffer.concat([...lines, raw.subarray(end)]);
 }
 
 /** Where the top header block ends (its blank line excluded), or the whole mail if none. */

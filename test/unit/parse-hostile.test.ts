@@ -152,6 +152,22 @@ describe('raw 8-bit headers', () => {
     expect(parsed.subject).toBe('LSUN Œuvre');
   });
 
+  it('reads each header in its own charset when a Latin-1 one sits beside a UTF-8 one', async () => {
+    // Prepare
+    const raw = Buffer.concat([
+      Buffer.from('From: Éric Brunet <eric.brunet@ac-dijon.fr>\r\nSubject: LSUN probl', 'utf8'),
+      Buffer.from([0xe8]),
+      Buffer.from('me\r\n\r\nBonjour.', 'utf8'),
+    ]);
+
+    // Act
+    const parsed = await parseMime(new Uint8Array(raw));
+
+    // Assess
+    expect(parsed.from?.name).toBe('Éric Brunet');
+    expect(parsed.subject).toBe('LSUN problème');
+  });
+
   it('leaves UTF-8 headers (RFC 6532) and the body as they are', () => {
     // Prepare
     const raw = new Uint8Array(Buffer.from('Subject: élève\r\n\r\n\xe9', 'utf8'));
