@@ -10,13 +10,14 @@
  * retries: no mail is lost between SMTP and the desk.
  */
 import { randomInt } from 'node:crypto';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { authenticate, type DNSResolver } from 'mailauth';
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { SesReceiptEvent, type SesReceiptEventInput } from '#shared/adapters/ses-event.ts';
 import type { Verdict } from '#shared/domain/mail.ts';
 import { createDnsFixture, type DnsResolver } from './dns-fixture.ts';
+import { putRawMail } from './raw-mail-upload.ts';
 
 /**
  * SES receiving's limit, which the local desk enforces by default: « the maximum email size
@@ -346,9 +347,7 @@ export async function startSmtpReceiver(opts: SmtpReceiverOptions): Promise<Smtp
     // A bug here must not reach the handler as a half-formed event: check before storing.
     const parsed = SesReceiptEvent.parse(event);
 
-    await opts.s3.send(
-      new PutObjectCommand({ Bucket: opts.bucket, Key: `${opts.keyPrefix}${sesMessageId}`, Body: stored }),
-    );
+    await putRawMail(opts.s3, opts.bucket, `${opts.keyPrefix}${sesMessageId}`, stored);
     await opts.deliver(parsed);
   }
 

@@ -50,12 +50,18 @@ export function fixC1(text: string): string {
 }
 
 /**
- * Control characters a person never reads in a header or a name (NUL, bell, escape…); tab,
- * line feed and carriage return are whitespace and are kept.
+ * Characters a person never reads and that SQS refuses in a message (it takes XML 1.0's
+ * characters only): control characters (NUL, bell, escape…) and the noncharacters U+FFFE and
+ * U+FFFF are dropped, a lone surrogate (a UTF-16 label over odd bytes) becomes U+FFFD. Tab, line
+ * feed and carriage return are whitespace and are kept.
  */
 export function dropControls(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
-  return text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '');
+  return (
+    text
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\ufffe\uffff]/g, '')
+      .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd')
+  );
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
