@@ -11,6 +11,7 @@
  *   npm run bench -- hostile --mails 500        # a quick look
  *   npm run bench -- hostile --help
  */
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -58,6 +59,21 @@ const mails = Number(values.mails);
 const seed = Number(values.seed);
 const connections = Number(values.connections);
 const portBase = Number(values['port-base']);
+
+/** The commit the figures were measured at, with `+` when the tree has changes. */
+function commit(): string {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim();
+    const dirty =
+      execFileSync('git', ['status', '--porcelain'], { cwd: root, encoding: 'utf8' }).trim() !== '';
+    return dirty ? `${head}+` : head;
+  } catch {
+    return 'inconnu';
+  }
+}
 
 function log(line: string): void {
   console.log(`[hostile] ${line}`);
@@ -120,7 +136,7 @@ try {
     );
 
   console.log(`
-Courriels hostiles — graine ${seed}, ${figures.mails} courriels, commit ${process.env.GIT_COMMIT ?? '(voir git rev-parse --short HEAD)'}
+Courriels hostiles — graine ${seed}, ${figures.mails} courriels, commit ${commit()}
   machine : ${cpus().length} cœurs, charge moyenne ${loadavg()
     .map((load) => load.toFixed(1))
     .join(' / ')}
@@ -140,7 +156,7 @@ ${refusedByKind.map((line) => `    ${line}`).join('\n')}
   extrêmes : ${extremes.join(' ; ') || '(aucun)'}
   mémoire de pointe (VmHWM) : Node ${(statusBytes('self', 'VmHWM') / MIB).toFixed(0)} Mio, DynamoDB Local ${javaPid === undefined ? '?' : (statusBytes(javaPid, 'VmHWM') / MIB).toFixed(0)} Mio
   RSS de Node tous les 1 000 courriels (Mio) : ${rssTrend.join(', ') || '(moins de 1 000)'}
-  octets envoyés : ${(acceptedBytes / MIB).toFixed(0)} Mio (le S3 local, fauxqs, garde en mémoire de ce processus ceux qui ont été acceptés)
+  octets envoyés : ${(acceptedBytes / MIB).toFixed(1)} Mio (le S3 local, fauxqs, garde en mémoire de ce processus ceux qui ont été acceptés)
 `);
   process.exitCode = 0;
 } catch (error) {

@@ -468,8 +468,8 @@ export function* hostileCorpus(options: CorpusOptions): Generator<HostileMail> {
     setHeader(mail, 'To', `To: ${DESK}`);
     setHeader(mail, 'Message-ID', `Message-ID: <hostile-${options.seed}-${index}@ac-dijon.fr>`);
     for (const name of ['In-Reply-To', 'References']) setHeader(mail, name);
-    if (!/LSUN/i.test(headerValue(mail, 'Subject') ?? ''))
-      setHeader(mail, 'Subject', `Subject: LSUN ${rnd.pick(SUBJECTS)}`);
+    if (!/LSUN/i.test(decodeHeaderValue(headerValue(mail, 'Subject') ?? '')))
+      setHeader(mail, 'Subject', `Subject: ${bin(`LSUN ${rnd.pick(SUBJECTS)}`)}`);
     const picked = new Set<Mutation>();
     const wanted = rnd.int(1, 3);
     while (picked.size < wanted) picked.add(rnd.pick(MUTATIONS));
