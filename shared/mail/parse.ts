@@ -136,7 +136,7 @@ function attachmentsOf(email: Email): ParsedMime['attachments'] {
   for (const attachment of email.attachments) {
     const description = {
       filename: cut(dropControls(fixC1(attachment.filename ?? '')).trim(), 255),
-      mimeType: cut(attachment.mimeType, 127),
+      mimeType: cut(dropControls(attachment.mimeType).trim(), 127) || 'application/octet-stream',
       size: contentSize(attachment.content),
     };
     budget -= Buffer.byteLength(JSON.stringify(description)) + 1;

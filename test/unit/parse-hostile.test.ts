@@ -246,6 +246,22 @@ describe('mail the desk could not store as it is', () => {
     expect(parsed.text).toBe('Bonjour.');
   });
 
+  it('drops NUL bytes from an attachment’s type and name', async () => {
+    // Prepare
+    const raw = mail(
+      [`From: ${FROM}`, 'Subject: LSUN', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b"'],
+      '--b\r\nContent-Type: \u0000text/plain\r\nContent-Disposition: attachment; filename="no\u0000tes.txt"\r\n\r\nx\r\n--b--\r\n',
+    );
+
+    // Act
+    const parsed = await parseMime(raw);
+
+    // Assess
+    expect(parsed.attachments).toEqual([
+      expect.objectContaining({ filename: 'notes.txt', mimeType: 'text/plain' }),
+    ]);
+  });
+
   it('cuts a subject of a megabyte to its first line’s worth', async () => {
     // Prepare
     const raw = mail([`From: ${FROM}`, `Subject: LSUN ${'é'.repeat(1_000_000)}`]);
