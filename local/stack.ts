@@ -2,7 +2,7 @@
  * The whole desk on one machine: the AWS stand-ins, the desk's resources on them, and the real
  * handlers in between, called the way AWS calls them (SES receipt → `receive`, the SQS event
  * source mappings → `screen`, `ticket`, `mailer`, `broadcast-send`, `ses-events`, `kb-export`,
- * EventBridge Scheduler → `broadcast-plan`, `ticket-housekeeping`,
+ * EventBridge Scheduler → `broadcast-plan`, `ticket-housekeeping`, `outbox-sweep`,
  * API Gateway → `api`, CloudFront → the console and the public knowledge base `/kb/`).
  *
  * `npm start`, the end-to-end tests and the benchmark all run this same function.
@@ -27,6 +27,7 @@ import { verifyToken } from './jwt.ts';
 import { type DeskResources, deskEnvironment, ensureDeskResources } from './resources.ts';
 import { type QueueConsumer, startQueueRunner } from './runner.ts';
 import { startSmtpReceiver } from './smtp-receiver.ts';
+import { startTtlSweeper } from './ttl-sweeper.ts';
 
 /** Where each part listens. 0 picks a free port (tests). */
 export type DeskPorts = { smtp: number; http: number; ses: number; dynamodb: number; sqs: number };
@@ -127,6 +128,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       broadcastPlan,
       kbExport,
       housekeeping,
+      outboxSweep,
     ] = await Promise.all([
       import('#functions/receive.ts'),
       import('#functions/screen.ts'),
@@ -138,6 +140,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       import('#functions/broadcast-plan.ts'),
       import('#functions/kb-export.ts'),
       import('#functions/ticket-housekeeping.ts'),
+      import('#functions/outbox-sweep.ts'),
     ]);
 
     if (firstStart && options.seedDirectory) await seedDirectory(options.seedDirectory, clients, resources);
@@ -165,10 +168,13 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       {
         'broadcast-plan': () => broadcastPlan.handler({}, lambdaContext('broadcast-plan')),
         'ticket-housekeeping': () => housekeeping.handler({}, lambdaContext('ticket-housekeeping')),
+        'outbox-sweep': () => outboxSweep.handler({}, lambdaContext('outbox-sweep')),
       },
       options.schedulerTickMs,
     );
     stops.push(() => ticks.stop());
+    const sweeper = await startTtlSweeper(clients.dynamodb, resources.tableName, options.schedulerTickMs);
+    stops.push(() => sweeper.stop());
 
     const { deskAddresses } = loadConfig();
     const smtp = await startSmtpReceiver({

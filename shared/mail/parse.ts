@@ -8,7 +8,7 @@
  * DynamoDB item holds 400 KB and a key 2,048 bytes, whatever a sender writes.
  */
 
-import PostalMime, { type Email } from 'postal-mime';
+import PostalMime, { addressParser, type Email } from 'postal-mime';
 import type { InboundMail } from '#shared/domain/mail.ts';
 import {
   decodeHeaderValue,
@@ -24,6 +24,8 @@ export type ParsedMime = Pick<
   InboundMail,
   | 'messageId'
   | 'from'
+  | 'fromAddresses'
+  | 'sender'
   | 'subject'
   | 'inReplyTo'
   | 'references'
@@ -110,6 +112,8 @@ function describe(email: Email): ParsedMime {
   return {
     messageId: messageIds(email.messageId)[0],
     from: fromOf(email),
+    fromAddresses: fromAddresses(email),
+    ...senderOf(email),
     subject: cut(
       dropControls(decodeHeaderValue(firstHeader(email, 'subject') ?? ''))
         .replace(/\s+/g, ' ')
@@ -223,6 +227,38 @@ function fromOf(email: Email): ParsedMime['from'] {
     MAX_NAME_LENGTH,
   );
   return { address, name };
+}
+
+/**
+ * Every distinct address the From headers name, groups flattened, plus the one `fromOf` took, so
+ * that the intake can refuse a mail naming several authors (RFC 5322 allows it; DMARC cannot judge it).
+ */
+function fromAddresses(email: Email): string[] {
+  const addresses = new Set<string>();
+  const first = fromOf(email)?.address;
+  if (first) addresses.add(first);
+  for (const header of email.headers) {
+    if (header.key !== 'from') continue;
+    for (const mailbox of addressParser(header.value, { flatten: true })) {
+      const address = dropControls(mailbox.address ?? '')
+        .trim()
+        .toLowerCase();
+      if (address !== '') addresses.add(cut(address, 320));
+    }
+  }
+  // Two authors are enough to refuse a mail; a From of thousands must not fill an item.
+  return [...addresses].slice(0, 20);
+}
+
+/** The Sender header's address, when it names one. */
+function senderOf(email: Email): { sender?: string } {
+  const address = cut(
+    dropControls(email.sender?.address ?? '')
+      .trim()
+      .toLowerCase(),
+    320,
+  );
+  return address === '' ? {} : { sender: address };
 }
 
 /** The `d=` tag of each DKIM-Signature header, lower case, each domain once. */
