@@ -117,9 +117,10 @@ export function decodeCharset(label: string, bytes: Uint8Array): string {
 /**
  * An encoded word. The encoded text may hold spaces (`=?us-ascii?Q?Bulletins LSUN?=`: mailers
  * that forgot to encode them, or a fold inside the word), as postal-mime and Thunderbird accept;
- * it cannot hold `?`, so a word still ends at the first `?=`.
+ * it cannot hold `?`, so a word still ends at the first `?=`. A word with no charset at all
+ * (`=??B?…?=`) is read like one in an unknown charset.
  */
-const ENCODED_WORD = /=\?([^?\s]+)\?([bq])\?([^?]*)\?=/gi;
+const ENCODED_WORD = /=\?([^?\s]*)\?([bq])\?([^?]*)\?=/gi;
 
 type Word = { charset: string; encoding: 'b' | 'q'; text: string };
 

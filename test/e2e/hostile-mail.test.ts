@@ -28,7 +28,7 @@ beforeAll(async () => {
     connections: 4,
     stallMs: 20_000,
   });
-}, 150_000);
+}, 300_000);
 
 afterAll(async () => {
   await stack?.stop();

@@ -46,6 +46,7 @@ describe('encoded words that break RFC 2047', () => {
     ],
     ['a fold inside a Q word, after a soft break', '=?utf-8?Q?LSUN_probl=C3=\r\n =A8me?=', 'LSUN problème'],
     ['two charsets side by side', '=?iso-8859-1?Q?=E9t=E9?= =?utf-8?Q?_=E2=82=AC?=', 'été €'],
+    ['no charset at all', '=??B?TFNVTiBhY2PocyByZWZ1c+k=?=', 'LSUN accès refusé'],
     ['an encoded word that never closes', 'LSUN =?utf-8?Q?probl=C3=A8me', 'LSUN =?utf-8?Q?probl=C3=A8me'],
   ])('reads %s', async (_case, subject, expected) => {
     // Prepare
