@@ -4,6 +4,7 @@
  * an intake entry, nothing crashes, and a mail over SES's 40 MB is refused at SMTP with a 552 and
  * a French text. The 10,000-mail run is `npm run bench -- hostile`.
  */
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLocalClients } from '#local/emulators.ts';
@@ -12,7 +13,8 @@ import { documentClient } from '#shared/adapters/aws-clients.ts';
 import { keys } from '#shared/adapters/keys.ts';
 import { DESK, EXTREMES, hostileCorpus } from '../support/hostile-corpus.ts';
 import { type HostileRun, runHostileCorpus, summarise } from '../support/hostile-run.ts';
-import { startTestStack, type TestStack } from '../support/stack.ts';
+import { sentMails } from '../support/outbox.ts';
+import { eventually, startTestStack, type TestStack } from '../support/stack.ts';
 
 /** The sample: a few hundred mutated mails, the same ones on every run. */
 const SEED = 11;
@@ -43,6 +45,41 @@ describe('a hostile corpus through the local desk', () => {
     expect(figures.sendErrors).toEqual([]);
     expect(figures.uncaught).toEqual([]);
   });
+
+  it('leaves nothing behind: every queue of the chain drains and no message is dead-lettered', async () => {
+    // Prepare: an outcome is written before what follows it (a ticket, an answer) is queued.
+    const { sqs } = makeLocalClients(stack.desk.endpoints);
+    const { queueUrls, deadLetterQueueUrls } = stack.desk.resources;
+    const depth = async (QueueUrl: string) => {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({
+          QueueUrl,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return (
+        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
+      );
+    };
+    try {
+      // Act: wait for the chain (a record failing would stay in flight until its retry).
+      await eventually(
+        async () => {
+          const left = await Promise.all([queueUrls.intake, queueUrls.tickets, queueUrls.outbox].map(depth));
+          return left.every((count) => count === 0);
+        },
+        'the intake, tickets and outbox queues to drain',
+        { attempts: 300, intervalMs: 100 },
+      );
+
+      // Assess
+      const deadLetters = await Promise.all(Object.values(deadLetterQueueUrls).map(depth));
+      expect(deadLetters.every((count) => count === 0)).toBe(true);
+    } finally {
+      sqs.destroy();
+    }
+  }, 60_000);
 
   it('accepts every mail under the limit, however broken', () => {
     // Assess
@@ -107,5 +144,40 @@ describe('a director mail whose subject breaks RFC 2047', () => {
     } finally {
       for (const client of Object.values(clients)) client.destroy();
     }
+  });
+});
+
+describe('a director mail with an emoji and a stray U+FFFF', () => {
+  it('opens a ticket and gets its acknowledgment: no queue of the chain refuses its text', async () => {
+    // Prepare: SQS refuses U+FFFF, and fauxqs the two halves of a character beyond the BMP.
+    const raw = Buffer.from(
+      [
+        'From: Claire Roger <claire.roger@ac-dijon.fr>',
+        `To: ${DESK}`,
+        'Subject: =?utf-8?Q?LSUN_=F0=9F=93=8E_bulletins_=EF=BF=BF?=',
+        'Message-ID: <emoji-ffff@ac-dijon.fr>',
+        'Content-Type: text/plain; charset=utf-8',
+        '',
+        'Bonjour 😊, les bulletins ne s’éditent plus \uFFFF.',
+      ].join('\r\n'),
+    );
+
+    // Act
+    await runHostileCorpus(
+      stack.desk,
+      [{ index: 0, kinds: ['emoji'], envelopeFrom: 'claire.roger@ac-dijon.fr', to: DESK, raw }],
+      { connections: 1 },
+    );
+
+    // Assess: the acknowledgment names the ticket the chain opened.
+    const acknowledgment = await eventually(
+      async () =>
+        (await sentMails(stack.desk.endpoints.ses, 'claire.roger@ac-dijon.fr')).find((mail) =>
+          mail.subject.includes('📎'),
+        ),
+      'the acknowledgment of the mail with an emoji',
+      { attempts: 200, intervalMs: 100 },
+    );
+    expect(acknowledgment.subject).toMatch(/\[LSUN-\d{4}-\d{5}\]/);
   });
 });
