@@ -29,6 +29,10 @@ function runScript(file: string, args: string[]): Promise<number> {
   });
 }
 
+// `npm run bench -- faults`: the fault campaign alone (bench/faults.ts), with its own options.
+if (process.argv[2] === 'faults')
+  process.exit(await runScript(path.join(root, 'bench', 'faults.ts'), process.argv.slice(3)));
+
 const benchmarks: Array<{ file: string; args: string[] }> = [
   { file: path.join(root, 'bench', 'intake.ts'), args: process.argv.slice(2) },
   { file: path.join(root, 'bench', 'broadcast.ts'), args: [] },
