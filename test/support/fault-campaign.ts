@@ -80,7 +80,7 @@ export const defaultCampaign: CampaignOptions = {
     ses: { throttle: 0.05 },
   },
   connections: 4,
-  visibilityTimeoutSeconds: 4,
+  visibilityTimeoutSeconds: 10,
   stallMs: 60_000,
 };
 
@@ -331,6 +331,11 @@ async function sendAll(mailer: TestMailer, planned: Planned[], connections: numb
 
 /** Messages still in the chain's queues: visible, in flight, or delayed. */
 async function pendingMessages(sqs: SQSClient, desk: RunningDesk): Promise<number> {
+  return (await queueDepths(sqs, desk)).reduce((sum, depth) => sum + depth.total, 0);
+}
+
+/** Each chain queue's messages: visible, in flight, delayed. */
+async function queueDepths(sqs: SQSClient, desk: RunningDesk) {
   const counts = await Promise.all(
     CHAIN.map(async (stage) => {
       const { Attributes = {} } = await sqs.send(
@@ -343,21 +348,25 @@ async function pendingMessages(sqs: SQSClient, desk: RunningDesk): Promise<numbe
           ],
         }),
       );
-      return (
-        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0) +
-        Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0)
-      );
+      const visible = Number(Attributes.ApproximateNumberOfMessages ?? 0);
+      const inFlight = Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+      const delayed = Number(Attributes.ApproximateNumberOfMessagesDelayed ?? 0);
+      return { stage, visible, inFlight, delayed, total: visible + inFlight + delayed };
     }),
   );
-  return counts.reduce((sum, count) => sum + count, 0);
+  return counts;
 }
 
 /**
  * Waits until the chain's queues stay empty for a second: every record handled, or dead-lettered.
  * Gives up after `stallMs` without the backlog shrinking.
  */
-async function quiet(sqs: SQSClient, desk: RunningDesk, stallMs: number): Promise<void> {
+async function quiet(
+  sqs: SQSClient,
+  desk: RunningDesk,
+  stallMs: number,
+  proxies: FaultProxy[],
+): Promise<void> {
   let best = Number.POSITIVE_INFINITY;
   let progressAt = performance.now();
   let emptySince: number | undefined;
@@ -372,7 +381,15 @@ async function quiet(sqs: SQSClient, desk: RunningDesk, stallMs: number): Promis
       emptySince ??= now;
       if (now - emptySince >= 1_000) return;
     } else emptySince = undefined;
-    if (now - progressAt > stallMs) throw new Error(`the desk's queues still hold ${pending} message(s)`);
+    if (now - progressAt > stallMs) {
+      const depths = (await queueDepths(sqs, desk))
+        .map((d) => `${d.stage} ${d.visible} visible, ${d.inFlight} in flight, ${d.delayed} delayed`)
+        .join('; ');
+      const waiting = proxies.map((proxy) => `${proxy.service} ${proxy.inFlight()}`).join(', ');
+      throw new Error(
+        `the desk's queues still hold ${pending} message(s): ${depths}; requests unanswered: ${waiting}`,
+      );
+    }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -490,7 +507,7 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
     phase('first wave: new requests and refusals');
     const first = await sendAll(mailer, planFirstWave(options, directors), options.connections);
     phase(`first wave sent (${first.length} mails); waiting for the desk to be quiet`);
-    await quiet(clients.sqs, desk, options.stallMs);
+    await quiet(clients.sqs, desk, options.stallMs, proxies);
 
     // Follow-ups continue the tickets the first wave opened (read from the log as it stands).
     const entryOf = async (sesMessageId: string) =>
@@ -514,7 +531,7 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
     phase('second wave: follow-ups');
     const second = await sendAll(mailer, planFollowUps(options, opened), options.connections);
     phase(`second wave sent (${second.length} mails); waiting for the desk to be quiet`);
-    await quiet(clients.sqs, desk, options.stallMs);
+    await quiet(clients.sqs, desk, options.stallMs, proxies);
     phase('counting');
     for (const proxy of proxies) proxy.setEnabled(false);
 

@@ -78,6 +78,8 @@ export type FaultProxy = {
   faults(): Partial<Record<FaultKind, number>>;
   /** Requests received, by operation (`PutItem`, `SendMessage`, `SendEmail`, `PutObject`…). */
   requests(): Record<string, number>;
+  /** Requests received and not answered yet (a stand-in that stopped answering shows here). */
+  inFlight(): number;
   /** Turns every fault off (or on again): checks after a campaign read through a quiet proxy. */
   setEnabled(enabled: boolean): void;
   stop(): Promise<void>;
@@ -109,6 +111,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   const crashed = new Map<string, CrashEnd>();
   const streams = new Map<string, () => number>();
   let enabled = true;
+  let inFlight = 0;
 
   /** The random stream of one decision about one operation: fixed by the seed. */
   const draw = (decision: string, operation: string): number => {
@@ -239,6 +242,10 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
   }
 
   const server: Server = createServer((incoming, reply) => {
+    inFlight++;
+    reply.once('close', () => {
+      inFlight--;
+    });
     handle(incoming, reply).catch(() => {
       // The stand-in did not answer (stopping, say): the client sees a 502 and retries.
       if (!reply.headersSent) send(reply, { status: 502, headers: {}, body: Buffer.alloc(0) });
@@ -260,6 +267,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     service,
     faults: () => ({ ...faults }),
     requests: () => ({ ...requests }),
+    inFlight: () => inFlight,
     setEnabled(value) {
       enabled = value;
     },
