@@ -1,4 +1,4 @@
-/** `mailer`: consumes the outbox queue; sends each mail through SES at most once. */
+/** `mailer`: consumes the outbox queue; sends each mail through SES at most once and records its send state. */
 import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
 import { sesClient } from '#shared/adapters/clients/ses.ts';
 import { makeMailSender } from '#shared/adapters/mail-sender.ts';
@@ -16,16 +16,29 @@ const deps = {
   now: () => new Date(),
 };
 
+/** What each delivery's log line says, by its outcome. */
+const said = {
+  sent: 'Mail sent',
+  failed: 'Mail refused by SES for good; recorded failed',
+  unknown: 'Mail found claimed past its lease; recorded unknown (envoi incertain)',
+  skipped: 'Mail already sent, refused or claimed; skipped',
+} as const;
+
 export const handler = sqsConsumer(
   OutboxMessage,
   async (message) => {
-    const sesMessageId = await deliverMail(message, deps);
-    logger.info(sesMessageId ? 'Mail sent' : 'Mail already sent; skipped', {
+    const delivery = await deliverMail(message, deps);
+    const fields = {
       outboxId: message.outboxId,
       purpose: message.purpose,
       ticketNumber: message.ticketNumber,
-      sesMessageId,
-    });
+      ...(delivery.outcome === 'sent' ? { sesMessageId: delivery.sentMessageId } : {}),
+      ...(delivery.outcome === 'failed' ? { sesError: delivery.code } : {}),
+      ...(delivery.outcome === 'skipped' ? { found: delivery.status } : {}),
+    };
+    if (delivery.outcome === 'failed' || delivery.outcome === 'unknown')
+      logger.warn(said[delivery.outcome], fields);
+    else logger.info(said[delivery.outcome], fields);
   },
   (message) => ({ outboxId: message.outboxId, ticketNumber: message.ticketNumber }),
 );

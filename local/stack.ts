@@ -2,7 +2,7 @@
  * The whole desk on one machine: the AWS stand-ins, the desk's resources on them, and the real
  * handlers in between, called the way AWS calls them (SES receipt → `receive`, the SQS event
  * source mappings → `screen`, `ticket`, `mailer`, `broadcast-send`, `ses-events`, `kb-export`,
- * EventBridge Scheduler → `broadcast-plan`, `ticket-housekeeping`,
+ * EventBridge Scheduler → `broadcast-plan`, `ticket-housekeeping`, `outbox-sweep`,
  * API Gateway → `api`, CloudFront → the console and the public knowledge base `/kb/`).
  *
  * `npm start`, the end-to-end tests and the benchmark all run this same function.
@@ -127,6 +127,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       broadcastPlan,
       kbExport,
       housekeeping,
+      outboxSweep,
     ] = await Promise.all([
       import('#functions/receive.ts'),
       import('#functions/screen.ts'),
@@ -138,6 +139,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       import('#functions/broadcast-plan.ts'),
       import('#functions/kb-export.ts'),
       import('#functions/ticket-housekeeping.ts'),
+      import('#functions/outbox-sweep.ts'),
     ]);
 
     if (firstStart && options.seedDirectory) await seedDirectory(options.seedDirectory, clients, resources);
@@ -165,6 +167,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       {
         'broadcast-plan': () => broadcastPlan.handler({}, lambdaContext('broadcast-plan')),
         'ticket-housekeeping': () => housekeeping.handler({}, lambdaContext('ticket-housekeeping')),
+        'outbox-sweep': () => outboxSweep.handler({}, lambdaContext('outbox-sweep')),
       },
       options.schedulerTickMs,
     );

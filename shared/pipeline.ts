@@ -36,7 +36,7 @@ export type QueueStage = {
 /** A function EventBridge Scheduler (locally, the runner) invokes on a fixed rate. */
 export type ScheduledTickStage = {
   /** Entry file under `functions/` (without extension) whose `handler` the tick invokes. */
-  entry: 'broadcast-plan' | 'ticket-housekeeping';
+  entry: 'broadcast-plan' | 'ticket-housekeeping' | 'outbox-sweep';
   /** Minutes between two invocations. */
   everyMinutes: number;
   /** The function's timeout. */
@@ -164,6 +164,15 @@ export const pipeline = {
       everyMinutes: 60,
       timeoutSeconds: 120,
       whenFailing: 'les tickets en attente du directeur ne sont plus clôturés automatiquement',
+    },
+    {
+      // Queues again the mails saved `queued` whose queue message was lost, and marks `unknown`
+      // those left `sending` past their lease. Every 5 minutes: a stranded mail waits at most
+      // its delay (9 minutes) plus 5; two queries of a sparse index, empty on a good day.
+      entry: 'outbox-sweep',
+      everyMinutes: 5,
+      timeoutSeconds: 60,
+      whenFailing: 'les courriels dont le message de file a été perdu ne partent plus',
     },
   ] satisfies ScheduledTickStage[],
   /** The staff HTTP API. */

@@ -8,6 +8,7 @@ import type {
   RedactionFlag,
   RedactionKind,
 } from '#shared/domain/article.ts';
+import type { SendStatus } from '#shared/domain/records.ts';
 
 export const purposeLabel: Record<string, string> = {
   acknowledgment: 'Accusé de réception',
@@ -16,12 +17,17 @@ export const purposeLabel: Record<string, string> = {
   not_director: 'Réponse automatique : expéditeur non reconnu',
   quota_notice: 'Réponse automatique : quota journalier atteint',
   auto_close_notice: 'Réponse automatique : demande clôturée sans réponse',
+  notify_assigned: 'Notification : ticket attribué',
+  notify_follow_up: 'Notification : relance du directeur',
 };
 
-export const sendStatusLabel: Record<'queued' | 'sent' | 'failed', string> = {
+/** How far an outgoing mail got (`SendStatus`); `failed` and `unknown` come with their reason. */
+export const sendStatusLabel: Record<SendStatus, string> = {
   queued: 'en file d’envoi',
+  sending: 'envoi en cours',
   sent: 'envoyé',
   failed: 'échec de l’envoi',
+  unknown: 'envoi incertain',
 };
 
 export const actionLabel: Record<TicketAction, string> = {

@@ -190,6 +190,14 @@ export class DeskStack extends Stack {
     table.grantReadWrite(housekeeping.role);
     this.pipeline.grantEnqueue('outbox', housekeeping);
 
+    // The outbox sweeper: re-queues the mails whose queue message was lost, marks `unknown`
+    // those left `sending` past their lease. It reads the sparse index and updates the records;
+    // it never mails itself (the mailer's claim still sends each once).
+    const outboxSweep = tickTargets['outbox-sweep'];
+    this.pipeline.tick('outbox-sweep', outboxSweep);
+    table.grantReadWrite(outboxSweep.role);
+    this.pipeline.grantEnqueue('outbox', outboxSweep);
+
     const broadcastSend = consumers['broadcast-send'];
     table.grantReadWrite(broadcastSend.role);
     this.sending.grantSendBulk(broadcastSend.role);

@@ -1,7 +1,8 @@
 /**
  * What the dashboard counts, read from the indexes: the intake log over a window (gsi1 `INTAKE`,
- * reception time and outcome only) and every open ticket (gsi3's four open partitions), five
- * queries bounded by a page budget each. Satisfies the domain's `DashboardFacts`.
+ * reception time and outcome only), the mails that did not leave over the same window (gsi2
+ * `OUTBOX#problem`) and every open ticket (gsi3's four open partitions), six queries bounded by a
+ * page budget each. Satisfies the domain's `DashboardFacts`.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -18,6 +19,9 @@ const DASHBOARD_PAGE_BUDGET = 40;
 /** What the dashboard reads of an intake entry (its projection). */
 const IntakeFactItem = z.object({ receivedAt: z.string(), outcome: Outcome });
 
+/** What the dashboard reads of a mail that did not leave, or may not have. */
+const SendProblemItem = z.object({ status: z.enum(['failed', 'unknown']), failedAt: z.string() });
+
 /** Makes the dashboard's reads over a DynamoDB document client and the desk table's name. */
 export function makeDashboardStore({
   client,
@@ -30,7 +34,8 @@ export function makeDashboardStore({
   return {
     async dashboardFacts(window, now) {
       const range = sortKeyRange('gsi1sk', window.from, window.to);
-      const [intake, ...open] = await Promise.all([
+      const problemRange = sortKeyRange('gsi2sk', window.from, window.to);
+      const [intake, problems, ...open] = await Promise.all([
         queryAll(
           table,
           {
@@ -39,6 +44,18 @@ export function makeDashboardStore({
             ExpressionAttributeNames: { '#outcome': 'outcome', ...range.names },
             ExpressionAttributeValues: { ':pk': keys.intakePartition(), ...range.values },
             ProjectionExpression: 'receivedAt, #outcome, expiresAt',
+          },
+          DASHBOARD_PAGE_BUDGET,
+        ),
+        // The outbox's problem partition (gsi2 `OUTBOX#problem`): sparse, a few items at most.
+        queryAll(
+          table,
+          {
+            IndexName: 'gsi2',
+            KeyConditionExpression: `gsi2pk = :pk${problemRange.expression}`,
+            ExpressionAttributeNames: { '#status': 'status', ...problemRange.names },
+            ExpressionAttributeValues: { ':pk': keys.outboxProblemPartition(), ...problemRange.values },
+            ProjectionExpression: '#status, failedAt, expiresAt',
           },
           DASHBOARD_PAGE_BUDGET,
         ),
@@ -64,7 +81,11 @@ export function makeDashboardStore({
         openTickets: open.flatMap((partition) =>
           partition.items.filter(live).map((item) => storedTicket(item).ticket),
         ),
-        truncated: intake.truncated || open.some((partition) => partition.truncated),
+        sendProblems: problems.items.filter(live).flatMap((item) => {
+          const problem = SendProblemItem.safeParse(item);
+          return problem.success ? [{ status: problem.data.status, at: problem.data.failedAt }] : [];
+        }),
+        truncated: intake.truncated || problems.truncated || open.some((partition) => partition.truncated),
       };
     },
   };

@@ -47,7 +47,21 @@ export function intakeEntryItem(entry: IntakeEntry, expiresAt: number): Item {
 
 /** An outgoing mail, recorded as a message of the conversation, with what the mailer needs to send it. */
 export function outboundItem(message: OutboxMessage, at: string): Item {
-  return { ...keys.outbound(message.record, message.outboxId), ...sentMessage(message, at) };
+  return {
+    ...keys.outbound(message.record, message.outboxId),
+    ...sentMessage(message, at),
+    ...queuedMail(message, at),
+  };
+}
+
+/**
+ * What every record of a mail saved `queued` carries besides its own fields, whichever store
+ * writes it: its place in the outbox sweeper's index, and the queue message itself (`outbox`),
+ * so that the sweeper can queue it again if its message was lost. The mailer's claim moves it
+ * out of the queued partition; its final record removes both.
+ */
+export function queuedMail(message: OutboxMessage, at: string): Item {
+  return { ...keys.outboxQueued(at, message.outboxId), outbox: message };
 }
 
 /** A received mail, as a message of its ticket. */

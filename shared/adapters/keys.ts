@@ -22,6 +22,31 @@ export const keys = {
    * shows in the director's conversation on the ticket page.
    */
   notification: (id: string) => ({ pk: `NOTIFY#${id}`, sk: 'MAIL' }),
+  /**
+   * The outbox sweeper's sparse index (gsi2): a mail in flight sits in `OUTBOX#queued` (by the
+   * time it was queued, given back or re-queued) or `OUTBOX#sending` (by the end of its claim's
+   * lease); the write that records it `sent`, `failed` or `unknown` takes it out. Each move is in
+   * the same write as the status it follows, so the index cannot disagree with the status.
+   */
+  outboxQueued: (at: string, outboxId: string) => ({
+    gsi2pk: keys.outboxQueuedPartition(),
+    gsi2sk: `${at}#${outboxId}`,
+  }),
+  outboxSending: (leaseUntil: string, outboxId: string) => ({
+    gsi2pk: keys.outboxSendingPartition(),
+    gsi2sk: `${leaseUntil}#${outboxId}`,
+  }),
+  /**
+   * A mail that did not leave (`failed`) or may not have (`unknown`), by when that was found: the
+   * dashboard counts them. Recording it `sent` after all takes it out.
+   */
+  outboxProblem: (at: string, outboxId: string) => ({
+    gsi2pk: keys.outboxProblemPartition(),
+    gsi2sk: `${at}#${outboxId}`,
+  }),
+  outboxQueuedPartition: () => 'OUTBOX#queued',
+  outboxSendingPartition: () => 'OUTBOX#sending',
+  outboxProblemPartition: () => 'OUTBOX#problem',
   /** A staff member's choice of notifications (« Mon compte »), by their lower-case address. */
   notificationPrefs: (email: string) => ({ pk: `STAFF#${email.trim().toLowerCase()}`, sk: 'NOTIFY_PREFS' }),
   /** Intake log, newest first, all outcomes (gsi1) and per outcome (gsi2). */

@@ -13,6 +13,7 @@ import {
   type NotificationPrefsStore,
   type NotificationRecords,
 } from '#shared/domain/notifications.ts';
+import { queuedMail } from './items.ts';
 import { keys } from './keys.ts';
 
 /** Makes the notification store over a DynamoDB document client and the desk table's name. */
@@ -56,6 +57,7 @@ export function makeNotificationStore({
               // Not `createdAt`: with `status`, it would put the record in gsi3, the tickets' index.
               recordedAt: now,
               expiresAt,
+              ...queuedMail(mail, now),
             },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),

@@ -19,6 +19,7 @@ import {
   type TicketChange,
   type TicketRecord,
 } from '#shared/domain/ticket-actions.ts';
+import { queuedMail } from './items.ts';
 import { keys } from './keys.ts';
 import { type Item, queryAll } from './table-queries.ts';
 import { expired, storedTicket } from './ticket-items.ts';
@@ -96,7 +97,13 @@ export function makeTicketStore({
       const expiry = change.expiresAt === undefined ? {} : { expiresAt: change.expiresAt };
       const puts: Item[] = [
         ...(change.message
-          ? [{ ...keys.ticketMessage(number, change.message.at, change.message.id), ...change.message }]
+          ? [
+              {
+                ...keys.ticketMessage(number, change.message.at, change.message.id),
+                ...change.message,
+                ...(change.outbox ? queuedMail(change.outbox, change.message.at) : {}),
+              },
+            ]
           : []),
         ...(change.note
           ? [{ ...keys.ticketNote(number, change.note.at, change.note.id), ...change.note }]

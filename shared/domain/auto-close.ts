@@ -113,6 +113,7 @@ export function autoClose(input: AutoCloseInput): {
       remove: status.remove,
       countMessage: true,
       message,
+      outbox,
       history,
       expiresAt,
     },

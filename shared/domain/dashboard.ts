@@ -71,12 +71,17 @@ export function intakeWindow(now: Date): { from: string; to: string; days: strin
 /** What the dashboard needs of an intake entry. */
 export type IntakeFact = { receivedAt: string; outcome: Outcome };
 
+/** A mail the desk could not send (`failed`) or may not have sent (`unknown`), and when that was found. */
+export type SendProblemFact = { status: 'failed' | 'unknown'; at: string };
+
 export type DashboardInput = {
   now: Date;
   /** Intake entries received within `intakeWindow(now)`, in any order. */
   intake: IntakeFact[];
   /** Every ticket whose status is not `clos`, in any order. */
   openTickets: Ticket[];
+  /** The mails found `failed` or `unknown` within `intakeWindow(now)`. */
+  sendProblems?: SendProblemFact[];
   /** Whether a read stopped at its budget, so the figures are lower bounds. */
   truncated: boolean;
   /**
@@ -164,6 +169,10 @@ export function aggregateDashboard(input: DashboardInput) {
     lateTickets: late,
     intakeByDay: [...byDay.values()],
     oldestUnanswered,
+    sendProblems: {
+      failed: (input.sendProblems ?? []).filter((problem) => problem.status === 'failed').length,
+      unknown: (input.sendProblems ?? []).filter((problem) => problem.status === 'unknown').length,
+    },
     truncated: input.truncated,
   };
 }
@@ -206,6 +215,11 @@ export const Dashboard = z.object({
   intakeByDay: z.array(z.object({ day: ParisDate, total: z.number().int(), outcomes: OutcomeCounts })),
   /** Open tickets with no staff reply yet, oldest first, at most 10. */
   oldestUnanswered: z.array(Ticket),
+  /**
+   * Mails of the last 30 days the desk could not send (`failed`: SES refused them for good) or
+   * may not have sent (`unknown`: « envoi incertain »): each shows on its ticket or in the mail log.
+   */
+  sendProblems: z.object({ failed: z.number().int(), unknown: z.number().int() }),
   truncated: z.boolean(),
 });
 export type Dashboard = z.infer<typeof Dashboard>;

@@ -8,7 +8,7 @@ import type { ThreadCandidate } from './intake.ts';
 import type { QuotaClaim } from './intake-log.ts';
 import type { RawMailLocation } from './mail.ts';
 import type { IncomingMessage, OutboxMessage } from './messages.ts';
-import type { IntakeEntry, Ticket } from './records.ts';
+import type { IntakeEntry, SendStatus, Ticket } from './records.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The intake log (screen, accept)
@@ -120,15 +120,65 @@ export type PurgeDateClearer = {
 // ---------------------------------------------------------------------------------------------
 // Sending (mailer)
 
-/** The once-only guard around sending a recorded mail (SES has no idempotency token). */
+/** What a claim found: taken by this delivery (until `leaseUntil`), or the record as it was. */
+export type SendClaim =
+  | { claimed: true; leaseUntil: string }
+  | { claimed: false; status?: SendStatus | undefined; leaseUntil?: string | undefined };
+
+/**
+ * The once-only guard around sending a recorded mail (SES has no idempotency token): its record
+ * goes `queued → sending` (the claim, with a lease) `→ sent | failed`, back to `queued` when a
+ * send may be retried, or `sending → unknown` when its lease ran out.
+ */
 export type SendClaims = {
-  /** Claims the mail for sending; false when another delivery already claimed it. */
-  claimSend(message: OutboxMessage, now: string): Promise<boolean>;
-  /** Gives a claim back after the send failed, so that a retry may send. */
-  releaseSend(message: OutboxMessage): Promise<void>;
+  /** Claims the mail for sending until `leaseUntil`; says what it found when another state holds. */
+  claimSend(message: OutboxMessage, now: string, leaseUntil: string): Promise<SendClaim>;
+  /** SES took the mail. */
+  recordSent(message: OutboxMessage, sent: { sentMessageId: string; at: string }): Promise<void>;
+  /** SES refused it for good: never retried. */
+  recordFailed(message: OutboxMessage, failure: { code: string; reason: string; at: string }): Promise<void>;
+  /** Gives a claim back after a send that may be retried (throttling, SES's fault, network). */
+  releaseSend(message: OutboxMessage, now: string): Promise<void>;
+  /**
+   * Marks « envoi incertain » a mail still `sending` under the lease `leaseUntil` (so still the
+   * claim that expired); false when its record moved meanwhile.
+   */
+  markUnknown(
+    message: OutboxMessage,
+    expired: { leaseUntil: string; at: string; reason: string },
+  ): Promise<boolean>;
 };
 
-/** Sends one mail; returns the id the provider gave it. */
+/** A mail the outbox sweeper found in flight too long, with what it needs to act on it. */
+export type StrandedMail = {
+  message: OutboxMessage;
+  /** The record's position in the sweeper's index (its time and id): the condition of every change. */
+  position: string;
+  /** `queued`: since when; `sending`: when its lease ends. */
+  since: string;
+  /** Times the sweeper re-queued it already. */
+  requeues: number;
+};
+
+/** What the outbox sweeper reads and writes of the mails' records. */
+export type OutboxSweepRecords = Pick<SendClaims, 'markUnknown'> & {
+  /** Mails `queued` (untouched) since before `cutoff`, oldest first, at most `limit`. */
+  queuedBefore(cutoff: string, limit: number): Promise<StrandedMail[]>;
+  /** Mails `sending` whose lease ended before `now`, at most `limit`. */
+  sendingPastLease(now: string, limit: number): Promise<StrandedMail[]>;
+  /**
+   * Notes a re-queue (moves the mail's time in the index to `now`, counts it), on condition that
+   * it is still `queued` at `position`: two overlapping sweeps re-queue it once. False otherwise.
+   */
+  markRequeued(mail: StrandedMail, now: string): Promise<boolean>;
+  /** Takes a mail out of the sweeper's index; it stays `queued` (the dead-letter queue holds its message). */
+  stopSweeping(mail: StrandedMail): Promise<void>;
+};
+
+/**
+ * Sends one mail; returns the id the provider gave it. A final refusal throws `MailRefusedError`
+ * (`send-status.ts`); any other failure may be retried.
+ */
 export type MailSender = {
   send(message: OutboxMessage): Promise<string>;
 };

@@ -3,7 +3,7 @@
  * quota notice), as recorded beside its intake entry and as the console shows it.
  */
 import * as z from 'zod';
-import { IntakeEntry } from './records.ts';
+import { IntakeEntry, SendReport } from './records.ts';
 
 export const IntakeReply = z.object({
   outboxId: z.string(),
@@ -12,9 +12,8 @@ export const IntakeReply = z.object({
   to: z.string(),
   subject: z.string(),
   text: z.string(),
-  status: z.enum(['queued', 'sent', 'failed']).optional(),
-  /** When the mailer sent it. */
-  sentAt: z.string().optional(),
+  /** How far its sending got: `sent` with SES's id and time, `failed`/`unknown` with why. */
+  ...SendReport.shape,
 });
 export type IntakeReply = z.infer<typeof IntakeReply>;
 

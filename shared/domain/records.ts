@@ -7,6 +7,30 @@ import { School } from './directory.ts';
 import { AttachmentInfo, RawMailLocation } from './mail.ts';
 import { Outcome } from './outcome.ts';
 
+/**
+ * How far an outgoing mail got. `queued`: recorded, waiting for the mailer. `sending`: claimed by
+ * one delivery, which holds it until its lease ends (the claim is SES's missing idempotency
+ * token). `sent`: SES took it (its message id and time are kept). `failed`: SES refused it for
+ * good (its error code and a French reason are kept); never retried. `unknown` (« envoi
+ * incertain »): found still `sending` past its lease, so the function died between its claim and
+ * its record; the mail may or may not have left, and it is never sent a second time.
+ */
+export const SendStatus = z.enum(['queued', 'sending', 'sent', 'failed', 'unknown']);
+export type SendStatus = z.infer<typeof SendStatus>;
+
+/** What an outgoing mail's record says of its sending, as the console shows it. */
+export const SendReport = z.object({
+  status: SendStatus.optional(),
+  /** `sent`: when SES took it, and the id SES gave it. */
+  sentAt: z.string().optional(),
+  sentMessageId: z.string().optional(),
+  /** `failed`, `unknown`: when the desk stopped trying, SES's error code (`failed` only), why in French. */
+  failedAt: z.string().optional(),
+  sendError: z.string().optional(),
+  sendReason: z.string().optional(),
+});
+export type SendReport = z.infer<typeof SendReport>;
+
 /** One received mail and what became of it. */
 export const IntakeEntry = z.object({
   sesMessageId: z.string(),
@@ -95,9 +119,9 @@ export const TicketMessage = z.object({
   rawMail: RawMailLocation.optional(),
   sesMessageId: z.string().optional(),
   messageId: z.string().optional(),
-  /** Outgoing: why it was sent and how far it got. */
+  /** Outgoing: why it was sent and how far it got (`SendReport`). */
   purpose: z.string().optional(),
-  status: z.enum(['queued', 'sent', 'failed']).optional(),
+  ...SendReport.shape,
   outboxId: z.string().optional(),
   /** Outgoing staff reply: the agent who wrote it (email) and the name it was signed with. */
   author: z.string().optional(),

@@ -4,7 +4,7 @@
  * dashboard's facts, raw mails, the outbox and the directory. Adapters satisfy these types;
  * steps and their tests depend on nothing else.
  */
-import type { IntakeFact } from './dashboard.ts';
+import type { IntakeFact, SendProblemFact } from './dashboard.ts';
 import type { IntakeReply } from './intake-reply.ts';
 import type { IntakeEntry, Ticket } from './records.ts';
 import type {
@@ -78,7 +78,13 @@ export type DashboardFacts = {
   dashboardFacts(
     window: { from: string; to: string },
     now: Date,
-  ): Promise<{ intake: IntakeFact[]; openTickets: Ticket[]; truncated: boolean }>;
+  ): Promise<{
+    intake: IntakeFact[];
+    openTickets: Ticket[];
+    /** The mails found `failed` or `unknown` within the window. */
+    sendProblems?: SendProblemFact[];
+    truncated: boolean;
+  }>;
 };
 
 /** The request was already carried out: `claim` is what it recorded. */

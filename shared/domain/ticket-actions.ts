@@ -95,6 +95,8 @@ export type TicketChange = {
   countMessage?: boolean;
   /** An outgoing mail recorded in the conversation. */
   message?: TicketMessage;
+  /** The queue message of that mail, kept on its record while in flight (the outbox sweeper re-queues it). */
+  outbox?: OutboxMessage;
   note?: TicketNote;
   history: TicketHistoryEntry;
   /** The request's claim, written with the action so that a repeat is refused by the store. */

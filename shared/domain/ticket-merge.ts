@@ -95,9 +95,11 @@ export class MergeSendPendingError extends DeskError {
   }
 }
 
-/** Whether a mail of the conversation is queued and not yet sent (`MergeSendPendingError`). */
+/** Whether a mail of the conversation is queued or being sent, not yet settled (`MergeSendPendingError`). */
 export function sendPending(messages: ReadonlyArray<Pick<TicketMessage, 'direction' | 'status'>>): boolean {
-  return messages.some((message) => message.direction === 'out' && message.status === 'queued');
+  return messages.some(
+    (message) => message.direction === 'out' && (message.status === 'queued' || message.status === 'sending'),
+  );
 }
 
 /**

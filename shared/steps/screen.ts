@@ -7,6 +7,7 @@ import { answeredSesMessageId } from '#shared/domain/broadcast.ts';
 import type { BroadcastMailFinder } from '#shared/domain/broadcast-ports.ts';
 import { answeredOutcome, quotaNotice, rejectionReply } from '#shared/domain/desk-mails.ts';
 import type { DirectoryLookup, DirectoryMatch } from '#shared/domain/directory.ts';
+import { RawMailGoneError } from '#shared/domain/errors.ts';
 import {
   claimedTicketNumber,
   deskAddressOf,
@@ -58,7 +59,7 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
     deskAddresses: config.deskAddresses,
     subjectKeyword: config.subjectKeyword,
   };
-  const parsed = await parseMime(await deps.rawMail.read(message.rawMail));
+  const parsed = await parseMime(await readRawMail(message, deps.rawMail));
   const mail: InboundMail = { ...message, ...parsed };
 
   const alone = screenAlone(mail, rules);
@@ -162,4 +163,31 @@ async function findThread(
   if (!answered) return undefined;
   const ticketNumber = await threads.ticketOfMessageId(answered);
   return ticketNumber ? threads.findThread(ticketNumber, mail.receivedAt) : undefined;
+}
+
+/**
+ * The raw mail SES stored before it invoked `receive`. Missing at screening time, it was lost
+ * (deleted by hand, a wrong bucket), not purged (the retention period is a year): no outcome
+ * can be recorded without it, so the record fails, is retried, and ends in the intake's
+ * dead-letter queue, whose alarm rings; each failure's log line names the SES id.
+ */
+async function readRawMail(message: IntakeMessage, rawMail: RawMailReader): Promise<Uint8Array> {
+  try {
+    return await rawMail.read(message.rawMail);
+  } catch (error) {
+    if (error instanceof RawMailGoneError)
+      throw new RawMailMissingError(message.sesMessageId, message.rawMail, { cause: error });
+    throw error;
+  }
+}
+
+/** A received mail's raw MIME is not where SES stored it: a fault of ours, never a silent loss. */
+export class RawMailMissingError extends Error {
+  override name = 'RawMailMissingError';
+  constructor(sesMessageId: string, location: { bucket: string; key: string }, options?: ErrorOptions) {
+    super(
+      `Raw mail of SES message ${sesMessageId} is missing (s3://${location.bucket}/${location.key}); the intake message goes to its dead-letter queue`,
+      options,
+    );
+  }
 }

@@ -455,6 +455,8 @@ describe('the functions', () => {
     expect([...services('broadcast-plan')].sort()).toEqual(['dynamodb', 'sqs']);
     // Auto-close mails through the outbox, like every mail: no ses of its own.
     expect([...services('ticket-housekeeping')].sort()).toEqual(['dynamodb', 'sqs']);
+    // The outbox sweeper re-queues through the outbox: the mailer's claim still sends once.
+    expect([...services('outbox-sweep')].sort()).toEqual(['dynamodb', 'sqs']);
     expect([...services('broadcast-send')].sort()).toEqual(['dynamodb', 'ses', 'sqs']);
     expect([...services('ses-events')].sort()).toEqual(['dynamodb', 'sqs']);
     expect([...services('kb-export')].sort()).toEqual(['dynamodb', 's3', 'sqs']);
@@ -477,6 +479,7 @@ describe('the functions', () => {
     // broadcast-send re-queues the chunks SES throttled; the tick queues the chunks of due broadcasts.
     expect(sendsTo('broadcast-plan')).toEqual(['broadcast']);
     expect(sendsTo('ticket-housekeeping')).toEqual(['outbox']);
+    expect(sendsTo('outbox-sweep')).toEqual(['outbox']);
     expect(sendsTo('broadcast-send')).toEqual(['broadcast']);
     expect(sendsTo('ses-events')).toEqual([]);
     expect(sendsTo('kb-export')).toEqual([]);

@@ -46,7 +46,11 @@ describe('the scheduler ticks', () => {
     for (const tick of pipeline.ticks) {
       const scheduled = full.desk.pipeline.tickOf(tick.entry);
       expect(scheduled, tick.entry).toBeDefined();
-      const rate = { 'broadcast-plan': 'rate(1 minute)', 'ticket-housekeeping': 'rate(1 hour)' }[tick.entry];
+      const rate = {
+        'broadcast-plan': 'rate(1 minute)',
+        'ticket-housekeeping': 'rate(1 hour)',
+        'outbox-sweep': 'rate(5 minutes)',
+      }[tick.entry];
       expect(schedules[logicalId(scheduled?.schedule as never)]?.Properties).toMatchObject({
         ScheduleExpression: rate,
         State: 'ENABLED',
@@ -116,5 +120,26 @@ describe('the scheduler ticks', () => {
       .filter((statement) => asArray(statement.Action).includes('sqs:SendMessage'))
       .flatMap((statement) => asArray(statement.Resource));
     expect(queues).toEqual([{ 'Fn::GetAtt': [logicalId(full.desk.pipeline.stages.outbox.queue), 'Arn'] }]);
+  });
+
+  it('runs the outbox sweeper every 5 minutes: it reads and updates the table and re-queues on the outbox only, never mails', () => {
+    // Why: a mail whose queue message was lost must be queued again through the mailer, whose
+    // claim sends it once; a sweeper that mailed itself would bypass that claim.
+    expect(pipeline.ticks.find((tick) => tick.entry === 'outbox-sweep')).toMatchObject({ everyMinutes: 5 });
+    const role = logicalId(full.desk.functions['outbox-sweep'].role);
+    const actions = statementsOf(role).flatMap((statement) => asArray(statement.Action));
+    for (const action of ['dynamodb:Query', 'dynamodb:UpdateItem', 'sqs:SendMessage'])
+      expect(actions).toContain(action);
+    expect(actions.some((action) => action.startsWith('ses:'))).toBe(false);
+    const queues = statementsOf(role)
+      .filter((statement) => asArray(statement.Action).includes('sqs:SendMessage'))
+      .flatMap((statement) => asArray(statement.Resource));
+    expect(queues).toEqual([{ 'Fn::GetAtt': [logicalId(full.desk.pipeline.stages.outbox.queue), 'Arn'] }]);
+    const tick = full.desk.pipeline.tickOf('outbox-sweep');
+    const alarms = resources(full.deskTemplate, 'AWS::CloudWatch::Alarm');
+    for (const alarm of [tick?.deadLetterAlarm, tick?.failingAlarm])
+      expect(String(alarms[logicalId(alarm as never)]?.Properties.AlarmDescription)).toContain(
+        'ne partent plus',
+      );
   });
 });

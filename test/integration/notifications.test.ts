@@ -28,6 +28,8 @@ import { DESK, RETENTION_DAYS, school, staffDeps, ticketItem } from '../support/
 const DIRECTOR = 'camille.martin@ac-dijon.fr';
 const LEAD = { email: 'lea.lead@ac-dijon.fr', name: 'Léa Lead' };
 const NOW = new Date('2026-03-05T09:00:00.000Z');
+/** The end of a send claim's lease, for the claims these tests take. */
+const LEASE = '2026-03-05T09:01:00.000Z';
 
 let test: TestResources;
 let table: { client: DynamoDBDocumentClient; tableName: string };
@@ -143,8 +145,8 @@ describe('notifications in the outbox', () => {
     expect(sent).toEqual([]);
     const mail = notify.queued[0] as OutboxMessage;
     const claims = makeOutboxStore(table);
-    expect(await claims.claimSend(mail, NOW.toISOString())).toBe(true);
-    expect(await claims.claimSend(mail, NOW.toISOString())).toBe(false);
+    expect(await claims.claimSend(mail, NOW.toISOString(), LEASE)).toMatchObject({ claimed: true });
+    expect(await claims.claimSend(mail, NOW.toISOString(), LEASE)).toMatchObject({ claimed: false });
   });
 
   it('mails nobody when agents assign a ticket to themselves', async () => {
@@ -183,13 +185,22 @@ describe('notifications in the outbox', () => {
     const notify = notifier();
     const sesMessageId = await followUp(ticket.number, notify.deps);
     const claims = makeOutboxStore(table);
-    expect(await claims.claimSend(notify.queued[0] as OutboxMessage, NOW.toISOString())).toBe(true);
+    expect(await claims.claimSend(notify.queued[0] as OutboxMessage, NOW.toISOString(), LEASE)).toMatchObject(
+      {
+        claimed: true,
+      },
+    );
     // Act: the same follow-up again (an SQS redelivery)
     await followUp(ticket.number, notify.deps, sesMessageId);
     // Assess
     expect(notify.queued).toHaveLength(2);
     expect(notify.queued[1]?.outboxId).toBe(notify.queued[0]?.outboxId);
-    expect(await claims.claimSend(notify.queued[1] as OutboxMessage, NOW.toISOString())).toBe(false);
+    expect(await claims.claimSend(notify.queued[1] as OutboxMessage, NOW.toISOString(), LEASE)).toMatchObject(
+      {
+        claimed: false,
+        status: 'sending',
+      },
+    );
   });
 
   it('mails nobody for a follow-up on an unassigned ticket', async () => {

@@ -202,4 +202,25 @@ describe('late tickets', () => {
     // Assess
     expect(figures.lateTickets).toEqual({ total: 3, firstResponse: 2, resolution: 2 });
   });
+
+  it('counts the mails that did not leave (failed) and those whose sending is uncertain (unknown)', () => {
+    const figures = aggregateDashboard({
+      now: NOW,
+      intake: [],
+      openTickets: [],
+      sendProblems: [
+        { status: 'failed', at: '2026-03-10T08:00:00.000Z' },
+        { status: 'failed', at: '2026-03-11T08:00:00.000Z' },
+        { status: 'unknown', at: '2026-03-11T09:00:00.000Z' },
+      ],
+      truncated: false,
+    });
+    expect(figures.sendProblems).toEqual({ failed: 2, unknown: 1 });
+    expect(
+      aggregateDashboard({ now: NOW, intake: [], openTickets: [], truncated: false }).sendProblems,
+    ).toEqual({
+      failed: 0,
+      unknown: 0,
+    });
+  });
 });

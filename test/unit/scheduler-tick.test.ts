@@ -43,7 +43,11 @@ describe('the local scheduler ticks', () => {
 
     // Act
     const ticks = startSchedulerTicks(
-      { 'broadcast-plan': handler('broadcast-plan'), 'ticket-housekeeping': handler('ticket-housekeeping') },
+      {
+        'broadcast-plan': handler('broadcast-plan'),
+        'ticket-housekeeping': handler('ticket-housekeeping'),
+        'outbox-sweep': handler('outbox-sweep'),
+      },
       5,
     );
     while (pipeline.ticks.some((tick) => (calls.get(tick.entry) ?? 0) < 2)) {
@@ -53,8 +57,8 @@ describe('the local scheduler ticks', () => {
     const after = new Map(calls);
     await new Promise((resolve) => setTimeout(resolve, 30));
 
-    // Assess: both ran, and none runs after stop.
-    expect([...calls.keys()].sort()).toEqual(['broadcast-plan', 'ticket-housekeeping']);
+    // Assess: each ran, and none runs after stop.
+    expect([...calls.keys()].sort()).toEqual(['broadcast-plan', 'outbox-sweep', 'ticket-housekeeping']);
     expect(calls).toEqual(after);
   });
 });

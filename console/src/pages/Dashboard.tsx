@@ -1,4 +1,4 @@
-/** Tableau de bord: today's and this week's requests, open tickets, late tickets, 30 days of intake, the oldest unanswered tickets. */
+/** Tableau de bord: today's and this week's requests, open tickets, late tickets, 30 days of intake, the oldest unanswered tickets, the mails that did not leave. */
 import { Accordion } from '@codegouvfr/react-dsfr/Accordion';
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Table } from '@codegouvfr/react-dsfr/Table';
@@ -59,6 +59,14 @@ function DashboardView({ data }: { data: DashboardData }) {
           small
           severity="info"
           description="Volume très important : certains comptes se sont arrêtés à la limite de lecture du serveur et sont des minimums."
+          className="fr-mb-3w"
+        />
+      ) : null}
+      {data.sendProblems.failed + data.sendProblems.unknown > 0 ? (
+        <Alert
+          small
+          severity="warning"
+          description={`Sur 30 jours, ${formatCount(data.sendProblems.failed)} courriel(s) de l’assistance refusé(s) par le service d’envoi et ${formatCount(data.sendProblems.unknown)} à l’envoi incertain : chacun est signalé dans la conversation de son ticket ou dans le journal des courriels.`}
           className="fr-mb-3w"
         />
       ) : null}

@@ -9,8 +9,9 @@ import { DownloadButton } from '../components/Download.tsx';
 import { ActionResult, LoadError, Loading } from '../components/Feedback.tsx';
 import { MailBody } from '../components/MailBody.tsx';
 import { PageTitle } from '../components/PageTitle.tsx';
+import { SendProblem, SendStatusBadge } from '../components/SendReport.tsx';
 import { formatDateTime } from '../format.ts';
-import { purposeLabel, sendStatusLabel } from '../labels.ts';
+import { purposeLabel } from '../labels.ts';
 import { Link } from '../router.tsx';
 import { useApi } from '../use-api.ts';
 
@@ -86,8 +87,14 @@ function View({ detail, onAccepted }: { detail: IntakeDetail; onAccepted: (entry
             <p className="fr-text--sm lsun-meta">
               {purposeLabel[reply.purpose] ?? reply.purpose} — de {reply.from} à {reply.to}
               {reply.sentAt ? `, le ${formatDateTime(reply.sentAt)}` : ''}
-              {reply.status ? ` — ${sendStatusLabel[reply.status]}` : ''}
+              {reply.status ? (
+                <>
+                  {' — '}
+                  <SendStatusBadge status={reply.status} />
+                </>
+              ) : null}
             </p>
+            <SendProblem report={reply} />
             <h3 className="fr-h6">{reply.subject}</h3>
             <div className="lsun-mail-text">{reply.text}</div>
           </>

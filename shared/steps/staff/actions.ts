@@ -116,6 +116,7 @@ export async function replyToTicket(
               setIfAbsent: { answeredAt: now },
               countMessage: true,
               message,
+              outbox,
               history,
               claim: requestId
                 ? { requestId, record: { kind: 'reply', at: now, outbox, message, history } }

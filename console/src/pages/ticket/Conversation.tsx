@@ -2,8 +2,9 @@
 import type { ConversationEntry } from '#shared/api/contract.ts';
 import { DownloadButton } from '../../components/Download.tsx';
 import { MailBody } from '../../components/MailBody.tsx';
+import { SendProblem, SendStatusBadge } from '../../components/SendReport.tsx';
 import { formatDateTime, formatSize } from '../../format.ts';
-import { purposeLabel, sendStatusLabel } from '../../labels.ts';
+import { purposeLabel } from '../../labels.ts';
 
 function Message({
   number,
@@ -30,10 +31,17 @@ function Message({
             {purposeLabel[entry.purpose ?? ''] ?? 'Envoyé par l’assistance'}
             {entry.authorName || entry.author ? ` par ${entry.authorName ?? entry.author}` : ''}
             {entry.to ? ` à ${entry.to}` : ''}, le {formatDateTime(entry.at)}
-            {entry.status ? ` — ${sendStatusLabel[entry.status]}` : ''}
+            {entry.status ? (
+              <>
+                {' — '}
+                <SendStatusBadge status={entry.status} />
+              </>
+            ) : null}
+            {entry.status === 'sent' && entry.sentAt ? ` (parti le ${formatDateTime(entry.sentAt)})` : ''}
           </>
         )}
       </p>
+      {incoming ? null : <SendProblem report={entry} />}
       <MailBody
         text={entry.text}
         title={entry.subject}
