@@ -53,6 +53,12 @@ export type CampaignOptions = {
   /** SMTP connections sending at once. */
   connections: number;
   /**
+   * The runner's pollers per stage, capped by each stage's maximum concurrency (intake 10,
+   * tickets 2, outbox 5): with every fault on, a batch waits on retries, and Lambda would run more
+   * invocations meanwhile.
+   */
+  pollersPerStage: number;
+  /**
    * The chain's queues' visibility timeout during the campaign: a failed record comes back after
    * it (AWS: six times the function's timeout, three minutes; a test cannot wait that long).
    */
@@ -74,12 +80,13 @@ export const defaultCampaign: CampaignOptions = {
   overCapBy: 2,
   refusedShare: 0.03,
   rates: {
-    dynamodb: { throttle: 0.04, serverError: 0.02, crashAfterWrite: 0.03 },
-    sqs: { crashAfterWrite: 0.03, deliveries: 3 },
-    s3: { serverError: 0.02, crashAfterWrite: 0.03 },
+    dynamodb: { throttle: 0.02, serverError: 0.01, crashAfterWrite: 0.02 },
+    sqs: { crashAfterWrite: 0.02, deliveries: 3 },
+    s3: { serverError: 0.01, crashAfterWrite: 0.02 },
     ses: { throttle: 0.05 },
   },
-  connections: 4,
+  connections: 8,
+  pollersPerStage: 10,
   visibilityTimeoutSeconds: 10,
   stallMs: 60_000,
 };
@@ -396,6 +403,24 @@ async function quiet(
 
 type Item = Record<string, unknown>;
 
+/**
+ * Waits until no send is `sending` any more (each claim's lease over and the sweeper past), or
+ * the longest lease has run out: what is still `sending` then is counted as it stands.
+ */
+async function claimsSettled(db: ReturnType<typeof documentClient>, tableName: string): Promise<void> {
+  const deadline = performance.now() + LEASE_WAIT_MS;
+  while (performance.now() < deadline) {
+    const claimed = await queryAll(db, {
+      TableName: tableName,
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.outboxSendingPartition() },
+    });
+    if (claimed.length === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+}
+
 async function queryAll(
   db: ReturnType<typeof documentClient>,
   input: ConstructorParameters<typeof QueryCommand>[0],
@@ -435,11 +460,15 @@ const lower = (value: unknown) =>
 const bare = (id: string | undefined) => (id ?? '').trim().replace(/^<|>$/g, '').toLowerCase();
 
 /**
- * The states of a send that did not reach SES which a person sees for what they are (the
- * mailer's states): refused (`failed`), uncertain (`unknown`), or claimed by a function that died
- * (`sending`, « envoi en cours », which the outbox sweeper marks `unknown` once its lease ends).
+ * The final states of a send that did not reach SES, which a person sees for what they are (the
+ * mailer's states): refused for good (`failed`), or claimed by a function that died before it
+ * recorded SES's answer (`unknown`, « envoi incertain »: the outbox sweeper marks it so once the
+ * claim's lease is over).
  */
-const VISIBLE_FAILURES = new Set(['failed', 'unknown', 'sending']);
+const VISIBLE_FAILURES = new Set(['failed', 'unknown']);
+
+/** The mailer's lease on a claim (`SEND_LEASE_SECONDS`), and a margin for the sweeper's tick. */
+const LEASE_WAIT_MS = 60_000 + 15_000;
 
 /** Runs the whole campaign: desk and proxies started, mails sent, the desk drained, counts taken. */
 export async function runFaultCampaign(options: CampaignOptions): Promise<CampaignReport> {
@@ -483,7 +512,9 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
         AWS_ENDPOINT_URL_S3: endpointOf('s3'),
         AWS_ENDPOINT_URL_SESV2: endpointOf('ses'),
       },
-      pollersPerStage: 4,
+      pollersPerStage: options.pollersPerStage,
+      // The outbox sweeper (every 5 minutes in AWS) marks the claims of dead functions `unknown`.
+      schedulerTickMs: 5_000,
     });
     const clients = makeLocalClients(desk.endpoints);
     const db = documentClient(clients.dynamodb);
@@ -532,8 +563,12 @@ export async function runFaultCampaign(options: CampaignOptions): Promise<Campai
     const second = await sendAll(mailer, planFollowUps(options, opened), options.connections);
     phase(`second wave sent (${second.length} mails); waiting for the desk to be quiet`);
     await quiet(clients.sqs, desk, options.stallMs, proxies);
-    phase('counting');
+    // The campaign's faults end here. A mail whose function died between its claim and SES's
+    // answer stays `sending` until its lease is over; then the sweeper's tick marks it `unknown`.
     for (const proxy of proxies) proxy.setEnabled(false);
+    phase('waiting for the leases of the claims left by dead functions');
+    await claimsSettled(db, desk.resources.tableName);
+    phase('counting');
 
     const mails = [...first, ...second];
     const report = await countResults(mails, desk, db, clients.sqs, refused);
