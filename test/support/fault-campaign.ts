@@ -252,16 +252,16 @@ function planFirstWave(options: CampaignOptions, directors: Director[]): Planned
       newMail('request', director, `LSUN : ${random.pick(TOPICS)} (${index})`, index++, options.seed),
     );
   }
-  for (let n = 0; n < options.noKeyword; n++) {
-    mails.push(
-      newMail(
-        'no_keyword',
-        random.pick(others),
-        `Question sur ${random.pick(TOPICS)} (${index})`,
-        index++,
-        options.seed,
-      ),
-    );
+  // A mail without the keyword counts against its sender's cap too (the cap is checked first, so
+  // that a flood is not answered): each director stays within it.
+  for (let planned = 0; planned < options.noKeyword; ) {
+    const director = random.pick(others);
+    const sent = perDirector.get(director.email) ?? 0;
+    if (sent >= DAILY_REQUEST_CAP) continue;
+    perDirector.set(director.email, sent + 1);
+    planned++;
+    const subject = `Question sur ${random.pick(TOPICS)} (${index})`;
+    mails.push(newMail('no_keyword', director, subject, index++, options.seed));
   }
   for (let n = 0; n < options.notDirector; n++) {
     const stranger = { email: `enseignant.${options.seed}.${n}@ac-dijon.fr`, name: `Enseignant ${n}` };
