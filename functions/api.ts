@@ -22,7 +22,7 @@ import { notificationApi } from '#shared/api/notification-api.ts';
 import { serveRoutes } from '#shared/api/router.ts';
 import { templateApi } from '#shared/api/template-api.ts';
 import { ticketsApi } from '#shared/api/tickets-api.ts';
-import { deskConfig } from '#shared/config.ts';
+import { deskConfig, retentionOf } from '#shared/config.ts';
 import { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { apiHandler } from '#shared/http/middleware.ts';
 import { broadcastDeps } from '#shared/wiring/broadcast.ts';
@@ -40,6 +40,7 @@ const directory = makeDirectoryStore({
   client: dynamodb,
   tableName: config.tableName,
   academicDomain: config.academicDomain,
+  auditRetentionDays: retentionOf(config).auditDays,
 });
 
 // The broadcasts' steps call their store `store`, as the intake log's do: a deps object of their own.
@@ -65,7 +66,7 @@ const deps = {
   academicDomain: config.academicDomain,
   deskAddresses: config.deskAddresses,
   deskDisplayName: config.deskDisplayName,
-  retentionDays: config.retentionDays,
+  retentionDays: retentionOf(config).ticketDays,
   work: config.work,
   now: () => new Date(),
   newId: () => randomUUID(),

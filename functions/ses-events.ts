@@ -2,14 +2,18 @@
 import { makeBroadcastStore } from '#shared/adapters/broadcast-store.ts';
 import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
 import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
-import { deskConfig } from '#shared/config.ts';
+import { deskConfig, retentionOf } from '#shared/config.ts';
 import { SesEventRecord } from '#shared/domain/messages.ts';
 import { logger } from '#shared/logger.ts';
 import { recordSesEvent } from '#shared/steps/broadcast/events.ts';
 
 const config = deskConfig();
 const deps = {
-  store: makeBroadcastStore({ client: dynamodbClient(), tableName: config.tableName }),
+  store: makeBroadcastStore({
+    client: dynamodbClient(),
+    tableName: config.tableName,
+    recipientRetentionDays: retentionOf(config).broadcastRecipientDays,
+  }),
   now: () => new Date(),
 };
 

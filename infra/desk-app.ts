@@ -35,7 +35,9 @@ export function composeDesk(app: App, options: ComposeOptions = {}): DeskApp {
   const stateful = new StatefulStack(app, stackNames.stateful, {
     env,
     description: 'Assistance LSUN : données (table, courriels bruts), conservées à la suppression',
-    retentionDays: settings.retentionDays,
+    accessLogDays: settings.retentionDays,
+    rawMailBackstopDays: settings.rawMailBackstopDays,
+    pointInTimeRecoveryDays: settings.pointInTimeRecoveryDays,
     // Deleting this stack is never routine: it must be unprotected on purpose first.
     terminationProtection: true,
   });

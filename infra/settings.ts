@@ -7,6 +7,7 @@
 import type { Node } from 'constructs';
 import { z } from 'zod';
 import { loadConfig } from '#shared/config.ts';
+import type { RetentionPolicy } from '#shared/domain/retention.ts';
 
 // `-c key=value` always gives strings; `cdk.json` may hold arrays, numbers and booleans.
 const list = z.union([
@@ -42,8 +43,34 @@ const DeploySettingsSchema = z.object({
     .optional(),
   /** Where dead-letter alarms are mailed. Optional to synthesize, needed in a real deployment. */
   alarmEmail: z.email().optional(),
-  /** Days raw mails are kept in S3 (and the functions' RETENTION_DAYS). */
+  /**
+   * The functions' `RETENTION_DAYS`: the default duration of every kind of personal data whose
+   * own key below is unset, and the access logs' lifetime. See `docs/retention.md`.
+   */
   retentionDays: positiveInt.optional(),
+  /** `RETENTION_INTAKE_DAYS`: intake entries, claims, automatic replies, raw mails that opened no ticket. */
+  retentionIntakeDays: positiveInt.optional(),
+  /** `RETENTION_TICKET_DAYS`: tickets, their messages, notes and history, their raw mails, from closing. */
+  retentionTicketDays: positiveInt.optional(),
+  /** `RETENTION_SENT_MAIL_DAYS`: records of mails sent outside tickets (staff notifications). */
+  retentionSentMailDays: positiveInt.optional(),
+  /** `RETENTION_AUDIT_DAYS`: the directory's audit entries. */
+  retentionAuditDays: positiveInt.optional(),
+  /** `RETENTION_BROADCAST_RECIPIENT_DAYS`: a broadcast's recipients, their mails' lookups, address problems. */
+  retentionBroadcastRecipientDays: positiveInt.optional(),
+  /** `RETENTION_ARTICLE_DRAFT_DAYS`: knowledge base drafts left unchanged. */
+  retentionArticleDraftDays: positiveInt.optional(),
+  /**
+   * Days after receipt S3 deletes a raw mail whatever the desk did: a backstop only, since the
+   * purge deletes raw mails with their ticket or intake entry. Default 3650 (ten years); must
+   * exceed the intake and ticket durations, or it would delete the mails of living tickets.
+   */
+  rawMailBackstopDays: positiveInt.default(3650),
+  /**
+   * Days of DynamoDB point-in-time recovery (1 to 35, default 35): a purged item can be
+   * restored, hence still exists in the backups, that long after its purge.
+   */
+  pointInTimeRecoveryDays: z.coerce.number().int().min(1).max(35).default(35),
   /** Make the receipt rule set the account's active one. Off by default: it replaces the active set. */
   activateReceiptRuleSet: flag.default(false),
   /** Domain to create as an SES sending identity (Easy DKIM). Unset: identities are managed outside. */
@@ -114,6 +141,12 @@ export type DeploySettings = Omit<
   | 'firstResponseTargetHours'
   | 'resolutionTargetHours'
   | 'autoCloseWorkingDays'
+  | 'retentionIntakeDays'
+  | 'retentionTicketDays'
+  | 'retentionSentMailDays'
+  | 'retentionAuditDays'
+  | 'retentionBroadcastRecipientDays'
+  | 'retentionArticleDraftDays'
 > & {
   deskAddresses: string[];
   academicDomain: string;
@@ -123,6 +156,8 @@ export type DeploySettings = Omit<
   dailyFollowUpCap: number;
   deskDisplayName: string;
   broadcastRateShare: number;
+  /** Each kind's retention, defaults resolved (the functions' `RETENTION_*_DAYS`). */
+  retention: RetentionPolicy;
   /** The response clocks' targets and the auto-close delay, defaults resolved. */
   work: { firstResponseHours: number; resolutionHours: number; autoCloseWorkingDays: number };
 };
@@ -160,6 +195,12 @@ export function readDeploySettings(node: Node): DeploySettings {
     DESK_ADDRESSES: s.deskAddresses?.join(','),
     ACADEMIC_DOMAIN: s.academicDomain,
     RETENTION_DAYS: s.retentionDays?.toString(),
+    RETENTION_INTAKE_DAYS: s.retentionIntakeDays?.toString(),
+    RETENTION_TICKET_DAYS: s.retentionTicketDays?.toString(),
+    RETENTION_SENT_MAIL_DAYS: s.retentionSentMailDays?.toString(),
+    RETENTION_AUDIT_DAYS: s.retentionAuditDays?.toString(),
+    RETENTION_BROADCAST_RECIPIENT_DAYS: s.retentionBroadcastRecipientDays?.toString(),
+    RETENTION_ARTICLE_DRAFT_DAYS: s.retentionArticleDraftDays?.toString(),
     SUBJECT_KEYWORD: s.subjectKeyword,
     DAILY_REQUEST_CAP: s.dailyRequestCap?.toString(),
     DAILY_FOLLOW_UP_CAP: s.dailyFollowUpCap?.toString(),
@@ -186,9 +227,15 @@ export function readDeploySettings(node: Node): DeploySettings {
       cause: error,
     });
   }
-  if (!desk.broadcast || !desk.work) {
+  if (!desk.broadcast || !desk.work || !desk.retention) {
     throw new DeploySettingsError(
-      'Invalid CDK context for the desk: no broadcast pacing or working-time targets in the configuration',
+      'Invalid CDK context for the desk: no broadcast pacing, working-time targets or retention in the configuration',
+    );
+  }
+  const longest = Math.max(desk.retention.intakeDays, desk.retention.ticketDays);
+  if (s.rawMailBackstopDays <= longest) {
+    throw new DeploySettingsError(
+      `Invalid CDK context:\n  rawMailBackstopDays: ${s.rawMailBackstopDays} must exceed the intake and ticket retention (${longest} days), or S3 would delete raw mails the desk still keeps`,
     );
   }
   return {
@@ -203,6 +250,7 @@ export function readDeploySettings(node: Node): DeploySettings {
     broadcastRateShare: desk.broadcast.rateShare,
     broadcastMaxSendRate: desk.broadcast.maxSendRate,
     work: desk.work,
+    retention: desk.retention,
   };
 }
 

@@ -5,10 +5,12 @@
  *
  * It publishes for ac-dijon.fr what makes the local desk behave like the real one: an SPF
  * record allowing 127.0.0.2 only, the dev-only DKIM key under selector `local`, and a DMARC
- * `p=reject` policy. Every other name does not exist (ENOTFOUND), as for a domain with no
- * records at all, so mail from elsewhere has no DMARC policy.
+ * `p=reject` policy. It also publishes a few hostile domains, fully authenticated as an attacker
+ * who registered them would make them (see {@link HOSTILE_DOMAINS}). Every other name does not
+ * exist (ENOTFOUND), as for a domain with no records at all, so mail from elsewhere has no DMARC
+ * policy.
  */
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -24,6 +26,42 @@ export const FIXTURE_DOMAIN = 'ac-dijon.fr';
 export const FIXTURE_SPF_IP = '127.0.0.2';
 /** Selector of the dev-only DKIM key. */
 export const DEV_DKIM_SELECTOR = 'local';
+/** The only address allowed by the SPF records of the {@link HOSTILE_DOMAINS}: the attacker's server. */
+export const HOSTILE_SPF_IP = '127.0.0.3';
+/** Selector of the hostile domains' DKIM key. */
+export const HOSTILE_DKIM_SELECTOR = 'attaque';
+
+/**
+ * Domains an attacker owns and authenticates properly (SPF for {@link HOSTILE_SPF_IP}, a DKIM key
+ * under {@link HOSTILE_DKIM_SELECTOR}, DMARC `p=reject`), so that a spoof from them passes SPF,
+ * DKIM and DMARC for its own domain: the desk must refuse it for what it is, not because its
+ * authentication happened to fail.
+ */
+export const HOSTILE_DOMAINS = [
+  'evil.example',
+  // Lookalikes of ac-dijon.fr: a suffix, a typo, and `ac-dіjon.fr` with a Cyrillic і, as DNS
+  // carries it (punycode).
+  'ac-dijon.fr.evil.example',
+  'ac-dijom.fr',
+  'xn--ac-djon-uog.fr',
+] as const;
+
+let hostileKey: string | undefined;
+
+/**
+ * The hostile domains' DKIM private key (Ed25519, PEM), made once per process: the fixture
+ * publishes it and tests sign with it, both in the process that runs the desk. Never written
+ * anywhere. Ed25519 (RFC 8463) because an RSA key takes seconds to make on a loaded machine, and
+ * every desk started would pay for it.
+ */
+export function hostileDkimPrivateKey(): string {
+  hostileKey ??= generateKeyPairSync('ed25519', {
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  }).privateKey;
+  return hostileKey;
+}
+
 /** Path of the dev-only DKIM private key shipped in the repository (see its README.txt). */
 export const DEV_DKIM_KEY_PATH = fileURLToPath(
   new URL('./dev-keys/dkim-local.DEV-ONLY.pem', import.meta.url),
@@ -141,12 +179,22 @@ export class DnsFixture {
 
 /**
  * The fixture of the local desk: ac-dijon.fr with SPF `ip4:127.0.0.2 -all`, the dev-only DKIM
- * key under selector `local`, and DMARC `p=reject`; nothing else exists.
+ * key under selector `local`, and DMARC `p=reject`; the {@link HOSTILE_DOMAINS}, authenticated
+ * from 127.0.0.3; nothing else exists.
  */
 export function createDnsFixture(): DnsFixture {
-  return new DnsFixture().addDomain(FIXTURE_DOMAIN, {
+  const fixture = new DnsFixture().addDomain(FIXTURE_DOMAIN, {
     spf: `v=spf1 ip4:${FIXTURE_SPF_IP} -all`,
     dmarc: 'v=DMARC1; p=reject',
     dkim: { [DEV_DKIM_SELECTOR]: createPublicKey(devDkimPrivateKey()) },
   });
+  const hostilePublicKey = createPublicKey(hostileDkimPrivateKey());
+  for (const domain of HOSTILE_DOMAINS) {
+    fixture.addDomain(domain, {
+      spf: `v=spf1 ip4:${HOSTILE_SPF_IP} -all`,
+      dmarc: 'v=DMARC1; p=reject',
+      dkim: { [HOSTILE_DKIM_SELECTOR]: hostilePublicKey },
+    });
+  }
+  return fixture;
 }

@@ -27,6 +27,7 @@ import { verifyToken } from './jwt.ts';
 import { type DeskResources, deskEnvironment, ensureDeskResources } from './resources.ts';
 import { type QueueConsumer, startQueueRunner } from './runner.ts';
 import { startSmtpReceiver } from './smtp-receiver.ts';
+import { startTtlSweeper } from './ttl-sweeper.ts';
 
 /** Where each part listens. 0 picks a free port (tests). */
 export type DeskPorts = { smtp: number; http: number; ses: number; dynamodb: number; sqs: number };
@@ -172,6 +173,8 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       options.schedulerTickMs,
     );
     stops.push(() => ticks.stop());
+    const sweeper = await startTtlSweeper(clients.dynamodb, resources.tableName, options.schedulerTickMs);
+    stops.push(() => sweeper.stop());
 
     const { deskAddresses } = loadConfig();
     const smtp = await startSmtpReceiver({

@@ -7,6 +7,7 @@
  */
 // A namespace import lets the bundler drop the parts of zod we do not use (~90 KB instead of ~450 KB).
 import * as z from 'zod';
+import { type RetentionPolicy, uniformRetention } from '#shared/domain/retention.ts';
 
 const emailList = z
   .string()
@@ -38,7 +39,10 @@ export const DeskEnv = z.object({
   DAILY_REQUEST_CAP: positiveInt.default(10),
   /** Follow-ups accepted per sender per calendar day: higher, a conversation is not abuse. */
   DAILY_FOLLOW_UP_CAP: positiveInt.default(30),
-  /** How long raw mails and closed tickets are kept, in days. */
+  /**
+   * The default retention, in days, of every kind of personal data whose own variable below is
+   * unset (`RETENTION_*_DAYS`); see `docs/retention.md`.
+   */
   RETENTION_DAYS: positiveInt.default(365),
   /** SES configuration set used for every mail we send (delivery, bounce, complaint events). */
   SES_CONFIGURATION_SET: z.string().min(1).optional(),
@@ -91,6 +95,35 @@ export const TicketWorkEnv = z.object({
   AUTO_CLOSE_WORKING_DAYS: positiveInt.default(10),
 });
 
+/**
+ * One retention duration per kind of personal data (`docs/retention.md`), in days; each left
+ * unset follows `RETENTION_DAYS`, so a deployment that only sets that one keeps working.
+ */
+export const RetentionEnv = z.object({
+  /** Intake entries, Message-ID claims, automatic replies, raw mails that opened no ticket: from receipt. */
+  RETENTION_INTAKE_DAYS: positiveInt.optional(),
+  /** Tickets, their messages, notes and history, and their raw mails and attachments: from closing. */
+  RETENTION_TICKET_DAYS: positiveInt.optional(),
+  /** Records of mails sent outside tickets (staff notifications, broadcast mails): from sending. */
+  RETENTION_SENT_MAIL_DAYS: positiveInt.optional(),
+  /** The directory's audit entries: from the change. */
+  RETENTION_AUDIT_DAYS: positiveInt.optional(),
+  /** A broadcast's frozen recipients: from its start. */
+  RETENTION_BROADCAST_RECIPIENT_DAYS: positiveInt.optional(),
+  /** Knowledge base drafts left unchanged: from their last change. */
+  RETENTION_ARTICLE_DRAFT_DAYS: positiveInt.optional(),
+});
+
+/** The variable of each kind's duration, for messages and deployment settings. */
+export const retentionVariables = {
+  intakeDays: 'RETENTION_INTAKE_DAYS',
+  ticketDays: 'RETENTION_TICKET_DAYS',
+  sentMailDays: 'RETENTION_SENT_MAIL_DAYS',
+  auditDays: 'RETENTION_AUDIT_DAYS',
+  broadcastRecipientDays: 'RETENTION_BROADCAST_RECIPIENT_DAYS',
+  articleDraftDays: 'RETENTION_ARTICLE_DRAFT_DAYS',
+} as const satisfies Record<keyof RetentionPolicy, keyof z.infer<typeof RetentionEnv>>;
+
 export type DeskConfig = {
   tableName: string;
   rawMailBucket: string;
@@ -107,7 +140,10 @@ export type DeskConfig = {
   subjectKeyword: string;
   dailyRequestCap: number;
   dailyFollowUpCap: number;
+  /** `RETENTION_DAYS`: the default of every kind's duration (read `retention`, or `retentionOf`). */
   retentionDays: number;
+  /** Each kind's retention (optional in the type: configurations built by hand may give only `retentionDays`). */
+  retention?: RetentionPolicy;
   sesConfigurationSet: string | undefined;
   deskDisplayName: string;
   /** The broadcasts' pacing (optional in the type: the mail chain's steps do not read it). */
@@ -131,6 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
   const parsed = DeskEnv.extend(BroadcastEnv.shape)
     .extend(KbEnv.shape)
     .extend(TicketWorkEnv.shape)
+    .extend(RetentionEnv.shape)
     .safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -154,6 +191,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
     dailyRequestCap: e.DAILY_REQUEST_CAP,
     dailyFollowUpCap: e.DAILY_FOLLOW_UP_CAP,
     retentionDays: e.RETENTION_DAYS,
+    retention: Object.fromEntries(
+      Object.entries(retentionVariables).map(([kind, variable]) => [kind, e[variable] ?? e.RETENTION_DAYS]),
+    ) as RetentionPolicy,
     sesConfigurationSet: e.SES_CONFIGURATION_SET,
     deskDisplayName: e.DESK_DISPLAY_NAME,
     broadcast: { rateShare: e.BROADCAST_RATE_SHARE, maxSendRate: e.BROADCAST_MAX_SEND_RATE },
@@ -212,4 +252,9 @@ let cached: DeskConfig | undefined;
 export function deskConfig(): DeskConfig {
   cached ??= loadConfig();
   return cached;
+}
+
+/** Each kind's retention: the configured one, or `retentionDays` for all (a configuration built by hand). */
+export function retentionOf(config: Pick<DeskConfig, 'retentionDays' | 'retention'>): RetentionPolicy {
+  return config.retention ?? uniformRetention(config.retentionDays);
 }

@@ -22,21 +22,36 @@ const readWriteActions = [
 
 const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 
+/** Properties of a {@link DeskTable}. */
+export type DeskTableProps = {
+  /**
+   * Days of point-in-time recovery (1 to 35; DynamoDB's default 35). Purged items can be
+   * restored, so they remain in the backups, this long after their purge (`docs/retention.md`).
+   */
+  pointInTimeRecoveryDays: number;
+};
+
 /**
- * The table: on demand, point-in-time recovery, encrypted with the AWS-managed key, TTL on
- * `shared/table.ts`'s attribute, retained and protected from deletion.
+ * The table: on demand, point-in-time recovery over a configured window, encrypted with the
+ * AWS-managed key, TTL on `shared/table.ts`'s attribute, a stream of old images (the purge
+ * cascades from TTL removals), retained and protected from deletion.
  */
 export class DeskTable extends Construct {
   readonly table: dynamodb.Table;
 
-  constructor(scope: Construct, id: string) {
+  constructor(scope: Construct, id: string, props: DeskTableProps) {
     super(scope, id);
     this.table = new dynamodb.Table(this, 'Table', {
       partitionKey: { name: deskTable.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: deskTable.sortKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      // Tickets and the intake log are the desk's memory: 35 days of restore points.
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Tickets and the intake log are the desk's memory: restore points over the configured window.
+      pointInTimeRecoverySpecification: {
+        pointInTimeRecoveryEnabled: true,
+        recoveryPeriodInDays: props.pointInTimeRecoveryDays,
+      },
+      // The removed item's old image is what the purge reads to cascade (its raw mail, its link).
+      stream: dynamodb.StreamViewType.OLD_IMAGE,
       // The AWS-managed key (rather than the default AWS-owned one) shows its use in CloudTrail.
       encryption: dynamodb.TableEncryption.AWS_MANAGED,
       timeToLiveAttribute: deskTable.timeToLiveAttribute,
@@ -65,6 +80,18 @@ export class DeskTable extends Construct {
     );
     iam.Grant.addToPrincipal({ grantee, actions: readWriteActions, resourceArns: [this.table.tableArn] });
     iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: indexArns });
+  }
+
+  /**
+   * Lets the purge read a partition and delete items, nothing else: `Query` and `DeleteItem` on
+   * the table (no index, no write). Reading the stream is granted by its event source mapping.
+   */
+  grantPurge(grantee: iam.IGrantable): void {
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query', 'dynamodb:DeleteItem'],
+      resourceArns: [this.table.tableArn],
+    });
   }
 
   /**

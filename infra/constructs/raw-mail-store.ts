@@ -18,8 +18,15 @@ import { pipeline } from '#shared/pipeline.ts';
 
 /** Properties of a {@link RawMailStore}. */
 export type RawMailStoreProps = {
-  /** Days a raw mail is kept before S3 deletes it (the desk's retention period). */
-  retentionDays: number;
+  /** Days the bucket's access logs are kept (they name the stored objects). */
+  accessLogDays: number;
+  /**
+   * Days after receipt S3 deletes a raw mail in any case. A backstop only: a raw mail lives as
+   * long as its ticket (or, for a mail that opened none, its intake entry), and the purge
+   * deletes it with them; this rule catches what a failed purge left. Must exceed the intake and
+   * ticket durations (the settings check it).
+   */
+  backstopDays: number;
 };
 
 /** The receipt rule allowed to write into the store, by name. */
@@ -43,7 +50,7 @@ export class RawMailStore extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       // Access logs name the stored objects: keep them as long as the mails, not longer.
-      lifecycleRules: [{ expiration: Duration.days(props.retentionDays) }],
+      lifecycleRules: [{ expiration: Duration.days(props.accessLogDays) }],
       removalPolicy: RemovalPolicy.RETAIN,
     });
     (this.accessLogBucket.node.defaultChild as CfnResource).overrideLogicalId('RawMailAccessLogBucket');
@@ -62,9 +69,10 @@ export class RawMailStore extends Construct {
       lifecycleRules: [
         {
           id: 'PurgeRawMail',
-          // Raw mails are personal data: gone after the retention period, whatever the code does.
+          // A backstop, far beyond the retention: the purge deletes raw mails with their ticket,
+          // so an open ticket keeps its mail whatever its age (up to this many days).
           prefix: pipeline.rawMailPrefix,
-          expiration: Duration.days(props.retentionDays),
+          expiration: Duration.days(props.backstopDays),
         },
         { id: 'AbortUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
@@ -113,15 +121,30 @@ export class RawMailStore extends Construct {
   }
 
   /**
+   * Lets the purge delete stored mails: `s3:DeleteObject` on the objects under the raw-mail
+   * prefix, nothing else of the bucket (no list, no read).
+   */
+  grantDeleteRawMail(grantee: iam.IGrantable & IConstruct): void {
+    this.grantOnRawMail(grantee, 's3:DeleteObject');
+  }
+
+  /**
    * Lets a function read stored mails: `s3:GetObject` on the objects under the raw-mail prefix,
    * nothing else of the bucket.
    */
   grantReadRawMail(grantee: iam.IGrantable & IConstruct): void {
+    this.grantOnRawMail(grantee, 's3:GetObject');
+  }
+
+  private grantOnRawMail(
+    grantee: iam.IGrantable & IConstruct,
+    action: 's3:GetObject' | 's3:DeleteObject',
+  ): void {
     const bucketArn =
       Stack.of(grantee) === Stack.of(this) ? this.bucket.bucketArn : Fn.importValue(this.bucketArnExportName);
     iam.Grant.addToPrincipal({
       grantee,
-      actions: ['s3:GetObject'],
+      actions: [action],
       resourceArns: [`${bucketArn}/${pipeline.rawMailPrefix}*`],
     });
     const policy = grantee.node.tryFindChild('DefaultPolicy');
@@ -129,7 +152,7 @@ export class RawMailStore extends Construct {
       Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${this.bucketArnExportName}/${pipeline.rawMailPrefix}*]`,
         reason:
-          'Each stored mail is an object named by its SES message id, unknown in advance: the wildcard covers the objects under the raw-mail prefix of this one bucket, for s3:GetObject only.',
+          'Each stored mail is an object named by its SES message id, unknown in advance: the wildcard covers the objects under the raw-mail prefix of this one bucket, for s3:GetObject (readers) or s3:DeleteObject (the purge) only.',
       });
     }
   }

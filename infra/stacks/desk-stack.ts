@@ -6,7 +6,15 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { z } from 'zod';
-import type { BroadcastEnv, DeskEnv, KbEnv, TicketWorkEnv } from '#shared/config.ts';
+import {
+  type BroadcastEnv,
+  type DeskEnv,
+  type KbEnv,
+  type RetentionEnv,
+  retentionVariables,
+  type TicketWorkEnv,
+} from '#shared/config.ts';
+import type { RetentionPolicy } from '#shared/domain/retention.ts';
 import { allStages, pipeline, type QueueStage, type TickEntry } from '#shared/pipeline.ts';
 import { DeskFunction } from '../constructs/desk-function.ts';
 import { KbSite } from '../constructs/kb-site.ts';
@@ -14,6 +22,7 @@ import { MailPipeline } from '../constructs/mail-pipeline.ts';
 import { MailReceipt } from '../constructs/mail-receipt.ts';
 import { MailSending } from '../constructs/mail-sending.ts';
 import type { ReceiptRuleName } from '../constructs/raw-mail-store.ts';
+import { RetentionPurge } from '../constructs/retention-purge.ts';
 import { hostedUiUrl, StaffApi } from '../constructs/staff-api.ts';
 import { StaffConsole } from '../constructs/staff-console.ts';
 import { KB_NOT_FOUND_PATH, kbNotFoundPage, PUBLIC_SEARCH_THROTTLE } from '../kb-public.ts';
@@ -44,7 +53,12 @@ export class DeskStack extends Stack {
   readonly console: StaffConsole;
   /** The public knowledge base's bucket, served under `/kb/*` by the console's distribution. */
   readonly kb: KbSite;
-  readonly functions: Record<'receive' | QueueStage['consumer'] | TickEntry | 'api', DeskFunction>;
+  /** The purge that follows DynamoDB's TTL (the table's stream, `retention-purge`). */
+  readonly retentionPurge: RetentionPurge;
+  readonly functions: Record<
+    'receive' | QueueStage['consumer'] | TickEntry | 'api' | 'retention-purge',
+    DeskFunction
+  >;
 
   constructor(scope: Construct, id: string, props: DeskStackProps) {
     super(scope, id, props);
@@ -108,6 +122,7 @@ export class DeskStack extends Stack {
       DAILY_REQUEST_CAP: String(settings.dailyRequestCap),
       DAILY_FOLLOW_UP_CAP: String(settings.dailyFollowUpCap),
       RETENTION_DAYS: String(settings.retentionDays),
+      ...retentionEnvironment(settings.retention),
       SES_CONFIGURATION_SET: this.sending.configurationSet.configurationSetName,
       DESK_DISPLAY_NAME: settings.deskDisplayName,
       KB_BUCKET: this.kb.bucket.bucketName,
@@ -120,7 +135,8 @@ export class DeskStack extends Stack {
       Record<Exclude<keyof z.input<typeof KbEnv>, 'PUBLIC_API_URL'>, string> &
       Record<Exclude<keyof z.input<typeof BroadcastEnv>, 'BROADCAST_MAX_SEND_RATE'>, string> &
       Partial<Record<'BROADCAST_MAX_SEND_RATE', string>> &
-      Record<keyof z.input<typeof TicketWorkEnv>, string>;
+      Record<keyof z.input<typeof TicketWorkEnv>, string> &
+      Record<keyof z.input<typeof RetentionEnv>, string>;
 
     const receive = new DeskFunction(this, 'Receive', {
       entry: pipeline.receiver.entry,
@@ -152,7 +168,19 @@ export class DeskStack extends Stack {
       timeoutSeconds: pipeline.api.timeoutSeconds,
       environment,
     });
-    this.functions = { receive, ...consumers, ...tickTargets, api };
+    // The purge: the table's stream of TTL removals, with a dead-letter queue and its alarm.
+    const purge = new DeskFunction(this, 'RetentionPurge', {
+      entry: 'retention-purge',
+      timeoutSeconds: 60,
+      environment,
+    });
+    this.retentionPurge = new RetentionPurge(this, 'Retention', {
+      table,
+      rawMail,
+      purge,
+      alarmTopic: this.pipeline.alarmTopic,
+    });
+    this.functions = { receive, ...consumers, ...tickTargets, api, 'retention-purge': purge };
 
     for (const stage of allStages) {
       this.pipeline.consume(stage.queue, consumers[stage.consumer]);
@@ -254,6 +282,18 @@ export class DeskStack extends Stack {
       });
     }
   }
+}
+
+/** Each kind's retention as the functions' variables (`RETENTION_*_DAYS`), every one set. */
+function retentionEnvironment(
+  retention: RetentionPolicy,
+): Record<keyof z.input<typeof RetentionEnv>, string> {
+  return Object.fromEntries(
+    Object.entries(retentionVariables).map(([kind, variable]) => [
+      variable,
+      String(retention[kind as keyof RetentionPolicy]),
+    ]),
+  ) as Record<keyof z.input<typeof RetentionEnv>, string>;
 }
 
 /** `broadcast-send` → `BroadcastSend`, for construct ids. */

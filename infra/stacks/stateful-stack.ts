@@ -10,8 +10,12 @@ import { RawMailStore } from '../constructs/raw-mail-store.ts';
 
 /** Properties of the {@link StatefulStack}. */
 export type StatefulStackProps = StackProps & {
-  /** Days raw mails are kept. */
-  retentionDays: number;
+  /** Days the raw-mail bucket's access logs are kept (`retentionDays`). */
+  accessLogDays: number;
+  /** Days after receipt S3 deletes a raw mail in any case: the backstop behind the purge. */
+  rawMailBackstopDays: number;
+  /** Days of the table's point-in-time recovery (1 to 35). */
+  pointInTimeRecoveryDays: number;
 };
 
 /** The desk's data: table and raw-mail bucket, retained when the stack is deleted. */
@@ -28,8 +32,11 @@ export class StatefulStack extends Stack {
 
   constructor(scope: Construct, id: string, props: StatefulStackProps) {
     super(scope, id, props);
-    this.table = new DeskTable(this, 'Table');
-    this.rawMail = new RawMailStore(this, 'RawMail', { retentionDays: props.retentionDays });
+    this.table = new DeskTable(this, 'Table', { pointInTimeRecoveryDays: props.pointInTimeRecoveryDays });
+    this.rawMail = new RawMailStore(this, 'RawMail', {
+      accessLogDays: props.accessLogDays,
+      backstopDays: props.rawMailBackstopDays,
+    });
 
     const logs = this.rawMail.accessLogBucket;
     this.consoleAccessLogs = { bucketName: logs.bucketName, prefix: 'console/' };

@@ -13,6 +13,7 @@ import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk
 import * as z from 'zod';
 import { Article, ArticleHistoryEntry } from '#shared/domain/article.ts';
 import type { ArticleStore } from '#shared/domain/kb-ports.ts';
+import { purgeDate } from '#shared/domain/retention.ts';
 import { type Item, putAction } from './items.ts';
 import { keys } from './keys.ts';
 import { queryAll } from './table-queries.ts';
@@ -27,9 +28,16 @@ const Catalogue = z.object({ version: z.number().int(), published: z.number().in
 export function makeArticleStore({
   client,
   tableName,
+  draftRetentionDays,
 }: {
   client: DynamoDBDocumentClient;
   tableName: string;
+  /**
+   * Days a draft is kept after its last change (`RETENTION_ARTICLE_DRAFT_DAYS`): a draft made
+   * from a ticket may hold what redaction missed. Undefined: kept (readers such as the export).
+   * Any other status is written without a purge date, so submitting or publishing keeps it.
+   */
+  draftRetentionDays?: number | undefined;
 }): ArticleStore {
   const access = { client, tableName };
 
@@ -39,6 +47,9 @@ export function makeArticleStore({
     ...keys.articlesByStatus(article.status, article.updatedAt, article.id),
     article,
     version: article.version,
+    ...(article.status === 'draft' && draftRetentionDays !== undefined
+      ? { expiresAt: purgeDate(article.updatedAt, draftRetentionDays) }
+      : {}),
   });
 
   const historyAction = (id: string, entry: ArticleHistoryEntry): TransactAction =>

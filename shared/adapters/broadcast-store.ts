@@ -32,6 +32,7 @@ import type {
   Page,
   StoredBroadcast,
 } from '#shared/domain/broadcast-ports.ts';
+import { purgeDate } from '#shared/domain/retention.ts';
 import type { Item } from './items.ts';
 import { keys } from './keys.ts';
 import { TransactionRefusedError, transact } from './transact.ts';
@@ -57,10 +58,21 @@ const AddressProblemItem = z.object({
 export function makeBroadcastStore({
   client,
   tableName,
+  recipientRetentionDays,
+  now: clock = () => new Date(),
 }: {
   client: DynamoDBDocumentClient;
   tableName: string;
+  /**
+   * Days a recipient, its mail's lookup and an address problem are kept from when they are
+   * written (`RETENTION_BROADCAST_RECIPIENT_DAYS`); undefined: kept (tests that do not look).
+   */
+  recipientRetentionDays?: number | undefined;
+  now?: () => Date;
 }) {
+  /** The purge date of a recipient's data written now, as an attribute to spread. */
+  const purge = () =>
+    recipientRetentionDays === undefined ? {} : { expiresAt: purgeDate(clock(), recipientRetentionDays) };
   /** Runs a conditional update; false when its condition failed. */
   /** Moves a recipient from one status to another, if it is still in the first; whether it moved. */
   function moveStatus(
@@ -233,7 +245,7 @@ export function makeBroadcastStore({
       // transaction (some were written by the earlier start) is done again one item at a time.
       const putIfAbsent = (recipient: BroadcastRecipient) => ({
         TableName: tableName,
-        Item: { ...keys.broadcastRecipient(id, recipient.directorId), ...recipient },
+        Item: { ...keys.broadcastRecipient(id, recipient.directorId), ...recipient, ...purge() },
         ConditionExpression: 'attribute_not_exists(pk)',
       });
       await inParallel(chunksOf(recipients, TRANSACTION_SIZE), 4, async (group) => {
@@ -356,7 +368,7 @@ export function makeBroadcastStore({
               {
                 Put: {
                   TableName: tableName,
-                  Item: { ...keys.broadcastMail(result.messageId), broadcastId: id, directorId },
+                  Item: { ...keys.broadcastMail(result.messageId), broadcastId: id, directorId, ...purge() },
                 },
               },
             ],
@@ -445,6 +457,7 @@ export function makeBroadcastStore({
             ...keys.addressProblem(problem.email),
             ...problem,
             email: problem.email.trim().toLowerCase(),
+            ...purge(),
           },
         }),
       );

@@ -53,6 +53,8 @@ export type DirectoryStoreOptions = {
   tableName: string;
   /** The domain of academic addresses and school mailboxes (`ce.<uai>@<domain>`). Default `ac-dijon.fr`. */
   academicDomain?: string;
+  /** Days an audit entry is kept after its change (`RETENTION_AUDIT_DAYS`). Undefined: kept. */
+  auditRetentionDays?: number | undefined;
 };
 
 /** Edits computed on a state that another change replaced are recomputed this many times. */
@@ -113,10 +115,15 @@ function view(state: DirectoryState, pendingProjection: boolean): DirectoryView 
 }
 
 /** The contact and audit items that take the directory from one state to the next. */
-function projection(before: DirectoryState, after: DirectoryState, provenance: Provenance) {
+function projection(
+  before: DirectoryState,
+  after: DirectoryState,
+  provenance: Provenance,
+  auditRetentionDays?: number,
+) {
   return {
     contacts: contactItems(before, after, provenance.at),
-    audits: auditItems(diffStates(before, after), provenance, after.generation),
+    audits: auditItems(diffStates(before, after), provenance, after.generation, auditRetentionDays),
   };
 }
 
@@ -169,7 +176,7 @@ export function makeDirectoryStore(options: DirectoryStoreOptions): DirectorySto
     const [before, after] = known
       ? [known.before, known.after]
       : await Promise.all([loadState(pointer.previous), loadState(pointer)]);
-    const items = projection(before, after, pointer);
+    const items = projection(before, after, pointer, options.auditRetentionDays);
     const total = items.contacts.length + items.audits.length;
     let done = 0;
     const progress = (count: number) => {
@@ -200,7 +207,7 @@ export function makeDirectoryStore(options: DirectoryStoreOptions): DirectorySto
     const previous = base.pointer
       ? { generation: base.pointer.generation, parts: base.pointer.parts, sha256: base.pointer.sha256 }
       : null;
-    const items = projection(base.state, state, provenance);
+    const items = projection(base.state, state, provenance, options.auditRetentionDays);
     const pointer = (entries: Pointer['projection']): Pointer => ({
       ...ref,
       ...provenance,

@@ -14,6 +14,10 @@ export type AuthenticationInput = {
   envelopeFrom: string;
   /** The `d=` domains of the mail's DKIM-Signature headers. */
   dkimDomains: string[];
+  /** Every address of the From headers; more than one is refused. */
+  fromAddresses?: string[];
+  /** The Sender header's address, if any. */
+  sender?: string;
 };
 
 export type AuthenticationResult = {
@@ -42,12 +46,37 @@ function aligned(domain: string, fromDomain: string): boolean {
  * policy. Without DMARC (SES says GRAY, or did not check), the mail passes only when SPF passed
  * for an envelope domain aligned with the From domain, or DKIM passed and one signature's domain
  * is aligned with it.
+ *
+ * Two things DMARC does not look at are refused first, because each lets a verdict about one
+ * party stand for another: several From addresses (DMARC judges one domain, the desk would
+ * answer the first address), and a Sender other than the author (the mail says someone else sent
+ * it for the director: a delegate, a relay or a compromised account writing in their name).
  */
 export function checkAuthentication(input: AuthenticationInput): AuthenticationResult {
   const { verdicts } = input;
   const fromDomain = cleanDomain(domainOf(input.fromAddress) ?? '');
   if (fromDomain === '') {
     return { authenticated: false, detail: 'Adresse d’expéditeur sans domaine' };
+  }
+  const authors = input.fromAddresses ?? [];
+  if (authors.length > 1) {
+    return {
+      authenticated: false,
+      detail: `Plusieurs adresses d’expéditeur (From) : ${authors.join(', ')}`,
+    };
+  }
+  // The Sender is who actually sent the mail. Any other address than the author's, even a
+  // colleague's of the académie (« de la part de »), means the director did not send it, and the
+  // desk answers only directors: a Sender with no domain names nobody and is ignored.
+  const sender = (input.sender ?? '').trim().toLowerCase();
+  if (domainOf(sender) !== undefined && sender !== input.fromAddress.trim().toLowerCase()) {
+    const senderDomain = cleanDomain(domainOf(sender) ?? '');
+    return {
+      authenticated: false,
+      detail: aligned(senderDomain, fromDomain)
+        ? `En-tête Sender (${input.sender}) différent de l’expéditeur (${input.fromAddress})`
+        : `En-tête Sender (${input.sender}) d’un autre domaine que l’expéditeur (${fromDomain})`,
+    };
   }
 
   switch (verdicts.dmarc) {

@@ -55,9 +55,15 @@ function headerValues(headers: AutomaticMailInput['headers'], name: string): str
   return headers.filter((header) => header.name.toLowerCase() === name).map((header) => header.value.trim());
 }
 
-/** The value of a structured header without its parameters (`auto-replied; owner=x` → `auto-replied`). */
+/**
+ * The value of a structured header without its parameters and comments (`auto-replied; owner=x`
+ * and `auto-generated (failure)` → the bare token), so that `no (manuel)` still reads as no.
+ */
 function token(value: string): string {
-  return (value.split(';')[0] ?? '').trim().toLowerCase();
+  return (value.split(';')[0] ?? '')
+    .replace(/\([^()]*\)/g, ' ')
+    .trim()
+    .toLowerCase();
 }
 
 function localPart(address: string): string {
@@ -87,6 +93,12 @@ function fromHeaders(mail: AutomaticMailInput, ownAddresses: readonly string[]):
     for (const value of headerValues(headers, name)) {
       if (!['no', 'false', '0'].includes(token(value))) return `${headerLabel(name)}: ${value || '(vide)'}`;
     }
+  }
+  // Exchange stamps every mail an inbox rule generates or forwards (a rule-based out-of-office, a
+  // redirect) with the mailbox that ran it; such a mail may carry no other marker at all.
+  const ruleLoop = headerValues(headers, 'x-ms-exchange-inbox-rules-loop')[0];
+  if (ruleLoop !== undefined) {
+    return `X-MS-Exchange-Inbox-Rules-Loop: ${ruleLoop || '(vide)'} (règle de boîte Exchange)`;
   }
   for (const value of headerValues(headers, 'x-auto-response-suppress')) {
     const tokens = value.split(/[\s,;]+/).map((part) => part.toLowerCase());

@@ -75,6 +75,8 @@ export function screenAlone(mail: InboundMail, rules: IntakeRules): Screening | 
     fromAddress: mail.from.address,
     envelopeFrom: mail.envelopeFrom,
     dkimDomains: mail.dkimDomains,
+    fromAddresses: mail.fromAddresses,
+    sender: mail.sender,
   });
   if (!authentication.authenticated) {
     return { kind: 'rejected', outcome: 'not_authenticated', detail: authentication.detail };

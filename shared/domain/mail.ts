@@ -47,6 +47,13 @@ export type InboundMail = {
   messageId: string | undefined;
   /** The From header's address (lower case) and display name. */
   from: { address: string; name: string } | undefined;
+  /**
+   * Every distinct address of every From header (lower case): more than one means the mail
+   * names several authors, and which one DMARC judged is anyone's guess. Absent: not read.
+   */
+  fromAddresses?: string[];
+  /** The Sender header's address (lower case), if any: who says they sent it for the author. */
+  sender?: string;
   /** Decoded subject (RFC 2047 words already decoded), '' when absent. */
   subject: string;
   inReplyTo: string[];

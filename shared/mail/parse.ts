@@ -3,13 +3,15 @@
  * are kept; their bytes stay in the stored raw mail.
  */
 
-import PostalMime, { type Email } from 'postal-mime';
+import PostalMime, { addressParser, type Email } from 'postal-mime';
 import type { InboundMail } from '#shared/domain/mail.ts';
 
 export type ParsedMime = Pick<
   InboundMail,
   | 'messageId'
   | 'from'
+  | 'fromAddresses'
+  | 'sender'
   | 'subject'
   | 'inReplyTo'
   | 'references'
@@ -83,6 +85,8 @@ export async function parseMime(raw: Uint8Array | string): Promise<ParsedMime> {
   return {
     messageId: messageIds(email.messageId)[0],
     from: fromOf(email),
+    fromAddresses: fromAddresses(email),
+    ...senderOf(email),
     subject: decodeHeaderValue(firstHeader(email, 'subject') ?? '')
       .replace(/\s+/g, ' ')
       .trim(),
@@ -210,6 +214,30 @@ function fromOf(email: Email): ParsedMime['from'] {
   const address = mailbox?.address?.trim().toLowerCase() ?? '';
   if (!mailbox || address === '') return undefined;
   return { address, name: fixC1(mailbox.name ?? '').trim() };
+}
+
+/**
+ * Every distinct address the From headers name, groups flattened, plus the one `fromOf` took, so
+ * that the intake can refuse a mail naming several authors (RFC 5322 allows it; DMARC cannot judge it).
+ */
+function fromAddresses(email: Email): string[] {
+  const addresses = new Set<string>();
+  const first = fromOf(email)?.address;
+  if (first) addresses.add(first);
+  for (const header of email.headers) {
+    if (header.key !== 'from') continue;
+    for (const mailbox of addressParser(header.value, { flatten: true })) {
+      const address = mailbox.address?.trim().toLowerCase() ?? '';
+      if (address !== '') addresses.add(address);
+    }
+  }
+  return [...addresses];
+}
+
+/** The Sender header's address, when it names one. */
+function senderOf(email: Email): { sender?: string } {
+  const address = email.sender?.address?.trim().toLowerCase() ?? '';
+  return address === '' ? {} : { sender: address };
 }
 
 /** The `d=` tag of each DKIM-Signature header, lower case, each domain once. */

@@ -2,7 +2,7 @@
  * The `screen` step: one received mail in, exactly one recorded outcome out, and what follows
  * from it: a ticket command for the `ticket` step, or an automatic reply where replying is safe.
  */
-import type { DeskConfig } from '#shared/config.ts';
+import { type DeskConfig, retentionOf } from '#shared/config.ts';
 import { answeredSesMessageId } from '#shared/domain/broadcast.ts';
 import type { BroadcastMailFinder } from '#shared/domain/broadcast-ports.ts';
 import { answeredOutcome, quotaNotice, rejectionReply } from '#shared/domain/desk-mails.ts';
@@ -86,7 +86,7 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
     quota,
     reply,
     quotaNotice: quota ? quotaNotice(mail, deskAddress, config, quota) : undefined,
-    expiresAt: purgeDate(mail.receivedAt, config.retentionDays),
+    expiresAt: purgeDate(mail.receivedAt, retentionOf(config).intakeDays),
     now: deps.now().toISOString(),
   });
 

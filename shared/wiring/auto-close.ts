@@ -12,7 +12,7 @@ import { makeQueue } from '#shared/adapters/queue.ts';
 import { makeTicketRetention } from '#shared/adapters/ticket-retention.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import { makeWaitingTickets } from '#shared/adapters/waiting-tickets.ts';
-import type { DeskConfig } from '#shared/config.ts';
+import { type DeskConfig, retentionOf } from '#shared/config.ts';
 import { OutboxMessage } from '#shared/domain/messages.ts';
 import type { AutoCloseDeps } from '#shared/steps/auto-close.ts';
 
@@ -36,7 +36,7 @@ export function autoCloseDeps(
     outbox: makeQueue({ client: clients.sqs, queueUrl: config.queues.outbox, schema: OutboxMessage }),
     deskAddresses: config.deskAddresses,
     deskDisplayName: config.deskDisplayName,
-    retentionDays: config.retentionDays,
+    retentionDays: retentionOf(config).ticketDays,
     workingDays: config.work?.autoCloseWorkingDays ?? DEFAULT_WORKING_DAYS,
     now,
     newId: randomUUID,

@@ -14,7 +14,7 @@ import { makeBroadcastStore } from '#shared/adapters/broadcast-store.ts';
 import { makeBulkSender } from '#shared/adapters/bulk-sender.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
-import { type DeskConfig, requiredQueue } from '#shared/config.ts';
+import { type DeskConfig, requiredQueue, retentionOf } from '#shared/config.ts';
 import { BroadcastChunk } from '#shared/domain/messages.ts';
 import type { BroadcastDeps } from '#shared/steps/broadcast/deps.ts';
 
@@ -36,7 +36,11 @@ export function broadcastDeps(
   }),
 ): BroadcastDeps {
   return {
-    store: makeBroadcastStore({ client: clients.dynamodb, tableName: config.tableName }),
+    store: makeBroadcastStore({
+      client: clients.dynamodb,
+      tableName: config.tableName,
+      recipientRetentionDays: retentionOf(config).broadcastRecipientDays,
+    }),
     directory,
     chunks: makeQueue({
       client: clients.sqs,

@@ -11,7 +11,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeTicketRetention } from '#shared/adapters/ticket-retention.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import type { BulkDeps } from '#shared/api/bulk-api.ts';
-import type { DeskConfig } from '#shared/config.ts';
+import { type DeskConfig, retentionOf } from '#shared/config.ts';
 
 /** The clients the adapters talk through. */
 export type BulkClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient };
@@ -29,7 +29,7 @@ export function bulkDeps(
   return {
     ticketStore: makeTicketStore(table),
     ticketRetention: makeTicketRetention(table),
-    retentionDays: config.retentionDays,
+    retentionDays: retentionOf(config).ticketDays,
     now: () => new Date(),
     newId: () => randomUUID(),
     notifier,

@@ -15,7 +15,7 @@ import { makePublicIndexReader } from '#shared/adapters/kb-index.ts';
 import { makeKbSite } from '#shared/adapters/kb-site.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
-import { type DeskConfig, requiredKb, requiredQueue } from '#shared/config.ts';
+import { type DeskConfig, requiredKb, requiredQueue, retentionOf } from '#shared/config.ts';
 import { KbExportRequest } from '#shared/domain/messages.ts';
 import type { KbDeps, KbExportDeps } from '#shared/steps/kb/deps.ts';
 
@@ -35,7 +35,7 @@ export function kbDeps(
   const { bucket, publicBaseUrl } = requiredKb(config);
   const table = { client: clients.dynamodb, tableName: config.tableName };
   return {
-    store: makeArticleStore(table),
+    store: makeArticleStore({ ...table, draftRetentionDays: retentionOf(config).articleDraftDays }),
     exports: makeQueue({
       client: clients.sqs,
       queueUrl: requiredQueue(config, 'kbExport'),

@@ -12,7 +12,7 @@ import { makeTicketMergeStore } from '#shared/adapters/ticket-merge-store.ts';
 import { makeTicketRetention } from '#shared/adapters/ticket-retention.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import type { MergeDeps } from '#shared/api/merge-api.ts';
-import type { DeskConfig } from '#shared/config.ts';
+import { type DeskConfig, retentionOf } from '#shared/config.ts';
 
 /** The clients the adapters talk through. */
 export type MergeClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient };
@@ -24,7 +24,7 @@ export function mergeDeps(config: DeskConfig, clients: MergeClients): MergeDeps 
     ticketStore: makeTicketStore(table),
     merges: makeTicketMergeStore(table),
     ticketRetention: makeTicketRetention(table),
-    retentionDays: config.retentionDays,
+    retentionDays: retentionOf(config).ticketDays,
     now: () => new Date(),
     newId: () => randomUUID(),
   };

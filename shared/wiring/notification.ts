@@ -12,7 +12,7 @@ import { makeNotificationStore } from '#shared/adapters/notification-prefs-store
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import type { NotificationDeps } from '#shared/api/notification-api.ts';
-import type { DeskConfig } from '#shared/config.ts';
+import { type DeskConfig, retentionOf } from '#shared/config.ts';
 import { OutboxMessage } from '#shared/domain/messages.ts';
 import type { FollowUpNotifierDeps, NotifierDeps } from '#shared/steps/notifications.ts';
 
@@ -44,7 +44,7 @@ export function notifierDeps(config: DeskConfig, clients: NotificationClients): 
     publicBaseUrl,
     from,
     fromName: config.deskDisplayName,
-    retentionDays: config.retentionDays,
+    retentionDays: retentionOf(config).sentMailDays,
     now: () => new Date(),
   };
 }

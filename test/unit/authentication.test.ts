@@ -222,4 +222,85 @@ describe('checkAuthentication', () => {
     // Assess
     expect(result).toEqual({ authenticated: false, detail: 'Adresse d’expéditeur sans domaine' });
   });
+
+  describe('what DMARC does not look at', () => {
+    it('refuses a mail naming several authors, even when DMARC passed', () => {
+      // Prepare: DMARC judged one domain; the desk would answer the first address.
+      const mail = input(
+        { dmarc: 'PASS' },
+        { fromAddresses: ['claire.martin@ac-dijon.fr', 'attacker@evil.example'] },
+      );
+
+      // Act
+      const result = checkAuthentication(mail);
+
+      // Assess
+      expect(result).toEqual({
+        authenticated: false,
+        detail: 'Plusieurs adresses d’expéditeur (From) : claire.martin@ac-dijon.fr, attacker@evil.example',
+      });
+    });
+
+    it('refuses two directors in one From, though both are academic', () => {
+      // Act
+      const result = checkAuthentication(
+        input({ dmarc: 'PASS' }, { fromAddresses: ['claire.martin@ac-dijon.fr', 'paul.roux@ac-dijon.fr'] }),
+      );
+
+      // Assess
+      expect(result.authenticated).toBe(false);
+    });
+
+    it('refuses a Sender of another domain on a mail whose DMARC passed', () => {
+      // Prepare: signed by the académie, but it says someone outside sent it for the director.
+      const mail = input({ dmarc: 'PASS' }, { sender: 'attacker@evil.example' });
+
+      // Act
+      const result = checkAuthentication(mail);
+
+      // Assess
+      expect(result).toEqual({
+        authenticated: false,
+        detail: 'En-tête Sender (attacker@evil.example) d’un autre domaine que l’expéditeur (ac-dijon.fr)',
+      });
+    });
+
+    it('refuses a Sender of a lookalike domain without DMARC', () => {
+      // Act
+      const result = checkAuthentication(input({ dmarc: 'GRAY' }, { sender: 'secretariat@ac-dijom.fr' }));
+
+      // Assess
+      expect(result.authenticated).toBe(false);
+    });
+
+    it('accepts a Sender that is the author themself, whatever its case', () => {
+      // Act
+      const result = checkAuthentication(
+        input(
+          { dmarc: 'PASS' },
+          { sender: 'Claire.Martin@ac-dijon.fr', fromAddresses: ['claire.martin@ac-dijon.fr'] },
+        ),
+      );
+
+      // Assess
+      expect(result).toEqual({ authenticated: true, detail: 'DMARC validé pour ac-dijon.fr' });
+    });
+
+    it('refuses a colleague of the académie sending for the director (Exchange « de la part de »)', () => {
+      // Act
+      const result = checkAuthentication(
+        input(
+          { dmarc: 'PASS' },
+          { sender: 'secretariat@ac-dijon.fr', fromAddresses: ['claire.martin@ac-dijon.fr'] },
+        ),
+      );
+
+      // Assess
+      expect(result).toEqual({
+        authenticated: false,
+        detail:
+          'En-tête Sender (secretariat@ac-dijon.fr) différent de l’expéditeur (claire.martin@ac-dijon.fr)',
+      });
+    });
+  });
 });

@@ -39,6 +39,7 @@ describe('detectAutomaticMail', () => {
       ['Auto-Replied', 'Auto-Submitted: auto-replied'],
       ['auto-replied; owner-email="x@ac-dijon.fr"', 'Auto-Submitted: auto-replied'],
       ['auto-notified', 'Auto-Submitted: auto-notified'],
+      ['auto-generated (failure)', 'Auto-Submitted: auto-generated'],
     ])('treats Auto-Submitted: %s as automatic', (value, expected) => {
       // Prepare
       const mail = withHeader('auto-submitted', value);
@@ -50,16 +51,19 @@ describe('detectAutomaticMail', () => {
       expect(reason).toBe(expected);
     });
 
-    it.each(['no', 'No', ' no ; comment'])('lets Auto-Submitted: %j through', (value) => {
-      // Prepare
-      const mail = withHeader('auto-submitted', value);
+    it.each(['no', 'No', ' no ; comment', 'no (envoyé par une personne)'])(
+      'lets Auto-Submitted: %j through',
+      (value) => {
+        // Prepare
+        const mail = withHeader('auto-submitted', value);
 
-      // Act
-      const reason = detectAutomaticMail(mail, OWN);
+        // Act
+        const reason = detectAutomaticMail(mail, OWN);
 
-      // Assess
-      expect(reason).toBeUndefined();
-    });
+        // Assess
+        expect(reason).toBeUndefined();
+      },
+    );
   });
 
   describe('Precedence', () => {
@@ -170,6 +174,19 @@ describe('detectAutomaticMail', () => {
         expect(reason).toBe(`X-Auto-Response-Suppress: ${value}`);
       },
     );
+
+    it('treats a mail an Exchange inbox rule generated or forwarded (X-MS-Exchange-Inbox-Rules-Loop) as automatic', () => {
+      // Prepare: a rule-based out-of-office carries no other marker.
+      const mail = withHeader('x-ms-exchange-inbox-rules-loop', 'claire.martin@ac-dijon.fr');
+
+      // Act
+      const reason = detectAutomaticMail(mail, OWN);
+
+      // Assess
+      expect(reason).toBe(
+        'X-MS-Exchange-Inbox-Rules-Loop: claire.martin@ac-dijon.fr (règle de boîte Exchange)',
+      );
+    });
 
     it('lets X-Auto-Response-Suppress without OOF, All or AutoReply through', () => {
       // Prepare

@@ -95,6 +95,27 @@ describe('the checks that need only the mail', () => {
     expect(screenAlone(mail({ from: undefined }), rules)).toMatchObject({ outcome: 'not_authenticated' });
   });
 
+  it('refuses a signed mail naming several authors as not authenticated, before the academic check', () => {
+    const result = screenAlone(
+      mail({ fromAddresses: ['camille.martin@ac-dijon.fr', 'attacker@evil.example'] }),
+      rules,
+    );
+    expect(result).toMatchObject({ kind: 'rejected', outcome: 'not_authenticated' });
+  });
+
+  it('refuses a signed mail whose Sender is of another domain as not authenticated', () => {
+    const result = screenAlone(mail({ sender: 'attacker@evil.example' }), rules);
+    expect(result).toMatchObject({ kind: 'rejected', outcome: 'not_authenticated' });
+  });
+
+  it('refuses a director’s mail sent by a colleague of the académie (Sender ≠ From): the desk answers directors only', () => {
+    const result = screenAlone(
+      mail({ sender: 'secretariat.tilleuls@ac-dijon.fr', fromAddresses: ['camille.martin@ac-dijon.fr'] }),
+      rules,
+    );
+    expect(result).toMatchObject({ kind: 'rejected', outcome: 'not_authenticated' });
+  });
+
   it('refuses an authenticated mail from a lookalike domain as not academic', () => {
     const result = screenAlone(
       mail({

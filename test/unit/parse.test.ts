@@ -264,6 +264,41 @@ describe('parseMime', () => {
     expect(mail).toMatchObject({ from: undefined, subject: '', messageId: undefined, text: 'bonjour' });
   });
 
+  it('lists every address of every From header, and the Sender, for the intake’s spoof checks', async () => {
+    // Prepare
+    const raw = [
+      'From: Direction: Camille.Martin@ac-dijon.fr, attacker@evil.example;',
+      'From: other@evil.example',
+      'Sender: Relais <Relay@Evil.example>',
+      'Subject: LSUN',
+      '',
+      'bonjour',
+    ].join('\r\n');
+
+    // Act
+    const mail = await parseMime(raw);
+
+    // Assess
+    expect(mail.from?.address).toBe('camille.martin@ac-dijon.fr');
+    expect(mail.fromAddresses).toEqual([
+      'camille.martin@ac-dijon.fr',
+      'attacker@evil.example',
+      'other@evil.example',
+    ]);
+    expect(mail.sender).toBe('relay@evil.example');
+  });
+
+  it('lists one From address and no Sender for an ordinary mail', async () => {
+    // Act
+    const mail = await parseMime(
+      'From: "Martin, Camille" <camille.martin@ac-dijon.fr>\r\nSubject: LSUN\r\n\r\nbonjour',
+    );
+
+    // Assess
+    expect(mail.fromAddresses).toEqual(['camille.martin@ac-dijon.fr']);
+    expect(mail.sender).toBeUndefined();
+  });
+
   it(`cuts the text at ${MAX_TEXT_LENGTH} characters`, async () => {
     // Prepare
     const raw = `From: x@ac-dijon.fr\r\nSubject: LSUN\r\n\r\n${'a'.repeat(MAX_TEXT_LENGTH + 500)}`;

@@ -7,6 +7,7 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { AuditEntity, ChangeAction, type EntityChange } from '#shared/directory/diff.ts';
+import { purgeDate } from '#shared/domain/retention.ts';
 import { writeInTransactions } from './batches.ts';
 import { orFail, parseItem } from './errors.ts';
 import { Provenance } from './generations.ts';
@@ -38,6 +39,8 @@ export function auditItems(
   changes: readonly EntityChange[],
   provenance: Provenance,
   generation: number,
+  /** Days each entry is kept from its change (`RETENTION_AUDIT_DAYS`); undefined: kept. */
+  retentionDays?: number,
 ): Item[] {
   // Only the provenance's own fields: callers may hand in the whole pointer.
   const { at, actor, source } = provenance;
@@ -56,6 +59,7 @@ export function auditItems(
     generation,
     gsi1pk: directoryKeys.auditList,
     gsi1sk: directoryKeys.auditListSort(at, generation, change.entity, change.id),
+    ...(retentionDays === undefined ? {} : { expiresAt: purgeDate(at, retentionDays) }),
   }));
 }
 
