@@ -29,6 +29,8 @@ function runScript(file: string, args: string[]): Promise<number> {
   });
 }
 
+if (process.argv[2] === 'crash')
+  process.exit(await runScript(path.join(root, 'bench', 'crash.ts'), process.argv.slice(3)));
 // `npm run bench -- faults`: the fault campaign alone (bench/faults.ts), with its own options.
 if (process.argv[2] === 'faults')
   process.exit(await runScript(path.join(root, 'bench', 'faults.ts'), process.argv.slice(3)));

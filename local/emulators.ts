@@ -21,6 +21,12 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import * as sesLocal from 'aws-ses-v2-local';
 import { type BuildAppOptions, buildApp } from 'fauxqs';
+import {
+  type Durable,
+  makeObjectsDurable,
+  makeQueuesDurable,
+  makeSentMailsDurable,
+} from './durable-stores.ts';
 
 /** The region every local client and resource uses; ARNs and queue URLs carry it. */
 export const LOCAL_REGION = 'eu-west-1';
@@ -352,9 +358,24 @@ const patched = Symbol('lsun.forgetAbandonedReceives');
  *
  * Queue URLs are `http://127.0.0.1:PORT/000000000000/NAME` when the queue is created through
  * the returned endpoint, so any SDK client configured with that endpoint can use them as is.
+ *
+ * With `dataDir`, its queues and objects are kept there (`durable-stores.ts`): every message
+ * and object is on disk before fauxqs answers, and comes back after a restart (a queue's
+ * messages when the queue is created again). Without, everything is in memory.
  */
-export async function startFauxqs(opts: { port: number }): Promise<RunningEmulator> {
-  const app = buildApp({ logger: false, defaultRegion: LOCAL_REGION, stores: await fauxqsStores() });
+export async function startFauxqs(opts: { port: number; dataDir?: string }): Promise<RunningEmulator> {
+  const stores = await fauxqsStores();
+  const durable: Durable[] = [];
+  if (opts.dataDir !== undefined) {
+    durable.push(
+      makeQueuesDurable(stores.sqsStore as never, join(opts.dataDir, 'sqs')),
+      makeObjectsDurable(stores.s3Store as never, join(opts.dataDir, 's3')),
+    );
+  }
+  const closeDurable = () => {
+    for (const part of durable) part.close();
+  };
+  const app = buildApp({ logger: false, defaultRegion: LOCAL_REGION, stores });
   // Fastify calls the route handler synchronously from the last preHandler hook, so the
   // request's socket is in scope wherever the ReceiveMessage action resumes.
   app.addHook('preHandler', (request, _reply, done) => {
@@ -364,12 +385,14 @@ export async function startFauxqs(opts: { port: number }): Promise<RunningEmulat
     await app.listen({ host: '127.0.0.1', port: opts.port });
   } catch (error) {
     await app.close();
+    closeDurable();
     throw new EmulatorStartError(`fauxqs n’a pas pu écouter sur 127.0.0.1:${opts.port}`, { cause: error });
   }
   return {
     endpoint: `http://127.0.0.1:${opts.port}`,
     stop: async () => {
       await app.close();
+      closeDurable();
     },
   };
 }
@@ -388,18 +411,28 @@ function sesServerFactory(): SesServerFactory {
  * sent, `GET /store` returns them as JSON and `POST /clear-store` empties it.
  *
  * Its store is global to the process: two stand-ins started in one process share their mails.
+ * With `dataDir`, the mails sent are kept there and listed again after a restart (one such
+ * stand-in per process).
  */
-export async function startSesLocal(opts: { port: number }): Promise<RunningEmulator> {
+export async function startSesLocal(opts: { port: number; dataDir?: string }): Promise<RunningEmulator> {
   if (!(await portIsFree(opts.port, '127.0.0.1'))) {
     throw new EmulatorStartError(`Port ${opts.port} déjà utilisé : le faux SES ne peut pas démarrer.`);
   }
+  const durable = opts.dataDir === undefined ? undefined : makeSentMailsDurable(opts.dataDir);
   // It defaults to `::`, every interface: keep it on loopback.
-  const server = await sesServerFactory()({ host: '127.0.0.1', port: opts.port });
+  const server = await sesServerFactory()({ host: '127.0.0.1', port: opts.port }).catch((error: unknown) => {
+    durable?.close();
+    throw error;
+  });
   return {
     endpoint: `http://127.0.0.1:${opts.port}`,
     stop: () =>
       new Promise<void>((done, reject) => {
-        server.close((error) => (error ? reject(error) : done()));
+        server.close((error) => {
+          durable?.close();
+          if (error) reject(error);
+          else done();
+        });
         server.closeAllConnections();
       }),
   };

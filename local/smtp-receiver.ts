@@ -335,6 +335,9 @@ export async function startSmtpReceiver(opts: SmtpReceiverOptions): Promise<Smtp
     // A bug here must not reach the handler as a half-formed event: check before storing.
     const parsed = SesReceiptEvent.parse(event);
 
+    // On a data folder (`npm start`), S3 answers once the object's file is synced
+    // (durable-stores.ts), and SQS once `receive`'s message is: the 250 that follows `deliver`
+    // means the mail is on disk, as SES answers once S3 holds it.
     await opts.s3.send(
       new PutObjectCommand({ Bucket: opts.bucket, Key: `${opts.keyPrefix}${sesMessageId}`, Body: stored }),
     );

@@ -88,8 +88,15 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
 
     const started: RunningEmulator[] = await Promise.all([
       startDynamoDbLocal({ port: options.ports.dynamodb, dbPath: dynamodbPath }),
-      startFauxqs({ port: options.ports.sqs }),
-      startSesLocal({ port: options.ports.ses }),
+      // On disk with a data folder, as AWS keeps them (docs/ARCHITECTURE.md, « crash »).
+      startFauxqs({
+        port: options.ports.sqs,
+        dataDir: options.dataDir && path.join(options.dataDir, 'fauxqs'),
+      }),
+      startSesLocal({
+        port: options.ports.ses,
+        dataDir: options.dataDir && path.join(options.dataDir, 'ses'),
+      }),
     ]);
     for (const emulator of started) stops.push(() => emulator.stop());
     const [dynamodb, fauxqs, ses] = started as [RunningEmulator, RunningEmulator, RunningEmulator];

@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole desk on this machine. Ports can be changed with LSUN_SMTP_PORT,
  * LSUN_HTTP_PORT, LSUN_SES_PORT, LSUN_DYNAMODB_PORT and LSUN_FAUXQS_PORT (`local/ports.ts`); data is
- * kept under `.data/`. Ctrl-C stops it cleanly.
+ * kept under `.data/` (the table, the queues, the raw mails and the mails sent: a crash loses nothing
+ * answered, docs/ARCHITECTURE.md). Ctrl-C stops it cleanly.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -44,9 +45,9 @@ Assistance LSUN tourne en local :
   SMTP (réception, à la place de SES)   smtp://127.0.0.1:${desk.smtpPort}   pour assistance1d@ac-dijon.fr et assistance.1erdegre@ac-dijon.fr
   Base de connaissances (public)        ${desk.httpUrl}/kb/   (flux : /kb/feed.json, /kb/atom.xml ; copie : npm run kb:export -- DOSSIER)
   API du personnel                      ${desk.httpUrl}/api   (jeton : npm run token -- --email agent@ac-dijon.fr --group admin)
-  Courriels envoyés (SES local)         ${desk.endpoints.ses}/   (JSON : ${desk.endpoints.ses}/store)
+  Courriels envoyés (SES local)         ${desk.endpoints.ses}/   (JSON : ${desk.endpoints.ses}/store ; gardés dans .data/ses)
   DynamoDB Local                        ${desk.endpoints.dynamodb}   (données dans .data/ ; écoute sur toutes les interfaces, sans option pour l'en empêcher)
-  SQS et S3 (fauxqs)                    ${desk.endpoints.sqs}
+  SQS et S3 (fauxqs)                    ${desk.endpoints.sqs}   (files et objets dans .data/fauxqs : un arrêt brutal ne perd rien)
 
 Essayer : npx tsx local/send-mail.ts --from camille.martin@ac-dijon.fr --subject "LSUN bulletins" --text "Bonjour…"
 Ctrl-C pour arrêter.`);
