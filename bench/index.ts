@@ -7,6 +7,8 @@
  *
  *   tsx bench/index.ts [intake options]     (the options go to the intake benchmark)
  *   tsx bench/broadcast.ts [options]        (the broadcast benchmark alone, with its options)
+ *   tsx bench/index.ts crash [options]      (the crash campaign alone: bench/crash.ts)
+ *   tsx bench/index.ts hostile [options]    (the hostile mail campaign alone: bench/hostile.ts)
  *
  * Exits 0 whatever the numbers, like each benchmark; non-zero only if one could not run.
  */
@@ -29,12 +31,14 @@ function runScript(file: string, args: string[]): Promise<number> {
   });
 }
 
-if (process.argv[2] === 'crash')
-  process.exit(await runScript(path.join(root, 'bench', 'crash.ts'), process.argv.slice(3)));
-// `npm run bench -- faults`: the fault campaign alone (bench/faults.ts), with its own options.
-if (process.argv[2] === 'faults')
-  process.exit(await runScript(path.join(root, 'bench', 'faults.ts'), process.argv.slice(3)));
-
+// `npm run bench -- crash|hostile|faults [options]`: one reliability campaign alone.
+const campaigns: Record<string, string> = {
+  crash: path.join(root, 'bench', 'crash.ts'),
+  hostile: path.join(root, 'bench', 'hostile.ts'),
+  faults: path.join(root, 'bench', 'faults.ts'),
+};
+const campaign = campaigns[process.argv[2] ?? ''];
+if (campaign !== undefined) process.exit(await runScript(campaign, process.argv.slice(3)));
 const benchmarks: Array<{ file: string; args: string[] }> = [
   { file: path.join(root, 'bench', 'intake.ts'), args: process.argv.slice(2) },
   { file: path.join(root, 'bench', 'broadcast.ts'), args: [] },

@@ -10,16 +10,28 @@
  * retries: no mail is lost between SMTP and the desk.
  */
 import { randomInt } from 'node:crypto';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { authenticate, type DNSResolver } from 'mailauth';
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { SesReceiptEvent, type SesReceiptEventInput } from '#shared/adapters/ses-event.ts';
 import type { Verdict } from '#shared/domain/mail.ts';
 import { createDnsFixture, type DnsResolver } from './dns-fixture.ts';
+import { putRawMail } from './raw-mail-upload.ts';
 
-/** SES's receiving limit the local desk enforces by default (bytes). */
-export const DEFAULT_MAX_MESSAGE_BYTES = 10 * 1024 * 1024;
+/**
+ * SES receiving's limit, which the local desk enforces by default: « the maximum email size
+ * (including headers) is 40 MB. Emails larger than that bounce » (SES API reference, S3Action).
+ * Read as 40,000,000 bytes, the stricter reading, so that nothing accepted here would bounce there.
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 40_000_000;
+
+/** What a sender reads when a mail is over the limit: the limit in words, and what to do instead. */
+export function oversizeText(maxMessageBytes: number): string {
+  const megabytes = Math.floor(maxMessageBytes / 1_000_000);
+  // SMTP replies are 7-bit: French without accents.
+  return `Message trop volumineux : la limite est de ${megabytes} Mo (${maxMessageBytes} octets, en-tetes et pieces jointes compris). Merci d'envoyer les fichiers volumineux par un lien de partage.`;
+}
 
 /** SES truncates the headers of the event past 10 KB and says so. */
 const MAX_EVENT_HEADER_BYTES = 10 * 1024;
@@ -55,7 +67,7 @@ export type SmtpReceiverOptions = {
   resolver?: DnsResolver;
   /** Invokes the `receive` handler, as the Lambda action would; a throw makes the sender retry. */
   deliver(event: SesReceiptEvent): Promise<void>;
-  /** Largest accepted message in bytes; bigger ones get 552. Defaults to 10 MiB. */
+  /** Largest accepted message in bytes; bigger ones get 552. Defaults to SES's 40 MB. */
   maxMessageBytes?: number;
   /**
    * Whether the receipt rule scans for spam and viruses. Defaults to true: the desk's rule must
@@ -338,9 +350,7 @@ export async function startSmtpReceiver(opts: SmtpReceiverOptions): Promise<Smtp
     // On a data folder (`npm start`), S3 answers once the object's file is synced
     // (durable-stores.ts), and SQS once `receive`'s message is: the 250 that follows `deliver`
     // means the mail is on disk, as SES answers once S3 holds it.
-    await opts.s3.send(
-      new PutObjectCommand({ Bucket: opts.bucket, Key: `${opts.keyPrefix}${sesMessageId}`, Body: stored }),
-    );
+    await putRawMail(opts.s3, opts.bucket, `${opts.keyPrefix}${sesMessageId}`, stored);
     await opts.deliver(parsed);
   }
 
@@ -356,7 +366,7 @@ export async function startSmtpReceiver(opts: SmtpReceiverOptions): Promise<Smtp
     });
     stream.on('end', () => {
       if (stream.sizeExceeded) {
-        callback(new SmtpReceiveError(552, `Message trop volumineux (plus de ${maxMessageBytes} octets)`));
+        callback(new SmtpReceiveError(552, oversizeText(maxMessageBytes)));
         return;
       }
       const mailFrom = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
@@ -392,10 +402,21 @@ export async function startSmtpReceiver(opts: SmtpReceiverOptions): Promise<Smtp
     disabledCommands: ['STARTTLS', 'AUTH'],
     authOptional: true,
     size: maxMessageBytes,
+    // The limit is still announced (`SIZE`) but not by number, so that a client's `SIZE=` over it
+    // reaches onMailFrom and gets the French 552 below rather than smtp-server's English one.
+    hideSize: true,
     logger: false,
     // The client's name would come from the system's DNS: nothing leaves loopback.
     disableReverseLookup: true,
     closeTimeout: 5_000,
+    onMailFrom(address, _session, callback) {
+      const declared = Number(address.args && (address.args as Record<string, string>).SIZE);
+      if (Number.isFinite(declared) && declared > maxMessageBytes) {
+        callback(new SmtpReceiveError(552, oversizeText(maxMessageBytes)));
+        return;
+      }
+      callback();
+    },
     onRcptTo(address, _session, callback) {
       if (desk.has(address.address.trim().toLowerCase())) {
         callback();

@@ -16,7 +16,7 @@ export function makeQueue<Schema extends z.ZodType>({
   return {
     /** Sends one message; throws if it does not follow the queue's schema (a bug at the source). */
     async send(message: z.input<Schema>, options?: { delaySeconds?: number }): Promise<void> {
-      const body = JSON.stringify(schema.parse(message));
+      const body = sqsBody(schema.parse(message));
       const delay = options?.delaySeconds;
       await client.send(
         new SendMessageCommand({
@@ -31,7 +31,7 @@ export function makeQueue<Schema extends z.ZodType>({
       for (let start = 0; start < messages.length; start += 10) {
         const entries = messages.slice(start, start + 10).map((message, index) => ({
           Id: String(index),
-          MessageBody: JSON.stringify(schema.parse(message)),
+          MessageBody: sqsBody(schema.parse(message)),
         }));
         const { Failed = [] } = await client.send(
           new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }),
@@ -44,6 +44,26 @@ export function makeQueue<Schema extends z.ZodType>({
       }
     },
   } satisfies QueueProducer<z.input<Schema>>;
+}
+
+/**
+ * Characters SQS refuses in a body (it takes #x9, #xA, #xD, #x20–#xD7FF, #xE000–#xFFFD and
+ * #x10000–#x10FFFF): U+FFFE, U+FFFF, and the UTF-16 halves of characters beyond the BMP, since
+ * fauxqs checks code units where SQS checks characters. JSON.stringify already escapes control
+ * characters and lone halves, but not these.
+ */
+const OUTSIDE_SQS_CHARACTERS = /[\uD800-\uDFFF\uFFFE\uFFFF]/g;
+
+/**
+ * The message as JSON that SQS accepts whatever a mail held: the characters it refuses are
+ * written as `\uXXXX` escapes, which JSON.parse reads back as the same string. A subject with an
+ * emoji or a stray U+FFFF would otherwise make SQS refuse the message at every retry.
+ */
+export function sqsBody(message: unknown): string {
+  return JSON.stringify(message).replace(
+    OUTSIDE_SQS_CHARACTERS,
+    (unit) => `\\u${unit.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** A queue producer; the port is the domain's (`QueueProducer`), named here for the callers that wire one. */

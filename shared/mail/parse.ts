@@ -1,10 +1,24 @@
 /**
  * Reads a raw MIME mail into the fields the intake works on. Only descriptions of attachments
  * are kept; their bytes stay in the stored raw mail.
+ *
+ * Real mail is often broken; reading it never fails and never yields a field the desk cannot
+ * store. Malformed headers decode the way a person would read them (`encoded-words.ts`), a mail
+ * the MIME parser gives up on is read from its headers alone, and every field is bounded: a
+ * DynamoDB item holds 400 KB and a key 2,048 bytes, whatever a sender writes.
  */
 
 import PostalMime, { addressParser, type Email } from 'postal-mime';
 import type { InboundMail } from '#shared/domain/mail.ts';
+import {
+  decodeHeaderValue,
+  dropControls,
+  fixC1,
+  headerEnd,
+  headersAsUtf8,
+} from '#shared/mail/encoded-words.ts';
+
+export { decodeHeaderValue } from '#shared/mail/encoded-words.ts';
 
 export type ParsedMime = Pick<
   InboundMail,
@@ -23,6 +37,27 @@ export type ParsedMime = Pick<
 
 /** The longest body text kept: enough for any real request, bounded for the table and the console. */
 export const MAX_TEXT_LENGTH = 100_000;
+/** The same bound in UTF-8 bytes (100,000 Chinese characters would be 300 KB of a 400 KB item). */
+export const MAX_TEXT_BYTES = 150_000;
+/** The longest subject kept (RFC 5322's line limit is 998 characters). */
+export const MAX_SUBJECT_LENGTH = 998;
+/** The longest display name kept. */
+export const MAX_NAME_LENGTH = 200;
+/** The longest header value kept for the checks (SES itself cuts the event's headers at 10 KB). */
+export const MAX_HEADER_VALUE_LENGTH = 16_000;
+/** A Message-ID longer than this (UTF-8 bytes) is ignored: it becomes part of a 2,048-byte key. */
+export const MAX_MESSAGE_ID_BYTES = 900;
+/** References kept, the latest ones (a thread is found by its last messages). */
+export const MAX_REFERENCES = 100;
+/** The attachments' descriptions kept, in bytes of JSON: a 1,000-part mail still fits an item. */
+export const MAX_ATTACHMENT_DESCRIPTION_BYTES = 100_000;
+
+/**
+ * What the ticket shows of a mail the MIME parser could not read: its headers were read, its
+ * content stays in the stored original.
+ */
+export const UNREADABLE_BODY_TEXT =
+  '(Le contenu de ce courriel n’a pas pu être lu : sa structure MIME est invalide. Le courriel d’origine est conservé.)';
 
 /** Raised when a mail cannot be parsed at all (the parser's own limits, or bytes that are not a mail). */
 export class MimeParseError extends Error {
@@ -30,77 +65,89 @@ export class MimeParseError extends Error {
 }
 
 /**
- * Windows-1252 for bytes 0x80–0x9F. Node 20 (since 20.18.3) decodes `windows-1252` and
- * `iso-8859-1` as plain Latin-1, leaving C1 control characters where `€`, `œ` or `’` should be
- * (nodejs/node#56542, #60888). The WHATWG encoding standard, which browsers and mail clients
- * follow, reads both labels as Windows-1252, and C1 controls never occur in real text, so
- * mapping them back is right whichever runtime decoded the mail.
- */
-const WINDOWS_1252_C1: Record<number, string> = {
-  128: '€',
-  130: '‚',
-  131: 'ƒ',
-  132: '„',
-  133: '…',
-  134: '†',
-  135: '‡',
-  136: 'ˆ',
-  137: '‰',
-  138: 'Š',
-  139: '‹',
-  140: 'Œ',
-  142: 'Ž',
-  145: '‘',
-  146: '’',
-  147: '“',
-  148: '”',
-  149: '•',
-  150: '–',
-  151: '—',
-  152: '˜',
-  153: '™',
-  154: 'š',
-  155: '›',
-  156: 'œ',
-  158: 'ž',
-  159: 'Ÿ',
-};
-
-function fixC1(text: string): string {
-  return text.replace(/[\u0080-\u009f]/g, (char) => WINDOWS_1252_C1[char.charCodeAt(0)] ?? char);
-}
-
-/**
- * Parses a raw mail. Never throws on odd but readable content (missing headers, unknown
- * charsets); throws MimeParseError only when the parser gives up.
+ * Parses a raw mail. Never throws: a mail the parser refuses (headers over its limit, nesting
+ * too deep, bytes that are no MIME) is read from its top headers alone, with
+ * {@link UNREADABLE_BODY_TEXT} as its text, so that it still gets its outcome.
  */
 export async function parseMime(raw: Uint8Array | string): Promise<ParsedMime> {
-  const email = await parseEmail(raw);
+  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+  const readable = headersAsUtf8(bytes);
+  try {
+    return describe(await parseEmail(readable));
+  } catch (error) {
+    if (!(error instanceof MimeParseError)) throw error;
+    return describeHeadersOnly(readable);
+  }
+}
 
+async function describeHeadersOnly(raw: Uint8Array): Promise<ParsedMime> {
+  const end = headerEnd(raw);
+  try {
+    const email = await PostalMime.parse(raw.subarray(0, end), {
+      attachmentEncoding: 'arraybuffer',
+      // This read is of the headers alone: the limit that protects the full parse is lifted.
+      maxHeadersSize: end + 1024,
+    });
+    return { ...describe(email), text: UNREADABLE_BODY_TEXT, attachments: [] };
+  } catch {
+    return {
+      messageId: undefined,
+      from: undefined,
+      subject: '',
+      inReplyTo: [],
+      references: [],
+      headers: [],
+      dkimDomains: [],
+      text: UNREADABLE_BODY_TEXT,
+      attachments: [],
+    };
+  }
+}
+
+function describe(email: Email): ParsedMime {
   const headers = email.headers.map((header) => ({
     name: header.key,
-    value: decodeHeaderValue(header.value).trim(),
+    value: cut(dropControls(decodeHeaderValue(header.value)).trim(), MAX_HEADER_VALUE_LENGTH),
   }));
-
   return {
     messageId: messageIds(email.messageId)[0],
     from: fromOf(email),
     fromAddresses: fromAddresses(email),
     ...senderOf(email),
-    subject: decodeHeaderValue(firstHeader(email, 'subject') ?? '')
-      .replace(/\s+/g, ' ')
-      .trim(),
-    inReplyTo: messageIds(email.inReplyTo),
-    references: messageIds(email.references),
+    subject: cut(
+      dropControls(decodeHeaderValue(firstHeader(email, 'subject') ?? ''))
+        .replace(/\s+/g, ' ')
+        .trim(),
+      MAX_SUBJECT_LENGTH,
+    ),
+    inReplyTo: messageIds(email.inReplyTo).slice(0, MAX_REFERENCES),
+    references: messageIds(email.references).slice(-MAX_REFERENCES),
     headers,
     dkimDomains: dkimDomains(email.headers.filter((header) => header.key === 'dkim-signature')),
-    text: truncate(bodyText(email), MAX_TEXT_LENGTH),
-    attachments: email.attachments.map((attachment) => ({
-      filename: fixC1(attachment.filename ?? ''),
-      mimeType: attachment.mimeType,
-      size: contentSize(attachment.content),
-    })),
+    text: cutBytes(cut(dropControls(bodyText(email)), MAX_TEXT_LENGTH), MAX_TEXT_BYTES),
+    attachments: attachmentsOf(email),
   };
+}
+
+/**
+ * The descriptions of the attachments, in the parser's order (downloads find them by index),
+ * until their budget is spent: the ones after it stay in the raw mail, undescribed.
+ */
+function attachmentsOf(email: Email): ParsedMime['attachments'] {
+  const described: ParsedMime['attachments'] = [];
+  // The list's brackets, then each description and its comma.
+  let budget = MAX_ATTACHMENT_DESCRIPTION_BYTES - 2;
+  for (const attachment of email.attachments) {
+    const description = {
+      filename: cut(dropControls(fixC1(attachment.filename ?? '')).trim(), 255),
+      mimeType: cut(dropControls(attachment.mimeType).trim(), 127) || 'application/octet-stream',
+      size: contentSize(attachment.content),
+    };
+    budget -= Buffer.byteLength(JSON.stringify(description)) + 1;
+    if (budget < 0) break;
+    described.push(description);
+  }
+  return described;
 }
 
 /**
@@ -127,93 +174,59 @@ export async function readAttachment(
   raw: Uint8Array | string,
   index: number,
 ): Promise<AttachmentContent | undefined> {
-  const attachment = (await parseEmail(raw)).attachments[index];
+  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+  const attachment = (await parseEmail(headersAsUtf8(bytes))).attachments[index];
   if (!attachment) return undefined;
   const { content } = attachment;
-  const bytes =
+  const data =
     typeof content === 'string'
       ? new TextEncoder().encode(content)
       : content instanceof Uint8Array
         ? content
         : new Uint8Array(content);
-  return { bytes, filename: attachment.filename ?? '', mimeType: attachment.mimeType };
+  return { bytes: data, filename: attachment.filename ?? '', mimeType: attachment.mimeType };
 }
 
 function firstHeader(email: Email, name: string): string | undefined {
   return email.headers.find((header) => header.key === name)?.value;
 }
 
-const ENCODED_WORD = /=\?([^?\s]+)\?([bq])\?([^?\s]*)\?=/gi;
-
-/**
- * Decodes the RFC 2047 encoded words of a header value. Adjacent words in the same charset are
- * decoded together, byte by byte, because some mailers cut a UTF-8 character across two words
- * (postal-mime then yields U+FFFD); the whitespace between adjacent words is dropped, as the
- * RFC says.
- */
-export function decodeHeaderValue(value: string): string {
-  let out = '';
-  let last = 0;
-  let pending: { charset: string; chunks: Uint8Array[] } | undefined;
-  for (const match of value.matchAll(ENCODED_WORD)) {
-    const between = value.slice(last, match.index);
-    // RFC 2231 allows a language after the charset: `utf-8*fr`.
-    const charset = (match[1] ?? '').split('*')[0]?.toLowerCase() ?? '';
-    const bytes = wordBytes(match[2] ?? '', match[3] ?? '');
-    const adjacent = pending !== undefined && between.trim() === '';
-    if (pending && adjacent && pending.charset === charset) {
-      pending.chunks.push(bytes);
-    } else {
-      if (pending) out += decodeBytes(pending.charset, pending.chunks);
-      if (!adjacent) out += between;
-      pending = { charset, chunks: [bytes] };
-    }
-    last = match.index + match[0].length;
-  }
-  if (pending) out += decodeBytes(pending.charset, pending.chunks);
-  return fixC1(out + value.slice(last));
-}
-
-function wordBytes(encoding: string, text: string): Uint8Array {
-  if (encoding.toLowerCase() === 'b') return Buffer.from(text, 'base64');
-  const bytes: number[] = [];
-  for (let index = 0; index < text.length; index++) {
-    const char = text[index] ?? '';
-    const hex = text.slice(index + 1, index + 3);
-    if (char === '=' && /^[0-9a-f]{2}$/i.test(hex)) {
-      bytes.push(Number.parseInt(hex, 16));
-      index += 2;
-    } else {
-      bytes.push(char === '_' ? 0x20 : char.charCodeAt(0) & 0xff);
-    }
-  }
-  return Uint8Array.from(bytes);
-}
-
-function decodeBytes(charset: string, chunks: Uint8Array[]): string {
-  const bytes = Buffer.concat(chunks);
-  try {
-    return new TextDecoder(charset).decode(bytes);
-  } catch {
-    // An unknown charset label: UTF-8 is the likeliest, and never throws.
-    return new TextDecoder().decode(bytes);
-  }
-}
-
 /** Message ids of a Message-ID, In-Reply-To or References header, without angle brackets. */
 function messageIds(value: string | undefined): string[] {
   if (!value) return [];
-  const bracketed = [...value.matchAll(/<([^<>\s]+)>/g)].map((match) => match[1] ?? '');
-  const ids = bracketed.length > 0 ? bracketed : value.split(/[\s,]+/);
-  return ids.map((id) => id.trim()).filter((id) => id !== '');
+  const clean = dropControls(value);
+  const bracketed = [...clean.matchAll(/<([^<>\s]+)>/g)].map((match) => match[1] ?? '');
+  const ids = bracketed.length > 0 ? bracketed : clean.split(/[\s,]+/);
+  return ids
+    .map((id) => id.trim())
+    .filter((id) => id !== '' && Buffer.byteLength(id) <= MAX_MESSAGE_ID_BYTES);
 }
 
+/**
+ * What a mailbox address looks like: no space, bracket, quote or separator, one `@`, a dotted
+ * domain. A From that is not one (`<jean dupont@ac-dijon.fr>`) is read as no From at all: the
+ * desk neither answers it nor opens a ticket under a guessed address.
+ */
+const MAILBOX = /^[^\s@<>()[\]\\,;:"]+@[^\s@<>()[\]\\,;:"]+\.[^\s@<>()[\]\\,;:"]+$/;
+
+/**
+ * The From's first mailbox (postal-mime reads `Jean Dupont jean.dupont@…` without brackets as a
+ * name and an address, as a person does). Its other mailboxes, if any, stay in `headers`.
+ */
 function fromOf(email: Email): ParsedMime['from'] {
   const from = email.from;
   const mailbox = from?.group ? from.group[0] : from;
-  const address = mailbox?.address?.trim().toLowerCase() ?? '';
-  if (!mailbox || address === '') return undefined;
-  return { address, name: fixC1(mailbox.name ?? '').trim() };
+  const address = dropControls(mailbox?.address ?? '')
+    .trim()
+    .toLowerCase();
+  if (!mailbox || !MAILBOX.test(address)) return undefined;
+  const name = cut(
+    dropControls(fixC1(mailbox.name ?? ''))
+      .replace(/\s+/g, ' ')
+      .trim(),
+    MAX_NAME_LENGTH,
+  );
+  return { address, name };
 }
 
 /**
@@ -227,16 +240,24 @@ function fromAddresses(email: Email): string[] {
   for (const header of email.headers) {
     if (header.key !== 'from') continue;
     for (const mailbox of addressParser(header.value, { flatten: true })) {
-      const address = mailbox.address?.trim().toLowerCase() ?? '';
-      if (address !== '') addresses.add(address);
+      const address = dropControls(mailbox.address ?? '')
+        .trim()
+        .toLowerCase();
+      if (address !== '') addresses.add(cut(address, 320));
     }
   }
-  return [...addresses];
+  // Two authors are enough to refuse a mail; a From of thousands must not fill an item.
+  return [...addresses].slice(0, 20);
 }
 
 /** The Sender header's address, when it names one. */
 function senderOf(email: Email): { sender?: string } {
-  const address = email.sender?.address?.trim().toLowerCase() ?? '';
+  const address = cut(
+    dropControls(email.sender?.address ?? '')
+      .trim()
+      .toLowerCase(),
+    320,
+  );
   return address === '' ? {} : { sender: address };
 }
 
@@ -248,7 +269,7 @@ function dkimDomains(signatures: Array<{ value: string }>): string[] {
       const [name, ...rest] = tag.split('=');
       if (name?.trim().toLowerCase() !== 'd') continue;
       const domain = rest.join('=').replace(/\s+/g, '').toLowerCase();
-      if (domain !== '') domains.add(domain);
+      if (domain !== '' && domain.length <= 253) domains.add(domain);
     }
   }
   return [...domains];
@@ -266,11 +287,25 @@ function contentSize(content: ArrayBuffer | Uint8Array | string): number {
 }
 
 /** Cuts at `max` UTF-16 units without leaving half of a surrogate pair at the end. */
-function truncate(text: string, max: number): string {
+function cut(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, max);
-  const last = cut.charCodeAt(cut.length - 1);
-  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+  const kept = text.slice(0, max);
+  const last = kept.charCodeAt(kept.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? kept.slice(0, -1) : kept;
+}
+
+/** Cuts at `max` UTF-8 bytes, on a character boundary. */
+function cutBytes(text: string, max: number): string {
+  if (Buffer.byteLength(text) <= max) return text;
+  // Each UTF-16 unit is at most 3 UTF-8 bytes: start from a cut that fits, then grow it.
+  let kept = cut(text, Math.floor(max / 3));
+  let size = Buffer.byteLength(kept);
+  for (const char of text.slice(kept.length)) {
+    size += Buffer.byteLength(char);
+    if (size > max) break;
+    kept += char;
+  }
+  return kept;
 }
 
 const SKIPPED_ELEMENTS = new Set(['script', 'style', 'head', 'title', 'noscript', 'template']);

@@ -6,6 +6,7 @@ import {
   MimeParseError,
   parseMime,
   readAttachment,
+  UNREADABLE_BODY_TEXT,
 } from '#shared/mail/parse.ts';
 
 async function fixture(name: string): Promise<Uint8Array> {
@@ -322,15 +323,31 @@ describe('parseMime', () => {
     expect(mail.text).toBe('a'.repeat(MAX_TEXT_LENGTH - 1));
   });
 
-  it('raises MimeParseError when the parser gives up', async () => {
+  it('reads a mail the parser gives up on from its headers alone, and says its content was not read', async () => {
+    // Prepare: a header over postal-mime's 2 MiB limit.
+    const raw = `From: Camille Martin <camille.martin@ac-dijon.fr>\r\nSubject: LSUN bulletins\r\nX-Big: ${'a'.repeat(3 * 1024 * 1024)}\r\n\r\ncorps`;
+
+    // Act
+    const mail = await parseMime(raw);
+
+    // Assess
+    expect(mail).toMatchObject({
+      from: { address: 'camille.martin@ac-dijon.fr', name: 'Camille Martin' },
+      subject: 'LSUN bulletins',
+      text: UNREADABLE_BODY_TEXT,
+      attachments: [],
+    });
+  });
+
+  it('raises MimeParseError when an attachment is asked of a mail the parser gives up on', async () => {
     // Prepare
     const raw = `From: x@ac-dijon.fr\r\nX-Big: ${'a'.repeat(3 * 1024 * 1024)}\r\n\r\ncorps`;
 
     // Act
-    const parsing = parseMime(raw);
+    const reading = readAttachment(raw, 0);
 
     // Assess
-    await expect(parsing).rejects.toThrow(MimeParseError);
+    await expect(reading).rejects.toThrow(MimeParseError);
   });
 });
 
