@@ -22,7 +22,7 @@ import { type RunningDesk, startDesk } from '#local/stack.ts';
 import { EXTREMES, hostileCorpus } from '#test/support/hostile-corpus.ts';
 import { runHostileCorpus, summarise } from '#test/support/hostile-run.ts';
 import { findDynamoDbLocalPid, statusBytes } from './lib/machine.ts';
-import { queueDepths } from './lib/queues.ts';
+import { queueDepths, waitForIdleQueues } from './lib/queues.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MIB = 1024 * 1024;
@@ -121,6 +121,13 @@ try {
   const seconds = (performance.now() - started) / 1000;
   const figures = summarise(run);
   const clients = makeLocalClients(running.endpoints);
+  // What follows an outcome (a ticket, an answer) is queued after it: let the chain finish first.
+  const chain = {
+    intake: running.resources.queueUrls.intake,
+    tickets: running.resources.queueUrls.tickets,
+    outbox: running.resources.queueUrls.outbox,
+  };
+  await waitForIdleQueues(clients.sqs, chain).catch(() => undefined);
   const deadLetters = await queueDepths(clients.sqs, running.resources.deadLetterQueueUrls).catch(() => ({}));
   const backlog = await queueDepths(clients.sqs, running.resources.queueUrls).catch(() => ({}));
   for (const client of Object.values(clients)) client.destroy();

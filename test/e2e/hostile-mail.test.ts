@@ -165,7 +165,7 @@ describe('a director mail with an emoji and a stray U+FFFF', () => {
     // Act
     await runHostileCorpus(
       stack.desk,
-      [{ index: 0, kinds: ['emoji'], envelopeFrom: 'claire.roger@ac-dijon.fr', to: DESK, raw }],
+      [{ index: 0, kinds: ['garbage-body'], envelopeFrom: 'claire.roger@ac-dijon.fr', to: DESK, raw }],
       { connections: 1 },
     );
 
