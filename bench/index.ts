@@ -35,6 +35,7 @@ function runScript(file: string, args: string[]): Promise<number> {
 const campaigns: Record<string, string> = {
   crash: path.join(root, 'bench', 'crash.ts'),
   hostile: path.join(root, 'bench', 'hostile.ts'),
+  faults: path.join(root, 'bench', 'faults.ts'),
 };
 const campaign = campaigns[process.argv[2] ?? ''];
 if (campaign !== undefined) process.exit(await runScript(campaign, process.argv.slice(3)));
