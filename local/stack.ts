@@ -86,7 +86,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     const firstStart = dynamodbPath === undefined || !existsSync(dynamodbPath);
     if (dynamodbPath) mkdirSync(dynamodbPath, { recursive: true });
 
-    const started: RunningEmulator[] = await Promise.all([
+    const starting = await Promise.allSettled([
       startDynamoDbLocal({ port: options.ports.dynamodb, dbPath: dynamodbPath }),
       // On disk with a data folder, as AWS keeps them (docs/ARCHITECTURE.md, « crash »).
       startFauxqs({
@@ -98,8 +98,15 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
         dataDir: options.dataDir && path.join(options.dataDir, 'ses'),
       }),
     ]);
-    for (const emulator of started) stops.push(() => emulator.stop());
-    const [dynamodb, fauxqs, ses] = started as [RunningEmulator, RunningEmulator, RunningEmulator];
+    // The stand-ins that did come up are stopped too when another one failed (a port taken).
+    for (const result of starting) {
+      if (result.status === 'fulfilled') stops.push(() => result.value.stop());
+    }
+    const failed = starting.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [dynamodb, fauxqs, ses] = starting.map(
+      (result) => (result as PromiseFulfilledResult<RunningEmulator>).value,
+    ) as [RunningEmulator, RunningEmulator, RunningEmulator];
     const endpoints: LocalEndpoints = {
       dynamodb: dynamodb.endpoint,
       sqs: fauxqs.endpoint,
