@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { sqsBody } from '#shared/adapters/queue.ts';
 
 /** What SQS takes in a body, checked per UTF-16 code unit as fauxqs does (stricter than SQS). */
-const SQS_CODE_UNITS = /^[\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD]*$/;
+const SQS_CODE_UNITS = /^[\t\n\r\x20-\uD7FF\uE000-\uFFFD]*$/;
 
 describe('a queue message body', () => {
   const subject = 'LSUN 📎 bulletins\u0000 \uFFFF\uFFFE fin \uD800 seul';
