@@ -27,7 +27,7 @@ import { verifyToken } from './jwt.ts';
 import { type DeskResources, deskEnvironment, ensureDeskResources } from './resources.ts';
 import { type QueueConsumer, startQueueRunner } from './runner.ts';
 import { startSmtpReceiver } from './smtp-receiver.ts';
-import { startTtlSweeper } from './ttl-sweeper.ts';
+import { makeTtlSweep, SWEEP_EVERY_MS } from './ttl-sweeper.ts';
 
 /** Where each part listens. 0 picks a free port (tests). */
 export type DeskPorts = { smtp: number; http: number; ses: number; dynamodb: number; sqs: number };
@@ -187,7 +187,10 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       options.schedulerTickMs,
     );
     stops.push(() => ticks.stop());
-    const sweeper = await startTtlSweeper(clients.dynamodb, resources.tableName, options.schedulerTickMs);
+    const sweeper = startSchedulerTick(
+      await makeTtlSweep(clients.dynamodb, resources.tableName),
+      options.schedulerTickMs ?? SWEEP_EVERY_MS,
+    );
     stops.push(() => sweeper.stop());
 
     const { deskAddresses } = loadConfig();

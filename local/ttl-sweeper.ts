@@ -137,36 +137,18 @@ async function deleteIfStillExpired(
 }
 
 /** How often the local sweep runs by default: DynamoDB's TTL is lazier still (days). */
-const SWEEP_EVERY_MS = 60_000;
+export const SWEEP_EVERY_MS = 60_000;
 
 /**
- * Starts sweeping every `intervalMs` (the scheduler's tick in tests) with the real handler,
- * imported as Lambda would once the desk's environment is set; one sweep at a time, a failed
- * sweep reported and the next one run. `stop` waits for the running sweep.
+ * One sweep with the real handler, imported as Lambda would once the desk's environment is set;
+ * the local scheduler (`startSchedulerTick` in stack.ts) runs it, one at a time.
  */
-export async function startTtlSweeper(
+export async function makeTtlSweep(
   dynamodb: DynamoDBClient,
   tableName: string,
-  intervalMs = SWEEP_EVERY_MS,
-): Promise<{ stop(): Promise<void> }> {
+): Promise<() => Promise<void>> {
   const handler = (await import('#functions/retention-purge.ts')).handler as unknown as StreamHandler;
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    running = sweepExpired({ dynamodb, tableName, handler })
-      .catch((error: unknown) => {
-        process.stderr.write(`TTL sweep failed: ${error instanceof Error ? error.message : String(error)}\n`);
-      })
-      .finally(() => {
-        busy = false;
-      });
-  }, intervalMs);
-  return {
-    stop: async () => {
-      clearInterval(timer);
-      await running;
-    },
+  return async () => {
+    await sweepExpired({ dynamodb, tableName, handler });
   };
 }

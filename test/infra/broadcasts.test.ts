@@ -1,15 +1,16 @@
-/**
- * The infrastructure of broadcasts (issue 9), checked on the template: the two new queues, the
- * scheduler's tick, who may bulk-send, and the path of SES events to their queue. No bundling
- * and no CloudFormation validation (nag.test.ts runs those once).
- */
-import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allStages, pipeline } from '#shared/pipeline.ts';
-import { fullContext, removeSyntheses, type SynthesizedDesk, synthDesk } from './synth.ts';
+import {
+  asArray,
+  fullContext,
+  logicalIdIn,
+  removeSyntheses,
+  resourcesOf,
+  type Statement,
+  type SynthesizedDesk,
+  synthDesk,
+} from './synth.ts';
 
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown; Condition?: unknown };
 type FunctionName = keyof SynthesizedDesk['desk']['functions'];
 
 let full: SynthesizedDesk;
@@ -20,21 +21,9 @@ beforeAll(() => {
 
 afterAll(removeSyntheses);
 
-function resources(template: Template, type: string): Record<string, Resource> {
-  return template.findResources(type) as Record<string, Resource>;
-}
-
-function logicalId(node: { node: { defaultChild?: unknown } }): string {
-  return full.desk.getLogicalId(node.node.defaultChild as never);
-}
-
-function asArray<T>(value: T | T[]): T[] {
-  return Array.isArray(value) ? value : [value];
-}
-
 /** Every IAM policy of the desk stack with the role logical ids it is attached to. */
 function policies(): { roles: string; statements: Statement[] }[] {
-  return Object.values(resources(full.deskTemplate, 'AWS::IAM::Policy')).map((policy) => ({
+  return Object.values(resourcesOf(full.deskTemplate, 'AWS::IAM::Policy')).map((policy) => ({
     roles: JSON.stringify(policy.Properties.Roles),
     statements: (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement,
   }));
@@ -44,7 +33,7 @@ function policies(): { roles: string; statements: Statement[] }[] {
 function allowedTo(action: string): Map<FunctionName | 'other', Statement[]> {
   const found = new Map<FunctionName | 'other', Statement[]>();
   const roleOf = Object.entries(full.desk.functions).map(
-    ([name, fn]) => [name as FunctionName, logicalId(fn.role)] as const,
+    ([name, fn]) => [name as FunctionName, logicalIdIn(full, fn.role)] as const,
   );
   for (const policy of policies()) {
     for (const statement of policy.statements) {
@@ -60,23 +49,25 @@ describe('the broadcast and ses-events queues', () => {
   it('come from shared/pipeline.ts, each with a dead-letter queue after five receives and an alarm on it', () => {
     // Why: a chunk that keeps failing is fifty directors without the message; it must land
     // somewhere staff are told about, never loop or vanish.
-    const queues = resources(full.deskTemplate, 'AWS::SQS::Queue');
-    const alarms = Object.values(resources(full.deskTemplate, 'AWS::CloudWatch::Alarm'));
-    const alarmTopic = logicalId(full.desk.pipeline.alarmTopic);
+    const queues = resourcesOf(full.deskTemplate, 'AWS::SQS::Queue');
+    const alarms = Object.values(resourcesOf(full.deskTemplate, 'AWS::CloudWatch::Alarm'));
+    const alarmTopic = logicalIdIn(full, full.desk.pipeline.alarmTopic);
     for (const name of ['broadcast', 'ses-events'] as const) {
       const description = allStages.find((stage) => stage.queue === name);
       expect(description, name).toBeDefined();
       const deployed = full.desk.pipeline.stages[name];
-      const redrive = queues[logicalId(deployed.queue)]?.Properties.RedrivePolicy as {
+      const redrive = queues[logicalIdIn(full, deployed.queue)]?.Properties.RedrivePolicy as {
         maxReceiveCount: number;
         deadLetterTargetArn: unknown;
       };
       expect(redrive.maxReceiveCount).toBeGreaterThanOrEqual(5);
       expect(redrive.deadLetterTargetArn).toEqual({
-        'Fn::GetAtt': [logicalId(deployed.deadLetterQueue), 'Arn'],
+        'Fn::GetAtt': [logicalIdIn(full, deployed.deadLetterQueue), 'Arn'],
       });
       const alarm = alarms.find((candidate) =>
-        JSON.stringify(candidate.Properties.Dimensions).includes(`"${logicalId(deployed.deadLetterQueue)}"`),
+        JSON.stringify(candidate.Properties.Dimensions).includes(
+          `"${logicalIdIn(full, deployed.deadLetterQueue)}"`,
+        ),
       );
       expect(alarm?.Properties, name).toMatchObject({ Threshold: 0, AlarmActions: [{ Ref: alarmTopic }] });
     }
@@ -86,14 +77,16 @@ describe('the broadcast and ses-events queues', () => {
     // Why: broadcast-send paces itself chunk by chunk; a batch of chunks would outrun its timeout.
     const send = allStages.find((stage) => stage.queue === 'broadcast');
     full.deskTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [logicalId(full.desk.pipeline.stages.broadcast.queue), 'Arn'] },
-      FunctionName: { Ref: logicalId(full.desk.functions['broadcast-send'].function) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdIn(full, full.desk.pipeline.stages.broadcast.queue), 'Arn'] },
+      FunctionName: { Ref: logicalIdIn(full, full.desk.functions['broadcast-send'].function) },
       BatchSize: send?.batchSize,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     full.deskTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [logicalId(full.desk.pipeline.stages['ses-events'].queue), 'Arn'] },
-      FunctionName: { Ref: logicalId(full.desk.functions['ses-events'].function) },
+      EventSourceArn: {
+        'Fn::GetAtt': [logicalIdIn(full, full.desk.pipeline.stages['ses-events'].queue), 'Arn'],
+      },
+      FunctionName: { Ref: logicalIdIn(full, full.desk.functions['ses-events'].function) },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
@@ -108,12 +101,15 @@ describe('the scheduler tick', () => {
       { entry: 'broadcast-plan', everyMinutes: 1 },
     ]);
     expect(
-      resources(full.deskTemplate, 'AWS::Scheduler::Schedule')[logicalId(schedule as never)]?.Properties,
+      resourcesOf(full.deskTemplate, 'AWS::Scheduler::Schedule')[logicalIdIn(full, schedule as never)]
+        ?.Properties,
     ).toMatchObject({
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
       FlexibleTimeWindow: { Mode: 'OFF' },
-      Target: { Arn: { 'Fn::GetAtt': [logicalId(full.desk.functions['broadcast-plan'].function), 'Arn'] } },
+      Target: {
+        Arn: { 'Fn::GetAtt': [logicalIdIn(full, full.desk.functions['broadcast-plan'].function), 'Arn'] },
+      },
     });
   });
 
@@ -121,8 +117,8 @@ describe('the scheduler tick', () => {
     // Why: a tick lost silently is a scheduled broadcast that never leaves; staff must be told.
     const tick = full.desk.pipeline.tickOf('broadcast-plan');
     expect(tick).toBeDefined();
-    const schedule = resources(full.deskTemplate, 'AWS::Scheduler::Schedule')[
-      logicalId(tick?.schedule as never)
+    const schedule = resourcesOf(full.deskTemplate, 'AWS::Scheduler::Schedule')[
+      logicalIdIn(full, tick?.schedule as never)
     ];
     const target = schedule?.Properties.Target as {
       RetryPolicy: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number };
@@ -131,12 +127,13 @@ describe('the scheduler tick', () => {
     expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
     expect(target.RetryPolicy.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(60);
     expect(target.DeadLetterConfig.Arn).toEqual({
-      'Fn::GetAtt': [logicalId(tick?.deadLetterQueue as never), 'Arn'],
+      'Fn::GetAtt': [logicalIdIn(full, tick?.deadLetterQueue as never), 'Arn'],
     });
-    const alarmTopic = logicalId(full.desk.pipeline.alarmTopic);
+    const alarmTopic = logicalIdIn(full, full.desk.pipeline.alarmTopic);
     for (const alarm of [tick?.deadLetterAlarm, tick?.failingAlarm]) {
-      const properties = resources(full.deskTemplate, 'AWS::CloudWatch::Alarm')[logicalId(alarm as never)]
-        ?.Properties;
+      const properties = resourcesOf(full.deskTemplate, 'AWS::CloudWatch::Alarm')[
+        logicalIdIn(full, alarm as never)
+      ]?.Properties;
       expect(properties?.AlarmActions).toEqual([{ Ref: alarmTopic }]);
     }
   });
@@ -144,14 +141,14 @@ describe('the scheduler tick', () => {
   it('lets Scheduler invoke broadcast-plan and nothing else, and Lambda not retry a failed tick', () => {
     // Why: the schedule's role is assumed by a service; the next tick, a minute later, is the retry,
     // so Lambda's own retries would only make ticks overlap.
-    const role = logicalId(full.desk.pipeline.tickOf('broadcast-plan')?.role as never);
+    const role = logicalIdIn(full, full.desk.pipeline.tickOf('broadcast-plan')?.role as never);
     const invokers = policies().filter(
       (policy) =>
         policy.roles.includes(`"${role}"`) &&
         policy.statements.some((statement) => asArray(statement.Action).includes('lambda:InvokeFunction')),
     );
     expect(invokers).toHaveLength(1);
-    const plan = logicalId(full.desk.functions['broadcast-plan'].function);
+    const plan = logicalIdIn(full, full.desk.functions['broadcast-plan'].function);
     for (const statement of invokers[0]?.statements ?? []) {
       if (!asArray(statement.Action).includes('lambda:InvokeFunction')) continue;
       for (const resource of asArray(statement.Resource))
@@ -170,7 +167,7 @@ describe('bulk sending', () => {
     // blast radius. The API needs it for « Envoyer un test » (sendTest uses the bulk sender).
     const allowed = allowedTo('ses:SendBulkEmail');
     expect([...allowed.keys()].sort()).toEqual(['api', 'broadcast-send']);
-    const configurationSet = logicalId(full.desk.sending.configurationSet);
+    const configurationSet = logicalIdIn(full, full.desk.sending.configurationSet);
     for (const statement of [...allowed.values()].flat()) {
       const targets = JSON.stringify(statement.Resource);
       expect(targets).toContain(':identity/ac-dijon.fr');
@@ -198,17 +195,17 @@ describe('bulk sending', () => {
 
   it('gives every function the broadcast queues and pacing variables of shared/config.ts', () => {
     // Why: a function missing BROADCAST_QUEUE_URL fails at its first broadcast, not at deployment.
-    const functions = resources(full.deskTemplate, 'AWS::Lambda::Function');
+    const functions = resourcesOf(full.deskTemplate, 'AWS::Lambda::Function');
     for (const [name, fn] of Object.entries(full.desk.functions)) {
-      const environment = functions[logicalId(fn.function)]?.Properties.Environment as
+      const environment = functions[logicalIdIn(full, fn.function)]?.Properties.Environment as
         | { Variables: Record<string, unknown> }
         | undefined;
       const variables = environment?.Variables ?? {};
       expect(variables.BROADCAST_QUEUE_URL, name).toEqual({
-        Ref: logicalId(full.desk.pipeline.stages.broadcast.queue),
+        Ref: logicalIdIn(full, full.desk.pipeline.stages.broadcast.queue),
       });
       expect(variables.SES_EVENTS_QUEUE_URL, name).toEqual({
-        Ref: logicalId(full.desk.pipeline.stages['ses-events'].queue),
+        Ref: logicalIdIn(full, full.desk.pipeline.stages['ses-events'].queue),
       });
       expect(variables.BROADCAST_RATE_SHARE, name).toBe('0.5');
       // Unset: the functions ask SES (GetAccount), so a raised quota applies without a deployment.
@@ -237,10 +234,10 @@ describe('SES events', () => {
   it('reach the ses-events queue: configuration set → events topic → raw SQS subscription', () => {
     // Why: without this path no bounce or complaint ever updates a recipient; raw delivery puts
     // SES's event JSON itself in the body, the shape shared/domain/messages.ts parses.
-    const topic = logicalId(full.desk.sending.eventsTopic);
-    const queue = logicalId(full.desk.pipeline.stages['ses-events'].queue);
+    const topic = logicalIdIn(full, full.desk.sending.eventsTopic);
+    const queue = logicalIdIn(full, full.desk.pipeline.stages['ses-events'].queue);
     full.deskTemplate.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
-      ConfigurationSetName: { Ref: logicalId(full.desk.sending.configurationSet) },
+      ConfigurationSetName: { Ref: logicalIdIn(full, full.desk.sending.configurationSet) },
       EventDestination: {
         Enabled: true,
         MatchingEventTypes: ['delivery', 'bounce', 'complaint'],
@@ -257,9 +254,9 @@ describe('SES events', () => {
 
   it('lets the events topic, and only it, send to the ses-events queue', () => {
     // Why: anyone able to write to this queue could mark a director's address as bounced.
-    const topic = logicalId(full.desk.sending.eventsTopic);
-    const queue = logicalId(full.desk.pipeline.stages['ses-events'].queue);
-    const policy = Object.values(resources(full.deskTemplate, 'AWS::SQS::QueuePolicy')).find((candidate) =>
+    const topic = logicalIdIn(full, full.desk.sending.eventsTopic);
+    const queue = logicalIdIn(full, full.desk.pipeline.stages['ses-events'].queue);
+    const policy = Object.values(resourcesOf(full.deskTemplate, 'AWS::SQS::QueuePolicy')).find((candidate) =>
       JSON.stringify(candidate.Properties.Queues).includes(`"${queue}"`),
     );
     const document = policy?.Properties.PolicyDocument as

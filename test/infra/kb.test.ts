@@ -5,7 +5,6 @@
  * no CloudFormation validation (nag.test.ts runs those once, cdk-nag included).
  */
 import { runInNewContext } from 'node:vm';
-import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KB_CACHE_CONTROL as STORED_CACHE_CONTROL } from '#shared/adapters/kb-site.ts';
 import { allStages } from '#shared/pipeline.ts';
@@ -16,16 +15,17 @@ import {
   kbRewriteCode,
   PUBLIC_SEARCH_THROTTLE,
 } from '../../infra/kb-public.ts';
-import { fullContext, removeSyntheses, type SynthesizedDesk, synthDesk } from './synth.ts';
+import {
+  asArray,
+  fullContext,
+  logicalIdIn,
+  removeSyntheses,
+  resourcesOf,
+  type Statement,
+  type SynthesizedDesk,
+  synthDesk,
+} from './synth.ts';
 
-type Resource = { Type: string; Properties: Record<string, unknown>; DependsOn?: string | string[] };
-type Statement = {
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-  Principal?: unknown;
-};
 type FunctionName = keyof SynthesizedDesk['desk']['functions'];
 
 let full: SynthesizedDesk;
@@ -35,18 +35,6 @@ beforeAll(() => {
 });
 
 afterAll(removeSyntheses);
-
-function resources(template: Template, type: string): Record<string, Resource> {
-  return template.findResources(type) as Record<string, Resource>;
-}
-
-function logicalId(node: { node: { defaultChild?: unknown } }): string {
-  return full.desk.getLogicalId(node.node.defaultChild as never);
-}
-
-function asArray<T>(value: T | T[]): T[] {
-  return Array.isArray(value) ? value : [value];
-}
 
 /** A template value as one string: `Fn::Join` joined, `Ref` as `{name}` (as in console.test.ts). */
 function flat(value: unknown): string {
@@ -62,17 +50,17 @@ function flat(value: unknown): string {
 
 /** A resource's properties, or a failure naming what is missing. */
 function propertiesOf(type: string, id: string): Record<string, unknown> {
-  const found = resources(full.deskTemplate, type)[id];
+  const found = resourcesOf(full.deskTemplate, type)[id];
   if (found === undefined) throw new Error(`no ${type} ${id}`);
   return found.Properties;
 }
 
-const kbBucketId = () => logicalId(full.desk.kb.bucket);
+const kbBucketId = () => logicalIdIn(full, full.desk.kb.bucket);
 
 /** Every statement of a function's role that names the knowledge base's bucket. */
 function kbGrantsOf(name: FunctionName): Statement[] {
-  const role = logicalId(full.desk.functions[name].role);
-  return Object.values(resources(full.deskTemplate, 'AWS::IAM::Policy'))
+  const role = logicalIdIn(full, full.desk.functions[name].role);
+  return Object.values(resourcesOf(full.deskTemplate, 'AWS::IAM::Policy'))
     .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${role}"`))
     .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
     .map((statement) => ({
@@ -105,7 +93,7 @@ function viewerRequest(uri: string): { uri?: string; statusCode?: number; header
 describe('the knowledge base bucket', () => {
   it('is private, encrypted, TLS only and logged, readable by the console distribution alone', () => {
     // Why: only what the export wrote under kb/ may reach a browser, and only through CloudFront.
-    const bucket = resources(full.deskTemplate, 'AWS::S3::Bucket')[kbBucketId()];
+    const bucket = resourcesOf(full.deskTemplate, 'AWS::S3::Bucket')[kbBucketId()];
     expect(bucket?.Properties).toMatchObject({
       PublicAccessBlockConfiguration: {
         BlockPublicAcls: true,
@@ -117,7 +105,7 @@ describe('the knowledge base bucket', () => {
       OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       LoggingConfiguration: { LogFilePrefix: full.stateful.kbAccessLogs.prefix },
     });
-    const [policy, ...others] = Object.values(resources(full.deskTemplate, 'AWS::S3::BucketPolicy')).filter(
+    const [policy, ...others] = Object.values(resourcesOf(full.deskTemplate, 'AWS::S3::BucketPolicy')).filter(
       (candidate) => JSON.stringify(candidate.Properties.Bucket) === JSON.stringify({ Ref: kbBucketId() }),
     );
     expect(others).toHaveLength(0);
@@ -129,7 +117,7 @@ describe('the knowledge base bucket', () => {
     ]);
     const allows = statements.filter((statement) => statement.Effect === 'Allow');
     expect(allows.length).toBeGreaterThan(0);
-    const distribution = logicalId(full.desk.console.distribution);
+    const distribution = logicalIdIn(full, full.desk.console.distribution);
     for (const statement of allows) {
       expect(statement.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
       expect(JSON.stringify(statement.Condition)).toContain(distribution);
@@ -138,7 +126,7 @@ describe('the knowledge base bucket', () => {
       ).toBe(true);
     }
     // The log delivery to the stateful stack's bucket is allowed for this prefix.
-    const logPolicy = Object.values(resources(full.statefulTemplate, 'AWS::S3::BucketPolicy'))
+    const logPolicy = Object.values(resourcesOf(full.statefulTemplate, 'AWS::S3::BucketPolicy'))
       .map((candidate) => JSON.stringify(candidate.Properties.PolicyDocument))
       .find((document) => document.includes('logging.s3.amazonaws.com'));
     expect(logPolicy).toContain(`/${full.stateful.kbAccessLogs.prefix}*`);
@@ -156,8 +144,9 @@ describe('/kb/* on the console distribution', () => {
     FunctionAssociations: { EventType: string; FunctionARN: unknown }[];
   };
   const config = () =>
-    resources(full.deskTemplate, 'AWS::CloudFront::Distribution')[logicalId(full.desk.console.distribution)]
-      ?.Properties.DistributionConfig as {
+    resourcesOf(full.deskTemplate, 'AWS::CloudFront::Distribution')[
+      logicalIdIn(full, full.desk.console.distribution)
+    ]?.Properties.DistributionConfig as {
       Origins: { Id: string; DomainName: unknown; OriginAccessControlId?: unknown }[];
       CacheBehaviors: Behavior[];
     };
@@ -177,13 +166,13 @@ describe('/kb/* on the console distribution', () => {
         TargetOriginId: origin?.Id,
         AllowedMethods: ['GET', 'HEAD'],
         ViewerProtocolPolicy: 'redirect-to-https',
-        ResponseHeadersPolicyId: { Ref: logicalId(full.desk.kb.responseHeadersPolicy as never) },
-        CachePolicyId: { Ref: logicalId(full.desk.kb.cachePolicy as never) },
+        ResponseHeadersPolicyId: { Ref: logicalIdIn(full, full.desk.kb.responseHeadersPolicy as never) },
+        CachePolicyId: { Ref: logicalIdIn(full, full.desk.kb.cachePolicy as never) },
       });
       expect(behavior.FunctionAssociations).toEqual([
         {
           EventType: 'viewer-request',
-          FunctionARN: { 'Fn::GetAtt': [logicalId(full.desk.kb.rewrite as never), 'FunctionARN'] },
+          FunctionARN: { 'Fn::GetAtt': [logicalIdIn(full, full.desk.kb.rewrite as never), 'FunctionARN'] },
         },
       ]);
     }
@@ -200,8 +189,8 @@ describe('/kb/* on the console distribution', () => {
 
   it('keeps files at most a minute at the edge, so a publication shows without an invalidation', () => {
     // Why: the export does not invalidate; a long TTL would hide a withdrawn article for hours.
-    const policy = resources(full.deskTemplate, 'AWS::CloudFront::CachePolicy')[
-      logicalId(full.desk.kb.cachePolicy as never)
+    const policy = resourcesOf(full.deskTemplate, 'AWS::CloudFront::CachePolicy')[
+      logicalIdIn(full, full.desk.kb.cachePolicy as never)
     ];
     expect(policy?.Properties.CachePolicyConfig).toMatchObject({
       MinTTL: 0,
@@ -217,7 +206,7 @@ describe('/kb/* on the console distribution', () => {
     // Why: the pages show staff-written text; no script from elsewhere may run in them.
     const policy = propertiesOf(
       'AWS::CloudFront::ResponseHeadersPolicy',
-      logicalId(full.desk.kb.responseHeadersPolicy as never),
+      logicalIdIn(full, full.desk.kb.responseHeadersPolicy as never),
     );
     const csp = flat(
       (
@@ -238,7 +227,7 @@ describe('/kb/* on the console distribution', () => {
     // Why: a link from an old acknowledgment to a withdrawn article must say so, in French.
     const { CustomErrorResponses } = propertiesOf(
       'AWS::CloudFront::Distribution',
-      logicalId(full.desk.console.distribution),
+      logicalIdIn(full, full.desk.console.distribution),
     ).DistributionConfig as { CustomErrorResponses: unknown[] };
     expect(CustomErrorResponses).toEqual([
       expect.objectContaining({ ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/kb-404.html' }),
@@ -252,23 +241,25 @@ describe('the kb-export stage', () => {
     const stage = allStages.find((candidate) => candidate.queue === 'kb-export');
     expect(stage?.consumer).toBe('kb-export');
     const deployed = full.desk.pipeline.stages['kb-export'];
-    const queue = resources(full.deskTemplate, 'AWS::SQS::Queue')[logicalId(deployed.queue)];
+    const queue = resourcesOf(full.deskTemplate, 'AWS::SQS::Queue')[logicalIdIn(full, deployed.queue)];
     expect(queue?.Properties.RedrivePolicy).toEqual({
-      deadLetterTargetArn: { 'Fn::GetAtt': [logicalId(deployed.deadLetterQueue), 'Arn'] },
+      deadLetterTargetArn: { 'Fn::GetAtt': [logicalIdIn(full, deployed.deadLetterQueue), 'Arn'] },
       maxReceiveCount: stage?.maxReceiveCount,
     });
-    const alarm = Object.values(resources(full.deskTemplate, 'AWS::CloudWatch::Alarm')).find((candidate) =>
-      JSON.stringify(candidate.Properties.Dimensions).includes(`"${logicalId(deployed.deadLetterQueue)}"`),
+    const alarm = Object.values(resourcesOf(full.deskTemplate, 'AWS::CloudWatch::Alarm')).find((candidate) =>
+      JSON.stringify(candidate.Properties.Dimensions).includes(
+        `"${logicalIdIn(full, deployed.deadLetterQueue)}"`,
+      ),
     );
     expect(alarm?.Properties).toMatchObject({
       Threshold: 0,
-      AlarmActions: [{ Ref: logicalId(full.desk.pipeline.alarmTopic) }],
+      AlarmActions: [{ Ref: logicalIdIn(full, full.desk.pipeline.alarmTopic) }],
     });
     // The alarm says what is wrong in staff's terms: the public pages, not a mail.
     expect(alarm?.Properties.AlarmDescription).toContain('base de connaissances');
     full.deskTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      EventSourceArn: { 'Fn::GetAtt': [logicalId(deployed.queue), 'Arn'] },
-      FunctionName: { Ref: logicalId(full.desk.functions['kb-export'].function) },
+      EventSourceArn: { 'Fn::GetAtt': [logicalIdIn(full, deployed.queue), 'Arn'] },
+      FunctionName: { Ref: logicalIdIn(full, full.desk.functions['kb-export'].function) },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
@@ -289,8 +280,8 @@ describe('who may touch the knowledge base bucket', () => {
         condition: { StringLike: { 's3:prefix': ['kb/*'] } },
       },
     ]);
-    const role = logicalId(full.desk.functions['kb-export'].role);
-    const dynamodb = Object.values(resources(full.deskTemplate, 'AWS::IAM::Policy'))
+    const role = logicalIdIn(full, full.desk.functions['kb-export'].role);
+    const dynamodb = Object.values(resourcesOf(full.deskTemplate, 'AWS::IAM::Policy'))
       .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${role}"`))
       .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
       .flatMap((statement) => asArray(statement.Action))
@@ -323,8 +314,8 @@ describe('who may touch the knowledge base bucket', () => {
 
   it('tells the functions where the public files are and the address they are read at', () => {
     // Why: links in acknowledgments and feeds must name the distribution that serves /kb/.
-    const fn = resources(full.deskTemplate, 'AWS::Lambda::Function')[
-      logicalId(full.desk.functions['kb-export'].function)
+    const fn = resourcesOf(full.deskTemplate, 'AWS::Lambda::Function')[
+      logicalIdIn(full, full.desk.functions['kb-export'].function)
     ];
     const variables = (fn?.Properties.Environment as { Variables: Record<string, unknown> } | undefined)
       ?.Variables;
@@ -333,27 +324,27 @@ describe('who may touch the knowledge base bucket', () => {
     expect(variables.PUBLIC_BASE_URL).toEqual({
       'Fn::Join': [
         '',
-        ['https://', { 'Fn::GetAtt': [logicalId(full.desk.console.distribution), 'DomainName'] }],
+        ['https://', { 'Fn::GetAtt': [logicalIdIn(full, full.desk.console.distribution), 'DomainName'] }],
       ],
     });
     expect(variables.KB_EXPORT_QUEUE_URL).toEqual({
-      Ref: logicalId(full.desk.pipeline.stages['kb-export'].queue),
+      Ref: logicalIdIn(full, full.desk.pipeline.stages['kb-export'].queue),
     });
     // Why: CloudFront does not route /api/, so the pages' search box must name the API's host.
-    expect(JSON.stringify(variables.PUBLIC_API_URL)).toContain(logicalId(full.desk.api.httpApi));
+    expect(JSON.stringify(variables.PUBLIC_API_URL)).toContain(logicalIdIn(full, full.desk.api.httpApi));
   });
 });
 
 describe('the public search route', () => {
   it('has no authorizer and its own throttle, below the API-wide one', () => {
     // Why: anyone may search without a token, so a script must not be able to run up the bill.
-    const route = Object.values(resources(full.deskTemplate, 'AWS::ApiGatewayV2::Route')).find(
+    const route = Object.values(resourcesOf(full.deskTemplate, 'AWS::ApiGatewayV2::Route')).find(
       (candidate) => candidate.Properties.RouteKey === 'GET /api/public/articles',
     );
     expect(route?.Properties.AuthorizationType).toBe('NONE');
     const [stageId, stage] =
-      Object.entries(resources(full.deskTemplate, 'AWS::ApiGatewayV2::Stage'))[0] ?? [];
-    expect(stageId).toBe(logicalId(full.desk.api.stage));
+      Object.entries(resourcesOf(full.deskTemplate, 'AWS::ApiGatewayV2::Stage'))[0] ?? [];
+    expect(stageId).toBe(logicalIdIn(full, full.desk.api.stage));
     expect(stage?.Properties.RouteSettings).toEqual({
       'GET /api/public/articles': {
         ThrottlingRateLimit: PUBLIC_SEARCH_THROTTLE.ratePerSecond,
@@ -363,7 +354,7 @@ describe('the public search route', () => {
     const apiWide = stage?.Properties.DefaultRouteSettings as { ThrottlingRateLimit: number };
     expect(PUBLIC_SEARCH_THROTTLE.ratePerSecond).toBeLessThan(apiWide.ThrottlingRateLimit);
     // API Gateway refuses a setting for a route it does not have yet.
-    const routeId = Object.entries(resources(full.deskTemplate, 'AWS::ApiGatewayV2::Route')).find(
+    const routeId = Object.entries(resourcesOf(full.deskTemplate, 'AWS::ApiGatewayV2::Route')).find(
       ([, candidate]) => candidate.Properties.RouteKey === 'GET /api/public/articles',
     )?.[0];
     expect(asArray(stage?.DependsOn ?? [])).toContain(routeId);

@@ -9,10 +9,17 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retentionVariables } from '#shared/config.ts';
 import { pipeline } from '#shared/pipeline.ts';
-import { fullContext, removeSyntheses, type SynthesizedDesk, synthDesk } from './synth.ts';
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+import {
+  asArray,
+  fullContext,
+  logicalIdIn,
+  type Resource,
+  removeSyntheses,
+  resourcesOf,
+  type Statement,
+  type SynthesizedDesk,
+  synthDesk,
+} from './synth.ts';
 
 let full: SynthesizedDesk;
 
@@ -22,26 +29,14 @@ beforeAll(() => {
 
 afterAll(removeSyntheses);
 
-function resources(template: Template, type: string): Record<string, Resource> {
-  return template.findResources(type) as Record<string, Resource>;
-}
-
-function logicalId(node: { node: { defaultChild?: unknown } }): string {
-  return full.desk.getLogicalId(node.node.defaultChild as never);
-}
-
-function asArray<T>(value: T | T[]): T[] {
-  return Array.isArray(value) ? value : [value];
-}
-
 function statementsOf(template: Template, role: string): Statement[] {
-  return Object.values(resources(template, 'AWS::IAM::Policy'))
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
     .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${role}"`))
     .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
-const table = () => resources(full.statefulTemplate, 'AWS::DynamoDB::Table').DeskTable as Resource;
-const purgeRole = () => logicalId(full.desk.functions['retention-purge'].role as never);
+const table = () => resourcesOf(full.statefulTemplate, 'AWS::DynamoDB::Table').DeskTable as Resource;
+const purgeRole = () => logicalIdIn(full, full.desk.functions['retention-purge'].role as never);
 
 describe('the table', () => {
   it('streams the old image of every removed item, which the purge reads to cascade', () => {
@@ -56,7 +51,7 @@ describe('the table', () => {
       RecoveryPeriodInDays: 35,
     });
     const shorter = synthDesk({ context: { pointInTimeRecoveryDays: '7' } });
-    const shortTable = resources(shorter.statefulTemplate, 'AWS::DynamoDB::Table').DeskTable as Resource;
+    const shortTable = resourcesOf(shorter.statefulTemplate, 'AWS::DynamoDB::Table').DeskTable as Resource;
     expect(shortTable.Properties.PointInTimeRecoverySpecification).toMatchObject({ RecoveryPeriodInDays: 7 });
     expect(() => synthDesk({ context: { pointInTimeRecoveryDays: '36' } })).toThrow(
       /pointInTimeRecoveryDays/,
@@ -67,12 +62,14 @@ describe('the table', () => {
 describe('the purge', () => {
   it("reads the table's stream filtered on TTL removals, reports partial failures, and gives up to a dead-letter queue", () => {
     // Why: a person's deletions (a merge moving mails) must not purge; a failed purge must not be lost.
-    const mappings = Object.values(resources(full.deskTemplate, 'AWS::Lambda::EventSourceMapping')).filter(
+    const mappings = Object.values(resourcesOf(full.deskTemplate, 'AWS::Lambda::EventSourceMapping')).filter(
       (mapping) => JSON.stringify(mapping.Properties.EventSourceArn).includes('StreamArn'),
     );
     expect(mappings).toHaveLength(1);
     const mapping = mappings[0]?.Properties ?? {};
-    expect(mapping.FunctionName).toEqual({ Ref: logicalId(full.desk.functions['retention-purge'].function) });
+    expect(mapping.FunctionName).toEqual({
+      Ref: logicalIdIn(full, full.desk.functions['retention-purge'].function),
+    });
     expect(mapping.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
     expect(mapping.StartingPosition).toBe('TRIM_HORIZON');
     expect(mapping.MaximumRetryAttempts).toBe(10);
@@ -83,15 +80,17 @@ describe('the purge', () => {
         userIdentity: { type: ['Service'], principalId: ['dynamodb.amazonaws.com'] },
       },
     ]);
-    const deadLetterQueue = logicalId(full.desk.retentionPurge.deadLetterQueue);
+    const deadLetterQueue = logicalIdIn(full, full.desk.retentionPurge.deadLetterQueue);
     expect(mapping.DestinationConfig).toEqual({
       OnFailure: { Destination: { 'Fn::GetAtt': [deadLetterQueue, 'Arn'] } },
     });
-    const alarm = resources(full.deskTemplate, 'AWS::CloudWatch::Alarm')[
-      logicalId(full.desk.retentionPurge.alarm)
+    const alarm = resourcesOf(full.deskTemplate, 'AWS::CloudWatch::Alarm')[
+      logicalIdIn(full, full.desk.retentionPurge.alarm)
     ] as Resource;
     expect(JSON.stringify(alarm.Properties.Dimensions)).toContain(deadLetterQueue);
-    expect(alarm.Properties.AlarmActions).toEqual([{ Ref: logicalId(full.desk.pipeline.alarmTopic) }]);
+    expect(alarm.Properties.AlarmActions).toEqual([
+      { Ref: logicalIdIn(full, full.desk.pipeline.alarmTopic) },
+    ]);
   });
 
   it('may delete items and raw mails and read the stream, and nothing else', () => {
@@ -126,7 +125,7 @@ describe('the purge', () => {
     );
     expect(JSON.stringify(tableWrites?.Resource)).not.toContain('index');
     // No other role may delete raw mails (nor anything in the raw-mail bucket).
-    const others = Object.values(resources(full.deskTemplate, 'AWS::IAM::Policy'))
+    const others = Object.values(resourcesOf(full.deskTemplate, 'AWS::IAM::Policy'))
       .filter((policy) => !JSON.stringify(policy.Properties.Roles).includes(`"${purgeRole()}"`))
       .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement)
       .filter((statement) => JSON.stringify(statement.Resource).includes('RawMailBucket'));
@@ -137,7 +136,7 @@ describe('the purge', () => {
   it("gives every function each kind's duration, each following retentionDays unless set", () => {
     // Why: the steps set each kind's purge date from these; the context is where the DPO changes them.
     const custom = synthDesk({ context: { retentionDays: '200', retentionTicketDays: '90' } });
-    const purge = resources(custom.deskTemplate, 'AWS::Lambda::Function')[
+    const purge = resourcesOf(custom.deskTemplate, 'AWS::Lambda::Function')[
       custom.desk.getLogicalId(custom.desk.functions['retention-purge'].function.node.defaultChild as never)
     ];
     const environment = (purge?.Properties.Environment as { Variables: Record<string, string> } | undefined)
@@ -156,7 +155,7 @@ describe('the raw mails', () => {
   it('expire in S3 only after a ten-year backstop, not a year after receipt', () => {
     // Why: a raw mail lives as long as its ticket; a rule at the retention period would take an
     // open ticket's original mail away.
-    const bucket = resources(full.statefulTemplate, 'AWS::S3::Bucket').RawMailBucket as Resource;
+    const bucket = resourcesOf(full.statefulTemplate, 'AWS::S3::Bucket').RawMailBucket as Resource;
     const rules = (bucket.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
     expect(rules.filter((rule) => rule.ExpirationInDays !== undefined)).toEqual([
       expect.objectContaining({ Id: 'PurgeRawMail', Prefix: pipeline.rawMailPrefix, ExpirationInDays: 3650 }),
@@ -167,7 +166,7 @@ describe('the raw mails', () => {
     // Why: S3 would then delete the raw mails of tickets the desk still keeps.
     expect(() => synthDesk({ context: { rawMailBackstopDays: '300' } })).toThrow(/rawMailBackstopDays/);
     const longer = synthDesk({ context: { rawMailBackstopDays: '5000', retentionTicketDays: '1000' } });
-    const bucket = resources(longer.statefulTemplate, 'AWS::S3::Bucket').RawMailBucket as Resource;
+    const bucket = resourcesOf(longer.statefulTemplate, 'AWS::S3::Bucket').RawMailBucket as Resource;
     expect(JSON.stringify(bucket.Properties.LifecycleConfiguration)).toContain('"ExpirationInDays":5000');
   });
 });

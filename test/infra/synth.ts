@@ -80,3 +80,38 @@ export const fullContext = {
   activateReceiptRuleSet: 'true',
   authDomainPrefix: 'assistance-lsun-test',
 };
+
+/** A resource of a synthesized template, as the infra tests read it. */
+export type Resource = {
+  Type: string;
+  Properties: Record<string, unknown>;
+  DependsOn?: string | string[];
+  DeletionPolicy?: string;
+};
+
+/** One statement of an IAM policy document. */
+export type Statement = {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+  Principal?: unknown;
+};
+
+/** The template's resources of one CloudFormation type, by logical id. */
+export function resourcesOf(template: Template, type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>;
+}
+
+/** The logical id, in the desk stack, of a construct's CloudFormation resource. */
+export function logicalIdIn(
+  synthesized: SynthesizedDesk,
+  construct: { node: { defaultChild?: unknown } },
+): string {
+  return synthesized.desk.getLogicalId(construct.node.defaultChild as never);
+}
+
+/** An IAM field that may hold one value or a list (Action, Resource), as a list. */
+export function asArray<T>(value: T | T[]): T[] {
+  return Array.isArray(value) ? value : [value];
+}

@@ -1,16 +1,15 @@
-/**
- * The scheduler's ticks (`pipeline.ticks`), checked on the template: one schedule per tick at
- * its rate, each with its dead-letter queue and alarms, each role invoking its own function
- * only; and what auto-close's tick (`ticket-housekeeping`) may touch. No bundling and no
- * CloudFormation validation (nag.test.ts runs those once).
- */
-import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipeline } from '#shared/pipeline.ts';
-import { fullContext, removeSyntheses, type SynthesizedDesk, synthDesk } from './synth.ts';
-
-type Resource = { Type: string; Properties: Record<string, unknown> };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+import {
+  asArray,
+  fullContext,
+  logicalIdIn,
+  removeSyntheses,
+  resourcesOf,
+  type Statement,
+  type SynthesizedDesk,
+  synthDesk,
+} from './synth.ts';
 
 let full: SynthesizedDesk;
 
@@ -20,20 +19,8 @@ beforeAll(() => {
 
 afterAll(removeSyntheses);
 
-function resources(template: Template, type: string): Record<string, Resource> {
-  return template.findResources(type) as Record<string, Resource>;
-}
-
-function logicalId(node: { node: { defaultChild?: unknown } }): string {
-  return full.desk.getLogicalId(node.node.defaultChild as never);
-}
-
-function asArray<T>(value: T | T[]): T[] {
-  return Array.isArray(value) ? value : [value];
-}
-
 function statementsOf(role: string): Statement[] {
-  return Object.values(resources(full.deskTemplate, 'AWS::IAM::Policy'))
+  return Object.values(resourcesOf(full.deskTemplate, 'AWS::IAM::Policy'))
     .filter((policy) => JSON.stringify(policy.Properties.Roles).includes(`"${role}"`))
     .flatMap((policy) => (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 }
@@ -41,7 +28,7 @@ function statementsOf(role: string): Statement[] {
 describe('the scheduler ticks', () => {
   it('are one schedule per tick of shared/pipeline.ts, at its rate, invoking its function', () => {
     // Why: the CDK app and the local runner read the same list, so a tick cannot exist in one only.
-    const schedules = resources(full.deskTemplate, 'AWS::Scheduler::Schedule');
+    const schedules = resourcesOf(full.deskTemplate, 'AWS::Scheduler::Schedule');
     expect(Object.keys(schedules)).toHaveLength(pipeline.ticks.length);
     for (const tick of pipeline.ticks) {
       const scheduled = full.desk.pipeline.tickOf(tick.entry);
@@ -51,10 +38,12 @@ describe('the scheduler ticks', () => {
         'ticket-housekeeping': 'rate(1 hour)',
         'outbox-sweep': 'rate(5 minutes)',
       }[tick.entry];
-      expect(schedules[logicalId(scheduled?.schedule as never)]?.Properties).toMatchObject({
+      expect(schedules[logicalIdIn(full, scheduled?.schedule as never)]?.Properties).toMatchObject({
         ScheduleExpression: rate,
         State: 'ENABLED',
-        Target: { Arn: { 'Fn::GetAtt': [logicalId(full.desk.functions[tick.entry].function), 'Arn'] } },
+        Target: {
+          Arn: { 'Fn::GetAtt': [logicalIdIn(full, full.desk.functions[tick.entry].function), 'Arn'] },
+        },
       });
     }
   });
@@ -65,21 +54,21 @@ describe('the scheduler ticks', () => {
       everyMinutes: 60,
     });
     const tick = full.desk.pipeline.tickOf('ticket-housekeeping');
-    const schedule = resources(full.deskTemplate, 'AWS::Scheduler::Schedule')[
-      logicalId(tick?.schedule as never)
+    const schedule = resourcesOf(full.deskTemplate, 'AWS::Scheduler::Schedule')[
+      logicalIdIn(full, tick?.schedule as never)
     ];
     const target = schedule?.Properties.Target as { DeadLetterConfig: { Arn: unknown } };
     expect(target.DeadLetterConfig.Arn).toEqual({
-      'Fn::GetAtt': [logicalId(tick?.deadLetterQueue as never), 'Arn'],
+      'Fn::GetAtt': [logicalIdIn(full, tick?.deadLetterQueue as never), 'Arn'],
     });
-    const alarms = resources(full.deskTemplate, 'AWS::CloudWatch::Alarm');
+    const alarms = resourcesOf(full.deskTemplate, 'AWS::CloudWatch::Alarm');
     for (const alarm of [tick?.deadLetterAlarm, tick?.failingAlarm]) {
-      const properties = alarms[logicalId(alarm as never)]?.Properties;
-      expect(properties?.AlarmActions).toEqual([{ Ref: logicalId(full.desk.pipeline.alarmTopic) }]);
+      const properties = alarms[logicalIdIn(full, alarm as never)]?.Properties;
+      expect(properties?.AlarmActions).toEqual([{ Ref: logicalIdIn(full, full.desk.pipeline.alarmTopic) }]);
       expect(String(properties?.AlarmDescription)).toContain('clôturés automatiquement');
     }
     full.deskTemplate.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
-      FunctionName: { Ref: logicalId(full.desk.functions['ticket-housekeeping'].function) },
+      FunctionName: { Ref: logicalIdIn(full, full.desk.functions['ticket-housekeeping'].function) },
       MaximumRetryAttempts: 0,
     });
   });
@@ -87,10 +76,10 @@ describe('the scheduler ticks', () => {
   it("lets each schedule's role invoke its own function and nothing else; no other role invokes", () => {
     // Why: the roles are assumed by a service; one tick's role must not start another's work.
     const tickRoles = pipeline.ticks.map((tick) => ({
-      role: logicalId(full.desk.pipeline.tickOf(tick.entry)?.role as never),
-      target: logicalId(full.desk.functions[tick.entry].function),
+      role: logicalIdIn(full, full.desk.pipeline.tickOf(tick.entry)?.role as never),
+      target: logicalIdIn(full, full.desk.functions[tick.entry].function),
     }));
-    const invoking = Object.values(resources(full.deskTemplate, 'AWS::IAM::Policy')).filter((policy) =>
+    const invoking = Object.values(resourcesOf(full.deskTemplate, 'AWS::IAM::Policy')).filter((policy) =>
       (policy.Properties.PolicyDocument as { Statement: Statement[] }).Statement.some((statement) =>
         asArray(statement.Action).includes('lambda:InvokeFunction'),
       ),
@@ -109,7 +98,7 @@ describe('the scheduler ticks', () => {
 
   it('lets auto-close read and write the table and send to the outbox only, never mail or bulk-send itself', () => {
     // Why: the notice goes through the outbox and the mailer like every mail, so it is sent once.
-    const role = logicalId(full.desk.functions['ticket-housekeeping'].role);
+    const role = logicalIdIn(full, full.desk.functions['ticket-housekeeping'].role);
     const actions = statementsOf(role).flatMap((statement) => asArray(statement.Action));
     // A transaction is authorised item by item: the close updates, the notice and history put.
     for (const action of ['dynamodb:Query', 'dynamodb:UpdateItem', 'dynamodb:PutItem'])
@@ -119,14 +108,16 @@ describe('the scheduler ticks', () => {
     const queues = statementsOf(role)
       .filter((statement) => asArray(statement.Action).includes('sqs:SendMessage'))
       .flatMap((statement) => asArray(statement.Resource));
-    expect(queues).toEqual([{ 'Fn::GetAtt': [logicalId(full.desk.pipeline.stages.outbox.queue), 'Arn'] }]);
+    expect(queues).toEqual([
+      { 'Fn::GetAtt': [logicalIdIn(full, full.desk.pipeline.stages.outbox.queue), 'Arn'] },
+    ]);
   });
 
   it('runs the outbox sweeper every 5 minutes: it reads and updates the table and re-queues on the outbox only, never mails', () => {
     // Why: a mail whose queue message was lost must be queued again through the mailer, whose
     // claim sends it once; a sweeper that mailed itself would bypass that claim.
     expect(pipeline.ticks.find((tick) => tick.entry === 'outbox-sweep')).toMatchObject({ everyMinutes: 5 });
-    const role = logicalId(full.desk.functions['outbox-sweep'].role);
+    const role = logicalIdIn(full, full.desk.functions['outbox-sweep'].role);
     const actions = statementsOf(role).flatMap((statement) => asArray(statement.Action));
     for (const action of ['dynamodb:Query', 'dynamodb:UpdateItem', 'sqs:SendMessage'])
       expect(actions).toContain(action);
@@ -134,11 +125,13 @@ describe('the scheduler ticks', () => {
     const queues = statementsOf(role)
       .filter((statement) => asArray(statement.Action).includes('sqs:SendMessage'))
       .flatMap((statement) => asArray(statement.Resource));
-    expect(queues).toEqual([{ 'Fn::GetAtt': [logicalId(full.desk.pipeline.stages.outbox.queue), 'Arn'] }]);
+    expect(queues).toEqual([
+      { 'Fn::GetAtt': [logicalIdIn(full, full.desk.pipeline.stages.outbox.queue), 'Arn'] },
+    ]);
     const tick = full.desk.pipeline.tickOf('outbox-sweep');
-    const alarms = resources(full.deskTemplate, 'AWS::CloudWatch::Alarm');
+    const alarms = resourcesOf(full.deskTemplate, 'AWS::CloudWatch::Alarm');
     for (const alarm of [tick?.deadLetterAlarm, tick?.failingAlarm])
-      expect(String(alarms[logicalId(alarm as never)]?.Properties.AlarmDescription)).toContain(
+      expect(String(alarms[logicalIdIn(full, alarm as never)]?.Properties.AlarmDescription)).toContain(
         'ne partent plus',
       );
   });

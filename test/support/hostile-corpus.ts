@@ -13,6 +13,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeHeaderValue } from '#shared/mail/encoded-words.ts';
+import { type Random, seededRandom } from '../../bench/lib/random.ts';
 
 const FIXTURES = path.resolve(import.meta.dirname, '../fixtures/mails');
 
@@ -91,26 +92,6 @@ export type CorpusOptions = {
   /** Size of `oversize` in bytes (40,000,001 by default: one byte over SES's limit). */
   oversizeBytes?: number;
 };
-
-/** mulberry32: small, fast, deterministic; for test data only. */
-function random(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  return {
-    next,
-    int,
-    pick: <T>(items: readonly T[]): T => items[int(0, items.length - 1)] as T,
-    chance: (p: number) => next() < p,
-  };
-}
-type Random = ReturnType<typeof random>;
 
 const SUBJECTS = [
   'LSUN : impossible d’éditer les bulletins de CM2',
@@ -457,7 +438,7 @@ function extremeMail(kind: Extreme, rnd: Random, director: Director, options: Co
  * to three mutations.
  */
 export function* hostileCorpus(options: CorpusOptions): Generator<HostileMail> {
-  const rnd = random(options.seed);
+  const rnd = seededRandom(options.seed);
   const directors = options.directors ?? DEMO_DIRECTORS;
   const fixtures = baseMails();
   for (let index = 0; index < options.count; index++) {

@@ -202,10 +202,14 @@ const SPOOFS: CorpusCase[] = [
     ...attacker(),
     from: `${DIRECTOR_NAME} <ac-dijon.fr@evil.example>`,
   }),
-  spoof('lookalike domain', 'the director’s whole address as a quoted local part', 'not_academic', {
-    ...attacker(),
-    from: `"${DIRECTOR}"@evil.example`,
-  }),
+  // A quoted local part is no mailbox the desk reads (shared/mail/parse.ts): no From at all.
+  because(
+    /^En-tête From absent ou illisible/,
+    spoof('lookalike domain', 'the director’s whole address as a quoted local part', 'not_authenticated', {
+      ...attacker(),
+      from: `"${DIRECTOR}"@evil.example`,
+    }),
+  ),
   because(
     /^Domaine x\.ac-dijon\.fr hors/,
     spoof(
