@@ -4,8 +4,7 @@
  * its consumer, and the scheduler's ticks.
  */
 import { Duration, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -20,6 +19,7 @@ import {
   type TickEntry,
   visibilityTimeoutSeconds,
 } from '#shared/pipeline.ts';
+import { alarmOnMessages, deadLetterDestination } from './dead-letter.ts';
 import type { DeskFunction } from './desk-function.ts';
 import { ScheduledTick } from './scheduled-tick.ts';
 
@@ -156,15 +156,11 @@ export class MailPipeline extends Construct {
    */
   catchFailedInvocations(name: string, fn: DeskFunction): sqs.Queue {
     const scope = new Construct(this, `${pascal(name)}Failures`);
-    const queue = new sqs.Queue(scope, 'Queue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(queue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: `This queue is itself a dead-letter destination: the on-failure destination of the asynchronous invocations of ${name}. Nothing consumes it automatically, so it needs no dead-letter queue of its own; its alarm tells staff to look.`,
-    });
+    const queue = deadLetterDestination(
+      scope,
+      'Queue',
+      `This queue is itself a dead-letter destination: the on-failure destination of the asynchronous invocations of ${name}. Nothing consumes it automatically, so it needs no dead-letter queue of its own; its alarm tells staff to look.`,
+    );
     fn.function.configureAsyncInvoke({
       onFailure: new SqsDestination(queue),
       // Lambda's default: two retries, spaced by its own backoff.
@@ -181,19 +177,7 @@ export class MailPipeline extends Construct {
   }
 
   private alarmOn(scope: Construct, queue: sqs.Queue, description: string): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(scope, 'DeadLetterAlarm', {
-      alarmDescription: description,
-      metric: queue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    alarm.addAlarmAction(new SnsAction(this.alarmTopic));
-    return alarm;
+    return alarmOnMessages(scope, 'DeadLetterAlarm', queue, description, this.alarmTopic);
   }
 
   private buildStage(stage: QueueStage): DeployedStage {

@@ -4,15 +4,15 @@
  * partition, its raw mails and their attachments). Batches that still fail after the retries
  * are described in a dead-letter queue, which has an alarm.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Validations } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ttlRemovalFilter } from '#shared/domain/retention.ts';
+import { alarmOnMessages, deadLetterDestination } from './dead-letter.ts';
 import type { DeskFunction } from './desk-function.ts';
 import type { DeskTable } from './desk-table.ts';
 import type { RawMailStore } from './raw-mail-store.ts';
@@ -42,16 +42,11 @@ export class RetentionPurge extends Construct {
 
   constructor(scope: Construct, id: string, props: RetentionPurgeProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is itself a dead-letter destination: the on-failure destination of the table stream's purge. It holds the failed batch's shard and sequence numbers (no personal data); its alarm tells staff to look.",
-    });
+    this.deadLetterQueue = deadLetterDestination(
+      this,
+      'DeadLetterQueue',
+      "This queue is itself a dead-letter destination: the on-failure destination of the table stream's purge. It holds the failed batch's shard and sequence numbers (no personal data); its alarm tells staff to look.",
+    );
 
     props.purge.function.addEventSource(
       new DynamoEventSource(props.table.table, {
@@ -78,19 +73,13 @@ export class RetentionPurge extends Construct {
     props.table.grantPurge(props.purge.role);
     props.rawMail.grantDeleteRawMail(props.purge.role);
 
-    this.alarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription:
-        "Une purge n'a pas pu supprimer ce qu'un élément expiré gardait (courriels bruts, éléments d'un ticket) : voir docs/retention.md.",
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.alarm.addAlarmAction(new SnsAction(props.alarmTopic));
+    this.alarm = alarmOnMessages(
+      this,
+      'DeadLetterAlarm',
+      this.deadLetterQueue,
+      "Une purge n'a pas pu supprimer ce qu'un élément expiré gardait (courriels bruts, éléments d'un ticket) : voir docs/retention.md.",
+      props.alarmTopic,
+    );
   }
 }
 

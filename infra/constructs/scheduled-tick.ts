@@ -11,8 +11,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { alarmOnMessages, deadLetterDestination } from './dead-letter.ts';
 import type { DeskFunction } from './desk-function.ts';
 
 /** Properties of a {@link ScheduledTick}. */
@@ -51,17 +52,11 @@ export class ScheduledTick extends Construct {
     super(scope, id);
     const everyMinutes = props.everyMinutes ?? 1;
 
-    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
-      // SQS-managed keys: Scheduler can send to them without a key policy.
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        'This queue is itself a dead-letter queue: the dead-letter target of the EventBridge Scheduler schedule. Nothing consumes it; its alarm tells staff that ticks were not delivered.',
-    });
+    this.deadLetterQueue = deadLetterDestination(
+      this,
+      'DeadLetterQueue',
+      'This queue is itself a dead-letter queue: the dead-letter target of the EventBridge Scheduler schedule. Nothing consumes it; its alarm tells staff that ticks were not delivered.',
+    );
 
     // Our own role rather than the one LambdaInvoke would make at the stack's root: this
     // construct owns its grants, and only this account's schedules may assume it.
@@ -104,17 +99,13 @@ export class ScheduledTick extends Construct {
     // to minutes later, overlapping the next ticks. The next tick is the retry.
     props.target.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge });
 
-    this.deadLetterAlarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
-      alarmDescription: `L'ordonnanceur n'a pas pu appeler '${props.target.node.id}' : si cela dure, ${props.whenFailing}.`,
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(1),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 0,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.deadLetterAlarm = alarmOnMessages(
+      this,
+      'DeadLetterAlarm',
+      this.deadLetterQueue,
+      `L'ordonnanceur n'a pas pu appeler '${props.target.node.id}' : si cela dure, ${props.whenFailing}.`,
+      props.alarmTopic,
+    );
     this.failingAlarm = new cloudwatch.Alarm(this, 'FailingAlarm', {
       alarmDescription: `'${props.target.node.id}' a échoué à trois passages de suite : ${props.whenFailing}.`,
       metric: props.target.function.metricErrors({
@@ -127,8 +118,6 @@ export class ScheduledTick extends Construct {
       evaluationPeriods: 3,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
-    for (const alarm of [this.deadLetterAlarm, this.failingAlarm]) {
-      alarm.addAlarmAction(new SnsAction(props.alarmTopic));
-    }
+    this.failingAlarm.addAlarmAction(new SnsAction(props.alarmTopic));
   }
 }
