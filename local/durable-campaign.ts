@@ -22,6 +22,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { seededRandom } from '../bench/lib/random.ts';
 import { READY_LINE } from './durable-desk.ts';
 import { freePort, freePorts, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './emulators.ts';
 import type { DeskResources } from './resources.ts';
@@ -96,18 +97,6 @@ type PlannedMail = {
   answers?: number;
 };
 
-/** A small seeded generator (mulberry32), so a campaign can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The directors of the demo directory (`data/annuaire-demo.csv`), each once. */
 function demoDirectors(): string[] {
   const lines = readFileSync(path.join(root, 'data', 'annuaire-demo.csv'), 'utf8')
@@ -125,7 +114,7 @@ function demoDirectors(): string[] {
  * is not a director's. Every kind is answered but the follow-up.
  */
 export function planMails(count: number, seed: number): PlannedMail[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed).next;
   const directors = demoDirectors();
   if (count > directors.length * 9) {
     throw new CrashCampaignError(
@@ -471,7 +460,7 @@ async function audit(
 export async function runCrashCampaign(options: CrashCampaignOptions): Promise<CrashCampaignReport> {
   const log = options.log ?? (() => undefined);
   const seed = options.seed ?? Date.now() % 100_000;
-  const random = seeded(seed + 1);
+  const random = seededRandom(seed + 1).next;
   const [killMin, killMax] = options.killAfterMs ?? [0, 1_000];
   const plan = planMails(options.mails, seed);
   const records: MailRecord[] = plan.map((planned) => ({ planned, sesIds: [], attempts: 0 }));

@@ -29,6 +29,7 @@ import {
   type Server,
   type ServerResponse,
 } from 'node:http';
+import { seededRandom } from '../../bench/lib/random.ts';
 
 /** The stand-in a proxy sits in front of: it decides the operations' names and the error bodies. */
 export type FaultService = 'dynamodb' | 'sqs' | 's3' | 'ses';
@@ -118,7 +119,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
     const name = `${decision}:${operation}`;
     let stream = streams.get(name);
     if (!stream) {
-      stream = randomStream(seedOf(options.seed, service, name));
+      stream = seededRandom(seedOf(options.seed, service, name)).next;
       streams.set(name, stream);
     }
     return stream();
@@ -410,18 +411,6 @@ function seedOf(seed: number, ...names: string[]): number {
     .update(`${seed}:${names.join(':')}`)
     .digest()
     .readUInt32LE(0);
-}
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-function randomStream(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /**
