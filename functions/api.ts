@@ -3,11 +3,15 @@ import { randomUUID } from 'node:crypto';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
 import { makeDashboardStore } from '#shared/adapters/dashboard-store.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
+import { makeFollowUpStore } from '#shared/adapters/follow-up-store.ts';
 import { makeIntakeLogQueries } from '#shared/adapters/intake-log-queries.ts';
 import { makeIntakeLogStore } from '#shared/adapters/intake-log-store.ts';
+import { makeArticleSuggester, makePublicIndexReader } from '#shared/adapters/kb-index.ts';
+import { makePortalUploads } from '#shared/adapters/portal-uploads.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
 import { makeTicketListStore } from '#shared/adapters/ticket-list-store.ts';
+import { makeTicketOpeningStore } from '#shared/adapters/ticket-opening-store.ts';
 import { makeTicketRetention } from '#shared/adapters/ticket-retention.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import { broadcastApi } from '#shared/api/broadcast-api.ts';
@@ -19,6 +23,7 @@ import { intakeApi } from '#shared/api/intake-api.ts';
 import { kbApi } from '#shared/api/kb-api.ts';
 import { mergeApi } from '#shared/api/merge-api.ts';
 import { notificationApi } from '#shared/api/notification-api.ts';
+import { portalApi } from '#shared/api/portal-api.ts';
 import { serveRoutes } from '#shared/api/router.ts';
 import { templateApi } from '#shared/api/template-api.ts';
 import { ticketsApi } from '#shared/api/tickets-api.ts';
@@ -29,7 +34,7 @@ import { broadcastDeps } from '#shared/wiring/broadcast.ts';
 import { bulkDeps } from '#shared/wiring/bulk.ts';
 import { kbDeps } from '#shared/wiring/kb.ts';
 import { mergeDeps } from '#shared/wiring/merge.ts';
-import { notificationDeps, notifierDeps } from '#shared/wiring/notification.ts';
+import { followUpNotifierDeps, notificationDeps, notifierDeps } from '#shared/wiring/notification.ts';
 import { templateDeps } from '#shared/wiring/template.ts';
 
 const config = deskConfig();
@@ -73,6 +78,39 @@ const deps = {
   notifier: notifierDeps(config, { dynamodb, sqs }),
 };
 
+// The portal's requests are screened and their tickets opened here, by the screen and ticket
+// steps' own code, so that the answer carries the outcome and the ticket number at once.
+const table = { client: dynamodb, tableName: config.tableName };
+const kb = config.kb;
+const portal = {
+  config,
+  directory,
+  intakeLog: deps.store,
+  threads: makeFollowUpStore(table),
+  rawMail: deps.rawMail,
+  uploads: makePortalUploads({ client: awsClients.s3(), bucket: config.rawMailBucket }),
+  outbox: deps.outbox,
+  broadcasts: undefined,
+  ticket: {
+    config,
+    opening: makeTicketOpeningStore(table),
+    followUps: makeFollowUpStore(table),
+    tickets: deps.ticketRetention,
+    outbox: deps.outbox,
+    suggester:
+      kb?.bucket && kb.publicBaseUrl
+        ? makeArticleSuggester({
+            index: makePublicIndexReader({ client: awsClients.s3(), bucket: kb.bucket }),
+            publicBaseUrl: kb.publicBaseUrl,
+          })
+        : undefined,
+    notifier: followUpNotifierDeps(config, { dynamodb, sqs }),
+    now: deps.now,
+  },
+  now: deps.now,
+  newId: deps.newId,
+};
+
 export const handler = apiHandler(
   serveRoutes(routes, {
     ...deskApi(deps),
@@ -85,5 +123,6 @@ export const handler = apiHandler(
     ...notificationApi(notificationDeps(config, { dynamodb, sqs })),
     ...mergeApi(mergeDeps(config, { dynamodb, sqs })),
     ...bulkApi(bulkDeps(config, { dynamodb, sqs }, deps.notifier)),
+    ...portalApi(portal),
   }),
 );

@@ -12,7 +12,8 @@
  *
  * The routes it mimics (the CDK stack declares the same): the contract's public routes
  * (`GET /api/health`, `GET /api/public/articles`) without authorizer, the public search
- * throttled, `ANY /api/{proxy+}` behind the JWT authorizer.
+ * throttled, the portal's routes behind their own authorizer (the portal client's token, the
+ * scope `lsun/portal.write`), `ANY /api/{proxy+}` behind the staff JWT authorizer.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -29,6 +30,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import { routes } from '#shared/api/contract.ts';
+import { PORTAL_SCOPE } from '#shared/api/declaration.ts';
 import { pipeline } from '#shared/pipeline.ts';
 import {
   KB_CACHE_CONTROL,
@@ -55,6 +57,17 @@ const PUBLIC_ROUTE_KEYS: ReadonlySet<string> = new Set(
     .map(([key]) => key),
 );
 
+/**
+ * The contract's portal routes (no path parameters either): each has its own route and JWT
+ * authorizer in AWS, whose audience is the portal's client and which requires
+ * {@link PORTAL_SCOPE} (403 without it).
+ */
+const PORTAL_ROUTE_KEYS: ReadonlySet<string> = new Set(
+  Object.entries(routes)
+    .filter(([, declaration]) => declaration.group === 'portal')
+    .map(([key]) => key),
+);
+
 export type ApiLambdaHandler = (
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
   context: Context,
@@ -67,8 +80,13 @@ export type HttpFrontOptions = {
   port: number;
   /** The `api` function's handler, exactly as Lambda would call it. */
   apiHandler: ApiLambdaHandler;
-  /** Checks a bearer token (signature, issuer, audience, expiry) and returns its claims; throws when bad. */
-  verify: (token: string) => Promise<Record<string, unknown>>;
+  /**
+   * Checks a bearer token (signature, issuer, audience, expiry) and returns its claims; throws
+   * when bad. `audiences` is the route's authorizer's audience; absent, the staff authorizer's.
+   */
+  verify: (token: string, audiences?: readonly string[]) => Promise<Record<string, unknown>>;
+  /** The audience of the portal routes' authorizer (as `infra/constructs/staff-api.ts` sets it). */
+  portalAudiences?: readonly string[];
   /** The built console; without it, non-API paths answer 404. */
   staticDir?: string;
   /** Headers added to static files (the console's CSP, as CloudFront's response headers policy adds it). */
@@ -438,6 +456,7 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
 
     const requestLine = `${line.method} ${line.rawPath}`;
     const isPublic = PUBLIC_ROUTE_KEYS.has(requestLine);
+    const isPortal = PORTAL_ROUTE_KEYS.has(requestLine);
     if (requestLine === PUBLIC_SEARCH_ROUTE) {
       const client = (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
       const waitSeconds = overPublicSearchLimit(client);
@@ -454,7 +473,7 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
         return send(res, unauthorized(), idHeader);
       }
       try {
-        authorizer = shapeClaims(await options.verify(token));
+        authorizer = shapeClaims(await options.verify(token, isPortal ? options.portalAudiences : undefined));
       } catch (error) {
         req.resume();
         const reason = (error as { reason?: unknown }).reason;
@@ -466,9 +485,15 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
       }
     }
 
+    // A valid token without one of the route's scopes: API Gateway answers 403 itself.
+    if (isPortal && !(authorizer?.jwt.scopes ?? []).includes(PORTAL_SCOPE)) {
+      req.resume();
+      return send(res, gatewayMessage(403, 'Forbidden'), idHeader);
+    }
+
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === 'too_large') return send(res, gatewayMessage(413, 'Request Entity Too Large'), idHeader);
-    const routeKey = isPublic ? requestLine : PROXY_ROUTE_KEY;
+    const routeKey = isPublic || isPortal ? requestLine : PROXY_ROUTE_KEY;
     const event = buildEvent(req, line, body, routeKey, authorizer, requestId);
     send(res, await invoke(event), idHeader);
   }

@@ -30,6 +30,11 @@ import type { StaffGroup } from '#shared/http/auth.ts';
 export const LOCAL_ISSUER = 'urn:assistance-lsun:local-idp';
 /** Audience of local tokens, standing in for the Cognito app client id. */
 export const LOCAL_AUDIENCE = 'assistance-lsun-local';
+/**
+ * The app client id of the académie's portal, standing in for the Cognito confidential client
+ * « portail » (client-credentials flow only): its access tokens name it in `client_id`.
+ */
+export const LOCAL_PORTAL_CLIENT_ID = 'assistance-lsun-local-portail';
 /** Where the key pair is kept unless told otherwise. */
 export const DEFAULT_KEY_PATH = fileURLToPath(new URL('../.data/local-jwt-key.json', import.meta.url));
 
@@ -179,24 +184,82 @@ export async function issueToken(request: TokenRequest, options: LocalIdpOptions
     .sign(privateKey);
 }
 
+/** What a client-credentials access token is issued for. */
+export type ClientTokenRequest = {
+  clientId: string;
+  /** Scopes as Cognito writes them (`lsun/portal.write`). */
+  scopes: string[];
+  ttlSeconds?: number;
+  issuedAt?: number;
+};
+
+/** The claims of a local client-credentials access token, as Cognito names them (no `aud`). */
+export type LocalAccessClaims = JWTPayload & {
+  sub: string;
+  client_id: string;
+  token_use: 'access';
+  scope: string;
+};
+
+/**
+ * Issues an access token as Cognito's token endpoint does for the client-credentials grant:
+ * `sub` and `client_id` are the app client, `scope` the scopes granted, `token_use: 'access'`,
+ * and no `aud` (API Gateway then matches `client_id` against the authorizer's audience).
+ */
+export async function issueClientToken(request: ClientTokenRequest, options: LocalIdpOptions = {}): Promise<string> {
+  const { kid, privateKey } = await keyPairAt(options);
+  const issuedAt = request.issuedAt ?? Math.floor(Date.now() / 1000);
+  return new SignJWT({
+    client_id: request.clientId,
+    token_use: 'access',
+    scope: request.scopes.join(' '),
+    auth_time: issuedAt,
+    version: 2,
+    jti: randomBytes(16).toString('hex'),
+  })
+    .setProtectedHeader({ alg: ALGORITHM, kid, typ: 'JWT' })
+    .setSubject(request.clientId)
+    .setIssuer(LOCAL_ISSUER)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + (request.ttlSeconds ?? DEFAULT_TTL_SECONDS))
+    .sign(privateKey);
+}
+
+/** What an authorizer accepts: the `aud` (or, without one, the `client_id`) of these clients. */
+export type VerifyOptions = LocalIdpOptions & {
+  /** The authorizer's audience; the console's client only (`LOCAL_AUDIENCE`) when absent. */
+  audiences?: readonly string[];
+};
+
 /**
  * Checks a token as API Gateway's JWT authorizer would (signature, issuer, audience, expiry)
- * and returns its claims.
+ * and returns its claims. The audience as API Gateway matches it: the `aud` claim against the
+ * authorizer's audience, or, only when the token has no `aud` (an access token), its
+ * `client_id`.
  * @throws InvalidTokenError
  */
-export async function verifyToken(token: string, options: LocalIdpOptions = {}): Promise<LocalIdClaims> {
+export async function verifyToken(
+  token: string,
+  options: VerifyOptions = {},
+): Promise<LocalIdClaims | LocalAccessClaims> {
   const { publicKey } = await keyPairAt(options);
+  const audiences = options.audiences ?? [LOCAL_AUDIENCE];
+  let payload: JWTPayload;
   try {
-    const { payload } = await jwtVerify(token, publicKey, {
+    ({ payload } = await jwtVerify(token, publicKey, {
       issuer: LOCAL_ISSUER,
-      audience: LOCAL_AUDIENCE,
       algorithms: [ALGORITHM],
       requiredClaims: ['exp', 'sub'],
-    });
-    return payload as LocalIdClaims;
+    }));
   } catch (error) {
     if (error instanceof errors.JWTExpired)
       throw new InvalidTokenError('the token has expired', { cause: error });
     throw new InvalidTokenError('the token is not valid', { cause: error });
   }
+  const aud = payload.aud;
+  const named = aud === undefined ? [payload.client_id] : Array.isArray(aud) ? aud : [aud];
+  if (!named.some((value) => typeof value === 'string' && audiences.includes(value))) {
+    throw new InvalidTokenError('the token does not have a valid audience');
+  }
+  return payload as LocalIdClaims | LocalAccessClaims;
 }

@@ -23,7 +23,7 @@ import {
   startSesLocal,
 } from './emulators.ts';
 import { type HttpFront, startHttpFront } from './http-front.ts';
-import { verifyToken } from './jwt.ts';
+import { LOCAL_AUDIENCE, LOCAL_PORTAL_CLIENT_ID, verifyToken } from './jwt.ts';
 import { type DeskResources, deskEnvironment, ensureDeskResources } from './resources.ts';
 import { type QueueConsumer, startQueueRunner } from './runner.ts';
 import { startSmtpReceiver } from './smtp-receiver.ts';
@@ -217,7 +217,10 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       host: httpHost,
       port: httpPort,
       apiHandler: api.handler as never,
-      verify: (token) => verifyToken(token, { keyPath: options.jwtKeyPath }),
+      verify: (token, audiences) =>
+        verifyToken(token, { keyPath: options.jwtKeyPath, ...(audiences ? { audiences } : {}) }),
+      // As in AWS: the console's client too, so that a staff token is refused 403 (no scope), not 401.
+      portalAudiences: [LOCAL_PORTAL_CLIENT_ID, LOCAL_AUDIENCE],
       staticDir: options.consoleDir && existsSync(options.consoleDir) ? options.consoleDir : undefined,
       staticHeaders: consoleStaticHeaders,
       localRoutes: consoleLocalRoutes({ keyPath: options.jwtKeyPath }),

@@ -1,7 +1,7 @@
 /** The raw MIME of received mails, as the SES S3 action stored it. */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { RawMailGoneError } from '#shared/domain/errors.ts';
-import type { RawMailReader } from '#shared/domain/intake-ports.ts';
+import type { RawMailReader, RawMailWriter } from '#shared/domain/intake-ports.ts';
 import type { RawMailLocation } from '#shared/domain/mail.ts';
 
 /** How S3 says there is no object at a key (the lifecycle rule purged it, or it never was). */
@@ -25,7 +25,19 @@ export function makeRawMailStore({ client }: { client: S3Client }) {
       if (!response.Body) throw new RawMailGoneError();
       return response.Body.transformToByteArray();
     },
-  } satisfies RawMailReader;
+
+    /** Stores a portal request's MIME message beside the received mails (same prefix, same purge). */
+    async write(location: RawMailLocation, bytes: Uint8Array): Promise<void> {
+      await client.send(
+        new PutObjectCommand({
+          Bucket: location.bucket,
+          Key: location.key,
+          Body: bytes,
+          ContentType: 'message/rfc822',
+        }),
+      );
+    },
+  } satisfies RawMailReader & RawMailWriter;
 }
 
 export type RawMailStore = ReturnType<typeof makeRawMailStore>;

@@ -49,6 +49,7 @@ import { directoryRoutes } from './directory-contract.ts';
 import { kbRoutes } from './kb-contract.ts';
 import { mergeRoutes } from './merge-contract.ts';
 import { notificationRoutes } from './notification-contract.ts';
+import { portalRoutes } from './portal-contract.ts';
 import { templateRoutes } from './template-contract.ts';
 
 export {
@@ -377,6 +378,7 @@ export const routes = {
   ...notificationRoutes,
   ...mergeRoutes,
   ...bulkRoutes,
+  ...portalRoutes,
 } as const satisfies RouteDeclarations;
 
 export type Routes = typeof routes;

@@ -12,8 +12,21 @@
 import * as z from 'zod';
 import type { StaffGroup } from '../domain/staff.ts';
 
-/** Who may call a route: a staff group, or anyone (`public`: the health check, and nothing else). */
-export type Access = StaffGroup | 'public';
+/**
+ * Who may call a route: a staff group; the académie's portal (`portal`: an OAuth 2
+ * client-credentials token carrying {@link PORTAL_SCOPE}, never a staff token); or anyone
+ * (`public`: the health check, and nothing else).
+ */
+export type Access = StaffGroup | 'portal' | 'public';
+
+/**
+ * The scope a portal route requires, as Cognito writes a resource server's scope
+ * (`<resource server>/<scope>`): the CDK app declares it on the route's authorizer, the local
+ * front checks it the same way, and the router checks it again in the token's claims.
+ */
+export const PORTAL_RESOURCE_SERVER = 'lsun';
+export const PORTAL_SCOPE_NAME = 'portal.write';
+export const PORTAL_SCOPE = `${PORTAL_RESOURCE_SERVER}/${PORTAL_SCOPE_NAME}` as const;
 
 /** The methods a route may be declared with. */
 export const ROUTE_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

@@ -12,7 +12,7 @@
  * type error and, should one slip through, a failure when the handler is built.
  */
 import type * as z from 'zod';
-import { type Caller, callerOf, requireGroup } from '#shared/http/auth.ts';
+import { type Caller, callerOf, type PortalCaller, portalCallerOf, requireGroup } from '#shared/http/auth.ts';
 import { type FileResult, fileResponse } from '#shared/http/download.ts';
 import { BadRequestError, UnsupportedMediaTypeError } from '#shared/http/errors.ts';
 import {
@@ -30,6 +30,7 @@ import {
   isFileAnswer,
   isFileBody,
   type ParsedBy,
+  PORTAL_SCOPE,
   type RouteDeclaration,
   type RouteDeclarations,
   routeLine,
@@ -40,8 +41,8 @@ export type FileUpload = { bytes: Uint8Array; contentType: string };
 
 /** What an implementation gets: the checked caller and the parsed request, the event for the rest. */
 export type RouteRequest<D extends RouteDeclaration> = {
-  /** Undefined on a public route only. */
-  caller: D['group'] extends 'public' ? undefined : Caller;
+  /** Undefined on a public route only; the portal's client on a portal route. */
+  caller: D['group'] extends 'public' ? undefined : D['group'] extends 'portal' ? PortalCaller : Caller;
   path: D extends { path: infer S } ? ParsedBy<S> : undefined;
   query: D extends { query: infer S } ? ParsedBy<S> : undefined;
   body: D extends { body: infer B } ? (B extends FileBody ? FileUpload : ParsedBy<B>) : undefined;
@@ -110,8 +111,9 @@ function fileUpload(declared: FileBody, event: ApiEvent): FileUpload {
 }
 
 /** The caller, once the route's group is checked: before anything of the request is read. */
-function admitted(declaration: RouteDeclaration, event: ApiEvent): Caller | undefined {
+function admitted(declaration: RouteDeclaration, event: ApiEvent): Caller | PortalCaller | undefined {
   if (declaration.group === 'public') return undefined;
+  if (declaration.group === 'portal') return portalCallerOf(event, PORTAL_SCOPE);
   const caller = callerOf(event);
   requireGroup(caller, declaration.group);
   return caller;

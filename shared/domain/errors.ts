@@ -209,3 +209,32 @@ export class FileTooLargeError extends DeskError {
     );
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The portal's requests
+
+/** An attachment names an upload the desk does not hold (never made, or past its day). */
+export class PortalUploadNotFoundError extends DeskError {
+  override name = 'PortalUploadNotFoundError';
+  constructor(index: number) {
+    super(
+      'invalid',
+      'portal_upload_not_found',
+      `La pièce jointe n° ${index + 1} n'a pas été déposée, ou son dépôt a expiré : déposez-la de nouveau.`,
+      { details: [{ path: `attachments.${index}.uploadId`, message: 'Dépôt introuvable.' }] },
+    );
+  }
+}
+
+/** The attachments of one request weigh more than the limit, all together. */
+export class PortalAttachmentsTooLargeError extends DeskError {
+  override name = 'PortalAttachmentsTooLargeError';
+  constructor(limitBytes: number) {
+    super(
+      'too_large',
+      'portal_attachments_too_large',
+      `Les pièces jointes dépassent ${Math.round(limitBytes / (1024 * 1024))} Mo au total.`,
+      { details: [{ path: 'attachments', message: 'Taille totale dépassée.' }] },
+    );
+  }
+}

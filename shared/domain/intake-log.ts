@@ -45,6 +45,8 @@ export function screenedEntry(input: {
   deskAddress: string;
   director: DirectoryMatch | undefined;
   reply: IntakeEntry['reply'];
+  /** `portal` for a request of the académie's portal; a mail's entry leaves it unsaid. */
+  channel?: 'portal';
 }): IntakeEntry {
   const { mail, screening } = input;
   return {
@@ -62,6 +64,7 @@ export function screenedEntry(input: {
     directoryEntryId: input.director?.entryId,
     rawMail: mail.rawMail,
     ...(input.reply ? { reply: input.reply } : {}),
+    ...(input.channel ? { channel: input.channel } : {}),
   };
 }
 

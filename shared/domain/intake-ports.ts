@@ -200,3 +200,11 @@ export type QueueProducer<T> = {
 export type RawMailReader = {
   read(location: RawMailLocation): Promise<Uint8Array>;
 };
+
+/**
+ * Stores a request that did not come by mail (the portal's) as a MIME message where received
+ * mails are kept, so that it is read, downloaded and purged like them.
+ */
+export type RawMailWriter = {
+  write(location: RawMailLocation, bytes: Uint8Array): Promise<void>;
+};

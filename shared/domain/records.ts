@@ -60,8 +60,21 @@ export const IntakeEntry = z.object({
   /** A held mail (rate limited, not a director) that staff accepted into a ticket: who and when. */
   acceptedBy: z.string().optional(),
   acceptedAt: z.string().optional(),
+  /**
+   * The way in: `portal` for a request the académie's portal sent (`POST /api/portal/requests`);
+   * absent on a mail (`mail`), so that entries written before the portal read the same.
+   */
+  channel: z.enum(['mail', 'portal']).optional(),
 });
 export type IntakeEntry = z.infer<typeof IntakeEntry>;
+
+/** The ways a request comes in: by mail, or from the académie's portal. */
+export type IntakeChannel = NonNullable<IntakeEntry['channel']>;
+
+/** The way an entry came in (`mail` when unsaid). */
+export function channelOf(entry: Pick<IntakeEntry, 'channel'>): IntakeChannel {
+  return entry.channel ?? 'mail';
+}
 
 export const TicketStatus = z.enum(['nouveau', 'en_cours', 'en_attente', 'resolu', 'clos']);
 export type TicketStatus = z.infer<typeof TicketStatus>;

@@ -98,3 +98,30 @@ export function authorize(event: APIGatewayProxyEventV2WithJWTAuthorizer, group:
   requireGroup(caller, group);
   return caller;
 }
+
+/** The académie's portal, as its client-credentials access token names it. */
+export type PortalCaller = {
+  /** The Cognito app client the token was issued to (`client_id`): the portal's, recorded on its requests. */
+  clientId: string;
+};
+
+/**
+ * The portal calling with a client-credentials access token that carries `scope`. API
+ * Gateway's authorizer already checked the token and the route's scope; this is the same check
+ * again, so that a route declared `portal` can never be served to a staff token (an ID token has
+ * no `scope` claim), whatever authorizer the route was deployed with.
+ * @throws UnauthorizedError without claims or `client_id`
+ * @throws ForbiddenError when the token is not an access token carrying `scope`
+ */
+export function portalCallerOf(event: APIGatewayProxyEventV2WithJWTAuthorizer, scope: string): PortalCaller {
+  const claims = event.requestContext?.authorizer?.jwt?.claims as Record<string, ClaimValue> | undefined;
+  if (claims === undefined) throw new UnauthorizedError();
+  const clientId = claimString(claims.client_id);
+  const scopes = parseListClaim(claims.scope)
+    .flatMap((value) => value.split(' '))
+    .filter(Boolean);
+  if (clientId === undefined || claims.token_use !== 'access' || !scopes.includes(scope)) {
+    throw new ForbiddenError(undefined, { cause: { required: scope, tokenUse: claims.token_use } });
+  }
+  return { clientId };
+}

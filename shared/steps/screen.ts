@@ -67,7 +67,29 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
     ? { screening: alone, director: undefined }
     : await screenWithLookups(mail as InboundMail & { from: { address: string } }, rules, deps);
 
-  const deskAddress = deskAddressOf(mail.recipients, rules);
+  const { entry, command } = await recordScreening(mail, screening, director, deps);
+  if (command) await deps.tickets.send(command);
+  return entry;
+}
+
+/** What recording a screened request gives: the entry as stored, and the ticket command that follows. */
+export type RecordedScreening = { entry: IntakeEntry; command: TicketCommand | undefined };
+
+/**
+ * Records a screened request's outcome (counted against the sender's daily cap), queues its
+ * automatic reply, and says which ticket command follows from the entry as stored. Shared by
+ * mail (`screenMail`, which queues the command) and the portal's requests
+ * (`shared/steps/portal.ts`, which carries it out at once to answer the ticket number).
+ */
+export async function recordScreening(
+  mail: InboundMail,
+  screening: Screening,
+  director: DirectoryMatch | undefined,
+  deps: Pick<ScreenDeps, 'config' | 'intakeLog' | 'outbox' | 'broadcasts' | 'now'>,
+  channel?: 'portal',
+): Promise<RecordedScreening> {
+  const { config } = deps;
+  const deskAddress = deskAddressOf(mail.recipients, config);
   const answered = answeredOutcome(screening);
   const reply = answered && rejectionReply(answered, mail, deskAddress, config);
   const quota = quotaClaim(screening, mail.from?.address ?? '', mail.receivedAt, {
@@ -82,6 +104,7 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
       deskAddress,
       director,
       reply: answered,
+      ...(channel ? { channel } : {}),
     }),
     quota,
     reply,
@@ -93,19 +116,16 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
   // What follows is derived from the entry as stored, so a redelivery repeats it identically;
   // the next steps are idempotent.
   const stored = recorded.entry;
+  let command: TicketCommand | undefined;
   if (stored.outcome === 'ticket_created' && !stored.ticketNumber && director) {
-    await deps.tickets.send({
+    command = {
       type: 'ticket.open',
       deskAddress,
       requester: requesterOf(director, mail.from?.name ?? ''),
       message: { ...incomingMessage(mail), ...(await broadcastAnswered(mail, deps.broadcasts)) },
-    });
+    };
   } else if (stored.outcome === 'follow_up' && stored.ticketNumber) {
-    await deps.tickets.send({
-      type: 'ticket.follow_up',
-      ticketNumber: stored.ticketNumber,
-      message: incomingMessage(mail),
-    });
+    command = { type: 'ticket.follow_up', ticketNumber: stored.ticketNumber, message: incomingMessage(mail) };
   }
   if (stored.reply) {
     const toSend =
@@ -116,7 +136,7 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
           : reply;
     if (toSend) await deps.outbox.send(toSend);
   }
-  return stored;
+  return { entry: stored, command };
 }
 
 /**

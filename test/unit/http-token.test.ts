@@ -20,7 +20,27 @@ describe('npm run token arguments', () => {
     ]);
 
     // Assess
-    expect(parsed).toEqual({ email: 'agent@ac-dijon.fr', groups: ['agent', 'admin'], ttlSeconds: 600 });
+    expect(parsed).toEqual({
+      kind: 'staff',
+      email: 'agent@ac-dijon.fr',
+      groups: ['agent', 'admin'],
+      ttlSeconds: 600,
+    });
+  });
+
+  it("reads --client portail as the portal's client-credentials token, scope lsun/portal.write by default", () => {
+    // Act
+    const parsed = parseTokenArguments(['--client', 'portail']);
+    const scoped = parseTokenArguments(['--client', 'portail', '--scope', 'lsun/autre']);
+
+    // Assess
+    expect(parsed).toEqual({
+      kind: 'client',
+      clientId: 'assistance-lsun-local-portail',
+      scopes: ['lsun/portal.write'],
+      ttlSeconds: undefined,
+    });
+    expect(scoped).toMatchObject({ kind: 'client', scopes: ['lsun/autre'] });
   });
 
   it.each([
@@ -31,6 +51,9 @@ describe('npm run token arguments', () => {
     ['an unknown option', ['--email', 'agent@ac-dijon.fr', '--group', 'admin', '--role', 'x']],
     ['a stray argument', ['agent@ac-dijon.fr']],
     ['a zero lifetime', ['--email', 'agent@ac-dijon.fr', '--group', 'admin', '--ttl', '0']],
+    ['an unknown client', ['--client', 'inconnu']],
+    ['a client with a staff group', ['--client', 'portail', '--group', 'admin']],
+    ['a scope without a client', ['--email', 'agent@ac-dijon.fr', '--group', 'admin', '--scope', 'x']],
   ])('refuses %s', (_case, argv) => {
     // Assess
     expect(() => parseTokenArguments(argv)).toThrow(UsageError);
