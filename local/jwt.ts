@@ -206,7 +206,10 @@ export type LocalAccessClaims = JWTPayload & {
  * `sub` and `client_id` are the app client, `scope` the scopes granted, `token_use: 'access'`,
  * and no `aud` (API Gateway then matches `client_id` against the authorizer's audience).
  */
-export async function issueClientToken(request: ClientTokenRequest, options: LocalIdpOptions = {}): Promise<string> {
+export async function issueClientToken(
+  request: ClientTokenRequest,
+  options: LocalIdpOptions = {},
+): Promise<string> {
   const { kid, privateKey } = await keyPairAt(options);
   const issuedAt = request.issuedAt ?? Math.floor(Date.now() / 1000);
   return new SignJWT({

@@ -10,8 +10,8 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import type { StaffGroup } from '#shared/http/auth.ts';
 import { PORTAL_SCOPE } from '#shared/api/declaration.ts';
+import type { StaffGroup } from '#shared/http/auth.ts';
 import { issueClientToken, issueToken, LOCAL_PORTAL_CLIENT_ID } from './jwt.ts';
 
 export const USAGE = `Usage : npm run token -- --email <adresse> --group <agent|admin> [--group ...] [--ttl <secondes>]
@@ -81,7 +81,8 @@ export function parseTokenArguments(argv: string[]): TokenArguments | 'help' {
       throw new UsageError('--client ne se combine ni avec --email ni avec --group.');
     }
     const clientId = CLIENTS[values.client];
-    if (clientId === undefined) throw new UsageError(`client inconnu « ${values.client} » : portail attendu.`);
+    if (clientId === undefined)
+      throw new UsageError(`client inconnu « ${values.client} » : portail attendu.`);
     return { kind: 'client', clientId, scopes: values.scope ?? [PORTAL_SCOPE], ttlSeconds };
   }
   if (values.scope !== undefined) throw new UsageError('--scope ne vaut que pour --client portail.');

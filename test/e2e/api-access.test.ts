@@ -12,14 +12,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { issueToken } from '#local/jwt.ts';
+import { issueClientToken, issueToken, LOCAL_PORTAL_CLIENT_ID } from '#local/jwt.ts';
 import { type RouteKey, routes } from '#shared/api/contract.ts';
 import { type Access, isFileBody, routeLine } from '#shared/api/declaration.ts';
 import { startTestStack, type TestStack } from '../support/stack.ts';
 
 let stack: TestStack;
 let foreignKeyDir: string;
-const tokens: Record<'expired' | 'forged' | 'noGroup' | 'agent' | 'admin', string> = {
+const tokens: Record<'expired' | 'forged' | 'noGroup' | 'agent' | 'admin' | 'portal', string> = {
+  portal: '',
   expired: '',
   forged: '',
   noGroup: '',
@@ -77,6 +78,7 @@ async function statusOf(key: RouteKey, token: string | undefined): Promise<numbe
 /** Whether a caller of these groups may call a route declared for `group`. */
 function allowed(group: Access, groups: Array<'agent' | 'admin'>): boolean {
   if (group === 'public') return true;
+  if (group === 'portal') return false;
   return groups.includes('admin') || groups.includes(group);
 }
 
@@ -89,6 +91,10 @@ beforeAll(async () => {
   tokens.agent = await stack.token('agent@ac-dijon.fr', ['agent']);
   tokens.admin = await stack.token('admin@ac-dijon.fr', ['admin']);
   tokens.noGroup = await stack.token('visiteur@ac-dijon.fr', []);
+  tokens.portal = await issueClientToken(
+    { clientId: LOCAL_PORTAL_CLIENT_ID, scopes: ['lsun/portal.write'] },
+    { keyPath: stack.jwtKeyPath },
+  );
   tokens.expired = await issueToken(
     { email: 'admin@ac-dijon.fr', groups: ['admin'], issuedAt: Math.floor(Date.now() / 1000) - 7200 },
     { keyPath: stack.jwtKeyPath },
@@ -149,5 +155,14 @@ describe('every declared route, as each caller', () => {
       if (allowed(group, [...groups])) expect(ADMITTED, `${caller}: ${status}`).toContain(status);
       else expect(status, caller).toBe(403);
     }
+  });
+
+  it.each(declared)("%s (%s): the portal's token opens its own routes only", async (key, group) => {
+    // Act
+    const status = await statusOf(key, tokens.portal);
+
+    // Assess: on a staff route the staff authorizer does not know the portal's client (401)
+    if (group === 'portal' || group === 'public') expect(ADMITTED).toContain(status);
+    else expect(status).toBe(401);
   });
 });
