@@ -23,16 +23,21 @@ Affiche un jeton d'accès local pour l'API locale : l'ID token d'un membre de l'
   --group   groupe du compte : agent ou admin (répétable ; admin inclut agent)
   --client  portail : le jeton d'accès du portail (portée ${PORTAL_SCOPE})
   --scope   portée du jeton du portail (répétable ; ${PORTAL_SCOPE} par défaut)
-  --ttl     durée de validité en secondes (3600 par défaut)`;
+  --ttl     durée de validité en secondes (3600 par défaut)
+  --key     fichier de la clé de signature locale (.data/local-jwt-key.json par défaut)`;
 
 /** Arguments that do not describe a token to issue. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export type TokenArguments =
+export type TokenArguments = (
   | { kind: 'staff'; email: string; groups: StaffGroup[]; ttlSeconds: number | undefined }
-  | { kind: 'client'; clientId: string; scopes: string[]; ttlSeconds: number | undefined };
+  | { kind: 'client'; clientId: string; scopes: string[]; ttlSeconds: number | undefined }
+) & {
+  /** The signing key's file, when not the desk's default (a test's own desk). */
+  keyPath?: string;
+};
 
 /** The app clients `--client` knows, by the name they have in the user pool. */
 const CLIENTS: Record<string, string> = { portail: LOCAL_PORTAL_CLIENT_ID };
@@ -50,6 +55,7 @@ export function parseTokenArguments(argv: string[]): TokenArguments | 'help' {
     client?: string;
     scope?: string[];
     ttl?: string;
+    key?: string;
     help?: boolean;
   };
   try {
@@ -61,6 +67,7 @@ export function parseTokenArguments(argv: string[]): TokenArguments | 'help' {
         client: { type: 'string' },
         scope: { type: 'string', multiple: true },
         ttl: { type: 'string' },
+        key: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -76,6 +83,7 @@ export function parseTokenArguments(argv: string[]): TokenArguments | 'help' {
     if (!ttl.success) throw new UsageError('--ttl doit être un nombre entier de secondes, positif.');
     ttlSeconds = ttl.data;
   }
+  const key = values.key === undefined ? {} : { keyPath: values.key };
   if (values.client !== undefined) {
     if (values.email !== undefined || values.group !== undefined) {
       throw new UsageError('--client ne se combine ni avec --email ni avec --group.');
@@ -83,7 +91,7 @@ export function parseTokenArguments(argv: string[]): TokenArguments | 'help' {
     const clientId = CLIENTS[values.client];
     if (clientId === undefined)
       throw new UsageError(`client inconnu « ${values.client} » : portail attendu.`);
-    return { kind: 'client', clientId, scopes: values.scope ?? [PORTAL_SCOPE], ttlSeconds };
+    return { kind: 'client', clientId, scopes: values.scope ?? [PORTAL_SCOPE], ttlSeconds, ...key };
   }
   if (values.scope !== undefined) throw new UsageError('--scope ne vaut que pour --client portail.');
   const email = z.email().safeParse(values.email?.trim());
@@ -97,7 +105,7 @@ export function parseTokenArguments(argv: string[]): TokenArguments | 'help' {
     if (!parsed.success) throw new UsageError(`groupe inconnu « ${group} » : agent ou admin attendu.`);
     groups.push(parsed.data);
   }
-  return { kind: 'staff', email: email.data, groups, ttlSeconds };
+  return { kind: 'staff', email: email.data, groups, ttlSeconds, ...key };
 }
 
 async function main(): Promise<void> {
@@ -114,7 +122,9 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const token = parsed.kind === 'client' ? await issueClientToken(parsed) : await issueToken(parsed);
+  const options = parsed.keyPath === undefined ? {} : { keyPath: parsed.keyPath };
+  const token =
+    parsed.kind === 'client' ? await issueClientToken(parsed, options) : await issueToken(parsed, options);
   process.stdout.write(`${token}\n`);
 }
 
