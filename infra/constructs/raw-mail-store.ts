@@ -14,6 +14,7 @@ import {
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, type IConstruct } from 'constructs';
+import { PORTAL_ID_PREFIX, PORTAL_UPLOADS_PREFIX } from '#shared/domain/portal.ts';
 import { pipeline } from '#shared/pipeline.ts';
 
 /** Properties of a {@link RawMailStore}. */
@@ -75,6 +76,8 @@ export class RawMailStore extends Construct {
           expiration: Duration.days(props.backstopDays),
         },
         { id: 'AbortUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        // The portal's uploads wait a day at most for the request that names them.
+        { id: 'PurgePortalUploads', prefix: PORTAL_UPLOADS_PREFIX, expiration: Duration.days(1) },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -134,6 +137,38 @@ export class RawMailStore extends Construct {
    */
   grantReadRawMail(grantee: iam.IGrantable & IConstruct): void {
     this.grantOnRawMail(grantee, 's3:GetObject');
+  }
+
+  /**
+   * Lets the `api` function take the portal's requests: write each one's MIME message under the
+   * raw-mail prefix (`incoming/portail-*`, read and purged then like a mail), and presign the
+   * portal's uploads and read them back (`portal-uploads/*`). Nothing else of the bucket.
+   */
+  grantPortalRequests(grantee: iam.IGrantable & IConstruct): void {
+    const bucketArn =
+      Stack.of(grantee) === Stack.of(this) ? this.bucket.bucketArn : Fn.importValue(this.bucketArnExportName);
+    const requests = `${pipeline.rawMailPrefix}${PORTAL_ID_PREFIX}*`;
+    const uploads = `${PORTAL_UPLOADS_PREFIX}*`;
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObject'],
+      resourceArns: [`${bucketArn}/${requests}`],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['s3:PutObject', 's3:GetObject'],
+      resourceArns: [`${bucketArn}/${uploads}`],
+    });
+    const policy = grantee.node.tryFindChild('DefaultPolicy');
+    if (policy) {
+      for (const objects of [requests, uploads]) {
+        Validations.of(policy).acknowledge({
+          id: `AwsSolutions-IAM5[Resource::${this.bucketArnExportName}/${objects}]`,
+          reason:
+            "A portal request's MIME message is named by its idempotency key, an upload by a fresh id: neither is known in advance, so the wildcard covers that one prefix of this one bucket.",
+        });
+      }
+    }
   }
 
   private grantOnRawMail(

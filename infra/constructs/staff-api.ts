@@ -20,7 +20,13 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { routes } from '#shared/api/contract.ts';
-import { ROUTE_METHODS, routeLine } from '#shared/api/declaration.ts';
+import {
+  PORTAL_RESOURCE_SERVER,
+  PORTAL_SCOPE,
+  PORTAL_SCOPE_NAME,
+  ROUTE_METHODS,
+  routeLine,
+} from '#shared/api/declaration.ts';
 import { StaffGroup } from '#shared/domain/staff.ts';
 import type { DeskFunction } from './desk-function.ts';
 
@@ -61,6 +67,14 @@ export const publicRoutes = declared
   .filter((route) => route.group === 'public')
   .map(({ method, path }) => ({ method, path }));
 
+/**
+ * The portal's routes (`shared/api/portal-contract.ts`): each its own route, behind the portal's
+ * authorizer and the scope {@link PORTAL_SCOPE}, more specific than `/api/{proxy+}`.
+ */
+export const portalRoutes = declared
+  .filter((route) => route.group === 'portal')
+  .map(({ method, path }) => ({ method, path }));
+
 /** The public routes that read data, throttled apart: every public route but the health check. */
 export const throttledPublicRoutes = publicRoutes.filter((route) => route.path !== '/api/health');
 
@@ -86,6 +100,11 @@ export function hostedUiUrl(domainPrefix: string, region: string): string {
 export class StaffApi extends Construct {
   readonly userPool: cognito.UserPool;
   readonly consoleClient: cognito.UserPoolClient;
+  /**
+   * The académie's portal: a confidential client (with a secret), client-credentials flow only,
+   * allowed the one scope `lsun/portal.write`; its secret is handed to the portal's team.
+   */
+  readonly portalClient: cognito.UserPoolClient;
   /** The hosted UI's domain. */
   readonly signInDomain: cognito.UserPoolDomain;
   readonly httpApi: HttpApi;
@@ -171,6 +190,34 @@ export class StaffApi extends Construct {
     });
     new CfnOutput(this, 'SignInDomain', { value: this.signInDomain.baseUrl() });
 
+    // The portal calls as itself (OAuth 2 client credentials), never as a staff member: a
+    // resource server and its one scope, and a confidential client allowed that scope only.
+    const portalScope = new cognito.ResourceServerScope({
+      scopeName: PORTAL_SCOPE_NAME,
+      scopeDescription: "Déposer les demandes des directeurs et directrices venues du portail de l'académie",
+    });
+    const resourceServer = this.userPool.addResourceServer('PortalResourceServer', {
+      identifier: PORTAL_RESOURCE_SERVER,
+      userPoolResourceServerName: 'Assistance LSUN',
+      scopes: [portalScope],
+    });
+    this.portalClient = this.userPool.addClient('PortalClient', {
+      userPoolClientName: 'portail',
+      generateSecret: true,
+      oAuth: {
+        flows: { clientCredentials: true },
+        scopes: [cognito.OAuthScope.resourceServer(resourceServer, portalScope)],
+      },
+      supportedIdentityProviders: [cognito.UserPoolClientIdentityProvider.COGNITO],
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+    });
+    // No user sign-in through the portal's client: only the refresh flow Cognito always asks
+    // for (unset, Cognito would allow SRP and custom sign-in too).
+    (this.portalClient.node.defaultChild as cognito.CfnUserPoolClient).explicitAuthFlows = [
+      'ALLOW_REFRESH_TOKEN_AUTH',
+    ];
+
     const authorizer = new HttpJwtAuthorizer('StaffJwt', this.userPool.userPoolProviderUrl, {
       jwtAudience: [this.consoleClient.userPoolClientId],
     });
@@ -198,6 +245,22 @@ export class StaffApi extends Construct {
       integration,
       authorizer,
     });
+    // The portal's routes: an access token has no `aud`, so API Gateway matches its `client_id`
+    // against this audience. The console's client is in it too, so that a staff token is
+    // refused 403 for the scope it lacks (an ID token has no `scope`; the console client is not
+    // allowed `lsun/portal.write`) rather than 401; the router checks the scope again.
+    const portalAuthorizer = new HttpJwtAuthorizer('PortalJwt', this.userPool.userPoolProviderUrl, {
+      jwtAudience: [this.portalClient.userPoolClientId, this.consoleClient.userPoolClientId],
+    });
+    for (const { method, path } of portalRoutes) {
+      this.httpApi.addRoutes({
+        path,
+        methods: [HttpMethod[method]],
+        integration,
+        authorizer: portalAuthorizer,
+        authorizationScopes: [PORTAL_SCOPE],
+      });
+    }
     const unauthenticated: Construct[] = [];
     for (const { method, path } of publicRoutes) {
       // A load balancer or uptime probe has no token; the route reveals nothing.
@@ -262,5 +325,7 @@ export class StaffApi extends Construct {
     new CfnOutput(this, 'ApiUrl', { value: this.stage.url });
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'ConsoleClientId', { value: this.consoleClient.userPoolClientId });
+    // The portal's client id; its secret is read once with `aws cognito-idp describe-user-pool-client`.
+    new CfnOutput(this, 'PortalClientId', { value: this.portalClient.userPoolClientId });
   }
 }

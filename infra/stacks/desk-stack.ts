@@ -237,6 +237,7 @@ export class DeskStack extends Stack {
 
     table.grantReadWrite(api.role);
     rawMail.grantReadRawMail(api.role);
+    rawMail.grantPortalRequests(api.role);
     this.pipeline.grantEnqueue('outbox', api);
     this.pipeline.grantEnqueue('tickets', api);
     this.pipeline.grantEnqueue('broadcast', api);

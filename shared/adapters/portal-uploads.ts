@@ -10,9 +10,8 @@
  */
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { PORTAL_UPLOADS_PREFIX } from '#shared/domain/portal.ts';
 
-/** Where the portal's uploads are kept in the raw mails' bucket (a lifecycle rule of a day). */
-export const PORTAL_UPLOADS_PREFIX = 'portal-uploads/';
 /** How long a presigned upload URL stays valid. */
 export const PORTAL_UPLOAD_URL_SECONDS = 900;
 

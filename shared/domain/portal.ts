@@ -20,6 +20,11 @@ export const PORTAL_ATTACHMENTS_MAX_BYTES = 10 * 1024 * 1024;
 export const PORTAL_ATTACHMENTS_MAX_COUNT = 10;
 /** What an idempotency key may be made of: it becomes part of keys in DynamoDB and S3. */
 export const IDEMPOTENCY_KEY_PATTERN = /^[A-Za-z0-9_-]{8,100}$/;
+/**
+ * Where the portal's uploads wait in the raw mails' bucket until a request names them (a
+ * lifecycle rule removes them after a day; the request keeps its copy in its MIME message).
+ */
+export const PORTAL_UPLOADS_PREFIX = 'portal-uploads/';
 /** Prefix of the intake id of a portal request, where a mail has its SES message id. */
 export const PORTAL_ID_PREFIX = 'portail-';
 
