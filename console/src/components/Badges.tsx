@@ -39,6 +39,19 @@ const outcomeSeverity: Partial<Record<Outcome, 'success' | 'info' | 'warning' | 
   spam_or_virus: 'error',
 };
 
+/**
+ * « Portail » on a request the académie's portal sent (`POST /api/portal/requests`); nothing on a
+ * mail, the usual way in, so that the log stays quiet.
+ */
+export function ChannelBadge({ channel }: { channel: 'mail' | 'portal' | undefined }) {
+  if (channel !== 'portal') return null;
+  return (
+    <Badge as="span" small noIcon severity="info" className="lsun-channel">
+      Portail
+    </Badge>
+  );
+}
+
 export function OutcomeBadge({ outcome }: { outcome: Outcome }) {
   const severity = outcomeSeverity[outcome];
   return (

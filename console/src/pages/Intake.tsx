@@ -9,7 +9,7 @@ import { type IntakeEntry, type IntakeListQueryInput, Outcome } from '#shared/ap
 import { outcomeLabel } from '#shared/domain/outcome.ts';
 import { call } from '../api/client.ts';
 import { AcceptButton, acceptedNotice, isAcceptable } from '../components/AcceptButton.tsx';
-import { OutcomeBadge } from '../components/Badges.tsx';
+import { ChannelBadge, OutcomeBadge } from '../components/Badges.tsx';
 import { ActionResult } from '../components/Feedback.tsx';
 import { FilterForm, PeriodFilter } from '../components/Filters.tsx';
 import { PagedTable } from '../components/PagedTable.tsx';
@@ -92,7 +92,15 @@ export function Intake({ query }: { query: URLSearchParams }) {
             <span key="d" className="lsun-nowrap">
               {formatDateTime(entry.receivedAt)}
             </span>,
-            sender(entry),
+            <span key="s">
+              {sender(entry)}
+              {entry.channel === 'portal' ? (
+                <>
+                  {' '}
+                  <ChannelBadge channel={entry.channel} />
+                </>
+              ) : null}
+            </span>,
             entry.subject || '(sans sujet)',
             <span key="o">
               <OutcomeBadge outcome={entry.outcome} />

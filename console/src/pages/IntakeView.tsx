@@ -4,7 +4,7 @@ import { useState } from 'react';
 import type { IntakeDetail, IntakeEntry } from '#shared/api/contract.ts';
 import { call } from '../api/client.ts';
 import { AcceptButton, acceptedNotice, isAcceptable } from '../components/AcceptButton.tsx';
-import { OutcomeBadge } from '../components/Badges.tsx';
+import { ChannelBadge, OutcomeBadge } from '../components/Badges.tsx';
 import { DownloadButton } from '../components/Download.tsx';
 import { ActionResult, LoadError, Loading } from '../components/Feedback.tsx';
 import { MailBody } from '../components/MailBody.tsx';
@@ -26,8 +26,22 @@ function View({ detail, onAccepted }: { detail: IntakeDetail; onAccepted: (entry
         <dd>{formatDateTime(entry.receivedAt)}</dd>
         <dt>De (en-tête)</dt>
         <dd>{entry.from ? `${entry.fromName ? `${entry.fromName} — ` : ''}${entry.from}` : '—'}</dd>
-        <dt>Enveloppe (MAIL FROM)</dt>
-        <dd>{entry.envelopeFrom || '(vide : rapport de non-remise)'}</dd>
+        <dt>Canal</dt>
+        <dd>
+          {entry.channel === 'portal' ? (
+            <>
+              <ChannelBadge channel={entry.channel} /> demande déposée sur le portail de l’académie
+            </>
+          ) : (
+            'Courriel'
+          )}
+        </dd>
+        {entry.channel === 'portal' ? null : (
+          <>
+            <dt>Enveloppe (MAIL FROM)</dt>
+            <dd>{entry.envelopeFrom || '(vide : rapport de non-remise)'}</dd>
+          </>
+        )}
         <dt>Adressé à</dt>
         <dd>{entry.recipient}</dd>
         <dt>Issue</dt>
