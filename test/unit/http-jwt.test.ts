@@ -3,7 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importJWK, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidTokenError, issueToken, LOCAL_AUDIENCE, LOCAL_ISSUER, verifyToken } from '#local/jwt.ts';
+import {
+  InvalidTokenError,
+  issueClientToken,
+  issueToken,
+  LOCAL_AUDIENCE,
+  LOCAL_ISSUER,
+  LOCAL_PORTAL_CLIENT_ID,
+  verifyToken,
+} from '#local/jwt.ts';
 
 let dir: string;
 let keyPath: string;
@@ -130,5 +138,27 @@ describe('local identity provider', () => {
 
     // Assess
     expect(refusal.cause).toBeDefined();
+  });
+});
+
+describe("the portal's client-credentials token", () => {
+  it('is matched by its client_id, having no aud, as API Gateway does: the portal authorizer takes it, the staff one does not', async () => {
+    // Prepare
+    const token = await issueClientToken(
+      { clientId: LOCAL_PORTAL_CLIENT_ID, scopes: ['lsun/portal.write'] },
+      { keyPath },
+    );
+
+    // Act
+    const claims = await verifyToken(token, { keyPath, audiences: [LOCAL_PORTAL_CLIENT_ID, LOCAL_AUDIENCE] });
+
+    // Assess
+    expect(claims).toMatchObject({
+      client_id: LOCAL_PORTAL_CLIENT_ID,
+      token_use: 'access',
+      scope: 'lsun/portal.write',
+    });
+    expect(claims.aud).toBeUndefined();
+    await expect(verifyToken(token, { keyPath })).rejects.toThrow(InvalidTokenError);
   });
 });
