@@ -14,10 +14,12 @@ import {
 } from '#shared/domain/portal.ts';
 import type { IntakeEntry } from '#shared/domain/records.ts';
 import { channelOf } from '#shared/domain/records.ts';
+import { rawMailKeyOf } from '#shared/domain/retention.ts';
 import { portalCallerOf } from '#shared/http/auth.ts';
 import { ForbiddenError, UnauthorizedError } from '#shared/http/errors.ts';
 import { composeMail } from '#shared/mail/compose.ts';
 import { parseMime } from '#shared/mail/parse.ts';
+import { portalRawMail } from '#shared/steps/portal.ts';
 
 const request = {
   requester: 'Camille.Martin@AC-Dijon.fr',
@@ -120,6 +122,27 @@ describe('the MIME message a portal request is kept as', () => {
     expect(parsed.attachments).toEqual([
       { filename: 'relevé été.pdf', mimeType: 'application/pdf', size: pdf.length },
     ]);
+  });
+});
+
+describe('the retention of a portal request', () => {
+  it("is kept under the raw mails' prefix, so the purge deletes it with its ticket's message, like a mail", () => {
+    // Prepare
+    const location = portalRawMail('bucket', portalRequestId('cle-0001-abcd'));
+
+    // Act
+    const key = rawMailKeyOf(
+      {
+        pk: 'TICKET#LSUN-2026-00001',
+        sk: 'MSG#2026-12-07T08:00:00.000Z#x',
+        direction: 'in',
+        rawMail: location,
+      },
+      'incoming/',
+    );
+
+    // Assess
+    expect(key).toBe('incoming/portail-cle-0001-abcd');
   });
 });
 
