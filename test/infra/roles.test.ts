@@ -1,12 +1,11 @@
 /**
- * Every function's role, action by action, against a written list: what each step calls (its
- * entry in `functions/` and the adapters it wires) and the resources it may touch. Anything a
- * construct grants beyond the list, or a call the list names that the role lacks, fails here.
- *
- * To change a grant: change the construct's intention method, then the function's entry below.
+ * Every function's role, action by action, against the written list of `role-grants.ts`: what
+ * each step calls (its entry in `functions/` and the adapters it wires) and the resources it may
+ * touch. Anything a construct grants beyond the list, or a call the list names that the role
+ * lacks, fails here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pipeline } from '#shared/pipeline.ts';
+import { expectedGrants, type FunctionName, type Grants, resourceStarActions } from './role-grants.ts';
 import {
   asArray,
   fullContext,
@@ -17,171 +16,6 @@ import {
   type SynthesizedDesk,
   synthDesk,
 } from './synth.ts';
-
-type FunctionName = keyof SynthesizedDesk['desk']['functions'];
-
-/** Action → the resources it may touch, as {@link label} names them. */
-type Grants = Record<string, string[]>;
-
-/** `cdk.json`'s desk addresses: the only `From` the SES grants allow. */
-const deskAddresses = ['assistance1d@ac-dijon.fr', 'assistance.1erdegre@ac-dijon.fr'];
-
-const raw = `raw-mail bucket/${pipeline.rawMailPrefix}*`;
-const fromDesk = ` if StringEqualsIgnoreCase ses:FromAddress ${deskAddresses.join('|')}`;
-/** SESv2 authorizes a send on the From identity and on the configuration set named in the call. */
-const sendingResources = [
-  'ses configuration-set/<configuration set>',
-  'ses identity/ac-dijon.fr',
-  ...deskAddresses.map((address) => `ses identity/${address}`),
-].map((resource) => resource + fromDesk);
-
-/** What every desk function has: its own log group, and X-Ray (active tracing). */
-function basics(name: string): Grants {
-  return {
-    'logs:CreateLogStream': [`log group ${name}`],
-    'logs:PutLogEvents': [`log group ${name}`],
-    // X-Ray supports no resource-level permission for these two.
-    'xray:PutTraceSegments': ['*'],
-    'xray:PutTelemetryRecords': ['*'],
-  };
-}
-
-/** What Lambda's SQS poller does with the consumer's role (SQS event source mapping). */
-function polls(queue: string): Grants {
-  return {
-    'sqs:ReceiveMessage': [`queue ${queue}`],
-    'sqs:DeleteMessage': [`queue ${queue}`],
-    'sqs:GetQueueAttributes': [`queue ${queue}`],
-  };
-}
-
-/** The written list: one entry per function. */
-const expected: Record<FunctionName, Grants> = {
-  // Validates the SES event and queues it; failed asynchronous invocations go to its own queue.
-  receive: {
-    ...basics('receive'),
-    'sqs:SendMessage': ['queue intake', 'queue receive failures'],
-  },
-  screen: {
-    ...basics('screen'),
-    ...polls('intake'),
-    's3:GetObject': [raw],
-    'dynamodb:GetItem': ['table'],
-    'dynamodb:PutItem': ['table'],
-    'dynamodb:UpdateItem': ['table'],
-    'sqs:SendMessage': ['queue outbox', 'queue tickets'],
-  },
-  ticket: {
-    ...basics('ticket'),
-    ...polls('tickets'),
-    'dynamodb:GetItem': ['table'],
-    'dynamodb:BatchGetItem': ['table'],
-    'dynamodb:Query': ['table'],
-    'dynamodb:PutItem': ['table'],
-    'dynamodb:UpdateItem': ['table'],
-    'sqs:SendMessage': ['queue outbox'],
-    // The acknowledgment's suggestions: the public search index, and nothing else of the bucket.
-    's3:GetObject': ['kb bucket/kb/search-index.json'],
-    's3:ListBucket': ['kb bucket if StringEquals s3:prefix kb/search-index.json'],
-  },
-  mailer: {
-    ...basics('mailer'),
-    ...polls('outbox'),
-    'dynamodb:UpdateItem': ['table'],
-    'ses:SendEmail': sendingResources,
-  },
-  'broadcast-plan': {
-    ...basics('broadcast-plan'),
-    'dynamodb:GetItem': ['table'],
-    'dynamodb:BatchGetItem': ['table'],
-    'dynamodb:Query': ['table', 'table/index/gsi2'],
-    'dynamodb:PutItem': ['table'],
-    'dynamodb:UpdateItem': ['table'],
-    'sqs:SendMessage': ['queue broadcast'],
-  },
-  'broadcast-send': {
-    ...basics('broadcast-send'),
-    ...polls('broadcast'),
-    'dynamodb:GetItem': ['table'],
-    'dynamodb:BatchGetItem': ['table'],
-    'dynamodb:Query': ['table'],
-    'dynamodb:PutItem': ['table'],
-    'dynamodb:UpdateItem': ['table'],
-    // Re-queues the chunks SES throttled.
-    'sqs:SendMessage': ['queue broadcast'],
-    'ses:SendBulkEmail': sendingResources,
-    // The account's quota and rate: SES has no resource for it.
-    'ses:GetAccount': ['*'],
-  },
-  'ses-events': {
-    ...basics('ses-events'),
-    ...polls('ses-events'),
-    'dynamodb:GetItem': ['table'],
-    'dynamodb:BatchGetItem': ['table'],
-    'dynamodb:PutItem': ['table'],
-    'dynamodb:UpdateItem': ['table'],
-  },
-  'ticket-housekeeping': {
-    ...basics('ticket-housekeeping'),
-    'dynamodb:Query': ['table', 'table/index/gsi2'],
-    'dynamodb:PutItem': ['table'],
-    'dynamodb:UpdateItem': ['table'],
-    'dynamodb:ConditionCheckItem': ['table'],
-    'sqs:SendMessage': ['queue outbox'],
-  },
-  'outbox-sweep': {
-    ...basics('outbox-sweep'),
-    'dynamodb:Query': ['table/index/gsi2'],
-    'dynamodb:UpdateItem': ['table'],
-    'sqs:SendMessage': ['queue outbox'],
-  },
-  'kb-export': {
-    ...basics('kb-export'),
-    ...polls('kb-export'),
-    'dynamodb:GetItem': ['table'],
-    'dynamodb:Query': ['table/index/gsi2'],
-    's3:PutObject': ['kb bucket/kb/*'],
-    's3:DeleteObject': ['kb bucket/kb/*'],
-    's3:ListBucket': ['kb bucket if StringLike s3:prefix kb/*'],
-  },
-  api: {
-    ...basics('api'),
-    'dynamodb:GetItem': ['table'],
-    'dynamodb:BatchGetItem': ['table'],
-    'dynamodb:Query': ['table', 'table/index/gsi1', 'table/index/gsi2', 'table/index/gsi3'],
-    'dynamodb:PutItem': ['table'],
-    'dynamodb:UpdateItem': ['table'],
-    'dynamodb:DeleteItem': ['table'],
-    'dynamodb:ConditionCheckItem': ['table'],
-    'dynamodb:BatchWriteItem': ['table'],
-    's3:GetObject': ['kb bucket/kb/search-index.json', raw],
-    's3:ListBucket': ['kb bucket if StringEquals s3:prefix kb/search-index.json'],
-    'sqs:SendMessage': ['queue broadcast', 'queue kb-export', 'queue outbox', 'queue tickets'],
-    // « Envoyer un test » goes through the bulk sender, one destination.
-    'ses:SendBulkEmail': sendingResources,
-  },
-  'retention-purge': {
-    ...basics('retention-purge'),
-    'dynamodb:Query': ['table'],
-    'dynamodb:DeleteItem': ['table'],
-    's3:DeleteObject': [raw],
-    // The stream's event source mapping; ListStreams has no resource narrower than *.
-    'dynamodb:DescribeStream': ['table stream'],
-    'dynamodb:GetRecords': ['table stream'],
-    'dynamodb:GetShardIterator': ['table stream'],
-    'dynamodb:ListStreams': ['*'],
-    // A batch that keeps failing is described in the purge's dead-letter queue.
-    'sqs:SendMessage': ['queue retention-purge dead letters'],
-  },
-};
-
-/** The only actions allowed on `Resource *`: AWS offers no narrower resource for them. */
-const resourceStarActions = [
-  'xray:PutTraceSegments',
-  'xray:PutTelemetryRecords',
-  'ses:GetAccount',
-  'dynamodb:ListStreams',
-];
 
 let full: SynthesizedDesk;
 let names: Map<string, string>;
@@ -283,19 +117,19 @@ function sorted(grants: Grants): Grants {
 describe('each function role', () => {
   it('is in the written list, and the list names no function the stack lacks', () => {
     // Why: a function added without an entry would escape the checks below.
-    expect(Object.keys(full.desk.functions).sort()).toEqual(Object.keys(expected).sort());
+    expect(Object.keys(full.desk.functions).sort()).toEqual(Object.keys(expectedGrants).sort());
   });
 
-  it.each(Object.keys(expected) as FunctionName[])(
+  it.each(Object.keys(expectedGrants) as FunctionName[])(
     '%s may do exactly what its step calls, on exactly its resources',
     (name) => {
       // Why: a grant wider than the step (the mailer deleting items, a reader of every index)
       // turns any flaw in that function into access to data it never needed.
-      expect(grantsOf(name)).toEqual(sorted(expected[name]));
+      expect(grantsOf(name)).toEqual(sorted(expectedGrants[name]));
     },
   );
 
-  it.each(Object.keys(expected) as FunctionName[])(
+  it.each(Object.keys(expectedGrants) as FunctionName[])(
     '%s has no inline or managed policy beside the ones listed',
     (name) => {
       // Why: grants hidden on the role itself would escape the list.
@@ -328,7 +162,7 @@ describe('the desk stack', () => {
   it('gives the functions Resource * only for actions AWS offers no resource for', () => {
     // Why: X-Ray's two actions, SES's GetAccount and DynamoDB's ListStreams take no resource
     // (Service Authorization Reference); anything else on * is a grant too wide.
-    for (const name of Object.keys(expected) as FunctionName[]) {
+    for (const name of Object.keys(expectedGrants) as FunctionName[]) {
       for (const statement of statementsOf(name)) {
         if (!asArray(statement.Resource).includes('*')) continue;
         for (const action of asArray(statement.Action)) expect(resourceStarActions, name).toContain(action);
