@@ -57,7 +57,7 @@ function installRecorder(): void {
     ['ses', sesClient()],
   ];
   for (const [service, client] of clients) {
-    (client.middlewareStack as MiddlewareStack<Input, unknown>).add(
+    (client.middlewareStack as MiddlewareStack<Input, object>).add(
       (next, context) => async (args) => {
         const fn = running.getStore();
         if (fn !== undefined) {
