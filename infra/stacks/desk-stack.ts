@@ -187,7 +187,7 @@ export class DeskStack extends Stack {
     }
 
     // Grants: each function gets, from the construct owning each resource, what its step calls
-    // and nothing more (test/infra/roles.test.ts holds the list, action by action).
+    // and nothing more (the written list, action by action: test/infra/role-grants.ts).
     // receive only hands the SES event on: it reads neither the mail nor the table.
     this.pipeline.grantEnqueue('intake', receive);
     this.pipeline.catchFailedInvocations(pipeline.receiver.entry, receive);
