@@ -10,6 +10,7 @@
  *
  * To change a grant: change the construct's intention method, then the function's entry here.
  */
+import { PORTAL_ID_PREFIX, PORTAL_UPLOADS_PREFIX } from '#shared/domain/portal.ts';
 import { pipeline } from '#shared/pipeline.ts';
 import type { SynthesizedDesk } from './synth.ts';
 
@@ -22,6 +23,8 @@ export type Grants = Record<string, string[]>;
 export const deskAddresses = ['assistance1d@ac-dijon.fr', 'assistance.1erdegre@ac-dijon.fr'];
 
 const raw = `raw-mail bucket/${pipeline.rawMailPrefix}*`;
+const portalRequests = `raw-mail bucket/${pipeline.rawMailPrefix}${PORTAL_ID_PREFIX}*`;
+const portalUploads = `raw-mail bucket/${PORTAL_UPLOADS_PREFIX}*`;
 const fromDesk = ` if StringEqualsIgnoreCase ses:FromAddress ${deskAddresses.join('|')}`;
 /** SESv2 authorizes a send on the From identity and on the configuration set named in the call. */
 const sendingResources = [
@@ -149,7 +152,9 @@ export const expectedGrants: Record<FunctionName, Grants> = {
     'dynamodb:DeleteItem': ['table'],
     'dynamodb:ConditionCheckItem': ['table'],
     'dynamodb:BatchWriteItem': ['table'],
-    's3:GetObject': ['kb bucket/kb/search-index.json', raw],
+    // The portal's requests: their MIME messages beside the raw mails, their uploads read back.
+    's3:GetObject': ['kb bucket/kb/search-index.json', raw, portalUploads],
+    's3:PutObject': [portalRequests, portalUploads],
     's3:ListBucket': ['kb bucket if StringEquals s3:prefix kb/search-index.json'],
     'sqs:SendMessage': ['queue broadcast', 'queue kb-export', 'queue outbox', 'queue tickets'],
     // « Envoyer un test » goes through the bulk sender, one destination.
