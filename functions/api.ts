@@ -82,11 +82,12 @@ const deps = {
 // steps' own code, so that the answer carries the outcome and the ticket number at once.
 const table = { client: dynamodb, tableName: config.tableName };
 const kb = config.kb;
+const followUps = makeFollowUpStore(table);
 const portal = {
   config,
   directory,
   intakeLog: deps.store,
-  threads: makeFollowUpStore(table),
+  threads: followUps,
   rawMail: deps.rawMail,
   uploads: makePortalUploads({ client: awsClients.s3(), bucket: config.rawMailBucket }),
   outbox: deps.outbox,
@@ -94,7 +95,7 @@ const portal = {
   ticket: {
     config,
     opening: makeTicketOpeningStore(table),
-    followUps: makeFollowUpStore(table),
+    followUps,
     tickets: deps.ticketRetention,
     outbox: deps.outbox,
     suggester:

@@ -485,14 +485,13 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
       }
     }
 
-    // A valid token without one of the route's scopes: API Gateway answers 403 itself.
-    if (isPortal && !(authorizer?.jwt.scopes ?? []).includes(PORTAL_SCOPE)) {
-      req.resume();
-      return send(res, gatewayMessage(403, 'Forbidden'), idHeader);
-    }
-
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === 'too_large') return send(res, gatewayMessage(413, 'Request Entity Too Large'), idHeader);
+    // A valid token without one of the route's scopes: API Gateway answers 403 itself. Checked
+    // once the body is read, so that the answer never races a client still sending it.
+    if (isPortal && !(authorizer?.jwt.scopes ?? []).includes(PORTAL_SCOPE)) {
+      return send(res, gatewayMessage(403, 'Forbidden'), idHeader);
+    }
     const routeKey = isPublic || isPortal ? requestLine : PROXY_ROUTE_KEY;
     const event = buildEvent(req, line, body, routeKey, authorizer, requestId);
     send(res, await invoke(event), idHeader);

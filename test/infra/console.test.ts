@@ -397,7 +397,11 @@ describe('the console and the API', () => {
   it('registers the distribution’s own address as the app client’s callback and sign-out URLs', () => {
     // Why: Cognito sends the code only to a registered URL; any other would lock staff out (or leak codes).
     const origin = distributionOrigin(full);
-    const client = only(full, 'AWS::Cognito::UserPoolClient').Properties;
+    // The console's client; the portal's (client credentials, no URL) is test/infra/portal.test.ts's.
+    const clients = Object.values(resources(full, 'AWS::Cognito::UserPoolClient'));
+    const client = (clients.find((candidate) => candidate.Properties.ClientName !== 'portail') as Resource)
+      .Properties;
+    expect(clients).toHaveLength(2);
     expect((client.CallbackURLs as unknown[]).map(flat)).toEqual([`${origin}${consoleOAuth.redirectPath}`]);
     expect((client.LogoutURLs as unknown[]).map(flat)).toEqual([`${origin}${consoleOAuth.logoutPath}`]);
     expect(client).toMatchObject({
@@ -411,7 +415,11 @@ describe('the console and the API', () => {
     expect(client.ReadAttributes).toEqual(expect.arrayContaining(['email', 'name']));
     expect(client.WriteAttributes).not.toContain('email');
 
-    const withDomain = only(custom, 'AWS::Cognito::UserPoolClient').Properties;
+    const withDomain = (
+      Object.values(resources(custom, 'AWS::Cognito::UserPoolClient')).find(
+        (candidate) => candidate.Properties.ClientName !== 'portail',
+      ) as Resource
+    ).Properties;
     expect((withDomain.CallbackURLs as unknown[]).map(flat)).toEqual([
       `https://${customDomain.consoleDomain}${consoleOAuth.redirectPath}`,
       `${distributionOrigin(custom)}${consoleOAuth.redirectPath}`,
