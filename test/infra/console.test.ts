@@ -539,7 +539,8 @@ describe('one origin: /api/* on the console distribution', () => {
   });
 
   it('has no dependency cycle: the distribution names the API, and nothing the API needs names the distribution', () => {
-    // Why: CloudFormation refuses a template with a cycle, and cdk synth does not detect one in a stack.
+    // Why: CloudFormation refuses a template with a cycle (cdk synth does not look for one); the
+    // edges say why there is none: the API, created first, names nothing of the distribution.
     for (const desk of [full, custom]) {
       const graph = dependencyGraph(desk.deskTemplate.toJSON() as { Resources: Record<string, Resource> });
       expect(cycleIn(graph)).toEqual([]);

@@ -96,12 +96,23 @@ async function tokenRequest(
   auth: CognitoAuth,
   form: Record<string, string>,
 ): Promise<z.infer<typeof TokenAnswer>> {
-  const response = await fetch(new URL('/oauth2/token', auth.domain), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
-    credentials: 'omit',
-  });
+  let response: Response;
+  try {
+    response = await fetch(new URL('/oauth2/token', auth.domain), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+      credentials: 'omit',
+    });
+  } catch (cause) {
+    // The browser's own error (« Failed to fetch ») is English and says nothing to staff.
+    throw new SignInError(
+      'Le service d’authentification ne répond pas. Vérifiez la connexion et réessayez.',
+      {
+        cause,
+      },
+    );
+  }
   const parsed = TokenAnswer.safeParse(await response.json().catch(() => undefined));
   if (!response.ok || !parsed.success)
     throw new SignInError('Le service d’authentification a refusé la connexion.');
