@@ -107,7 +107,9 @@ export type StaffConsoleProps = {
    * A page served, with status 404, for any path whose origin answers 404: the public knowledge
    * base's « page introuvable » (its bucket lets CloudFront list, so a missing page is a 404;
    * the console's bucket does not, so a missing console file stays S3's 403). Uploaded beside
-   * the console's files by {@link StaffConsole.publish}.
+   * the console's files by {@link StaffConsole.publish}. CloudFront's error pages are the
+   * distribution's, not a behaviour's: an API answer 404 through `/api/*` gets this page too
+   * (same status; the console then shows its own French « Élément introuvable »).
    */
   notFoundPage?: { path: string; html: string };
 };
@@ -180,18 +182,7 @@ export class StaffConsole extends Construct {
           { function: this.spaRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
         ],
       },
-      ...(props.notFoundPage
-        ? {
-            errorResponses: [
-              {
-                httpStatus: 404,
-                responseHttpStatus: 404,
-                responsePagePath: props.notFoundPage.path,
-                ttl: Duration.minutes(1),
-              },
-            ],
-          }
-        : {}),
+      errorResponses: errorResponsesFor(props.notFoundPage),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       // Staff work in France: Europe and North America edges are enough, at the lowest price.
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
@@ -401,6 +392,22 @@ export class StaffConsole extends Construct {
       });
     }
   }
+}
+
+/**
+ * The error statuses CloudFront lets a distribution configure: each is kept 0 s at the edge,
+ * since `/api/*` answers per person (CloudFront would otherwise keep an error 10 s, and the API's
+ * « introuvable » of a ticket about to exist would outlive it). 404 also gets the « page
+ * introuvable » when there is one.
+ */
+export const EDGE_ERROR_STATUSES = [400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504] as const;
+
+function errorResponsesFor(notFoundPage: StaffConsoleProps['notFoundPage']): cloudfront.ErrorResponse[] {
+  return EDGE_ERROR_STATUSES.map((httpStatus) =>
+    httpStatus === 404 && notFoundPage
+      ? { httpStatus, responseHttpStatus: 404, responsePagePath: notFoundPage.path, ttl: Duration.seconds(0) }
+      : { httpStatus, ttl: Duration.seconds(0) },
+  );
 }
 
 /** Raised at synthesis when the console's build output is missing. */

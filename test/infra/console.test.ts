@@ -115,8 +115,11 @@ describe('the console distribution', () => {
     expect(config.DefaultRootObject).toBe('index.html');
     // No error-response rewriting but the knowledge base's 404 (its bucket lets CloudFront list,
     // the console's does not): a missing console file stays an error, routes are the function's job.
-    expect(config.CustomErrorResponses).toEqual([
-      { ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/kb-404.html', ErrorCachingMinTTL: 60 },
+    const rewritten = (config.CustomErrorResponses as Record<string, unknown>[]).filter(
+      (response) => 'ResponsePagePath' in response || 'ResponseCode' in response,
+    );
+    expect(rewritten).toEqual([
+      { ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/kb-404.html', ErrorCachingMinTTL: 0 },
     ]);
   });
 
@@ -507,6 +510,23 @@ describe('one origin: /api/* on the console distribution', () => {
       ResponseHeadersPolicyId: { Ref: logicalId(full, full.desk.console.apiResponseHeadersPolicy as never) },
     });
     expect(api?.FunctionAssociations).toBeUndefined();
+  });
+
+  it('keeps no error answer at the edge, so one person’s refusal is never served to another', () => {
+    // Why: CloudFront keeps an error 10 s by default, per URL, whoever asks; /api/* answers per person.
+    const { CustomErrorResponses } = distributionConfig(full) as {
+      CustomErrorResponses: { ErrorCode: number; ErrorCachingMinTTL: number }[];
+    };
+    expect(CustomErrorResponses.map((response) => response.ErrorCode)).toEqual([
+      400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504,
+    ]);
+    for (const response of CustomErrorResponses)
+      expect(response.ErrorCachingMinTTL, `${response.ErrorCode}`).toBe(0);
+    // Only 404 gets a page (the knowledge base’s « page introuvable »): every other API refusal
+    // reaches the console with its own French message.
+    expect(
+      CustomErrorResponses.filter((response) => 'ResponsePagePath' in response).map((r) => r.ErrorCode),
+    ).toEqual([404]);
   });
 
   it('adds to the API’s answers only headers that cannot change what the API says', () => {
