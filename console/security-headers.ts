@@ -28,7 +28,7 @@ const DSFR_COLOR_SCHEME_STYLES = [':root { color-scheme: light; }', ':root { col
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 export type ConsoleHeadersOptions = {
-  /** Origin of the Cognito hosted UI / token endpoint (`https://<domain>.auth.<region>.amazoncognito.com`). */
+  /** Origin of Cognito's managed login and token endpoint (`https://<domain>.auth.<region>.amazoncognito.com`). */
   authOrigin?: string;
   /** Served over HTTPS (CloudFront): adds HSTS and `upgrade-insecure-requests`. Off locally (plain http on loopback). */
   https?: boolean;

@@ -24,9 +24,9 @@ import { consoleSecurityHeaders } from '../../console/security-headers.ts';
  */
 export const consoleOAuth = {
   scopes: ['openid', 'email', 'profile'],
-  /** Where the hosted UI sends the browser back with the code (`console/src/auth/cognito.ts`). */
+  /** Where managed login sends the browser back with the code (`console/src/auth/cognito.ts`). */
   redirectPath: '/connexion/retour',
-  /** Where the hosted UI's sign-out sends the browser. */
+  /** Where managed login's sign-out sends the browser. */
   logoutPath: '/connexion',
 } as const;
 
@@ -82,7 +82,7 @@ export const apiSecurityHeaders: Record<string, string> = {
 
 /** The values the console reads from `/config.json` (see docs/console.md). */
 export type ConsoleRuntimeConfig = {
-  /** Base URL of the Cognito hosted UI (`https://<prefix>.auth.<region>.amazoncognito.com`). */
+  /** Base URL of Cognito's managed login (`https://<prefix>.auth.<region>.amazoncognito.com`). */
   authDomain: string;
   /** The console's app client (public, PKCE). */
   clientId: string;
