@@ -47,6 +47,7 @@ describe('the local scheduler ticks', () => {
         'broadcast-plan': handler('broadcast-plan'),
         'ticket-housekeeping': handler('ticket-housekeeping'),
         'outbox-sweep': handler('outbox-sweep'),
+        'mail-watch': handler('mail-watch'),
       },
       5,
     );
