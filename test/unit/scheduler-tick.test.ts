@@ -59,7 +59,12 @@ describe('the local scheduler ticks', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
 
     // Assess: each ran, and none runs after stop.
-    expect([...calls.keys()].sort()).toEqual(['broadcast-plan', 'outbox-sweep', 'ticket-housekeeping']);
+    expect([...calls.keys()].sort()).toEqual([
+      'broadcast-plan',
+      'mail-watch',
+      'outbox-sweep',
+      'ticket-housekeeping',
+    ]);
     expect(calls).toEqual(after);
   });
 });
