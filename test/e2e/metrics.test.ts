@@ -27,6 +27,9 @@ async function metrics(token: string | null) {
 }
 
 beforeAll(async () => {
+  // vitest turns Powertools' own output off for tests that call handlers alone; here it stays on
+  // (the handlers are imported after this), so only the desk's sink keeps blobs off stdout.
+  delete process.env.POWERTOOLS_METRICS_DISABLED;
   stdoutLines = [];
   const write = process.stdout.write.bind(process.stdout);
   const spy = vi.spyOn(process.stdout, 'write').mockImplementation(((chunk: unknown, ...rest: unknown[]) => {
