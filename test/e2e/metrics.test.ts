@@ -123,6 +123,7 @@ describe('GET /api/metrics on the local desk', () => {
   it('names no address, subject or ticket number in any dimension', async () => {
     const { body } = await metrics(agentToken);
     const dimensionValues = body.series.flatMap((series) => Object.values(series.dimensions));
+    expect(dimensionValues).toContain('ticket_created');
     expect(dimensionValues.filter((value) => /@|LSUN|livrets|\d{5}/.test(value))).toEqual([]);
   });
 
