@@ -102,8 +102,8 @@ export class DeskDashboard extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.silentDayAlarm.addAlarmAction(new SnsAction(topic));
-    // The first mail of the day clears it at the next tick: staff are told the desk hears again.
-    this.silentDayAlarm.addOkAction(new SnsAction(topic));
+    // No OK action: the alarm also clears at the first tick after midnight, with no mail at all,
+    // and an « OK » then would say the desk hears again when nothing says so.
 
     const chain = Object.entries(props.chain);
     const lambdaGraph = (title: string, metricOf: (fn: DeskFunction, name: string) => cloudwatch.IMetric) =>
