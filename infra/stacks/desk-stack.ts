@@ -16,6 +16,7 @@ import {
 } from '#shared/config.ts';
 import type { RetentionPolicy } from '#shared/domain/retention.ts';
 import { allStages, pipeline, type QueueStage, type TickEntry } from '#shared/pipeline.ts';
+import { DeskDashboard } from '../constructs/desk-dashboard.ts';
 import { DeskFunction } from '../constructs/desk-function.ts';
 import { KbSite } from '../constructs/kb-site.ts';
 import { MailPipeline } from '../constructs/mail-pipeline.ts';
@@ -55,6 +56,8 @@ export class DeskStack extends Stack {
   readonly kb: KbSite;
   /** The purge that follows DynamoDB's TTL (the table's stream, `retention-purge`). */
   readonly retentionPurge: RetentionPurge;
+  /** The desk's CloudWatch dashboard, and the alarms on failed sends and on a silent school day. */
+  readonly observability: DeskDashboard;
   readonly functions: Record<
     'receive' | QueueStage['consumer'] | TickEntry | 'api' | 'retention-purge',
     DeskFunction
@@ -255,6 +258,11 @@ export class DeskStack extends Stack {
     table.grantArticleExport(kbExport.role);
     this.kb.grantExport(kbExport.role);
 
+    // The mail watch: one small Query of the intake log an hour, and a metric its alarm reads.
+    const mailWatch = tickTargets['mail-watch'];
+    this.pipeline.tick('mail-watch', mailWatch);
+    table.grantRead(mailWatch.role);
+
     this.receipt = new MailReceipt(this, 'Receipt', {
       recipients: settings.deskAddresses,
       store: rawMail,
@@ -271,6 +279,12 @@ export class DeskStack extends Stack {
       authDomainPrefix,
       publicRouteThrottle: PUBLIC_SEARCH_THROTTLE,
     });
+    this.observability = new DeskDashboard(this, 'Observability', {
+      pipeline: this.pipeline,
+      chain: { receive, screen, ticket, mailer },
+      httpApi: this.api.httpApi,
+    });
+
     // The public pages' search box asks the API's own host: CloudFront does not route /api/.
     // Only kb-export writes the pages, so only it is told (the api function naming its own API
     // would be a cycle).
