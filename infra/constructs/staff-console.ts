@@ -71,13 +71,15 @@ export const API_PATH_PATTERN = '/api/*';
 /**
  * The security headers of the API's answers through CloudFront. Only headers that cannot change
  * what the API says: the API's own `content-type`, `content-disposition` and `cache-control`
- * pass unchanged.
+ * pass unchanged. `cross-origin-resource-policy: same-origin` now that every page that reads
+ * the API is on its origin: another site cannot even load an answer as an image or a script.
  */
 export const apiSecurityHeaders: Record<string, string> = {
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
   'referrer-policy': 'no-referrer',
   'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'cross-origin-resource-policy': 'same-origin',
 };
 
 /** The values the console reads from `/config.json` (see docs/console.md). */

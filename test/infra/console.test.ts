@@ -534,7 +534,9 @@ describe('one origin: /api/* on the console distribution', () => {
     const policy = resources(full, 'AWS::CloudFront::ResponseHeadersPolicy')[
       logicalId(full, full.desk.console.apiResponseHeadersPolicy as never)
     ]?.Properties.ResponseHeadersPolicyConfig as Record<string, unknown>;
-    expect(policy.CustomHeadersConfig).toBeUndefined();
+    expect(policy.CustomHeadersConfig).toEqual({
+      Items: [{ Header: 'cross-origin-resource-policy', Value: 'same-origin', Override: true }],
+    });
     expect(policy.CorsConfig).toBeUndefined();
     expect(policy.SecurityHeadersConfig).toEqual({
       ContentTypeOptions: { Override: true },
