@@ -252,7 +252,7 @@ export class DeskStack extends Stack {
     // The mail watch: one small Query of the intake log an hour, and a metric its alarm reads.
     const mailWatch = tickTargets['mail-watch'];
     this.pipeline.tick('mail-watch', mailWatch);
-    table.grantRead(mailWatch.role);
+    table.grantMailWatch(mailWatch.role);
 
     this.receipt = new MailReceipt(this, 'Receipt', {
       recipients: settings.deskAddresses,
