@@ -133,6 +133,11 @@ export const expectedGrants: Record<FunctionName, Grants> = {
     'dynamodb:UpdateItem': ['table'],
     'sqs:SendMessage': ['queue outbox'],
   },
+  // Counts the intake log's entries since midnight; publishes its metric through its logs.
+  'mail-watch': {
+    ...basics('mail-watch'),
+    'dynamodb:Query': ['table/index/gsi1'],
+  },
   'kb-export': {
     ...basics('kb-export'),
     ...polls('kb-export'),
