@@ -29,7 +29,9 @@ import { templateApi } from '#shared/api/template-api.ts';
 import { ticketsApi } from '#shared/api/tickets-api.ts';
 import { deskConfig, retentionOf } from '#shared/config.ts';
 import { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
+import type { Outcome } from '#shared/domain/outcome.ts';
 import { apiHandler } from '#shared/http/middleware.ts';
+import { deskMetrics, publishMetrics, screenedMetrics } from '#shared/metrics.ts';
 import { broadcastDeps } from '#shared/wiring/broadcast.ts';
 import { bulkDeps } from '#shared/wiring/bulk.ts';
 import { kbDeps } from '#shared/wiring/kb.ts';
@@ -83,6 +85,8 @@ const deps = {
 const table = { client: dynamodb, tableName: config.tableName };
 const kb = config.kb;
 const followUps = makeFollowUpStore(table);
+// A portal request's outcome counts with the mails' (the same metric, by outcome code).
+const portalMetrics = deskMetrics('api');
 const portal = {
   config,
   directory,
@@ -110,6 +114,7 @@ const portal = {
   },
   now: deps.now,
   newId: deps.newId,
+  screened: (entry: { outcome: Outcome }) => publishMetrics(portalMetrics, screenedMetrics(entry)),
 };
 
 export const handler = apiHandler(

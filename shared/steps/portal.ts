@@ -57,6 +57,8 @@ export type PortalDeps = Pick<ScreenDeps, 'config' | 'outbox' | 'broadcasts' | '
   rawMail: RawMailReader & RawMailWriter;
   uploads: PortalUploadReader;
   ticket: TicketDeps;
+  /** Told each outcome recorded (the metrics of outcomes by code, as the screen function's). */
+  screened?: (entry: IntakeEntry) => void;
 };
 
 /** Whether a stored entry still has work to finish: a ticket to open, a follow-up to add. */
@@ -110,6 +112,7 @@ export async function submitPortalRequest(
   ]);
   const screening = screenWithFacts(mail, rules, { thread, director });
   const { entry, command } = await recordScreening(mail, screening, director, deps, 'portal');
+  deps.screened?.(entry);
   if (!command) return portalAnswer(entry, config.subjectKeyword);
 
   const [result] = await handleTicketCommands([command], deps.ticket);
@@ -133,7 +136,7 @@ async function storeRequest(
   deps: PortalDeps,
 ): Promise<ReceivedRequest> {
   const sizes = await Promise.all(attachments.map((attachment) => deps.uploads.sizeOf(attachment.uploadId)));
-  const missing = sizes.findIndex((size) => size === undefined);
+  const missing = sizes.indexOf(undefined);
   if (missing >= 0) throw new PortalUploadNotFoundError(missing);
   if (attachmentsTooLarge(sizes as number[]))
     throw new PortalAttachmentsTooLargeError(PORTAL_ATTACHMENTS_MAX_BYTES);

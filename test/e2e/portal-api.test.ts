@@ -16,6 +16,8 @@ const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 let stack: TestStack;
 let desk: RunningDesk;
+/** Printed by the CLI before the requests: a spawn between two requests could outlast the front's keep-alive. */
+const tokens = { staff: '', portal: '', otherScope: '' };
 
 /** A token printed by `npm run token -- ...` for this desk's signing key. */
 function cliToken(...argv: string[]): string {
@@ -47,6 +49,9 @@ const GOOD = {
 beforeAll(async () => {
   stack = await startTestStack();
   desk = stack.desk;
+  tokens.staff = cliToken('--email', 'admin@ac-dijon.fr', '--group', 'admin');
+  tokens.portal = cliToken('--client', 'portail');
+  tokens.otherScope = cliToken('--client', 'portail', '--scope', 'lsun/portal.read');
 }, 120_000);
 
 afterAll(async () => {
@@ -65,7 +70,7 @@ describe('POST /api/portal/requests, as each caller', () => {
 
   it("refuses a staff token (403): it carries no scope, whoever's it is", async () => {
     // Act
-    const { status } = await post(cliToken('--email', 'admin@ac-dijon.fr', '--group', 'admin'), GOOD);
+    const { status } = await post(tokens.staff, GOOD);
 
     // Assess
     expect(status).toBe(403);
@@ -73,7 +78,7 @@ describe('POST /api/portal/requests, as each caller', () => {
 
   it('refuses a portal token of another scope (403)', async () => {
     // Act
-    const { status, body } = await post(cliToken('--client', 'portail', '--scope', 'lsun/portal.read'), GOOD);
+    const { status, body } = await post(tokens.otherScope, GOOD);
 
     // Assess
     expect(status).toBe(403);
@@ -82,7 +87,7 @@ describe('POST /api/portal/requests, as each caller', () => {
 
   it('answers 400 with a French reason for each bad field', async () => {
     // Act
-    const { status, body } = await post(cliToken('--client', 'portail'), {
+    const { status, body } = await post(tokens.portal, {
       requester: { email: 'pas-une-adresse' },
       subject: '',
       idempotencyKey: 'court',
@@ -109,7 +114,7 @@ describe('POST /api/portal/requests, as each caller', () => {
 
   it("answers a good request from the portal's token with its outcome and ticket number", async () => {
     // Act
-    const { status, body } = await post(cliToken('--client', 'portail'), GOOD);
+    const { status, body } = await post(tokens.portal, GOOD);
 
     // Assess
     expect(status).toBe(200);
