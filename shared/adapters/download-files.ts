@@ -17,8 +17,16 @@ import type { DownloadFiles } from '#shared/domain/staff-ports.ts';
  */
 export const LINK_SECONDS = 300;
 
-/** How S3 says there is no object at a key. */
-const MISSING = new Set(['NoSuchKey', 'NotFound']);
+/**
+ * How S3 says there is no object at a key. Without `s3:ListBucket`, which the api function is
+ * deliberately not given (it would list every mail's key), S3 answers a HEAD of a missing object
+ * 403 rather than 404: that too means « not there » to a role granted `s3:GetObject` on the
+ * prefix (`RawMailStore.grantStaffDownloads`, pinned by the infra tests).
+ */
+function isMissing(error: unknown): boolean {
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return name === 'NoSuchKey' || name === 'NotFound' || $metadata?.httpStatusCode === 403;
+}
 
 /** The file name kept in an object's metadata: S3 metadata is ASCII, so it is percent-encoded. */
 const FILENAME_META = 'filename';
@@ -30,7 +38,7 @@ export function makeDownloadFiles({ client }: { client: S3Client }) {
       const head = await client
         .send(new HeadObjectCommand({ Bucket: file.bucket, Key: file.key }))
         .catch((error: unknown) => {
-          if (MISSING.has((error as { name?: string }).name ?? '')) return undefined;
+          if (isMissing(error)) return undefined;
           throw error;
         });
       if (!head) return undefined;
