@@ -6,8 +6,9 @@ export default defineConfig({
     hookTimeout: 90_000,
     // Two cores: files in parallel, but not so many that the emulators starve.
     maxWorkers: 2,
-    // The handlers log every mail at INFO; tests keep warnings and errors only.
-    env: { POWERTOOLS_LOG_LEVEL: 'WARN' },
+    // The handlers log every mail at INFO; tests keep warnings and errors only. Handlers called
+    // without the local desk's metrics sink print no metric blob (shared/metrics.ts).
+    env: { POWERTOOLS_LOG_LEVEL: 'WARN', POWERTOOLS_METRICS_DISABLED: 'true' },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
       {

@@ -6,11 +6,13 @@ import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
 import { deskConfig } from '#shared/config.ts';
 import { BroadcastChunk } from '#shared/domain/messages.ts';
 import { logger } from '#shared/logger.ts';
+import { chunkMetrics, deskMetrics, publishMetrics } from '#shared/metrics.ts';
 import { sendChunk } from '#shared/steps/broadcast/fan-out.ts';
 import { broadcastDeps } from '#shared/wiring/broadcast.ts';
 
 const config = deskConfig();
 const deps = broadcastDeps(config, { dynamodb: dynamodbClient(), sqs: sqsClient(), ses: sesClient() });
+const metrics = deskMetrics('broadcast-send');
 
 export const handler = sqsConsumer(
   BroadcastChunk,
@@ -21,6 +23,8 @@ export const handler = sqsConsumer(
       chunk: message.chunk,
       ...outcome,
     });
+    publishMetrics(metrics, chunkMetrics(outcome));
   },
   (message) => ({ broadcastId: message.broadcastId }),
+  { metrics },
 );

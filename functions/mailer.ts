@@ -7,6 +7,7 @@ import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
 import { deskConfig } from '#shared/config.ts';
 import { OutboxMessage } from '#shared/domain/messages.ts';
 import { logger } from '#shared/logger.ts';
+import { deliveryMetrics, deskMetrics, publishMetrics } from '#shared/metrics.ts';
 import { deliverMail } from '#shared/steps/mailer.ts';
 
 const config = deskConfig();
@@ -15,6 +16,7 @@ const deps = {
   sender: makeMailSender({ client: sesClient(), configurationSet: config.sesConfigurationSet }),
   now: () => new Date(),
 };
+const metrics = deskMetrics('mailer');
 
 /** What each delivery's log line says, by its outcome. */
 const said = {
@@ -28,6 +30,8 @@ export const handler = sqsConsumer(
   OutboxMessage,
   async (message) => {
     const delivery = await deliverMail(message, deps);
+    // The step records SES's answer right after it: the latency ends within a write of SES's acceptance.
+    publishMetrics(metrics, deliveryMetrics(message, delivery, deps.now()));
     const fields = {
       outboxId: message.outboxId,
       purpose: message.purpose,
@@ -41,4 +45,5 @@ export const handler = sqsConsumer(
     else logger.info(said[delivery.outcome], fields);
   },
   (message) => ({ outboxId: message.outboxId, ticketNumber: message.ticketNumber }),
+  { metrics },
 );

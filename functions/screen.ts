@@ -12,6 +12,7 @@ import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
 import { deskConfig } from '#shared/config.ts';
 import { IntakeMessage, OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { logger } from '#shared/logger.ts';
+import { deskMetrics, publishMetrics, screenedMetrics } from '#shared/metrics.ts';
 import { screenMail } from '#shared/steps/screen.ts';
 
 const config = deskConfig();
@@ -28,6 +29,7 @@ const deps = {
   broadcasts: makeBroadcastStore(table),
   now: () => new Date(),
 };
+const metrics = deskMetrics('screen');
 
 export const handler = sqsConsumer(
   IntakeMessage,
@@ -38,6 +40,8 @@ export const handler = sqsConsumer(
       outcome: entry.outcome,
       ticketNumber: entry.ticketNumber,
     });
+    publishMetrics(metrics, screenedMetrics(entry));
   },
   (message) => ({ sesMessageId: message.sesMessageId }),
+  { metrics },
 );

@@ -75,6 +75,11 @@ export type HttpFrontOptions = {
   staticHeaders?: Record<string, string>;
   /** Answers some non-API paths before the static files (the local sign-in, `./console-auth.ts`); resolves true when it answered. */
   localRoutes?: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  /**
+   * Local-only API routes by `METHOD /path` (`GET /api/metrics`), answered here behind the same
+   * token check as the others, with the token's claims, instead of by the `api` function.
+   */
+  localApi?: Record<string, (claims: Record<string, string>) => Promise<{ status: number; body: unknown }>>;
   /** The knowledge base's bucket on the S3 stand-in, served under `/kb/`; without it, `/kb/` answers 404. */
   kb?: { s3: S3Client; bucket: string };
   /** The public search's throttle per client address (default: the one API Gateway applies). */
@@ -466,6 +471,17 @@ export async function startHttpFront(options: HttpFrontOptions): Promise<HttpFro
       }
     }
 
+    const localRoute = options.localApi?.[requestLine];
+    if (localRoute && authorizer) {
+      req.resume();
+      const answer = await localRoute(authorizer.jwt.claims as Record<string, string>);
+      const json = { 'content-type': 'application/json' };
+      return send(
+        res,
+        { status: answer.status, headers: json, body: Buffer.from(JSON.stringify(answer.body)) },
+        idHeader,
+      );
+    }
     const body = await readBody(req, MAX_BODY_BYTES);
     if (body === 'too_large') return send(res, gatewayMessage(413, 'Request Entity Too Large'), idHeader);
     const routeKey = isPublic ? requestLine : PROXY_ROUTE_KEY;

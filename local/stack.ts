@@ -2,7 +2,7 @@
  * The whole desk on one machine: the AWS stand-ins, the desk's resources on them, and the real
  * handlers in between, called the way AWS calls them (SES receipt → `receive`, the SQS event
  * source mappings → `screen`, `ticket`, `mailer`, `broadcast-send`, `ses-events`, `kb-export`,
- * EventBridge Scheduler → `broadcast-plan`, `ticket-housekeeping`, `outbox-sweep`,
+ * EventBridge Scheduler → `broadcast-plan`, `ticket-housekeeping`, `outbox-sweep`, `mail-watch`,
  * API Gateway → `api`, CloudFront → the console and the public knowledge base `/kb/`).
  *
  * `npm start`, the end-to-end tests and the benchmark all run this same function.
@@ -11,6 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '#shared/config.ts';
+import { setMetricsSink } from '#shared/metrics.ts';
 import { pipeline, type TickEntry } from '#shared/pipeline.ts';
 import { consoleLocalRoutes, consoleStaticHeaders } from './console-auth.ts';
 import {
@@ -24,6 +25,7 @@ import {
 } from './emulators.ts';
 import { type HttpFront, startHttpFront } from './http-front.ts';
 import { verifyToken } from './jwt.ts';
+import { makeMetricsStore, metricsRoute } from './metrics.ts';
 import { type DeskResources, deskEnvironment, ensureDeskResources } from './resources.ts';
 import { type QueueConsumer, startQueueRunner } from './runner.ts';
 import { startSmtpReceiver } from './smtp-receiver.ts';
@@ -129,6 +131,11 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     const httpPort = options.ports.http === 0 ? await freePort() : options.ports.http;
     const publicBaseUrl = `http://${httpHost}:${httpPort}`;
 
+    // The handlers' metrics land here, not in the terminal, and are served at /api/metrics.
+    const metrics = makeMetricsStore();
+    setMetricsSink(metrics.sink);
+    stops.push(async () => setMetricsSink(undefined));
+
     // The handlers read their configuration once, at import, as on Lambda.
     Object.assign(process.env, deskEnvironment(resources, endpoints, { publicBaseUrl }), options.env);
     const [
@@ -143,6 +150,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       kbExport,
       housekeeping,
       outboxSweep,
+      mailWatch,
     ] = await Promise.all([
       import('#functions/receive.ts'),
       import('#functions/screen.ts'),
@@ -155,6 +163,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       import('#functions/kb-export.ts'),
       import('#functions/ticket-housekeeping.ts'),
       import('#functions/outbox-sweep.ts'),
+      import('#functions/mail-watch.ts'),
     ]);
 
     if (firstStart && options.seedDirectory) await seedDirectory(options.seedDirectory, clients, resources);
@@ -183,6 +192,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
         'broadcast-plan': () => broadcastPlan.handler({}, lambdaContext('broadcast-plan')),
         'ticket-housekeeping': () => housekeeping.handler({}, lambdaContext('ticket-housekeeping')),
         'outbox-sweep': () => outboxSweep.handler({}, lambdaContext('outbox-sweep')),
+        'mail-watch': () => mailWatch.handler({}, lambdaContext('mail-watch')),
       },
       options.schedulerTickMs,
     );
@@ -221,6 +231,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       staticDir: options.consoleDir && existsSync(options.consoleDir) ? options.consoleDir : undefined,
       staticHeaders: consoleStaticHeaders,
       localRoutes: consoleLocalRoutes({ keyPath: options.jwtKeyPath }),
+      localApi: { 'GET /api/metrics': metricsRoute(metrics) },
       kb: { s3: clients.s3, bucket: resources.kbBucket },
     });
     stops.push(() => front.stop());

@@ -36,7 +36,7 @@ export type QueueStage = {
 /** A function EventBridge Scheduler (locally, the runner) invokes on a fixed rate. */
 export type ScheduledTickStage = {
   /** Entry file under `functions/` (without extension) whose `handler` the tick invokes. */
-  entry: 'broadcast-plan' | 'ticket-housekeeping' | 'outbox-sweep';
+  entry: 'broadcast-plan' | 'ticket-housekeeping' | 'outbox-sweep' | 'mail-watch';
   /** Minutes between two invocations. */
   everyMinutes: number;
   /** The function's timeout. */
@@ -179,6 +179,15 @@ export const pipeline = {
       everyMinutes: 5,
       timeoutSeconds: 60,
       whenFailing: 'les courriels dont le message de file a été perdu ne partent plus',
+    },
+    {
+      // Publishes whether a working day has passed 14:00 (Paris) without a single mail: the
+      // alarm « aucun courriel reçu » (shared/domain/mail-watch.ts). Hourly: the alarm sounds
+      // within the hour, and one Query of at most one item an hour costs nothing.
+      entry: 'mail-watch',
+      everyMinutes: 60,
+      timeoutSeconds: 30,
+      whenFailing: "l'alarme « aucun courriel reçu un jour ouvré » ne peut plus sonner",
     },
   ] satisfies ScheduledTickStage[],
   /** The staff HTTP API. */

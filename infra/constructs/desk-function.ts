@@ -8,6 +8,7 @@ import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { METRICS_NAMESPACE } from '#shared/metrics.ts';
 import { nodejsBundling } from '../bundling.ts';
 import { functionEntry, lockFile, projectRoot } from '../paths.ts';
 
@@ -75,7 +76,8 @@ export class DeskFunction extends Construct {
         ...props.environment,
         POWERTOOLS_SERVICE_NAME: powertoolsServiceName,
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
-        POWERTOOLS_METRICS_NAMESPACE: 'AssistanceLsun',
+        // The same namespace the code sets (shared/metrics.ts) and the dashboard reads.
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         // Stack traces in the logs point at the TypeScript sources (NodejsFunction does not set it).
         NODE_OPTIONS: '--enable-source-maps',
       },

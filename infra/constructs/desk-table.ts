@@ -8,19 +8,27 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { deskTable } from '#shared/table.ts';
 
-/** Item-level actions the desk uses. No Scan: every read path is a key or index query. */
-const readWriteActions = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
+/**
+ * The item-level actions a desk function may be given, one by one: never `dynamodb:*`, never
+ * Scan (every read path is a key or an index query). A `TransactWriteItems` is authorized item by
+ * item, so a transaction needs the actions of its items (PutItem, UpdateItem, DeleteItem,
+ * ConditionCheckItem) and nothing more.
+ */
+export type TableAction =
+  | 'GetItem'
+  | 'BatchGetItem'
+  | 'Query'
+  | 'PutItem'
+  | 'UpdateItem'
+  | 'DeleteItem'
+  | 'ConditionCheckItem'
+  | 'BatchWriteItem';
 
-const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+/** A global secondary index of `shared/table.ts`, by name. */
+export type TableIndex = (typeof deskTable.globalSecondaryIndexes)[number]['indexName'];
+
+/** What one step may do on the table: its actions on items, and the indexes it queries. */
+type TableAccess = { actions: TableAction[]; queries?: TableIndex[] };
 
 /** Properties of a {@link DeskTable}. */
 export type DeskTableProps = {
@@ -71,38 +79,148 @@ export class DeskTable extends Construct {
   }
 
   /**
-   * Lets a function read and write items, on the table and on its indexes named one by one
-   * (CDK's grantReadWriteData would grant `index/*`).
+   * `screen`: reads the directory entry, the thread a reply answers and the broadcast it answers
+   * (GetItem), then records the intake entry, the Message-ID claim, the day's quota counter and
+   * the automatic reply in one transaction (PutItem, UpdateItem). No query, no delete.
    */
-  grantReadWrite(grantee: iam.IGrantable): void {
-    const indexArns = deskTable.globalSecondaryIndexes.map(
-      (index) => `${this.table.tableArn}/index/${index.indexName}`,
-    );
-    iam.Grant.addToPrincipal({ grantee, actions: readWriteActions, resourceArns: [this.table.tableArn] });
-    iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: indexArns });
+  grantIntakeScreening(grantee: iam.IGrantable): void {
+    this.grantAccess(grantee, { actions: ['GetItem', 'PutItem', 'UpdateItem'] });
   }
 
   /**
-   * Lets the purge read a partition and delete items, nothing else: `Query` and `DeleteItem` on
-   * the table (no index, no write). Reading the stream is granted by its event source mapping.
+   * `ticket`: reads which mails of the batch are already linked and the year's sequence
+   * (BatchGetItem), the ticket a follow-up joins and the agents' notification preferences
+   * (GetItem), a ticket's items to set their purge date (Query on the ticket's partition); writes
+   * the tickets, messages, acknowledgments, links and notices (PutItem, UpdateItem).
    */
-  grantPurge(grantee: iam.IGrantable): void {
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['dynamodb:Query', 'dynamodb:DeleteItem'],
-      resourceArns: [this.table.tableArn],
+  grantTicketOpening(grantee: iam.IGrantable): void {
+    this.grantAccess(grantee, { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] });
+  }
+
+  /**
+   * `mailer`: claims a mail's record, then records it sent, failed or unknown, or gives the claim
+   * back: conditional UpdateItem only. It reads nothing else and never deletes.
+   */
+  grantOutboxSending(grantee: iam.IGrantable): void {
+    this.grantAccess(grantee, { actions: ['UpdateItem'] });
+  }
+
+  /**
+   * `outbox-sweep`: lists the mails left `queued` or `sending` (Query on gsi2, the sparse
+   * `OUTBOX#…` partitions) and marks each (conditional UpdateItem).
+   */
+  grantOutboxSweep(grantee: iam.IGrantable): void {
+    this.grantAccess(grantee, { actions: ['UpdateItem'], queries: ['gsi2'] });
+  }
+
+  /**
+   * `ticket-housekeeping`: lists the tickets waiting for their director (Query on gsi2), reads
+   * each ticket (Query on its partition), closes it in one transaction (PutItem, UpdateItem,
+   * ConditionCheckItem) and sets its items' purge date (UpdateItem).
+   */
+  grantAutoClose(grantee: iam.IGrantable): void {
+    this.grantAccess(grantee, {
+      actions: ['Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+      queries: ['gsi2'],
     });
   }
 
   /**
-   * Lets a function read items only (the knowledge base's export reads the articles and writes
-   * nothing back), on the table and on its indexes named one by one.
+   * `broadcast-plan`: lists the due broadcasts (Query on gsi2), reads the broadcast and the
+   * directory's current generation (GetItem, BatchGetItem), freezes the recipients (PutItem),
+   * counts and lists them (Query on the broadcast's partition) and moves the broadcast on
+   * (UpdateItem).
    */
-  grantRead(grantee: iam.IGrantable): void {
-    const indexArns = deskTable.globalSecondaryIndexes.map(
-      (index) => `${this.table.tableArn}/index/${index.indexName}`,
-    );
-    iam.Grant.addToPrincipal({ grantee, actions: readActions, resourceArns: [this.table.tableArn] });
-    iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:Query'], resourceArns: indexArns });
+  grantBroadcastStart(grantee: iam.IGrantable): void {
+    this.grantAccess(grantee, {
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'],
+      queries: ['gsi2'],
+    });
+  }
+
+  /**
+   * `broadcast-send`: reads the broadcast and its chunk's recipients (GetItem, BatchGetItem),
+   * claims and records each recipient (UpdateItem, and a PutItem of the mail's lookup by SES
+   * message id in the same transaction), counts the recipients (Query on the broadcast's
+   * partition).
+   */
+  grantBroadcastSending(grantee: iam.IGrantable): void {
+    this.grantAccess(grantee, { actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] });
+  }
+
+  /**
+   * `ses-events`: finds the recipient of a sent mail (GetItem, BatchGetItem), records what
+   * became of it (UpdateItem) and the address's problem (PutItem).
+   */
+  grantSendingEvents(grantee: iam.IGrantable): void {
+    this.grantAccess(grantee, { actions: ['GetItem', 'BatchGetItem', 'PutItem', 'UpdateItem'] });
+  }
+
+  /**
+   * `kb-export`: reads the published articles (Query on gsi2) and the catalogue's published
+   * version (GetItem). It writes nothing to the table.
+   */
+  grantArticleExport(grantee: iam.IGrantable): void {
+    this.grantAccess(grantee, { actions: ['GetItem'], queries: ['gsi2'] });
+  }
+
+  /**
+   * `mail-watch`: counts the intake log's entries since midnight (Query on gsi1, stopped at a
+   * few items). It reads nothing else and writes nothing.
+   */
+  grantMailWatch(grantee: iam.IGrantable): void {
+    this.grantAccess(grantee, { actions: [], queries: ['gsi1'] });
+  }
+
+  /**
+   * `api`: every staff action and list of the console. The one role with DeleteItem (reply
+   * templates, a merge moving a ticket's items), BatchWriteItem (the directory's garbage
+   * collection of old generations) and every index (the intake log and tickets by time on gsi1,
+   * by outcome or status on gsi2, open tickets by creation on gsi3).
+   */
+  grantStaffApi(grantee: iam.IGrantable): void {
+    this.grantAccess(grantee, {
+      actions: [
+        'GetItem',
+        'BatchGetItem',
+        'Query',
+        'PutItem',
+        'UpdateItem',
+        'DeleteItem',
+        'ConditionCheckItem',
+        'BatchWriteItem',
+      ],
+      queries: ['gsi1', 'gsi2', 'gsi3'],
+    });
+  }
+
+  /**
+   * `retention-purge`: reads a removed item's partition (Query on the table) and deletes its
+   * items (DeleteItem), nothing else (no index, no write). Reading the stream is granted by its
+   * event source mapping.
+   */
+  grantPurge(grantee: iam.IGrantable): void {
+    this.grantAccess(grantee, { actions: ['Query', 'DeleteItem'] });
+  }
+
+  /**
+   * The actions on the table's ARN, and Query on each named index's ARN (CDK's grant methods
+   * would grant `index/*` and whole groups of actions).
+   */
+  private grantAccess(grantee: iam.IGrantable, access: TableAccess): void {
+    if (access.actions.length > 0) {
+      iam.Grant.addToPrincipal({
+        grantee,
+        actions: access.actions.map((action) => `dynamodb:${action}`),
+        resourceArns: [this.table.tableArn],
+      });
+    }
+    const queries = access.queries ?? [];
+    if (queries.length === 0) return;
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:Query'],
+      resourceArns: queries.map((index) => `${this.table.tableArn}/index/${index}`),
+    });
   }
 }

@@ -104,14 +104,15 @@ export class KbSite extends Construct {
   }
 
   /**
-   * Lets the export write the public files: read, write and delete the objects under `kb/`, and
-   * list that prefix (a full export removes the pages of articles no longer public). Nothing
-   * outside `kb/`.
+   * Lets the export write the public files: write and delete the objects under `kb/` (PutObject;
+   * DeleteObjects is authorized as `s3:DeleteObject` per key), and list that prefix (a full
+   * export removes the pages of articles no longer public). It never reads a file back, and
+   * nothing outside `kb/`.
    */
   grantExport(grantee: iam.IGrantable & IConstruct): void {
     iam.Grant.addToPrincipal({
       grantee,
-      actions: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'],
+      actions: ['s3:PutObject', 's3:DeleteObject'],
       resourceArns: [this.bucket.arnForObjects(`${KB_PREFIX}*`)],
     });
     iam.Grant.addToPrincipal({

@@ -3,10 +3,8 @@
  * each queue with its dead-letter queue and the alarm on it, the event source mapping to
  * its consumer, and the scheduler's ticks.
  */
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Names, Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -21,6 +19,7 @@ import {
 } from '#shared/pipeline.ts';
 import { alarmOnMessages, deadLetterDestination } from './dead-letter.ts';
 import type { DeskFunction } from './desk-function.ts';
+import { grantPolling, grantSendOnly, SendOnlyDestination } from './queue-grants.ts';
 import { ScheduledTick } from './scheduled-tick.ts';
 
 /** Properties of a {@link MailPipeline}. */
@@ -94,9 +93,12 @@ export class MailPipeline extends Construct {
     );
   }
 
-  /** Lets a function send messages to one queue of the pipeline. */
+  /**
+   * Lets a function send messages to one queue of the pipeline: `sqs:SendMessage` on that queue
+   * only (the URL comes from the environment: no GetQueueUrl, no GetQueueAttributes).
+   */
   grantEnqueue(stage: StageName, fn: DeskFunction): void {
-    this.stages[stage].queue.grantSendMessages(fn.function);
+    grantSendOnly(fn.role, this.stages[stage].queue);
   }
 
   /**
@@ -109,17 +111,19 @@ export class MailPipeline extends Construct {
       throw new PipelineWiringError(`Queue '${stage}' already has a consumer`);
     }
     this.consumers.set(stage, fn);
-    fn.function.addEventSource(
-      new SqsEventSource(queue, {
-        batchSize: description.batchSize,
-        maxBatchingWindow:
-          description.maxBatchingWindowSeconds > 0
-            ? Duration.seconds(description.maxBatchingWindowSeconds)
-            : undefined,
-        reportBatchItemFailures: true,
-        maxConcurrency: description.maxConcurrency,
-      }),
-    );
+    // SqsEventSource's own id, so the mapping deployed before keeps its logical id; its grant
+    // would add ChangeMessageVisibility and GetQueueUrl, which the poller does not use.
+    fn.function.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(queue.node)}`, {
+      eventSourceArn: queue.queueArn,
+      batchSize: description.batchSize,
+      maxBatchingWindow:
+        description.maxBatchingWindowSeconds > 0
+          ? Duration.seconds(description.maxBatchingWindowSeconds)
+          : undefined,
+      reportBatchItemFailures: true,
+      maxConcurrency: description.maxConcurrency,
+    });
+    grantPolling(fn.role, queue);
   }
 
   /** A scheduler tick of `pipeline.ticks`, once {@link tick} has made it. */
@@ -162,7 +166,7 @@ export class MailPipeline extends Construct {
       `This queue is itself a dead-letter destination: the on-failure destination of the asynchronous invocations of ${name}. Nothing consumes it automatically, so it needs no dead-letter queue of its own; its alarm tells staff to look.`,
     );
     fn.function.configureAsyncInvoke({
-      onFailure: new SqsDestination(queue),
+      onFailure: new SendOnlyDestination(queue),
       // Lambda's default: two retries, spaced by its own backoff.
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),

@@ -84,18 +84,21 @@ export class MailSending extends Construct {
   }
 
   /**
-   * Lets a function send mail with SESv2 SendEmail: from the desk addresses only, through the
-   * configuration set, with the identities that can authorise those addresses (each address
-   * and its domain, whichever is the verified one).
+   * Lets a function send mail with SESv2 SendEmail (the mailer): from the desk addresses only
+   * (`ses:FromAddress`), on exactly the resources SES authorizes a send against: the sending
+   * identity (each desk address and its domain, whichever is the verified one) and the
+   * configuration set the call names (without it, a send through the set is refused:
+   * aws/aws-cdk#34402). No template resource: the content is inline.
    */
   grantSend(grantee: iam.IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(this.sendStatement('ses:SendEmail'));
   }
 
   /**
-   * Lets a function send broadcasts with SESv2 SendBulkEmail, on the same terms as
-   * {@link grantSend}: the desk addresses, the configuration set, their identities. Inline
-   * template content needs no template resource.
+   * Lets a function send broadcasts with SESv2 SendBulkEmail (broadcast-send, and the api's test
+   * copy), on the same terms as {@link grantSend}: the desk addresses, the configuration set,
+   * their identities. The template is inline (`TemplateContent`), so no template resource and no
+   * `ses:GetTemplate`.
    */
   grantSendBulk(grantee: iam.IGrantable): void {
     grantee.grantPrincipal.addToPrincipalPolicy(this.sendStatement('ses:SendBulkEmail'));

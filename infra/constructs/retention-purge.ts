@@ -7,7 +7,7 @@
 import { Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -15,6 +15,7 @@ import { ttlRemovalFilter } from '#shared/domain/retention.ts';
 import { alarmOnMessages, deadLetterDestination } from './dead-letter.ts';
 import type { DeskFunction } from './desk-function.ts';
 import type { DeskTable } from './desk-table.ts';
+import { SendOnlyDlq } from './queue-grants.ts';
 import type { RawMailStore } from './raw-mail-store.ts';
 
 /** Properties of a {@link RetentionPurge}. */
@@ -55,7 +56,7 @@ export class RetentionPurge extends Construct {
         // The handler reports the first record it could not purge; Lambda retries from there.
         reportBatchItemFailures: true,
         retryAttempts: RETRY_ATTEMPTS,
-        onFailure: new SqsDlq(this.deadLetterQueue),
+        onFailure: new SendOnlyDlq(this.deadLetterQueue),
         // TTL removals only: a person's or the code's own deletions (a merge moving mails, the
         // cascade itself) must not start a purge, and should not even invoke the function.
         filters: [lambda.FilterCriteria.filter(ttlRemovalFilterCriteria())],

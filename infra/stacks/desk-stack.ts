@@ -16,6 +16,7 @@ import {
 } from '#shared/config.ts';
 import type { RetentionPolicy } from '#shared/domain/retention.ts';
 import { allStages, pipeline, type QueueStage, type TickEntry } from '#shared/pipeline.ts';
+import { DeskDashboard } from '../constructs/desk-dashboard.ts';
 import { DeskFunction } from '../constructs/desk-function.ts';
 import { KbSite } from '../constructs/kb-site.ts';
 import { MailPipeline } from '../constructs/mail-pipeline.ts';
@@ -55,6 +56,8 @@ export class DeskStack extends Stack {
   readonly kb: KbSite;
   /** The purge that follows DynamoDB's TTL (the table's stream, `retention-purge`). */
   readonly retentionPurge: RetentionPurge;
+  /** The desk's CloudWatch dashboard, and the alarms on failed sends and on a silent school day. */
+  readonly observability: DeskDashboard;
   readonly functions: Record<
     'receive' | QueueStage['consumer'] | TickEntry | 'api' | 'retention-purge',
     DeskFunction
@@ -186,36 +189,38 @@ export class DeskStack extends Stack {
       this.pipeline.consume(stage.queue, consumers[stage.consumer]);
     }
 
+    // Grants: each function gets, from the construct owning each resource, what its step calls
+    // and nothing more (the written list, action by action: test/infra/role-grants.ts).
     // receive only hands the SES event on: it reads neither the mail nor the table.
     this.pipeline.grantEnqueue('intake', receive);
     this.pipeline.catchFailedInvocations(pipeline.receiver.entry, receive);
 
     const { screen, ticket, mailer } = consumers;
     rawMail.grantReadRawMail(screen.role);
-    table.grantReadWrite(screen.role);
+    table.grantIntakeScreening(screen.role);
     this.pipeline.grantEnqueue('tickets', screen);
     this.pipeline.grantEnqueue('outbox', screen);
 
-    table.grantReadWrite(ticket.role);
+    table.grantTicketOpening(ticket.role);
     this.pipeline.grantEnqueue('outbox', ticket);
     // The acknowledgment's suggested articles come from the public search index alone.
     this.kb.grantReadPublicIndex(ticket.role);
 
-    table.grantReadWrite(mailer.role);
+    table.grantOutboxSending(mailer.role);
     this.sending.grantSend(mailer.role);
 
     // Broadcasts: the tick starts the due ones, broadcast-send mails one chunk at a time and
     // re-queues what SES throttled, ses-events records what became of each mail.
     const broadcastPlan = tickTargets['broadcast-plan'];
     this.pipeline.tick('broadcast-plan', broadcastPlan);
-    table.grantReadWrite(broadcastPlan.role);
+    table.grantBroadcastStart(broadcastPlan.role);
     this.pipeline.grantEnqueue('broadcast', broadcastPlan);
 
     // Auto-close: the hourly tick closes the tickets left waiting for their director (a ticket
     // transaction each) and queues one notice each for the mailer.
     const housekeeping = tickTargets['ticket-housekeeping'];
     this.pipeline.tick('ticket-housekeeping', housekeeping);
-    table.grantReadWrite(housekeeping.role);
+    table.grantAutoClose(housekeeping.role);
     this.pipeline.grantEnqueue('outbox', housekeeping);
 
     // The outbox sweeper: re-queues the mails whose queue message was lost, marks `unknown`
@@ -223,19 +228,19 @@ export class DeskStack extends Stack {
     // it never mails itself (the mailer's claim still sends each once).
     const outboxSweep = tickTargets['outbox-sweep'];
     this.pipeline.tick('outbox-sweep', outboxSweep);
-    table.grantReadWrite(outboxSweep.role);
+    table.grantOutboxSweep(outboxSweep.role);
     this.pipeline.grantEnqueue('outbox', outboxSweep);
 
     const broadcastSend = consumers['broadcast-send'];
-    table.grantReadWrite(broadcastSend.role);
+    table.grantBroadcastSending(broadcastSend.role);
     this.sending.grantSendBulk(broadcastSend.role);
     this.sending.grantReadSendingQuota(broadcastSend.role);
     this.pipeline.grantEnqueue('broadcast', broadcastSend);
 
-    table.grantReadWrite(consumers['ses-events'].role);
+    table.grantSendingEvents(consumers['ses-events'].role);
     this.sending.deliverEventsTo(this.pipeline.stages['ses-events'].queue);
 
-    table.grantReadWrite(api.role);
+    table.grantStaffApi(api.role);
     // Raw mails (accepting a held mail, downloads) and the attachments taken out for downloads.
     rawMail.grantStaffDownloads(api.role);
     this.pipeline.grantEnqueue('outbox', api);
@@ -249,10 +254,15 @@ export class DeskStack extends Stack {
     this.kb.grantReadPublicIndex(api.role);
     this.pipeline.grantEnqueue('kb-export', api);
 
-    // The export reads the articles and rewrites the public files; it writes nothing else.
+    // The export reads the published articles and rewrites the public files; nothing else.
     const kbExport = consumers['kb-export'];
-    table.grantRead(kbExport.role);
+    table.grantArticleExport(kbExport.role);
     this.kb.grantExport(kbExport.role);
+
+    // The mail watch: one small Query of the intake log an hour, and a metric its alarm reads.
+    const mailWatch = tickTargets['mail-watch'];
+    this.pipeline.tick('mail-watch', mailWatch);
+    table.grantMailWatch(mailWatch.role);
 
     this.receipt = new MailReceipt(this, 'Receipt', {
       recipients: settings.deskAddresses,
@@ -270,6 +280,12 @@ export class DeskStack extends Stack {
       authDomainPrefix,
       publicRouteThrottle: PUBLIC_SEARCH_THROTTLE,
     });
+    this.observability = new DeskDashboard(this, 'Observability', {
+      pipeline: this.pipeline,
+      chain: { receive, screen, ticket, mailer },
+      httpApi: this.api.httpApi,
+    });
+
     // The public pages' search box asks the API's own host: CloudFront does not route /api/.
     // Only kb-export writes the pages, so only it is told (the api function naming its own API
     // would be a cycle).

@@ -10,11 +10,14 @@
  * end up on another's lines.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
 import { logger } from '#shared/logger.ts';
+import { traceHandler } from '#shared/tracer.ts';
 
 /** The keys that tie a record's log lines to a mail, a ticket or an outgoing mail. Never mail text or addresses. */
 export type CorrelationKeys = {
@@ -27,6 +30,9 @@ export type CorrelationKeys = {
 /** How a consumer finds the correlation keys of one of its messages. */
 export type Correlate<Message> = (message: Message) => CorrelationKeys;
 
+/** What a consumer publishes besides its logs: its metrics, flushed once per invocation. */
+export type ConsumerOptions = { metrics?: Metrics };
+
 /**
  * A Lambda handler for an SQS queue whose messages follow `schema`, that processes the whole
  * batch at once (`processBatch` returns one settled result per message, in order). A record
@@ -37,10 +43,16 @@ export function sqsBatchConsumer<Schema extends z.ZodType>(
   schema: Schema,
   processBatch: (messages: Array<z.output<Schema>>) => Promise<Array<PromiseSettledResult<unknown>>>,
   correlate: Correlate<z.output<Schema>>,
+  options: ConsumerOptions = {},
 ) {
+  const chain = middy<SQSEvent, SQSBatchResponse, Error, Context>()
+    // Traced first, so the subsegment spans the other middlewares too (off outside Lambda).
+    .use(traceHandler())
+    .use(injectLambdaContext(logger));
+  // Flushes what the records added (points without a dimension) once, after the batch.
+  if (options.metrics) chain.use(logMetrics(options.metrics));
   return (
-    middy<SQSEvent, SQSBatchResponse, Error, Context>()
-      .use(injectLambdaContext(logger))
+    chain
       // Failures are logged by the handler, which knows each record's message; it never throws,
       // so middy's own per-record log (which does not) is left out.
       .use(sqsPartialBatchFailure({ logger: () => undefined }))
@@ -79,8 +91,14 @@ export function sqsConsumer<Schema extends z.ZodType>(
   schema: Schema,
   processRecord: (message: z.output<Schema>) => Promise<unknown>,
   correlate: Correlate<z.output<Schema>>,
+  options: ConsumerOptions = {},
 ) {
-  return sqsBatchConsumer(schema, (messages) => Promise.allSettled(messages.map(processRecord)), correlate);
+  return sqsBatchConsumer(
+    schema,
+    (messages) => Promise.allSettled(messages.map(processRecord)),
+    correlate,
+    options,
+  );
 }
 
 /** One line per failed record: the SQS ids, the record's correlation keys, and the error (by name, code, message and cause). */

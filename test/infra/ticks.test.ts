@@ -37,6 +37,7 @@ describe('the scheduler ticks', () => {
         'broadcast-plan': 'rate(1 minute)',
         'ticket-housekeeping': 'rate(1 hour)',
         'outbox-sweep': 'rate(5 minutes)',
+        'mail-watch': 'rate(1 hour)',
       }[tick.entry];
       expect(schedules[logicalIdIn(full, scheduled?.schedule as never)]?.Properties).toMatchObject({
         ScheduleExpression: rate,

@@ -47,6 +47,7 @@ describe('the local scheduler ticks', () => {
         'broadcast-plan': handler('broadcast-plan'),
         'ticket-housekeeping': handler('ticket-housekeeping'),
         'outbox-sweep': handler('outbox-sweep'),
+        'mail-watch': handler('mail-watch'),
       },
       5,
     );
@@ -58,7 +59,12 @@ describe('the local scheduler ticks', () => {
     await new Promise((resolve) => setTimeout(resolve, 30));
 
     // Assess: each ran, and none runs after stop.
-    expect([...calls.keys()].sort()).toEqual(['broadcast-plan', 'outbox-sweep', 'ticket-housekeeping']);
+    expect([...calls.keys()].sort()).toEqual([
+      'broadcast-plan',
+      'mail-watch',
+      'outbox-sweep',
+      'ticket-housekeeping',
+    ]);
     expect(calls).toEqual(after);
   });
 });
