@@ -2,7 +2,7 @@
  * The HTTP headers the console's static files are served with: a strict Content-Security-Policy
  * and the usual hardening headers. The local front adds them (`staticHeaders` of
  * `local/http-front.ts`); in AWS, CloudFront's response headers policy must carry the same
- * values (build it from `consoleSecurityHeaders({ apiOrigin, authOrigin, https: true })`).
+ * values (built from `consoleSecurityHeaders({ authOrigin, https: true })`).
  *
  * Why each CSP directive is what it is:
  * - `script-src 'self'`: the console's only scripts are its bundled files; nothing inline, no eval.
@@ -13,8 +13,10 @@
  *   lets a staff member load a mail's remote images after clicking « Afficher les images
  *   distantes » (the sandboxed mail frame inherits this policy; until the click the mail's own
  *   stricter policy and the sanitiser keep them off).
- * - `connect-src`: the console calls its own origin, the API (another origin in AWS) and the
- *   Cognito token endpoint (PKCE code exchange).
+ * - `connect-src 'self'` and the Cognito domain only: the API is on the console's own origin
+ *   (CloudFront routes `/api/*` to the HTTP API, the local front serves it), and the console
+ *   calls Cognito's token endpoint for the PKCE code exchange and the refresh. No API Gateway
+ *   host, so an injected script could not reach another API of the region.
  * - `frame-src 'self'`: only the console's own sandboxed `srcdoc` frames (mail HTML).
  * - `frame-ancestors 'none'`, `form-action 'self'`, `base-uri 'none'`, `object-src 'none'`.
  */
@@ -26,9 +28,7 @@ const DSFR_COLOR_SCHEME_STYLES = [':root { color-scheme: light; }', ':root { col
 const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
 
 export type ConsoleHeadersOptions = {
-  /** Origin of the HTTP API when it is not the console's own (AWS: `https://xyz.execute-api...`). */
-  apiOrigin?: string;
-  /** Origin of the Cognito hosted UI / token endpoint (`https://<domain>.auth.<region>.amazoncognito.com`). */
+  /** Origin of Cognito's managed login and token endpoint (`https://<domain>.auth.<region>.amazoncognito.com`). */
   authOrigin?: string;
   /** Served over HTTPS (CloudFront): adds HSTS and `upgrade-insecure-requests`. Off locally (plain http on loopback). */
   https?: boolean;
@@ -36,7 +36,7 @@ export type ConsoleHeadersOptions = {
 
 /** The Content-Security-Policy of the console. */
 export function consoleContentSecurityPolicy(options: ConsoleHeadersOptions = {}): string {
-  const connect = ["'self'", options.apiOrigin, options.authOrigin].filter(
+  const connect = ["'self'", options.authOrigin].filter(
     (source): source is string => source !== undefined && source !== '',
   );
   const directives = [

@@ -30,18 +30,13 @@ export const KB_CACHE_CONTROL = `public, max-age=${KB_MAX_AGE_SECONDS}`;
 export type KbHeadersOptions = {
   /** Served over HTTPS (CloudFront): adds HSTS and `upgrade-insecure-requests`. */
   https?: boolean;
-  /**
-   * Origin(s) of the HTTP API when it is not the pages' own (AWS: API Gateway's host, which
-   * CloudFront does not route): the public search script then calls it there (`data-api`).
-   */
-  apiOrigin?: string;
 };
 
 /**
  * The security headers of the public pages. Stricter than the console's: the pages load only
  * the DSFR (`/dsfr/*`, served beside the console) and `/kb/search.js` from their own origin, and
- * fetch the public search (`/api/public/articles`) on it, or on the API's origin in AWS; no
- * inline script or style, no frame, nothing from elsewhere.
+ * fetch the public search (`/api/public/articles`) on it too (CloudFront routes `/api/*` to the
+ * HTTP API); no inline script or style, no frame, nothing from elsewhere.
  */
 export function kbSecurityHeaders(options: KbHeadersOptions = {}): Record<string, string> {
   const directives = [
@@ -50,7 +45,7 @@ export function kbSecurityHeaders(options: KbHeadersOptions = {}): Record<string
     "style-src 'self'",
     "img-src 'self' data:",
     "font-src 'self'",
-    `connect-src ${["'self'", options.apiOrigin].filter(Boolean).join(' ')}`,
+    "connect-src 'self'",
     "manifest-src 'self'",
     "base-uri 'none'",
     "form-action 'self'",

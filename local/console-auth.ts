@@ -1,5 +1,5 @@
 /**
- * The console's local sign-in, standing in for Cognito's hosted UI: `GET /config.json` tells
+ * The console's local sign-in, standing in for Cognito's managed login: `GET /config.json` tells
  * the console to sign in locally, and `POST /local-idp/token` `{ email, group }` answers
  * `{ token }`, an ID token from the local identity provider (`./jwt.ts`) for a demo account.
  *

@@ -74,11 +74,6 @@ export const KbEnv = z.object({
   /** The address the desk's public pages are served at: links in acknowledgments and feeds. */
   PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'Adresse http(s) attendue.' }).optional(),
   KB_EXPORT_QUEUE_URL: z.string().min(1).optional(),
-  /**
-   * Where the public pages' search box asks (`GET /api/public/articles`), when the API is not
-   * served from the pages' own host (in AWS until CloudFront routes `/api/`); unset: the same host.
-   */
-  PUBLIC_API_URL: z.url({ protocol: /^https?$/, error: 'Adresse http(s) attendue.' }).optional(),
 });
 
 /**
@@ -149,7 +144,7 @@ export type DeskConfig = {
   /** The broadcasts' pacing (optional in the type: the mail chain's steps do not read it). */
   broadcast?: { rateShare: number; maxSendRate: number | undefined };
   /** The knowledge base's public files (optional in the type: most steps do not read it). */
-  kb?: { bucket: string | undefined; publicBaseUrl: string | undefined; publicApiUrl?: string | undefined };
+  kb?: { bucket: string | undefined; publicBaseUrl: string | undefined };
   /** Response clocks and auto-close (optional in the type: most steps do not read them). */
   work?: { firstResponseHours: number; resolutionHours: number; autoCloseWorkingDays: number };
 };
@@ -200,7 +195,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
     kb: {
       bucket: e.KB_BUCKET,
       publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
-      publicApiUrl: e.PUBLIC_API_URL?.replace(/\/+$/, ''),
     },
     work: {
       firstResponseHours: e.FIRST_RESPONSE_TARGET_HOURS,

@@ -21,7 +21,7 @@ const LocalAuth = z.object({
 
 const CognitoAuth = z.object({
   kind: z.literal('cognito'),
-  /** The hosted UI's base URL: `https://<prefix>.auth.<region>.amazoncognito.com` or a custom domain. */
+  /** Managed login's base URL: `https://<prefix>.auth.<region>.amazoncognito.com` or a custom domain. */
   domain: z.url({ protocol: /^https$/ }),
   /** The app client (public, no secret: the console is a browser app, hence PKCE). */
   clientId: z.string().min(1),

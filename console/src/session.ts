@@ -1,7 +1,7 @@
 /**
  * The signed-in session, kept in memory only: a token never goes to `localStorage` or
  * `sessionStorage`, where any script running on the origin could read it long after. A reload
- * therefore asks to sign in again (with Cognito, the hosted UI's own session makes that one click).
+ * therefore asks to sign in again (with Cognito, managed login's own session makes that one click).
  */
 import { useSyncExternalStore } from 'react';
 

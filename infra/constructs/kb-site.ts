@@ -23,8 +23,6 @@ export const KB_SEARCH_INDEX_KEY = `${KB_PREFIX}search-index.json`;
 export type KbSiteProps = {
   /** Where the bucket's S3 server access logs go. Default: none (then cdk-nag's S1 fires). */
   accessLogs?: { bucketName: string; prefix: string };
-  /** Origin(s) of the HTTP API, for the pages' CSP (`connect-src`): the public search is there. */
-  apiOrigin?: string;
 };
 
 /** The knowledge base's bucket, and once {@link KbSite.serveFrom} ran, its CloudFront behaviours. */
@@ -34,11 +32,9 @@ export class KbSite extends Construct {
   rewrite: cloudfront.Function | undefined;
   responseHeadersPolicy: cloudfront.ResponseHeadersPolicy | undefined;
   cachePolicy: cloudfront.CachePolicy | undefined;
-  private readonly apiOrigin: string | undefined;
 
   constructor(scope: Construct, id: string, props: KbSiteProps = {}) {
     super(scope, id);
-    this.apiOrigin = props.apiOrigin;
     this.bucket = new s3.Bucket(this, 'Bucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -71,7 +67,7 @@ export class KbSite extends Construct {
     });
     this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Assistance LSUN : CSP et en-têtes de sécurité de la base de connaissances',
-      ...responseHeadersFrom(kbSecurityHeaders({ https: true, apiOrigin: this.apiOrigin })),
+      ...responseHeadersFrom(kbSecurityHeaders({ https: true })),
     });
     this.cachePolicy = new cloudfront.CachePolicy(this, 'Cache', {
       comment: 'Knowledge base: a publication shows within a minute (no invalidation)',

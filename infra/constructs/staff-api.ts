@@ -1,13 +1,14 @@
 /**
  * The staff API: an HTTP API in front of the `api` function, behind a Cognito user pool whose
- * JWTs API Gateway checks on every route but the health check; the pool's hosted UI signs the
- * console's users in, and the API answers the console's origin only (CORS).
+ * JWTs API Gateway checks on every route but the public ones; the pool's managed login (the
+ * newer Cognito pages, shown in French) signs the console's users in. The console's CloudFront
+ * distribution routes `/api/*` here, so the browser calls the API on the console's own origin
+ * and the API has no CORS: nothing in it names the distribution, which names the API.
  */
 import { CfnOutput, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
-  CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
@@ -28,13 +29,11 @@ import type { DeskFunction } from './desk-function.ts';
 export type StaffApiProps = {
   /** The `api` function, which serves every route. */
   handler: DeskFunction;
-  /** Origins the console is served from (`https://host`): the only ones CORS lets call the API. */
-  consoleOrigins: string[];
-  /** OAuth callback URLs of the console (the hosted UI sends the code there). */
+  /** OAuth callback URLs of the console (managed login sends the code there). */
   callbackUrls: string[];
   /** OAuth sign-out URLs of the console. */
   logoutUrls: string[];
-  /** Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`). */
+  /** Prefix of the Cognito sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`). */
   authDomainPrefix: string;
   /** Steady requests per second across the API. Default 50: a few dozen staff, never more. */
   rateLimit?: number;
@@ -65,18 +64,17 @@ export const publicRoutes = declared
 export const throttledPublicRoutes = publicRoutes.filter((route) => route.path !== '/api/health');
 
 /**
- * The methods of the contract's other routes (`shared/api/`), listed rather than `ANY`: an `ANY`
- * route also catches the browser's CORS preflight (`OPTIONS`), which carries no token, so the
- * JWT authorizer would refuse it. With no `OPTIONS` route, API Gateway answers preflights itself
- * from the CORS configuration.
+ * The methods of the contract's other routes (`shared/api/`), listed rather than `ANY`: the API
+ * serves the methods it declares and nothing else (an `OPTIONS` is answered 404 by API Gateway;
+ * same origin, the browser sends no preflight).
  */
 export const apiMethods = ROUTE_METHODS.filter((method) =>
   declared.some((route) => route.group !== 'public' && route.method === method),
 );
 
 /**
- * Base URL of a Cognito prefix domain's hosted UI, the value `UserPoolDomain.baseUrl()` gives;
- * known before the domain exists, so the console's CSP can name it.
+ * Base URL of a Cognito prefix domain's managed login, the value `UserPoolDomain.baseUrl()`
+ * gives; known before the domain exists, so the console's CSP can name it.
  */
 export function hostedUiUrl(domainPrefix: string, region: string): string {
   return `https://${domainPrefix}.auth.${region}.amazoncognito.com`;
@@ -86,8 +84,10 @@ export function hostedUiUrl(domainPrefix: string, region: string): string {
 export class StaffApi extends Construct {
   readonly userPool: cognito.UserPool;
   readonly consoleClient: cognito.UserPoolClient;
-  /** The hosted UI's domain. */
+  /** The sign-in domain, serving managed login (the newer pages, localised with `lang`). */
   readonly signInDomain: cognito.UserPoolDomain;
+  /** The console client's managed login style (Cognito's own values). */
+  readonly consoleBranding: cognito.CfnManagedLoginBranding;
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
 
@@ -166,9 +166,21 @@ export class StaffApi extends Construct {
       refreshTokenValidity: Duration.hours(12),
     });
 
+    // Managed login, not the classic hosted UI: only managed login is localised, with a `lang`
+    // parameter on the sign-in and sign-out URLs (the console sends `lang=fr`); it needs the
+    // Essentials or Plus feature plan (Plus above) and a style for each app client that uses it.
     this.signInDomain = this.userPool.addDomain('Domain', {
       cognitoDomain: { domainPrefix: props.authDomainPrefix },
+      managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
     });
+    this.consoleBranding = new cognito.CfnManagedLoginBranding(this, 'ConsoleBranding', {
+      userPoolId: this.userPool.userPoolId,
+      clientId: this.consoleClient.userPoolClientId,
+      // Cognito's own style: a neutral page; colours and the Marianne logo can be set later in
+      // the branding editor without touching the stack (no settings here to overwrite them).
+      useCognitoProvidedValues: true,
+    });
+    this.consoleBranding.node.addDependency(this.signInDomain);
     new CfnOutput(this, 'SignInDomain', { value: this.signInDomain.baseUrl() });
 
     const authorizer = new HttpJwtAuthorizer('StaffJwt', this.userPool.userPoolProviderUrl, {
@@ -179,17 +191,9 @@ export class StaffApi extends Construct {
       description: 'Assistance LSUN : API de la console',
       createDefaultStage: false,
       defaultAuthorizer: authorizer,
-      // The console calls from its own origin; no other web page may read the API's answers.
-      // Tokens travel in the Authorization header, never in cookies: no credentials mode.
-      corsPreflight: {
-        allowOrigins: props.consoleOrigins,
-        allowMethods: apiMethods.map((method) => CorsHttpMethod[method]),
-        allowHeaders: ['authorization', 'content-type'],
-        // The downloads (raw mail, attachments, export) take their file name from it.
-        exposeHeaders: ['content-disposition'],
-        allowCredentials: false,
-        maxAge: Duration.hours(1),
-      },
+      // No CORS: the console and the public pages call the API on their own origin (the
+      // console's distribution routes /api/*), so no other web page may read its answers, and
+      // the API need not name the distribution (which names the API: that would be a cycle).
     });
     const integration = new HttpLambdaIntegration('Api', props.handler.function);
     this.httpApi.addRoutes({

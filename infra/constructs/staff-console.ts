@@ -1,11 +1,13 @@
 /**
  * The staff console in AWS: its static files in a private bucket, served by CloudFront over
  * HTTPS with the console's security headers, and the `/config.json` it reads at start, written
- * at deploy time with the API URL and the Cognito app client.
+ * at deploy time with the Cognito app client. The same distribution routes `/api/*` to the HTTP
+ * API ({@link StaffConsole.serveApi}): one origin, so no CORS and a CSP without API Gateway.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { CfnOutput, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { IHttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
@@ -22,9 +24,9 @@ import { consoleSecurityHeaders } from '../../console/security-headers.ts';
  */
 export const consoleOAuth = {
   scopes: ['openid', 'email', 'profile'],
-  /** Where the hosted UI sends the browser back with the code (`console/src/auth/cognito.ts`). */
+  /** Where managed login sends the browser back with the code (`console/src/auth/cognito.ts`). */
   redirectPath: '/connexion/retour',
-  /** Where the hosted UI's sign-out sends the browser. */
+  /** Where managed login's sign-out sends the browser. */
   logoutPath: '/connexion',
 } as const;
 
@@ -57,11 +59,32 @@ export const consoleCacheControl = {
   entry: 'no-cache',
 } as const;
 
+/**
+ * Where the console calls the API: its own origin (`/config.json`'s `apiUrl` is empty), since
+ * the distribution routes `/api/*` to the HTTP API.
+ */
+export const CONSOLE_API_URL = '';
+
+/** The path pattern of the distribution's behaviour to the HTTP API. */
+export const API_PATH_PATTERN = '/api/*';
+
+/**
+ * The security headers of the API's answers through CloudFront. Only headers that cannot change
+ * what the API says: the API's own `content-type`, `content-disposition` and `cache-control`
+ * pass unchanged. `cross-origin-resource-policy: same-origin` now that every page that reads
+ * the API is on its origin: another site cannot even load an answer as an image or a script.
+ */
+export const apiSecurityHeaders: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'strict-transport-security': 'max-age=63072000; includeSubDomains',
+  'cross-origin-resource-policy': 'same-origin',
+};
+
 /** The values the console reads from `/config.json` (see docs/console.md). */
 export type ConsoleRuntimeConfig = {
-  /** Base URL of the HTTP API. */
-  apiUrl: string;
-  /** Base URL of the Cognito hosted UI (`https://<prefix>.auth.<region>.amazoncognito.com`). */
+  /** Base URL of Cognito's managed login (`https://<prefix>.auth.<region>.amazoncognito.com`). */
   authDomain: string;
   /** The console's app client (public, PKCE). */
   clientId: string;
@@ -70,9 +93,10 @@ export type ConsoleRuntimeConfig = {
 
 /** Properties of a {@link StaffConsole}. */
 export type StaffConsoleProps = {
-  /** Origin(s) of the HTTP API for the CSP's `connect-src`, space-separated. */
-  apiOrigin: string;
-  /** Origin of the Cognito hosted UI, whose token endpoint the console calls (`connect-src`). */
+  /**
+   * Origin of Cognito's managed login, whose token endpoint the console calls: with `'self'`,
+   * the only source of the CSP's `connect-src`.
+   */
   authOrigin: string;
   /**
    * A custom host name and its ACM certificate (us-east-1). With it, viewers get TLS 1.2 at
@@ -85,7 +109,9 @@ export type StaffConsoleProps = {
    * A page served, with status 404, for any path whose origin answers 404: the public knowledge
    * base's « page introuvable » (its bucket lets CloudFront list, so a missing page is a 404;
    * the console's bucket does not, so a missing console file stays S3's 403). Uploaded beside
-   * the console's files by {@link StaffConsole.publish}.
+   * the console's files by {@link StaffConsole.publish}. CloudFront's error pages are the
+   * distribution's, not a behaviour's: an API answer 404 through `/api/*` gets this page too
+   * (same status; the console then shows its own French « Élément introuvable »).
    */
   notFoundPage?: { path: string; html: string };
 };
@@ -104,6 +130,8 @@ export class StaffConsole extends Construct {
   readonly logoutUrls: string[];
   /** The deployments of the files, once published: hashed assets, other files, entry files. */
   readonly deployments: s3deploy.BucketDeployment[] = [];
+  /** The security headers of the API's answers, once {@link StaffConsole.serveApi} ran. */
+  apiResponseHeadersPolicy: cloudfront.ResponseHeadersPolicy | undefined;
   private readonly notFoundPage: StaffConsoleProps['notFoundPage'];
 
   constructor(scope: Construct, id: string, props: StaffConsoleProps) {
@@ -131,9 +159,7 @@ export class StaffConsole extends Construct {
 
     this.responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Assistance LSUN : CSP et en-têtes de sécurité de la console',
-      ...responseHeadersFrom(
-        consoleSecurityHeaders({ apiOrigin: props.apiOrigin, authOrigin: props.authOrigin, https: true }),
-      ),
+      ...responseHeadersFrom(consoleSecurityHeaders({ authOrigin: props.authOrigin, https: true })),
     });
 
     this.spaRewrite = new cloudfront.Function(this, 'SpaRewrite', {
@@ -158,18 +184,7 @@ export class StaffConsole extends Construct {
           { function: this.spaRewrite, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
         ],
       },
-      ...(props.notFoundPage
-        ? {
-            errorResponses: [
-              {
-                httpStatus: 404,
-                responseHttpStatus: 404,
-                responsePagePath: props.notFoundPage.path,
-                ttl: Duration.minutes(1),
-              },
-            ],
-          }
-        : {}),
+      errorResponses: errorResponsesFor(props.notFoundPage),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       // Staff work in France: Europe and North America edges are enough, at the lowest price.
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
@@ -199,6 +214,43 @@ export class StaffConsole extends Construct {
   }
 
   /**
+   * Routes `/api/*` to the HTTP API, so that the console and the public pages call it on their
+   * own origin: no CORS, and a CSP without any API Gateway host.
+   *
+   * - Origin: the API's own `execute-api` host (its `$default` stage, so no origin path),
+   *   HTTPS only, TLS 1.2.
+   * - Every method (the API has POST, PUT, PATCH, DELETE routes); nothing cached
+   *   (`CachingDisabled`): every answer is per person.
+   * - `AllViewerExceptHostHeader` forwards the viewer's headers (with `Authorization`, which
+   *   CloudFront lets an origin request policy forward only when caching is disabled), cookies
+   *   and query string, but not `Host`: API Gateway answers only to its own host name.
+   * - HTTPS only for viewers, not a redirect: a redirected POST would lose its body and the
+   *   first request would have gone out in clear with its token.
+   *
+   * The API's stage throttling still applies behind CloudFront, and its `execute-api` host stays
+   * reachable directly, with the same JWT authorizer (docs/deploy.md).
+   */
+  serveApi(httpApi: IHttpApi): void {
+    const stack = Stack.of(this);
+    this.apiResponseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'ApiSecurityHeaders', {
+      comment: 'Assistance LSUN : en-têtes de sécurité des réponses de l’API',
+      ...responseHeadersFrom(apiSecurityHeaders),
+    });
+    const origin = new origins.HttpOrigin(`${httpApi.apiId}.execute-api.${stack.region}.${stack.urlSuffix}`, {
+      protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+    });
+    this.distribution.addBehavior(API_PATH_PATTERN, origin, {
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      responseHeadersPolicy: this.apiResponseHeadersPolicy,
+      compress: false,
+    });
+  }
+
+  /**
    * Uploads the built console and writes its `/config.json`, in three deployments so that
    * each kind of file gets its Cache-Control, and `index.html` only lands once every asset it
    * names is in place. Old hashed assets are kept: a tab opened before the deployment still
@@ -214,7 +266,7 @@ export class StaffConsole extends Construct {
     }
     const built = s3deploy.Source.asset(files);
     const configJson = s3deploy.Source.jsonData('config.json', {
-      apiUrl: config.apiUrl,
+      apiUrl: CONSOLE_API_URL,
       auth: {
         kind: 'cognito',
         domain: config.authDomain,
@@ -281,12 +333,12 @@ export class StaffConsole extends Construct {
     findings.acknowledge({
       id: 'AwsSolutions-CFR1',
       reason:
-        'No geo restriction: the distribution serves only the public static files of the console (no data, no secret); the API and the Cognito sign-in, where data and accounts are, are reachable from anywhere anyway, and staff may work abroad or behind VPN exits outside France.',
+        'No geo restriction: the distribution serves the public static files of the console and of the knowledge base, and routes /api/* to the HTTP API, whose every data route checks a Cognito JWT; the Cognito sign-in and the API’s own host are reachable from anywhere anyway, and staff may work abroad or behind VPN exits outside France.',
     });
     findings.acknowledge({
       id: 'AwsSolutions-CFR2',
       reason:
-        'No WAF web ACL: the distribution serves static files from S3 with GET/HEAD only, no form and no server code for WAF rules to protect; Shield Standard covers it. A CLOUDFRONT-scope ACL would need a us-east-1 stack and costs a monthly fee for no finding to act on; the API has its own throttling and the JWT authorizer.',
+        'No WAF web ACL: the static files are served from S3 with GET/HEAD only, and /api/* goes to the HTTP API, whose routes check a Cognito JWT (the public ones are throttled apart) and whose stage throttles the whole API; its execute-api host stays reachable directly, so an ACL on the distribution alone would not cover the API anyway. Shield Standard covers the distribution; a CLOUDFRONT-scope ACL would need a us-east-1 stack and a monthly fee.',
     });
     findings.acknowledge({
       id: 'AwsSolutions-CFR3',
@@ -342,6 +394,22 @@ export class StaffConsole extends Construct {
       });
     }
   }
+}
+
+/**
+ * The error statuses CloudFront lets a distribution configure: each is kept 0 s at the edge,
+ * since `/api/*` answers per person (CloudFront would otherwise keep an error 10 s, and the API's
+ * « introuvable » of a ticket about to exist would outlive it). 404 also gets the « page
+ * introuvable » when there is one.
+ */
+export const EDGE_ERROR_STATUSES = [400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504] as const;
+
+function errorResponsesFor(notFoundPage: StaffConsoleProps['notFoundPage']): cloudfront.ErrorResponse[] {
+  return EDGE_ERROR_STATUSES.map((httpStatus) =>
+    httpStatus === 404 && notFoundPage
+      ? { httpStatus, responseHttpStatus: 404, responsePagePath: notFoundPage.path, ttl: Duration.seconds(0) }
+      : { httpStatus, ttl: Duration.seconds(0) },
+  );
 }
 
 /** Raised at synthesis when the console's build output is missing. */

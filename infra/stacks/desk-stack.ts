@@ -74,14 +74,10 @@ export class DeskStack extends Stack {
       senderDomain: settings.senderDomain,
     });
 
-    // The console comes first: the app client registers its URLs and CORS allows its origin.
+    // The console comes first: the app client registers its URLs. Its distribution also routes
+    // /api/* to the HTTP API (serveApi, below), so its CSP names no API Gateway host.
     const authDomainPrefix = settings.authDomainPrefix ?? `assistance-lsun-${this.account}`;
     this.console = new StaffConsole(this, 'Console', {
-      // Not the API's own host: its CORS names the distribution, and the CSP naming the API in
-      // return would be a circular reference. Any API Gateway host of the region instead; the
-      // CSP's img-src already allows any https host, so naming one host here would not stop an
-      // injected script from sending data out: script-src 'self' is what stops it.
-      apiOrigin: `https://*.execute-api.${this.region}.${this.urlSuffix}`,
       authOrigin: hostedUiUrl(authDomainPrefix, this.region),
       customDomain:
         settings.consoleDomain && settings.consoleCertificateArn
@@ -91,14 +87,9 @@ export class DeskStack extends Stack {
       notFoundPage: { path: KB_NOT_FOUND_PATH, html: kbNotFoundPage() },
     });
     // The public knowledge base rides on the console's distribution (same host: the pages use
-    // the console's DSFR files and the links in acknowledgments name one address).
-    // The public search is on the HTTP API, another origin that CloudFront does not route: the
-    // distribution naming the API while the API's CORS names the distribution would be a cycle.
-    // Same wildcard host as the console's CSP, for the same reason.
-    this.kb = new KbSite(this, 'KnowledgeBase', {
-      accessLogs: props.stateful.kbAccessLogs,
-      apiOrigin: `https://*.execute-api.${this.region}.${this.urlSuffix}`,
-    });
+    // the console's DSFR files, ask the public search on /api/, and the links in
+    // acknowledgments name one address).
+    this.kb = new KbSite(this, 'KnowledgeBase', { accessLogs: props.stateful.kbAccessLogs });
     this.kb.serveFrom(this.console.distribution);
     // Links in acknowledgments and feeds: the custom domain when there is one. The distribution
     // depends on nothing the functions make, so naming it in their environment makes no cycle.
@@ -135,7 +126,7 @@ export class DeskStack extends Stack {
       RESOLUTION_TARGET_HOURS: String(settings.work.resolutionHours),
       AUTO_CLOSE_WORKING_DAYS: String(settings.work.autoCloseWorkingDays),
     } satisfies Record<keyof z.input<typeof DeskEnv>, string> &
-      Record<Exclude<keyof z.input<typeof KbEnv>, 'PUBLIC_API_URL'>, string> &
+      Record<keyof z.input<typeof KbEnv>, string> &
       Record<Exclude<keyof z.input<typeof BroadcastEnv>, 'BROADCAST_MAX_SEND_RATE'>, string> &
       Partial<Record<'BROADCAST_MAX_SEND_RATE', string>> &
       Record<keyof z.input<typeof TicketWorkEnv>, string> &
@@ -274,7 +265,6 @@ export class DeskStack extends Stack {
 
     this.api = new StaffApi(this, 'StaffApi', {
       handler: api,
-      consoleOrigins: this.console.origins,
       callbackUrls: this.console.callbackUrls,
       logoutUrls: this.console.logoutUrls,
       authDomainPrefix,
@@ -286,13 +276,12 @@ export class DeskStack extends Stack {
       httpApi: this.api.httpApi,
     });
 
-    // The public pages' search box asks the API's own host: CloudFront does not route /api/.
-    // Only kb-export writes the pages, so only it is told (the api function naming its own API
-    // would be a cycle).
-    consumers['kb-export'].function.addEnvironment('PUBLIC_API_URL', this.api.httpApi.apiEndpoint);
+    // One origin: the distribution names the API (its origin), the API names nothing of the
+    // distribution (no CORS); the app client's URLs name the distribution, and the JWT
+    // authorizer names the client, both resources apart from the API itself, so no cycle.
+    this.console.serveApi(this.api.httpApi);
     if (props.consoleFiles !== undefined) {
       this.console.publish(props.consoleFiles, {
-        apiUrl: this.api.httpApi.apiEndpoint,
         authDomain: this.api.signInDomain.baseUrl(),
         clientId: this.api.consoleClient.userPoolClientId,
         region: this.region,

@@ -34,7 +34,7 @@ export function indexHtml(articles: readonly Article[], options: KbSiteOptions):
 <h1>${KB_TITLE}</h1>
 <p class="fr-text--lead">Les réponses de l’assistance LSUN du 1<sup>er</sup> degré aux questions fréquentes des directeurs et directrices d’école sur LSU et LSUN.</p>
 <p>${writeToDesk(options)} Votre demande reçoit un numéro de ticket par retour de courriel.</p>
-<form role="search" action="${KB_ROOT}" method="get" id="recherche" class="fr-my-4w"${options.publicApiUrl ? ` data-api="${escapeHtml(options.publicApiUrl)}"` : ''}>
+<form role="search" action="${KB_ROOT}" method="get" id="recherche" class="fr-my-4w">
   <div class="fr-search-bar fr-search-bar--lg">
     <label class="fr-label" for="q">Rechercher dans la base de connaissances</label>
     <input class="fr-input" type="search" id="q" name="q" placeholder="Par exemple : bulletin périodique" autocomplete="off">

@@ -1,6 +1,7 @@
 /**
  * `search.js`, the index page's enhancement: with it, the search form asks the public search
- * (`GET /api/public/articles?q=`) and shows the answer above the full list, announcing the count
+ * (`GET /api/public/articles?q=`, on the pages' own origin: CloudFront routes `/api/*` to the
+ * HTTP API in AWS, the local front does locally) and shows the answer above the full list, announcing the count
  * in the polite live region; without it, the full list is there anyway.
  *
  * Plain ES2017 for the browsers of school offices, no dependency, and no `innerHTML`: every text
@@ -14,8 +15,6 @@ export const SEARCH_SCRIPT = `'use strict';
   var results = document.getElementById('resultats');
   var list = document.getElementById('resultats-liste');
   if (!form || !input || !status || !results || !list || !window.fetch || !window.history) return;
-  // The API's address when it is not on the pages' own host (set by the export); else this host.
-  var api = (form.getAttribute('data-api') || '').replace(/[/]+$/, '');
 
   var dates = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/Paris' });
   var latest = 0;
@@ -85,7 +84,7 @@ export const SEARCH_SCRIPT = `'use strict';
     }
     status.textContent = 'Recherche en cours…';
     try {
-      var response = await fetch(api + '/api/public/articles?q=' + encodeURIComponent(query), { headers: { Accept: 'application/json' } });
+      var response = await fetch('/api/public/articles?q=' + encodeURIComponent(query), { headers: { Accept: 'application/json' } });
       if (!response.ok) throw new Error('HTTP ' + response.status);
       var body = await response.json();
       if (ticket !== latest) return;

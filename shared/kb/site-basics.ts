@@ -16,8 +16,6 @@ export type KbSiteOptions = {
   deskAddress?: string;
   /** The word a new request's subject must hold (`SUBJECT_KEYWORD`); « LSUN » when unset. */
   subjectKeyword?: string;
-  /** Where the search box asks (`PUBLIC_API_URL`), when the API is on another host; unset: the pages' own. */
-  publicApiUrl?: string | undefined;
 };
 
 /** The site's title: the index's h1, the feeds' title. */

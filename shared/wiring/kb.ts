@@ -62,7 +62,6 @@ export function kbExportDeps(config: DeskConfig, clients: Pick<KbClients, 'dynam
     deskDisplayName: config.deskDisplayName,
     deskAddress: config.deskAddresses[0] ?? '',
     subjectKeyword: config.subjectKeyword,
-    publicApiUrl: config.kb?.publicApiUrl,
     now: () => new Date(),
   };
 }

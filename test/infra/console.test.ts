@@ -115,8 +115,11 @@ describe('the console distribution', () => {
     expect(config.DefaultRootObject).toBe('index.html');
     // No error-response rewriting but the knowledge base's 404 (its bucket lets CloudFront list,
     // the console's does not): a missing console file stays an error, routes are the function's job.
-    expect(config.CustomErrorResponses).toEqual([
-      { ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/kb-404.html', ErrorCachingMinTTL: 60 },
+    const rewritten = (config.CustomErrorResponses as Record<string, unknown>[]).filter(
+      (response) => 'ResponsePagePath' in response || 'ResponseCode' in response,
+    );
+    expect(rewritten).toEqual([
+      { ErrorCode: 404, ResponseCode: 404, ResponsePagePath: '/kb-404.html', ErrorCachingMinTTL: 0 },
     ]);
   });
 
@@ -179,15 +182,31 @@ describe('the console distribution', () => {
       CustomHeadersConfig: { Items: { Header: string; Value: string; Override: boolean }[] };
     };
     const security = policy.SecurityHeadersConfig;
-    const expected = consoleSecurityHeaders({
-      apiOrigin: 'https://*.execute-api.eu-west-1.{AWS::URLSuffix}',
-      authOrigin: `https://${fullContext.authDomainPrefix}.auth.eu-west-1.amazoncognito.com`,
-      https: true,
-    });
+    const cognito = `https://${fullContext.authDomainPrefix}.auth.eu-west-1.amazoncognito.com`;
+    const expected = consoleSecurityHeaders({ authOrigin: cognito, https: true });
     const csp = flat(security.ContentSecurityPolicy?.ContentSecurityPolicy);
+    // The exact policy: connect-src is the console's own origin (the API is routed there) and
+    // Cognito's domain (the PKCE code exchange), nothing else; no API Gateway host.
+    expect(csp).toBe(
+      [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'sha256-HzhUjVBe6Oi2wcxUM7bmy2Rp9VdLMHYDdYr9MalNmOY=' 'sha256-xVQ4mcypV0CvOtZpQgVcKpcoNvdUkR9BrwZBrtBbU+w='",
+        "img-src 'self' data: https:",
+        "font-src 'self'",
+        `connect-src 'self' ${cognito}`,
+        "frame-src 'self'",
+        "worker-src 'none'",
+        "manifest-src 'self'",
+        "media-src 'none'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        'upgrade-insecure-requests',
+      ].join('; '),
+    );
     expect(csp).toBe(expected['content-security-policy']);
-    expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).toContain("script-src 'self';");
     expect(security.FrameOptions).toEqual({ FrameOption: 'DENY', Override: true });
     expect(security.ContentTypeOptions).toEqual({ Override: true });
     expect(security.ReferrerPolicy).toEqual({ ReferrerPolicy: 'no-referrer', Override: true });
@@ -316,7 +335,7 @@ describe('the console files', () => {
     });
   });
 
-  it('writes config.json at deploy time with the API URL, the hosted UI and the app client, as the console reads it', () => {
+  it('writes config.json at deploy time with the same-origin API, managed login and the app client, as the console reads it', () => {
     // Why: one build serves every deployment; a config.json the console cannot parse locks every agent out.
     const entry = deploymentOf(full, 'config.json');
     const keys = entry.Properties.SourceObjectKeys as string[];
@@ -327,14 +346,11 @@ describe('the console files', () => {
     const meaning = Object.fromEntries(
       Object.entries(markers).map(([marker, value]) => [marker, flat(value)]),
     );
-    const api = logicalId(full, full.desk.api.httpApi);
     const client = logicalId(full, full.desk.api.consoleClient);
     const domain = logicalId(full, full.desk.api.signInDomain);
-    expect(Object.values(meaning).sort()).toEqual(
-      [`{${api}.ApiEndpoint}`, `{${client}}`, `{${domain}}`].sort(),
-    );
+    // Nothing of the API: the console calls it on its own origin.
+    expect(Object.values(meaning).sort()).toEqual([`{${client}}`, `{${domain}}`].sort());
     const plausible: Record<string, string> = {
-      [`{${api}.ApiEndpoint}`]: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
       [`{${client}}`]: '4example0client0id',
       [`{${domain}}`]: fullContext.authDomainPrefix,
     };
@@ -345,7 +361,7 @@ describe('the console files', () => {
       ),
     ) as Record<string, unknown>;
     expect(deployed).toEqual({
-      apiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
+      apiUrl: '',
       auth: {
         kind: 'cognito',
         domain: `https://${fullContext.authDomainPrefix}.auth.eu-west-1.amazoncognito.com`,
@@ -357,7 +373,7 @@ describe('the console files', () => {
       region: 'eu-west-1',
     });
     expect(ConsoleConfig.safeParse(deployed).success).toBe(true);
-    // The hosted UI the console goes to is the one its CSP lets it call.
+    // The managed login the console goes to is the one its CSP lets it call.
     const csp = flat(
       (
         (
@@ -369,9 +385,7 @@ describe('the console files', () => {
         }
       ).SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy,
     );
-    expect(csp).toContain(
-      `connect-src 'self' https://*.execute-api.eu-west-1.{AWS::URLSuffix} ${(deployed.auth as { domain: string }).domain};`,
-    );
+    expect(csp).toContain(`connect-src 'self' ${(deployed.auth as { domain: string }).domain};`);
   });
 
   it('stops the synthesis when the console is not built, unless told to synthesize without its files', () => {
@@ -418,10 +432,29 @@ describe('the console and the API', () => {
     ]);
   });
 
-  it('gives the hosted UI a domain, the configured prefix or one unique to the account', () => {
-    // Why: without a domain there is no hosted UI, and nobody can sign in to the console.
+  it('has no CORS: the browser calls the API on the console’s own origin, so no other page may read it', () => {
+    // Why: CORS named the distribution, which now names the API: a cycle; same origin needs none.
+    for (const desk of [full, custom]) {
+      expect(only(desk, 'AWS::ApiGatewayV2::Api').Properties.CorsConfiguration).toBeUndefined();
+    }
+  });
+
+  it('declares each route’s methods, never ANY or OPTIONS', () => {
+    // Why: the API serves exactly what shared/api declares; an ANY route would take any method.
+    const keys = Object.values(resources(full, 'AWS::ApiGatewayV2::Route')).map(
+      (route) => route.Properties.RouteKey as string,
+    );
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.filter((key) => key.startsWith('ANY ') || key.startsWith('OPTIONS '))).toEqual([]);
+  });
+});
+
+describe('sign-in in French: Cognito managed login', () => {
+  it('serves the newer managed login on the domain, the configured prefix or one unique to the account', () => {
+    // Why: only managed login is localised (`lang=fr`); the classic hosted UI is English only.
     full.deskTemplate.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
       Domain: fullContext.authDomainPrefix,
+      ManagedLoginVersion: 2,
     });
     const defaults = synthDesk();
     expect(flat(only(defaults, 'AWS::Cognito::UserPoolDomain').Properties.Domain)).toBe(
@@ -429,33 +462,183 @@ describe('the console and the API', () => {
     );
   });
 
-  it('lets only the console’s origins call the API from a browser, without credentials', () => {
-    // Why: no other web page may read the API's answers with a token it got hold of.
-    const cors = only(full, 'AWS::ApiGatewayV2::Api').Properties.CorsConfiguration as Record<string, unknown>;
-    expect((cors.AllowOrigins as unknown[]).map(flat)).toEqual([distributionOrigin(full)]);
-    expect(cors).toMatchObject({
-      AllowCredentials: false,
-      AllowHeaders: ['authorization', 'content-type'],
-      ExposeHeaders: ['content-disposition'],
+  it('gives the console client a managed login style, on a feature plan that has managed login', () => {
+    // Why: a client without a style gets no managed login page at all; the Lite plan has none.
+    const branding = only(full, 'AWS::Cognito::ManagedLoginBranding');
+    expect(branding.Properties).toEqual({
+      UserPoolId: { Ref: logicalId(full, full.desk.api.userPool) },
+      ClientId: { Ref: logicalId(full, full.desk.api.consoleClient) },
+      UseCognitoProvidedValues: true,
     });
-    const withDomain = only(custom, 'AWS::ApiGatewayV2::Api').Properties.CorsConfiguration as {
-      AllowOrigins: unknown[];
-    };
-    expect(withDomain.AllowOrigins.map(flat)).toEqual([
-      `https://${customDomain.consoleDomain}`,
-      distributionOrigin(custom),
-    ]);
-  });
-
-  it('leaves the CORS preflight to API Gateway: no route answers OPTIONS', () => {
-    // Why: an ANY or OPTIONS route behind the JWT authorizer would refuse every preflight (no token).
-    const keys = Object.values(resources(full, 'AWS::ApiGatewayV2::Route')).map(
-      (route) => route.Properties.RouteKey as string,
-    );
-    expect(keys.filter((key) => key.startsWith('ANY ') || key.startsWith('OPTIONS '))).toEqual([]);
-    const methods = (
-      only(full, 'AWS::ApiGatewayV2::Api').Properties.CorsConfiguration as { AllowMethods: string[] }
-    ).AllowMethods;
-    for (const key of keys) expect(methods, key).toContain(key.split(' ')[0]);
+    expect(branding.DependsOn).toContain(logicalId(full, full.desk.api.signInDomain));
+    expect(only(full, 'AWS::Cognito::UserPool').Properties.UserPoolTier).toBe('PLUS');
   });
 });
+
+describe('one origin: /api/* on the console distribution', () => {
+  type Behavior = Record<string, unknown> & { PathPattern: string; TargetOriginId: string };
+  type Origin = { Id: string; DomainName: unknown; CustomOriginConfig?: Record<string, unknown> };
+
+  it('routes /api/* to the HTTP API’s own host: HTTPS only, every method, nothing cached, the viewer’s headers but Host', () => {
+    // Why: the console and the public pages call /api/ on their own origin; a cached or
+    // header-less API answer would show one person’s data to another, or refuse everyone.
+    const config = distributionConfig(full) as {
+      Origins: Origin[];
+      CacheBehaviors: Behavior[];
+    };
+    expect(config.CacheBehaviors.map((behavior) => behavior.PathPattern).sort()).toEqual([
+      '/api/*',
+      '/kb',
+      '/kb/*',
+    ]);
+    const api = config.CacheBehaviors.find((behavior) => behavior.PathPattern === '/api/*');
+    const origin = config.Origins.find((candidate) => candidate.Id === api?.TargetOriginId);
+    expect(flat(origin?.DomainName)).toBe(
+      `{${logicalId(full, full.desk.api.httpApi)}}.execute-api.eu-west-1.{AWS::URLSuffix}`,
+    );
+    expect(origin?.CustomOriginConfig).toMatchObject({
+      OriginProtocolPolicy: 'https-only',
+      OriginSSLProtocols: ['TLSv1.2'],
+    });
+    expect(api).toMatchObject({
+      ViewerProtocolPolicy: 'https-only',
+      AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+      // The managed policies: CachingDisabled, and AllViewerExceptHostHeader (which forwards
+      // Authorization once caching is off; API Gateway wants its own Host).
+      CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad',
+      OriginRequestPolicyId: 'b689b0a8-53d0-40ab-baf2-68738e2966ac',
+      ResponseHeadersPolicyId: { Ref: logicalId(full, full.desk.console.apiResponseHeadersPolicy as never) },
+    });
+    expect(api?.FunctionAssociations).toBeUndefined();
+  });
+
+  it('keeps no error answer at the edge, so one person’s refusal is never served to another', () => {
+    // Why: CloudFront keeps an error 10 s by default, per URL, whoever asks; /api/* answers per person.
+    const { CustomErrorResponses } = distributionConfig(full) as {
+      CustomErrorResponses: { ErrorCode: number; ErrorCachingMinTTL: number }[];
+    };
+    expect(CustomErrorResponses.map((response) => response.ErrorCode)).toEqual([
+      400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504,
+    ]);
+    for (const response of CustomErrorResponses)
+      expect(response.ErrorCachingMinTTL, `${response.ErrorCode}`).toBe(0);
+    // Only 404 gets a page (the knowledge base’s « page introuvable »): every other API refusal
+    // reaches the console with its own French message.
+    expect(
+      CustomErrorResponses.filter((response) => 'ResponsePagePath' in response).map((r) => r.ErrorCode),
+    ).toEqual([404]);
+  });
+
+  it('adds to the API’s answers only headers that cannot change what the API says', () => {
+    // Why: the downloads need the API’s own content-disposition and content-type to pass.
+    const policy = resources(full, 'AWS::CloudFront::ResponseHeadersPolicy')[
+      logicalId(full, full.desk.console.apiResponseHeadersPolicy as never)
+    ]?.Properties.ResponseHeadersPolicyConfig as Record<string, unknown>;
+    expect(policy.CustomHeadersConfig).toEqual({
+      Items: [{ Header: 'cross-origin-resource-policy', Value: 'same-origin', Override: true }],
+    });
+    expect(policy.CorsConfig).toBeUndefined();
+    expect(policy.SecurityHeadersConfig).toEqual({
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'no-referrer', Override: true },
+      StrictTransportSecurity: {
+        AccessControlMaxAgeSec: 63072000,
+        IncludeSubdomains: true,
+        Preload: false,
+        Override: true,
+      },
+    });
+  });
+
+  it('names no API Gateway host in any policy of the distribution', () => {
+    // Why: a wildcard execute-api source let an injected script reach any API of the region.
+    for (const desk of [full, custom]) {
+      const policies = JSON.stringify(resources(desk, 'AWS::CloudFront::ResponseHeadersPolicy'));
+      expect(policies).not.toContain('execute-api');
+      expect(policies).not.toContain('*.');
+    }
+  });
+
+  it('has no dependency cycle: the distribution names the API, and nothing the API needs names the distribution', () => {
+    // Why: CloudFormation refuses a template with a cycle (cdk synth does not look for one); the
+    // edges say why there is none: the API, created first, names nothing of the distribution.
+    for (const desk of [full, custom]) {
+      const graph = dependencyGraph(desk.deskTemplate.toJSON() as { Resources: Record<string, Resource> });
+      expect(cycleIn(graph)).toEqual([]);
+      const distribution = logicalId(desk, desk.desk.console.distribution);
+      const httpApi = logicalId(desk, desk.desk.api.httpApi);
+      const client = logicalId(desk, desk.desk.api.consoleClient);
+      expect(graph.get(distribution)).toContain(httpApi);
+      expect(graph.get(client)).toContain(distribution);
+      expect(reachable(graph, httpApi)).not.toContain(distribution);
+    }
+  });
+});
+
+/** Each resource's logical id → the resources it names (Ref, GetAtt, Sub, DependsOn). */
+function dependencyGraph(template: { Resources: Record<string, Resource> }): Map<string, string[]> {
+  const ids = new Set(Object.keys(template.Resources));
+  const graph = new Map<string, string[]>();
+  for (const [id, resource] of Object.entries(template.Resources)) {
+    const named = new Set<string>(resource.DependsOn ?? []);
+    const walk = (value: unknown): void => {
+      if (Array.isArray(value)) {
+        value.forEach(walk);
+        return;
+      }
+      if (value === null || typeof value !== 'object') return;
+      for (const [key, inner] of Object.entries(value)) {
+        if (key === 'Ref' && typeof inner === 'string' && ids.has(inner)) named.add(inner);
+        else if (key === 'Fn::GetAtt' && Array.isArray(inner) && ids.has(String(inner[0])))
+          named.add(String(inner[0]));
+        else if (key === 'Fn::Sub') {
+          const text = Array.isArray(inner) ? String(inner[0]) : String(inner);
+          for (const match of text.matchAll(/\$\{([^}.!]+)/g))
+            if (ids.has(match[1] ?? '')) named.add(match[1] ?? '');
+          if (Array.isArray(inner)) walk(inner[1]);
+        } else walk(inner);
+      }
+    };
+    walk(resource.Properties);
+    graph.set(id, [...named]);
+  }
+  return graph;
+}
+
+/** The resources reachable from `start` by following what each names. */
+function reachable(graph: Map<string, string[]>, start: string): string[] {
+  const seen = new Set<string>();
+  const queue = [...(graph.get(start) ?? [])];
+  while (queue.length > 0) {
+    const next = queue.pop() as string;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    queue.push(...(graph.get(next) ?? []));
+  }
+  return [...seen];
+}
+
+/** One cycle of the graph (its logical ids), or none. */
+function cycleIn(graph: Map<string, string[]>): string[] {
+  const state = new Map<string, 'open' | 'done'>();
+  const path: string[] = [];
+  const visit = (id: string): string[] => {
+    if (state.get(id) === 'done') return [];
+    if (state.get(id) === 'open') return path.slice(path.indexOf(id));
+    state.set(id, 'open');
+    path.push(id);
+    for (const next of graph.get(id) ?? []) {
+      const found = visit(next);
+      if (found.length > 0) return found;
+    }
+    path.pop();
+    state.set(id, 'done');
+    return [];
+  };
+  for (const id of graph.keys()) {
+    const found = visit(id);
+    if (found.length > 0) return found;
+  }
+  return [];
+}

@@ -1,6 +1,8 @@
 /**
- * Sign-in with Cognito's hosted UI: OAuth 2.0 authorization code flow with PKCE (RFC 7636), the
- * flow for a browser app, which cannot keep a client secret.
+ * Sign-in with Cognito's managed login: OAuth 2.0 authorization code flow with PKCE (RFC 7636),
+ * the flow for a browser app, which cannot keep a client secret. Every URL to Cognito carries
+ * `lang=fr`: managed login then shows its pages in French (Cognito keeps the choice in a cookie
+ * of its own domain, but asking each time costs nothing and survives a cleared cookie).
  *
  * 1. `startCognitoSignIn` makes a random verifier and state, keeps them in `sessionStorage`
  *    for the round trip (they are single-use and worthless once the code is exchanged; the
@@ -48,38 +50,69 @@ export async function challengeOf(verifier: string): Promise<string> {
   return base64url(new Uint8Array(digest));
 }
 
-const redirectUri = (auth: CognitoAuth) => new URL(auth.redirectPath, window.location.origin).toString();
+/** The language of Cognito's managed login pages (`lang`, one of the codes Cognito offers). */
+export const SIGN_IN_LANGUAGE = 'fr';
 
-/** Sends the browser to the hosted UI. `returnTo` is the console page to come back to. */
+const redirectUri = (auth: CognitoAuth, origin: string) => new URL(auth.redirectPath, origin).toString();
+
+/**
+ * The managed login address that starts a sign-in: authorization code with the S256 PKCE
+ * challenge, in French.
+ * @param origin the console's own origin, where Cognito sends the code back.
+ */
+export function authorizeUrl(
+  auth: CognitoAuth,
+  origin: string,
+  request: { state: string; challenge: string },
+): string {
+  const url = new URL('/oauth2/authorize', auth.domain);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: auth.clientId,
+    redirect_uri: redirectUri(auth, origin),
+    scope: auth.scopes.join(' '),
+    state: request.state,
+    code_challenge: request.challenge,
+    code_challenge_method: 'S256',
+    lang: SIGN_IN_LANGUAGE,
+  }).toString();
+  return url.toString();
+}
+
+/** Sends the browser to managed login. `returnTo` is the console page to come back to. */
 export async function startCognitoSignIn(auth: CognitoAuth, returnTo: string): Promise<void> {
   // 32 random bytes give a 43-character verifier, the minimum length RFC 7636 allows.
   const verifier = randomText(32);
   const state = randomText(16);
   const safeReturn = returnTo.startsWith('/') && !returnTo.startsWith('//') ? returnTo : '/';
+  // Only the single-use verifier and state, for the round trip; never a token.
   sessionStorage.setItem(PENDING_KEY, JSON.stringify({ state, verifier, returnTo: safeReturn }));
-  const url = new URL('/oauth2/authorize', auth.domain);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: auth.clientId,
-    redirect_uri: redirectUri(auth),
-    scope: auth.scopes.join(' '),
-    state,
-    code_challenge: await challengeOf(verifier),
-    code_challenge_method: 'S256',
-  }).toString();
-  window.location.assign(url.toString());
+  window.location.assign(
+    authorizeUrl(auth, window.location.origin, { state, challenge: await challengeOf(verifier) }),
+  );
 }
 
 async function tokenRequest(
   auth: CognitoAuth,
   form: Record<string, string>,
 ): Promise<z.infer<typeof TokenAnswer>> {
-  const response = await fetch(new URL('/oauth2/token', auth.domain), {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(form).toString(),
-    credentials: 'omit',
-  });
+  let response: Response;
+  try {
+    response = await fetch(new URL('/oauth2/token', auth.domain), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(form).toString(),
+      credentials: 'omit',
+    });
+  } catch (cause) {
+    // The browser's own error (« Failed to fetch ») is English and says nothing to staff.
+    throw new SignInError(
+      'Le service d’authentification ne répond pas. Vérifiez la connexion et réessayez.',
+      {
+        cause,
+      },
+    );
+  }
   const parsed = TokenAnswer.safeParse(await response.json().catch(() => undefined));
   if (!response.ok || !parsed.success)
     throw new SignInError('Le service d’authentification a refusé la connexion.');
@@ -129,18 +162,22 @@ export async function completeCognitoSignIn(
     grant_type: 'authorization_code',
     client_id: auth.clientId,
     code,
-    redirect_uri: redirectUri(auth),
+    redirect_uri: redirectUri(auth, window.location.origin),
     code_verifier: pending.data.verifier,
   });
   return { session: sessionFrom(auth, answer), returnTo: pending.data.returnTo };
 }
 
-/** The hosted UI's sign-out address, which ends Cognito's own session too. */
-export function cognitoSignOutUrl(auth: CognitoAuth): string {
+/**
+ * Managed login's sign-out address, which ends Cognito's own session too, in French.
+ * @param origin the console's own origin (default: the page's), where Cognito sends the browser back.
+ */
+export function cognitoSignOutUrl(auth: CognitoAuth, origin: string = window.location.origin): string {
   const url = new URL('/logout', auth.domain);
   url.search = new URLSearchParams({
     client_id: auth.clientId,
-    logout_uri: new URL(auth.logoutPath, window.location.origin).toString(),
+    logout_uri: new URL(auth.logoutPath, origin).toString(),
+    lang: SIGN_IN_LANGUAGE,
   }).toString();
   return url.toString();
 }

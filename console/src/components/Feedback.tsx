@@ -1,6 +1,8 @@
 /** How pages show waiting, failures and refusals. */
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { ApiError, ForbiddenError } from '../api/client.ts';
+import { SignInError } from '../auth/local.ts';
+import { ConfigError } from '../config.ts';
 import { NotAllowed } from '../pages/NotAllowed.tsx';
 
 /** A polite live region: screen readers hear that something is loading without losing their place. */
@@ -12,10 +14,15 @@ export function Loading({ what = 'Chargement…' }: { what?: string }) {
   );
 }
 
-/** The French message of any error thrown by the console or the API. */
+/**
+ * The French message of any error thrown by the console or the API. Only the console's own
+ * error classes carry a message written for staff; any other error (a browser's `TypeError`, a
+ * parse failure, a bug) has an English text meant for developers, so staff read a French one.
+ */
 export function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  if (error instanceof Error && error.message) return error.message;
+  if (error instanceof ApiError || error instanceof SignInError || error instanceof ConfigError) {
+    return error.message;
+  }
   return 'Une erreur inattendue est survenue.';
 }
 

@@ -1,6 +1,6 @@
 /**
- * Sign-in: in AWS, one button to Cognito's hosted UI (PKCE); locally, one button per demo
- * account, each in its group, from the local identity provider.
+ * Sign-in: in AWS, one button to Cognito's managed login, in French (PKCE); locally, one
+ * button per demo account, each in its group, from the local identity provider.
  */
 import { Alert } from '@codegouvfr/react-dsfr/Alert';
 import { Button } from '@codegouvfr/react-dsfr/Button';

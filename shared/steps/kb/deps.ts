@@ -35,8 +35,6 @@ export type KbExportDeps = {
   site: KbSite;
   publicBaseUrl: string;
   deskDisplayName: string;
-  /** Where the pages' search box asks, when the API is on another host. */
-  publicApiUrl?: string | undefined;
   /** The address directors write to, named on the pages. */
   deskAddress: string;
   subjectKeyword: string;

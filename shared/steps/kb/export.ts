@@ -58,7 +58,6 @@ export async function exportKnowledgeBase(
     deskDisplayName: deps.deskDisplayName,
     deskAddress: deps.deskAddress,
     subjectKeyword: deps.subjectKeyword,
-    publicApiUrl: deps.publicApiUrl,
     now: deps.now().toISOString(),
   };
 
