@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
 import { makeDashboardStore } from '#shared/adapters/dashboard-store.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
+import { makeDownloadFiles } from '#shared/adapters/download-files.ts';
 import { makeFollowUpStore } from '#shared/adapters/follow-up-store.ts';
 import { makeIntakeLogQueries } from '#shared/adapters/intake-log-queries.ts';
 import { makeIntakeLogStore } from '#shared/adapters/intake-log-store.ts';
@@ -68,6 +69,7 @@ const deps = {
   directory,
   broadcastStore: broadcasts.store,
   rawMail: makeRawMailStore({ client: awsClients.s3() }),
+  downloads: makeDownloadFiles({ client: awsClients.s3() }),
   tickets: makeQueue({ client: sqs, queueUrl: config.queues.tickets, schema: TicketCommand }),
   outbox: makeQueue({ client: sqs, queueUrl: config.queues.outbox, schema: OutboxMessage }),
   academicDomain: config.academicDomain,

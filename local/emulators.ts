@@ -27,6 +27,7 @@ import {
   makeQueuesDurable,
   makeSentMailsDurable,
 } from './durable-stores.ts';
+import { honourPresignedGets } from './s3-presigned.ts';
 
 /** The region every local client and resource uses; ARNs and queue URLs carry it. */
 export const LOCAL_REGION = 'eu-west-1';
@@ -376,6 +377,8 @@ export async function startFauxqs(opts: { port: number; dataDir?: string }): Pro
     for (const part of durable) part.close();
   };
   const app = buildApp({ logger: false, defaultRegion: LOCAL_REGION, stores });
+  // Presigned GET links (the console's downloads) checked and answered as S3 does.
+  honourPresignedGets(app, { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   // Fastify calls the route handler synchronously from the last preHandler hook, so the
   // request's socket is in scope wherever the ReceiveMessage action resumes.
   app.addHook('preHandler', (request, _reply, done) => {

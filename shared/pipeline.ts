@@ -53,6 +53,12 @@ export function visibilityTimeoutSeconds(stage: QueueStage): number {
 export const pipeline = {
   /** The SES S3 action stores each raw mail under this prefix, named by its SES message id. */
   rawMailPrefix: 'incoming/',
+  /**
+   * Attachments taken out of a raw mail for staff to download, one object each, named after the
+   * raw mail and the attachment's index (`downloads/incoming/<id>/<index>`); the raw-mail bucket
+   * expires them after a day (`infra/constructs/raw-mail-store.ts`).
+   */
+  downloadPrefix: 'downloads/',
   /** SES invokes `receive` asynchronously after storing the raw mail in S3; it feeds `intake`. */
   receiver: { entry: 'receive', timeoutSeconds: 10 },
   stages: [

@@ -39,6 +39,7 @@ export const actionLabel: Record<TicketAction, string> = {
   note: 'Note interne ajoutée',
   merge: 'Tickets fusionnés',
   auto_close: 'Clôturé automatiquement',
+  download: 'Fichier téléchargé',
 };
 
 /** The knowledge base's codes, as the console says them. */

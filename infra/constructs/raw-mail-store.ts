@@ -1,5 +1,6 @@
 /**
- * Where SES stores every received mail, raw, before the pipeline reads it.
+ * Where SES stores every received mail, raw, before the pipeline reads it; and the attachments
+ * taken out of them for staff to download (`downloads/`, kept a day).
  */
 import {
   CfnOutput,
@@ -29,6 +30,9 @@ export type RawMailStoreProps = {
    */
   backstopDays: number;
 };
+
+/** Days S3 keeps an attachment taken out of a raw mail for a download. */
+export const DOWNLOAD_COPY_DAYS = 1;
 
 /** The receipt rule allowed to write into the store, by name. */
 export type ReceiptRuleName = { ruleSetName: string; ruleName: string };
@@ -74,6 +78,14 @@ export class RawMailStore extends Construct {
           // so an open ticket keeps its mail whatever its age (up to this many days).
           prefix: pipeline.rawMailPrefix,
           expiration: Duration.days(props.backstopDays),
+        },
+        {
+          id: 'ExpireDownloads',
+          // An attachment taken out of a raw mail for a download is a copy, made again on the
+          // next download: a day covers a working session, and a purged mail's copies follow it
+          // within a day (S3 runs expirations asynchronously, usually within a further day).
+          prefix: pipeline.downloadPrefix,
+          expiration: Duration.days(DOWNLOAD_COPY_DAYS),
         },
         { id: 'AbortUploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
         // The portal's uploads wait a day at most for the request that names them.
@@ -171,23 +183,42 @@ export class RawMailStore extends Construct {
     }
   }
 
+  /**
+   * Lets the staff API hand out downloads: `s3:GetObject` on the raw mails (read for a link's
+   * size, an attachment's extraction and accepting a held mail; the presigned link is signed
+   * with this role, so S3 checks this same grant when the browser follows it), and
+   * `s3:GetObject` + `s3:PutObject` on `downloads/` (the attachments taken out once). Nothing
+   * else of the bucket: no listing, no delete. The bucket is encrypted with S3-managed keys
+   * (SSE-S3), so a presigned GET needs no `kms:Decrypt`; SSE-KMS would need it on this role.
+   */
+  grantStaffDownloads(grantee: iam.IGrantable & IConstruct): void {
+    this.grantOnRawMail(grantee, 's3:GetObject');
+    this.grantOnPrefix(grantee, ['s3:GetObject', 's3:PutObject'], pipeline.downloadPrefix);
+  }
+
   private grantOnRawMail(
     grantee: iam.IGrantable & IConstruct,
     action: 's3:GetObject' | 's3:DeleteObject',
   ): void {
+    this.grantOnPrefix(grantee, [action], pipeline.rawMailPrefix);
+  }
+
+  private grantOnPrefix(
+    grantee: iam.IGrantable & IConstruct,
+    actions: Array<'s3:GetObject' | 's3:PutObject' | 's3:DeleteObject'>,
+    prefix: string,
+  ): void {
     const bucketArn =
       Stack.of(grantee) === Stack.of(this) ? this.bucket.bucketArn : Fn.importValue(this.bucketArnExportName);
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: [action],
-      resourceArns: [`${bucketArn}/${pipeline.rawMailPrefix}*`],
-    });
+    iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [`${bucketArn}/${prefix}*`] });
     const policy = grantee.node.tryFindChild('DefaultPolicy');
     if (policy) {
       Validations.of(policy).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::${this.bucketArnExportName}/${pipeline.rawMailPrefix}*]`,
+        id: `AwsSolutions-IAM5[Resource::${this.bucketArnExportName}/${prefix}*]`,
         reason:
-          'Each stored mail is an object named by its SES message id, unknown in advance: the wildcard covers the objects under the raw-mail prefix of this one bucket, for s3:GetObject (readers) or s3:DeleteObject (the purge) only.',
+          prefix === pipeline.rawMailPrefix
+            ? 'Each stored mail is an object named by its SES message id, unknown in advance: the wildcard covers the objects under the raw-mail prefix of this one bucket, for s3:GetObject (readers) or s3:DeleteObject (the purge) only.'
+            : 'Each attachment taken out for a download is an object named after its raw mail, unknown in advance: the wildcard covers the objects under the downloads prefix of this one bucket, for s3:GetObject and s3:PutObject (the staff API) only.',
       });
     }
   }

@@ -232,7 +232,8 @@ export class DeskStack extends Stack {
     this.sending.deliverEventsTo(this.pipeline.stages['ses-events'].queue);
 
     table.grantStaffApi(api.role);
-    rawMail.grantReadRawMail(api.role);
+    // Raw mails (accepting a held mail, downloads) and the attachments taken out for downloads.
+    rawMail.grantStaffDownloads(api.role);
     rawMail.grantPortalRequests(api.role);
     this.pipeline.grantEnqueue('outbox', api);
     this.pipeline.grantEnqueue('tickets', api);

@@ -4,8 +4,16 @@ import { RawMailGoneError } from '#shared/domain/errors.ts';
 import type { RawMailReader, RawMailWriter } from '#shared/domain/intake-ports.ts';
 import type { RawMailLocation } from '#shared/domain/mail.ts';
 
-/** How S3 says there is no object at a key (the lifecycle rule purged it, or it never was). */
-const MISSING = new Set(['NoSuchKey', 'NotFound']);
+/**
+ * How S3 says there is no object at a key (the purge or the lifecycle rule deleted it, or it
+ * never was). Readers are granted `s3:GetObject` on the raw-mail prefix and never
+ * `s3:ListBucket` (it would list every mail's key), and without it S3 answers a missing object
+ * 403 `AccessDenied` rather than 404 `NoSuchKey`: to such a reader, that too means « gone ».
+ */
+function isMissing(error: unknown): boolean {
+  const { name, $metadata } = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return name === 'NoSuchKey' || name === 'NotFound' || $metadata?.httpStatusCode === 403;
+}
 
 /** Reads raw mails from S3. */
 export function makeRawMailStore({ client }: { client: S3Client }) {
@@ -18,8 +26,7 @@ export function makeRawMailStore({ client }: { client: S3Client }) {
       const response = await client
         .send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }))
         .catch((error: unknown) => {
-          if (MISSING.has((error as { name?: string }).name ?? ''))
-            throw new RawMailGoneError({ cause: error });
+          if (isMissing(error)) throw new RawMailGoneError({ cause: error });
           throw error;
         });
       if (!response.Body) throw new RawMailGoneError();

@@ -2,13 +2,14 @@
  * A ticket and its partition (`TICKET#<number>`: the ticket, its mails, notes, history and
  * request claims), for the staff console: read the ticket, read it whole, find one mail, and
  * write one staff action as one transaction with its history line and request claim.
- * Satisfies the domain's `TicketReads` and `TicketWrites`.
+ * Satisfies the domain's `TicketReads`, `TicketWrites` and `TicketHistoryAppend` (a download's line).
  */
-import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { TicketHistoryEntry, TicketNote } from '#shared/domain/records.ts';
 import {
   DuplicateRequestError,
   StaleTicketError,
+  type TicketHistoryAppend,
   type TicketReads,
   type TicketWrites,
 } from '#shared/domain/staff-ports.ts';
@@ -38,7 +39,7 @@ export function makeTicketStore({
 }: {
   client: DynamoDBDocumentClient;
   tableName: string;
-}): TicketReads & TicketWrites {
+}): TicketReads & TicketWrites & TicketHistoryAppend {
   const table = { client, tableName };
 
   return {
@@ -137,6 +138,21 @@ export function makeTicketStore({
         if (error.failed(claim ? 1 : 0)) throw new StaleTicketError(number, { cause: error });
         throw error;
       }
+    },
+
+    async appendHistory(number, line, expiresAt) {
+      // One put, no condition on the ticket: a download changes nothing on it; the line's own
+      // key (time and a fresh id) never overwrites another.
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: {
+            ...keys.ticketHistory(number, line.at, line.id),
+            ...line,
+            ...(expiresAt === undefined ? {} : { expiresAt }),
+          },
+        }),
+      );
     },
   };
 }

@@ -253,9 +253,22 @@ export const NoteBody = z.object({ text: StaffText, requestId: RequestId.optiona
 export type NoteBody = z.infer<typeof NoteBody>;
 
 // ---------------------------------------------------------------------------------------------
-// GET /api/tickets/{number}/messages/{id}/raw · /attachments/{index}
-// Answer bytes, not JSON: `message/rfc822` or the attachment's type, with
-// `Content-Disposition: attachment; filename=...`. Link to them or fetch as a Blob.
+// GET /api/tickets/{number}/messages/{id}/raw · /attachments/{index} · /api/intake/{sesMessageId}/raw
+// Answer a short-lived link to the file in S3, of any size: the browser follows it, and S3
+// answers the bytes with `Content-Disposition: attachment` (the file's name) and its type.
+// GET …/raw/content answers the raw mail's bytes themselves (up to 4 MB), for the console's reader.
+
+/** A download: where to get the file for the next few minutes, and what it is. */
+export const DownloadLink = z.object({
+  /** A presigned S3 GET URL; it stops working at `expiresAt`. */
+  url: z.url(),
+  filename: z.string(),
+  contentType: z.string(),
+  /** Bytes. */
+  size: z.number().int().nonnegative(),
+  expiresAt: z.string(),
+});
+export type DownloadLink = z.infer<typeof DownloadLink>;
 
 export const MessagePath = TicketPath.extend({
   id: z.string().regex(/^[A-Za-z0-9._-]{1,160}$/, { error: 'Identifiant de message invalide.' }),
@@ -340,18 +353,30 @@ export const deskRoutes = {
   'GET /api/tickets/{number}/messages/{id}/raw': {
     group: 'agent',
     path: MessagePath,
+    response: DownloadLink,
+    status: 200,
+  },
+  'GET /api/tickets/{number}/messages/{id}/raw/content': {
+    group: 'agent',
+    path: MessagePath,
     response: fileAnswer,
     status: 200,
   },
   'GET /api/tickets/{number}/messages/{id}/attachments/{index}': {
     group: 'agent',
     path: AttachmentPath,
-    response: fileAnswer,
+    response: DownloadLink,
     status: 200,
   },
   'GET /api/intake': { group: 'agent', query: IntakeListQuery, response: IntakePage, status: 200 },
   'GET /api/intake/{sesMessageId}': { group: 'agent', path: IntakePath, response: IntakeDetail, status: 200 },
   'GET /api/intake/{sesMessageId}/raw': {
+    group: 'agent',
+    path: IntakePath,
+    response: DownloadLink,
+    status: 200,
+  },
+  'GET /api/intake/{sesMessageId}/raw/content': {
     group: 'agent',
     path: IntakePath,
     response: fileAnswer,

@@ -16,7 +16,12 @@ import {
   replyToTicket,
 } from '#shared/steps/staff/actions.ts';
 import { type Actor, nameFromEmail, type StaffDeps } from '#shared/steps/staff/deps.ts';
-import { messageAttachment, messageRaw } from '#shared/steps/staff/downloads.ts';
+import {
+  type DownloadDeps,
+  messageAttachmentLink,
+  messageRawContent,
+  messageRawLink,
+} from '#shared/steps/staff/downloads.ts';
 import { listTickets, ticketDetail } from '#shared/steps/staff/reads.ts';
 import type { Routes } from './contract.ts';
 
@@ -39,7 +44,7 @@ export function actorOf(caller: Caller, event: ApiEvent): Actor {
 }
 
 /** The ticket routes' implementations. */
-export function ticketsApi(deps: StaffDeps) {
+export function ticketsApi(deps: StaffDeps & DownloadDeps) {
   return {
     'GET /api/tickets': async ({ query }) => listTickets(query, deps),
     'GET /api/tickets/{number}': async ({ path }) => ticketDetail(path.number, deps),
@@ -51,8 +56,11 @@ export function ticketsApi(deps: StaffDeps) {
       assignTicket({ number: path.number, actor: actorOf(caller, event), ...body }, deps),
     'POST /api/tickets/{number}/notes': async ({ caller, path, body, event }) =>
       addTicketNote({ number: path.number, actor: actorOf(caller, event), ...body }, deps),
-    'GET /api/tickets/{number}/messages/{id}/raw': async ({ path }) => messageRaw(path.number, path.id, deps),
-    'GET /api/tickets/{number}/messages/{id}/attachments/{index}': async ({ path }) =>
-      messageAttachment(path.number, path.id, path.index, deps),
+    'GET /api/tickets/{number}/messages/{id}/raw': async ({ caller, path, event }) =>
+      messageRawLink(path.number, path.id, actorOf(caller, event), deps),
+    'GET /api/tickets/{number}/messages/{id}/raw/content': async ({ path }) =>
+      messageRawContent(path.number, path.id, deps),
+    'GET /api/tickets/{number}/messages/{id}/attachments/{index}': async ({ caller, path, event }) =>
+      messageAttachmentLink(path.number, path.id, path.index, actorOf(caller, event), deps),
   } satisfies Partial<Implementations<Routes>>;
 }

@@ -205,7 +205,7 @@ export class FileTooLargeError extends DeskError {
     super(
       'too_large',
       'file_too_large',
-      'Ce fichier est trop volumineux pour être téléchargé depuis la console (plus de 4 Mo).',
+      'Ce courriel est trop volumineux pour être lu dans la console (plus de 4 Mo) : téléchargez-le.',
     );
   }
 }

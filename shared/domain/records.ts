@@ -163,6 +163,8 @@ export const TicketAction = z.enum([
   'note',
   'merge',
   'auto_close',
+  /** A raw mail or an attachment downloaded (`to`: the file's name, `itemId`: its message). */
+  'download',
 ]);
 export type TicketAction = z.infer<typeof TicketAction>;
 

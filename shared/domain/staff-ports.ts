@@ -6,7 +6,7 @@
  */
 import type { IntakeFact, SendProblemFact } from './dashboard.ts';
 import type { IntakeReply } from './intake-reply.ts';
-import type { IntakeEntry, Ticket } from './records.ts';
+import type { IntakeEntry, Ticket, TicketHistoryEntry } from './records.ts';
 import type {
   FoundClaim,
   StoredMessage,
@@ -37,6 +37,12 @@ export type TicketWrites = {
    * @throws StaleTicketError when the ticket changed meanwhile or no longer exists
    */
   commit(change: TicketChange, now: string): Promise<void>;
+};
+
+/** A line of a ticket's history that changes nothing on the ticket (a download). */
+export type TicketHistoryAppend = {
+  /** Adds the line alone, the ticket unchanged, carrying the ticket's purge date when it has one. */
+  appendHistory(number: string, line: TicketHistoryEntry, expiresAt: number | undefined): Promise<void>;
 };
 
 /** The retention of a ticket's items: the purge date every item of its partition carries. */
@@ -108,3 +114,29 @@ export class StaleTicketError extends Error {
     super(`Ticket ${number} changed while an action was being written`, options);
   }
 }
+
+/** An object of the raw-mail bucket staff may download: a raw mail, or an attachment taken out of one. */
+export type StoredFile = { bucket: string; key: string };
+
+/** What a stored file is, as S3 keeps it. */
+export type StoredFileFacts = { size: number; filename: string; contentType: string };
+
+/** A short-lived link that gives a stored file's bytes, named and typed for the browser. */
+export type FileLink = { url: string; expiresAt: string };
+
+/** The files staff download: their facts, the attachments taken out once, links to either. */
+export type DownloadFiles = {
+  /** The size (and the name and type it was stored with) of a stored file, or undefined when absent. */
+  facts(file: StoredFile): Promise<StoredFileFacts | undefined>;
+  /** Stores an attachment taken out of a raw mail, with its name and type, for later downloads. */
+  put(file: StoredFile, bytes: Uint8Array, facts: Omit<StoredFileFacts, 'size'>): Promise<void>;
+  /**
+   * A link valid a few minutes from `now`, whose answer carries these `Content-Disposition` and
+   * `Content-Type` headers (the browser saves the file under its name, never renders it).
+   */
+  link(
+    file: StoredFile,
+    headers: { contentDisposition: string; contentType: string },
+    now: Date,
+  ): Promise<FileLink>;
+};

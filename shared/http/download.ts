@@ -1,7 +1,9 @@
 /**
- * Files the staff API answers instead of JSON: mails and attachments as received (bytes, which
- * may be anything a director sent, so never rendered by the browser), and files the desk writes
- * itself (the directory's CSV export).
+ * Files and downloads of the staff API. Mails and attachments as received (bytes which may be
+ * anything a director sent, so never rendered by the browser) are downloaded from S3 through
+ * short-lived links whose answer carries the headers built here; the console's mail reader
+ * still gets a raw mail's bytes through the API, up to what a Lambda answer carries. Files the
+ * desk writes itself (the directory's CSV export) are answered as they are.
  */
 import { FileTooLargeError } from '#shared/domain/errors.ts';
 import type { ApiResult } from './middleware.ts';
@@ -13,7 +15,7 @@ export type TextFile = { text: string; filename: string; contentType: string };
 /** What a route that answers a file returns. */
 export type FileResult = Download | TextFile;
 
-/** Larger files do not fit in a Lambda response once base64-encoded (6 MB). */
+/** Larger files do not fit in a Lambda response once base64-encoded (6 MB): those go by link. */
 const MAX_DOWNLOAD_BYTES = 4_000_000;
 
 /** Types a browser could render or run if it ignored `attachment`: served as bytes. */
@@ -42,22 +44,42 @@ export function attachmentDisposition(filename: string): string {
 }
 
 /**
- * Bytes as a download: base64 through API Gateway, never rendered by the browser (attachment,
- * nosniff, a sandboxing CSP), never cached.
+ * The type a received file is handed over with: its own, unless it is malformed or one a
+ * browser could render or run (HTML, SVG, XML, scripts), then `application/octet-stream`.
+ */
+export function downloadType(contentType: string): string {
+  return MIME_TYPE.test(contentType) && !ACTIVE_TYPES.test(contentType)
+    ? contentType
+    : 'application/octet-stream';
+}
+
+/**
+ * The headers a download link makes S3 answer with (`response-content-disposition`,
+ * `response-content-type`): saved under its own name, typed so that nothing is rendered.
+ */
+export function linkHeaders(file: { filename: string; contentType: string }): {
+  contentDisposition: string;
+  contentType: string;
+} {
+  return {
+    contentDisposition: attachmentDisposition(file.filename),
+    contentType: downloadType(file.contentType),
+  };
+}
+
+/**
+ * Bytes as an answer of the API (the console's mail reader): base64 through API Gateway, never
+ * rendered by the browser (attachment, nosniff, a sandboxing CSP), never cached.
  * @throws FileTooLargeError past what a Lambda response can carry
  */
 export function download(file: Download): ApiResult {
   if (file.bytes.byteLength > MAX_DOWNLOAD_BYTES) {
     throw new FileTooLargeError();
   }
-  const type =
-    MIME_TYPE.test(file.contentType) && !ACTIVE_TYPES.test(file.contentType)
-      ? file.contentType
-      : 'application/octet-stream';
   return {
     statusCode: 200,
     headers: {
-      'Content-Type': type,
+      'Content-Type': downloadType(file.contentType),
       'Content-Disposition': attachmentDisposition(file.filename),
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',

@@ -111,6 +111,9 @@ beforeAll(async () => {
     to: 'assistance1d@ac-dijon.fr',
     subject: 'LSUN : bulletins périodiques introuvables',
     text: 'Bonjour, les bulletins du trimestre sont introuvables.',
+    attachments: [
+      { filename: 'bulletin.pdf', content: Buffer.from('%PDF-1.4\n'), contentType: 'application/pdf' },
+    ],
   });
   const ack = await eventually<SentMail>(
     async () =>
@@ -138,6 +141,10 @@ beforeAll(async () => {
   await api('GET', '/api/dashboard');
   await api('GET', '/api/tickets?status=nouveau,en_cours,en_attente&sort=created&order=asc');
   await api('GET', '/api/intake');
+  // Downloads: a link to the raw mail, and to an attachment taken out into downloads/ (twice: reused).
+  await api('GET', `/api/tickets/${number}/messages/${sent.sesMessageId}/raw`);
+  await api('GET', `/api/tickets/${number}/messages/${sent.sesMessageId}/attachments/0`);
+  await api('GET', `/api/tickets/${number}/messages/${sent.sesMessageId}/attachments/0`);
   await api('POST', `/api/tickets/${number}/notes`, { text: 'Vu avec la circonscription.' });
   await api('POST', `/api/tickets/${number}/reply`, {
     text: 'Bonjour, voici la marche à suivre.',

@@ -9,6 +9,7 @@ import { sendTestMail } from '#local/send-mail.ts';
 import type { RunningDesk } from '#local/stack.ts';
 import {
   Dashboard,
+  DownloadLink,
   IntakeDetail,
   IntakePage,
   Me,
@@ -234,16 +235,20 @@ describe('GET /api/tickets/{number}', () => {
 });
 
 describe('downloads of a ticket’s mail', () => {
-  it('gives the raw mail as a message/rfc822 attachment', async () => {
-    const response = await call(`/api/tickets/${dijon.number}/messages/${dijon.sesMessageId}/raw`);
+  it('gives a link to the raw mail, a message/rfc822 attachment, and its bytes to the reader', async () => {
+    const { body } = await api(`/api/tickets/${dijon.number}/messages/${dijon.sesMessageId}/raw`);
+    const response = await fetch(DownloadLink.parse(body).url);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('message/rfc822');
     expect(response.headers.get('content-disposition')).toMatch(/^attachment; filename=".+\.eml"/);
     expect(await response.text()).toContain(`Message-ID: <${dijon.messageId}>`);
+    const content = await call(`/api/tickets/${dijon.number}/messages/${dijon.sesMessageId}/raw/content`);
+    expect(await content.text()).toContain(`Message-ID: <${dijon.messageId}>`);
   });
 
-  it('gives an attachment’s bytes with its type and a safe file name', async () => {
-    const response = await call(`/api/tickets/${dijon.number}/messages/${dijon.sesMessageId}/attachments/0`);
+  it('gives a link to an attachment’s bytes with its type and a safe file name', async () => {
+    const { body } = await api(`/api/tickets/${dijon.number}/messages/${dijon.sesMessageId}/attachments/0`);
+    const response = await fetch(DownloadLink.parse(body).url);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/pdf');
     expect(response.headers.get('content-disposition')).toBe(
@@ -388,7 +393,8 @@ describe('the intake log', () => {
     }, 'the intake entry');
     expect(detail.entry.outcome).toBe('no_keyword');
     expect(detail.reply).toMatchObject({ purpose: 'no_keyword', to: 'camille.martin@ac-dijon.fr' });
-    const raw = await call(`/api/intake/${sent.sesMessageId}/raw`);
+    const link = DownloadLink.parse((await api(`/api/intake/${sent.sesMessageId}/raw`)).body);
+    const raw = await fetch(link.url);
     expect(raw.headers.get('content-type')).toBe('message/rfc822');
     expect(await raw.text()).toContain('Subject: Question sur les bulletins');
   });

@@ -156,11 +156,15 @@ describe('the raw mails', () => {
     // open ticket's original mail away.
     const bucket = resourcesOf(full.statefulTemplate, 'AWS::S3::Bucket').RawMailBucket as Resource;
     const rules = (bucket.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
-    // The portal's uploads are not raw mails: they wait a day for their request (test/infra/portal.test.ts).
-    const rawMailRules = rules.filter(
-      (rule) => rule.ExpirationInDays !== undefined && rule.Id !== 'PurgePortalUploads',
+    // The day-long rules on the download copies (`downloads/`, test/infra/downloads.test.ts) and
+    // the portal's uploads (test/infra/portal.test.ts) never reach a raw mail.
+    const onRawMails = rules.filter(
+      (rule) =>
+        rule.ExpirationInDays !== undefined &&
+        rule.Prefix !== pipeline.downloadPrefix &&
+        rule.Id !== 'PurgePortalUploads',
     );
-    expect(rawMailRules).toEqual([
+    expect(onRawMails).toEqual([
       expect.objectContaining({ Id: 'PurgeRawMail', Prefix: pipeline.rawMailPrefix, ExpirationInDays: 3650 }),
     ]);
   });

@@ -23,6 +23,8 @@ export type Grants = Record<string, string[]>;
 export const deskAddresses = ['assistance1d@ac-dijon.fr', 'assistance.1erdegre@ac-dijon.fr'];
 
 const raw = `raw-mail bucket/${pipeline.rawMailPrefix}*`;
+/** The attachments taken out of raw mails for staff downloads (`RawMailStore.grantStaffDownloads`). */
+const downloadCopies = `raw-mail bucket/${pipeline.downloadPrefix}*`;
 const portalRequests = `raw-mail bucket/${pipeline.rawMailPrefix}${PORTAL_ID_PREFIX}*`;
 const portalUploads = `raw-mail bucket/${PORTAL_UPLOADS_PREFIX}*`;
 const fromDesk = ` if StringEqualsIgnoreCase ses:FromAddress ${deskAddresses.join('|')}`;
@@ -157,9 +159,11 @@ export const expectedGrants: Record<FunctionName, Grants> = {
     'dynamodb:DeleteItem': ['table'],
     'dynamodb:ConditionCheckItem': ['table'],
     'dynamodb:BatchWriteItem': ['table'],
-    // The portal's requests: their MIME messages beside the raw mails, their uploads read back.
-    's3:GetObject': ['kb bucket/kb/search-index.json', raw, portalUploads],
-    's3:PutObject': [portalRequests, portalUploads],
+    // Raw mails (accepting a held mail, a download link's size and its signer's grant), the
+    // download copies (read when followed, written when an attachment is taken out); the
+    // portal's requests (their MIME messages beside the raw mails) and uploads (read back).
+    's3:GetObject': ['kb bucket/kb/search-index.json', raw, downloadCopies, portalUploads],
+    's3:PutObject': [downloadCopies, portalRequests, portalUploads],
     's3:ListBucket': ['kb bucket if StringEquals s3:prefix kb/search-index.json'],
     'sqs:SendMessage': ['queue broadcast', 'queue kb-export', 'queue outbox', 'queue tickets'],
     // « Envoyer un test » goes through the bulk sender, one destination.

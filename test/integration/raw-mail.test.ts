@@ -1,4 +1,5 @@
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
 import { RawMailGoneError } from '#shared/domain/errors.ts';
@@ -39,5 +40,29 @@ describe('the raw-mail store', () => {
     expect(error).toBeInstanceOf(RawMailGoneError);
     expect(error).toMatchObject({ code: 'raw_mail_gone', kind: 'not_found' });
     expect((error as Error).cause).toMatchObject({ name: 'NoSuchKey' });
+  });
+
+  it('says a mail is gone when S3 answers 403, as it does to a reader without s3:ListBucket', async () => {
+    // Prepare: AWS's answer for a missing key to the api and screen roles (the stand-in says 404).
+    const client = new S3Client({ region: 'eu-west-1' });
+    mockClient(client)
+      .on(GetObjectCommand)
+      .rejects(
+        new S3ServiceException({
+          name: 'AccessDenied',
+          $fault: 'client',
+          $metadata: { httpStatusCode: 403 },
+          message: 'Access Denied',
+        }),
+      );
+
+    // Act
+    const error = await makeRawMailStore({ client })
+      .read({ bucket: 'raw-mail', key: 'incoming/purged' })
+      .catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(RawMailGoneError);
+    expect((error as Error).cause).toMatchObject({ name: 'AccessDenied' });
   });
 });

@@ -135,7 +135,9 @@ function s3Calls(command: string, input: Input): Array<Omit<ObservedCall, 'fn'>>
       resource: `${bucket}/${Key}`,
     }));
   }
-  return [{ action: `s3:${command}`, resource: `${bucket}/${String(input.Key)}` }];
+  // S3 authorizes a HEAD of an object with s3:GetObject: there is no s3:HeadObject action.
+  const action = command === 'HeadObject' ? 'GetObject' : command;
+  return [{ action: `s3:${action}`, resource: `${bucket}/${String(input.Key)}` }];
 }
 
 function queueName(url: unknown): string {

@@ -13,6 +13,7 @@ import type * as z from 'zod';
 import {
   ApiError as ApiErrorBody,
   type BodyOf,
+  type DownloadLink,
   type FileRouteKey,
   type PathOf,
   type QueryOf,
@@ -244,8 +245,23 @@ export function filenameOf(response: Response, fallback: string): string {
 }
 
 /**
- * Downloads a file the API answers (raw mail, attachment, export): the token goes in a header,
- * so a plain link cannot do it; the bytes are saved under the server's file name.
+ * Follows a download link of the API (a raw mail, an attachment: `DownloadLink`), to S3 itself.
+ * S3 answers `Content-Disposition: attachment`, so the browser saves the file under its name
+ * and the console stays where it is. The bytes never pass through the API, whatever their size;
+ * the link needs no token (it is signed) and works only a few minutes.
+ */
+export function followDownload(link: DownloadLink): void {
+  const anchor = document.createElement('a');
+  anchor.href = link.url;
+  anchor.rel = 'noopener noreferrer';
+  document.body.append(anchor);
+  anchor.click();
+  anchor.remove();
+}
+
+/**
+ * Downloads a file the API answers itself (the directory's export): the token goes in a
+ * header, so a plain link cannot do it; the bytes are saved under the server's file name.
  */
 export async function download(
   path: string,
@@ -269,7 +285,7 @@ export async function download(
   }
 }
 
-/** The bytes of a file the API answers (the raw mail, to show its HTML part). */
+/** The bytes of a file the API answers (the raw mail's content, `…/raw/content`, to show its HTML part). */
 export async function fetchBytes(path: string): Promise<ArrayBuffer> {
   const response = await send(path, { accept: '*/*' });
   return response.arrayBuffer();

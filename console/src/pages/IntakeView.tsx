@@ -17,7 +17,7 @@ import { useApi } from '../use-api.ts';
 
 function View({ detail, onAccepted }: { detail: IntakeDetail; onAccepted: (entry: IntakeEntry) => void }) {
   const { entry, reply } = detail;
-  const rawPath = `/api/intake/${encodeURIComponent(entry.sesMessageId)}/raw`;
+  const rawPath = `/api/intake/${encodeURIComponent(entry.sesMessageId)}/raw/content`;
   return (
     <>
       <p className="fr-text--lead">{entry.subject || '(sans sujet)'}</p>
@@ -87,7 +87,11 @@ function View({ detail, onAccepted }: { detail: IntakeDetail; onAccepted: (entry
         </p>
         <MailBody title={entry.subject} rawPath={rawPath} />
         <div className="fr-mt-1w">
-          <DownloadButton path={rawPath} fallbackName={`${entry.sesMessageId}.eml`}>
+          <DownloadButton
+            link={() =>
+              call('GET /api/intake/{sesMessageId}/raw', { path: { sesMessageId: entry.sesMessageId } })
+            }
+          >
             Télécharger le courriel d’origine (.eml)
           </DownloadButton>
         </div>

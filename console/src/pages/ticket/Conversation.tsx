@@ -1,5 +1,6 @@
 /** A ticket's conversation in order: the director's mails, our acknowledgment and replies, internal notes. */
 import type { ConversationEntry } from '#shared/api/contract.ts';
+import { call } from '../../api/client.ts';
 import { DownloadButton } from '../../components/Download.tsx';
 import { MailBody } from '../../components/MailBody.tsx';
 import { SendProblem, SendStatusBadge } from '../../components/SendReport.tsx';
@@ -45,7 +46,7 @@ function Message({
       <MailBody
         text={entry.text}
         title={entry.subject}
-        rawPath={incoming && entry.rawMail ? `${messagePath}/raw` : undefined}
+        rawPath={incoming && entry.rawMail ? `${messagePath}/raw/content` : undefined}
       />
       {entry.attachments.length > 0 ? (
         <div className="fr-mt-2w">
@@ -54,8 +55,11 @@ function Message({
             {entry.attachments.map((attachment, index) => (
               <li key={`${attachment.filename}-${index}`}>
                 <DownloadButton
-                  path={`${messagePath}/attachments/${index}`}
-                  fallbackName={attachment.filename || `piece-jointe-${index + 1}`}
+                  link={() =>
+                    call('GET /api/tickets/{number}/messages/{id}/attachments/{index}', {
+                      path: { number, id: entry.id, index },
+                    })
+                  }
                 >
                   {`${attachment.filename || `Pièce jointe ${index + 1}`} (${attachment.mimeType}, ${formatSize(attachment.size)})`}
                 </DownloadButton>
@@ -66,7 +70,11 @@ function Message({
       ) : null}
       {incoming && entry.rawMail ? (
         <div className="fr-mt-1w">
-          <DownloadButton path={`${messagePath}/raw`} fallbackName={`${number}-${entry.id}.eml`}>
+          <DownloadButton
+            link={() =>
+              call('GET /api/tickets/{number}/messages/{id}/raw', { path: { number, id: entry.id } })
+            }
+          >
             Télécharger le courriel d’origine (.eml)
           </DownloadButton>
         </div>

@@ -15,6 +15,7 @@ function historyDetail(entry: TicketHistoryEntry): string {
   if (entry.action === 'assign') return `${entry.from ?? 'personne'} → ${entry.to ?? 'personne'}`;
   if (entry.action === 'merge') return `${entry.from ?? '—'} fusionné dans ${entry.to ?? '—'}`;
   if (entry.action === 'reply' && entry.to) return `statut : ${statusName(entry.to)}`;
+  if (entry.action === 'download') return entry.to ?? '';
   return '';
 }
 
