@@ -3,14 +3,14 @@
  * local front, with a client-credentials token of `npm run token -- --client portail`. Each
  * outcome and its JSON answer; the acknowledgment by mail; the daily counter shared with mail,
  * both ways; the idempotency key; a follow-up naming its ticket; a request with an attachment
- * uploaded through its presigned URL, read back on the ticket page by staff.
+ * uploaded through its presigned URL, listed on the ticket page and downloaded by staff.
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueClientToken, LOCAL_PORTAL_CLIENT_ID } from '#local/jwt.ts';
 import { sendTestMail } from '#local/send-mail.ts';
 import type { RunningDesk } from '#local/stack.ts';
-import { IntakeDetail, TicketDetail } from '#shared/api/contract.ts';
+import { DownloadLink, IntakeDetail, TicketDetail } from '#shared/api/contract.ts';
 import { PortalAnswer, PortalUpload } from '#shared/api/portal-contract.ts';
 import { sentMails } from '../support/outbox.ts';
 import { eventually, startTestStack, type TestStack } from '../support/stack.ts';
@@ -236,6 +236,12 @@ describe('POST /api/portal/requests', () => {
     expect(answer.outcome).toBe('ticket_created');
     const ticket = TicketDetail.parse((await staffGet(`/api/tickets/${answer.ticketNumber}`)).body);
     expect(JSON.stringify(ticket)).toContain('capture écran.pdf');
+    const link = DownloadLink.parse(
+      (await staffGet(`/api/tickets/${answer.ticketNumber}/messages/${answer.requestId}/attachments/0`)).body,
+    );
+    expect(link.filename).toBe('capture écran.pdf');
+    const downloaded = Buffer.from(await (await fetch(link.url)).arrayBuffer());
+    expect(downloaded.equals(pdf)).toBe(true);
   });
 
   it('refuses attachments that name no upload (400, in French)', async () => {
