@@ -3,7 +3,9 @@
  * function's role reaches the raw-mail bucket with exactly the actions a presigned download
  * needs (S3 checks the signer's own grant when the browser follows a link).
  */
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PORTAL_ID_PREFIX, PORTAL_UPLOADS_PREFIX } from '#shared/domain/portal.ts';
 import { pipeline } from '#shared/pipeline.ts';
 import { DOWNLOAD_COPY_DAYS } from '../../infra/constructs/raw-mail-store.ts';
 import {
@@ -80,6 +82,10 @@ describe("the api function's role on the raw-mail bucket", () => {
         `Allow s3:GetObject ${pipeline.rawMailPrefix}*`,
         `Allow s3:GetObject ${pipeline.downloadPrefix}*`,
         `Allow s3:PutObject ${pipeline.downloadPrefix}*`,
+        // The portal's requests and uploads (test/infra/portal.test.ts).
+        `Allow s3:PutObject ${pipeline.rawMailPrefix}${PORTAL_ID_PREFIX}*`,
+        `Allow s3:GetObject ${PORTAL_UPLOADS_PREFIX}*`,
+        `Allow s3:PutObject ${PORTAL_UPLOADS_PREFIX}*`,
       ].sort(),
     );
   });
