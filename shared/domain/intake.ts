@@ -82,14 +82,23 @@ export function screenAlone(mail: InboundMail, rules: IntakeRules): Screening | 
     return { kind: 'rejected', outcome: 'not_authenticated', detail: authentication.detail };
   }
 
-  if (!isAcademicAddress(mail.from.address, rules.academicDomain)) {
-    return {
-      kind: 'rejected',
-      outcome: 'not_academic',
-      detail: `Domaine ${domainOf(mail.from.address) ?? 'inconnu'} hors ${rules.academicDomain}`,
-    };
-  }
-  return undefined;
+  return refuseNonAcademic(mail.from.address, rules);
+}
+
+/**
+ * Step 4, the academic address, alone: the portal's requests pass it too (the portal vouches for
+ * who wrote, not for an address being academic). Undefined when the address is academic.
+ */
+export function refuseNonAcademic(
+  address: string,
+  rules: Pick<IntakeRules, 'academicDomain'>,
+): Screening | undefined {
+  if (isAcademicAddress(address, rules.academicDomain)) return undefined;
+  return {
+    kind: 'rejected',
+    outcome: 'not_academic',
+    detail: `Domaine ${domainOf(address) ?? 'inconnu'} hors ${rules.academicDomain}`,
+  };
 }
 
 /**

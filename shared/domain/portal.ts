@@ -118,6 +118,8 @@ function sentenceOf(entry: IntakeEntry, keyword: string): string {
       return "Vous avez atteint le nombre de demandes permis pour aujourd'hui : votre demande est mise en attente, l'assistance la verra.";
     case 'no_keyword':
       return `L'objet de la demande doit contenir le mot-clé ${keyword} : elle n'a pas été enregistrée.`;
+    case 'not_academic':
+      return "L'assistance LSUN ne répond qu'aux adresses académiques : la demande n'a pas été enregistrée comme ticket.";
     case 'not_director':
       return "L'assistance LSUN répond aux directeurs et directrices d'école : votre adresse n'est pas dans l'annuaire, la demande est mise en attente.";
     default:

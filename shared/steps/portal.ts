@@ -13,7 +13,12 @@
 import type { DeskConfig } from '#shared/config.ts';
 import type { DirectoryLookup } from '#shared/domain/directory.ts';
 import { PortalAttachmentsTooLargeError, PortalUploadNotFoundError } from '#shared/domain/errors.ts';
-import { deskAddressOf, type IntakeRules, screenWithFacts } from '#shared/domain/intake.ts';
+import {
+  deskAddressOf,
+  type IntakeRules,
+  refuseNonAcademic,
+  screenWithFacts,
+} from '#shared/domain/intake.ts';
 import type {
   IntakeReader,
   IntakeRecorder,
@@ -106,11 +111,15 @@ export async function submitPortalRequest(
     : request;
   const mail = portalMail(asRecorded, { ...received, deskAddress });
 
-  const [thread, director] = await Promise.all([
-    request.ticketNumber ? deps.threads.findThread(request.ticketNumber, mail.receivedAt) : undefined,
-    deps.directory.findByEmail(mail.from.address),
-  ]);
-  const screening = screenWithFacts(mail, rules, { thread, director });
+  // Mail authentication is the portal's sign-in; the academic address is still the desk's rule.
+  const refused = refuseNonAcademic(mail.from.address, rules);
+  const [thread, director] = refused
+    ? [undefined, undefined]
+    : await Promise.all([
+        request.ticketNumber ? deps.threads.findThread(request.ticketNumber, mail.receivedAt) : undefined,
+        deps.directory.findByEmail(mail.from.address),
+      ]);
+  const screening = refused ?? screenWithFacts(mail, rules, { thread, director });
   const { entry, command } = await recordScreening(mail, screening, director, deps, 'portal');
   deps.screened?.(entry);
   if (!command) return portalAnswer(entry, config.subjectKeyword);

@@ -135,6 +135,16 @@ describe('POST /api/portal/requests', () => {
     expect(answer.ticketNumber).toBeUndefined();
   });
 
+  it('turns away a request from an address outside the académie (not_academic), as a mail', async () => {
+    // Act
+    const answer = PortalAnswer.parse((await submit('camille.martin@gmail.com')).body);
+
+    // Assess
+    expect(answer.outcome).toBe('not_academic');
+    expect(answer.ticketNumber).toBeUndefined();
+    expect(answer.message).toContain('adresses académiques');
+  });
+
   it('adds a request naming its ticket to that ticket (follow_up)', async () => {
     // Prepare
     const opened = PortalAnswer.parse((await submit('claire.roger@ac-dijon.fr')).body);
