@@ -1,25 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allStages, pipeline } from '#shared/pipeline.ts';
 import {
   asArray,
-  fullContext,
   logicalIdIn,
-  removeSyntheses,
   resourcesOf,
   type Statement,
   type SynthesizedDesk,
   synthDesk,
+  synthFullDesk,
 } from './synth.ts';
 
 type FunctionName = keyof SynthesizedDesk['desk']['functions'];
 
-let full: SynthesizedDesk;
-
-beforeAll(() => {
-  full = synthDesk({ context: fullContext });
-});
-
-afterAll(removeSyntheses);
+const full = synthFullDesk();
 
 /** Every IAM policy of the desk stack with the role logical ids it is attached to. */
 function policies(): { roles: string; statements: Statement[] }[] {

@@ -4,29 +4,21 @@
  * needs (S3 checks the signer's own grant when the browser follows a link).
  */
 
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PORTAL_ID_PREFIX, PORTAL_UPLOADS_PREFIX } from '#shared/domain/portal.ts';
 import { pipeline } from '#shared/pipeline.ts';
 import { DOWNLOAD_COPY_DAYS } from '../../infra/constructs/raw-mail-store.ts';
 import {
   asArray,
-  fullContext,
   logicalIdIn,
   type Resource,
-  removeSyntheses,
   resourcesOf,
   type Statement,
   type SynthesizedDesk,
-  synthDesk,
+  synthFullDesk,
 } from './synth.ts';
 
-let full: SynthesizedDesk;
-
-beforeAll(() => {
-  full = synthDesk({ context: fullContext });
-});
-
-afterAll(removeSyntheses);
+const full = synthFullDesk();
 
 /** The raw-mail bucket's statements of a function's role, as `action resource` lines. */
 function rawMailGrantsOf(name: keyof SynthesizedDesk['desk']['functions']): string[] {

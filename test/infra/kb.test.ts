@@ -5,7 +5,7 @@
  * no CloudFormation validation (nag.test.ts runs those once, cdk-nag included).
  */
 import { runInNewContext } from 'node:vm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KB_CACHE_CONTROL as STORED_CACHE_CONTROL } from '#shared/adapters/kb-site.ts';
 import { allStages } from '#shared/pipeline.ts';
 import { KB_SEARCH_INDEX_KEY } from '../../infra/constructs/kb-site.ts';
@@ -17,24 +17,16 @@ import {
 } from '../../infra/kb-public.ts';
 import {
   asArray,
-  fullContext,
   logicalIdIn,
-  removeSyntheses,
   resourcesOf,
   type Statement,
   type SynthesizedDesk,
-  synthDesk,
+  synthFullDesk,
 } from './synth.ts';
 
 type FunctionName = keyof SynthesizedDesk['desk']['functions'];
 
-let full: SynthesizedDesk;
-
-beforeAll(() => {
-  full = synthDesk({ context: fullContext });
-});
-
-afterAll(removeSyntheses);
+const full = synthFullDesk();
 
 /** A template value as one string: `Fn::Join` joined, `Ref` as `{name}` (as in console.test.ts). */
 function flat(value: unknown): string {

@@ -2,25 +2,12 @@
  * Observability as deployed: active tracing on every function, the desk's dashboard (its widgets
  * by title) and the alarms on the desk's own metrics, each on the pipeline's alarm topic.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Outcome } from '#shared/domain/outcome.ts';
 import { METRICS_NAMESPACE } from '#shared/metrics.ts';
-import {
-  fullContext,
-  logicalIdIn,
-  removeSyntheses,
-  resourcesOf,
-  type SynthesizedDesk,
-  synthDesk,
-} from './synth.ts';
+import { logicalIdIn, resourcesOf, synthFullDesk } from './synth.ts';
 
-let full: SynthesizedDesk;
-
-beforeAll(() => {
-  full = synthDesk({ context: fullContext });
-});
-
-afterAll(removeSyntheses);
+const full = synthFullDesk();
 
 /** The dashboard's body, with the tokens CloudFormation would resolve left as they are. */
 function dashboardBody(): { widgets: Array<{ type: string; properties: Record<string, unknown> }> } {

@@ -4,28 +4,13 @@
  * and each portal route behind its own JWT authorizer requiring `lsun/portal.write`.
  */
 import { Match } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { routes } from '#shared/api/contract.ts';
 import { PORTAL_SCOPE } from '#shared/api/declaration.ts';
 import { PORTAL_UPLOADS_PREFIX } from '#shared/domain/portal.ts';
-import {
-  asArray,
-  fullContext,
-  logicalIdIn,
-  removeSyntheses,
-  resourcesOf,
-  type Statement,
-  type SynthesizedDesk,
-  synthDesk,
-} from './synth.ts';
+import { asArray, logicalIdIn, resourcesOf, type Statement, synthFullDesk } from './synth.ts';
 
-let full: SynthesizedDesk;
-
-beforeAll(() => {
-  full = synthDesk({ context: fullContext });
-});
-
-afterAll(removeSyntheses);
+const full = synthFullDesk();
 
 const portalKeys = Object.entries(routes)
   .filter(([, declaration]) => declaration.group === 'portal')

@@ -6,28 +6,20 @@
  * environment. No bundling and no CloudFormation validation (nag.test.ts runs those once).
  */
 import type { Template } from 'aws-cdk-lib/assertions';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { retentionVariables } from '#shared/config.ts';
 import { pipeline } from '#shared/pipeline.ts';
 import {
   asArray,
-  fullContext,
   logicalIdIn,
   type Resource,
-  removeSyntheses,
   resourcesOf,
   type Statement,
-  type SynthesizedDesk,
   synthDesk,
+  synthFullDesk,
 } from './synth.ts';
 
-let full: SynthesizedDesk;
-
-beforeAll(() => {
-  full = synthDesk({ context: fullContext });
-});
-
-afterAll(removeSyntheses);
+const full = synthFullDesk();
 
 function statementsOf(template: Template, role: string): Statement[] {
   return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))

@@ -4,28 +4,19 @@
  * touch. Anything a construct grants beyond the list, or a call the list names that the role
  * lacks, fails here.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { expectedGrants, type FunctionName, type Grants, resourceStarActions } from './role-grants.ts';
 import {
   asArray,
-  fullContext,
   logicalIdIn,
-  removeSyntheses,
   resourcesOf,
   type Statement,
   type SynthesizedDesk,
-  synthDesk,
+  synthFullDesk,
 } from './synth.ts';
 
-let full: SynthesizedDesk;
-let names: Map<string, string>;
-
-beforeAll(() => {
-  full = synthDesk({ context: fullContext });
-  names = resourceNames(full);
-});
-
-afterAll(removeSyntheses);
+const full = synthFullDesk();
+const names = resourceNames(full);
 
 /** Readable names for the desk stack's resources that grants point at, by logical id. */
 function resourceNames(desk: SynthesizedDesk): Map<string, string> {

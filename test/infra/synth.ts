@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { afterAll } from 'vitest';
 import { composeDesk, type DeskApp } from '../../infra/desk-app.ts';
 import { cdkJsonContext } from '../../infra/feature-flags.ts';
 
@@ -114,4 +115,13 @@ export function logicalIdIn(
 /** An IAM field that may hold one value or a list (Action, Resource), as a list. */
 export function asArray<T>(value: T | T[]): T[] {
   return Array.isArray(value) ? value : [value];
+}
+
+/**
+ * The desk as `cdk.json` configures it, the synthesis most infra test files read: made when the
+ * test file loads, its assembly removed once the file's tests are done.
+ */
+export function synthFullDesk(): SynthesizedDesk {
+  afterAll(removeSyntheses);
+  return synthDesk({ context: fullContext });
 }

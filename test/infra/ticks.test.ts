@@ -1,23 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pipeline } from '#shared/pipeline.ts';
-import {
-  asArray,
-  fullContext,
-  logicalIdIn,
-  removeSyntheses,
-  resourcesOf,
-  type Statement,
-  type SynthesizedDesk,
-  synthDesk,
-} from './synth.ts';
+import { asArray, logicalIdIn, resourcesOf, type Statement, synthFullDesk } from './synth.ts';
 
-let full: SynthesizedDesk;
-
-beforeAll(() => {
-  full = synthDesk({ context: fullContext });
-});
-
-afterAll(removeSyntheses);
+const full = synthFullDesk();
 
 function statementsOf(role: string): Statement[] {
   return Object.values(resourcesOf(full.deskTemplate, 'AWS::IAM::Policy'))
