@@ -45,6 +45,8 @@ Assistance LSUN tourne en local :
   SMTP (réception, à la place de SES)   smtp://127.0.0.1:${desk.smtpPort}   pour assistance1d@ac-dijon.fr et assistance.1erdegre@ac-dijon.fr
   Base de connaissances (public)        ${desk.httpUrl}/kb/   (flux : /kb/feed.json, /kb/atom.xml ; copie : npm run kb:export -- DOSSIER)
   API du personnel                      ${desk.httpUrl}/api   (jeton : npm run token -- --email agent@ac-dijon.fr --group admin)
+  Demandes du portail                   ${desk.httpUrl}/api/portal/requests   (jeton : npm run token -- --client portail)
+  Mesures (comme CloudWatch)            ${desk.httpUrl}/api/metrics   (jeton du personnel)
   Courriels envoyés (SES local)         ${desk.endpoints.ses}/   (JSON : ${desk.endpoints.ses}/store ; gardés dans .data/ses)
   DynamoDB Local                        ${desk.endpoints.dynamodb}   (données dans .data/ ; écoute sur toutes les interfaces, sans option pour l'en empêcher)
   SQS et S3 (fauxqs)                    ${desk.endpoints.sqs}   (files et objets dans .data/fauxqs : un arrêt brutal ne perd rien)

@@ -179,7 +179,11 @@ function detailsOf(error: z.ZodError): ErrorDetail[] {
 }
 
 function summary(prefix: string, details: ErrorDetail[]): string {
-  const shown = details.slice(0, 5).map((d) => (d.path === '' ? d.message : `« ${d.path} » : ${d.message}`));
+  // Each detail is a sentence of its own; in the summary they are clauses, ended by one period.
+  const clause = (message: string) => message.replace(/\.$/, '');
+  const shown = details
+    .slice(0, 5)
+    .map((d) => (d.path === '' ? clause(d.message) : `« ${d.path} » : ${clause(d.message)}`));
   const more = details.length > shown.length ? ` ; et ${details.length - shown.length} autre(s)` : '';
   return `${prefix} ${shown.join(' ; ')}${more}.`;
 }

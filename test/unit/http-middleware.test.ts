@@ -300,6 +300,28 @@ describe('request parsing', () => {
     expect(result.body).not.toContain('pas-une-adresse');
   });
 
+  it('sums the reasons up in one sentence, ended by one period even when a reason is a sentence', async () => {
+    // Prepare
+    const Sentences = z.object({ key: z.string().min(8, { error: 'La clé compte 8 caractères au moins.' }) });
+    const handler = apiHandler([
+      {
+        method: 'POST',
+        path: '/api/notes',
+        handler: async (event) => json(201, parseBody(Sentences, event)),
+      },
+    ]);
+    const event = apiEvent('POST', '/api/notes', { body: '{"key":"x"}', contentType: 'application/json' });
+
+    // Act
+    const result = await handler(event, context);
+
+    // Assess
+    const { error } = bodyOf(result) as { error: { message: string } };
+    expect(error.message).toBe(
+      'Corps de la requête invalide : « key » : La clé compte 8 caractères au moins.',
+    );
+  });
+
   it('answers 400 when a JSON body is missing', async () => {
     // Prepare
     const handler = echoBodyHandler();
