@@ -9,8 +9,9 @@
  *
  *   npx tsx scripts/bundle-size.ts [--runs 7] [--check]
  *
- * `--check` exits with 1 when an intake function misses its target (under 500 KB minified,
- * import under 1.5× the bare handler). Targets are a report, not a test: timings vary.
+ * `--check` exits with 1 when a function misses one of issue 12's targets: under 500 KB minified
+ * for the mail chain and broadcast-send, under 1 MB for the api, and for all of them an import
+ * under 1.5× the bare handler. Targets are a report, not a test: timings vary.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,13 +24,19 @@ import { pipeline } from '#shared/pipeline.ts';
 import { esbuildOptions } from '../infra/bundling.ts';
 import { functionEntry, projectRoot } from '../infra/paths.ts';
 
-/** The functions of the mail chain, held to the size and import targets. */
-const intakeFunctions: string[] = [
-  pipeline.receiver.entry,
-  ...pipeline.stages.map((stage) => stage.consumer),
-];
-const allFunctions = [...intakeFunctions, pipeline.api.entry];
-const sizeTargetBytes = 500 * 1024;
+const chainTargetBytes = 500 * 1024;
+/**
+ * The functions held to a size target (issue 12), with that target: the mail chain and the
+ * broadcast's sender run once per mail or per chunk, so their cold start is felt; the api carries
+ * the console's every route and gets twice the room.
+ */
+const sizeTargets = new Map<string, number>([
+  [pipeline.receiver.entry, chainTargetBytes],
+  ...pipeline.stages.map((stage): [string, number] => [stage.consumer, chainTargetBytes]),
+  ['broadcast-send', chainTargetBytes],
+  [pipeline.api.entry, 1024 * 1024],
+]);
+const allFunctions = [...sizeTargets.keys()];
 const importRatioTarget = 1.5;
 
 type Bundle = { file: string; bytes: number; gzipBytes: number; metafile: Metafile };
@@ -225,9 +232,10 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 const ms = (value: number | undefined) => (value === undefined ? '–' : `${value.toFixed(1)} ms`);
 
 function verdict(row: Row): { ok: boolean; text: string } {
-  if (!intakeFunctions.includes(row.name)) return { ok: true, text: '(no target)' };
+  const sizeTarget = sizeTargets.get(row.name);
+  if (sizeTarget === undefined) return { ok: true, text: '(no target)' };
   const problems: string[] = [];
-  if (row.bundle.bytes >= sizeTargetBytes) problems.push(`size ≥ ${kb(sizeTargetBytes)}`);
+  if (row.bundle.bytes >= sizeTarget) problems.push(`size ≥ ${kb(sizeTarget)}`);
   if (row.error) problems.push('import failed');
   else if (
     row.importMs !== undefined &&
@@ -248,7 +256,7 @@ async function main(): Promise<void> {
       `Bundles as deployed (esbuild ${esbuildOptions.format}, ${esbuildOptions.target}, minified), Node ${process.version}, median of ${runs} cold imports`,
     );
     out(
-      `Targets for ${intakeFunctions.join(', ')}: under ${kb(sizeTargetBytes)} minified, import under ${importRatioTarget}× the bare handler.`,
+      `Targets: ${[...sizeTargets].map(([name, bytes]) => `${name} under ${kb(bytes)}`).join(', ')} minified; import under ${importRatioTarget}× the bare handler.`,
     );
     out();
     const rows: Row[] = [];

@@ -5,7 +5,6 @@
  * line number a person sees in their editor.
  */
 import { parse } from 'csv-parse/sync';
-import iconv from 'iconv-lite';
 
 /** The encodings an export can come in. */
 export type CsvEncoding = 'utf-8' | 'windows-1252';
@@ -33,6 +32,16 @@ export class CsvFormatError extends Error {
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const windows1252 = new TextDecoder('windows-1252');
+
+/**
+ * What Windows-1252 puts at bytes 0x80–0x9F (`€`, `’`, `œ`, `Œ`…), U+FFFD where it puts nothing.
+ * Node 20 (since 20.18.3) decodes `windows-1252` as plain Latin-1 and leaves C1 control
+ * characters there (nodejs/node#56542); a runtime that follows the WHATWG standard already maps
+ * them. Mapping whatever C1 character is left makes the result the same on both, without
+ * iconv-lite's tables (480 KB of the api bundle, for the one code page read here).
+ */
+const WINDOWS_1252_HIGH = '€\uFFFD‚ƒ„…†‡ˆ‰Š‹Œ\uFFFDŽ\uFFFD\uFFFD‘’“”•–—˜™š›œ\uFFFDžŸ';
 
 /**
  * Decodes an export: valid UTF-8 is taken as UTF-8 (Windows-1252 text with accents is almost
@@ -47,7 +56,9 @@ export function decodeCsvBytes(bytes: Uint8Array): { text: string; encoding: Csv
     encoding = 'utf-8';
   } catch {
     // A fatal TextDecoder throws only on bytes that are not UTF-8: that is the answer sought.
-    text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'win1252');
+    text = windows1252
+      .decode(bytes)
+      .replace(/[\u0080-\u009f]/g, (char) => WINDOWS_1252_HIGH[char.charCodeAt(0) - 0x80] ?? char);
     encoding = 'windows-1252';
   }
   // A BOM read as Windows-1252 (UTF-8 BOM on a file later edited in another encoding) shows as "ï»¿".

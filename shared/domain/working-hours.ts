@@ -3,13 +3,13 @@
  * holidays excluded. Response clocks count in it and the auto-close waits in its days, so a
  * request sent on Friday evening is not late on Monday morning.
  *
- * Holidays come from `date-holidays` (the `public` ones of `FR`, metropolitan France): Easter
- * and Pentecost Mondays and Ascension move every year, a kept library carries them. Every day is
+ * Holidays are metropolitan France's public ones (`public-holidays.ts`: Easter and Pentecost
+ * Mondays and Ascension move every year, computed from Easter). Every day is
  * a Paris calendar day and every boundary a Paris wall-clock time, so the clock changes (a Paris
  * day of 23 or 25 hours) never shift the opening hours; they fall at 02:00–03:00, outside them.
  */
-import Holidays from 'date-holidays';
 import { parisDay, parisTimeToInstant } from './paris-day.ts';
+import { frenchPublicHolidays } from './public-holidays.ts';
 
 /** Opening and closing of a working day, Paris wall-clock time. */
 export const WORKING_DAY_START = '08:00';
@@ -20,19 +20,13 @@ const HOUR_MS = 3_600_000;
 /** No target is years long: a bound that turns a bug into an error instead of a hung Lambda. */
 const MAX_DAYS_SCANNED = 3_660;
 
-const holidays = new Holidays('FR');
 const holidaysByYear = new Map<number, Set<string>>();
 
 /** The public holidays of a year as Paris days `YYYY-MM-DD`, computed once per year. */
 function publicHolidays(year: number): Set<string> {
   let days = holidaysByYear.get(year);
   if (!days) {
-    days = new Set(
-      holidays
-        .getHolidays(year)
-        .filter((holiday) => holiday.type === 'public')
-        .map((holiday) => holiday.date.slice(0, 10)),
-    );
+    days = new Set(frenchPublicHolidays(year));
     holidaysByYear.set(year, days);
   }
   return days;

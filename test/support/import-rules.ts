@@ -28,8 +28,7 @@ export const IMPORT_RULES: Rule[] = [
   {
     from: 'shared/domain/',
     onlyOurs: ['shared/domain/'],
-    // date-holidays: the French public holidays of the response clocks, as data.
-    onlyPackages: ['zod', 'date-holidays'],
+    onlyPackages: ['zod'],
     why: 'the domain is plain: rules over data, testable without AWS, importing nothing of ours but itself',
   },
   {

@@ -45,6 +45,18 @@ describe('decoding an export', () => {
     expect(encoding).toBe('windows-1252');
     expect(text).toBe('Saône-et-Loire;Mâcon;Œuvre');
   });
+
+  it('reads every Windows-1252 byte as iconv-lite did, 0x80–0x9F (€, ’, œ…) and its five unassigned bytes included', () => {
+    // Prepare: all 256 bytes; 0xC3 0x28 alone is invalid UTF-8, so the file is read as Windows-1252.
+    const bytes = Uint8Array.from([0xc3, 0x28, ...Array.from({ length: 256 }, (_, byte) => byte)]);
+
+    // Act
+    const { text, encoding } = decodeCsvBytes(bytes);
+
+    // Assess
+    expect(encoding).toBe('windows-1252');
+    expect(text).toBe(iconv.decode(Buffer.from(bytes), 'win1252'));
+  });
 });
 
 describe('detectSeparator', () => {
