@@ -69,6 +69,7 @@ async function bundle(outfile: string, input: { entry: string } | { contents: st
     banner: { ...esbuildOptions.banner },
     mainFields: [...esbuildOptions.mainFields],
     external: [...esbuildOptions.external],
+    alias: { ...esbuildOptions.alias },
     ...('entry' in input
       ? { entryPoints: [input.entry] }
       : { stdin: { contents: input.contents, resolveDir: projectRoot, loader: 'ts' as const } }),
