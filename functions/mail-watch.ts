@@ -18,6 +18,7 @@ const config = deskConfig();
 const deps = {
   arrivals: makeMailArrivals({ client: dynamodbClient(), tableName: config.tableName }),
   now: () => new Date(),
+  schoolHolidays: config.watch?.schoolHolidays ?? [],
 };
 const metrics = deskMetrics('mail-watch');
 

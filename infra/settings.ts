@@ -96,6 +96,12 @@ const DeploySettingsSchema = z.object({
   /** Working days a ticket waits for the director before it is closed (`AUTO_CLOSE_WORKING_DAYS`). Default 10. */
   autoCloseWorkingDays: positiveInt.optional(),
   /**
+   * The school holidays of the académie's zone, when no mail all day is not news
+   * (`SCHOOL_HOLIDAYS`: `2026-12-19/2027-01-03,…`). Default none: the silent-day alarm may ring
+   * during the holidays.
+   */
+  schoolHolidays: z.string().optional(),
+  /**
    * Prefix of the Cognito hosted sign-in domain (`<prefix>.auth.<region>.amazoncognito.com`).
    * Unset: `assistance-lsun-<account id>`, unique to the account, so a first deployment works.
    */
@@ -141,6 +147,7 @@ export type DeploySettings = Omit<
   | 'firstResponseTargetHours'
   | 'resolutionTargetHours'
   | 'autoCloseWorkingDays'
+  | 'schoolHolidays'
   | 'retentionIntakeDays'
   | 'retentionTicketDays'
   | 'retentionSentMailDays'
@@ -160,6 +167,8 @@ export type DeploySettings = Omit<
   retention: RetentionPolicy;
   /** The response clocks' targets and the auto-close delay, defaults resolved. */
   work: { firstResponseHours: number; resolutionHours: number; autoCloseWorkingDays: number };
+  /** The school holidays, checked (the functions' `SCHOOL_HOLIDAYS`). */
+  schoolHolidays: { from: string; to: string }[];
 };
 
 /** The context keys read by {@link readDeploySettings}. */
@@ -210,6 +219,7 @@ export function readDeploySettings(node: Node): DeploySettings {
     FIRST_RESPONSE_TARGET_HOURS: s.firstResponseTargetHours?.toString(),
     RESOLUTION_TARGET_HOURS: s.resolutionTargetHours?.toString(),
     AUTO_CLOSE_WORKING_DAYS: s.autoCloseWorkingDays?.toString(),
+    SCHOOL_HOLIDAYS: s.schoolHolidays,
   };
   // Resource names are not known at synthesis; placeholders let the schema check the rest.
   const placeholders = {
@@ -227,7 +237,7 @@ export function readDeploySettings(node: Node): DeploySettings {
       cause: error,
     });
   }
-  if (!desk.broadcast || !desk.work || !desk.retention) {
+  if (!desk.broadcast || !desk.work || !desk.retention || !desk.watch) {
     throw new DeploySettingsError(
       'Invalid CDK context for the desk: no broadcast pacing, working-time targets or retention in the configuration',
     );
@@ -251,6 +261,7 @@ export function readDeploySettings(node: Node): DeploySettings {
     broadcastMaxSendRate: desk.broadcast.maxSendRate,
     work: desk.work,
     retention: desk.retention,
+    schoolHolidays: desk.watch.schoolHolidays,
   };
 }
 

@@ -90,6 +90,37 @@ export const TicketWorkEnv = z.object({
   AUTO_CLOSE_WORKING_DAYS: positiveInt.default(10),
 });
 
+/** `2026-12-19/2027-01-03`: a school holiday, both Paris days included. */
+const schoolHoliday = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}$/, {
+    message: 'each period is written YYYY-MM-DD/YYYY-MM-DD (first and last day)',
+  })
+  .transform((period) => {
+    const [from = '', to = ''] = period.split('/');
+    return { from, to };
+  })
+  .refine((period) => period.from <= period.to, { message: 'a period ends on or after its first day' });
+
+/** The watch on a silent desk (`mail-watch`): when a day without mail is not news. */
+export const WatchEnv = z.object({
+  /**
+   * The school holidays of the académie's zone (zone A for Dijon), comma-separated periods
+   * (`2026-12-19/2027-01-03,2027-02-06/2027-02-21`). They change every year: unset, the watch
+   * looks on every working day, holidays included.
+   */
+  SCHOOL_HOLIDAYS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter((part) => part !== ''),
+    )
+    .pipe(z.array(schoolHoliday)),
+});
+
 /**
  * One retention duration per kind of personal data (`docs/retention.md`), in days; each left
  * unset follows `RETENTION_DAYS`, so a deployment that only sets that one keeps working.
@@ -147,6 +178,8 @@ export type DeskConfig = {
   kb?: { bucket: string | undefined; publicBaseUrl: string | undefined };
   /** Response clocks and auto-close (optional in the type: most steps do not read them). */
   work?: { firstResponseHours: number; resolutionHours: number; autoCloseWorkingDays: number };
+  /** The silent-desk watch's quiet days (optional in the type: only `mail-watch` reads it). */
+  watch?: { schoolHolidays: { from: string; to: string }[] };
 };
 
 /** Raised when the environment does not describe a runnable desk. */
@@ -163,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
     .extend(KbEnv.shape)
     .extend(TicketWorkEnv.shape)
     .extend(RetentionEnv.shape)
+    .extend(WatchEnv.shape)
     .safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
@@ -201,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
       resolutionHours: e.RESOLUTION_TARGET_HOURS,
       autoCloseWorkingDays: e.AUTO_CLOSE_WORKING_DAYS,
     },
+    watch: { schoolHolidays: e.SCHOOL_HOLIDAYS },
   };
 }
 

@@ -13,6 +13,7 @@ import {
   type RetentionEnv,
   retentionVariables,
   type TicketWorkEnv,
+  type WatchEnv,
 } from '#shared/config.ts';
 import type { RetentionPolicy } from '#shared/domain/retention.ts';
 import { allStages, pipeline, type QueueStage, type TickEntry } from '#shared/pipeline.ts';
@@ -125,11 +126,13 @@ export class DeskStack extends Stack {
       FIRST_RESPONSE_TARGET_HOURS: String(settings.work.firstResponseHours),
       RESOLUTION_TARGET_HOURS: String(settings.work.resolutionHours),
       AUTO_CLOSE_WORKING_DAYS: String(settings.work.autoCloseWorkingDays),
+      SCHOOL_HOLIDAYS: settings.schoolHolidays.map((holiday) => `${holiday.from}/${holiday.to}`).join(','),
     } satisfies Record<keyof z.input<typeof DeskEnv>, string> &
       Record<keyof z.input<typeof KbEnv>, string> &
       Record<Exclude<keyof z.input<typeof BroadcastEnv>, 'BROADCAST_MAX_SEND_RATE'>, string> &
       Partial<Record<'BROADCAST_MAX_SEND_RATE', string>> &
       Record<keyof z.input<typeof TicketWorkEnv>, string> &
+      Record<keyof z.input<typeof WatchEnv>, string> &
       Record<keyof z.input<typeof RetentionEnv>, string>;
 
     const receive = new DeskFunction(this, 'Receive', {

@@ -6,9 +6,10 @@
  * AccessDenied.
  *
  * The scenario: mails opening and following up a ticket, the staff reading and answering it,
- * a broadcast sent, the demo articles exported, the scheduler's ticks running.
+ * a portal request with an attachment, a broadcast sent, the demo articles exported, the scheduler's ticks running.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { issueClientToken, LOCAL_PORTAL_CLIENT_ID } from '#local/jwt.ts';
 import { sendTestMail } from '#local/send-mail.ts';
 import { expectedGrants, type FunctionName } from '#test/infra/role-grants.ts';
 import { type ObservedCall, observedCalls } from '#test/support/call-recorder.ts';
@@ -59,11 +60,16 @@ let admin: string;
 /** Every staff call of the scenario that did not succeed: the scenario must do what it says. */
 const failedCalls: string[] = [];
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
+async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+  token = admin,
+): Promise<{ status: number; body: unknown }> {
   const response = await fetch(`${stack.desk.httpUrl}${path}`, {
     method,
     headers: {
-      authorization: `Bearer ${admin}`,
+      authorization: `Bearer ${token}`,
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -151,6 +157,33 @@ beforeAll(async () => {
     requestId: 'reponse-0001',
   });
   await api('POST', `/api/tickets/${number}/status`, { status: 'clos' });
+
+  // The portal's way in (api): an upload by presigned PUT, then a request naming it.
+  const portal = await issueClientToken(
+    { clientId: LOCAL_PORTAL_CLIENT_ID, scopes: ['lsun/portal.write'] },
+    { keyPath: stack.jwtKeyPath },
+  );
+  const pdf = Buffer.from('%PDF-1.4\n', 'utf8');
+  const upload = (await api(
+    'POST',
+    '/api/portal/uploads',
+    { filename: 'capture.pdf', mimeType: 'application/pdf', size: pdf.length },
+    portal,
+  )) as { body: { uploadId: string; url: string; headers: Record<string, string> } };
+  const put = await fetch(upload.body.url, { method: 'PUT', headers: upload.body.headers, body: pdf });
+  if (put.status !== 200) failedCalls.push(`PUT upload: ${put.status}`);
+  await api(
+    'POST',
+    '/api/portal/requests',
+    {
+      idempotencyKey: 'roles-observed-0001',
+      requester: { email: DIRECTOR, name: 'Camille Martin' },
+      subject: 'LSUN : export des livrets',
+      text: 'Bonjour, l’export des livrets échoue.',
+      attachments: [{ uploadId: upload.body.uploadId, filename: 'capture.pdf', mimeType: 'application/pdf' }],
+    },
+    portal,
+  );
 
   // A broadcast to the Côte-d'Or (api starts it, broadcast-send mails the chunks).
   const draft = await api('POST', '/api/broadcasts', {

@@ -293,6 +293,22 @@ describe('SES sending', () => {
     }
   });
 
+  it('gives the mail watch the school holidays of the context, checked, and none by default', () => {
+    // Why: a silent-day alarm ringing every day of the summer holidays would teach staff to ignore it.
+    const watch = (synthesis: SynthesizedDesk) => {
+      const fn = resources(synthesis.deskTemplate, 'AWS::Lambda::Function')[
+        functionLogicalId(synthesis, 'mail-watch')
+      ];
+      const environment = fn?.Properties.Environment as { Variables?: Record<string, unknown> } | undefined;
+      return environment?.Variables?.SCHOOL_HOLIDAYS;
+    };
+    expect(watch(full)).toBe('2026-12-19/2027-01-03,2027-02-06/2027-02-21');
+    expect(watch(defaults)).toBe('');
+    expect(() => synthDesk({ context: { ...fullContext, schoolHolidays: '2027-01-03/2026-12-19' } })).toThrow(
+      /SCHOOL_HOLIDAYS/,
+    );
+  });
+
   it('creates the sender domain identity only when one is configured', () => {
     // Why: an identity cannot be created twice; an académie that already verified it must not collide.
     full.deskTemplate.hasResourceProperties('AWS::SES::EmailIdentity', { EmailIdentity: 'ac-dijon.fr' });

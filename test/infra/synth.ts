@@ -80,6 +80,7 @@ export const fullContext = {
   senderDomain: 'ac-dijon.fr',
   activateReceiptRuleSet: 'true',
   authDomainPrefix: 'assistance-lsun-test',
+  schoolHolidays: '2026-12-19/2027-01-03, 2027-02-06/2027-02-21',
 };
 
 /** A resource of a synthesized template, as the infra tests read it. */

@@ -36,6 +36,27 @@ describe('the desk configuration', () => {
     expect(() => loadConfig({ ...minimal, DAILY_REQUEST_CAP: '0' })).toThrow(/DAILY_REQUEST_CAP/);
   });
 
+  it('reads the school holidays as periods, none when unset', () => {
+    expect(loadConfig(minimal).watch?.schoolHolidays).toEqual([]);
+    expect(
+      loadConfig({ ...minimal, SCHOOL_HOLIDAYS: '2026-12-19/2027-01-03, 2027-02-06/2027-02-21' }).watch,
+    ).toEqual({
+      schoolHolidays: [
+        { from: '2026-12-19', to: '2027-01-03' },
+        { from: '2027-02-06', to: '2027-02-21' },
+      ],
+    });
+  });
+
+  it('refuses a school holiday that is not a period, or ends before it begins, naming the variable', () => {
+    expect(() => loadConfig({ ...minimal, SCHOOL_HOLIDAYS: '19/12/2026-03/01/2027' })).toThrow(
+      /SCHOOL_HOLIDAYS/,
+    );
+    expect(() => loadConfig({ ...minimal, SCHOOL_HOLIDAYS: '2027-01-03/2026-12-19' })).toThrow(
+      /SCHOOL_HOLIDAYS/,
+    );
+  });
+
   it('refuses a desk address that is not an address', () => {
     expect(() => loadConfig({ ...minimal, DESK_ADDRESSES: 'assistance1d' })).toThrow(/DESK_ADDRESSES/);
   });

@@ -32,6 +32,17 @@ describe('a silent school day', () => {
     expect(silentAt('2026-12-25T15:00:00.000Z')).toBe(false); // Friday, Noël
   });
 
+  it('is never a working day of the school holidays the deployment lists, and is again the day after', () => {
+    // Prepare: the Christmas holidays of 2026 (zone A), Saturday 19 December to Sunday 3 January.
+    const holidays = [{ from: '2026-12-19', to: '2027-01-03' }];
+    const silent = (iso: string) => isSilentSchoolDay(mailWatchPlan(new Date(iso), '14:00', holidays), 0);
+
+    // Assess
+    expect(silent('2026-12-21T15:00:00.000Z')).toBe(false); // Monday, first week of the holidays
+    expect(silent('2027-01-04T15:00:00.000Z')).toBe(true); // Monday, back to school
+    expect(silent('2026-12-18T15:00:00.000Z')).toBe(true); // Friday, last day of school
+  });
+
   it('counts from the Paris midnight, and does not read the log when it does not look', async () => {
     // Prepare
     const asked: Date[] = [];
