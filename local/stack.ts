@@ -58,6 +58,11 @@ export type DeskOptions = {
    * at the pipeline's rate (every minute, every hour).
    */
   schedulerTickMs?: number;
+  /**
+   * Runs around every handler call, given the function's name (the cost benchmark times each
+   * invocation and attributes its requests); default: the call alone.
+   */
+  around?: (functionName: string, call: () => Promise<unknown>) => Promise<unknown>;
 };
 
 export type RunningDesk = {
@@ -75,6 +80,13 @@ const lambdaContext = (functionName: string): Context =>
     awsRequestId: `local-${Date.now()}`,
     getRemainingTimeInMillis: () => 10_000,
   }) as unknown as Context;
+
+/** The module with its handler called through `around`, when there is one. */
+function wrapped<M extends { handler: unknown }>(name: string, module: M, around: DeskOptions['around']): M {
+  if (around === undefined) return module;
+  const handler = module.handler as (...args: unknown[]) => Promise<unknown>;
+  return { ...module, handler: (...args: unknown[]) => around(name, () => handler(...args)) };
+}
 
 /** Starts the desk. Everything started is stopped again if a later part fails to start. */
 export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
@@ -152,18 +164,20 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       outboxSweep,
       mailWatch,
     ] = await Promise.all([
-      import('#functions/receive.ts'),
-      import('#functions/screen.ts'),
-      import('#functions/ticket.ts'),
-      import('#functions/mailer.ts'),
-      import('#functions/api.ts'),
-      import('#functions/broadcast-send.ts'),
-      import('#functions/ses-events.ts'),
-      import('#functions/broadcast-plan.ts'),
-      import('#functions/kb-export.ts'),
-      import('#functions/ticket-housekeeping.ts'),
-      import('#functions/outbox-sweep.ts'),
-      import('#functions/mail-watch.ts'),
+      import('#functions/receive.ts').then((m) => wrapped('receive', m, options.around)),
+      import('#functions/screen.ts').then((m) => wrapped('screen', m, options.around)),
+      import('#functions/ticket.ts').then((m) => wrapped('ticket', m, options.around)),
+      import('#functions/mailer.ts').then((m) => wrapped('mailer', m, options.around)),
+      import('#functions/api.ts').then((m) => wrapped('api', m, options.around)),
+      import('#functions/broadcast-send.ts').then((m) => wrapped('broadcast-send', m, options.around)),
+      import('#functions/ses-events.ts').then((m) => wrapped('ses-events', m, options.around)),
+      import('#functions/broadcast-plan.ts').then((m) => wrapped('broadcast-plan', m, options.around)),
+      import('#functions/kb-export.ts').then((m) => wrapped('kb-export', m, options.around)),
+      import('#functions/ticket-housekeeping.ts').then((m) =>
+        wrapped('ticket-housekeeping', m, options.around),
+      ),
+      import('#functions/outbox-sweep.ts').then((m) => wrapped('outbox-sweep', m, options.around)),
+      import('#functions/mail-watch.ts').then((m) => wrapped('mail-watch', m, options.around)),
     ]);
 
     if (firstStart && options.seedDirectory) await seedDirectory(options.seedDirectory, clients, resources);

@@ -23,6 +23,10 @@ export type ObservedCall = {
   resource: string;
   /** What a condition of the grant reads: `s3:prefix`, `ses:FromAddress`. */
   context?: Record<string, string>;
+  /** DynamoDB: the request units it is billed, from its items' sizes, when `recordAs` asked for them. */
+  capacityUnits?: { read: number; write: number };
+  /** SQS sends: the bytes of the message bodies (SQS bills each 64 KB chunk as a request). */
+  bytes?: number;
 };
 
 const running = new AsyncLocalStorage<string>();
@@ -45,9 +49,34 @@ export function attributed<M extends { handler: unknown }>(name: string, module:
   return { ...module, handler: (...args: unknown[]) => running.run(name, () => handler(...args)) };
 }
 
-type Input = Record<string, unknown>;
+/**
+ * Runs `call` as function `name`, its requests recorded (the cost benchmark, which wraps the
+ * desk's handlers itself). With `consumedCapacity`, DynamoDB calls carry the request units they
+ * are billed (`capacityUnits`).
+ */
+export function recordAs<T>(name: string, call: () => T, options: { consumedCapacity?: boolean } = {}): T {
+  installRecorder(options.consumedCapacity ?? false);
+  return running.run(name, call);
+}
 
-function installRecorder(): void {
+/** The function whose handler is running here, if any (log lines and metrics are attributed by it). */
+export function currentFunction(): string | undefined {
+  return running.getStore();
+}
+
+/** Forgets the calls recorded so far (between a warm-up and a measure). */
+export function clearObservedCalls(): void {
+  calls.length = 0;
+}
+
+type Input = Record<string, unknown>;
+type Output = { output?: Record<string, unknown> };
+type Item = Record<string, unknown>;
+
+let askCapacity = false;
+
+function installRecorder(consumedCapacity = false): void {
+  askCapacity ||= consumedCapacity;
   if (installed) return;
   installed = true;
   const clients: Array<[string, { middlewareStack: unknown }]> = [
@@ -60,15 +89,158 @@ function installRecorder(): void {
     (client.middlewareStack as MiddlewareStack<Input, object>).add(
       (next, context) => async (args) => {
         const fn = running.getStore();
-        if (fn !== undefined) {
-          const command = String(context.commandName ?? '').replace(/Command$/, '');
-          for (const call of asIam(service, command, args.input as Input)) calls.push({ fn, ...call });
-        }
-        return next(args);
+        if (fn === undefined) return next(args);
+        const command = String(context.commandName ?? '').replace(/Command$/, '');
+        const input = args.input as Input;
+        const observed = asIam(service, command, input).map((call) => ({ fn, ...call }));
+        calls.push(...observed);
+        if (service === 'sqs' && observed[0]) observed[0].bytes = messageBytes(input);
+        if (service !== 'dynamodb' || !askCapacity || observed[0] === undefined) return next(args);
+        const result = await next(args);
+        observed[0].capacityUnits = capacityUnits(command, input, (result as Output).output ?? {});
+        return result;
       },
       { step: 'initialize', name: 'roleCallRecorder' },
     );
   }
+}
+
+/**
+ * The request units DynamoDB on demand bills for one request, from the items' sizes as the
+ * request and its response carry them (DynamoDB Local reports no consumed capacity): a write
+ * unit per KB of each item written, rounded up per item; a read unit per 4 KB read (rounded up
+ * per item, or over the whole page for a Query), halved for an eventually consistent read;
+ * transactions count double. An update is sized by its key and the values it sets (the item's
+ * other attributes are not in the request: a lower bound); a delete counts one unit.
+ */
+function capacityUnits(command: string, input: Input, output: Record<string, unknown>) {
+  const writeUnits = (item: unknown) => Math.max(1, Math.ceil(itemBytes(item) / 1024));
+  const readUnits = (bytes: number, consistent: unknown) =>
+    Math.max(1, Math.ceil(bytes / 4096)) * (consistent === true ? 1 : 0.5);
+  const updateBytes = (u: Item) => itemBytes(u.Key) + itemBytes(u.ExpressionAttributeValues);
+  switch (command) {
+    case 'PutItem':
+      return { read: 0, write: writeUnits(input.Item) };
+    case 'UpdateItem':
+      return { read: 0, write: Math.max(1, Math.ceil(updateBytes(input) / 1024)) };
+    case 'DeleteItem':
+      return { read: 0, write: 1 };
+    case 'BatchWriteItem': {
+      const requests = Object.values(input.RequestItems as Record<string, Item[]>).flat();
+      const write = requests.reduce(
+        (sum, r) => sum + (r.PutRequest ? writeUnits((r.PutRequest as Item).Item) : 1),
+        0,
+      );
+      return { read: 0, write };
+    }
+    case 'TransactWriteItems': {
+      const write = (input.TransactItems as Array<Record<string, Item>>).reduce((sum, entry) => {
+        const [kind, action] = Object.entries(entry)[0] ?? ['', {}];
+        const bytes =
+          kind === 'Put'
+            ? itemBytes(action.Item)
+            : kind === 'Update'
+              ? updateBytes(action)
+              : itemBytes(action.Key);
+        return sum + 2 * Math.max(1, Math.ceil(bytes / 1024));
+      }, 0);
+      return { read: 0, write };
+    }
+    case 'GetItem':
+      return { read: readUnits(itemBytes(output.Item), input.ConsistentRead), write: 0 };
+    case 'BatchGetItem': {
+      const consistent = Object.fromEntries(
+        Object.entries(input.RequestItems as Record<string, Item>).map(([t, r]) => [t, r.ConsistentRead]),
+      );
+      const asked = Object.values(input.RequestItems as Record<string, { Keys: unknown[] }>).reduce(
+        (sum, r) => sum + r.Keys.length,
+        0,
+      );
+      const responses = Object.entries((output.Responses ?? {}) as Record<string, Item[]>);
+      const found = responses.reduce((sum, [, items]) => sum + items.length, 0);
+      // Keys not found still cost the smallest read.
+      const read =
+        responses.reduce(
+          (sum, [table, items]) =>
+            sum + items.reduce((s, item) => s + readUnits(itemBytes(item), consistent[table]), 0),
+          0,
+        ) +
+        Math.max(0, asked - found) * 0.5;
+      return { read, write: 0 };
+    }
+    case 'Query':
+    case 'Scan': {
+      const items = (output.Items ?? []) as Item[];
+      const bytes = items.reduce((sum, item) => sum + itemBytes(item), 0);
+      return { read: readUnits(bytes, input.ConsistentRead), write: 0 };
+    }
+    case 'TransactGetItems': {
+      const responses = (output.Responses ?? []) as Array<{ Item?: unknown }>;
+      const read = responses.reduce(
+        (sum, r) => sum + 2 * Math.max(1, Math.ceil(itemBytes(r.Item) / 4096)),
+        0,
+      );
+      return { read, write: 0 };
+    }
+    default:
+      return { read: 0, write: 0 };
+  }
+}
+
+/** An item's size as DynamoDB counts it: each attribute's name plus its value (marshalled form). */
+function itemBytes(item: unknown): number {
+  if (item === undefined || item === null) return 0;
+  return Object.entries(item as Item).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + valueBytes(value),
+    0,
+  );
+}
+
+const TYPES = new Set(['S', 'N', 'B', 'SS', 'NS', 'BS', 'L', 'M', 'BOOL', 'NULL']);
+
+/** A value's size, marshalled (`{ S: 'x' }`) or plain (the document client's input, before it marshals). */
+function valueBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (typeof value === 'number' || typeof value === 'bigint') return Math.ceil(String(value).length / 2) + 1;
+  if (typeof value === 'boolean' || value === null || value === undefined) return 1;
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (value instanceof Set) return [...value].reduce((sum: number, v) => sum + valueBytes(v), 0);
+  if (Array.isArray(value)) return 3 + value.reduce((sum: number, v) => sum + 1 + valueBytes(v), 0);
+  const entries = Object.entries(value as Item);
+  if (entries.length !== 1 || !TYPES.has(entries[0]?.[0] ?? '')) {
+    return 3 + entries.reduce((sum, [name, v]) => sum + 1 + Buffer.byteLength(name) + valueBytes(v), 0);
+  }
+  const [type, content] = entries[0] as [string, unknown];
+  switch (type) {
+    case 'S':
+      return Buffer.byteLength(String(content));
+    case 'N':
+      return Math.ceil(String(content).replace(/^[-+]|\./g, '').length / 2) + 1;
+    case 'B':
+      return (content as Uint8Array).byteLength;
+    case 'SS':
+    case 'NS':
+      return (content as string[]).reduce((sum, v) => sum + Buffer.byteLength(v), 0);
+    case 'BS':
+      return (content as Uint8Array[]).reduce((sum, v) => sum + v.byteLength, 0);
+    case 'L':
+      return 3 + (content as unknown[]).reduce((sum: number, v) => sum + 1 + valueBytes(v), 0);
+    case 'M':
+      return 3 + itemBytes(content) + Object.keys(content as Item).length;
+    default:
+      return 1;
+  }
+}
+
+/** The bytes of the bodies and attributes a send carries (one message or a batch). */
+function messageBytes(input: Input): number {
+  const one = (entry: Record<string, unknown>) =>
+    Buffer.byteLength(String(entry.MessageBody ?? '')) +
+    Buffer.byteLength(JSON.stringify(entry.MessageAttributes ?? {}));
+  if (Array.isArray(input.Entries)) {
+    return (input.Entries as Array<Record<string, unknown>>).reduce((sum, entry) => sum + one(entry), 0);
+  }
+  return input.MessageBody === undefined ? 0 : one(input);
 }
 
 /** A command and its input as the IAM actions and resources it needs. */

@@ -1,0 +1,405 @@
+/**
+ * `npm run bench -- cost`: what AWS would bill for 10,000 mails (issue 12). Starts the local
+ * desk, pushes the intake benchmark's corpus through its SMTP port (French mails, attachments,
+ * follow-ups, every outcome), lets the chain drain, and counts, per function and per service,
+ * what each request would cost in eu-west-1 (bench/lib/prices.ts). Counted: invocations, AWS
+ * requests, DynamoDB request units (from the items' sizes in the requests and responses),
+ * SQS payload chunks, log and EMF bytes, mail sizes. Estimated: Lambda durations (measured on
+ * this machine against the local stand-ins), Lambda's own log lines, the pollers' receives.
+ *
+ *   npm run bench -- cost                 # 300 mails, about a minute
+ *   npm run bench -- cost --mails 1000
+ *
+ * Exits 0 whatever the figures; 1 only when it could not run.
+ */
+import './lib/log-info.ts';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { makeLocalClients } from '#local/emulators.ts';
+import { type RunningDesk, startDesk } from '#local/stack.ts';
+import { awsClients } from '#shared/adapters/aws-clients.ts';
+import { setMetricsSink } from '#shared/metrics.ts';
+import { allStages } from '#shared/pipeline.ts';
+import {
+  clearObservedCalls,
+  currentFunction,
+  type ObservedCall,
+  observedCalls,
+  recordAs,
+} from '#test/support/call-recorder.ts';
+import { type CorpusMail, CorpusWriter, type OpenTicket, SenderPool } from './lib/corpus.ts';
+import { generateDirectory } from './lib/directory.ts';
+import { planCorpus } from './lib/plan.ts';
+import { dollars, type Price, prices } from './lib/prices.ts';
+import { hookOutbox, probeClient, RequestCounters, Tracker } from './lib/probes.ts';
+import { waitForIdleQueues } from './lib/queues.ts';
+import { seededRandom } from './lib/random.ts';
+import { pushStream, type SentMail, SmtpSender } from './lib/sender.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+/** The chain a mail goes through; the scheduled ticks cost the same whatever the mail. */
+const CHAIN = ['receive', 'screen', 'ticket', 'mailer'] as const;
+/** Functions an SQS event source mapping invokes (its receives and deletes are billed to us). */
+const QUEUE_FED = new Set(['screen', 'ticket', 'mailer']);
+/** DeskFunction's default, which no desk function overrides (infra/constructs/desk-function.ts). */
+const MEMORY_MB = 512;
+/**
+ * Lambda's own lines per invocation (START, END, REPORT in the text format), about 75 + 55 + 170
+ * bytes: an estimate, they are not written locally.
+ */
+const PLATFORM_LOG_BYTES = 300;
+/**
+ * An idle SQS event source mapping keeps about 5 long polls going (20 s each): 5 × 3 a minute.
+ * AWS documents the pollers' number, not their exact rhythm: an estimate.
+ */
+const IDLE_RECEIVES_PER_QUEUE_MONTH = 5 * 3 * 60 * 24 * 30;
+const PER = 10_000;
+
+const usage = `Coût AWS pour 10 000 courriels (issue 12) : le desk local, le corpus de l'intake, les requêtes comptées.
+
+  npm run bench -- cost [--mails N] [--seed N] [--port-base P] [--out FICHIER] [--keep]
+
+  --mails N      courriels mesurés (défaut 300, au moins 60 : toutes les issues)
+  --out FICHIER  résultats JSON (défaut bench/results/cost-latest.json)
+`;
+
+type Invocations = { count: number; billedMs: number; durationsMs: number[] };
+type Line = { service: string; what: string; count: number; usd: number; price: Price; estimated?: boolean };
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    args: process.argv.slice(2),
+    options: {
+      mails: { type: 'string', default: '300' },
+      seed: { type: 'string', default: '1' },
+      'port-base': { type: 'string', default: '18620' },
+      out: { type: 'string', default: path.join(here, 'results', 'cost-latest.json') },
+      keep: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(usage);
+    return;
+  }
+  const mails = Number(values.mails);
+  const portBase = Number(values['port-base']);
+  if (!Number.isInteger(mails) || mails < 60)
+    throw new Error(`--mails : entier ≥ 60 attendu (${values.mails})`);
+  const out = path.resolve(values.out);
+  mkdirSync(path.dirname(out), { recursive: true });
+  const log = (line: string) => console.error(`[cost] ${line}`);
+  const loadBefore = loadavg();
+
+  const work = mkdtempSync(path.join(tmpdir(), 'lsun-cost-'));
+  const corpusFolder = path.join(work, 'corpus');
+  mkdirSync(corpusFolder);
+  const random = seededRandom(Number(values.seed));
+  const directory = generateDirectory(random, 400);
+  const directoryFile = path.join(work, 'annuaire.csv');
+  writeFileSync(directoryFile, directory.csv);
+  const writer = new CorpusWriter({
+    random,
+    directory,
+    folder: corpusFolder,
+    senders: new SenderPool(random, directory),
+    label: 'c',
+  });
+  const plan = await planCorpus(writer, { mails, pacedMails: 0, phaseMails: 0, cap: 10 });
+
+  // Each invocation timed and its requests recorded under its function's name.
+  const invocations = new Map<string, Invocations>();
+  let counting = false;
+  const around = async (name: string, call: () => Promise<unknown>) => {
+    const started = performance.now();
+    try {
+      return await recordAs(name, call, { consumedCapacity: true });
+    } finally {
+      const ms = performance.now() - started;
+      if (counting) {
+        const stats = invocations.get(name) ?? { count: 0, billedMs: 0, durationsMs: [] };
+        invocations.set(name, stats);
+        stats.count++;
+        stats.billedMs += Math.ceil(ms);
+        stats.durationsMs.push(ms);
+      }
+    }
+  };
+
+  // What the handlers write to stdout (Powertools' log lines) is what Lambda sends to CloudWatch Logs.
+  const logBytes = new Map<string, number>();
+  const emfBytes = new Map<string, number>();
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const fn = currentFunction();
+    if (fn === undefined) return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+    if (counting) logBytes.set(fn, (logBytes.get(fn) ?? 0) + Buffer.byteLength(chunk));
+    return true;
+  }) as typeof process.stdout.write;
+
+  let desk: RunningDesk | undefined;
+  let sender: SmtpSender | undefined;
+  try {
+    const p = portBase;
+    desk = await startDesk({
+      ports: { smtp: p, http: p + 1, ses: p + 2, dynamodb: p + 3, sqs: p + 4 },
+      dataDir: path.join(work, 'data'),
+      seedDirectory: directoryFile,
+      jwtKeyPath: path.join(work, 'jwt-key.json'),
+      env: { POWERTOOLS_LOG_LEVEL: 'INFO' },
+      around,
+    });
+    // The EMF blobs, one JSON line each on Lambda's stdout.
+    setMetricsSink((emf) => {
+      const fn = currentFunction();
+      if (counting && fn !== undefined)
+        emfBytes.set(fn, (emfBytes.get(fn) ?? 0) + Buffer.byteLength(`${JSON.stringify(emf)}\n`));
+    });
+    const clients = makeLocalClients(desk.endpoints);
+    const tracker = new Tracker();
+    const unprobe = probeClient(awsClients.dynamodb(), 'dynamodb', new RequestCounters(), tracker);
+    const outbox = hookOutbox(tracker);
+    sender = new SmtpSender(desk.smtpPort, 4);
+    const smtp = sender;
+    const followed = new Map<string, number>();
+    const ticketForFollowUp = (): OpenTicket | undefined => {
+      const open = tracker.openTickets.filter((t) => (followed.get(t.ticketNumber) ?? 0) < 3);
+      const ticket = open[Math.floor(random.next() * open.length)];
+      if (ticket) followed.set(ticket.ticketNumber, (followed.get(ticket.ticketNumber) ?? 0) + 1);
+      return ticket;
+    };
+    const push = async (batch: CorpusMail[]) => {
+      const result = await pushStream(smtp, writer, batch, { connections: 4, ticketForFollowUp });
+      await waitForIdleQueues(clients.sqs, (desk as RunningDesk).resources.queueUrls);
+      // The mailer's sends land after its queue is empty: a last look once the outbox is quiet.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await waitForIdleQueues(clients.sqs, (desk as RunningDesk).resources.queueUrls);
+      return result;
+    };
+
+    log(`mise en route : ${plan.warmUp.length} courriels (non comptés)`);
+    await push(plan.warmUp);
+    clearObservedCalls();
+    counting = true;
+    log(`mesure : ${plan.main.length} courriels`);
+    const started = performance.now();
+    const result = await push(plan.main);
+    counting = false;
+    const seconds = (performance.now() - started) / 1000;
+    const calls = observedCalls().filter((call) => (CHAIN as readonly string[]).includes(call.fn));
+    unprobe();
+    outbox.unhook();
+    for (const client of Object.values(clients)) client.destroy();
+
+    const report = account(result.sent, calls, invocations, logBytes, emfBytes);
+    const outcomes: Record<string, number> = {};
+    for (const sent of result.sent) {
+      const outcome = tracker.traces.get(sent.sesMessageId)?.outcome ?? 'inconnu';
+      outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
+    }
+    const machine = { cores: cpus().length, loadBefore, loadAfter: loadavg() };
+    const json = {
+      startedAt: new Date().toISOString(),
+      commit: gitCommit(),
+      mails: result.sent.length,
+      failedSends: result.failed.length,
+      seconds,
+      outcomes,
+      machine,
+      ...report,
+      prices,
+    };
+    writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
+    console.log(format(json));
+    console.log(`\nRésultats JSON : ${path.relative(process.cwd(), out)}`);
+  } finally {
+    process.stdout.write = write;
+    sender?.close();
+    await desk?.stop().catch(() => undefined);
+    if (values.keep) console.error(`[cost] dossier gardé : ${work}`);
+    else rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** Every count turned into lines of the bill, scaled to 10,000 mails. */
+function account(
+  sent: SentMail[],
+  calls: readonly ObservedCall[],
+  invocations: Map<string, Invocations>,
+  logBytes: Map<string, number>,
+  emfBytes: Map<string, number>,
+) {
+  const scale = PER / sent.length;
+  const lines: Line[] = [];
+  const add = (service: string, what: string, count: number, price: Price, estimated = false) =>
+    lines.push({ service, what, count: count * scale, usd: dollars(price, count * scale), price, estimated });
+  const byFn = (fn: string, test: (call: ObservedCall) => boolean) =>
+    calls.filter((call) => call.fn === fn && test(call));
+
+  const functions = CHAIN.map((fn) => {
+    const stats = invocations.get(fn) ?? { count: 0, billedMs: 0, durationsMs: [] };
+    const sorted = [...stats.durationsMs].sort((a, b) => a - b);
+    return {
+      fn,
+      invocations: stats.count,
+      billedMs: stats.billedMs,
+      medianMs: sorted[Math.floor(sorted.length / 2)] ?? 0,
+      gbSeconds: (stats.billedMs / 1000) * (MEMORY_MB / 1024),
+      logBytes: (logBytes.get(fn) ?? 0) + stats.count * PLATFORM_LOG_BYTES,
+      emfBytes: emfBytes.get(fn) ?? 0,
+    };
+  });
+  for (const f of functions) {
+    add('Lambda', `${f.fn} : invocations`, f.invocations, prices.lambdaRequests);
+    add(
+      'Lambda',
+      `${f.fn} : GB-s (${MEMORY_MB} Mo, durée mesurée ici)`,
+      f.gbSeconds,
+      prices.lambdaArmGbSecond,
+      true,
+    );
+  }
+  for (const fn of CHAIN) {
+    const sends = byFn(fn, (c) => c.action === 'sqs:SendMessage');
+    const chunks = sends.reduce((sum, c) => sum + Math.max(1, Math.ceil((c.bytes ?? 0) / 65_536)), 0);
+    if (chunks > 0) add('SQS', `${fn} : envois (tranches de 64 Ko)`, chunks, prices.sqsRequests);
+    const other = byFn(fn, (c) => c.action.startsWith('sqs:') && c.action !== 'sqs:SendMessage').length;
+    if (other > 0) add('SQS', `${fn} : autres requêtes`, other, prices.sqsRequests);
+    if (QUEUE_FED.has(fn)) {
+      // The mapping receives each batch it hands over and deletes it in one batch request.
+      const batches = invocations.get(fn)?.count ?? 0;
+      add('SQS', `${fn} : réceptions + suppressions du mapping`, 2 * batches, prices.sqsRequests, true);
+    }
+    const dynamo = byFn(fn, (c) => c.capacityUnits !== undefined);
+    const write = dynamo.reduce((sum, c) => sum + (c.capacityUnits?.write ?? 0), 0);
+    const read = dynamo.reduce((sum, c) => sum + (c.capacityUnits?.read ?? 0), 0);
+    if (write > 0) add('DynamoDB', `${fn} : unités d'écriture`, write, prices.dynamodbWriteUnits);
+    if (read > 0) add('DynamoDB', `${fn} : unités de lecture`, read, prices.dynamodbReadUnits);
+    const puts = byFn(fn, (c) =>
+      ['s3:PutObject', 's3:CopyObject', 's3:ListBucket'].includes(c.action),
+    ).length;
+    const gets = byFn(fn, (c) => c.action === 's3:GetObject').length;
+    if (puts > 0) add('S3', `${fn} : PUT/LIST`, puts, prices.s3Put);
+    if (gets > 0) add('S3', `${fn} : GET/HEAD`, gets, prices.s3Get);
+  }
+  add('S3', 'SES : PUT du courriel brut', sent.length, prices.s3Put);
+  for (const f of functions) {
+    add(
+      'CloudWatch Logs',
+      `${f.fn} : journaux (+ ${PLATFORM_LOG_BYTES} o/invocation estimés)`,
+      f.logBytes,
+      prices.logsIngestion,
+    );
+    if (f.emfBytes > 0) add('CloudWatch Logs', `${f.fn} : métriques EMF`, f.emfBytes, prices.logsIngestion);
+  }
+  const dynamoRequests = calls.filter((c) => c.capacityUnits !== undefined).length;
+  const unreported = calls.filter(
+    (c) => c.capacityUnits !== undefined && c.capacityUnits.read === 0 && c.capacityUnits.write === 0,
+  ).length;
+
+  const ses: Line[] = [];
+  const addSes = (what: string, count: number, price: Price) =>
+    ses.push({ service: 'SES', what, count: count * scale, usd: dollars(price, count * scale), price });
+  addSes('réception : courriels', sent.length, prices.sesReceivedMails);
+  addSes(
+    'réception : tranches de 256 Ko',
+    sent.reduce((sum, s) => sum + Math.max(1, Math.ceil(s.mail.bytes / 262_144)), 0),
+    prices.sesReceivedChunks,
+  );
+  addSes(
+    'envoi : courriels (accusés, réponses)',
+    calls.filter((c) => c.action === 'ses:SendEmail' && !c.resource.startsWith('ses configuration-set'))
+      .length,
+    prices.sesSentMails,
+  );
+
+  const totalUsd = lines.reduce((sum, l) => sum + l.usd, 0);
+  const sesUsd = ses.reduce((sum, l) => sum + l.usd, 0);
+  const floorReceives = allStages.length * IDLE_RECEIVES_PER_QUEUE_MONTH;
+  return {
+    per: PER,
+    functions,
+    lines,
+    ses,
+    totalUsd,
+    sesUsd,
+    ratio: totalUsd / sesUsd,
+    target: 0.1,
+    dynamodb: { requests: dynamoRequests, withoutReportedCapacity: unreported },
+    monthlyFloor: {
+      queues: allStages.length,
+      receives: floorReceives,
+      usd: dollars(prices.sqsRequests, floorReceives),
+    },
+  };
+}
+
+function format(r: {
+  commit: string;
+  mails: number;
+  failedSends: number;
+  seconds: number;
+  outcomes: Record<string, number>;
+  machine: { cores: number; loadBefore: number[]; loadAfter: number[] };
+  functions: ReturnType<typeof account>['functions'];
+  lines: Line[];
+  ses: Line[];
+  totalUsd: number;
+  sesUsd: number;
+  ratio: number;
+  dynamodb: { requests: number; withoutReportedCapacity: number };
+  monthlyFloor: { queues: number; receives: number; usd: number };
+}): string {
+  const n = (x: number, digits = 0) =>
+    x.toLocaleString('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const usd = (x: number) => `$${x.toFixed(4)}`;
+  const rows = (lines: Line[]) =>
+    lines.map(
+      (l) =>
+        `  ${l.service.padEnd(16)}${l.what.padEnd(58)}${n(l.count, l.count < 100 ? 1 : 0).padStart(14)}  ${usd(l.usd).padStart(9)}${l.estimated ? '  (estimé)' : ''}`,
+    );
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+  return [
+    `\nCoût AWS par ${n(PER)} courriels reçus (eu-west-1, à la demande, sans offre gratuite) — commit ${r.commit}`,
+    `${r.mails} courriels mesurés en ${r.seconds.toFixed(1)} s (${r.failedSends} envois SMTP échoués) ; issues : ${JSON.stringify(r.outcomes)}`,
+    `machine : ${r.machine.cores} cœurs, charge ${load(r.machine.loadBefore)} avant, ${load(r.machine.loadAfter)} après (les durées Lambda sont mesurées ici : une estimation)`,
+    '',
+    '  fonction   invocations/10 000   médiane   GB-s/10 000',
+    ...r.functions.map(
+      (f) =>
+        `  ${f.fn.padEnd(10)} ${n((f.invocations * PER) / r.mails).padStart(19)} ${`${f.medianMs.toFixed(1)} ms`.padStart(9)} ${n((f.gbSeconds * PER) / r.mails, 1).padStart(13)}`,
+    ),
+    '',
+    `  ${'service'.padEnd(16)}${'ligne'.padEnd(58)}${'nombre'.padStart(14)}  ${'dollars'.padStart(9)}`,
+    ...rows(r.lines),
+    `  ${'TOTAL hors SES'.padEnd(74)}${''.padStart(14)}  ${usd(r.totalUsd).padStart(9)}`,
+    ...rows(r.ses),
+    `  ${'SES'.padEnd(74)}${''.padStart(14)}  ${usd(r.sesUsd).padStart(9)}`,
+    '',
+    `Hors SES / SES : ${(r.ratio * 100).toFixed(1)} % (cible ≤ 10 %) : ${r.ratio <= 0.1 ? 'ATTEINTE' : 'MANQUÉE'}`,
+    `Plancher mensuel à part : ${r.monthlyFloor.queues} files × ~${n(IDLE_RECEIVES_PER_QUEUE_MONTH)} longues attentes des pollers = ${n(r.monthlyFloor.receives)} réceptions, ${usd(r.monthlyFloor.usd)} par mois quel que soit le trafic (estimé)`,
+    r.dynamodb.withoutReportedCapacity > 0
+      ? `Attention : ${r.dynamodb.withoutReportedCapacity} requêtes DynamoDB sur ${r.dynamodb.requests} sans unité calculée (commande inconnue du compte)`
+      : `DynamoDB : unités calculées des tailles réelles des ${r.dynamodb.requests} requêtes (une mise à jour compte sa clé et ses valeurs : borne basse)`,
+  ].join('\n');
+}
+
+function gitCommit(): string {
+  try {
+    const run = (args: string[]) => execFileSync('git', args, { cwd: here, encoding: 'utf8' }).trim();
+    const changed = run(['status', '--porcelain', '--untracked-files=no']).split('\n').filter(Boolean).length;
+    return `${run(['rev-parse', '--short', 'HEAD'])}${changed > 0 ? ` (+${changed} fichiers modifiés)` : ''}`;
+  } catch {
+    return 'inconnu';
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('Le banc de coût n’a pas pu aller au bout :', error);
+  process.exitCode = 1;
+});
