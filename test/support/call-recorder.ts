@@ -113,7 +113,7 @@ function installRecorder(consumedCapacity = false): void {
  * transactions count double. An update is sized by its key and the values it sets (the item's
  * other attributes are not in the request: a lower bound); a delete counts one unit.
  */
-function capacityUnits(command: string, input: Input, output: Record<string, unknown>) {
+export function capacityUnits(command: string, input: Input, output: Record<string, unknown>) {
   const writeUnits = (item: unknown) => Math.max(1, Math.ceil(itemBytes(item) / 1024));
   const readUnits = (bytes: number, consistent: unknown) =>
     Math.max(1, Math.ceil(bytes / 4096)) * (consistent === true ? 1 : 0.5);
