@@ -20,6 +20,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { makeLocalClients } from '#local/emulators.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
@@ -28,6 +30,7 @@ import { allStages } from '#shared/pipeline.ts';
 import {
   clearObservedCalls,
   currentFunction,
+  itemBytes,
   type ObservedCall,
   observedCalls,
   recordAs,
@@ -194,9 +197,13 @@ async function main(): Promise<void> {
     const calls = observedCalls().filter((call) => (CHAIN as readonly string[]).includes(call.fn));
     unprobe();
     outbox.unhook();
+    const updatesCorrected = await weighUpdates(clients.dynamodb, calls);
     for (const client of Object.values(clients)) client.destroy();
 
-    const report = account(result.sent, calls, invocations, logBytes, emfBytes);
+    const report = {
+      ...account(result.sent, calls, invocations, logBytes, emfBytes),
+      updatesCorrected,
+    };
     const outcomes: Record<string, number> = {};
     for (const sent of result.sent) {
       const outcome = tracker.traces.get(sent.sesMessageId)?.outcome ?? 'inconnu';
@@ -224,6 +231,41 @@ async function main(): Promise<void> {
     if (values.keep) console.error(`[cost] dossier gardé : ${work}`);
     else rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * An update is billed on the whole item's size, which its request does not carry: each item an
+ * update touched is read once the run is over (its final size, outside any handler) and the
+ * call's write units raised to it. Returns the write units added, before scaling.
+ */
+async function weighUpdates(client: DynamoDBClient, calls: readonly ObservedCall[]): Promise<number> {
+  const documents = DynamoDBDocumentClient.from(client);
+  const sizes = new Map<string, number>();
+  const marshalled = (key: Record<string, unknown>) =>
+    Object.values(key).every((v) => typeof v === 'object' && v !== null && Object.keys(v).length === 1);
+  let added = 0;
+  for (const call of calls) {
+    for (const update of call.updates ?? []) {
+      const id = `${update.table} ${JSON.stringify(update.key)}`;
+      let size = sizes.get(id);
+      if (size === undefined) {
+        const item = marshalled(update.key)
+          ? (await client.send(new GetItemCommand({ TableName: update.table, Key: update.key as never })))
+              .Item
+          : (await documents.send(new GetCommand({ TableName: update.table, Key: update.key }))).Item;
+        size = itemBytes(item);
+        sizes.set(id, size);
+      }
+      const counted = Math.max(1, Math.ceil(update.countedBytes / 1024));
+      const whole = Math.max(counted, Math.ceil(size / 1024));
+      const extra = (whole - counted) * (update.transactional ? 2 : 1);
+      if (call.capacityUnits && extra > 0) {
+        call.capacityUnits.write += extra;
+        added += extra;
+      }
+    }
+  }
+  return added;
 }
 
 /** Every count turned into lines of the bill, scaled to 10,000 mails. */
@@ -353,6 +395,7 @@ function format(r: {
   sesUsd: number;
   ratio: number;
   dynamodb: { requests: number; withoutReportedCapacity: number };
+  updatesCorrected: number;
   monthlyFloor: { queues: number; receives: number; usd: number };
 }): string {
   const n = (x: number, digits = 0) =>
@@ -385,7 +428,7 @@ function format(r: {
     `Plancher mensuel à part : ${r.monthlyFloor.queues} files × ~${n(IDLE_RECEIVES_PER_QUEUE_MONTH)} longues attentes des pollers = ${n(r.monthlyFloor.receives)} réceptions, ${usd(r.monthlyFloor.usd)} par mois quel que soit le trafic (estimé)`,
     r.dynamodb.withoutReportedCapacity > 0
       ? `Attention : ${r.dynamodb.withoutReportedCapacity} requêtes DynamoDB sur ${r.dynamodb.requests} sans unité calculée (commande inconnue du compte)`
-      : `DynamoDB : unités calculées des tailles réelles des ${r.dynamodb.requests} requêtes (une mise à jour compte sa clé et ses valeurs : borne basse)`,
+      : `DynamoDB : unités calculées des tailles réelles des ${r.dynamodb.requests} requêtes ; les mises à jour pesées sur l'item entier relu à la fin (+${n((r.updatesCorrected * PER) / r.mails)} unités d'écriture)`,
   ].join('\n');
 }
 

@@ -25,6 +25,16 @@ export type ObservedCall = {
   context?: Record<string, string>;
   /** DynamoDB: the request units it is billed, from its items' sizes, when `recordAs` asked for them. */
   capacityUnits?: { read: number; write: number };
+  /**
+   * DynamoDB updates: the items they touched, with the bytes `capacityUnits` counted for each (its
+   * key and values), so that a caller can weigh the whole item afterwards and correct the count.
+   */
+  updates?: Array<{
+    table: string;
+    key: Record<string, unknown>;
+    countedBytes: number;
+    transactional: boolean;
+  }>;
   /** SQS sends: the bytes of the message bodies (SQS bills each 64 KB chunk as a request). */
   bytes?: number;
 };
@@ -98,6 +108,8 @@ function installRecorder(consumedCapacity = false): void {
         if (service !== 'dynamodb' || !askCapacity || observed[0] === undefined) return next(args);
         const result = await next(args);
         observed[0].capacityUnits = capacityUnits(command, input, (result as Output).output ?? {});
+        const updates = updatesOf(command, input);
+        if (updates.length > 0) observed[0].updates = updates;
         return result;
       },
       { step: 'initialize', name: 'roleCallRecorder' },
@@ -187,8 +199,23 @@ export function capacityUnits(command: string, input: Input, output: Record<stri
   }
 }
 
+/** The items an update or a transaction's updates touch, with the bytes counted for each. */
+function updatesOf(command: string, input: Input): NonNullable<ObservedCall['updates']> {
+  const one = (u: Item, transactional: boolean) => ({
+    table: String(u.TableName),
+    key: u.Key as Record<string, unknown>,
+    countedBytes: itemBytes(u.Key) + itemBytes(u.ExpressionAttributeValues),
+    transactional,
+  });
+  if (command === 'UpdateItem') return [one(input, false)];
+  if (command !== 'TransactWriteItems') return [];
+  return (input.TransactItems as Array<Record<string, Item>>).flatMap((entry) =>
+    entry.Update ? [one(entry.Update, true)] : [],
+  );
+}
+
 /** An item's size as DynamoDB counts it: each attribute's name plus its value (marshalled form). */
-function itemBytes(item: unknown): number {
+export function itemBytes(item: unknown): number {
   if (item === undefined || item === null) return 0;
   return Object.entries(item as Item).reduce(
     (sum, [name, value]) => sum + Buffer.byteLength(name) + valueBytes(value),
