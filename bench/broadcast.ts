@@ -18,14 +18,11 @@
  *   npx tsx bench/broadcast.ts --help
  */
 import './lib/quiet.ts';
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
 import { cpus, loadavg } from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import {
   ChangeMessageVisibilityCommand,
@@ -57,9 +54,9 @@ import type { BroadcastDeps } from '#shared/steps/broadcast/deps.ts';
 import { sendChunk } from '#shared/steps/broadcast/fan-out.ts';
 import { createBroadcast, sendBroadcast } from '#shared/steps/broadcast/manage.ts';
 import { generate, toCsv } from '#test/fixtures/directory/generate-annuaire.ts';
+import { measuredCommit } from './lib/commit.ts';
 import { accountCpu } from './lib/machine.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const BULK_PATH = '/v2/email/outbound-bulk-emails';
 
 const usage = `Banc d'essai des diffusions (issue 9) / Broadcast benchmark: the real broadcast-send
@@ -202,14 +199,6 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number, everyMs
   return false;
 }
 
-function commit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, encoding: 'utf8' }).trim();
-  } catch {
-    return 'inconnu';
-  }
-}
-
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const verdict = (met: boolean) => (met ? 'atteint / met' : 'MANQUÉ / MISSED');
 
@@ -223,7 +212,7 @@ async function main(): Promise<void> {
   const log = (line: string) => console.error(`[bench:broadcast] ${line}`);
   const startedAt = new Date();
   // Read now: the tree may move on while the benchmark runs.
-  const ranOn = commit();
+  const ranOn = measuredCommit();
   const loadBefore = loadavg();
   const emulators: RunningEmulator[] = [];
   let clients: LocalClients | undefined;

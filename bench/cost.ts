@@ -13,7 +13,6 @@
  * Exits 0 whatever the figures; 1 only when it could not run.
  */
 import './lib/log-info.ts';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,6 +34,7 @@ import {
   observedCalls,
   recordAs,
 } from '#test/support/call-recorder.ts';
+import { measuredCommit } from './lib/commit.ts';
 import { type CorpusMail, CorpusWriter, type OpenTicket, SenderPool } from './lib/corpus.ts';
 import { generateDirectory } from './lib/directory.ts';
 import { planCorpus } from './lib/plan.ts';
@@ -212,7 +212,7 @@ async function main(): Promise<void> {
     const machine = { cores: cpus().length, loadBefore, loadAfter: loadavg() };
     const json = {
       startedAt: new Date().toISOString(),
-      commit: gitCommit(),
+      commit: measuredCommit(),
       mails: result.sent.length,
       failedSends: result.failed.length,
       seconds,
@@ -430,16 +430,6 @@ function format(r: {
       ? `Attention : ${r.dynamodb.withoutReportedCapacity} requêtes DynamoDB sur ${r.dynamodb.requests} sans unité calculée (commande inconnue du compte)`
       : `DynamoDB : unités calculées des tailles réelles des ${r.dynamodb.requests} requêtes ; les mises à jour pesées sur l'item entier relu à la fin (+${n((r.updatesCorrected * PER) / r.mails)} unités d'écriture)`,
   ].join('\n');
-}
-
-function gitCommit(): string {
-  try {
-    const run = (args: string[]) => execFileSync('git', args, { cwd: here, encoding: 'utf8' }).trim();
-    const changed = run(['status', '--porcelain', '--untracked-files=no']).split('\n').filter(Boolean).length;
-    return `${run(['rev-parse', '--short', 'HEAD'])}${changed > 0 ? ` (+${changed} fichiers modifiés)` : ''}`;
-  } catch {
-    return 'inconnu';
-  }
 }
 
 main().catch((error: unknown) => {

@@ -10,7 +10,6 @@
  *   npm run bench -- --mails 200       # smoke check, under a minute
  *   npm run bench -- --help
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
@@ -23,6 +22,7 @@ import { type RunningDesk, startDesk } from '#local/stack.ts';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
 import type { Outcome } from '#shared/domain/outcome.ts';
 import { parisDay } from '#shared/domain/paris-day.ts';
+import { measuredCommit } from './lib/commit.ts';
 import { type CorpusMail, CorpusWriter, type OpenTicket, SenderPool } from './lib/corpus.ts';
 import { generateDirectory } from './lib/directory.ts';
 import { readIntakeOutcomes } from './lib/intake-log.ts';
@@ -416,7 +416,7 @@ async function main(): Promise<void> {
 
     const report: BenchReport = {
       startedAt: startedAt.toISOString(),
-      commit: gitCommit(),
+      commit: measuredCommit(),
       options: { ...options, pollers: options.pollers ?? 4 },
       machine: {
         cores: cpus().length,
@@ -461,17 +461,6 @@ async function main(): Promise<void> {
     console.log(`\nRésultats JSON : ${path.relative(process.cwd(), options.out)}`);
   } finally {
     await cleanUp();
-  }
-}
-
-/** The commit measured, and whether the working tree differed from it (the desk's code is what counts). */
-function gitCommit(): string {
-  try {
-    const run = (args: string[]) => execFileSync('git', args, { cwd: here, encoding: 'utf8' }).trim();
-    const changed = run(['status', '--porcelain', '--untracked-files=no']).split('\n').filter(Boolean).length;
-    return `${run(['rev-parse', '--short', 'HEAD'])}${changed > 0 ? ` (+${changed} fichiers modifiés)` : ''}`;
-  } catch {
-    return 'inconnu';
   }
 }
 

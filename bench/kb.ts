@@ -17,7 +17,6 @@
  *   npx tsx bench/kb.ts --articles 500     # smoke check
  *   npx tsx bench/kb.ts --help
  */
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
@@ -28,6 +27,7 @@ import { gzipSync } from 'node:zlib';
 import * as z from 'zod';
 import { ArticleInput } from '#shared/domain/article.ts';
 import { ArticleIndex, type SearchableArticle } from '#shared/kb/search.ts';
+import { measuredCommit } from './lib/commit.ts';
 import { COMMUNES, FIRST_NAMES, LAST_NAMES, requestBody, requestSubject, schoolName } from './lib/french.ts';
 import { type Random, seededRandom } from './lib/random.ts';
 import { type Distribution, distribution } from './lib/stats.ts';
@@ -315,14 +315,6 @@ function timed<T>(run: () => T): { ms: number; cpuMs: number; value: T } {
   return { ms, cpuMs: (used.user + used.system) / 1000, value };
 }
 
-function commit(): string {
-  try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: here, encoding: 'utf8' }).trim();
-  } catch {
-    return 'inconnu';
-  }
-}
-
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 const verdict = (met: boolean) => (met ? 'atteint / met' : 'MANQUÉ / MISSED');
 const line = (d: Distribution) =>
@@ -335,7 +327,7 @@ function main(): void {
     return;
   }
   const startedAt = new Date();
-  const ranOn = commit();
+  const ranOn = measuredCommit();
   const loadBefore = loadavg();
   const r = seededRandom(options.seed);
 
