@@ -18,11 +18,12 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeLocalClients } from '#local/emulators.ts';
+import { queueDepths } from '#local/queue-depths.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
 import { EXTREMES, hostileCorpus } from '#test/support/hostile-corpus.ts';
 import { runHostileCorpus, summarise } from '#test/support/hostile-run.ts';
 import { findDynamoDbLocalPid, statusBytes } from './lib/machine.ts';
-import { queueDepths, waitForIdleQueues } from './lib/queues.ts';
+import { waitForIdleQueues } from './lib/queues.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const MIB = 1024 * 1024;

@@ -18,6 +18,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { makeLocalClients } from '#local/emulators.ts';
+import { queueDepths } from '#local/queue-depths.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
 import type { Outcome } from '#shared/domain/outcome.ts';
@@ -38,7 +39,7 @@ import {
   Tracker,
 } from './lib/probes.ts';
 import { startProfile } from './lib/profile.ts';
-import { queueDepths, sampleBacklog, waitForIdleQueues } from './lib/queues.ts';
+import { sampleBacklog, waitForIdleQueues } from './lib/queues.ts';
 import { seededRandom } from './lib/random.ts';
 import {
   type AttributionRow,

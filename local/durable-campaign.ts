@@ -25,6 +25,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { seededRandom } from '../bench/lib/random.ts';
 import { READY_LINE } from './durable-desk.ts';
 import { freePort, freePorts, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './emulators.ts';
+import { messagesIn } from './queue-depths.ts';
 import type { DeskResources } from './resources.ts';
 import { sendTestMail } from './send-mail.ts';
 
@@ -336,18 +337,7 @@ async function deadLetterCount(desk: DeskProcess): Promise<number> {
     useQueueUrlAsEndpoint: false,
   });
   try {
-    const counts = await Promise.all(
-      Object.values(desk.endpoints.resources.deadLetterQueueUrls).map(async (QueueUrl) => {
-        const { Attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        );
-        return Object.values(Attributes).reduce((sum, value) => sum + Number(value), 0);
-      }),
-    );
-    return counts.reduce((sum, count) => sum + count, 0);
+    return await messagesIn(sqs, desk.endpoints.resources.deadLetterQueueUrls);
   } finally {
     sqs.destroy();
   }

@@ -26,6 +26,7 @@ import {
 import { type HttpFront, startHttpFront } from './http-front.ts';
 import { LOCAL_AUDIENCE, LOCAL_PORTAL_CLIENT_ID, verifyToken } from './jwt.ts';
 import { makeMetricsStore, metricsRoute } from './metrics.ts';
+import { messagesIn } from './queue-depths.ts';
 import { type DeskResources, deskEnvironment, ensureDeskResources } from './resources.ts';
 import { type QueueConsumer, startQueueRunner } from './runner.ts';
 import { startSmtpReceiver } from './smtp-receiver.ts';
@@ -371,24 +372,9 @@ async function waitForEmptyQueues(
   resources: DeskResources,
   timeoutMs: number,
 ): Promise<void> {
-  const { GetQueueAttributesCommand } = await import('@aws-sdk/client-sqs');
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const counts = await Promise.all(
-      Object.values(resources.queueUrls).map(async (QueueUrl) => {
-        const { Attributes = {} } = await sqs.send(
-          new GetQueueAttributesCommand({
-            QueueUrl,
-            AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-          }),
-        );
-        return (
-          Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-          Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
-        );
-      }),
-    );
-    if (counts.every((count) => count === 0)) return;
+    if ((await messagesIn(sqs, resources.queueUrls)) === 0) return;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }

@@ -3,30 +3,8 @@
  * handlers', whose requests are counted): how deep each stage's backlog gets, and when the
  * pipeline has gone quiet.
  */
-import { GetQueueAttributesCommand, type SQSClient } from '@aws-sdk/client-sqs';
-
-/** Messages waiting or in flight in each queue, by name. */
-export async function queueDepths(
-  sqs: SQSClient,
-  urls: Record<string, string>,
-): Promise<Record<string, number>> {
-  const entries = await Promise.all(
-    Object.entries(urls).map(async ([name, QueueUrl]) => {
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      return [
-        name,
-        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-          Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0),
-      ] as const;
-    }),
-  );
-  return Object.fromEntries(entries);
-}
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { queueDepths } from '#local/queue-depths.ts';
 
 /**
  * Waits until every queue is empty (15 s at most), then a little more: the runner deletes a

@@ -4,10 +4,10 @@
  * an intake entry, nothing crashes, and a mail over SES's 40 MB is refused at SMTP with a 552 and
  * a French text. The 10,000-mail run is `npm run bench -- hostile`.
  */
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeLocalClients } from '#local/emulators.ts';
+import { messagesIn } from '#local/queue-depths.ts';
 import { DEFAULT_MAX_MESSAGE_BYTES } from '#local/smtp-receiver.ts';
 import { documentClient } from '#shared/adapters/aws-clients.ts';
 import { keys } from '#shared/adapters/keys.ts';
@@ -50,32 +50,19 @@ describe('a hostile corpus through the local desk', () => {
     // Prepare: an outcome is written before what follows it (a ticket, an answer) is queued.
     const { sqs } = makeLocalClients(stack.desk.endpoints);
     const { queueUrls, deadLetterQueueUrls } = stack.desk.resources;
-    const depth = async (QueueUrl: string) => {
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      return (
-        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0)
-      );
-    };
     try {
       // Act: wait for the chain (a record failing would stay in flight until its retry).
       await eventually(
         async () => {
-          const left = await Promise.all([queueUrls.intake, queueUrls.tickets, queueUrls.outbox].map(depth));
-          return left.every((count) => count === 0);
+          const { intake, tickets, outbox } = queueUrls;
+          return (await messagesIn(sqs, { intake, tickets, outbox })) === 0;
         },
         'the intake, tickets and outbox queues to drain',
         { attempts: 300, intervalMs: 100 },
       );
 
       // Assess
-      const deadLetters = await Promise.all(Object.values(deadLetterQueueUrls).map(depth));
-      expect(deadLetters.every((count) => count === 0)).toBe(true);
+      expect(await messagesIn(sqs, deadLetterQueueUrls)).toBe(0);
     } finally {
       sqs.destroy();
     }

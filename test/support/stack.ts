@@ -6,9 +6,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import { freePorts, makeLocalClients } from '#local/emulators.ts';
 import { issueToken } from '#local/jwt.ts';
+import { messagesIn } from '#local/queue-depths.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
 import type { StaffGroup } from '#shared/http/auth.ts';
 
@@ -96,15 +96,7 @@ export async function outboxDrained(desk: RunningDesk): Promise<void> {
   const { sqs } = makeLocalClients(desk.endpoints);
   try {
     await eventually(async () => {
-      const { Attributes = {} } = await sqs.send(
-        new GetQueueAttributesCommand({
-          QueueUrl: desk.resources.queueUrls.outbox,
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
-        }),
-      );
-      const pending =
-        Number(Attributes.ApproximateNumberOfMessages ?? 0) +
-        Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+      const pending = await messagesIn(sqs, { outbox: desk.resources.queueUrls.outbox });
       return pending === 0 ? true : undefined;
     }, 'the outbox to drain');
   } finally {
