@@ -11,6 +11,7 @@ import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { MAIL_WATCH_HOUR } from '#shared/domain/mail-watch.ts';
 import { Outcome } from '#shared/domain/outcome.ts';
@@ -65,6 +66,23 @@ export class DeskDashboard extends Construct {
   constructor(scope: Construct, id: string, props: DeskDashboardProps) {
     super(scope, id);
     const period = props.period ?? Duration.minutes(5);
+    /** Each stage's queue (or its dead-letter queue) at its deepest over the period. */
+    const queueDepthWidget = (
+      title: string,
+      queueOf: (stage: (typeof allStages)[number]) => IQueue,
+      labelSuffix: string,
+    ) =>
+      new cloudwatch.GraphWidget({
+        title,
+        width: 12,
+        left: allStages.map((stage) =>
+          queueOf(stage).metricApproximateNumberOfMessagesVisible({
+            period,
+            statistic: cloudwatch.Stats.MAXIMUM,
+            label: `${stage.queue}${labelSuffix}`,
+          }),
+        ),
+      });
     const { pipeline } = props;
     const topic: sns.ITopic = pipeline.alarmTopic;
 
@@ -187,28 +205,12 @@ export class DeskDashboard extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({
-        title: 'Files : messages en attente',
-        width: 12,
-        left: allStages.map((stage) =>
-          pipeline.stages[stage.queue].queue.metricApproximateNumberOfMessagesVisible({
-            period,
-            statistic: cloudwatch.Stats.MAXIMUM,
-            label: stage.queue,
-          }),
-        ),
-      }),
-      new cloudwatch.GraphWidget({
-        title: "Files d'erreurs (DLQ)",
-        width: 12,
-        left: allStages.map((stage) =>
-          pipeline.stages[stage.queue].deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-            period,
-            statistic: cloudwatch.Stats.MAXIMUM,
-            label: `${stage.queue} (DLQ)`,
-          }),
-        ),
-      }),
+      queueDepthWidget('Files : messages en attente', (stage) => pipeline.stages[stage.queue].queue, ''),
+      queueDepthWidget(
+        "Files d'erreurs (DLQ)",
+        (stage) => pipeline.stages[stage.queue].deadLetterQueue,
+        ' (DLQ)',
+      ),
     );
     this.dashboard.addWidgets(
       lambdaGraph('Chaîne : erreurs Lambda', (fn, label) =>
