@@ -166,7 +166,7 @@ async function main(): Promise<void> {
     const clients = makeLocalClients(desk.endpoints);
     const tracker = new Tracker();
     const unprobe = probeClient(awsClients.dynamodb(), 'dynamodb', new RequestCounters(), tracker);
-    const outbox = hookOutbox(tracker);
+    const outbox = hookOutbox(tracker, desk);
     sender = new SmtpSender(desk.smtpPort, 4);
     const smtp = sender;
     const followed = new Map<string, number>();

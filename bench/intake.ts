@@ -278,7 +278,7 @@ async function main(): Promise<void> {
       probeClient(awsClients.sqs(), 'sqs', counters, tracker),
       probeClient(awsClients.s3(), 's3', counters, tracker),
     ];
-    const outbox = hookOutbox(tracker);
+    const outbox = hookOutbox(tracker, desk);
     const http = countHttpRequests({
       dynamodb: p + 3,
       fauxqs: p + 4,
@@ -288,7 +288,8 @@ async function main(): Promise<void> {
     const javaPid = findDynamoDbLocalPid(p + 3);
     if (javaPid === undefined)
       notes.push('processus DynamoDB Local introuvable : sa mémoire et son CPU ne sont pas comptés');
-    const memory = sampleMemory(javaPid);
+    const standInsPid = desk.pids.standIns;
+    const memory = sampleMemory(javaPid, 100, standInsPid);
     sender = new SmtpSender(desk.smtpPort, options.connections);
     const smtpSender = sender;
 
@@ -329,7 +330,7 @@ async function main(): Promise<void> {
       log(`${name} : ${mails.length} courriels${rate ? ` à ${rate}/s` : ''}…`);
       ticketsFrom = tracker.openTickets.length;
       const profile = options.profile && rate === undefined ? await startProfile() : undefined;
-      const cpu = accountCpu(javaPid);
+      const cpu = accountCpu(javaPid, standInsPid);
       const elu = performance.eventLoopUtilization();
       const delay = monitorEventLoopDelay({ resolution: 10 });
       delay.enable();

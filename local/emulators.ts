@@ -7,39 +7,31 @@
  * a `stop` that waits until the service is really gone, so a caller can chain start and stop
  * without sleeping.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { createServer, type Socket } from 'node:net';
+import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import * as sesLocal from 'aws-ses-v2-local';
-import { type BuildAppOptions, buildApp } from 'fauxqs';
 import {
-  type Durable,
-  makeObjectsDurable,
-  makeQueuesDurable,
-  makeSentMailsDurable,
-} from './durable-stores.ts';
-import { honourPresignedGets } from './s3-presigned.ts';
+  EmulatorStartError,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  portIsFree,
+  type RunningEmulator,
+} from './stand-in-servers.ts';
 
-/** The region every local client and resource uses; ARNs and queue URLs carry it. */
-export const LOCAL_REGION = 'eu-west-1';
-
-/** Credentials the stand-ins accept; they check that a request is signed, not by whom. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
-
-/** A running stand-in: where to reach it, and how to end it. */
-export type RunningEmulator = {
-  endpoint: string;
-  stop(): Promise<void>;
-};
+export {
+  EmulatorStartError,
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  type RunningEmulator,
+  startFauxqs,
+  startSesLocal,
+} from './stand-in-servers.ts';
 
 /** Where each stand-in answers, as `http://127.0.0.1:PORT`. S3 and SQS share fauxqs's endpoint. */
 export type LocalEndpoints = {
@@ -52,11 +44,6 @@ export type LocalEndpoints = {
 /** Raised when Java, which DynamoDB Local needs, is missing or too old. */
 export class JavaMissingError extends Error {
   override name = 'JavaMissingError';
-}
-
-/** Raised when a stand-in does not come up (port taken, crash at start, no answer in time). */
-export class EmulatorStartError extends Error {
-  override name = 'EmulatorStartError';
 }
 
 const JAVA_MESSAGE = 'Java 17 est requis pour DynamoDB Local : apt-get install -y openjdk-17-jre-headless';
@@ -99,15 +86,6 @@ export async function freePorts(count: number): Promise<number[]> {
       ),
     );
   }
-}
-
-/** Whether nothing listens on `port` for `host` (DynamoDB Local takes every interface). */
-async function portIsFree(port: number, host: string): Promise<boolean> {
-  return new Promise((answer) => {
-    const server = createServer();
-    server.once('error', () => answer(false));
-    server.listen(port, host, () => server.close(() => answer(true)));
-  });
 }
 
 /**
@@ -296,149 +274,7 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
   } finally {
     probe.destroy();
   }
-  return { endpoint, stop };
-}
-
-type FauxqsStores = NonNullable<BuildAppOptions['stores']>;
-
-/**
- * fauxqs's stores, built here so that the SQS store names queues by the address clients use
- * (`http://127.0.0.1:PORT/000000000000/NAME`) rather than `http://sqs.REGION.localhost:PORT/…`,
- * which does not resolve. The AWS SDK sends each SQS call to its queue URL's host whatever
- * endpoint it is given (`AWS_ENDPOINT_URL_SQS` included), so only resolvable URLs let the
- * handlers run unchanged. The store classes are not exported: they are loaded from their
- * files in the pinned fauxqs 1.9.2.
- */
-async function fauxqsStores(): Promise<FauxqsStores> {
-  const require = createRequire(import.meta.url);
-  const root = (require.resolve.paths('fauxqs') ?? [])
-    .map((folder) => join(folder, 'fauxqs', 'dist'))
-    .find((dist) => existsSync(join(dist, 'sqs', 'sqsStore.js')));
-  if (root === undefined) {
-    throw new EmulatorStartError('fauxqs introuvable (dist/sqs/sqsStore.js) : réinstallez fauxqs 1.9.2.');
-  }
-  const load = (file: string) => import(pathToFileURL(join(root, file)).href);
-  const [sqs, sns, s3] = await Promise.all([
-    load('sqs/sqsStore.js'),
-    load('sns/snsStore.js'),
-    load('s3/s3Store.js'),
-  ]);
-  forgetAbandonedReceives(sqs.SqsQueue);
-  const sqsStore = new sqs.SqsStore();
-  // An empty host makes fauxqs build queue URLs from the request's Host header.
-  sqsStore.host = '';
-  return { sqsStore, snsStore: new sns.SnsStore(), s3Store: new s3.S3Store() } as FauxqsStores;
-}
-
-/** The connection of the request fauxqs is serving, where a long poll can see it was abandoned. */
-const servingRequest = new AsyncLocalStorage<{ socket: Socket }>();
-
-type DequeueingQueue = { prototype: { dequeue: (...args: unknown[]) => unknown[] } };
-
-/**
- * Makes fauxqs hand out nothing to a long poll whose client has gone. Without this, a poll
- * aborted by `stop()` (local/runner.ts) stays parked in fauxqs until its wait ends, and takes
- * the next messages to arrive into a closed connection: they vanish for a whole visibility
- * timeout. Patches the class once per process; queues outside a request are unaffected.
- */
-function forgetAbandonedReceives(queueClass: DequeueingQueue): void {
-  const prototype = queueClass.prototype as DequeueingQueue['prototype'] & { [patched]?: true };
-  if (prototype[patched]) return;
-  const dequeue = prototype.dequeue;
-  prototype.dequeue = function dequeueForLiveClient(this: unknown, ...args: unknown[]) {
-    if (servingRequest.getStore()?.socket.destroyed) return [];
-    return dequeue.apply(this, args);
-  };
-  prototype[patched] = true;
-}
-const patched = Symbol('lsun.forgetAbandonedReceives');
-
-/**
- * Starts fauxqs (SQS and S3 on one endpoint) inside this process, bound to 127.0.0.1 only
- * (fauxqs's own `startFauxqs` binds 0.0.0.0).
- *
- * Queue URLs are `http://127.0.0.1:PORT/000000000000/NAME` when the queue is created through
- * the returned endpoint, so any SDK client configured with that endpoint can use them as is.
- *
- * With `dataDir`, its queues and objects are kept there (`durable-stores.ts`): every message
- * and object is on disk before fauxqs answers, and comes back after a restart (a queue's
- * messages when the queue is created again). Without, everything is in memory.
- */
-export async function startFauxqs(opts: { port: number; dataDir?: string }): Promise<RunningEmulator> {
-  const stores = await fauxqsStores();
-  const durable: Durable[] = [];
-  if (opts.dataDir !== undefined) {
-    durable.push(
-      makeQueuesDurable(stores.sqsStore as never, join(opts.dataDir, 'sqs')),
-      makeObjectsDurable(stores.s3Store as never, join(opts.dataDir, 's3')),
-    );
-  }
-  const closeDurable = () => {
-    for (const part of durable) part.close();
-  };
-  const app = buildApp({ logger: false, defaultRegion: LOCAL_REGION, stores });
-  // Presigned GET links (the console's downloads) checked and answered as S3 does.
-  honourPresignedGets(app, { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-  // Fastify calls the route handler synchronously from the last preHandler hook, so the
-  // request's socket is in scope wherever the ReceiveMessage action resumes.
-  app.addHook('preHandler', (request, _reply, done) => {
-    servingRequest.run({ socket: request.raw.socket }, done);
-  });
-  try {
-    await app.listen({ host: '127.0.0.1', port: opts.port });
-  } catch (error) {
-    await app.close();
-    closeDurable();
-    throw new EmulatorStartError(`fauxqs n’a pas pu écouter sur 127.0.0.1:${opts.port}`, { cause: error });
-  }
-  return {
-    endpoint: `http://127.0.0.1:${opts.port}`,
-    stop: async () => {
-      await app.close();
-      closeDurable();
-    },
-  };
-}
-
-type SesServerFactory = (config?: { host?: string; port?: number }) => Promise<Server>;
-
-/** aws-ses-v2-local is CommonJS with `exports.default`; ESM sees it one level down or not. */
-function sesServerFactory(): SesServerFactory {
-  const moduleValue = sesLocal as unknown as { default: SesServerFactory | { default: SesServerFactory } };
-  const outer = moduleValue.default;
-  return typeof outer === 'function' ? outer : outer.default;
-}
-
-/**
- * Starts the SES stand-in (aws-ses-v2-local) on 127.0.0.1. Its page `/` lists every mail
- * sent, `GET /store` returns them as JSON and `POST /clear-store` empties it.
- *
- * Its store is global to the process: two stand-ins started in one process share their mails.
- * With `dataDir`, the mails sent are kept there and listed again after a restart (one such
- * stand-in per process).
- */
-export async function startSesLocal(opts: { port: number; dataDir?: string }): Promise<RunningEmulator> {
-  if (!(await portIsFree(opts.port, '127.0.0.1'))) {
-    throw new EmulatorStartError(`Port ${opts.port} déjà utilisé : le faux SES ne peut pas démarrer.`);
-  }
-  const durable = opts.dataDir === undefined ? undefined : makeSentMailsDurable(opts.dataDir);
-  // It defaults to `::`, every interface: keep it on loopback.
-  const server = await sesServerFactory()({ host: '127.0.0.1', port: opts.port }).catch((error: unknown) => {
-    durable?.close();
-    throw error;
-  });
-  return {
-    endpoint: `http://127.0.0.1:${opts.port}`,
-    stop: () =>
-      new Promise<void>((done, reject) => {
-        server.close((error) => {
-          durable?.close();
-          if (error) reject(error);
-          else done();
-        });
-        server.closeAllConnections();
-      }),
-  };
+  return { endpoint, pid: await javaPid, stop };
 }
 
 /** The clients a local process uses to reach the stand-ins. */

@@ -20,8 +20,6 @@ import {
   makeLocalClients,
   type RunningEmulator,
   startDynamoDbLocal,
-  startFauxqs,
-  startSesLocal,
 } from './emulators.ts';
 import { type HttpFront, startHttpFront } from './http-front.ts';
 import { LOCAL_AUDIENCE, LOCAL_PORTAL_CLIENT_ID, verifyToken } from './jwt.ts';
@@ -30,6 +28,7 @@ import { messagesIn } from './queue-depths.ts';
 import { type DeskResources, deskEnvironment, ensureDeskResources } from './resources.ts';
 import { type QueueConsumer, startQueueRunner } from './runner.ts';
 import { startSmtpReceiver } from './smtp-receiver.ts';
+import { type RunningStandIns, type SentMailNotice, startStandInsProcess } from './stand-ins-process.ts';
 import { makeTtlSweep, SWEEP_EVERY_MS } from './ttl-sweeper.ts';
 
 /** Where each part listens. 0 picks a free port (tests). */
@@ -71,6 +70,16 @@ export type RunningDesk = {
   resources: DeskResources;
   smtpPort: number;
   httpUrl: string;
+  /**
+   * The desk's processes, for the benches' CPU and memory: this one (SMTP, the runner, the
+   * handlers, the HTTP front), the stand-ins' (fauxqs, SES) and DynamoDB Local's Java (when found).
+   */
+  pids: { desk: number; standIns: number; dynamodb: number | undefined };
+  /**
+   * Calls `listener` for each mail the SES stand-in stores from now on (it runs in another
+   * process: the benches' outbox probe learns of the mails here); returns the unsubscribe.
+   */
+  onSentMail(listener: (mail: SentMailNotice) => void): () => void;
   /** Stops accepting mail, lets the queues empty (a few seconds at most), then stops everything. */
   stop(): Promise<void>;
 };
@@ -103,14 +112,12 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
 
     const starting = await Promise.allSettled([
       startDynamoDbLocal({ port: options.ports.dynamodb, dbPath: dynamodbPath }),
-      // On disk with a data folder, as AWS keeps them (docs/ARCHITECTURE.md, « crash »).
-      startFauxqs({
-        port: options.ports.sqs,
-        dataDir: options.dataDir && path.join(options.dataDir, 'fauxqs'),
-      }),
-      startSesLocal({
-        port: options.ports.ses,
-        dataDir: options.dataDir && path.join(options.dataDir, 'ses'),
+      // In a process of their own, so that they run on the other core (stand-ins-process.ts);
+      // on disk with a data folder, as AWS keeps them (docs/ARCHITECTURE.md, « crash »).
+      startStandInsProcess({
+        sqsPort: options.ports.sqs,
+        sesPort: options.ports.ses,
+        dataDir: options.dataDir,
       }),
     ]);
     // The stand-ins that did come up are stopped too when another one failed (a port taken).
@@ -119,14 +126,13 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     }
     const failed = starting.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
-    const [dynamodb, fauxqs, ses] = starting.map(
-      (result) => (result as PromiseFulfilledResult<RunningEmulator>).value,
-    ) as [RunningEmulator, RunningEmulator, RunningEmulator];
+    const dynamodb = (starting[0] as PromiseFulfilledResult<RunningEmulator>).value;
+    const standIns = (starting[1] as PromiseFulfilledResult<RunningStandIns>).value;
     const endpoints: LocalEndpoints = {
       dynamodb: dynamodb.endpoint,
-      sqs: fauxqs.endpoint,
-      s3: fauxqs.endpoint,
-      ses: ses.endpoint,
+      sqs: standIns.sqs,
+      s3: standIns.sqs,
+      ses: standIns.ses,
     };
     const clients = makeLocalClients(endpoints);
     stops.push(async () => {
@@ -254,7 +260,15 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     });
     stops.push(() => front.stop());
 
-    return { endpoints, resources, smtpPort: smtp.port, httpUrl: front.url, stop: stopAll };
+    return {
+      endpoints,
+      resources,
+      smtpPort: smtp.port,
+      httpUrl: front.url,
+      pids: { desk: process.pid, standIns: standIns.pid, dynamodb: dynamodb.pid },
+      onSentMail: (listener) => standIns.onSentMail(listener),
+      stop: stopAll,
+    };
   } catch (error) {
     await stopAll();
     throw error;

@@ -6,8 +6,8 @@
  */
 import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
-import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
+import type { RunningDesk } from '#local/stack.ts';
 import type { Outcome } from '#shared/domain/outcome.ts';
 import type { OpenTicket } from './corpus.ts';
 
@@ -269,59 +269,32 @@ export function probeClient(
   return () => void stack.remove(PROBE_NAME);
 }
 
-type SesStoredEmail = {
-  messageId: string;
-  destination: { to: string[] };
-  subject: string;
-  headers?: Array<{ name: string; value: string }>;
-};
-type SesStoreModule = {
-  saveEmail: (email: SesStoredEmail) => void;
-  getStoreReadonly: () => { emails: SesStoredEmail[] };
-};
-
-/** The SES stand-in's store cannot be hooked (its files moved in another version). */
-export class OutboxHookError extends Error {
-  override name = 'OutboxHookError';
-}
+/** The desk's outbox feed (`RunningDesk.onSentMail`): its SES stand-in runs in another process. */
+export type OutboxFeed = Pick<RunningDesk, 'onSentMail'>;
 
 /**
- * Hooks the SES stand-in's store, which lives in this process: its `saveEmail` is the one
- * place a sent mail enters the outbox, and aws-ses-v2-local calls it through its module's
- * exports on every send, so wrapping it timestamps each mail the instant it becomes visible
- * at `GET /store`, with no polling and no cost to the desk. Returns a function that unhooks,
- * and one that counts the mails in the store (to check the hook saw them all).
+ * Follows the SES stand-in's outbox: the desk tells of each mail the instant the stand-in has
+ * stored it (the moment it becomes visible at `GET /store`), with the stand-in's own timestamp,
+ * so there is no polling and no cost to the desk's thread. Returns a function that unhooks, and
+ * one that counts the mails in the store (to check the hook saw them all).
  */
-export function hookOutbox(tracker: Tracker): { unhook: () => void; storedCount: () => number } {
-  const require = createRequire(import.meta.url);
-  let store: SesStoreModule;
-  try {
-    store = require('aws-ses-v2-local/dist/store.js') as SesStoreModule;
-  } catch (error) {
-    throw new OutboxHookError('aws-ses-v2-local/dist/store.js introuvable', { cause: error });
-  }
-  const original = store.saveEmail;
-  if (typeof original !== 'function')
-    throw new OutboxHookError('saveEmail absent du store de aws-ses-v2-local');
-  store.saveEmail = (email) => {
-    original(email);
-    const headers = email.headers ?? [];
-    const outboxId = headerOf(headers, 'X-Assistance-LSUN') ?? '';
+export function hookOutbox(
+  tracker: Tracker,
+  desk: OutboxFeed,
+): { unhook: () => void; storedCount: () => number } {
+  let stored = 0;
+  const unhook = desk.onSentMail((mail) => {
+    stored = Math.max(stored, mail.stored);
     tracker.sent({
-      at: performance.now(),
-      outboxId,
-      messageId: email.messageId,
-      to: email.destination.to[0] ?? '',
-      subject: email.subject,
-      headers,
+      at: mail.at,
+      outboxId: headerOf(mail.headers, 'X-Assistance-LSUN') ?? '',
+      messageId: mail.messageId,
+      to: mail.to[0] ?? '',
+      subject: mail.subject,
+      headers: mail.headers,
     });
-  };
-  return {
-    unhook: () => {
-      store.saveEmail = original;
-    },
-    storedCount: () => store.getStoreReadonly().emails.length,
-  };
+  });
+  return { unhook, storedCount: () => stored };
 }
 
 /** The local stand-ins' ports, to name the service each HTTP request of this process goes to. */

@@ -256,7 +256,7 @@ export function formatReport(report: BenchReport): string {
       '',
       `■ ${run.name} : ${run.mails} courriels${run.targetRate ? ` (cadence visée ${run.targetRate}/s)` : ''}`,
       `  débit ${fmt(run.mailsPerSecond)} courriels/s (fenêtre ${fmt(run.windowSeconds)} s) ; SMTP a pris ${fmt(run.smtpMailsPerSecond)}/s ; tout terminé en ${fmt(run.completedSeconds)} s`,
-      `  CPU : Node ${fmt(run.cpu.nodeCores, 2)} cœur, DynamoDB Local ${fmt(run.cpu.javaCores, 2)} cœur, autres processus ${fmt(run.cpu.othersCores, 2)} cœur ; boucle d'événements occupée ${fmt(run.eventLoopUtilization * 100, 0)} %, retard p99 ${fmt(run.eventLoopDelayP99Ms)} ms`,
+      `  CPU : Node ${fmt(run.cpu.nodeCores, 2)} cœur${run.cpu.standInsCores === undefined ? '' : ` (dont stand-ins ${fmt(run.cpu.standInsCores, 2)})`}, DynamoDB Local ${fmt(run.cpu.javaCores, 2)} cœur, autres processus ${fmt(run.cpu.othersCores, 2)} cœur ; boucle d'événements occupée ${fmt(run.eventLoopUtilization * 100, 0)} %, retard p99 ${fmt(run.eventLoopDelayP99Ms)} ms`,
       `  mémoire au plus haut pendant la passe : ${fmt(run.memory.peakTotalMiB, 0)} MiB (Node ${fmt(run.memory.peakNodeMiB, 0)}, DynamoDB Local ${fmt(run.memory.peakJavaMiB, 0)}) ; Node à la fin : tas V8 ${fmt(run.nodeMemoryAtEnd.heapUsed, 0)}/${fmt(run.nodeMemoryAtEnd.heapTotal, 0)} MiB, tampons ${fmt(run.nodeMemoryAtEnd.arrayBuffers, 0)} MiB`,
       `  file d'attente au plus haut : ${Object.entries(run.backlogPeak)
         .map(([q, n]) => `${q} ${n}`)

@@ -1,0 +1,232 @@
+/**
+ * fauxqs (SQS and S3) and the SES stand-in in a Node process of their own, so that the desk's
+ * two cores both work: measured on the intake bench, the stand-ins' side of every request (HTTP
+ * server, fauxqs, the journals and their fsyncs) took a large share of the one Node thread that
+ * also runs SMTP, mailauth, the runner and every handler (docs/PERFORMANCE.md).
+ *
+ * The parent talks to it over Node's IPC channel only: `ready` with the endpoints, `sent` for
+ * each mail the SES stand-in stores once someone watches the outbox (the benches), `stop`.
+ * The channel closes however the parent ends (a crash or SIGKILL included): the stand-ins then
+ * stop and the process exits, so it never outlives the desk. It has its own process group, so a
+ * Ctrl-C in the terminal reaches the desk only, which stops its handlers before the stand-ins.
+ */
+import { fork } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+/** What the stand-ins' process serves, and where it keeps its data. */
+export type StandInsOptions = {
+  sqsPort: number;
+  sesPort: number;
+  /** Folder of fauxqs's and the SES stand-in's data (`fauxqs/`, `ses/`); undefined: in memory. */
+  dataDir: string | undefined;
+};
+
+/** A mail the SES stand-in stored, as the benches' outbox probe needs it (not its body). */
+export type SentMailNotice = {
+  /** When it was stored, on this process's `performance.now()` clock. */
+  at: number;
+  messageId: string;
+  to: string[];
+  subject: string;
+  headers: Array<{ name: string; value: string }>;
+  /** How many mails the SES stand-in holds once this one is stored. */
+  stored: number;
+};
+
+/** The running process: its endpoints, its pid, the outbox feed, and how to end it. */
+export type RunningStandIns = {
+  sqs: string;
+  ses: string;
+  pid: number;
+  /** Calls `listener` for each mail the SES stand-in stores from now on; returns the unsubscribe. */
+  onSentMail(listener: (mail: SentMailNotice) => void): () => void;
+  stop(): Promise<void>;
+};
+
+type ToParent =
+  | { type: 'ready'; sqs: string; ses: string }
+  | { type: 'failed'; message: string }
+  | { type: 'sent'; atEpochMs: number; mail: Omit<SentMailNotice, 'at'> };
+type ToChild = { type: 'stop' } | { type: 'watch-outbox'; on: boolean };
+
+/** Raised when the stand-ins' process does not come up (a port taken, a crash at start). */
+export class StandInsStartError extends Error {
+  override name = 'StandInsStartError';
+}
+
+const START_TIMEOUT_MS = 60_000;
+const STOP_TIMEOUT_MS = 10_000;
+const entry = fileURLToPath(import.meta.url);
+
+/**
+ * Starts fauxqs and the SES stand-in in a child process and resolves once both listen on
+ * 127.0.0.1. On failure the child is gone when this rejects.
+ * @throws StandInsStartError when a port is taken or the process dies before it is ready.
+ */
+export async function startStandInsProcess(options: StandInsOptions): Promise<RunningStandIns> {
+  // The child runs this TypeScript file as the parent does, through tsx's loader, whatever ran
+  // the parent (tsx, vitest).
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const child = fork(entry, [JSON.stringify(options)], {
+    execArgv: ['--import', tsx],
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  let errors = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    errors = (errors + chunk.toString('utf8')).slice(-4_000);
+  });
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const listeners = new Set<(mail: SentMailNotice) => void>();
+  child.on('message', (message: ToParent) => {
+    if (message.type !== 'sent') return;
+    const notice = { ...message.mail, at: message.atEpochMs - performance.timeOrigin };
+    for (const listener of listeners) listener(notice);
+  });
+
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  const ready = await new Promise<{ sqs: string; ses: string }>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new StandInsStartError(`Les stand-ins ne sont pas prêts après ${START_TIMEOUT_MS} ms`)),
+      START_TIMEOUT_MS,
+    );
+    child.on('message', (message: ToParent) => {
+      if (message.type === 'ready') resolve(message);
+      if (message.type === 'failed') reject(new StandInsStartError(message.message));
+    });
+    child.once('error', (error) =>
+      reject(new StandInsStartError('Le processus des stand-ins n’a pas pu être lancé', { cause: error })),
+    );
+    void exited.then(() =>
+      reject(new StandInsStartError(`Le processus des stand-ins s’est arrêté au démarrage :\n${errors}`)),
+    );
+    void exited.finally(() => clearTimeout(timer));
+  }).catch(async (error: unknown) => {
+    await kill();
+    throw error;
+  });
+
+  const send = (message: ToChild) => {
+    if (child.connected) child.send(message);
+  };
+  return {
+    ...ready,
+    pid: child.pid as number,
+    onSentMail(listener) {
+      listeners.add(listener);
+      send({ type: 'watch-outbox', on: true });
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0) send({ type: 'watch-outbox', on: false });
+      };
+    },
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      send({ type: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** A mail as aws-ses-v2-local stores it: the fields the notice carries. */
+type StoredMail = {
+  messageId: string;
+  destination: { to: string[] };
+  subject: string;
+  headers?: Array<{ name: string; value: string }>;
+};
+type SesStoreModule = {
+  saveEmail(email: StoredMail): void;
+  getStoreReadonly(): { emails: unknown[] };
+};
+
+/** The child: starts both stand-ins, answers the parent, ends with it. */
+async function main(): Promise<void> {
+  const toParent = (message: ToParent) => {
+    if (process.connected) process.send?.(message);
+  };
+  const options = JSON.parse(process.argv[2] ?? '{}') as StandInsOptions;
+  const { startFauxqs, startSesLocal } = await import('./stand-in-servers.ts');
+  const starting = await Promise.allSettled([
+    startFauxqs({
+      port: options.sqsPort,
+      ...(options.dataDir === undefined ? {} : { dataDir: path.join(options.dataDir, 'fauxqs') }),
+    }),
+    startSesLocal({
+      port: options.sesPort,
+      ...(options.dataDir === undefined ? {} : { dataDir: path.join(options.dataDir, 'ses') }),
+    }),
+  ]);
+  const running = starting.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  let stopping: Promise<void> | undefined;
+  const stopAll = () => {
+    stopping ??= (async () => {
+      for (const emulator of [...running].reverse()) await emulator.stop().catch(() => undefined);
+    })();
+    return stopping;
+  };
+  const failed = starting.find((result) => result.status === 'rejected');
+  if (failed) {
+    await stopAll();
+    const reason = failed.reason as unknown;
+    const cause =
+      reason instanceof Error && reason.cause instanceof Error ? ` (${reason.cause.message})` : '';
+    toParent({
+      type: 'failed',
+      message: `${reason instanceof Error ? reason.message : String(reason)}${cause}`,
+    });
+    process.exit(1);
+  }
+
+  // The outbox feed: each mail the SES stand-in stores (on disk first when durable), told to
+  // the parent only while someone watches, so a desk without a bench pays nothing for it.
+  const store = createRequire(import.meta.url)('aws-ses-v2-local/dist/store.js') as SesStoreModule;
+  const saveEmail = store.saveEmail;
+  let watching = false;
+  store.saveEmail = (email) => {
+    saveEmail(email);
+    if (!watching) return;
+    toParent({
+      type: 'sent',
+      atEpochMs: performance.timeOrigin + performance.now(),
+      mail: {
+        messageId: email.messageId,
+        to: email.destination.to,
+        subject: email.subject,
+        headers: email.headers ?? [],
+        stored: store.getStoreReadonly().emails.length,
+      },
+    });
+  };
+
+  process.on('message', (message: ToChild) => {
+    if (message.type === 'watch-outbox') watching = message.on;
+    if (message.type === 'stop') {
+      void stopAll().then(() => process.exit(0));
+    }
+  });
+  // The parent is gone (ended, crashed or killed): stop too.
+  process.on('disconnect', () => {
+    void stopAll().then(() => process.exit(0));
+  });
+  const [fauxqs, ses] = running;
+  toParent({ type: 'ready', sqs: fauxqs?.endpoint ?? '', ses: ses?.endpoint ?? '' });
+}
+
+// Imported by the desk for `startStandInsProcess`; forked, it serves the stand-ins.
+if (process.argv[1] && path.resolve(process.argv[1]) === entry && process.send !== undefined) {
+  main().catch((error: unknown) => {
+    process.stderr.write(
+      `Les stand-ins n’ont pas pu démarrer : ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exit(1);
+  });
+}
