@@ -16,7 +16,9 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   renameSync,
+  statSync,
   writeSync,
 } from 'node:fs';
 import path from 'node:path';
@@ -30,14 +32,38 @@ export class JournalError extends Error {
 export type Journal<T> = {
   /** The records read when the journal was opened, in order (a torn last line is skipped). */
   readonly recovered: readonly T[];
-  /** Appends one record; with `sync`, returns only once it is on disk. */
-  append(record: T, options: { sync: boolean }): void;
+  /** Where each recovered record's line is in the file, in the same order. */
+  readonly recoveredLines: readonly JournalLine[];
+  /** Appends one record; with `sync`, returns only once it is on disk. Returns where its line is. */
+  append(record: T, options: { sync: boolean }): JournalLine;
   /** Replaces the whole journal by `records`, atomically (a crash leaves the old or the new one). */
   rewrite(records: Iterable<T>): void;
   /** Records appended since the journal was opened or last rewritten. */
   readonly appended: number;
   close(): void;
 };
+
+/** Where a record's line is in its journal (bytes, the newline excluded), to read it back alone. */
+export type JournalLine = { offset: number; length: number };
+
+/** Reads back one record of `file` from where `append` or `recoveredLines` said it is. */
+export function readJournalLine<T>(file: string, line: JournalLine): T {
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.alloc(line.length);
+    let read = 0;
+    while (read < line.length) {
+      const got = readSync(fd, buffer, read, line.length - read, line.offset + read);
+      if (got === 0) break;
+      read += got;
+    }
+    return JSON.parse(buffer.subarray(0, read).toString('utf8')) as T;
+  } catch (error) {
+    throw new JournalError(`Lecture impossible dans le journal ${file}`, { cause: error });
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Makes `dir` durable after a file was created, renamed or removed in it. */
 export function syncFolder(dir: string): void {
@@ -82,19 +108,28 @@ export function openJournal<T>(file: string): Journal<T> {
   const dir = path.dirname(file);
   let fd: number;
   const recovered: T[] = [];
+  const recoveredLines: JournalLine[] = [];
+  let size = 0;
   try {
     mkdirSync(dir, { recursive: true });
     if (existsSync(file)) {
-      for (const line of readFileSync(file, 'utf8').split('\n')) {
-        if (line.length === 0) continue;
-        try {
-          recovered.push(JSON.parse(line) as T);
-        } catch {
-          // A torn line: its append never returned.
+      const content = readFileSync(file);
+      for (let offset = 0; offset < content.length; ) {
+        const end = content.indexOf(10, offset);
+        const stop = end === -1 ? content.length : end;
+        if (stop > offset) {
+          try {
+            recovered.push(JSON.parse(content.subarray(offset, stop).toString('utf8')) as T);
+            recoveredLines.push({ offset, length: stop - offset });
+          } catch {
+            // A torn line: its append never returned.
+          }
         }
+        offset = stop + 1;
       }
     }
     fd = openSync(file, 'a');
+    size = statSync(file).size;
     syncFolder(dir);
   } catch (error) {
     throw new JournalError(`Journal ${file} inaccessible`, { cause: error });
@@ -102,25 +137,38 @@ export function openJournal<T>(file: string): Journal<T> {
   let appended = 0;
   return {
     recovered,
+    recoveredLines,
     get appended() {
       return appended;
     },
     append(record, { sync }) {
+      const line = Buffer.from(`${JSON.stringify(record)}\n`);
+      const offset = size;
       try {
-        writeAll(fd, Buffer.from(`${JSON.stringify(record)}\n`));
+        writeAll(fd, line);
         if (sync) fdatasyncSync(fd);
       } catch (error) {
+        // A partial line may be there: after it, offsets are only right again once reopened.
+        try {
+          size = statSync(file).size;
+        } catch {
+          // The journal's next append fails the same way.
+        }
         throw new JournalError(`Écriture impossible dans le journal ${file}`, { cause: error });
       }
+      size += line.length;
       appended += 1;
+      return { offset, length: line.length - 1 };
     },
     rewrite(records) {
       const lines: string[] = [];
       for (const record of records) lines.push(`${JSON.stringify(record)}\n`);
       try {
-        writeFileAtomically(file, Buffer.from(lines.join('')));
+        const content = Buffer.from(lines.join(''));
+        writeFileAtomically(file, content);
         closeSync(fd);
         fd = openSync(file, 'a');
+        size = content.length;
       } catch (error) {
         throw new JournalError(`Réécriture impossible du journal ${file}`, { cause: error });
       }

@@ -13,7 +13,14 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { type Journal, openJournal, syncFolder, writeFileAtomically } from './durable-journal.ts';
+import {
+  type Journal,
+  type JournalLine,
+  openJournal,
+  readJournalLine,
+  syncFolder,
+  writeFileAtomically,
+} from './durable-journal.ts';
 
 /** A message of a fauxqs queue, as its store keeps it (fields are JSON-safe). */
 type QueueMessage = { messageId: string; delayUntil?: number } & Record<string, unknown>;
@@ -168,6 +175,22 @@ function objectFileName(key: string): string {
 export function makeObjectsDurable(store: FauxqsS3Store, dir: string): Durable {
   mkdirSync(dir, { recursive: true });
   const folderOf = (bucket: string) => path.join(dir, encodeURIComponent(bucket));
+  const fileOf = (bucket: string, key: string) => path.join(folderOf(bucket), objectFileName(key));
+  /**
+   * From now on the object's body is read from its file when asked for (GetObject, CopyObject),
+   * rather than held in memory for as long as the desk runs: every raw mail and every page of
+   * the knowledge base would otherwise stay in the stand-ins' process.
+   */
+  const bodyFromDisk = (object: StoredObject, file: string) => {
+    Object.defineProperty(object, 'body', {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        const content = readFileSync(file);
+        return content.subarray(content.indexOf(10) + 1);
+      },
+    });
+  };
   const save = (bucket: string, object: StoredObject) => {
     const header: ObjectHeader = {
       key: object.key,
@@ -175,10 +198,9 @@ export function makeObjectsDurable(store: FauxqsS3Store, dir: string): Durable {
       lastModified: object.lastModified.toISOString(),
       metadata: object.metadata,
     };
-    writeFileAtomically(
-      path.join(folderOf(bucket), objectFileName(object.key)),
-      Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), object.body]),
-    );
+    const file = fileOf(bucket, object.key);
+    writeFileAtomically(file, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), object.body]));
+    bodyFromDisk(object, file);
   };
 
   const createBucket = store.createBucket.bind(store);
@@ -209,6 +231,7 @@ export function makeObjectsDurable(store: FauxqsS3Store, dir: string): Durable {
         header.metadata,
       );
       object.lastModified = new Date(header.lastModified);
+      bodyFromDisk(object, full);
     }
   }
 
@@ -236,7 +259,7 @@ export function makeObjectsDurable(store: FauxqsS3Store, dir: string): Durable {
   };
   store.deleteObject = (bucket, key) => {
     deleteObject(bucket, key);
-    rmSync(path.join(folderOf(bucket), objectFileName(key)), { force: true });
+    rmSync(fileOf(bucket, key), { force: true });
     syncFolder(folderOf(bucket));
   };
   store.deleteBucket = (name) => {
@@ -271,6 +294,28 @@ export class SentMailsAlreadyDurableError extends Error {
 
 let sentMailsDurable = false;
 
+/** The parts of a sent mail that weigh: kept in the journal only, read back when asked for. */
+const HEAVY_FIELDS = ['body', 'attachments'] as const;
+
+/**
+ * The mail with its body and attachments read from its journal line when asked for (the `/store`
+ * page, a test), rather than held in memory for as long as the desk runs. The rest (addresses,
+ * subject, headers) stays in memory: the stand-in filters and finds mails by it.
+ */
+function bodyFromJournal(email: SentMail, file: string, at: JournalLine): SentMail {
+  const light: SentMail = { ...email };
+  for (const field of HEAVY_FIELDS) {
+    if (!(field in email)) continue;
+    delete light[field];
+    Object.defineProperty(light, field, {
+      enumerable: true,
+      configurable: true,
+      get: () => (JSON.parse(readJournalLine<string>(file, at), reviveBuffers) as SentMail)[field],
+    });
+  }
+  return light;
+}
+
 /** A Buffer written by JSON.stringify (an attachment) read back as a Buffer. */
 function reviveBuffers(_key: string, value: unknown): unknown {
   if (
@@ -300,13 +345,16 @@ export function makeSentMailsDurable(dir: string): Durable {
   // The journal is the list: a stand-in stopped and started again in one process lists each mail once.
   const { emails } = module.getStoreReadonly();
   emails.length = 0;
-  for (const line of journal.recovered) emails.push(JSON.parse(line, reviveBuffers) as SentMail);
+  journal.recovered.forEach((line, index) => {
+    const at = journal.recoveredLines[index];
+    if (at !== undefined) emails.push(bodyFromJournal(JSON.parse(line, reviveBuffers) as SentMail, file, at));
+  });
 
   const { saveEmail, clearStore } = module;
   module.saveEmail = (email) => {
     // A string per line: the reviver above then applies to the mail alone.
-    journal.append(JSON.stringify(email), { sync: true });
-    saveEmail(email);
+    const at = journal.append(JSON.stringify(email), { sync: true });
+    saveEmail(bodyFromJournal(email, file, at));
   };
   module.clearStore = () => {
     journal.rewrite([]);

@@ -3,7 +3,7 @@
  * stand-in answered is on disk and comes back when it starts again on the same folder, as AWS
  * keeps it (issue 11). Without a data folder, nothing is written.
  */
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
@@ -178,6 +178,23 @@ describe('fauxqs on a data folder', () => {
     ]);
   });
 
+  it('serves an object from its file rather than from a copy kept in memory', async () => {
+    // Prepare: an object stored, then its file changed behind fauxqs's back.
+    const dir = path.join(dataDir, 'fauxqs');
+    const { s3 } = await fauxqsOn(dir);
+    await s3.send(new CreateBucketCommand({ Bucket: 'raw' }));
+    await s3.send(new PutObjectCommand({ Bucket: 'raw', Key: 'incoming/abc', Body: 'avant' }));
+    const file = path.join(dir, 's3', 'raw', 'incoming%2Fabc');
+    const header = readFileSync(file, 'utf8').split('\n')[0];
+    writeFileSync(file, `${header}\naprès`);
+
+    // Act
+    const got = await s3.send(new GetObjectCommand({ Bucket: 'raw', Key: 'incoming/abc' }));
+
+    // Assess
+    expect(await got.Body?.transformToString()).toBe('après');
+  });
+
   it('writes nothing without a data folder', async () => {
     // Prepare
     const { sqs, s3 } = await fauxqsOn(undefined);
@@ -222,7 +239,11 @@ describe('the SES stand-in on a data folder', () => {
     await inMemory.stop();
     ses = await startSesLocal({ port, dataDir: dir });
     const { emails } = (await (await fetch(`${ses.endpoint}/store`)).json()) as {
-      emails: Array<{ subject: string; headers?: Array<{ name: string; value: string }> }>;
+      emails: Array<{
+        subject: string;
+        headers?: Array<{ name: string; value: string }>;
+        body?: { text?: string };
+      }>;
     };
     await ses.stop();
 
@@ -230,5 +251,7 @@ describe('the SES stand-in on a data folder', () => {
     const mine = emails.filter((mail) => mail.subject === '[LSUN-2026-00001] Accusé de réception');
     expect(mine).toHaveLength(1);
     expect(mine[0]?.headers).toContainEqual({ name: 'In-Reply-To', value: '<demande@ac-dijon.fr>' });
+    // Its body, kept in the journal only, is read back from it.
+    expect(mine[0]?.body?.text).toBe('Bonjour');
   });
 });
