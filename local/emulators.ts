@@ -119,6 +119,21 @@ function assertJava17(): void {
   }
 }
 
+/**
+ * DynamoDB Local's JVM, sized for a desk on one small machine (measured in docs/PERFORMANCE.md:
+ * resident memory 230 → 132 MiB, and less CPU per request, not more): the serial collector (one
+ * thread, no parallel GC's per-thread buffers); the client compiler only (C2 costs more CPU to
+ * compile than this short-lived, I/O-bound server gains from it, and needs a larger code cache);
+ * smaller thread stacks for Jetty's threads; metaspace capped (the classes of one jar).
+ */
+const DYNAMODB_JVM_FLAGS = [
+  '-XX:+UseSerialGC',
+  '-XX:TieredStopAtLevel=1',
+  '-XX:ReservedCodeCacheSize=16m',
+  '-XX:MaxMetaspaceSize=96m',
+  '-Xss256k',
+];
+
 /** A command run under a watchdog shell, and a way to learn the command's own process id. */
 type TiedChild = { shell: ChildProcess; pid: Promise<number | undefined> };
 
@@ -141,6 +156,9 @@ function spawnTiedToParent(command: string, args: string[]): TiedChild {
   const shell = spawn('sh', ['-c', watchdog, 'dynamodb-local', command, ...args], {
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     detached: true,
+    // glibc's malloc keeps up to 8 arenas per core for the JVM's threads, each holding freed
+    // memory: two are plenty for DynamoDB Local, and keep its resident memory down.
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
   });
   const pid = new Promise<number | undefined>((found) => {
     let text = '';
@@ -199,13 +217,14 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
   const home = dynamoDbLocalHome();
   const storage = opts.dbPath === undefined ? ['-inMemory'] : ['-dbPath', resolve(opts.dbPath)];
   if (opts.dbPath !== undefined) mkdirSync(resolve(opts.dbPath), { recursive: true });
-  // The JVM's default heap is a quarter of the RAM and grows long before it collects: capped,
-  // DynamoDB Local on disk stays near 300 MiB (docs/PERFORMANCE.md). In memory, the data itself
-  // lives on the heap (the test run's shared instance holds every test file's tables).
-  const heap = opts.dbPath === undefined ? '-Xmx1g' : '-Xmx256m';
+  // The JVM's default heap is a quarter of the RAM and grows long before it collects. On disk
+  // the data lives in SQLite, and the heap holds only requests in flight: capped at 96 MiB. In
+  // memory, the data itself lives on the heap (the test run's shared instance holds every test
+  // file's tables).
+  const heap = opts.dbPath === undefined ? '-Xmx1g' : '-Xmx96m';
   const { shell: child, pid: javaPid } = spawnTiedToParent('java', [
     heap,
-    '-XX:+UseSerialGC',
+    ...DYNAMODB_JVM_FLAGS,
     `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
     '-jar',
     join(home, 'DynamoDBLocal.jar'),

@@ -71,7 +71,9 @@ export async function startStandInsProcess(options: StandInsOptions): Promise<Ru
   // the parent (tsx, vitest).
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
   const child = fork(entry, [JSON.stringify(options)], {
-    execArgv: ['--import', tsx],
+    // A young generation of 4 MiB rather than 16 (Node 20's default): the stand-ins' garbage
+    // is short-lived request data, and a smaller nursery keeps the process's memory down.
+    execArgv: ['--import', tsx, '--max-semi-space-size=4'],
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
