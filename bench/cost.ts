@@ -3,9 +3,12 @@
  * desk, pushes the intake benchmark's corpus through its SMTP port (French mails, attachments,
  * follow-ups, every outcome), lets the chain drain, and counts, per function and per service,
  * what each request would cost in eu-west-1 (bench/lib/prices.ts). Counted: invocations, AWS
- * requests, DynamoDB request units (from the items' sizes in the requests and responses),
- * SQS payload chunks, log and EMF bytes, mail sizes. Estimated: Lambda durations (measured on
- * this machine against the local stand-ins), Lambda's own log lines, the pollers' receives.
+ * requests, DynamoDB request units (from the items' sizes in the requests and responses, each
+ * item written billed on the table and on every index it enters, changes or leaves: the three
+ * indexes project ALL), SQS payload chunks, log and EMF bytes, mail sizes. Estimated: Lambda
+ * durations (wall time of each handler call on this machine against the local stand-ins: high
+ * on a loaded machine, and without cold starts), Lambda's own log lines, the pollers' receives,
+ * an update's item size at that moment (the larger of its size as put and as read at the end).
  *
  *   npm run bench -- cost                 # 300 mails, about a minute
  *   npm run bench -- cost --mails 1000
