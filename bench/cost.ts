@@ -253,7 +253,8 @@ type WriteBill = { base: number; indexes: number; byKind: Map<string, KindBill> 
  * the new one put). Requests carry only an update's key and values: each item an update or a
  * delete touched is read once the run is over (outside any handler), and an update weighed on
  * the larger of that final size and the size it was put with during the run, a conservative
- * stand-in for its size at that moment. Index writes are counted once, even in a transaction.
+ * stand-in for its size at that moment. Index writes are counted once, even in a transaction
+ * (whether a transaction doubles them too was not found documented: a lower bound).
  */
 async function billWrites(
   client: DynamoDBClient,
