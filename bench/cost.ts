@@ -343,6 +343,11 @@ function indexMoves(
   return inside(before) || inside(after) ? 1 : 0;
 }
 
+/** The dollars of the Lambda GB-s lines, the only ones estimated from this machine's timings. */
+function gbSecondsUsd(lines: Line[]): number {
+  return lines.filter((l) => l.price === prices.lambdaArmGbSecond).reduce((sum, l) => sum + l.usd, 0);
+}
+
 /** An item's kind from its key: `TICKET/MSG` for `TICKET#2026-00001` / `MSG#...`. */
 function kindOf(key: Record<string, unknown>): string {
   const head = (value: unknown) => String(value ?? '').split('#')[0];
@@ -525,6 +530,8 @@ function format(r: {
     `  ${'SES'.padEnd(74)}${''.padStart(14)}  ${usd(r.sesUsd).padStart(9)}`,
     '',
     `Hors SES / SES : ${(r.ratio * 100).toFixed(1)} % (cible ≤ 10 %) : ${r.ratio <= 0.1 ? 'ATTEINTE' : 'MANQUÉE'}`,
+    // The one line that depends on the machine's load: the rest is counted, and holds on a busy machine.
+    `  dont Lambda GB-s (durées mesurées ici) ${usd(gbSecondsUsd(r.lines))} ; sans elles : ${usd(r.totalUsd - gbSecondsUsd(r.lines))}, ${(((r.totalUsd - gbSecondsUsd(r.lines)) / r.sesUsd) * 100).toFixed(1)} % de SES`,
     `Plancher mensuel à part : ${r.monthlyFloor.queues} files × ~${n(IDLE_RECEIVES_PER_QUEUE_MONTH)} longues attentes des pollers = ${n(r.monthlyFloor.receives)} réceptions, ${usd(r.monthlyFloor.usd)} par mois quel que soit le trafic (estimé)`,
     r.dynamodb.withoutReportedCapacity > 0
       ? `Attention : ${r.dynamodb.withoutReportedCapacity} requêtes DynamoDB sur ${r.dynamodb.requests} sans unité calculée (commande inconnue du compte)`
