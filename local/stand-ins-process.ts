@@ -11,10 +11,12 @@
  * Ctrl-C in the terminal reaches the desk only, which stops its handlers before the stand-ins.
  */
 import { fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 /** What the stand-ins' process serves, and where it keeps its data. */
 export type StandInsOptions = {
@@ -60,6 +62,36 @@ export class StandInsStartError extends Error {
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 const entry = fileURLToPath(import.meta.url);
+/** Set in the child's environment: this module, loaded there, serves the stand-ins. */
+const CHILD_MARK = 'LSUN_STAND_INS_PROCESS';
+
+/**
+ * This module and the stand-ins' code compiled to one JavaScript file, so that the child runs on
+ * plain Node: tsx's loader (a second V8 isolate for its hooks) would add about 40 MiB to it
+ * (docs/PERFORMANCE.md). Packages stay outside, and the file sits in `node_modules/.cache` so
+ * that Node finds them from there; `import.meta.url` keeps naming this folder, where the
+ * stand-ins resolve fauxqs's and aws-ses-v2-local's own files. The child deletes the file once
+ * loaded, so none is left behind whatever becomes of the parent.
+ */
+async function childScript(): Promise<string> {
+  const { build } = await import('esbuild');
+  const folder = path.join(path.dirname(entry), '..', 'node_modules', '.cache', 'lsun-stand-ins');
+  mkdirSync(folder, { recursive: true });
+  // Several desks' processes (vitest's workers, other worktrees) share the folder.
+  const outfile = path.join(folder, `stand-ins-${process.pid}-${randomUUID()}.mjs`);
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    define: { 'import.meta.url': JSON.stringify(import.meta.url) },
+    logLevel: 'silent',
+  });
+  return outfile;
+}
 
 /**
  * Starts fauxqs and the SES stand-in in a child process and resolves once both listen on
@@ -67,13 +99,12 @@ const entry = fileURLToPath(import.meta.url);
  * @throws StandInsStartError when a port is taken or the process dies before it is ready.
  */
 export async function startStandInsProcess(options: StandInsOptions): Promise<RunningStandIns> {
-  // The child runs this TypeScript file as the parent does, through tsx's loader, whatever ran
-  // the parent (tsx, vitest).
-  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-  const child = fork(entry, [JSON.stringify(options)], {
+  const script = await childScript();
+  const child = fork(script, [JSON.stringify(options)], {
     // A young generation of 4 MiB rather than 16 (Node 20's default): the stand-ins' garbage
     // is short-lived request data, and a smaller nursery keeps the process's memory down.
-    execArgv: ['--import', tsx, '--max-semi-space-size=4'],
+    execArgv: ['--max-semi-space-size=4'],
+    env: { ...process.env, [CHILD_MARK]: '1' },
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
@@ -111,6 +142,7 @@ export async function startStandInsProcess(options: StandInsOptions): Promise<Ru
     void exited.finally(() => clearTimeout(timer));
   }).catch(async (error: unknown) => {
     await kill();
+    rmSync(script, { force: true });
     throw error;
   });
 
@@ -155,6 +187,8 @@ async function main(): Promise<void> {
   const toParent = (message: ToParent) => {
     if (process.connected) process.send?.(message);
   };
+  // Loaded: its compiled file is of no more use (childScript).
+  if (process.argv[1]) rmSync(process.argv[1], { force: true });
   const options = JSON.parse(process.argv[2] ?? '{}') as StandInsOptions;
   const { startFauxqs, startSesLocal } = await import('./stand-in-servers.ts');
   const starting = await Promise.allSettled([
@@ -224,7 +258,7 @@ async function main(): Promise<void> {
 }
 
 // Imported by the desk for `startStandInsProcess`; forked, it serves the stand-ins.
-if (process.argv[1] && path.resolve(process.argv[1]) === entry && process.send !== undefined) {
+if (process.env[CHILD_MARK] === '1' && process.send !== undefined) {
   main().catch((error: unknown) => {
     process.stderr.write(
       `Les stand-ins n’ont pas pu démarrer : ${error instanceof Error ? error.stack : String(error)}\n`,
