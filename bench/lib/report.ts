@@ -1,20 +1,24 @@
 /**
- * The benchmark's results: their shape (also written as JSON), the targets of issue 2, and the
- * tables printed at the end of a run.
+ * The intake benchmark's results (the gateway benchmark's too): their shape (also written as
+ * JSON), the targets of issue 12, and the tables printed at the end of a run.
  */
 import type { Outcome } from '#shared/domain/outcome.ts';
-import type { CpuShare, MemoryPeaks, NodeMemory, WindowPeaks } from './machine.ts';
+import type { NodeMemory } from './machine.ts';
 import { type CounterSnapshot, DYNAMODB_READS, DYNAMODB_WRITES, type OpStats } from './probes.ts';
 import type { ProfileSummary } from './profile.ts';
+import type { TreeCpu, TreeMemory } from './rules.ts';
 import { type Distribution, distribution } from './stats.ts';
 
-/** The targets on this 2-core machine (issue 2, "Speed"). */
+/** The intake benchmark's targets on this 2-core machine (issue 12, « Targets »). */
 export const TARGETS = {
-  mailsPerSecond: 35,
+  mailsPerSecond: 50,
+  /** At `pacedRate` mails/s offered. */
   ackP95Ms: 300,
+  pacedRate: 35,
   writesPerAccepted: 3,
   readsPerAccepted: 2,
-  memoryMiB: 700,
+  /** The whole local desk: the bench process and all its descendants (DynamoDB Local included). */
+  memoryMiB: 450,
 } as const;
 
 /** Requests of one phase, per mail. */
@@ -75,14 +79,15 @@ export type RunReport = {
   dynamodbLatency: Record<string, Distribution>;
   refusals: CounterSnapshot['refusals'];
   ticketsOpened: number;
-  cpu: CpuShare;
+  /** The bench's process tree (the desk) and the other processes of the machine, in cores. */
+  cpu: TreeCpu;
   eventLoopUtilization: number;
   eventLoopDelayP99Ms: number;
   backlogPeak: Record<string, number>;
   /** Every HTTP request this process made during the run (all clients), by service and operation. */
   httpRequests: Record<string, number>;
-  /** Memory peaks during this run, and this process's memory by kind at its end. */
-  memory: WindowPeaks;
+  /** Memory peaks of the tree during this run, and this process's memory by kind at its end. */
+  memory: TreeMemory;
   nodeMemoryAtEnd: NodeMemory;
   profile?: ProfileSummary;
 };
@@ -111,7 +116,7 @@ export type BenchReport = {
   };
   runs: RunReport[];
   attribution: AttributionRow[];
-  memory: MemoryPeaks;
+  memory: TreeMemory;
   verification: {
     intakeEntriesFromApi: number;
     outcomesFromApi: Partial<Record<Outcome, number>>;
@@ -181,24 +186,21 @@ export function verdicts(
   const out: BenchReport['verdicts'] = [];
   if (main) {
     out.push({
-      target: 'Débit soutenu (courriels/s, 1er 250 → dernier résultat)',
+      target: 'Débit au maximum (courriels/s, 1er 250 → dernier résultat)',
       measured: fmt(main.mailsPerSecond),
       goal: `≥ ${TARGETS.mailsPerSecond}`,
       met: main.mailsPerSecond >= TARGETS.mailsPerSecond,
     });
-    out.push({
-      target: 'Latence 250 → accusé, p95 (ms), au débit maximal',
-      measured: ms(main.latency.ack.p95),
-      goal: `< ${TARGETS.ackP95Ms}`,
-      met: main.latency.ack.p95 < TARGETS.ackP95Ms,
-    });
   }
   if (paced) {
     out.push({
-      target: `Latence 250 → accusé, p95 (ms), à ${paced.targetRate}/s`,
+      target: `Latence 250 → accusé, p95 (ms), à ${paced.targetRate}/s offerts`,
       measured: ms(paced.latency.ack.p95),
-      goal: `< ${TARGETS.ackP95Ms}`,
-      met: paced.latency.ack.p95 < TARGETS.ackP95Ms,
+      goal:
+        paced.targetRate === TARGETS.pacedRate
+          ? `≤ ${TARGETS.ackP95Ms}`
+          : `≤ ${TARGETS.ackP95Ms} (cible fixée à ${TARGETS.pacedRate}/s)`,
+      met: paced.latency.ack.p95 <= TARGETS.ackP95Ms && (paced.targetRate ?? 0) >= TARGETS.pacedRate,
     });
   }
   if (accepted) {
@@ -216,10 +218,10 @@ export function verdicts(
     });
   }
   out.push({
-    target: 'Mémoire de pointe du desk local (Node + DynamoDB Local, MiB)',
+    target: 'Mémoire de pointe du desk local (tous ses processus, MiB)',
     measured: fmt(report.memory.peakTotalMiB, 0),
-    goal: `< ${TARGETS.memoryMiB}`,
-    met: report.memory.peakTotalMiB < TARGETS.memoryMiB,
+    goal: `≤ ${TARGETS.memoryMiB}`,
+    met: report.memory.peakTotalMiB <= TARGETS.memoryMiB,
   });
   return out;
 }
@@ -234,6 +236,24 @@ function httpSummary(requests: Record<string, number>, mails: number): string {
   const total = [...byService.values()].reduce((sum, n) => sum + n, 0);
   const parts = [...byService].map(([service, n]) => `${service} ${fmt(n / Math.max(1, mails), 1)}`);
   return `${fmt(total / Math.max(1, mails), 1)} (${parts.join(', ')})`;
+}
+
+/** `12345 node 0.95, 12399 java 0.52`: the tree's processes that worked, busiest first. */
+export function cpuSplit(cpu: TreeCpu): string {
+  return Object.entries(cpu.byProcess)
+    .filter(([, cores]) => cores >= 0.005)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, cores]) => `${name} ${fmt(cores, 2)}`)
+    .join(', ');
+}
+
+/** `12345 node 310, 12399 java 290` (MiB): each process's own peak. */
+export function memorySplit(memory: TreeMemory): string {
+  return Object.entries(memory.peakByProcessMiB)
+    .filter(([, mib]) => mib >= 1)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, mib]) => `${name} ${fmt(mib, 0)}`)
+    .join(', ');
 }
 
 /** The tables printed at the end of a run. */
@@ -256,8 +276,8 @@ export function formatReport(report: BenchReport): string {
       '',
       `■ ${run.name} : ${run.mails} courriels${run.targetRate ? ` (cadence visée ${run.targetRate}/s)` : ''}`,
       `  débit ${fmt(run.mailsPerSecond)} courriels/s (fenêtre ${fmt(run.windowSeconds)} s) ; SMTP a pris ${fmt(run.smtpMailsPerSecond)}/s ; tout terminé en ${fmt(run.completedSeconds)} s`,
-      `  CPU : Node ${fmt(run.cpu.nodeCores, 2)} cœur, DynamoDB Local ${fmt(run.cpu.javaCores, 2)} cœur, autres processus ${fmt(run.cpu.othersCores, 2)} cœur ; boucle d'événements occupée ${fmt(run.eventLoopUtilization * 100, 0)} %, retard p99 ${fmt(run.eventLoopDelayP99Ms)} ms`,
-      `  mémoire au plus haut pendant la passe : ${fmt(run.memory.peakTotalMiB, 0)} MiB (Node ${fmt(run.memory.peakNodeMiB, 0)}, DynamoDB Local ${fmt(run.memory.peakJavaMiB, 0)}) ; Node à la fin : tas V8 ${fmt(run.nodeMemoryAtEnd.heapUsed, 0)}/${fmt(run.nodeMemoryAtEnd.heapTotal, 0)} MiB, tampons ${fmt(run.nodeMemoryAtEnd.arrayBuffers, 0)} MiB`,
+      `  CPU : desk ${fmt(run.cpu.treeCores, 2)} cœur (${cpuSplit(run.cpu)}), autres processus ${fmt(run.cpu.othersCores, 2)} cœur ; boucle d'événements du banc occupée ${fmt(run.eventLoopUtilization * 100, 0)} %, retard p99 ${fmt(run.eventLoopDelayP99Ms)} ms`,
+      `  mémoire au plus haut pendant la passe : ${fmt(run.memory.peakTotalMiB, 0)} MiB (pics par processus : ${memorySplit(run.memory)}) ; Node du banc à la fin : tas V8 ${fmt(run.nodeMemoryAtEnd.heapUsed, 0)}/${fmt(run.nodeMemoryAtEnd.heapTotal, 0)} MiB, tampons ${fmt(run.nodeMemoryAtEnd.arrayBuffers, 0)} MiB`,
       `  file d'attente au plus haut : ${Object.entries(run.backlogPeak)
         .map(([q, n]) => `${q} ${n}`)
         .join(', ')}`,
@@ -389,7 +409,7 @@ export function formatReport(report: BenchReport): string {
   const m = report.memory;
   parts.push(
     '',
-    `Mémoire : pointe échantillonnée (100 ms) ${fmt(m.peakTotalMiB, 0)} MiB = Node ${fmt(m.peakNodeMiB, 0)} + DynamoDB Local ${fmt(m.peakJavaMiB, 0)} ; pics noyau (VmHWM) Node ${fmt(m.hwmNodeMiB, 0)}, Java ${fmt(m.hwmJavaMiB, 0)} MiB`,
+    `Mémoire du desk (le banc et tous ses descendants, RSS échantillonnée toutes les 100 ms) : pointe ${fmt(m.peakTotalMiB, 0)} MiB ; pics par processus : ${memorySplit(m)}`,
   );
   const v = report.verification;
   parts.push(
