@@ -3,6 +3,7 @@
  * JSON), the targets of issue 12, and the tables printed at the end of a run.
  */
 import type { Outcome } from '#shared/domain/outcome.ts';
+import type { PollerReport } from './gateway-poller.ts';
 import type { NodeMemory } from './machine.ts';
 import { type CounterSnapshot, DYNAMODB_READS, DYNAMODB_WRITES, type OpStats } from './probes.ts';
 import type { ProfileSummary } from './profile.ts';
@@ -90,7 +91,26 @@ export type RunReport = {
   memory: TreeMemory;
   nodeMemoryAtEnd: NodeMemory;
   profile?: ProfileSummary;
+  /** The gateway-shaped load's own measures (bench/gateway.ts). */
+  gateway?: GatewayMeasures;
 };
+
+/** What the gateway benchmark adds to a run: its connections, its corpus's shape, its poller. */
+export type GatewayMeasures = {
+  /** TCP connections the sender opened (one per SMTP session, retries included). */
+  connectionsOpened: number;
+  inFlight: number;
+  /** Share of the mails carrying an attachment, and their sizes (bytes before encoding). */
+  attachmentShare: number;
+  attachmentBytes: { min: number; max: number };
+  followUpShare: number;
+  /** Mails offered per second (first send started → last started), for a paced run. */
+  offeredPerSecond: number;
+  poller: PollerReport;
+};
+
+/** The gateway-shaped load's targets (issue 12). */
+export const GATEWAY_TARGETS = { mailsPerSecond: 35, ackP95Ms: 300, pacedRate: 20, memoryMiB: 450 } as const;
 
 /** Everything a run of the benchmark produced, as written to bench/results/latest.json. */
 export type BenchReport = {
@@ -256,12 +276,60 @@ export function memorySplit(memory: TreeMemory): string {
     .join(', ');
 }
 
-/** The tables printed at the end of a run. */
-export function formatReport(report: BenchReport): string {
+/** The verdicts of the gateway-shaped load (issue 12): sustained rate, paced p95, memory. */
+export function gatewayVerdicts(report: Pick<BenchReport, 'runs' | 'memory'>): BenchReport['verdicts'] {
+  const main = report.runs.find((run) => run.name === 'max rate');
+  const paced = report.runs.find((run) => run.name.startsWith('paced'));
+  const out: BenchReport['verdicts'] = [];
+  if (main) {
+    out.push({
+      target: 'Débit soutenu, charge de passerelle (courriels/s)',
+      measured: fmt(main.mailsPerSecond),
+      goal: `≥ ${GATEWAY_TARGETS.mailsPerSecond}`,
+      met: main.mailsPerSecond >= GATEWAY_TARGETS.mailsPerSecond,
+    });
+  }
+  if (paced) {
+    out.push({
+      target: `Latence 250 → accusé, p95 (ms), à ${paced.targetRate}/s offerts`,
+      measured: ms(paced.latency.ack.p95),
+      goal: `≤ ${GATEWAY_TARGETS.ackP95Ms}`,
+      met:
+        paced.latency.ack.p95 <= GATEWAY_TARGETS.ackP95Ms &&
+        (paced.targetRate ?? 0) >= GATEWAY_TARGETS.pacedRate,
+    });
+  }
+  out.push({
+    target: 'Mémoire de pointe du desk local (tous ses processus, MiB)',
+    measured: fmt(report.memory.peakTotalMiB, 0),
+    goal: `≤ ${GATEWAY_TARGETS.memoryMiB}`,
+    met: report.memory.peakTotalMiB <= GATEWAY_TARGETS.memoryMiB,
+  });
+  return out;
+}
+
+/** The gateway's lines of a run: connections, corpus shape, the poller. */
+function gatewayLines(run: RunReport): string[] {
+  const g = run.gateway;
+  if (!g) return [];
+  return [
+    `  passerelle : ${g.connectionsOpened} connexions SMTP ouvertes pour ${run.mails} courriels (une par courriel${g.connectionsOpened > run.mails ? ', plus les reprises' : ''}), ${g.inFlight} en vol ; offerts ${fmt(g.offeredPerSecond)}/s`,
+    `  corpus : ${fmt(g.attachmentShare * 100, 1)} % avec pièce jointe (${fmt(g.attachmentBytes.min / 1024, 0)}–${fmt(g.attachmentBytes.max / 1024, 0)} Kio), ${fmt(g.followUpShare * 100, 1)} % de relances`,
+    `  poller de l'API : ${g.poller.requests} requêtes (${fmt(g.poller.perSecond, 1)}/s), ${g.poller.failed} en échec ; latence p50 ${ms(g.poller.latency.p50)} ms, p95 ${ms(g.poller.latency.p95)} ms, p99 ${ms(g.poller.latency.p99)} ms, max ${ms(g.poller.latency.max)} ms (${Object.entries(
+      g.poller.byRoute,
+    )
+      .map(([route, d]) => `${route.split('?')[0]} p95 ${ms(d.p95)}`)
+      .join(', ')})`,
+  ];
+}
+
+/** The tables printed at the end of a run; `title` replaces the intake benchmark's first line. */
+export function formatReport(report: BenchReport, title?: string): string {
   const parts: string[] = [];
   const o = report.options;
   parts.push(
-    `Banc d'essai de l'intake — ${o.mails} courriels, ${o.connections} connexions SMTP, ${o.pollers} pollers par étape, graine ${o.seed} ; commit ${report.commit}, ${report.startedAt}`,
+    title ??
+      `Banc d'essai de l'intake — ${o.mails} courriels, ${o.connections} connexions SMTP, ${o.pollers} pollers par étape, graine ${o.seed} ; commit ${report.commit}, ${report.startedAt}`,
     `Machine : ${report.machine.cores} cœurs, ${fmt(report.machine.busyCoresBefore, 2)} cœur pris par d'autres avant le départ ; charge avant ${report.machine.loadBefore.map((l) => l.toFixed(2)).join(' ')}, après ${report.machine.loadAfter.map((l) => l.toFixed(2)).join(' ')} ; Node ${report.machine.node}`,
     `Annuaire : ${report.setup.directoryDirectors} directeurs, ${report.setup.directorySchools} écoles ; corpus composé en ${fmt(report.setup.corpusSeconds)} s (${fmt(report.setup.corpusMiB)} MiB) ; desk démarré en ${fmt(report.setup.startSeconds)} s`,
     '',
@@ -284,6 +352,7 @@ export function formatReport(report: BenchReport): string {
       `  requêtes par courriel (tout le mélange) : DynamoDB ${fmt(run.perMail.reads, 2)} lectures, ${fmt(run.perMail.writes, 2)} écritures (dont ${fmt(run.perMail.refusedWrites, 2)} refusées), SES ${fmt(run.perMail.sesSends, 2)} ; tickets ouverts par transaction du step ticket : ${fmt(run.perMail.ticketsPerTransaction, 2)} en moyenne`,
       `  requêtes HTTP de ce processus par courriel (tous clients : handlers, runner, récepteur SMTP) : ${httpSummary(run.httpRequests, run.mails)}`,
       `  échecs d'envoi ${run.failedSends}, courriels sans résultat complet ${run.incomplete}`,
+      ...gatewayLines(run),
     );
     const lat = run.latency;
     parts.push(

@@ -84,6 +84,7 @@ export function runReport(
     | 'nodeMemoryAtEnd'
     | 'targetRate'
     | 'profile'
+    | 'gateway'
   >,
 ): RunReport {
   const traces = sent.map((s) => ({ sent: s, trace: tracker.traces.get(s.sesMessageId) ?? {} }));
