@@ -112,7 +112,7 @@ export type GatewayMeasures = {
 /** The gateway-shaped load's targets (issue 12). */
 export const GATEWAY_TARGETS = { mailsPerSecond: 35, ackP95Ms: 300, pacedRate: 20, memoryMiB: 450 } as const;
 
-/** Everything a run of the benchmark produced, as written to bench/results/latest.json. */
+/** Everything a run of the benchmark produced, as written to bench/results/<bench>-<date>.json. */
 export type BenchReport = {
   startedAt: string;
   /** `git rev-parse --short HEAD`, with the count of modified tracked files if any. */
