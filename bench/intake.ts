@@ -11,17 +11,21 @@
  *   npm run bench -- --help
  */
 import './lib/quiet.ts';
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import * as z from 'zod';
 import { makeLocalClients } from '#local/emulators.ts';
 import { queueDepths } from '#local/queue-depths.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
+import { ArticleInput } from '#shared/domain/article.ts';
 import { parisDay } from '#shared/domain/paris-day.ts';
+import { generateArticles } from './kb.ts';
 import { measuredCommit } from './lib/commit.ts';
 import { type CorpusMail, CorpusWriter, SenderPool } from './lib/corpus.ts';
 import { generateDirectory } from './lib/directory.ts';
@@ -59,6 +63,7 @@ import {
 import { pushStream, SmtpSender } from './lib/sender.ts';
 
 const DAILY_REQUEST_CAP = 10;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const usage = `Banc d'essai de l'intake (issue 2) : le desk local complet, un corpus de courriels réalistes.
 
@@ -74,6 +79,8 @@ Options :
   --schools N        écoles de l'annuaire généré (défaut 1600)
   --seed N           graine du corpus (défaut 1)
   --profile          profil CPU de la passe principale (bench/results/*.cpuprofile) ; fausse un peu les chiffres
+  --kb-articles N    articles publiés dans la base de connaissances au démarrage (défaut 0 ; 2000 pour
+                     mesurer ce que les suggestions ajoutent à l'accusé, à comparer avec une passe sans)
   --log-level L      POWERTOOLS_LOG_LEVEL des handlers (défaut WARN, comme npm start)
   --port-base P      ports P..P+4 (défaut 18520)
   --out FICHIER      copie des résultats JSON (toujours écrits dans bench/results/intake-<date>.json et intake-latest.json)
@@ -91,6 +98,7 @@ type Options = {
   schools: number;
   seed: number;
   profile: boolean;
+  kbArticles: number;
   logLevel: string;
   portBase: number;
   out: string | undefined;
@@ -115,6 +123,7 @@ function readOptions(argv: string[]): Options | undefined {
       schools: { type: 'string', default: '1600' },
       seed: { type: 'string', default: '1' },
       profile: { type: 'boolean', default: false },
+      'kb-articles': { type: 'string', default: '0' },
       'log-level': { type: 'string', default: 'WARN' },
       'port-base': { type: 'string', default: '18520' },
       out: { type: 'string' },
@@ -146,6 +155,7 @@ function readOptions(argv: string[]): Options | undefined {
     schools: int('schools', values.schools, 200),
     seed: int('seed', values.seed, 0),
     profile: values.profile,
+    kbArticles: int('kb-articles', values['kb-articles'], 0),
     logLevel: values['log-level'],
     portBase: int('port-base', values['port-base'], 1024),
     out: values.out === undefined ? undefined : path.resolve(values.out),
@@ -225,6 +235,19 @@ async function main(): Promise<void> {
     );
 
     // 2. The desk, as npm start runs it, on a fresh data folder loaded with the generated directory.
+    // The knowledge base, if asked: generated articles (bench/kb.ts), published on the desk's first start.
+    let seedArticles: string | undefined;
+    if (options.kbArticles > 0) {
+      const demo = z
+        .array(ArticleInput)
+        .parse(JSON.parse(readFileSync(path.join(root, 'data', 'kb-demo.json'), 'utf8')));
+      seedArticles = path.join(work, 'kb-articles.json');
+      writeFileSync(
+        seedArticles,
+        JSON.stringify(generateArticles(demo, options.kbArticles, seededRandom(options.seed))),
+      );
+      log(`base de connaissances : ${options.kbArticles} articles à publier au démarrage`);
+    }
     const startStart = performance.now();
     const p = options.portBase;
     const jwtKeyPath = path.join(work, 'jwt-key.json');
@@ -233,6 +256,7 @@ async function main(): Promise<void> {
       dataDir: path.join(work, 'data'),
       seedDirectory: directoryFile,
       jwtKeyPath,
+      ...(seedArticles === undefined ? {} : { seedArticles }),
       env: { POWERTOOLS_LOG_LEVEL: options.logLevel },
       ...(options.pollers === undefined ? {} : { pollersPerStage: options.pollers }),
     });

@@ -329,7 +329,7 @@ export function formatReport(report: BenchReport, title?: string): string {
   const o = report.options;
   parts.push(
     title ??
-      `Banc d'essai de l'intake — ${o.mails} courriels, ${o.connections} connexions SMTP, ${o.pollers} pollers par étape, graine ${o.seed} ; commit ${report.commit}, ${report.startedAt}`,
+      `Banc d'essai de l'intake — ${o.mails} courriels, ${o.connections} connexions SMTP, ${o.pollers} pollers par étape, ${o.kbArticles ? `${o.kbArticles} articles dans la base de connaissances` : 'base de connaissances vide'}, graine ${o.seed} ; commit ${report.commit}, ${report.startedAt}`,
     `Machine : ${report.machine.cores} cœurs, ${fmt(report.machine.busyCoresBefore, 2)} cœur pris par d'autres avant le départ ; charge avant ${report.machine.loadBefore.map((l) => l.toFixed(2)).join(' ')}, après ${report.machine.loadAfter.map((l) => l.toFixed(2)).join(' ')} ; Node ${report.machine.node}`,
     `Annuaire : ${report.setup.directoryDirectors} directeurs, ${report.setup.directorySchools} écoles ; corpus composé en ${fmt(report.setup.corpusSeconds)} s (${fmt(report.setup.corpusMiB)} MiB) ; desk démarré en ${fmt(report.setup.startSeconds)} s`,
     '',
