@@ -71,10 +71,11 @@ const CHILD_MARK = 'LSUN_STAND_INS_PROCESS';
  * (docs/PERFORMANCE.md). Packages stay outside, and the file sits in `node_modules/.cache` so
  * that Node finds them from there; `import.meta.url` keeps naming this folder, where the
  * stand-ins resolve fauxqs's and aws-ses-v2-local's own files. The child deletes the file once
- * loaded, so none is left behind whatever becomes of the parent.
+ * loaded, so none is left behind whatever becomes of the parent; esbuild's service process is
+ * stopped at once, so it does not stay beside the desk.
  */
 async function childScript(): Promise<string> {
-  const { build } = await import('esbuild');
+  const { build, stop } = await import('esbuild');
   const folder = path.join(path.dirname(entry), '..', 'node_modules', '.cache', 'lsun-stand-ins');
   mkdirSync(folder, { recursive: true });
   // Several desks' processes (vitest's workers, other worktrees) share the folder.
@@ -89,7 +90,7 @@ async function childScript(): Promise<string> {
     packages: 'external',
     define: { 'import.meta.url': JSON.stringify(import.meta.url) },
     logLevel: 'silent',
-  });
+  }).finally(() => stop());
   return outfile;
 }
 

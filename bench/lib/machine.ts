@@ -86,15 +86,12 @@ export type WindowPeaks = { peakTotalMiB: number; peakNodeMiB: number; peakJavaM
 export function sampleMemory(
   javaPid: number | undefined,
   intervalMs = 100,
-  /** The desk's other Node process (`desk.pids.standIns`), counted with this one as « Node ». */
-  standInsPid?: number,
 ): { stop(): MemoryPeaks; window(): WindowPeaks } {
   let samples = 0;
   const whole: WindowPeaks = { peakTotalMiB: 0, peakNodeMiB: 0, peakJavaMiB: 0 };
   let current: WindowPeaks = { peakTotalMiB: 0, peakNodeMiB: 0, peakJavaMiB: 0 };
   const sample = () => {
-    const standIns = standInsPid === undefined ? 0 : statusBytes(standInsPid, 'VmRSS') / MIB;
-    const node = process.memoryUsage.rss() / MIB + standIns;
+    const node = process.memoryUsage.rss() / MIB;
     const java = javaPid === undefined ? 0 : statusBytes(javaPid, 'VmRSS') / MIB;
     samples++;
     for (const peaks of [whole, current]) {
@@ -119,10 +116,7 @@ export function sampleMemory(
       return {
         samples,
         ...whole,
-        hwmNodeMiB:
-          (statusBytes('self', 'VmHWM') +
-            (standInsPid === undefined ? 0 : statusBytes(standInsPid, 'VmHWM'))) /
-          MIB,
+        hwmNodeMiB: statusBytes('self', 'VmHWM') / MIB,
         hwmJavaMiB: javaPid === undefined ? 0 : statusBytes(javaPid, 'VmHWM') / MIB,
       };
     },
@@ -167,8 +161,6 @@ function machineCpuSeconds(): { busy: number; total: number } {
 export type CpuShare = {
   seconds: number;
   nodeCores: number;
-  /** The desk's stand-ins' process (fauxqs, SES), when given: its share of « Node ». */
-  standInsCores?: number;
   javaCores: number;
   /** Other processes of the machine (other engineers' work): noise in the measure. */
   othersCores: number;
@@ -177,10 +169,9 @@ export type CpuShare = {
 };
 
 /** Starts accounting the CPU of this process, DynamoDB Local, and the rest of the machine. */
-export function accountCpu(javaPid: number | undefined, standInsPid?: number): { stop(): CpuShare } {
+export function accountCpu(javaPid: number | undefined): { stop(): CpuShare } {
   const wall = performance.now();
   const node = processCpuSeconds('self');
-  const standIns = standInsPid === undefined ? 0 : processCpuSeconds(standInsPid);
   const java = javaPid === undefined ? 0 : processCpuSeconds(javaPid);
   const machine = machineCpuSeconds();
   const loadBefore = loadavg()[0] ?? 0;
@@ -189,15 +180,13 @@ export function accountCpu(javaPid: number | undefined, standInsPid?: number): {
       const seconds = (performance.now() - wall) / 1000;
       const nodeUsed = processCpuSeconds('self') - node;
       const javaUsed = javaPid === undefined ? 0 : processCpuSeconds(javaPid) - java;
-      const standInsUsed = standInsPid === undefined ? 0 : processCpuSeconds(standInsPid) - standIns;
       const machineNow = machineCpuSeconds();
       const machineUsed = machineNow.busy - machine.busy;
       return {
         seconds,
-        nodeCores: (nodeUsed + standInsUsed) / seconds,
-        ...(standInsPid === undefined ? {} : { standInsCores: standInsUsed / seconds }),
+        nodeCores: nodeUsed / seconds,
         javaCores: javaUsed / seconds,
-        othersCores: Math.max(0, machineUsed - nodeUsed - standInsUsed - javaUsed) / seconds,
+        othersCores: Math.max(0, machineUsed - nodeUsed - javaUsed) / seconds,
         machineCores: machineUsed / seconds,
         loadBefore,
       };
