@@ -29,6 +29,7 @@ import { measuredCommit } from './lib/commit.ts';
 import { CorpusWriter, SenderPool } from './lib/corpus.ts';
 import { generateDirectory } from './lib/directory.ts';
 import { attributeCpu, calibrate, type OwnerCpu } from './lib/handler-cost-cpu.ts';
+import { type OwnerProfile, profileByOwner } from './lib/handler-cost-profile.ts';
 import { accountCpu, findDynamoDbLocalPid } from './lib/machine.ts';
 import { hookOutbox, type OutboxMail, Tracker } from './lib/probes.ts';
 import { type ProfileSummary, startProfile } from './lib/profile.ts';
@@ -88,7 +89,7 @@ class AckTracker extends Tracker {
   }
 }
 
-type MailCost = Record<Handler, number> & { total: number; calls: Record<Handler, number> };
+type MailCost = Record<Handler, number> & { total: number; switches: Record<Handler, number> };
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
   const withAttachments = corpus.slice(warmUp).filter((mail) => mail.bytes > 8_000).length;
 
   const usPerEvent = calibrate();
-  const attribution = attributeCpu();
+  const attribution = attributeCpu({ timeline: values.profile });
   let inFlight = 0;
   let idle: (() => void) | undefined;
   const windowUs = new Map<string, number>();
@@ -224,10 +225,10 @@ async function main(): Promise<void> {
       const before = attribution.snapshot();
       await sendOne(i);
       const after = attribution.snapshot();
-      const cost = { total: 0, calls: {} } as MailCost;
+      const cost = { total: 0, switches: {} } as MailCost;
       for (const handler of HANDLERS) {
         cost[handler] = usOf(after, handler) - usOf(before, handler);
-        cost.calls[handler] = (after.get(handler)?.events ?? 0) - (before.get(handler)?.events ?? 0);
+        cost.switches[handler] = (after.get(handler)?.switches ?? 0) - (before.get(handler)?.switches ?? 0);
         cost.total += cost[handler];
       }
       perMail.push(cost);
@@ -239,6 +240,10 @@ async function main(): Promise<void> {
       `handler-cost-${stamp}`,
     );
     const share = cpu.stop();
+    const byOwner: OwnerProfile[] =
+      profileSummary && attribution.timeline
+        ? await profileByOwner(profileSummary.file, attribution.timeline, mails)
+        : [];
     const loadAfter = loadavg();
 
     const byHandler = Object.fromEntries(
@@ -246,7 +251,7 @@ async function main(): Promise<void> {
     ) as Record<Handler, Distribution>;
     const total = distribution(perMail.map((cost) => cost.total));
     const events = Object.fromEntries(
-      HANDLERS.map((h) => [h, ((last.get(h)?.events ?? 0) - (first.get(h)?.events ?? 0)) / mails]),
+      HANDLERS.map((h) => [h, ((last.get(h)?.switches ?? 0) - (first.get(h)?.switches ?? 0)) / mails]),
     ) as Record<Handler, number>;
     const otherUsPerMail = (usOf(last, '') - usOf(first, '')) / mails;
     const windowPerMail = Object.fromEntries(
@@ -261,7 +266,7 @@ async function main(): Promise<void> {
       `Coût CPU des handlers par courriel accepté — ${mails} nouvelles demandes une à une (${withAttachments} avec pièce jointe), commit ${commit}`,
       `Charge de la machine : ${loadBefore.map((l) => l.toFixed(2)).join(' / ')} avant, ${loadAfter.map((l) => l.toFixed(2)).join(' / ')} après (${cpus().length} cœurs) ; autres processus pendant la mesure : ${share.othersCores.toFixed(2)} cœur${share.othersCores > 0.1 ? ' — machine occupée : temps CPU comparables, débit non' : ''}`,
       '',
-      'handler   µs/courriel (moy.)    p50      p95   fenêtre¹   événements²   départ (d13f769)',
+      'handler   µs/courriel (moy.)    p50      p95   fenêtre¹   bascules²   départ (d13f769)',
       ...HANDLERS.map(
         (h) =>
           `${h.padEnd(9)} ${fmt(byHandler[h].mean).padStart(12)} ${fmt(byHandler[h].p50).padStart(10)} ${fmt(byHandler[h].p95).padStart(8)} ${fmt(windowPerMail[h]).padStart(10)} ${fmt(events[h]).padStart(12)} ${fmt(BASELINE.perHandlerUs[h]).padStart(18)}`,
@@ -271,9 +276,16 @@ async function main(): Promise<void> {
       `Objectif (issue 12) : la moitié du départ, ${fmt(target)} µs par courriel : ${Number.isNaN(target) ? 'départ non mesuré' : total.mean <= target ? 'atteint' : `manqué (${((total.mean / BASELINE.totalUs) * 100).toFixed(0)} % du départ)`}`,
       `Reste du processus pendant la mesure : ${fmt(otherUsPerMail)} µs par courriel (stand-ins fauxqs et SES, SMTP et mailauth, runner) ; au repos, ${fmt(idleOtherUsPerSecond)} µs/s hors handlers et ${fmt(idleHandlerUs)} µs dans les handlers.`,
       `¹ différence de process.cpuUsage() autour de chaque appel : compte aussi les stand-ins qui servent ses requêtes dans ce processus.`,
-      `² lectures de process.cpuUsage() par courriel dans les handlers, à ${usPerEvent.toFixed(2)} µs chacune : ${fmt(eventsPerMail * usPerEvent)} µs du total sont la mesure elle-même.`,
+      `² passages du processeur à un handler par courriel, chacun lu par process.cpuUsage() (${usPerEvent.toFixed(2)} µs) : ${fmt(eventsPerMail * usPerEvent)} µs du total ; le crochet async_hooks lui-même renchérit aussi chaque promesse.`,
       `Journaux des handlers (niveau INFO, comme sur AWS) : ${fmt([...logBytes.values()].reduce((s, b) => s + b, 0) / (mails + warmUp))} octets par courriel.`,
       ...(profileSummary ? [`Profil CPU : ${profileSummary.file}`] : []),
+      ...byOwner.flatMap((owner) => [
+        '',
+        `${owner.owner} — échantillons du profil : ${fmt(owner.usPerMail)} µs par courriel ; par origine :`,
+        ...owner.byOrigin.map((o) => `  ${fmt(o.usPerMail).padStart(7)}  ${o.where}`),
+        '  par fonction (temps propre) :',
+        ...owner.byFunction.map((f) => `  ${fmt(f.usPerMail).padStart(7)}  ${f.where}`),
+      ]),
       '',
     ];
     console.log(lines.join('\n'));
@@ -292,12 +304,12 @@ async function main(): Promise<void> {
       targetUs: target,
       perMailUs: { total, ...byHandler },
       windowUsPerMail: windowPerMail,
-      hookEventsPerMail: events,
-      usPerHookEvent: usPerEvent,
+      switchesPerMail: events,
+      usPerSwitch: usPerEvent,
       otherUsPerMail,
       idle: { seconds: idleSeconds, otherUsPerSecond: idleOtherUsPerSecond, handlerUs: idleHandlerUs },
       logBytes: Object.fromEntries(logBytes),
-      profile: profileSummary,
+      profile: profileSummary && { file: profileSummary.file, byOwner },
       samples: perMail,
     };
     writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);

@@ -11,13 +11,14 @@
  * its request, fauxqs and the SES stand-in serve it in this same process, and their CPU would
  * count as the handler's. That difference is kept as a cross-check (`windowUs`).
  *
- * The measure costs some CPU itself: one `process.cpuUsage()` per hook event (`events`), whose
- * price `calibrate()` measures, so a report can say how much of a figure is the measure.
+ * The measure costs some CPU itself: the hook runs on every callback and promise continuation
+ * (enabling async hooks makes every promise dearer), and reads `process.cpuUsage()` when the owner
+ * changes (`switches`), whose price `calibrate()` measures.
  */
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
 
-/** CPU µs and hook events charged to one owner. */
-export type OwnerCpu = { us: number; events: number };
+/** CPU µs charged to one owner, and how many times it took the processor over from another. */
+export type OwnerCpu = { us: number; switches: number };
 
 export type CpuAttribution = {
   /** Runs `call` as `owner`'s: everything it causes is charged to `owner`. */
@@ -26,6 +27,11 @@ export type CpuAttribution = {
   snapshot(): Map<string, OwnerCpu>;
   /** The owner running now, undefined outside any owner's call. */
   owner(): string | undefined;
+  /**
+   * When asked for: each switch as [monotonic µs, new owner], on the clock of V8's CPU profiles,
+   * so that a profile's samples can be told apart by owner (`handler-cost-profile.ts`).
+   */
+  timeline: Array<[number, string]> | undefined;
   stop(): void;
 };
 
@@ -36,7 +42,7 @@ function cpuMicros(): number {
   return user + system;
 }
 
-/** The mean CPU µs of one `process.cpuUsage()` call here, the price of one hook event. */
+/** The mean CPU µs of one `process.cpuUsage()` call here, the price of one owner switch. */
 export function calibrate(calls = 50_000): number {
   const start = cpuMicros();
   for (let i = 0; i < calls; i++) cpuMicros();
@@ -44,21 +50,33 @@ export function calibrate(calls = 50_000): number {
 }
 
 /** Starts charging this process's CPU to owners; `stop` removes the hook. */
-export function attributeCpu(): CpuAttribution {
+export function attributeCpu(options: { timeline?: boolean } = {}): CpuAttribution {
+  const timeline: Array<[number, string]> | undefined = options.timeline ? [] : undefined;
   const storage = new AsyncLocalStorage<string>();
   const totals = new Map<string, OwnerCpu>();
   const stack: string[] = [];
   let current = OTHER;
   let last = cpuMicros();
 
+  // The clock is read only when the owner changes: a handler's promise chain mostly hands over
+  // to itself, and each reading is a system call.
   const charge = (next: string) => {
+    if (next === current) return;
     const now = cpuMicros();
-    const owner = totals.get(current) ?? { us: 0, events: 0 };
+    const owner = totals.get(current) ?? { us: 0, switches: 0 };
     owner.us += now - last;
-    owner.events++;
+    owner.switches++;
     totals.set(current, owner);
     last = now;
     current = next;
+    timeline?.push([Number(process.hrtime.bigint() / 1000n), next]);
+  };
+  const settle = () => {
+    const now = cpuMicros();
+    const owner = totals.get(current) ?? { us: 0, switches: 0 };
+    owner.us += now - last;
+    totals.set(current, owner);
+    last = now;
   };
 
   const hook = createHook({
@@ -84,12 +102,13 @@ export function attributeCpu(): CpuAttribution {
       }
     },
     snapshot() {
-      charge(current);
+      settle();
       return new Map([...totals].map(([owner, cpu]) => [owner, { ...cpu }]));
     },
     owner() {
       return storage.getStore();
     },
+    timeline,
     stop() {
       hook.disable();
     },

@@ -1,6 +1,7 @@
 /** The SQS client of this container, made once. */
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { traced } from '#shared/tracer.ts';
+import { forgetHandlersOnStackChange, HANDLER_CACHE } from './handler-cache.ts';
 
 let client: SQSClient | undefined;
 
@@ -10,6 +11,10 @@ let client: SQSClient | undefined;
  */
 export function sqsClient(): SQSClient {
   const endpoint = process.env.AWS_ENDPOINT_URL_SQS;
-  client ??= traced(new SQSClient(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}));
+  client ??= forgetHandlersOnStackChange(
+    traced(
+      new SQSClient({ ...(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}), ...HANDLER_CACHE }),
+    ),
+  );
   return client;
 }
