@@ -20,6 +20,7 @@
 import './lib/log-info.ts';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import http from 'node:http';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -166,6 +167,16 @@ async function main(): Promise<void> {
           };
         });
 
+  // HTTP requests by handler: the SDK's HTTP handler takes \`request\` from node:http at its first
+  // request, after this.
+  const requests = new Map<string, number>();
+  const request = http.request;
+  http.request = ((...args: Parameters<typeof http.request>) => {
+    const owner = attribution.owner();
+    if (owner !== undefined) requests.set(owner, (requests.get(owner) ?? 0) + 1);
+    return request(...args);
+  }) as typeof http.request;
+
   // The handlers' log lines (stdout on Lambda) are counted, not printed: their formatting is
   // the handlers' CPU, the terminal is not.
   const logBytes = new Map<string, number>();
@@ -216,6 +227,7 @@ async function main(): Promise<void> {
 
     log(`mesure : ${mails} nouvelles demandes, une à la fois`);
     windowUs.clear();
+    requests.clear();
     const cpu = accountCpu(findDynamoDbLocalPid(p + 3));
     const profile = values.profile ? await startProfile() : undefined;
     const first = attribution.snapshot();
@@ -274,6 +286,7 @@ async function main(): Promise<void> {
       `${'total'.padEnd(9)} ${fmt(total.mean).padStart(12)} ${fmt(total.p50).padStart(10)} ${fmt(total.p95).padStart(8)} ${fmt(HANDLERS.reduce((s, h) => s + windowPerMail[h], 0)).padStart(10)} ${fmt(eventsPerMail).padStart(12)} ${fmt(BASELINE.totalUs).padStart(18)}`,
       '',
       `Objectif (issue 12) : la moitié du départ, ${fmt(target)} µs par courriel : ${Number.isNaN(target) ? 'départ non mesuré' : total.mean <= target ? 'atteint' : `manqué (${((total.mean / BASELINE.totalUs) * 100).toFixed(0)} % du départ)`}`,
+      `Requêtes HTTP par courriel : ${HANDLERS.map((h) => `${h} ${((requests.get(h) ?? 0) / mails).toFixed(2)}`).join(', ')}.`,
       `Reste du processus pendant la mesure : ${fmt(otherUsPerMail)} µs par courriel (stand-ins fauxqs et SES, SMTP et mailauth, runner) ; au repos, ${fmt(idleOtherUsPerSecond)} µs/s hors handlers et ${fmt(idleHandlerUs)} µs dans les handlers.`,
       `¹ différence de process.cpuUsage() autour de chaque appel : compte aussi les stand-ins qui servent ses requêtes dans ce processus.`,
       `² passages du processeur à un handler par courriel, chacun lu par process.cpuUsage() (${usPerEvent.toFixed(2)} µs) : ${fmt(eventsPerMail * usPerEvent)} µs du total ; le crochet async_hooks lui-même renchérit aussi chaque promesse.`,
@@ -307,6 +320,7 @@ async function main(): Promise<void> {
       switchesPerMail: events,
       usPerSwitch: usPerEvent,
       otherUsPerMail,
+      requestsPerMail: Object.fromEntries(HANDLERS.map((h) => [h, (requests.get(h) ?? 0) / mails])),
       idle: { seconds: idleSeconds, otherUsPerSecond: idleOtherUsPerSecond, handlerUs: idleHandlerUs },
       logBytes: Object.fromEntries(logBytes),
       profile: profileSummary && { file: profileSummary.file, byOwner },
@@ -320,6 +334,7 @@ async function main(): Promise<void> {
     sender?.close();
     await desk?.stop();
     attribution.stop();
+    http.request = request;
     rmSync(work, { recursive: true, force: true });
   }
 }
