@@ -10,6 +10,7 @@
  *   tsx bench/index.ts crash [options]      (the crash campaign alone: bench/crash.ts)
  *   tsx bench/index.ts hostile [options]    (the hostile mail campaign alone: bench/hostile.ts)
  *   tsx bench/index.ts cost [--mails N]     (the AWS bill per 10,000 mails alone: bench/cost.ts)
+ *   tsx bench/index.ts handlers [options]   (the handlers' CPU per accepted mail: bench/handler-cost.ts)
  *
  * Exits 0 whatever the numbers, like each benchmark; non-zero only if one could not run.
  */
@@ -38,6 +39,7 @@ const campaigns: Record<string, string> = {
   hostile: path.join(root, 'bench', 'hostile.ts'),
   faults: path.join(root, 'bench', 'faults.ts'),
   cost: path.join(root, 'bench', 'cost.ts'),
+  handlers: path.join(root, 'bench', 'handler-cost.ts'),
 };
 const campaign = campaigns[process.argv[2] ?? ''];
 if (campaign !== undefined) process.exit(await runScript(campaign, process.argv.slice(3)));
