@@ -1,6 +1,5 @@
 /** The S3 client of this container, made once. */
 import { S3Client } from '@aws-sdk/client-s3';
-import { traced } from '#shared/tracer.ts';
 import { forgetHandlersOnStackChange, HANDLER_CACHE } from './handler-cache.ts';
 
 let client: S3Client | undefined;
@@ -13,14 +12,12 @@ let client: S3Client | undefined;
  */
 export function s3Client(): S3Client {
   client ??= forgetHandlersOnStackChange(
-    traced(
-      new S3Client({
-        forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
-        requestChecksumCalculation: 'WHEN_REQUIRED',
-        responseChecksumValidation: 'WHEN_REQUIRED',
-        ...HANDLER_CACHE,
-      }),
-    ),
+    new S3Client({
+      forcePathStyle: Boolean(process.env.AWS_ENDPOINT_URL_S3),
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+      ...HANDLER_CACHE,
+    }),
   );
   return client;
 }

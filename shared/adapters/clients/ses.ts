@@ -1,11 +1,10 @@
 /** The SES (API v2) client of this container, made once. */
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { traced } from '#shared/tracer.ts';
 import { forgetHandlersOnStackChange, HANDLER_CACHE } from './handler-cache.ts';
 
 let client: SESv2Client | undefined;
 
 export function sesClient(): SESv2Client {
-  client ??= forgetHandlersOnStackChange(traced(new SESv2Client({ ...HANDLER_CACHE })));
+  client ??= forgetHandlersOnStackChange(new SESv2Client({ ...HANDLER_CACHE }));
   return client;
 }

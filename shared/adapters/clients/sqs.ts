@@ -1,6 +1,5 @@
 /** The SQS client of this container, made once. */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { traced } from '#shared/tracer.ts';
 import { forgetHandlersOnStackChange, HANDLER_CACHE } from './handler-cache.ts';
 
 let client: SQSClient | undefined;
@@ -12,9 +11,7 @@ let client: SQSClient | undefined;
 export function sqsClient(): SQSClient {
   const endpoint = process.env.AWS_ENDPOINT_URL_SQS;
   client ??= forgetHandlersOnStackChange(
-    traced(
-      new SQSClient({ ...(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}), ...HANDLER_CACHE }),
-    ),
+    new SQSClient({ ...(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}), ...HANDLER_CACHE }),
   );
   return client;
 }
