@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- handlers`: the CPU time the handlers themselves spend per accepted mail
+ * `npm run bench -- handler-cost`: the CPU time the handlers themselves spend per accepted mail
  * (a new request that gets a ticket and its acknowledgment), receive + screen + ticket + mailer,
  * the stand-ins excluded (issue 12: « measured and printed; then halved from where you start »).
  *
@@ -12,10 +12,11 @@
  * stand-ins that serve its requests in this same process. Being CPU time, the figure holds on a
  * busy machine far better than a throughput; it still varies with the machine's own speed.
  *
- *   npm run bench -- handlers                   # 10 mails to warm up, 80 measured, about a minute
- *   npm run bench -- handlers --mails 200 --profile
+ *   npm run bench -- handler-cost                   # 10 mails to warm up, 80 measured, about a minute
+ *   npm run bench -- handler-cost --mails 200 --profile
  *
- * Exits 0 whatever the figures; 1 only when it could not run.
+ * Follows bench/lib/rules.ts: refuses (exit 2) a run where other processes used more than 10 % of a
+ * core, unless `--machine-occupee` (figures labelled « non publiables »). Exits 1 when it could not run.
  */
 import './lib/log-info.ts';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -31,10 +32,10 @@ import { CorpusWriter, SenderPool } from './lib/corpus.ts';
 import { generateDirectory } from './lib/directory.ts';
 import { attributeCpu, calibrate, type OwnerCpu } from './lib/handler-cost-cpu.ts';
 import { type OwnerProfile, profileByOwner } from './lib/handler-cost-profile.ts';
-import { accountCpu, findDynamoDbLocalPid } from './lib/machine.ts';
 import { hookOutbox, type OutboxMail, Tracker } from './lib/probes.ts';
 import { type ProfileSummary, startProfile } from './lib/profile.ts';
 import { seededRandom } from './lib/random.ts';
+import { BenchRules, withoutRuleFlags } from './lib/rules.ts';
 import { SmtpSender } from './lib/sender.ts';
 import { type Distribution, distribution } from './lib/stats.ts';
 
@@ -80,14 +81,15 @@ function baselineFrom(file: string): Baseline {
 
 const usage = `Coût CPU des handlers par courriel accepté (issue 12) : receive + screen + ticket + mailer, sans les stand-ins.
 
-  npm run bench -- handlers [--mails N] [--warm-up N] [--seed N] [--port-base P] [--profile] [--out FICHIER]
+  npm run bench -- handler-cost [--mails N] [--warm-up N] [--seed N] [--port-base P] [--profile] [--out FICHIER]
 
   --mails N      nouvelles demandes mesurées, envoyées une à une (défaut 80)
   --warm-up N    envoyées d'abord, non comptées (défaut 10)
   --profile      profil CPU du processus pendant la mesure (bench/results/handler-cost-*.cpuprofile), lu par handler
   --baseline F   le départ : le JSON d'une exécution au commit de départ, dans les mêmes conditions
                  (défaut : d13f769 mesuré sur la machine occupée)
-  --out FICHIER  résultats JSON (défaut bench/results/handler-cost-<date>.json, et handler-cost-latest.json)
+  --out FICHIER  une copie du JSON (toujours : bench/results/handler-cost-<date>.json et handler-cost-latest.json)
+  --machine-occupee  montre les chiffres d'une machine occupée (non publiables) au lieu de les refuser
 `;
 
 /** Resolves each mail's acknowledgment as the SES stand-in stores it. */
@@ -121,7 +123,7 @@ type MailCost = Record<Handler, number> & { total: number; switches: Record<Hand
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    args: process.argv.slice(2),
+    args: withoutRuleFlags(process.argv.slice(2)),
     options: {
       mails: { type: 'string', default: '80' },
       'warm-up': { type: 'string', default: '10' },
@@ -147,11 +149,10 @@ async function main(): Promise<void> {
     throw new Error(`--warm-up : entier ≥ 1 attendu (${values['warm-up']})`);
   const resultsDir = path.join(here, 'results');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const out = path.resolve(values.out ?? path.join(resultsDir, `handler-cost-${stamp}.json`));
-  mkdirSync(path.dirname(out), { recursive: true });
   const log = (line: string) => console.error(`[handlers] ${line}`);
   const commit = measuredCommit();
-  const loadBefore = loadavg();
+  const rules = new BenchRules('handler-cost');
+  const loadBefore = rules.loadBefore;
 
   const work = mkdtempSync(path.join(tmpdir(), 'lsun-handler-cost-'));
   const random = seededRandom(Number(values.seed));
@@ -257,7 +258,7 @@ async function main(): Promise<void> {
     log(`mesure : ${mails} nouvelles demandes, une à la fois`);
     windowUs.clear();
     requests.clear();
-    const cpu = accountCpu(findDynamoDbLocalPid(p + 3));
+    const cpu = rules.run('mesure');
     const profile = values.profile ? await startProfile() : undefined;
     const first = attribution.snapshot();
     const started = performance.now();
@@ -286,6 +287,7 @@ async function main(): Promise<void> {
         ? await profileByOwner(profileSummary.file, attribution.timeline, mails)
         : [];
     const loadAfter = loadavg();
+    mkdirSync(resultsDir, { recursive: true });
 
     const byHandler = Object.fromEntries(
       HANDLERS.map((h) => [h, distribution(perMail.map((cost) => cost[h]))]),
@@ -305,7 +307,7 @@ async function main(): Promise<void> {
     const lines = [
       '',
       `Coût CPU des handlers par courriel accepté — ${mails} nouvelles demandes une à une (${withAttachments} avec pièce jointe), commit ${commit}`,
-      `Charge de la machine : ${loadBefore.map((l) => l.toFixed(2)).join(' / ')} avant, ${loadAfter.map((l) => l.toFixed(2)).join(' / ')} après (${cpus().length} cœurs) ; autres processus pendant la mesure : ${share.othersCores.toFixed(2)} cœur${share.othersCores > 0.1 ? ' — machine occupée : temps CPU comparables, débit non' : ''}`,
+      `Charge de la machine : ${loadBefore.map((l) => l.toFixed(2)).join(' / ')} avant, ${loadAfter.map((l) => l.toFixed(2)).join(' / ')} après (${cpus().length} cœurs) ; le desk ${share.treeCores.toFixed(2)} cœur, les autres processus ${share.othersCores.toFixed(2)} cœur`,
       '',
       `handler   µs/courriel (moy.)    p50      p95   fenêtre¹   bascules²   départ (${BASELINE.commit})`,
       ...HANDLERS.map(
@@ -331,7 +333,6 @@ async function main(): Promise<void> {
       ]),
       '',
     ];
-    console.log(lines.join('\n'));
 
     const report = {
       bench: 'handler-cost',
@@ -356,9 +357,7 @@ async function main(): Promise<void> {
       profile: profileSummary && { file: profileSummary.file, byOwner },
       samples: perMail,
     };
-    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
-    writeFileSync(path.join(resultsDir, 'handler-cost-latest.json'), `${JSON.stringify(report, null, 2)}\n`);
-    log(`résultats : ${path.relative(process.cwd(), out)}`);
+    rules.finish(report, () => lines.join('\n'), values.out);
   } finally {
     outbox?.unhook();
     sender?.close();
@@ -374,7 +373,7 @@ function usOf(totals: Map<string, OwnerCpu>, owner: string): number {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
     console.error(error);
     process.exit(1);
