@@ -232,7 +232,7 @@ async function main(): Promise<void> {
       around,
     });
     const tracker = new AckTracker();
-    outbox = hookOutbox(tracker);
+    outbox = hookOutbox(tracker, desk);
     sender = new SmtpSender(desk.smtpPort, 1);
 
     const sendOne = async (index: number) => {
