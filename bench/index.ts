@@ -10,6 +10,7 @@
  *   tsx bench/index.ts crash [options]      (the crash campaign alone: bench/crash.ts)
  *   tsx bench/index.ts hostile [options]    (the hostile mail campaign alone: bench/hostile.ts)
  *   tsx bench/index.ts cost [--mails N]     (the AWS bill per 10,000 mails alone: bench/cost.ts)
+ *   tsx bench/index.ts console [options]    (the console at 50,000 tickets alone: bench/console.ts)
  *
  * Exits 0 whatever the numbers, like each benchmark; non-zero only if one could not run.
  */
@@ -32,12 +33,13 @@ function runScript(file: string, args: string[]): Promise<number> {
   });
 }
 
-// `npm run bench -- crash|hostile|faults|cost [options]`: one campaign or the cost count alone.
+// `npm run bench -- crash|hostile|faults|cost|console [options]`: one campaign or the cost count alone.
 const campaigns: Record<string, string> = {
   crash: path.join(root, 'bench', 'crash.ts'),
   hostile: path.join(root, 'bench', 'hostile.ts'),
   faults: path.join(root, 'bench', 'faults.ts'),
   cost: path.join(root, 'bench', 'cost.ts'),
+  console: path.join(root, 'bench', 'console.ts'),
 };
 const campaign = campaigns[process.argv[2] ?? ''];
 if (campaign !== undefined) process.exit(await runScript(campaign, process.argv.slice(3)));
