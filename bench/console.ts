@@ -287,9 +287,18 @@ try {
 
   const counter = countHttpRequests({ dynamodb, fauxqs: sqs, ses, rawMailBucket: desk.resources.bucket });
   const results: ScenarioResult[] = [];
+  const failures: Array<{ view: View; label: string; error: string }> = [];
   for (const scenario of scenarios) {
     // Warm-up: the first calls load modules and open connections.
-    for (let i = 0; i < 5; i++) for (const step of scenario.paths()) await Promise.all(step.map(get));
+    try {
+      for (let i = 0; i < 5; i++) for (const step of scenario.paths()) await Promise.all(step.map(get));
+    } catch (error) {
+      // A view that fails (the API's timeout) is reported as such, and the others are still measured.
+      const message = error instanceof Error ? error.message : String(error);
+      console.log(`  ${VIEW_LABEL[scenario.view]} — ${scenario.label} : ÉCHEC (${message.slice(0, 160)})`);
+      failures.push({ view: scenario.view, label: scenario.label, error: message });
+      continue;
+    }
     const plans = Array.from({ length: scenario.samples }, () => scenario.paths());
     counter.take();
     const cpu = accountCpu(javaPid);
@@ -336,13 +345,20 @@ try {
   counter.stop();
 
   const loadAfter = loadavg();
-  const othersMax = Math.max(...results.map((result) => result.othersCores));
+  const othersMax = Math.max(0, ...results.map((result) => result.othersCores));
   const refused = othersMax > OTHERS_MAX_CORES;
   console.log(
     `\nCharge avant ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, après ${loadAfter.map((l) => l.toFixed(2)).join(' ')}.`,
   );
   console.log('\nContre les objectifs (p95 de la pire vue de chaque écran) :');
   const verdicts = (Object.keys(TARGETS) as View[]).map((view) => {
+    const failed = failures.find((failure) => failure.view === view);
+    if (failed) {
+      console.log(
+        `  ${VIEW_LABEL[view]} : ÉCHEC (${failed.label}) — objectif ≤ ${TARGETS[view]} ms : MANQUÉ`,
+      );
+      return { view, worst: failed.label, p95: Number.NaN, target: TARGETS[view], met: false };
+    }
     const worst = results
       .filter((result) => result.view === view)
       .reduce((a, b) => (a.latency.p95 >= b.latency.p95 ? a : b));
@@ -359,7 +375,7 @@ try {
   mkdirSync(path.dirname(options.out), { recursive: true });
   writeFileSync(
     options.out,
-    `${JSON.stringify({ commit: ranOn, at: now.toISOString(), size, seeded: { ...seeded, numbers: undefined, uais: undefined }, loadBefore, loadAfter, refused, othersMaxCores: othersMax, verdicts, results }, null, 2)}\n`,
+    `${JSON.stringify({ commit: ranOn, at: now.toISOString(), size, seeded: { ...seeded, numbers: undefined, uais: undefined }, loadBefore, loadAfter, refused, othersMaxCores: othersMax, verdicts, results, failures }, null, 2)}\n`,
   );
   console.log(`Résultats : ${path.relative(root, options.out)}`);
 } catch (error) {

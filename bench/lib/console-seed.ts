@@ -251,7 +251,8 @@ export async function seedConsoleData(input: {
   );
   for (let i = 0; i < followUpCount; i++) {
     const ticket = random.pick(tickets);
-    const at = Math.min(now, ticket.at + random.int(10 * 60_000, 30 * DAY));
+    const later = ticket.at + random.int(10 * 60_000, 30 * DAY);
+    const at = later < now ? later : ticket.at + Math.floor(random.next() * (now - ticket.at));
     ticket.followUps.push(at);
   }
 
@@ -379,10 +380,14 @@ export async function seedConsoleData(input: {
       messageCount: 2 + planned.followUps.length,
     };
     const history: TicketHistoryEntry[] = [];
+    // A staff action due after now happened a little before now, after the last one: no two
+    // tickets share an instant, as in real work (the list's cursor relies on it being rare).
+    const before = (at: number, after: number) =>
+      at < now ? at : after + Math.floor(random.next() * (now - after));
     let expiry: number | undefined;
     if (status !== 'nouveau') {
       const agent = random.chance(0.9) ? random.pick(AGENTS) : undefined;
-      let at = Math.min(now, planned.at + random.int(15 * 60_000, 2 * DAY));
+      let at = before(planned.at + random.int(15 * 60_000, 2 * DAY), planned.at);
       const line = (
         action: TicketHistoryEntry['action'],
         from?: string | null,
@@ -406,7 +411,7 @@ export async function seedConsoleData(input: {
       }
       line('status', 'nouveau', 'en_cours');
       if (status !== 'en_cours') {
-        at = Math.min(now, at + random.int(10 * 60_000, DAY));
+        at = before(at + random.int(10 * 60_000, DAY), at);
         const outboxId = `${number}.r1`;
         const reply = outgoingMail({
           outboxId,
@@ -437,7 +442,7 @@ export async function seedConsoleData(input: {
         const next = status === 'clos' ? 'resolu' : status;
         line('status', 'en_cours', next);
         if (status === 'clos') {
-          at = Math.min(now, at + random.int(DAY, 10 * DAY));
+          at = before(at + random.int(DAY, 10 * DAY), at);
           line('status', 'resolu', 'clos');
           ticket.closedAt = new Date(at).toISOString();
           expiry = expiresAt(at);
