@@ -10,7 +10,6 @@ import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { deskConfig } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
 import { startDueBroadcasts } from '#shared/steps/broadcast/fan-out.ts';
-import { traceHandler } from '#shared/tracer.ts';
 import { broadcastDeps } from '#shared/wiring/broadcast.ts';
 
 const config = deskConfig();
@@ -18,7 +17,6 @@ const deps = broadcastDeps(config, { dynamodb: dynamodbClient(), sqs: sqsClient(
 
 /** The tick's event (a schedule's payload) carries nothing the tick needs: the due list is in DynamoDB. */
 export const handler = middy<unknown, { started: string[] }>()
-  .use(traceHandler())
   .use(injectLambdaContext(logger))
   .handler(async () => {
     const started = await startDueBroadcasts(deps);

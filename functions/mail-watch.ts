@@ -12,7 +12,6 @@ import { deskConfig } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
 import { deskMetrics, publishMetrics, silentDayMetrics } from '#shared/metrics.ts';
 import { type MailWatchReport, watchMail } from '#shared/steps/mail-watch.ts';
-import { traceHandler } from '#shared/tracer.ts';
 
 const config = deskConfig();
 const deps = {
@@ -24,7 +23,6 @@ const metrics = deskMetrics('mail-watch');
 
 /** The schedule's payload carries nothing the tick needs: the intake log is in DynamoDB. */
 export const handler = middy<unknown, MailWatchReport>()
-  .use(traceHandler())
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async () => {

@@ -15,7 +15,6 @@ import { OutboxMessage } from '#shared/domain/messages.ts';
 import { logger } from '#shared/logger.ts';
 import { deskMetrics, metricNames, publishMetrics } from '#shared/metrics.ts';
 import { type SweepReport, sweepOutbox } from '#shared/steps/outbox-sweep.ts';
-import { traceHandler } from '#shared/tracer.ts';
 
 const config = deskConfig();
 const deps = {
@@ -27,7 +26,6 @@ const metrics = deskMetrics('outbox-sweep');
 
 /** The schedule's payload carries nothing the tick needs: the mails in flight are in DynamoDB. */
 export const handler = middy<unknown, SweepReport>()
-  .use(traceHandler())
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async () => {

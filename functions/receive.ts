@@ -10,7 +10,6 @@ import { IntakeMessage } from '#shared/domain/messages.ts';
 import { logger } from '#shared/logger.ts';
 import { deskMetrics, publishMetrics, receivedMetrics } from '#shared/metrics.ts';
 import { receiveMail } from '#shared/steps/receive.ts';
-import { traceHandler } from '#shared/tracer.ts';
 
 const config = deskConfig();
 const deps = {
@@ -22,7 +21,6 @@ const metrics = deskMetrics('receive');
 // A failure here throws: SES's asynchronous invocation retries it, and the function's
 // on-failure destination keeps what still fails (see infra), so no mail is lost.
 export const handler = middy()
-  .use(traceHandler())
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
   .handler(async (event: unknown) => {

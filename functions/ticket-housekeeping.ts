@@ -10,7 +10,6 @@ import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { deskConfig } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
 import { closeWaitingTickets } from '#shared/steps/auto-close.ts';
-import { traceHandler } from '#shared/tracer.ts';
 import { autoCloseDeps } from '#shared/wiring/auto-close.ts';
 
 const config = deskConfig();
@@ -18,7 +17,6 @@ const deps = autoCloseDeps(config, { dynamodb: dynamodbClient(), sqs: sqsClient(
 
 /** The schedule's payload carries nothing the tick needs: the waiting tickets are in DynamoDB. */
 export const handler = middy<unknown, { closed: string[] }>()
-  .use(traceHandler())
   .use(injectLambdaContext(logger))
   .handler(async () => {
     const closed = await closeWaitingTickets(deps);

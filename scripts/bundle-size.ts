@@ -5,17 +5,20 @@
  * imports each bundle in a fresh Node process, several times, next to a bare handler that
  * imports only the AWS clients the function's bundle contains. Prints, per function: the
  * minified size, the gzip size (≈ the deployment zip), the median import time, the bare
- * handler's, their ratio, and what weighs most in the bundle.
+ * handler's, their ratio, and what weighs most in the bundle; then each of issue 12's targets,
+ * measured, and whether it is met (in French, like the other benchmarks).
  *
  *   npx tsx scripts/bundle-size.ts [--runs 7] [--check]
  *
  * `--check` exits with 1 when a function misses one of issue 12's targets: under 500 KB minified
  * for the mail chain and broadcast-send, under 1 MB for the api, and for all of them an import
- * under 1.5× the bare handler. Targets are a report, not a test: timings vary.
+ * under 1.5× the bare handler (wall time, as Lambda's init feels it). Targets are a report, not a
+ * test: timings vary. The imports' CPU time is printed beside: on a machine others are using, the
+ * wall time measures them too, the CPU time much less.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -47,6 +50,9 @@ type Row = {
   clients: string[];
   importMs: number | undefined;
   bareMs: number | undefined;
+  /** CPU time of the same imports (user + system): what a busy machine changes least. */
+  importCpuMs: number | undefined;
+  bareCpuMs: number | undefined;
   error: string | undefined;
   heaviest: { pkg: string; bytes: number }[];
 };
@@ -168,14 +174,16 @@ function importEnvironment(): NodeJS.ProcessEnv {
     SES_CONFIGURATION_SET: 'desk',
     POWERTOOLS_SERVICE_NAME: 'assistance-lsun',
     POWERTOOLS_LOG_LEVEL: 'ERROR',
-    POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_METRICS_DISABLED: 'true',
   };
 }
 
-/** Milliseconds to import a module in a fresh Node process, with the flags Lambda uses. */
-function importOnce(file: string): number {
-  const script = `const t=process.hrtime.bigint();await import(${JSON.stringify(pathToFileURL(file).href)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6));`;
+/**
+ * Milliseconds to import a module in a fresh Node process, with the flags Lambda uses: the wall
+ * time, and the CPU time the process spent meanwhile (user + system, all its threads).
+ */
+function importOnce(file: string): { wallMs: number; cpuMs: number } {
+  const script = `const c=process.cpuUsage();const t=process.hrtime.bigint();await import(${JSON.stringify(pathToFileURL(file).href)});const w=Number(process.hrtime.bigint()-t)/1e6;const u=process.cpuUsage(c);process.stdout.write(w+' '+(u.user+u.system)/1e3);`;
   const child = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
     env: importEnvironment(),
     encoding: 'utf8',
@@ -186,7 +194,10 @@ function importOnce(file: string): number {
       `import of ${relative(projectRoot, file)} failed: ${child.stderr.trim().split('\n')[0]}`,
     );
   }
-  return Number(child.stdout);
+  const [wallMs, cpuMs] = child.stdout.split(' ').map(Number);
+  if (!Number.isFinite(wallMs) || !Number.isFinite(cpuMs))
+    throw new BundleSizeError(`import of ${relative(projectRoot, file)} printed no time`);
+  return { wallMs: wallMs as number, cpuMs: cpuMs as number };
 }
 
 function median(values: number[]): number {
@@ -210,42 +221,72 @@ async function measure(name: string, workDir: string, runs: number): Promise<Row
     clients,
     importMs: undefined,
     bareMs: undefined,
+    importCpuMs: undefined,
+    bareCpuMs: undefined,
     error: undefined,
     heaviest: heaviestPackages(fnBundle.metafile),
   };
   try {
-    const fnTimes: number[] = [];
-    const bareTimes: number[] = [];
+    const fnTimes: Array<{ wallMs: number; cpuMs: number }> = [];
+    const bareTimes: Array<{ wallMs: number; cpuMs: number }> = [];
     // Interleaved, so a burst of load on the machine hits both alike.
     for (let run = 0; run < runs; run++) {
       fnTimes.push(importOnce(fnBundle.file));
       bareTimes.push(importOnce(bare.file));
     }
-    row.importMs = median(fnTimes);
-    row.bareMs = median(bareTimes);
+    row.importMs = median(fnTimes.map((time) => time.wallMs));
+    row.bareMs = median(bareTimes.map((time) => time.wallMs));
+    row.importCpuMs = median(fnTimes.map((time) => time.cpuMs));
+    row.bareCpuMs = median(bareTimes.map((time) => time.cpuMs));
   } catch (error) {
     row.error = (error as Error).message;
   }
   return row;
 }
 
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} Ko`;
 const ms = (value: number | undefined) => (value === undefined ? '–' : `${value.toFixed(1)} ms`);
 
-function verdict(row: Row): { ok: boolean; text: string } {
+const ratioText = (value: number | undefined, bare: number | undefined) =>
+  value !== undefined && bare ? `${(value / bare).toFixed(2)}×` : '–';
+
+/** One of issue 12's targets for one function, with what was measured and whether it is met. */
+type TargetCheck = { target: string; measured: string; met: boolean };
+
+/**
+ * Each target of a function, measured: its size (when it has one), then its import against the
+ * bare handler's. An import that failed misses its target; so does one that was not measured.
+ */
+function targetChecks(row: Row): TargetCheck[] {
+  const checks: TargetCheck[] = [];
   const sizeTarget = sizeTargets.get(row.name);
-  if (sizeTarget === undefined) return { ok: true, text: '(no target)' };
-  const problems: string[] = [];
-  if (row.bundle.bytes >= sizeTarget) problems.push(`size ≥ ${kb(sizeTarget)}`);
-  if (row.error) problems.push('import failed');
-  else if (
-    row.importMs !== undefined &&
-    row.bareMs !== undefined &&
-    row.importMs >= importRatioTarget * row.bareMs
-  ) {
-    problems.push(`import ≥ ${importRatioTarget}× bare`);
-  }
-  return problems.length ? { ok: false, text: `MISSED: ${problems.join(', ')}` } : { ok: true, text: 'ok' };
+  if (sizeTarget !== undefined)
+    checks.push({
+      target: `minifié < ${kb(sizeTarget)}`,
+      measured: kb(row.bundle.bytes),
+      met: row.bundle.bytes < sizeTarget,
+    });
+  const ratio = row.importMs !== undefined && row.bareMs ? row.importMs / row.bareMs : undefined;
+  checks.push({
+    target: `import < ${importRatioTarget}× le handler nu`,
+    measured: row.error ? 'import en échec' : ratio === undefined ? '–' : `${ratio.toFixed(2)}×`,
+    met: ratio !== undefined && ratio < importRatioTarget,
+  });
+  return checks;
+}
+
+/** Pads the cells of each column to the widest one and prints the rows. */
+function printTable(out: (line: string) => void, header: string[], rows: string[][]): void {
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((cells) => (cells[column] ?? '').length)),
+  );
+  for (const cells of [header, ...rows])
+    out(
+      cells
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 async function main(): Promise<void> {
@@ -254,37 +295,59 @@ async function main(): Promise<void> {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   try {
     out(
-      `Bundles as deployed (esbuild ${esbuildOptions.format}, ${esbuildOptions.target}, minified), Node ${process.version}, median of ${runs} cold imports`,
+      `Paquets tels que déployés (esbuild ${esbuildOptions.format}, ${esbuildOptions.target}, minifiés) ; Node ${process.version} ; médiane de ${runs} imports à froid`,
     );
     out(
-      `Targets: ${[...sizeTargets].map(([name, bytes]) => `${name} under ${kb(bytes)}`).join(', ')} minified; import under ${importRatioTarget}× the bare handler.`,
+      `Machine : charge ${loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' ')} au départ ; ${cpus().length} cœurs`,
     );
     out();
     const rows: Row[] = [];
     for (const name of allFunctions) rows.push(await measure(name, workDir, runs));
 
-    const header = ['function', 'minified', 'gzip', 'import', 'bare', 'ratio', 'target'];
-    const table = rows.map((row) => [
-      row.name,
-      kb(row.bundle.bytes),
-      kb(row.bundle.gzipBytes),
-      ms(row.importMs),
-      ms(row.bareMs),
-      row.importMs !== undefined && row.bareMs ? `${(row.importMs / row.bareMs).toFixed(2)}×` : '–',
-      verdict(row).text,
-    ]);
-    const widths = header.map((title, column) =>
-      Math.max(title.length, ...table.map((cells) => (cells[column] ?? '').length)),
+    printTable(
+      out,
+      ['fonction', 'minifié', 'gzip', 'import', 'nu', 'rapport', 'CPU import', 'CPU nu', 'rapport CPU'],
+      rows.map((row) => [
+        row.name,
+        kb(row.bundle.bytes),
+        kb(row.bundle.gzipBytes),
+        ms(row.importMs),
+        ms(row.bareMs),
+        ratioText(row.importMs, row.bareMs),
+        ms(row.importCpuMs),
+        ms(row.bareCpuMs),
+        ratioText(row.importCpuMs, row.bareCpuMs),
+      ]),
     );
-    for (const cells of [header, ...table])
-      out(cells.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  '));
+    out();
+    // Each target on its own line, as the other benchmarks print theirs (issue 12).
+    const checks = rows.flatMap((row) => targetChecks(row).map((entry) => ({ name: row.name, ...entry })));
+    printTable(
+      out,
+      ['Objectif (issue 12)', 'Mesuré', 'Cible', 'Résultat'],
+      checks.map((entry) => [entry.name, entry.measured, entry.target, entry.met ? 'atteint' : 'MANQUÉ']),
+    );
     out();
     for (const row of rows) {
-      out(`${row.name}: AWS clients ${row.clients.join(', ') || 'none'}; bare handler ${kb(row.bare.bytes)}`);
-      out(`  heaviest: ${row.heaviest.map((entry) => `${entry.pkg} ${kb(entry.bytes)}`).join(', ')}`);
+      out(
+        `${row.name} : clients AWS ${row.clients.join(', ') || 'aucun'} ; handler nu ${kb(row.bare.bytes)}`,
+      );
+      out(`  les plus lourds : ${row.heaviest.map((entry) => `${entry.pkg} ${kb(entry.bytes)}`).join(', ')}`);
       if (row.error) out(`  ${row.error}`);
     }
-    const missed = rows.filter((row) => !verdict(row).ok);
+    out(
+      `Machine : charge ${loadavg()
+        .map((value) => value.toFixed(2))
+        .join(' ')} à la fin (les tailles sont exactes, les temps d'import varient avec elle)`,
+    );
+    const missed = checks.filter((entry) => !entry.met);
+    out(
+      missed.length
+        ? `${missed.length} objectif(s) manqué(s) sur ${checks.length}`
+        : `${checks.length} objectifs atteints`,
+    );
     if (check && missed.length) process.exitCode = 1;
   } finally {
     rmSync(workDir, { recursive: true, force: true });

@@ -17,7 +17,6 @@ import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type * as z from 'zod';
 import { logger } from '#shared/logger.ts';
-import { traceHandler } from '#shared/tracer.ts';
 
 /** The keys that tie a record's log lines to a mail, a ticket or an outgoing mail. Never mail text or addresses. */
 export type CorrelationKeys = {
@@ -45,10 +44,7 @@ export function sqsBatchConsumer<Schema extends z.ZodType>(
   correlate: Correlate<z.output<Schema>>,
   options: ConsumerOptions = {},
 ) {
-  const chain = middy<SQSEvent, SQSBatchResponse, Error, Context>()
-    // Traced first, so the subsegment spans the other middlewares too (off outside Lambda).
-    .use(traceHandler())
-    .use(injectLambdaContext(logger));
+  const chain = middy<SQSEvent, SQSBatchResponse, Error, Context>().use(injectLambdaContext(logger));
   // Flushes what the records added (points without a dimension) once, after the batch.
   if (options.metrics) chain.use(logMetrics(options.metrics));
   return (

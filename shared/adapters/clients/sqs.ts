@@ -1,6 +1,5 @@
 /** The SQS client of this container, made once. */
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { traced } from '#shared/tracer.ts';
 
 let client: SQSClient | undefined;
 
@@ -10,6 +9,6 @@ let client: SQSClient | undefined;
  */
 export function sqsClient(): SQSClient {
   const endpoint = process.env.AWS_ENDPOINT_URL_SQS;
-  client ??= traced(new SQSClient(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}));
+  client ??= new SQSClient(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {});
   return client;
 }

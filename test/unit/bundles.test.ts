@@ -1,0 +1,61 @@
+/**
+ * What the deployed bundles must not carry, checked on esbuild's own account of them (the
+ * metafile of a build with `DeskFunction`'s options, infra/bundling.ts).
+ */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { esbuildOptions } from '../../infra/bundling.ts';
+import { projectRoot } from '../../infra/paths.ts';
+
+/** Every input of every function's bundle that put bytes in it, by function. */
+async function bundledInputs(): Promise<Map<string, string[]>> {
+  const entries = readdirSync(join(projectRoot, 'functions'))
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => ({ in: join(projectRoot, 'functions', file), out: file.replace(/\.ts$/, '') }));
+  const result = await build({
+    ...esbuildOptions,
+    banner: { ...esbuildOptions.banner },
+    mainFields: [...esbuildOptions.mainFields],
+    external: [...esbuildOptions.external],
+    alias: { ...esbuildOptions.alias },
+    sourcemap: false,
+    entryPoints: entries,
+    outdir: join(projectRoot, 'cdk.out', 'bundles-test'),
+    absWorkingDir: projectRoot,
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  const byFunction = new Map<string, string[]>();
+  for (const [file, output] of Object.entries(result.metafile.outputs)) {
+    const name =
+      file
+        .split('/')
+        .at(-1)
+        ?.replace(/\.(m?js)$/, '') ?? file;
+    byFunction.set(
+      name,
+      Object.entries(output.inputs)
+        .filter(([, input]) => input.bytesInOutput > 0)
+        .map(([path]) => path),
+    );
+  }
+  return byFunction;
+}
+
+describe('the deployed bundles', () => {
+  it('load no X-Ray SDK, whose async hooks would tax every promise of every invocation', async () => {
+    // Why: cls-hooked (behind aws-xray-sdk-core, behind Powertools Tracer) enables async hooks as
+    // soon as it is imported, tracing on or off; Lambda's active tracing needs none of it.
+    const inputs = await bundledInputs();
+    expect(inputs.size).toBeGreaterThan(10);
+    for (const [name, paths] of inputs) {
+      const offending = paths.filter((path) =>
+        /node_modules\/(aws-xray-sdk-core|cls-hooked|@aws-lambda-powertools\/tracer)\//.test(path),
+      );
+      expect(offending, name).toEqual([]);
+    }
+  });
+});
