@@ -7,8 +7,8 @@
  *   broadcast      a broadcast to 2,000 directors (bench/broadcast.ts)
  *   kb             the knowledge base's search and suggestions, 2,000 articles (bench/kb.ts)
  *   bundles        bundle sizes and cold import (scripts/bundle-size.ts)
- *   handler-cost   the handlers' CPU per accepted mail (bench/handler-cost.ts), once it exists
- *   console        the console at 50,000 tickets (bench/console.ts), once it exists
+ *   handler-cost   the handlers' CPU per accepted mail (bench/handler-cost.ts)
+ *   console        the console at 50,000 tickets (bench/console.ts): seeds the table first, the longest part
  *
  *   npm run bench                            all of the above (about 15 minutes on a quiet 2-core machine)
  *   npm run bench -- <name> [options]        one of them, with its own options
