@@ -1,5 +1,5 @@
 /** `screen`: consumes the intake queue; every received mail gets exactly one recorded outcome. */
-import { makeBroadcastStore } from '#shared/adapters/broadcast-store.ts';
+import { makeBroadcastMailFinder } from '#shared/adapters/broadcast-store.ts';
 import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
 import { s3ObjectReader } from '#shared/adapters/clients/s3-object-reader.ts';
 import { sqsClient } from '#shared/adapters/clients/sqs.ts';
@@ -26,7 +26,7 @@ const deps = {
   threads: makeFollowUpStore(table),
   tickets: makeQueue({ client: sqsClient(), queueUrl: config.queues.tickets, schema: TicketCommand }),
   outbox: makeQueue({ client: sqsClient(), queueUrl: config.queues.outbox, schema: OutboxMessage }),
-  broadcasts: makeBroadcastStore(table),
+  broadcasts: makeBroadcastMailFinder(table),
   now: () => new Date(),
 };
 const metrics = deskMetrics('screen');
