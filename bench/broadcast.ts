@@ -11,7 +11,9 @@
  *    middle of another chunk (after SES took the call, before any result was recorded): still
  *    one mail per director.
  *
- * A benchmark, not a test: exits 0 whatever the numbers (1 only when it could not run).
+ * A benchmark, not a test: exits 0 whatever the numbers, 2 when the machine was too busy for them
+ * to mean anything (bench/lib/rules.ts; `--machine-occupee` shows them, « non publiables »), 1 when
+ * it could not run. Its JSON goes to bench/results/broadcast-<date>.json.
  *
  *   npx tsx bench/broadcast.ts                  # 2,000 directors, about two minutes
  *   npx tsx bench/broadcast.ts --directors 300  # smoke check
@@ -21,7 +23,7 @@ import './lib/quiet.ts';
 import { randomUUID } from 'node:crypto';
 import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
@@ -55,7 +57,8 @@ import { sendChunk } from '#shared/steps/broadcast/fan-out.ts';
 import { createBroadcast, sendBroadcast } from '#shared/steps/broadcast/manage.ts';
 import { generate, toCsv } from '#test/fixtures/directory/generate-annuaire.ts';
 import { measuredCommit } from './lib/commit.ts';
-import { accountCpu } from './lib/machine.ts';
+import { cpuSplit } from './lib/report.ts';
+import { BenchRules, withoutRuleFlags } from './lib/rules.ts';
 
 const BULK_PATH = '/v2/email/outbound-bulk-emails';
 
@@ -204,16 +207,16 @@ const verdict = (met: boolean) => (met ? 'atteint / met' : 'MANQUÉ / MISSED');
 
 async function main(): Promise<void> {
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const options = readOptions(process.argv.slice(2));
+  const options = readOptions(withoutRuleFlags(process.argv.slice(2)));
   if (!options) {
     console.log(usage);
     return;
   }
   const log = (line: string) => console.error(`[bench:broadcast] ${line}`);
-  const startedAt = new Date();
+  const rules = new BenchRules('broadcast');
+  const startedAt = rules.startedAt;
   // Read now: the tree may move on while the benchmark runs.
   const ranOn = measuredCommit();
-  const loadBefore = loadavg();
   const emulators: RunningEmulator[] = [];
   let clients: LocalClients | undefined;
   let runner: { stop(): Promise<void> } | undefined;
@@ -320,7 +323,7 @@ async function main(): Promise<void> {
     log(`scénario 1 : diffusion à l'académie, débit configuré ${fmt(rate)}/s, borne ${fmt(bound)} s…`);
     runner = startRunner();
     const subject1 = `Bench diffusion ${randomUUID().slice(0, 8)}`;
-    const cpu = accountCpu(undefined);
+    const cpu = rules.run('scénario 1');
     const callsBefore = watch.calls();
     const draft = await createBroadcast(
       {
@@ -451,9 +454,7 @@ async function main(): Promise<void> {
     const chunksBound = Math.ceil(expected.size / 50);
     lines.push(
       `Banc d'essai des diffusions / Broadcast benchmark — commit ${ranOn}, ${startedAt.toISOString()}`,
-      `Machine : ${cpus().length} cœurs, charge avant ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, après ${loadavg()
-        .map((l) => l.toFixed(2))
-        .join(' ')} ; Node ${process.version}`,
+      `Machine : ${cpus().length} cœurs ; Node ${process.version}`,
       `Annuaire / directory : ${expected.size} directeurs, ${rows.length} écoles ; BROADCAST_MAX_SEND_RATE=${options.maxSendRate}, BROADCAST_RATE_SHARE=${options.rateShare} → ${fmt(rate)} courriels/s ; ${sendStage.maxConcurrency} workers`,
       '',
       '■ Scénario 1 : une diffusion à l’académie, envoyée maintenant / one broadcast to the académie, sent now',
@@ -462,7 +463,7 @@ async function main(): Promise<void> {
       `  durée / wall time : ${fmt(wall)} s jusqu’au dernier appel SES (${fmt(toSent)} s jusqu’au statut « sent ») ; borne / rate bound ${fmt(bound)} s ; écart / deviation ${fmt(deviation * 100)} % (cible ± 10 %) — ${verdict(Math.abs(deviation) <= 0.1)}`,
       `  du premier appel SES au dernier / first to last SES call : ${fmt(fromFirstChunk)} s (${fmt(((fromFirstChunk - bound) / bound) * 100)} % de la borne) : le reste est le gel des destinataires et la mise en file`,
       `  fin ${finished ? 'atteinte' : 'NON atteinte (délai dépassé)'} ; lots mis en file en ${fmt((queuedAt - t0) / 1000, 2)} s ; statuts / statuses ${JSON.stringify(counts1)}`,
-      `  CPU : Node ${fmt(cpuShare.nodeCores, 2)} cœur, autres processus (DynamoDB Local compris) ${fmt(cpuShare.othersCores, 2)} cœur`,
+      `  CPU : le banc et ses processus ${fmt(cpuShare.treeCores, 2)} cœur (${cpuSplit(cpuShare)}), autres processus ${fmt(cpuShare.othersCores, 2)} cœur`,
     );
     if (faults) {
       const { outbox } = faults;
@@ -475,7 +476,30 @@ async function main(): Promise<void> {
         `  après le bail (600 s) / after the lease : ${JSON.stringify(faults.afterLease)} — les destinataires du worker tué passent en « failed » (issue inconnue), sans nouvel envoi`,
       );
     }
-    console.log(lines.join('\n'));
+    const report = {
+      startedAt: startedAt.toISOString(),
+      commit: ranOn,
+      options,
+      directors: expected.size,
+      rate,
+      scenario1: {
+        sesCalls: calls1,
+        outbox: outbox1,
+        wallSeconds: wall,
+        boundSeconds: bound,
+        deviation,
+        finished,
+        statuses: counts1,
+        cpu: cpuShare,
+      },
+      ...(faults ? { scenario2: faults } : {}),
+      targets: {
+        sesCalls: { goal: '≤ 40', met: calls1 <= 40 },
+        duplicates: { goal: '0', met: outbox1.duplicates === 0 && outbox1.missing === 0 },
+        wallTime: { goal: '± 10 % de la borne', met: Math.abs(deviation) <= 0.1 },
+      },
+    };
+    rules.finish(report, () => lines.join('\n'));
   } finally {
     await cleanUp();
   }

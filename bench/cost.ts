@@ -3,9 +3,12 @@
  * desk, pushes the intake benchmark's corpus through its SMTP port (French mails, attachments,
  * follow-ups, every outcome), lets the chain drain, and counts, per function and per service,
  * what each request would cost in eu-west-1 (bench/lib/prices.ts). Counted: invocations, AWS
- * requests, DynamoDB request units (from the items' sizes in the requests and responses),
- * SQS payload chunks, log and EMF bytes, mail sizes. Estimated: Lambda durations (measured on
- * this machine against the local stand-ins), Lambda's own log lines, the pollers' receives.
+ * requests, DynamoDB request units (from the items' sizes in the requests and responses, each
+ * item written billed on the table and on every index it enters, changes or leaves: the three
+ * indexes project ALL), SQS payload chunks, log and EMF bytes, mail sizes. Estimated: Lambda
+ * durations (wall time of each handler call on this machine against the local stand-ins: high
+ * on a loaded machine, and without cold starts), Lambda's own log lines, the pollers' receives,
+ * an update's item size at that moment (the larger of its size as put and as read at the end).
  *
  *   npm run bench -- cost                 # 300 mails, about a minute
  *   npm run bench -- cost --mails 1000
@@ -19,16 +22,18 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { makeLocalClients } from '#local/emulators.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
 import { setMetricsSink } from '#shared/metrics.ts';
 import { allStages } from '#shared/pipeline.ts';
+import { deskTable } from '#shared/table.ts';
 import {
   clearObservedCalls,
   currentFunction,
+  type ItemWrite,
   itemBytes,
   type ObservedCall,
   observedCalls,
@@ -62,6 +67,9 @@ const PLATFORM_LOG_BYTES = 300;
  */
 const IDLE_RECEIVES_PER_QUEUE_MONTH = 5 * 3 * 60 * 24 * 30;
 const PER = 10_000;
+/** The table's global secondary indexes: every item carrying both keys of one is written there too. */
+const INDEXES = deskTable.globalSecondaryIndexes;
+type Index = (typeof INDEXES)[number];
 
 const usage = `Coût AWS pour 10 000 courriels (issue 12) : le desk local, le corpus de l'intake, les requêtes comptées.
 
@@ -197,13 +205,10 @@ async function main(): Promise<void> {
     const calls = observedCalls().filter((call) => (CHAIN as readonly string[]).includes(call.fn));
     unprobe();
     outbox.unhook();
-    const updatesCorrected = await weighUpdates(clients.dynamodb, calls);
+    const writeBills = await billWrites(clients.dynamodb, calls);
     for (const client of Object.values(clients)) client.destroy();
 
-    const report = {
-      ...account(result.sent, calls, invocations, logBytes, emfBytes),
-      updatesCorrected,
-    };
+    const report = account(result.sent, calls, invocations, logBytes, emfBytes, writeBills);
     const outcomes: Record<string, number> = {};
     for (const sent of result.sent) {
       const outcome = tracker.traces.get(sent.sesMessageId)?.outcome ?? 'inconnu';
@@ -233,39 +238,120 @@ async function main(): Promise<void> {
   }
 }
 
+/** The write units of one item kind (`MAIL/ENTRY`, `TICKET/TICKET`...), before scaling. */
+type KindBill = { writes: number; base: number; indexes: number; maxBytes: number };
+/** The write units a function's requests are billed, before scaling: the table's and its indexes'. */
+type WriteBill = { base: number; indexes: number; byKind: Map<string, KindBill> };
+
 /**
- * An update is billed on the whole item's size, which its request does not carry: each item an
- * update touched is read once the run is over (its final size, outside any handler) and the
- * call's write units raised to it. Returns the write units added, before scaling.
+ * The write units of every item the chain wrote, on the table and on its indexes, per function.
+ *
+ * DynamoDB on demand bills a write on the whole item (the larger of before and after for an
+ * update), per started KB, twice in a transaction; and each global secondary index the item is
+ * in is written too, at the size it projects (all three project ALL: the whole item), once when
+ * the item enters, changes or leaves it, twice when its index key changes (the old entry deleted,
+ * the new one put). Requests carry only an update's key and values: each item an update or a
+ * delete touched is read once the run is over (outside any handler), and an update weighed on
+ * the larger of that final size and the size it was put with during the run, a conservative
+ * stand-in for its size at that moment. Index writes are counted once, even in a transaction
+ * (whether a transaction doubles them too was not found documented: a lower bound).
  */
-async function weighUpdates(client: DynamoDBClient, calls: readonly ObservedCall[]): Promise<number> {
+async function billWrites(
+  client: DynamoDBClient,
+  calls: readonly ObservedCall[],
+): Promise<Map<string, WriteBill>> {
   const documents = DynamoDBDocumentClient.from(client);
-  const sizes = new Map<string, number>();
-  const marshalled = (key: Record<string, unknown>) =>
-    Object.values(key).every((v) => typeof v === 'object' && v !== null && Object.keys(v).length === 1);
-  let added = 0;
+  const idOf = (w: ItemWrite) => `${w.table} ${String(w.key.pk)} ${String(w.key.sk)}`;
+  const put = new Map<string, number>();
+  for (const call of calls)
+    for (const w of call.writes ?? [])
+      if (w.action === 'Put') put.set(idOf(w), Math.max(put.get(idOf(w)) ?? 0, w.bytes));
+  const finals = new Map<string, Record<string, unknown> | undefined>();
+  const finalOf = async (w: ItemWrite) => {
+    const id = idOf(w);
+    if (!finals.has(id)) {
+      const { Item } = await documents.send(
+        new GetCommand({ TableName: w.table, Key: { pk: w.key.pk, sk: w.key.sk } }),
+      );
+      finals.set(id, Item);
+    }
+    return finals.get(id);
+  };
+  const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+
+  const bills = new Map<string, WriteBill>();
+  // The attributes each item carries as the run goes, to know which indexes it is in before and
+  // after each write: from its put, or from its final state for an item the run did not create.
+  const present = new Map<string, Set<string>>();
   for (const call of calls) {
-    for (const update of call.updates ?? []) {
-      const id = `${update.table} ${JSON.stringify(update.key)}`;
-      let size = sizes.get(id);
-      if (size === undefined) {
-        const item = marshalled(update.key)
-          ? (await client.send(new GetItemCommand({ TableName: update.table, Key: update.key as never })))
-              .Item
-          : (await documents.send(new GetCommand({ TableName: update.table, Key: update.key }))).Item;
-        size = itemBytes(item);
-        sizes.set(id, size);
+    for (const w of call.writes ?? []) {
+      const id = idOf(w);
+      let size = w.bytes;
+      let indexWrites = 0;
+      if (w.action === 'Put') {
+        const before = present.get(id);
+        const after = new Set(Object.keys(w.item ?? {}));
+        for (const index of INDEXES) indexWrites += indexMoves(before, after, index, true);
+        present.set(id, after);
+      } else {
+        const final = await finalOf(w);
+        size = Math.max(size, itemBytes(final), put.get(id) ?? 0);
+        const before = present.get(id) ?? new Set(Object.keys(final ?? {}));
+        const after =
+          w.action === 'Delete'
+            ? undefined
+            : new Set([...before, ...(w.set ?? [])].filter((name) => !(w.removed ?? []).includes(name)));
+        const keyMoved = (index: Index) =>
+          [...(w.set ?? []), ...(w.removed ?? [])].some(
+            (n) => n === index.partitionKey || n === index.sortKey,
+          );
+        for (const index of INDEXES) indexWrites += indexMoves(before, after, index, keyMoved(index));
+        if (after) present.set(id, after);
+        else present.delete(id);
       }
-      const counted = Math.max(1, Math.ceil(update.countedBytes / 1024));
-      const whole = Math.max(counted, Math.ceil(size / 1024));
-      const extra = (whole - counted) * (update.transactional ? 2 : 1);
-      if (call.capacityUnits && extra > 0) {
-        call.capacityUnits.write += extra;
-        added += extra;
-      }
+      const base = units(size) * (w.transactional ? 2 : 1);
+      const indexes = indexWrites * units(size);
+      const bill = bills.get(call.fn) ?? { base: 0, indexes: 0, byKind: new Map() };
+      bills.set(call.fn, bill);
+      bill.base += base;
+      bill.indexes += indexes;
+      const kind = `${w.action} ${kindOf(w.key)}`;
+      const k = bill.byKind.get(kind) ?? { writes: 0, base: 0, indexes: 0, maxBytes: 0 };
+      bill.byKind.set(kind, k);
+      k.writes++;
+      k.base += base;
+      k.indexes += indexes;
+      k.maxBytes = Math.max(k.maxBytes, size);
     }
   }
-  return added;
+  return bills;
+}
+
+/**
+ * The writes one index takes for one item write: one when the item enters or leaves it, or
+ * changes in it (every attribute is projected), two when its index key changes (delete, put).
+ */
+function indexMoves(
+  before: Set<string> | undefined,
+  after: Set<string> | undefined,
+  index: Index,
+  keyMoved: boolean,
+) {
+  const inside = (names: Set<string> | undefined) =>
+    names?.has(index.partitionKey) === true && names.has(index.sortKey);
+  if (inside(before) && inside(after)) return keyMoved ? 2 : 1;
+  return inside(before) || inside(after) ? 1 : 0;
+}
+
+/** The dollars of the Lambda GB-s lines, the only ones estimated from this machine's timings. */
+function gbSecondsUsd(lines: Line[]): number {
+  return lines.filter((l) => l.price === prices.lambdaArmGbSecond).reduce((sum, l) => sum + l.usd, 0);
+}
+
+/** An item's kind from its key: `TICKET/MSG` for `TICKET#2026-00001` / `MSG#...`. */
+function kindOf(key: Record<string, unknown>): string {
+  const head = (value: unknown) => String(value ?? '').split('#')[0];
+  return `${head(key.pk)}/${head(key.sk)}`;
 }
 
 /** Every count turned into lines of the bill, scaled to 10,000 mails. */
@@ -275,6 +361,7 @@ function account(
   invocations: Map<string, Invocations>,
   logBytes: Map<string, number>,
   emfBytes: Map<string, number>,
+  writeBills: Map<string, WriteBill>,
 ) {
   const scale = PER / sent.length;
   const lines: Line[] = [];
@@ -318,9 +405,17 @@ function account(
       add('SQS', `${fn} : réceptions + suppressions du mapping`, 2 * batches, prices.sqsRequests, true);
     }
     const dynamo = byFn(fn, (c) => c.capacityUnits !== undefined);
-    const write = dynamo.reduce((sum, c) => sum + (c.capacityUnits?.write ?? 0), 0);
+    const bill = writeBills.get(fn);
     const read = dynamo.reduce((sum, c) => sum + (c.capacityUnits?.read ?? 0), 0);
-    if (write > 0) add('DynamoDB', `${fn} : unités d'écriture`, write, prices.dynamodbWriteUnits);
+    if (bill && bill.base > 0)
+      add('DynamoDB', `${fn} : unités d'écriture (table)`, bill.base, prices.dynamodbWriteUnits);
+    if (bill && bill.indexes > 0)
+      add(
+        'DynamoDB',
+        `${fn} : unités d'écriture (index gsi1-3, projection ALL)`,
+        bill.indexes,
+        prices.dynamodbWriteUnits,
+      );
     if (read > 0) add('DynamoDB', `${fn} : unités de lecture`, read, prices.dynamodbReadUnits);
     const puts = byFn(fn, (c) =>
       ['s3:PutObject', 's3:CopyObject', 's3:ListBucket'].includes(c.action),
@@ -373,6 +468,16 @@ function account(
     ratio: totalUsd / sesUsd,
     target: 0.1,
     dynamodb: { requests: dynamoRequests, withoutReportedCapacity: unreported },
+    writesByKind: [...writeBills].flatMap(([fn, bill]) =>
+      [...bill.byKind].map(([kind, k]) => ({
+        fn,
+        kind,
+        writes: k.writes * scale,
+        base: k.base * scale,
+        indexes: k.indexes * scale,
+        maxBytes: k.maxBytes,
+      })),
+    ),
     monthlyFloor: {
       queues: allStages.length,
       receives: floorReceives,
@@ -395,7 +500,7 @@ function format(r: {
   sesUsd: number;
   ratio: number;
   dynamodb: { requests: number; withoutReportedCapacity: number };
-  updatesCorrected: number;
+  writesByKind: ReturnType<typeof account>['writesByKind'];
   monthlyFloor: { queues: number; receives: number; usd: number };
 }): string {
   const n = (x: number, digits = 0) =>
@@ -425,10 +530,18 @@ function format(r: {
     `  ${'SES'.padEnd(74)}${''.padStart(14)}  ${usd(r.sesUsd).padStart(9)}`,
     '',
     `Hors SES / SES : ${(r.ratio * 100).toFixed(1)} % (cible ≤ 10 %) : ${r.ratio <= 0.1 ? 'ATTEINTE' : 'MANQUÉE'}`,
+    // The one line that depends on the machine's load: the rest is counted, and holds on a busy machine.
+    `  dont Lambda GB-s (durées mesurées ici) ${usd(gbSecondsUsd(r.lines))} ; sans elles : ${usd(r.totalUsd - gbSecondsUsd(r.lines))}, ${(((r.totalUsd - gbSecondsUsd(r.lines)) / r.sesUsd) * 100).toFixed(1)} % de SES`,
     `Plancher mensuel à part : ${r.monthlyFloor.queues} files × ~${n(IDLE_RECEIVES_PER_QUEUE_MONTH)} longues attentes des pollers = ${n(r.monthlyFloor.receives)} réceptions, ${usd(r.monthlyFloor.usd)} par mois quel que soit le trafic (estimé)`,
     r.dynamodb.withoutReportedCapacity > 0
       ? `Attention : ${r.dynamodb.withoutReportedCapacity} requêtes DynamoDB sur ${r.dynamodb.requests} sans unité calculée (commande inconnue du compte)`
-      : `DynamoDB : unités calculées des tailles réelles des ${r.dynamodb.requests} requêtes ; les mises à jour pesées sur l'item entier relu à la fin (+${n((r.updatesCorrected * PER) / r.mails)} unités d'écriture)`,
+      : `DynamoDB : unités calculées des tailles réelles des ${r.dynamodb.requests} requêtes ; mises à jour pesées sur l'item entier (relu à la fin, ou tel qu'écrit s'il était plus gros) ; index comptés une fois`,
+    '',
+    `  Écritures DynamoDB par ${n(PER)} courriels, par fonction et sorte d'item (unités table + index ; taille max)`,
+    ...r.writesByKind.map(
+      (k) =>
+        `  ${k.fn.padEnd(8)} ${k.kind.padEnd(28)} ${n(k.writes).padStart(7)} écritures ${n(k.base).padStart(8)} + ${n(k.indexes).padStart(8)} unités  ${n(k.maxBytes).padStart(6)} o`,
+    ),
   ].join('\n');
 }
 

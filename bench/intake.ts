@@ -10,51 +10,60 @@
  *   npm run bench -- --mails 200       # smoke check, under a minute
  *   npm run bench -- --help
  */
-import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import './lib/quiet.ts';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import * as z from 'zod';
 import { makeLocalClients } from '#local/emulators.ts';
 import { queueDepths } from '#local/queue-depths.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
-import type { Outcome } from '#shared/domain/outcome.ts';
+import { ArticleInput } from '#shared/domain/article.ts';
 import { parisDay } from '#shared/domain/paris-day.ts';
+import { generateArticles } from './kb.ts';
 import { measuredCommit } from './lib/commit.ts';
-import { type CorpusMail, CorpusWriter, type OpenTicket, SenderPool } from './lib/corpus.ts';
+import { type CorpusMail, CorpusWriter, SenderPool } from './lib/corpus.ts';
 import { generateDirectory } from './lib/directory.ts';
 import { readIntakeOutcomes } from './lib/intake-log.ts';
-import { accountCpu, findDynamoDbLocalPid, nodeMemory, sampleMemory } from './lib/machine.ts';
+import { nodeMemory } from './lib/machine.ts';
 import { planCorpus } from './lib/plan.ts';
-import {
-  type CounterSnapshot,
-  countHttpRequests,
-  hookOutbox,
-  type MailTrace,
-  probeClient,
-  RequestCounters,
-  Tracker,
-} from './lib/probes.ts';
+import { countHttpRequests, hookOutbox, probeClient, RequestCounters, Tracker } from './lib/probes.ts';
 import { startProfile } from './lib/profile.ts';
 import { sampleBacklog, waitForIdleQueues } from './lib/queues.ts';
 import { seededRandom } from './lib/random.ts';
 import {
   type AttributionRow,
   type BenchReport,
-  dynamodbLatency,
   formatReport,
   perMail,
   type RunReport,
   verdicts,
 } from './lib/report.ts';
-import { pushStream, type SentMail, SmtpSender } from './lib/sender.ts';
-import { distribution } from './lib/stats.ts';
+import {
+  accountCpu,
+  BenchRules,
+  machineLoad,
+  RESULTS_DIR,
+  sampleTreeMemory,
+  withoutRuleFlags,
+} from './lib/rules.ts';
+import {
+  countOutcomes,
+  followUpPicker,
+  runReport,
+  sortKeys,
+  waitForCompletion,
+  withoutDurations,
+} from './lib/runs.ts';
+import { pushStream, SmtpSender } from './lib/sender.ts';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
 const DAILY_REQUEST_CAP = 10;
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 const usage = `Banc d'essai de l'intake (issue 2) : le desk local complet, un corpus de courriels réalistes.
 
@@ -70,9 +79,12 @@ Options :
   --schools N        écoles de l'annuaire généré (défaut 1600)
   --seed N           graine du corpus (défaut 1)
   --profile          profil CPU de la passe principale (bench/results/*.cpuprofile) ; fausse un peu les chiffres
+  --kb-articles N    articles publiés dans la base de connaissances au démarrage (défaut 0 ; 2000 pour
+                     mesurer ce que les suggestions ajoutent à l'accusé, à comparer avec une passe sans)
   --log-level L      POWERTOOLS_LOG_LEVEL des handlers (défaut WARN, comme npm start)
   --port-base P      ports P..P+4 (défaut 18520)
-  --out FICHIER      résultats JSON (défaut bench/results/latest.json)
+  --out FICHIER      copie des résultats JSON (toujours écrits dans bench/results/intake-<date>.json et intake-latest.json)
+  --machine-occupee  montre les chiffres même si d'autres processus ont pris plus de 0,1 cœur (« non publiables »)
   --keep             garde le dossier temporaire (corpus .eml, données DynamoDB)
 `;
 
@@ -86,9 +98,10 @@ type Options = {
   schools: number;
   seed: number;
   profile: boolean;
+  kbArticles: number;
   logLevel: string;
   portBase: number;
-  out: string;
+  out: string | undefined;
   keep: boolean;
 };
 
@@ -110,9 +123,10 @@ function readOptions(argv: string[]): Options | undefined {
       schools: { type: 'string', default: '1600' },
       seed: { type: 'string', default: '1' },
       profile: { type: 'boolean', default: false },
+      'kb-articles': { type: 'string', default: '0' },
       'log-level': { type: 'string', default: 'WARN' },
       'port-base': { type: 'string', default: '18520' },
-      out: { type: 'string', default: path.join(here, 'results', 'latest.json') },
+      out: { type: 'string' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -141,58 +155,27 @@ function readOptions(argv: string[]): Options | undefined {
     schools: int('schools', values.schools, 200),
     seed: int('seed', values.seed, 0),
     profile: values.profile,
+    kbArticles: int('kb-articles', values['kb-articles'], 0),
     logLevel: values['log-level'],
     portBase: int('port-base', values['port-base'], 1024),
-    out: path.resolve(values.out),
+    out: values.out === undefined ? undefined : path.resolve(values.out),
     keep: values.keep,
   };
-}
-
-/** Whether a mail has all it should have: its outcome, its ticket write, its acknowledgment or reply. */
-function isComplete(trace: MailTrace | undefined): boolean {
-  if (trace?.outcome === undefined) return false;
-  if (trace.outcome === 'ticket_created') return trace.ticketedAt !== undefined && trace.ackAt !== undefined;
-  if (trace.outcome === 'follow_up') return trace.ticketedAt !== undefined;
-  if (trace.reply !== undefined) return trace.replyAt !== undefined;
-  return true;
-}
-
-/**
- * Waits until every mail is complete, checking every 50 ms (the moments themselves come from
- * the probes, so the check's pace does not touch the measure). Gives up after `stallMs` without
- * progress and returns the ids still incomplete.
- */
-async function waitForCompletion(tracker: Tracker, ids: string[], stallMs = 30_000): Promise<string[]> {
-  let pending = ids.filter((id) => !isComplete(tracker.traces.get(id)));
-  let lastProgress = performance.now();
-  while (pending.length > 0 && performance.now() - lastProgress < stallMs) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const still = pending.filter((id) => !isComplete(tracker.traces.get(id)));
-    if (still.length < pending.length) lastProgress = performance.now();
-    pending = still;
-  }
-  return pending;
-}
-
-function countOutcomes(values: Array<Outcome | undefined>): Partial<Record<Outcome, number>> {
-  const counts: Partial<Record<Outcome, number>> = {};
-  for (const value of values) if (value) counts[value] = (counts[value] ?? 0) + 1;
-  return counts;
 }
 
 async function main(): Promise<void> {
   // As npm start does: Lambda runs Node 22, the SDK's notice about Node 20 is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-  const options = readOptions(process.argv.slice(2));
+  const options = readOptions(withoutRuleFlags(process.argv.slice(2)));
   if (!options) {
     console.log(usage);
     return;
   }
-  const startedAt = new Date();
-  const loadBefore = loadavg();
+  const rules = new BenchRules('intake');
+  const startedAt = rules.startedAt;
   const notes: string[] = [];
   // Two seconds of the machine alone: how busy other people's work keeps it before we start.
-  const idle = accountCpu(undefined);
+  const idle = accountCpu();
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const busyBefore = idle.stop().othersCores;
   if (busyBefore > 0.25) {
@@ -203,7 +186,6 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'lsun-bench-'));
   const corpusFolder = path.join(work, 'corpus');
   mkdirSync(corpusFolder);
-  mkdirSync(path.dirname(options.out), { recursive: true });
   let desk: RunningDesk | undefined;
   let sender: SmtpSender | undefined;
   let ownClients: ReturnType<typeof makeLocalClients> | undefined;
@@ -253,6 +235,19 @@ async function main(): Promise<void> {
     );
 
     // 2. The desk, as npm start runs it, on a fresh data folder loaded with the generated directory.
+    // The knowledge base, if asked: generated articles (bench/kb.ts), published on the desk's first start.
+    let seedArticles: string | undefined;
+    if (options.kbArticles > 0) {
+      const demo = z
+        .array(ArticleInput)
+        .parse(JSON.parse(readFileSync(path.join(root, 'data', 'kb-demo.json'), 'utf8')));
+      seedArticles = path.join(work, 'kb-articles.json');
+      writeFileSync(
+        seedArticles,
+        JSON.stringify(generateArticles(demo, options.kbArticles, seededRandom(options.seed))),
+      );
+      log(`base de connaissances : ${options.kbArticles} articles à publier au démarrage`);
+    }
     const startStart = performance.now();
     const p = options.portBase;
     const jwtKeyPath = path.join(work, 'jwt-key.json');
@@ -261,6 +256,7 @@ async function main(): Promise<void> {
       dataDir: path.join(work, 'data'),
       seedDirectory: directoryFile,
       jwtKeyPath,
+      ...(seedArticles === undefined ? {} : { seedArticles }),
       env: { POWERTOOLS_LOG_LEVEL: options.logLevel },
       ...(options.pollers === undefined ? {} : { pollersPerStage: options.pollers }),
     });
@@ -285,25 +281,14 @@ async function main(): Promise<void> {
       ses: p + 2,
       rawMailBucket: desk.resources.bucket,
     });
-    const javaPid = findDynamoDbLocalPid(p + 3);
-    if (javaPid === undefined)
-      notes.push('processus DynamoDB Local introuvable : sa mémoire et son CPU ne sont pas comptés');
-    const memory = sampleMemory(javaPid);
+    // The desk's memory: this process and every descendant (DynamoDB Local's Java, the desk's workers).
+    const memory = sampleTreeMemory();
     sender = new SmtpSender(desk.smtpPort, options.connections);
     const smtpSender = sender;
 
-    // Follow-ups answer tickets opened since `from`, each ticket at most three times.
-    const followUpsOf = new Map<string, number>();
+    // Follow-ups answer tickets opened since the current run started, each at most three times.
     let ticketsFrom = 0;
-    const ticketForFollowUp = (): OpenTicket | undefined => {
-      const candidates = tracker.openTickets
-        .slice(ticketsFrom)
-        .filter((t) => (followUpsOf.get(t.ticketNumber) ?? 0) < 3);
-      if (candidates.length === 0) return undefined;
-      const ticket = candidates[Math.floor(random.next() * candidates.length)] as OpenTicket;
-      followUpsOf.set(ticket.ticketNumber, (followUpsOf.get(ticket.ticketNumber) ?? 0) + 1);
-      return ticket;
-    };
+    const ticketForFollowUp = followUpPicker(tracker, random, () => ticketsFrom);
 
     const push = async (mails: CorpusMail[], rate?: number) => {
       const result = await pushStream(smtpSender, writer, mails, {
@@ -329,7 +314,7 @@ async function main(): Promise<void> {
       log(`${name} : ${mails.length} courriels${rate ? ` à ${rate}/s` : ''}…`);
       ticketsFrom = tracker.openTickets.length;
       const profile = options.profile && rate === undefined ? await startProfile() : undefined;
-      const cpu = accountCpu(javaPid);
+      const cpu = rules.run(name);
       const elu = performance.eventLoopUtilization();
       const delay = monitorEventLoopDelay({ resolution: 10 });
       delay.enable();
@@ -348,7 +333,7 @@ async function main(): Promise<void> {
       const eventLoop = performance.eventLoopUtilization(elu);
       const cpuShare = cpu.stop();
       const summary = profile
-        ? await profile.stop(path.dirname(options.out), `intake-${name.replace(/\W+/g, '-')}`)
+        ? await profile.stop(RESULTS_DIR, `intake-${name.replace(/\W+/g, '-')}`)
         : undefined;
       await waitForIdleQueues(clients.sqs, (desk as RunningDesk).resources.queueUrls);
       return runReport(name, mails, result.sent, result.failed.length, result.missing, tracker, snapshot, {
@@ -421,8 +406,8 @@ async function main(): Promise<void> {
       options: { ...options, pollers: options.pollers ?? 4 },
       machine: {
         cores: cpus().length,
-        loadBefore,
-        loadAfter: loadavg(),
+        loadBefore: rules.loadBefore,
+        loadAfter: machineLoad(),
         busyCoresBefore: busyBefore,
         node: process.version,
         memoryTotalMiB: Math.round(totalmem() / 1024 / 1024),
@@ -450,101 +435,10 @@ async function main(): Promise<void> {
       notes,
     };
     report.verdicts = verdicts(report);
-    for (const run of runs) {
-      if (run.cpu.othersCores > 0.25) {
-        notes.push(
-          `${run.name} : d'autres processus ont pris ${run.cpu.othersCores.toFixed(2)} cœur pendant la mesure (machine partagée) : relancer quand elle est calme`,
-        );
-      }
-    }
-    writeFileSync(options.out, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(formatReport(report));
-    console.log(`\nRésultats JSON : ${path.relative(process.cwd(), options.out)}`);
+    rules.finish(report, formatReport, options.out);
   } finally {
     await cleanUp();
   }
-}
-
-function sortKeys<T extends Record<string, unknown>>(value: T): T {
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b))) as T;
-}
-
-/** The counters without their raw durations, which would make the JSON file huge. */
-function withoutDurations(snapshot: CounterSnapshot): CounterSnapshot {
-  const strip = (stats: CounterSnapshot['dynamodb']) =>
-    Object.fromEntries(Object.entries(stats).map(([op, s]) => [op, { ...s, durationsMs: [] }]));
-  return {
-    dynamodb: strip(snapshot.dynamodb),
-    ses: strip(snapshot.ses),
-    sqs: strip(snapshot.sqs),
-    s3: strip(snapshot.s3),
-    refusals: snapshot.refusals,
-    ticketsPerTransaction: snapshot.ticketsPerTransaction,
-  };
-}
-
-function runReport(
-  name: string,
-  mails: CorpusMail[],
-  sent: SentMail[],
-  failedSends: number,
-  missing: string[],
-  tracker: Tracker,
-  snapshot: CounterSnapshot,
-  extra: Pick<
-    RunReport,
-    | 'cpu'
-    | 'eventLoopUtilization'
-    | 'eventLoopDelayP99Ms'
-    | 'backlogPeak'
-    | 'httpRequests'
-    | 'memory'
-    | 'nodeMemoryAtEnd'
-    | 'targetRate'
-    | 'profile'
-  >,
-): RunReport {
-  const traces = sent.map((s) => ({ sent: s, trace: tracker.traces.get(s.sesMessageId) ?? {} }));
-  const firstAccepted = Math.min(...sent.map((s) => s.acceptedAt));
-  const lastAccepted = Math.max(...sent.map((s) => s.acceptedAt));
-  const lastRecorded = Math.max(...traces.map(({ trace }) => trace.recordedAt ?? Number.NEGATIVE_INFINITY));
-  const lastDone = Math.max(
-    ...traces.flatMap(({ trace }) =>
-      [trace.recordedAt, trace.ticketedAt, trace.ackAt, trace.replyAt].filter((t) => t !== undefined),
-    ),
-  );
-  const created = traces.filter(({ trace }) => trace.outcome === 'ticket_created');
-  const span = (from: number | undefined, to: number | undefined) =>
-    from !== undefined && to !== undefined ? [to - from] : [];
-  const windowSeconds = (lastRecorded - firstAccepted) / 1000;
-  const outcomes = countOutcomes(traces.map(({ trace }) => trace.outcome));
-  const accepted = outcomes.ticket_created ?? 0;
-  return {
-    name,
-    mails: sent.length,
-    failedSends,
-    incomplete: missing.length,
-    windowSeconds,
-    mailsPerSecond: sent.length / windowSeconds,
-    smtpMailsPerSecond: sent.length / Math.max(0.001, (lastAccepted - firstAccepted) / 1000),
-    completedSeconds: (lastDone - firstAccepted) / 1000,
-    outcomes,
-    expectedOutcomes: countOutcomes(mails.map((mail) => mail.expected)),
-    latency: {
-      ack: distribution(created.flatMap(({ sent: s, trace }) => span(s.acceptedAt, trace.ackAt))),
-      smtp: distribution(sent.map((s) => s.acceptedAt - s.startedAt)),
-      toRecorded: distribution(traces.flatMap(({ sent: s, trace }) => span(s.acceptedAt, trace.recordedAt))),
-      recordedToTicket: distribution(
-        created.flatMap(({ trace }) => span(trace.recordedAt, trace.ticketedAt)),
-      ),
-      ticketToAck: distribution(created.flatMap(({ trace }) => span(trace.ticketedAt, trace.ackAt))),
-    },
-    perMail: perMail(snapshot, sent.length),
-    dynamodbLatency: dynamodbLatency(snapshot),
-    refusals: snapshot.refusals,
-    ticketsOpened: accepted,
-    ...extra,
-  };
 }
 
 main().catch((error: unknown) => {

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Context } from 'aws-lambda';
 import { loadConfig } from '#shared/config.ts';
+import { honourConfiguredLogLevel } from '#shared/logger.ts';
 import { setMetricsSink } from '#shared/metrics.ts';
 import { pipeline, type TickEntry } from '#shared/pipeline.ts';
 import { consoleLocalRoutes, consoleStaticHeaders } from './console-auth.ts';
@@ -151,6 +152,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
 
     // The handlers read their configuration once, at import, as on Lambda.
     Object.assign(process.env, deskEnvironment(resources, endpoints, { publicBaseUrl }), options.env);
+    honourConfiguredLogLevel();
     const [
       receive,
       screen,

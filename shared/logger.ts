@@ -4,7 +4,7 @@
  * logged.
  */
 import { LogFormatter, Logger, LogItem } from '@aws-lambda-powertools/logger';
-import type { LogAttributes, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
+import type { LogAttributes, LogLevel, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
 
 /**
  * Powertools' standard log record, except for errors: they are logged by their name, code,
@@ -46,3 +46,20 @@ export class DeskLogFormatter extends LogFormatter {
 }
 
 export const logger = new Logger({ serviceName: 'assistance-lsun', logFormatter: new DeskLogFormatter() });
+
+/**
+ * Reads the level again from the environment (`POWERTOOLS_LOG_LEVEL`, else `LOG_LEVEL`), as the
+ * logger did when this module loaded. On Lambda the environment is complete before any code
+ * runs; the local desk sets its handlers' environment only once its stand-ins are up, after this
+ * module was loaded by its own imports, and calls this so that the level it was given (WARN under
+ * `npm start` and the benchmarks) is the one honoured rather than Powertools' default, INFO.
+ */
+export function honourConfiguredLogLevel(env: NodeJS.ProcessEnv = process.env): void {
+  const level = (env.POWERTOOLS_LOG_LEVEL || env.LOG_LEVEL)?.toUpperCase();
+  if (!level) return;
+  try {
+    logger.setLogLevel(level as LogLevel);
+  } catch (error) {
+    throw new Error(`POWERTOOLS_LOG_LEVEL : niveau inconnu « ${level} »`, { cause: error });
+  }
+}

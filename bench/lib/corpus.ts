@@ -72,7 +72,25 @@ export type CorpusMail = {
   messageId: string;
   /** Bytes on disk (follow-ups: when composed). */
   bytes: number;
+  /** Bytes of its attachments before encoding (0: none), to check a stream's share of them. */
+  attachmentBytes?: number;
+  /** Follow-ups of a stream with a set attachment share: whether it is composed with one. */
+  withAttachment?: boolean;
 };
+
+/** The shape of a mixed stream (see `CorpusWriter.mix`). */
+export type MixShape = {
+  /** Share of follow-ups (0.1 by default). */
+  followUps: number;
+  /**
+   * Share of the whole stream carrying one 8–64 KiB attachment, spread evenly over the mails that
+   * may carry one (requests, follow-ups); undefined: each kind's own random share (0.2–0.25).
+   */
+  attachments?: number;
+};
+
+/** The attachment sizes a set share draws from (a mail gateway's « 8–64 KiB »). */
+const ATTACHMENT_BYTES = { min: 8 * 1024, max: 64 * 1024 } as const;
 
 /** A ticket the run opened, as a director replying to its acknowledgment sees it. */
 export type OpenTicket = {
@@ -158,6 +176,8 @@ export class CorpusWriter {
   readonly #label: string;
   #count = 0;
   #files = 0;
+  /** While a stream with a set attachment share is built: how many of its mails get one. */
+  #attachPlan: { eligible: number; attached: number; seen: number } | undefined;
 
   constructor(opts: {
     random: Random;
@@ -222,6 +242,7 @@ export class CorpusWriter {
       file,
       messageId: message.messageId.replace(/^<|>$/g, ''),
       bytes: raw.length,
+      attachmentBytes: attachmentBytes(message.attachments),
     };
   }
 
@@ -229,7 +250,43 @@ export class CorpusWriter {
     return this.#random.chance(0.7) ? DESK_ADDRESSES[0] : DESK_ADDRESSES[1];
   }
 
-  #attachments(share: number): SendMailOptions['attachments'] {
+  /**
+   * Whether the next mail that may carry an attachment gets one under the stream's plan: spread
+   * evenly (the i-th of `eligible` gets one when the running count steps up), so the share is exact.
+   */
+  #planned(): boolean | undefined {
+    const plan = this.#attachPlan;
+    if (plan === undefined) return undefined;
+    const i = plan.seen++;
+    return (
+      Math.floor(((i + 1) * plan.attached) / plan.eligible) > Math.floor((i * plan.attached) / plan.eligible)
+    );
+  }
+
+  /** One 8–64 KiB file (a screenshot or a PDF), as a gateway-shaped stream sends. */
+  #oneAttachment(): NonNullable<SendMailOptions['attachments']> {
+    const fits = (b: Buffer) => b.length >= ATTACHMENT_BYTES.min && b.length <= ATTACHMENT_BYTES.max;
+    if (this.#random.chance(0.6)) {
+      return [
+        {
+          filename: 'capture d’écran.png',
+          content: this.#random.pick(this.#screenshots.filter(fits)),
+          contentType: 'image/png',
+        },
+      ];
+    }
+    return [
+      {
+        filename: `bulletin élève ${this.#random.int(1, 28)}.pdf`,
+        content: this.#random.pick(this.#pdfs.filter(fits)),
+        contentType: 'application/pdf',
+      },
+    ];
+  }
+
+  /** A mail's attachments: `attach` if decided (a planned stream), else `share` of the time. */
+  #attachments(share: number, attach = this.#planned()): SendMailOptions['attachments'] {
+    if (attach !== undefined) return attach ? this.#oneAttachment() : undefined;
     if (!this.#random.chance(share)) return undefined;
     const roll = this.#random.next();
     const png = {
@@ -509,23 +566,31 @@ export class CorpusWriter {
     return {
       kind: 'follow_up',
       expected: 'follow_up',
-      build: async () => ({
-        kind: 'follow_up',
-        expected: 'follow_up',
-        source: '127.0.0.2',
-        envelopeFrom: '',
-        to: DESK_ADDRESSES[0],
-        messageId: '',
-        bytes: 0,
-      }),
+      build: async () => {
+        const withAttachment = this.#planned();
+        return {
+          kind: 'follow_up',
+          expected: 'follow_up',
+          source: '127.0.0.2',
+          envelopeFrom: '',
+          to: DESK_ADDRESSES[0],
+          messageId: '',
+          bytes: 0,
+          ...(withAttachment === undefined ? {} : { withAttachment }),
+        };
+      },
     };
   }
 
   /** Composes the reply of a ticket's requester to its acknowledgment, keeping the tag. */
-  async composeFollowUp(ticket: OpenTicket): Promise<{ mail: CorpusMail; raw: Buffer }> {
+  async composeFollowUp(
+    ticket: OpenTicket,
+    withAttachment?: boolean,
+  ): Promise<{ mail: CorpusMail; raw: Buffer }> {
     const messageId = this.#messageId();
     const text = `${followUpText(this.#random)}\n\n> ${ticket.ackSubject}\n> Votre demande a bien été enregistrée.`;
     const to = DESK_ADDRESSES[0];
+    const attachments = this.#attachments(0.2, withAttachment);
     const raw = await this.compose(
       {
         from: ticket.requester,
@@ -533,7 +598,7 @@ export class CorpusWriter {
         subject: `Re: ${ticket.ackSubject}`,
         text,
         ...(this.#random.chance(0.3) ? { html: htmlOf(text) } : {}),
-        attachments: this.#attachments(0.2),
+        attachments,
         messageId: `<${messageId}>`,
         inReplyTo: `<${ticket.ackMessageId}>`,
         references: `${ticket.references} <${ticket.ackMessageId}>`.trim(),
@@ -550,6 +615,7 @@ export class CorpusWriter {
         to,
         messageId,
         bytes: raw.length,
+        attachmentBytes: attachmentBytes(attachments),
       },
       raw,
     };
@@ -563,10 +629,11 @@ export class CorpusWriter {
    * A mixed stream of `total` mails: 70 % new requests, 10 % follow-ups, 20 % rejections split
    * evenly over the eight kinds (`rate_limited` as directors sending 15 requests: 10 accepted,
    * then 5 over the cap). Duplicates come after their original, follow-ups after the first
-   * 15 % of the stream, so that there is something to duplicate and to follow up.
+   * 15 % of the stream, so that there is something to duplicate and to follow up. `shape` sets
+   * another share of follow-ups (taken from the new requests) and an exact share of attachments.
    */
-  async mix(total: number, cap: number): Promise<CorpusMail[]> {
-    const followUps = Math.round(total * 0.1);
+  async mix(total: number, cap: number, shape: MixShape = { followUps: 0.1 }): Promise<CorpusMail[]> {
+    const followUps = Math.round(total * shape.followUps);
     const rejections = Math.round(total * 0.2);
     const share = distribute(rejections, REJECTION_KINDS.length);
     const count = (kind: RejectionKind) => share[REJECTION_KINDS.indexOf(kind)] ?? 0;
@@ -576,6 +643,12 @@ export class CorpusWriter {
     const plainRequests = total - followUps - rejections - burstAccepted;
     if (plainRequests < count('duplicate')) {
       throw new CorpusError(`${total} mails are too few for this mix: ask for at least 60`);
+    }
+
+    if (shape.attachments !== undefined) {
+      // Requests (plain and bursts), requests without the keyword, and follow-ups may carry one.
+      const eligible = plainRequests + burstAccepted + limited + count('no_keyword') + followUps;
+      this.#attachPlan = { eligible, attached: Math.round(total * shape.attachments), seen: 0 };
     }
 
     type Placed = { spec: Spec; key: number; original?: number };
@@ -606,7 +679,11 @@ export class CorpusWriter {
     placed.sort((a, b) => a.key - b.key);
 
     const mails: CorpusMail[] = [];
-    for (const p of placed) mails.push(await (built.get(p) ?? p.spec.build()));
+    try {
+      for (const p of placed) mails.push(await (built.get(p) ?? p.spec.build()));
+    } finally {
+      this.#attachPlan = undefined;
+    }
     return mails;
   }
 
@@ -654,6 +731,14 @@ export class CorpusWriter {
     }
     return { warmUp, over };
   }
+}
+
+/** The bytes of a mail's attachments before encoding. */
+function attachmentBytes(attachments: SendMailOptions['attachments']): number {
+  return (attachments ?? []).reduce(
+    (total, a) => total + (Buffer.isBuffer(a.content) ? a.content.length : String(a.content ?? '').length),
+    0,
+  );
 }
 
 /** Splits `total` into `parts` near-equal integers (the first ones get the remainder). */

@@ -23,7 +23,7 @@ export const prices = {
     unit: 'requests',
     source: 'https://aws.amazon.com/lambda/pricing/',
     confirmed: false,
-    note: `read ${READ_ON}: the page's structure was found, not its eu-west-1 table; $0.20 per million is the same in every commercial region we know of`,
+    note: `read ${READ_ON}: the page's structure was found, not its eu-west-1 table; $0.20 per million is the same in every commercial region we know of. The page also says duration is rounded up to the ms and includes the initialization code (cold starts), which the bench does not time`,
   },
   lambdaArmGbSecond: {
     usd: 0.0000133334,
@@ -31,7 +31,7 @@ export const prices = {
     unit: 'GB-s (arm64, first 7.5 billion a month)',
     source: 'https://cloudchipr.com/blog/aws-lambda-pricing',
     confirmed: false,
-    note: `read ${READ_ON}: the us-east-1 arm64 figure; assumed identical in eu-west-1 (it was on the page when last read there)`,
+    note: `read ${READ_ON} (again at issue 12's cost work): the us-east-1 arm64 figure, first 7.5 billion GB-s; assumed identical in eu-west-1 (it was on the page when last read there)`,
   },
   sqsRequests: {
     usd: 0.4,
@@ -47,7 +47,7 @@ export const prices = {
     unit: 'write request units (on-demand, 1 KB each, transactions 2)',
     source: 'https://engineering-ed7.pages.dev/docs/architecture/aws/services/dynamodb',
     confirmed: false,
-    note: `read ${READ_ON}: the page gives eu-west-1 $1.4135 before the on-demand price halving of November 2024; halved here`,
+    note: `read ${READ_ON}: the page gives eu-west-1 $1.4135 before the on-demand price halving of November 2024; halved here. The halving itself is seen for us-east-1: $0.625 per million WRU, $0.125 per million RRU after it (airbyte.com/data-engineering-resources/dynamodb-pricing), half of $1.25 and $0.25. Index writes are billed at this price too (the DynamoDB guide's "GSI.Writes", quoted on repost.aws "dynamodb cost for index writes")`,
   },
   dynamodbReadUnits: {
     usd: 0.1415,
@@ -55,7 +55,7 @@ export const prices = {
     unit: 'read request units (on-demand, 4 KB each, eventually consistent ½, transactions 2)',
     source: 'https://engineering-ed7.pages.dev/docs/architecture/aws/services/dynamodb',
     confirmed: false,
-    note: `read ${READ_ON}: the page gives eu-west-1 $0.283 before the halving of November 2024; halved here`,
+    note: `read ${READ_ON}: the page gives eu-west-1 $0.283 before the halving of November 2024; halved here (us-east-1 after it: $0.125, airbyte.com)`,
   },
   s3Put: {
     usd: 0.005,

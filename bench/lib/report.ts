@@ -1,20 +1,25 @@
 /**
- * The benchmark's results: their shape (also written as JSON), the targets of issue 2, and the
- * tables printed at the end of a run.
+ * The intake benchmark's results (the gateway benchmark's too): their shape (also written as
+ * JSON), the targets of issue 12, and the tables printed at the end of a run.
  */
 import type { Outcome } from '#shared/domain/outcome.ts';
-import type { CpuShare, MemoryPeaks, NodeMemory, WindowPeaks } from './machine.ts';
+import type { PollerReport } from './gateway-poller.ts';
+import type { NodeMemory } from './machine.ts';
 import { type CounterSnapshot, DYNAMODB_READS, DYNAMODB_WRITES, type OpStats } from './probes.ts';
 import type { ProfileSummary } from './profile.ts';
+import type { TreeCpu, TreeMemory } from './rules.ts';
 import { type Distribution, distribution } from './stats.ts';
 
-/** The targets on this 2-core machine (issue 2, "Speed"). */
+/** The intake benchmark's targets on this 2-core machine (issue 12, « Targets »). */
 export const TARGETS = {
-  mailsPerSecond: 35,
+  mailsPerSecond: 50,
+  /** At `pacedRate` mails/s offered. */
   ackP95Ms: 300,
+  pacedRate: 35,
   writesPerAccepted: 3,
   readsPerAccepted: 2,
-  memoryMiB: 700,
+  /** The whole local desk: the bench process and all its descendants (DynamoDB Local included). */
+  memoryMiB: 450,
 } as const;
 
 /** Requests of one phase, per mail. */
@@ -75,19 +80,39 @@ export type RunReport = {
   dynamodbLatency: Record<string, Distribution>;
   refusals: CounterSnapshot['refusals'];
   ticketsOpened: number;
-  cpu: CpuShare;
+  /** The bench's process tree (the desk) and the other processes of the machine, in cores. */
+  cpu: TreeCpu;
   eventLoopUtilization: number;
   eventLoopDelayP99Ms: number;
   backlogPeak: Record<string, number>;
   /** Every HTTP request this process made during the run (all clients), by service and operation. */
   httpRequests: Record<string, number>;
-  /** Memory peaks during this run, and this process's memory by kind at its end. */
-  memory: WindowPeaks;
+  /** Memory peaks of the tree during this run, and this process's memory by kind at its end. */
+  memory: TreeMemory;
   nodeMemoryAtEnd: NodeMemory;
   profile?: ProfileSummary;
+  /** The gateway-shaped load's own measures (bench/gateway.ts). */
+  gateway?: GatewayMeasures;
 };
 
-/** Everything a run of the benchmark produced, as written to bench/results/latest.json. */
+/** What the gateway benchmark adds to a run: its connections, its corpus's shape, its poller. */
+export type GatewayMeasures = {
+  /** TCP connections the sender opened (one per SMTP session, retries included). */
+  connectionsOpened: number;
+  inFlight: number;
+  /** Share of the mails carrying an attachment, and their sizes (bytes before encoding). */
+  attachmentShare: number;
+  attachmentBytes: { min: number; max: number };
+  followUpShare: number;
+  /** Mails offered per second (first send started → last started), for a paced run. */
+  offeredPerSecond: number;
+  poller: PollerReport;
+};
+
+/** The gateway-shaped load's targets (issue 12). */
+export const GATEWAY_TARGETS = { mailsPerSecond: 35, ackP95Ms: 300, pacedRate: 20, memoryMiB: 450 } as const;
+
+/** Everything a run of the benchmark produced, as written to bench/results/<bench>-<date>.json. */
 export type BenchReport = {
   startedAt: string;
   /** `git rev-parse --short HEAD`, with the count of modified tracked files if any. */
@@ -111,7 +136,7 @@ export type BenchReport = {
   };
   runs: RunReport[];
   attribution: AttributionRow[];
-  memory: MemoryPeaks;
+  memory: TreeMemory;
   verification: {
     intakeEntriesFromApi: number;
     outcomesFromApi: Partial<Record<Outcome, number>>;
@@ -181,24 +206,21 @@ export function verdicts(
   const out: BenchReport['verdicts'] = [];
   if (main) {
     out.push({
-      target: 'Débit soutenu (courriels/s, 1er 250 → dernier résultat)',
+      target: 'Débit au maximum (courriels/s, 1er 250 → dernier résultat)',
       measured: fmt(main.mailsPerSecond),
       goal: `≥ ${TARGETS.mailsPerSecond}`,
       met: main.mailsPerSecond >= TARGETS.mailsPerSecond,
     });
-    out.push({
-      target: 'Latence 250 → accusé, p95 (ms), au débit maximal',
-      measured: ms(main.latency.ack.p95),
-      goal: `< ${TARGETS.ackP95Ms}`,
-      met: main.latency.ack.p95 < TARGETS.ackP95Ms,
-    });
   }
   if (paced) {
     out.push({
-      target: `Latence 250 → accusé, p95 (ms), à ${paced.targetRate}/s`,
+      target: `Latence 250 → accusé, p95 (ms), à ${paced.targetRate}/s offerts`,
       measured: ms(paced.latency.ack.p95),
-      goal: `< ${TARGETS.ackP95Ms}`,
-      met: paced.latency.ack.p95 < TARGETS.ackP95Ms,
+      goal:
+        paced.targetRate === TARGETS.pacedRate
+          ? `≤ ${TARGETS.ackP95Ms}`
+          : `≤ ${TARGETS.ackP95Ms} (cible fixée à ${TARGETS.pacedRate}/s)`,
+      met: paced.latency.ack.p95 <= TARGETS.ackP95Ms && (paced.targetRate ?? 0) >= TARGETS.pacedRate,
     });
   }
   if (accepted) {
@@ -216,10 +238,10 @@ export function verdicts(
     });
   }
   out.push({
-    target: 'Mémoire de pointe du desk local (Node + DynamoDB Local, MiB)',
+    target: 'Mémoire de pointe du desk local (tous ses processus, MiB)',
     measured: fmt(report.memory.peakTotalMiB, 0),
-    goal: `< ${TARGETS.memoryMiB}`,
-    met: report.memory.peakTotalMiB < TARGETS.memoryMiB,
+    goal: `≤ ${TARGETS.memoryMiB}`,
+    met: report.memory.peakTotalMiB <= TARGETS.memoryMiB,
   });
   return out;
 }
@@ -236,12 +258,78 @@ function httpSummary(requests: Record<string, number>, mails: number): string {
   return `${fmt(total / Math.max(1, mails), 1)} (${parts.join(', ')})`;
 }
 
-/** The tables printed at the end of a run. */
-export function formatReport(report: BenchReport): string {
+/** `12345 node 0.95, 12399 java 0.52`: the tree's processes that worked, busiest first. */
+export function cpuSplit(cpu: TreeCpu): string {
+  return Object.entries(cpu.byProcess)
+    .filter(([, cores]) => cores >= 0.005)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, cores]) => `${name} ${fmt(cores, 2)}`)
+    .join(', ');
+}
+
+/** `12345 node 310, 12399 java 290` (MiB): each process's own peak. */
+export function memorySplit(memory: TreeMemory): string {
+  return Object.entries(memory.peakByProcessMiB)
+    .filter(([, mib]) => mib >= 1)
+    .sort(([, a], [, b]) => b - a)
+    .map(([name, mib]) => `${name} ${fmt(mib, 0)}`)
+    .join(', ');
+}
+
+/** The verdicts of the gateway-shaped load (issue 12): sustained rate, paced p95, memory. */
+export function gatewayVerdicts(report: Pick<BenchReport, 'runs' | 'memory'>): BenchReport['verdicts'] {
+  const main = report.runs.find((run) => run.name === 'max rate');
+  const paced = report.runs.find((run) => run.name.startsWith('paced'));
+  const out: BenchReport['verdicts'] = [];
+  if (main) {
+    out.push({
+      target: 'Débit soutenu, charge de passerelle (courriels/s)',
+      measured: fmt(main.mailsPerSecond),
+      goal: `≥ ${GATEWAY_TARGETS.mailsPerSecond}`,
+      met: main.mailsPerSecond >= GATEWAY_TARGETS.mailsPerSecond,
+    });
+  }
+  if (paced) {
+    out.push({
+      target: `Latence 250 → accusé, p95 (ms), à ${paced.targetRate}/s offerts`,
+      measured: ms(paced.latency.ack.p95),
+      goal: `≤ ${GATEWAY_TARGETS.ackP95Ms}`,
+      met:
+        paced.latency.ack.p95 <= GATEWAY_TARGETS.ackP95Ms &&
+        (paced.targetRate ?? 0) >= GATEWAY_TARGETS.pacedRate,
+    });
+  }
+  out.push({
+    target: 'Mémoire de pointe du desk local (tous ses processus, MiB)',
+    measured: fmt(report.memory.peakTotalMiB, 0),
+    goal: `≤ ${GATEWAY_TARGETS.memoryMiB}`,
+    met: report.memory.peakTotalMiB <= GATEWAY_TARGETS.memoryMiB,
+  });
+  return out;
+}
+
+/** The gateway's lines of a run: connections, corpus shape, the poller. */
+function gatewayLines(run: RunReport): string[] {
+  const g = run.gateway;
+  if (!g) return [];
+  return [
+    `  passerelle : ${g.connectionsOpened} connexions SMTP ouvertes pour ${run.mails} courriels (une par courriel${g.connectionsOpened > run.mails ? ', plus les reprises' : ''}), ${g.inFlight} en vol ; offerts ${fmt(g.offeredPerSecond)}/s`,
+    `  corpus : ${fmt(g.attachmentShare * 100, 1)} % avec pièce jointe (${fmt(g.attachmentBytes.min / 1024, 0)}–${fmt(g.attachmentBytes.max / 1024, 0)} Kio), ${fmt(g.followUpShare * 100, 1)} % de relances`,
+    `  poller de l'API : ${g.poller.requests} requêtes (${fmt(g.poller.perSecond, 1)}/s), ${g.poller.failed} en échec ; latence p50 ${ms(g.poller.latency.p50)} ms, p95 ${ms(g.poller.latency.p95)} ms, p99 ${ms(g.poller.latency.p99)} ms, max ${ms(g.poller.latency.max)} ms (${Object.entries(
+      g.poller.byRoute,
+    )
+      .map(([route, d]) => `${route.split('?')[0]} p95 ${ms(d.p95)}`)
+      .join(', ')})`,
+  ];
+}
+
+/** The tables printed at the end of a run; `title` replaces the intake benchmark's first line. */
+export function formatReport(report: BenchReport, title?: string): string {
   const parts: string[] = [];
   const o = report.options;
   parts.push(
-    `Banc d'essai de l'intake — ${o.mails} courriels, ${o.connections} connexions SMTP, ${o.pollers} pollers par étape, graine ${o.seed} ; commit ${report.commit}, ${report.startedAt}`,
+    title ??
+      `Banc d'essai de l'intake — ${o.mails} courriels, ${o.connections} connexions SMTP, ${o.pollers} pollers par étape, ${o.kbArticles ? `${o.kbArticles} articles dans la base de connaissances` : 'base de connaissances vide'}, graine ${o.seed} ; commit ${report.commit}, ${report.startedAt}`,
     `Machine : ${report.machine.cores} cœurs, ${fmt(report.machine.busyCoresBefore, 2)} cœur pris par d'autres avant le départ ; charge avant ${report.machine.loadBefore.map((l) => l.toFixed(2)).join(' ')}, après ${report.machine.loadAfter.map((l) => l.toFixed(2)).join(' ')} ; Node ${report.machine.node}`,
     `Annuaire : ${report.setup.directoryDirectors} directeurs, ${report.setup.directorySchools} écoles ; corpus composé en ${fmt(report.setup.corpusSeconds)} s (${fmt(report.setup.corpusMiB)} MiB) ; desk démarré en ${fmt(report.setup.startSeconds)} s`,
     '',
@@ -256,14 +344,15 @@ export function formatReport(report: BenchReport): string {
       '',
       `■ ${run.name} : ${run.mails} courriels${run.targetRate ? ` (cadence visée ${run.targetRate}/s)` : ''}`,
       `  débit ${fmt(run.mailsPerSecond)} courriels/s (fenêtre ${fmt(run.windowSeconds)} s) ; SMTP a pris ${fmt(run.smtpMailsPerSecond)}/s ; tout terminé en ${fmt(run.completedSeconds)} s`,
-      `  CPU : Node ${fmt(run.cpu.nodeCores, 2)} cœur, DynamoDB Local ${fmt(run.cpu.javaCores, 2)} cœur, autres processus ${fmt(run.cpu.othersCores, 2)} cœur ; boucle d'événements occupée ${fmt(run.eventLoopUtilization * 100, 0)} %, retard p99 ${fmt(run.eventLoopDelayP99Ms)} ms`,
-      `  mémoire au plus haut pendant la passe : ${fmt(run.memory.peakTotalMiB, 0)} MiB (Node ${fmt(run.memory.peakNodeMiB, 0)}, DynamoDB Local ${fmt(run.memory.peakJavaMiB, 0)}) ; Node à la fin : tas V8 ${fmt(run.nodeMemoryAtEnd.heapUsed, 0)}/${fmt(run.nodeMemoryAtEnd.heapTotal, 0)} MiB, tampons ${fmt(run.nodeMemoryAtEnd.arrayBuffers, 0)} MiB`,
+      `  CPU : desk ${fmt(run.cpu.treeCores, 2)} cœur (${cpuSplit(run.cpu)}), autres processus ${fmt(run.cpu.othersCores, 2)} cœur ; boucle d'événements du banc occupée ${fmt(run.eventLoopUtilization * 100, 0)} %, retard p99 ${fmt(run.eventLoopDelayP99Ms)} ms`,
+      `  mémoire au plus haut pendant la passe : ${fmt(run.memory.peakTotalMiB, 0)} MiB (pics par processus : ${memorySplit(run.memory)}) ; Node du banc à la fin : tas V8 ${fmt(run.nodeMemoryAtEnd.heapUsed, 0)}/${fmt(run.nodeMemoryAtEnd.heapTotal, 0)} MiB, tampons ${fmt(run.nodeMemoryAtEnd.arrayBuffers, 0)} MiB`,
       `  file d'attente au plus haut : ${Object.entries(run.backlogPeak)
         .map(([q, n]) => `${q} ${n}`)
         .join(', ')}`,
       `  requêtes par courriel (tout le mélange) : DynamoDB ${fmt(run.perMail.reads, 2)} lectures, ${fmt(run.perMail.writes, 2)} écritures (dont ${fmt(run.perMail.refusedWrites, 2)} refusées), SES ${fmt(run.perMail.sesSends, 2)} ; tickets ouverts par transaction du step ticket : ${fmt(run.perMail.ticketsPerTransaction, 2)} en moyenne`,
       `  requêtes HTTP de ce processus par courriel (tous clients : handlers, runner, récepteur SMTP) : ${httpSummary(run.httpRequests, run.mails)}`,
       `  échecs d'envoi ${run.failedSends}, courriels sans résultat complet ${run.incomplete}`,
+      ...gatewayLines(run),
     );
     const lat = run.latency;
     parts.push(
@@ -389,7 +478,7 @@ export function formatReport(report: BenchReport): string {
   const m = report.memory;
   parts.push(
     '',
-    `Mémoire : pointe échantillonnée (100 ms) ${fmt(m.peakTotalMiB, 0)} MiB = Node ${fmt(m.peakNodeMiB, 0)} + DynamoDB Local ${fmt(m.peakJavaMiB, 0)} ; pics noyau (VmHWM) Node ${fmt(m.hwmNodeMiB, 0)}, Java ${fmt(m.hwmJavaMiB, 0)} MiB`,
+    `Mémoire du desk (le banc et tous ses descendants, RSS échantillonnée toutes les 100 ms) : pointe ${fmt(m.peakTotalMiB, 0)} MiB ; pics par processus : ${memorySplit(m)}`,
   );
   const v = report.verification;
   parts.push(

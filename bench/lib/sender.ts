@@ -27,8 +27,11 @@ export class SendFailedError extends Error {
 
 const RETRIES = 3;
 
+/** Hands one raw mail to the desk over SMTP and says when it was accepted. */
+export type MailSender = { send(mail: CorpusMail, raw: Buffer): Promise<SentMail> };
+
 /** SMTP connections from each source address, pooled and reused. */
-export class SmtpSender {
+export class SmtpSender implements MailSender {
   readonly #pools: Record<SourceAddress, Transporter>;
 
   constructor(port: number, connections: number) {
@@ -81,6 +84,8 @@ export type StreamOptions = {
   connections: number;
   /** Mails per second to aim at; undefined sends as fast as the desk accepts. */
   rate?: number;
+  /** Senders at work at once; by default `connections`, twice that for a paced stream. */
+  workers?: number;
   /** Picks the ticket a follow-up answers; undefined while none is open yet. */
   ticketForFollowUp(): OpenTicket | undefined;
 };
@@ -91,7 +96,7 @@ export type StreamOptions = {
  * Resolves with what was sent and what failed.
  */
 export async function pushStream(
-  sender: SmtpSender,
+  sender: MailSender,
   writer: CorpusWriter,
   mails: readonly CorpusMail[],
   options: StreamOptions,
@@ -119,7 +124,7 @@ export async function pushStream(
           }
           continue;
         }
-        const composed = await writer.composeFollowUp(ticket);
+        const composed = await writer.composeFollowUp(ticket, mail.withAttachment);
         toSend = composed.mail;
         raw = composed.raw;
       } else {
@@ -139,7 +144,8 @@ export async function pushStream(
     }
   };
   // Paced streams need a few spare senders so that one slow SMTP exchange does not hold the pace back.
-  const workers = options.rate === undefined ? options.connections : options.connections * 2;
+  const workers =
+    options.workers ?? (options.rate === undefined ? options.connections : options.connections * 2);
   await Promise.all(Array.from({ length: workers }, worker));
   return { sent, failed };
 }

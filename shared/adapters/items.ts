@@ -50,7 +50,7 @@ export function outboundItem(message: OutboxMessage, at: string): Item {
   return {
     ...keys.outbound(message.record, message.outboxId),
     ...sentMessage(message, at),
-    ...queuedMail(message, at),
+    ...queuedMail(message, at, sentMessage(message, at)),
   };
 }
 
@@ -59,10 +59,34 @@ export function outboundItem(message: OutboxMessage, at: string): Item {
  * writes it: its place in the outbox sweeper's index, and the queue message itself (`outbox`),
  * so that the sweeper can queue it again if its message was lost. The mailer's claim moves it
  * out of the queued partition; its final record removes both.
+ *
+ * The fields the record already carries with the same value (`beside`: the body, the subject,
+ * the addresses) are left out of `outbox` and read back from the record (`queuedMessage`): the
+ * body twice made an acknowledgment's item 2.6 KB, three write units at each of its five writes
+ * and index writes instead of two.
  */
-export function queuedMail(message: OutboxMessage, at: string): Item {
-  return { ...keys.outboxQueued(at, message.outboxId), outbox: message };
+export function queuedMail(message: OutboxMessage, at: string, beside: Item = {}): Item {
+  const outbox: Item = { ...message };
+  for (const name of SHARED_WITH_RECORD) if (beside[name] === message[name]) delete outbox[name];
+  return { ...keys.outboxQueued(at, message.outboxId), outbox };
 }
+
+/**
+ * The queue message a `queued` record carries (`queuedMail`), whole again: the fields left out
+ * of `outbox` read from the record. Unparsed: the caller checks it against `OutboxMessage`.
+ */
+export function queuedMessage(item: Item): Item {
+  const shared = Object.fromEntries(
+    SHARED_WITH_RECORD.flatMap((name) => (name in item ? [[name, item[name]]] : [])),
+  );
+  return { ...shared, ...(item.outbox as Item) };
+}
+
+/**
+ * The queue message's fields `queuedMail` may leave out: only required ones, so that one missing
+ * from `outbox` can only mean it was left out, never that the message had none.
+ */
+const SHARED_WITH_RECORD = ['outboxId', 'purpose', 'from', 'fromName', 'to', 'subject', 'text'] as const;
 
 /** A received mail, as a message of its ticket. */
 export function receivedMessageItem(ticketNumber: string, message: IncomingMessage): Item {

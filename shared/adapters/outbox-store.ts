@@ -16,6 +16,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { OutboxSweepRecords, SendClaim, SendClaims, StrandedMail } from '#shared/domain/intake-ports.ts';
 import { OutboxMessage } from '#shared/domain/messages.ts';
 import { SendStatus } from '#shared/domain/records.ts';
+import { queuedMessage } from './items.ts';
 import { keys } from './keys.ts';
 
 /** Makes the outbox's send states over a DynamoDB document client and the desk table's name. */
@@ -57,7 +58,7 @@ export function makeOutboxStore({
       for (const item of page.Items ?? []) {
         const position = String(item.gsi2sk);
         found.push({
-          message: OutboxMessage.parse(item.outbox),
+          message: OutboxMessage.parse(queuedMessage(item)),
           position,
           since: position.slice(0, position.indexOf('#')),
           requeues: typeof item.requeues === 'number' ? item.requeues : 0,

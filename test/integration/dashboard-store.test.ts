@@ -57,6 +57,8 @@ beforeAll(async () => {
   await intake('in', '2026-03-05T08:00:00.000Z');
   await intake('purged', '2026-03-06T08:00:00.000Z', PAST);
   await intake('end', WINDOW.to);
+  // The window is read in slices: 10 days in 6, so one slice ends where the next begins, at 16:00.
+  await intake('on-a-slice-boundary', '2026-03-02T16:00:00.000Z');
   await put(ticketItem(ticket('LSUN-2026-00001', 'nouveau')));
   await put(ticketItem(ticket('LSUN-2026-00002', 'resolu')));
   await put(ticketItem(ticket('LSUN-2026-00003', 'clos')));
@@ -66,12 +68,15 @@ beforeAll(async () => {
 afterAll(() => test?.destroy());
 
 describe('the dashboard facts', () => {
-  it('reads the intake within the window and the open tickets, without closed or purged ones', async () => {
+  it('reads the intake within the window once (an entry where two slices meet too) and the open tickets, without closed or purged ones', async () => {
     // Act
     const facts = await store.dashboardFacts(WINDOW, NOW);
 
     // Assess
-    expect(facts.intake).toEqual([{ receivedAt: '2026-03-05T08:00:00.000Z', outcome: 'ticket_created' }]);
+    expect(facts.intake).toEqual([
+      { receivedAt: '2026-03-02T16:00:00.000Z', outcome: 'ticket_created' },
+      { receivedAt: '2026-03-05T08:00:00.000Z', outcome: 'ticket_created' },
+    ]);
     expect(facts.openTickets.map((open) => open.number).sort()).toEqual([
       'LSUN-2026-00001',
       'LSUN-2026-00002',

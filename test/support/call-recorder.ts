@@ -27,17 +27,29 @@ export type ObservedCall = {
   /** DynamoDB: the request units it is billed, from its items' sizes, when `recordAs` asked for them. */
   capacityUnits?: { read: number; write: number };
   /**
-   * DynamoDB updates: the items they touched, with the bytes `capacityUnits` counted for each (its
-   * key and values), so that a caller can weigh the whole item afterwards and correct the count.
+   * DynamoDB writes, item by item (a transaction's actions each apart), so that the cost
+   * benchmark can bill each on its whole item and its indexes: an update's request carries only
+   * its key and values, the item's other attributes must be read afterwards.
    */
-  updates?: Array<{
-    table: string;
-    key: Record<string, unknown>;
-    countedBytes: number;
-    transactional: boolean;
-  }>;
+  writes?: ItemWrite[];
   /** SQS sends: the bytes of the message bodies (SQS bills each 64 KB chunk as a request). */
   bytes?: number;
+};
+
+/** One item a DynamoDB request writes, as the request describes it. */
+export type ItemWrite = {
+  table: string;
+  key: Record<string, unknown>;
+  action: 'Put' | 'Update' | 'Delete';
+  /** Put: the item's size; update: its key and values (a lower bound); delete: its key. */
+  bytes: number;
+  transactional: boolean;
+  /** Put: the item written (its index keys say which indexes it enters). */
+  item?: Record<string, unknown>;
+  /** Update: the attribute names it sets or adds (index keys among them move the item). */
+  set?: string[];
+  /** Update: the attribute names it removes. */
+  removed?: string[];
 };
 
 const running = new AsyncLocalStorage<string>();
@@ -114,8 +126,8 @@ function installRecorder(consumedCapacity = false): void {
         if (service !== 'dynamodb' || !askCapacity || observed[0] === undefined) return next(args);
         const result = await next(args);
         observed[0].capacityUnits = capacityUnits(command, input, (result as Output).output ?? {});
-        const updates = updatesOf(command, input);
-        if (updates.length > 0) observed[0].updates = updates;
+        const writes = writesOf(command, input);
+        if (writes.length > 0) observed[0].writes = writes;
         return result;
       },
       { step: 'initialize', name: 'roleCallRecorder' },
@@ -205,19 +217,78 @@ export function capacityUnits(command: string, input: Input, output: Record<stri
   }
 }
 
-/** The items an update or a transaction's updates touch, with the bytes counted for each. */
-function updatesOf(command: string, input: Input): NonNullable<ObservedCall['updates']> {
-  const one = (u: Item, transactional: boolean) => ({
-    table: String(u.TableName),
-    key: u.Key as Record<string, unknown>,
-    countedBytes: itemBytes(u.Key) + itemBytes(u.ExpressionAttributeValues),
-    transactional,
-  });
-  if (command === 'UpdateItem') return [one(input, false)];
-  if (command !== 'TransactWriteItems') return [];
-  return (input.TransactItems as Array<Record<string, Item>>).flatMap((entry) =>
-    entry.Update ? [one(entry.Update, true)] : [],
-  );
+/** The items a write request touches, one entry each (a batch's and a transaction's apart). */
+export function writesOf(command: string, input: Input): ItemWrite[] {
+  const one = (kind: string, action: Item, transactional: boolean): ItemWrite[] => {
+    const table = String(action.TableName ?? '');
+    if (kind === 'Put') {
+      const item = action.Item as Item;
+      return [{ table, key: item, action: 'Put', bytes: itemBytes(item), transactional, item }];
+    }
+    const key = action.Key as Record<string, unknown>;
+    if (kind === 'Delete') return [{ table, key, action: 'Delete', bytes: itemBytes(key), transactional }];
+    if (kind !== 'Update') return [];
+    return [
+      {
+        table,
+        key,
+        action: 'Update',
+        bytes: itemBytes(key) + itemBytes(action.ExpressionAttributeValues),
+        transactional,
+        ...touchedNames(
+          String(action.UpdateExpression ?? ''),
+          (action.ExpressionAttributeNames ?? {}) as Record<string, string>,
+        ),
+      },
+    ];
+  };
+  switch (command) {
+    case 'PutItem':
+      return one('Put', input, false);
+    case 'UpdateItem':
+      return one('Update', input, false);
+    case 'DeleteItem':
+      return one('Delete', input, false);
+    case 'BatchWriteItem':
+      return Object.entries(input.RequestItems as Record<string, Item[]>).flatMap(([table, requests]) =>
+        requests.flatMap((r) =>
+          r.PutRequest
+            ? one('Put', { TableName: table, ...(r.PutRequest as Item) }, false)
+            : one('Delete', { TableName: table, ...(r.DeleteRequest as Item) }, false),
+        ),
+      );
+    case 'TransactWriteItems':
+      return (input.TransactItems as Array<Record<string, Item>>).flatMap((entry) => {
+        const [kind, action] = Object.entries(entry)[0] ?? ['', {}];
+        return one(kind, action, true);
+      });
+    default:
+      return [];
+  }
+}
+
+/** The top-level attribute names an update expression sets (or adds, or deletes from), and those it removes. */
+function touchedNames(
+  expression: string,
+  names: Record<string, string>,
+): { set: string[]; removed: string[] } {
+  const set = new Set<string>();
+  const removed = new Set<string>();
+  const clauses = expression.split(/\b(SET|REMOVE|ADD|DELETE)\b/i).slice(1);
+  for (let i = 0; i + 1 < clauses.length; i += 2) {
+    const verb = (clauses[i] ?? '').toUpperCase();
+    const body = clauses[i + 1] ?? '';
+    // SET a = :x, b = if_not_exists(b, :y): the names are the left sides; otherwise each operand's first word.
+    const targets =
+      verb === 'SET'
+        ? [...body.matchAll(/(?:^|,)\s*([#\w][\w.[\]#]*)\s*=/g)].map((m) => m[1] ?? '')
+        : body.split(',').map((part) => part.trim().split(/\s+/)[0] ?? '');
+    for (const target of targets) {
+      const top = target.split(/[.[]/)[0] ?? '';
+      if (top) (verb === 'REMOVE' ? removed : set).add(names[top] ?? top);
+    }
+  }
+  return { set: [...set], removed: [...removed] };
 }
 
 /** An item's size as DynamoDB counts it: each attribute's name plus its value (marshalled form). */

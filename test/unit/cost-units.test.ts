@@ -4,7 +4,7 @@
  * docs/PERFORMANCE.md « Cost per 10,000 mails » rest on these roundings.
  */
 import { describe, expect, it } from 'vitest';
-import { capacityUnits } from '#test/support/call-recorder.ts';
+import { capacityUnits, writesOf } from '#test/support/call-recorder.ts';
 
 const text = (bytes: number) => ({ S: 'x'.repeat(bytes) });
 
@@ -68,5 +68,54 @@ describe('the request units of a DynamoDB request', () => {
     // Assess: 4.5 KB → 2 units of 4 KB, halved.
     expect(fromPlain).toEqual({ read: 1, write: 0 });
     expect(fromMarshalled).toEqual(fromPlain);
+  });
+});
+
+describe('the items a DynamoDB write request touches', () => {
+  it('lists a transaction’s actions apart, with what an update sets and removes, names resolved', () => {
+    // Prepare: the mailer's claim and final record, and a ticket put, in one transaction.
+    const input = {
+      TransactItems: [
+        { Put: { TableName: 't', Item: { pk: 'TICKET#1', sk: 'TICKET', gsi1pk: 'TICKETS' } } },
+        {
+          Update: {
+            TableName: 't',
+            Key: { pk: 'TICKET#1', sk: 'MSG#a' },
+            UpdateExpression: 'SET #status = :sent, sentAt = :at REMOVE gsi2pk, gsi2sk, outbox',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':sent': 'sent', ':at': '2026' },
+          },
+        },
+        { ConditionCheck: { TableName: 't', Key: { pk: 'X', sk: 'Y' } } },
+      ],
+    };
+
+    // Act
+    const writes = writesOf('TransactWriteItems', input);
+
+    // Assess
+    expect(writes.map((w) => [w.action, w.transactional])).toEqual([
+      ['Put', true],
+      ['Update', true],
+    ]);
+    expect(writes[1]).toMatchObject({ set: ['status', 'sentAt'], removed: ['gsi2pk', 'gsi2sk', 'outbox'] });
+  });
+
+  it('takes the names an update sets from the left of each assignment, not from its functions', () => {
+    // Act
+    const [write] = writesOf('UpdateItem', {
+      TableName: 't',
+      Key: { pk: 'QUOTA#a', sk: 'COUNT' },
+      UpdateExpression: 'SET used = if_not_exists(used, :zero) + :one, expiresAt = :ttl ADD seen :one',
+      ExpressionAttributeValues: { ':zero': 0, ':one': 1, ':ttl': 2 },
+    });
+
+    // Assess
+    expect(write).toMatchObject({
+      action: 'Update',
+      transactional: false,
+      set: ['used', 'expiresAt', 'seen'],
+      removed: [],
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NotAcceptableError, sensitive, TicketNotFoundError } from '#shared/domain/errors.ts';
-import { DeskLogFormatter, logger } from '#shared/logger.ts';
+import { DeskLogFormatter, honourConfiguredLogLevel, logger } from '#shared/logger.ts';
 
 /** An error of the kind that carries what a mail said and who sent it. */
 class MailFaultError extends Error {
@@ -109,5 +109,34 @@ describe('sensitive fields of an error', () => {
     // Assess
     expect(error.from).toBe('x@ac-dijon.fr');
     expect(serialised).not.toContain('x@ac-dijon.fr');
+  });
+
+  it('honours a log level set in the environment after it loaded, as the local desk sets it', () => {
+    // Prepare
+    const output = captureLogs();
+    const before = logger.getLevelName();
+    // As when the module loaded before the desk set its environment: Powertools' default.
+    logger.setLogLevel('INFO');
+
+    try {
+      // Act
+      honourConfiguredLogLevel({ POWERTOOLS_LOG_LEVEL: 'warn' });
+      logger.info('Mail screened');
+      logger.warn('Mail refused by SES for good; recorded failed');
+
+      // Assess
+      expect(output.lines().map((line) => line.message)).toEqual([
+        'Mail refused by SES for good; recorded failed',
+      ]);
+    } finally {
+      logger.setLogLevel(before);
+    }
+  });
+
+  it('names the variable when the level is not one', () => {
+    // Act, Assess
+    expect(() => honourConfiguredLogLevel({ POWERTOOLS_LOG_LEVEL: 'bavard' })).toThrow(
+      /POWERTOOLS_LOG_LEVEL/,
+    );
   });
 });

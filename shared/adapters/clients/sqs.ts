@@ -1,5 +1,6 @@
 /** The SQS client of this container, made once. */
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { forgetHandlersOnStackChange, HANDLER_CACHE } from './handler-cache.ts';
 
 let client: SQSClient | undefined;
 
@@ -9,6 +10,8 @@ let client: SQSClient | undefined;
  */
 export function sqsClient(): SQSClient {
   const endpoint = process.env.AWS_ENDPOINT_URL_SQS;
-  client ??= new SQSClient(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {});
+  client ??= forgetHandlersOnStackChange(
+    new SQSClient({ ...(endpoint ? { endpoint, useQueueUrlAsEndpoint: false } : {}), ...HANDLER_CACHE }),
+  );
   return client;
 }
