@@ -1,6 +1,7 @@
 /** `api`: the staff HTTP API behind API Gateway's JWT authorizer (Cognito). */
 import { randomUUID } from 'node:crypto';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
+import { s3Objects } from '#shared/adapters/clients/s3.ts';
 import { makeDashboardStore } from '#shared/adapters/dashboard-store.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import { makeDownloadFiles } from '#shared/adapters/download-files.ts';
@@ -68,7 +69,7 @@ const deps = {
   dashboardStore: makeDashboardStore({ client: dynamodb, tableName: config.tableName }),
   directory,
   broadcastStore: broadcasts.store,
-  rawMail: makeRawMailStore({ client: awsClients.s3() }),
+  rawMail: makeRawMailStore({ objects: s3Objects(awsClients.s3()), client: awsClients.s3() }),
   downloads: makeDownloadFiles({ client: awsClients.s3() }),
   tickets: makeQueue({ client: sqs, queueUrl: config.queues.tickets, schema: TicketCommand }),
   outbox: makeQueue({ client: sqs, queueUrl: config.queues.outbox, schema: OutboxMessage }),
@@ -107,7 +108,7 @@ const portal = {
     suggester:
       kb?.bucket && kb.publicBaseUrl
         ? makeArticleSuggester({
-            index: makePublicIndexReader({ client: awsClients.s3(), bucket: kb.bucket }),
+            index: makePublicIndexReader({ objects: s3Objects(awsClients.s3()), bucket: kb.bucket }),
             publicBaseUrl: kb.publicBaseUrl,
           })
         : undefined,

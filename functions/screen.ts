@@ -1,13 +1,13 @@
 /** `screen`: consumes the intake queue; every received mail gets exactly one recorded outcome. */
-import { makeBroadcastStore } from '#shared/adapters/broadcast-store.ts';
+import { makeBroadcastMailFinder } from '#shared/adapters/broadcast-store.ts';
 import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
-import { s3Client } from '#shared/adapters/clients/s3.ts';
+import { s3ObjectReader } from '#shared/adapters/clients/s3-object-reader.ts';
 import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { makeDirectoryLookup } from '#shared/adapters/directory-lookup.ts';
 import { makeFollowUpStore } from '#shared/adapters/follow-up-store.ts';
 import { makeIntakeLogStore } from '#shared/adapters/intake-log-store.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
-import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
+import { makeRawMailReader } from '#shared/adapters/raw-mail.ts';
 import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
 import { deskConfig } from '#shared/config.ts';
 import { IntakeMessage, OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
@@ -20,13 +20,13 @@ const dynamodb = dynamodbClient();
 const table = { client: dynamodb, tableName: config.tableName };
 const deps = {
   config,
-  rawMail: makeRawMailStore({ client: s3Client() }),
+  rawMail: makeRawMailReader({ objects: s3ObjectReader() }),
   directory: makeDirectoryLookup(table),
   intakeLog: makeIntakeLogStore(table),
   threads: makeFollowUpStore(table),
   tickets: makeQueue({ client: sqsClient(), queueUrl: config.queues.tickets, schema: TicketCommand }),
   outbox: makeQueue({ client: sqsClient(), queueUrl: config.queues.outbox, schema: OutboxMessage }),
-  broadcasts: makeBroadcastStore(table),
+  broadcasts: makeBroadcastMailFinder(table),
   now: () => new Date(),
 };
 const metrics = deskMetrics('screen');

@@ -1,6 +1,6 @@
 /** `ticket`: consumes the tickets queue; opens tickets and threads follow-ups, idempotently. */
 import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
-import { s3Client } from '#shared/adapters/clients/s3.ts';
+import { s3ObjectReader } from '#shared/adapters/clients/s3-object-reader.ts';
 import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { makeFollowUpStore } from '#shared/adapters/follow-up-store.ts';
 import { makeArticleSuggester, makePublicIndexReader } from '#shared/adapters/kb-index.ts';
@@ -21,7 +21,7 @@ const kb = config.kb;
 const suggester =
   kb?.bucket && kb.publicBaseUrl
     ? makeArticleSuggester({
-        index: makePublicIndexReader({ client: s3Client(), bucket: kb.bucket }),
+        index: makePublicIndexReader({ objects: s3ObjectReader(), bucket: kb.bucket }),
         publicBaseUrl: kb.publicBaseUrl,
       })
     : undefined;

@@ -28,6 +28,7 @@ import {
 } from '#shared/domain/broadcast.ts';
 import type {
   AddressProblem,
+  BroadcastMailFinder,
   BroadcastStore,
   Page,
   StoredBroadcast,
@@ -53,6 +54,27 @@ const AddressProblemItem = z.object({
   detail: z.string().optional(),
   broadcastId: z.string(),
 });
+
+/**
+ * Which broadcast a received mail answers, alone: all `screen` needs of the store, so its bundle
+ * does not carry the rest (8 KB).
+ */
+export function makeBroadcastMailFinder({
+  client,
+  tableName,
+}: {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}): BroadcastMailFinder {
+  return {
+    async broadcastOfMail(sesMessageId) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.broadcastMail(sesMessageId) }),
+      );
+      return Item === undefined ? undefined : MailLookup.parse(Item).broadcastId;
+    },
+  };
+}
 
 /** Makes the broadcasts' store over a DynamoDB document client and the desk table's name. */
 export function makeBroadcastStore({
@@ -419,12 +441,7 @@ export function makeBroadcastStore({
       return requeued.sort();
     },
 
-    async broadcastOfMail(sesMessageId) {
-      const { Item } = await client.send(
-        new GetCommand({ TableName: tableName, Key: keys.broadcastMail(sesMessageId) }),
-      );
-      return Item === undefined ? undefined : MailLookup.parse(Item).broadcastId;
-    },
+    broadcastOfMail: makeBroadcastMailFinder({ client, tableName }).broadcastOfMail,
 
     async recipientOfMessage(sesMessageId) {
       const { Item } = await client.send(

@@ -8,7 +8,7 @@
  * `maxAgeMs`, with the ETag it has (a 304 costs a request, no transfer, no parse): a publication
  * reaches the acknowledgments within that delay, and a burst of mails reads S3 once.
  */
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3ObjectReader } from '#shared/adapters/clients/s3-object-reader.ts';
 import { articleUrl } from '#shared/domain/article.ts';
 import type { ArticleSuggester } from '#shared/domain/kb-ports.ts';
 import { ArticleIndex } from '#shared/kb/search.ts';
@@ -27,23 +27,26 @@ export type PublicIndexReader = { current(): Promise<ArticleIndex> };
  * the next attempt (`maxAgeMs` later); with none loaded yet, the error is thrown.
  */
 export function makePublicIndexReader(options: {
-  client: S3Client;
+  /** The signed-GET reader (`clients/s3-object-reader.ts`), or the S3 client's (`s3Objects`). */
+  objects: S3ObjectReader;
   bucket: string;
   /** How long a loaded index is used before S3 is asked whether it changed. Default 30 s. */
   maxAgeMs?: number;
   clock?: () => number;
 }): PublicIndexReader {
-  const { client, bucket, maxAgeMs = 30_000, clock = Date.now } = options;
+  const { objects, bucket, maxAgeMs = 30_000, clock = Date.now } = options;
   let loaded: { index: ArticleIndex; etag: string | undefined; checkedAt: number } | undefined;
   let reading: Promise<ArticleIndex> | undefined;
 
   async function read(): Promise<ArticleIndex> {
     const checkedAt = clock();
     try {
-      const answer = await client.send(
-        new GetObjectCommand({ Bucket: bucket, Key: PUBLIC_INDEX_KEY, IfNoneMatch: loaded?.etag }),
-      );
-      const json = (await answer.Body?.transformToString('utf-8')) ?? '';
+      const answer = await objects.getObject({
+        Bucket: bucket,
+        Key: PUBLIC_INDEX_KEY,
+        IfNoneMatch: loaded?.etag,
+      });
+      const json = Buffer.from(answer.Body).toString('utf8');
       loaded = { index: ArticleIndex.load(json), etag: answer.ETag, checkedAt };
     } catch (error) {
       if (loaded && statusOf(error) === 304) {

@@ -1,5 +1,6 @@
 /** The raw MIME of received mails, as the SES S3 action stored it. */
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3ObjectReader } from '#shared/adapters/clients/s3-object-reader.ts';
 import { RawMailGoneError } from '#shared/domain/errors.ts';
 import type { RawMailReader, RawMailWriter } from '#shared/domain/intake-ports.ts';
 import type { RawMailLocation } from '#shared/domain/mail.ts';
@@ -15,23 +16,32 @@ function isMissing(error: unknown): boolean {
   return name === 'NoSuchKey' || name === 'NotFound' || $metadata?.httpStatusCode === 403;
 }
 
-/** Reads raw mails from S3. */
-export function makeRawMailStore({ client }: { client: S3Client }) {
+/**
+ * Reads raw mails from S3 through `objects`: with the signed-GET reader, `screen`'s bundle
+ * carries no S3 client (nothing here that would pull it in).
+ */
+export function makeRawMailReader({ objects }: { objects: S3ObjectReader }) {
   return {
     /**
      * The stored bytes of one mail.
      * @throws RawMailGoneError when S3 has nothing at that key (past the retention period)
      */
     async read(location: RawMailLocation): Promise<Uint8Array> {
-      const response = await client
-        .send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }))
+      const response = await objects
+        .getObject({ Bucket: location.bucket, Key: location.key })
         .catch((error: unknown) => {
           if (isMissing(error)) throw new RawMailGoneError({ cause: error });
           throw error;
         });
-      if (!response.Body) throw new RawMailGoneError();
-      return response.Body.transformToByteArray();
+      return response.Body;
     },
+  } satisfies RawMailReader;
+}
+
+/** Reads raw mails through `objects` and stores the portal's through the S3 client. */
+export function makeRawMailStore({ objects, client }: { objects: S3ObjectReader; client: S3Client }) {
+  return {
+    ...makeRawMailReader({ objects }),
 
     /** Stores a portal request's MIME message beside the received mails (same prefix, same purge). */
     async write(location: RawMailLocation, bytes: Uint8Array): Promise<void> {

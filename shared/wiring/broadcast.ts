@@ -12,7 +12,7 @@ import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeBroadcastStore } from '#shared/adapters/broadcast-store.ts';
 import { makeBulkSender } from '#shared/adapters/bulk-sender.ts';
-import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
+import { makeDirectoryReader } from '#shared/adapters/directory-reader.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { type DeskConfig, requiredQueue, retentionOf } from '#shared/config.ts';
 import { BroadcastChunk } from '#shared/domain/messages.ts';
@@ -23,16 +23,16 @@ export type BroadcastClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClien
 
 /**
  * What the broadcasts' steps are given. `directory` may be passed when the function already has
- * a directory store (the API), so both read through one cache.
+ * a directory store (the API), so both read through one cache; else a read-only reader.
  * @throws ConfigError when the broadcast queue's URL is not configured
  */
 export function broadcastDeps(
   config: DeskConfig,
   clients: BroadcastClients,
-  directory = makeDirectoryStore({
+  // Sending only reads today's directory: the read-only reader keeps the store's write path out.
+  directory: BroadcastDeps['directory'] = makeDirectoryReader({
     client: clients.dynamodb,
     tableName: config.tableName,
-    academicDomain: config.academicDomain,
   }),
 ): BroadcastDeps {
   return {

@@ -10,6 +10,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeArticleStore } from '#shared/adapters/article-store.ts';
+import { s3Objects } from '#shared/adapters/clients/s3.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import { makePublicIndexReader } from '#shared/adapters/kb-index.ts';
 import { makeKbSite } from '#shared/adapters/kb-site.ts';
@@ -43,7 +44,7 @@ export function kbDeps(
     }),
     tickets: shared.tickets ?? makeTicketStore(table),
     directory: shared.directory ?? makeDirectoryStore({ ...table, academicDomain: config.academicDomain }),
-    publicIndex: makePublicIndexReader({ client: clients.s3, bucket }),
+    publicIndex: makePublicIndexReader({ objects: s3Objects(clients.s3), bucket }),
     publicBaseUrl,
     now: () => new Date(),
   };

@@ -4,11 +4,12 @@
  * ticket it continues. With the cap at 2 for this file, through the real handlers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { s3Objects } from '#shared/adapters/clients/s3.ts';
 import { makeDirectoryLookup } from '#shared/adapters/directory-lookup.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import { makeIntakeLogStore } from '#shared/adapters/intake-log-store.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
-import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
+import { makeRawMailReader } from '#shared/adapters/raw-mail.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import { importDirectoryFile } from '#shared/directory/import.ts';
 import { TicketCommand } from '#shared/domain/messages.ts';
@@ -82,7 +83,7 @@ describe('a follow-up over the daily cap of follow-ups', () => {
     // Act: staff accept it, twice (a repeated click).
     const deps = {
       store: intakeLog,
-      rawMail: makeRawMailStore({ client: desk.clients.s3 }),
+      rawMail: makeRawMailReader({ objects: s3Objects(desk.clients.s3) }),
       directory: makeDirectoryLookup({ client: desk.db, tableName: desk.resources.tableName }),
       tickets: makeQueue({
         client: desk.clients.sqs,

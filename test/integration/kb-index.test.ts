@@ -5,6 +5,9 @@
  */
 import { DeleteObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/emulators.ts';
+import { s3Objects } from '#shared/adapters/clients/s3.ts';
+import { makeS3ObjectReader } from '#shared/adapters/clients/s3-object-reader.ts';
 import { makeArticleSuggester, makePublicIndexReader, PUBLIC_INDEX_KEY } from '#shared/adapters/kb-index.ts';
 import type { Article } from '#shared/domain/article.ts';
 import { ArticleIndex } from '#shared/kb/search.ts';
@@ -55,10 +58,16 @@ describe('the public index of the knowledge base', () => {
     desk = await makeTestResources('kb-index');
   });
   afterAll(() => desk.destroy());
+  // The signed-GET reader `ticket` reads with, against the S3 stand-in.
+  const objects = () =>
+    makeS3ObjectReader({
+      at: { endpoint: desk.endpoints.s3, region: LOCAL_REGION, pathStyle: true },
+      credentials: LOCAL_CREDENTIALS,
+    });
 
   it('is empty before the first publication', async () => {
     // Prepare: a bucket without the index.
-    const reader = makePublicIndexReader({ client: desk.clients.s3, bucket: desk.resources.bucket });
+    const reader = makePublicIndexReader({ objects: objects(), bucket: desk.resources.bucket });
     // Act
     const index = await reader.current();
     // Assess
@@ -71,7 +80,7 @@ describe('the public index of the knowledge base', () => {
     const bucket = desk.resources.bucket;
     await publish(s3, bucket, [pdf]);
     let now = 0;
-    const reader = makePublicIndexReader({ client: s3, bucket, maxAgeMs: 30_000, clock: () => now });
+    const reader = makePublicIndexReader({ objects: objects(), bucket, maxAgeMs: 30_000, clock: () => now });
     expect((await reader.current()).size).toBe(1);
 
     // Act: a publication adds an article.
@@ -97,7 +106,7 @@ describe('the public index of the knowledge base', () => {
       send: (command: Parameters<S3Client['send']>[0]) =>
         failing ? Promise.reject(new Error('socket hang up')) : s3.send(command),
     } as unknown as S3Client;
-    const reader = makePublicIndexReader({ client: flaky, bucket, clock: () => now });
+    const reader = makePublicIndexReader({ objects: s3Objects(flaky), bucket, clock: () => now });
     await reader.current();
 
     // Act
@@ -111,7 +120,7 @@ describe('the public index of the knowledge base', () => {
 
   it('refuses to answer, rather than answer nothing, when it never could read S3', async () => {
     const broken = { send: () => Promise.reject(new Error('socket hang up')) } as unknown as S3Client;
-    const reader = makePublicIndexReader({ client: broken, bucket: desk.resources.bucket });
+    const reader = makePublicIndexReader({ objects: s3Objects(broken), bucket: desk.resources.bucket });
     await expect(reader.current()).rejects.toMatchObject({ name: 'PublicIndexUnreadableError' });
   });
 
@@ -121,7 +130,7 @@ describe('the public index of the knowledge base', () => {
     const bucket = desk.resources.bucket;
     await publish(s3, bucket, [pdf, periods]);
     const suggester = makeArticleSuggester({
-      index: makePublicIndexReader({ client: s3, bucket }),
+      index: makePublicIndexReader({ objects: objects(), bucket }),
       publicBaseUrl: 'https://assistance.example/',
     });
 

@@ -1,7 +1,10 @@
 import { GetObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeRawMailStore } from '#shared/adapters/raw-mail.ts';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/emulators.ts';
+import { s3Objects } from '#shared/adapters/clients/s3.ts';
+import { makeS3ObjectReader } from '#shared/adapters/clients/s3-object-reader.ts';
+import { makeRawMailReader } from '#shared/adapters/raw-mail.ts';
 import { RawMailGoneError } from '#shared/domain/errors.ts';
 import { makeTestResources, type TestResources } from '#test/support/aws.ts';
 
@@ -11,10 +14,16 @@ describe('the raw-mail store', () => {
     desk = await makeTestResources('raw-mail');
   });
   afterAll(() => desk.destroy());
+  // The signed-GET reader `screen` reads with, against the S3 stand-in.
+  const objects = () =>
+    makeS3ObjectReader({
+      at: { endpoint: desk.endpoints.s3, region: LOCAL_REGION, pathStyle: true },
+      credentials: LOCAL_CREDENTIALS,
+    });
 
   it('reads the bytes SES stored', async () => {
     // Prepare
-    const store = makeRawMailStore({ client: desk.clients.s3 });
+    const store = makeRawMailReader({ objects: objects() });
     const location = { bucket: desk.resources.bucket, key: 'incoming/present' };
     const raw = 'From: camille.martin@ac-dijon.fr\r\nSubject: LSUN\r\n\r\nBonjour\r\n';
     await desk.clients.s3.send(
@@ -30,7 +39,7 @@ describe('the raw-mail store', () => {
 
   it('says a mail no longer stored is gone (past its retention), keeping what S3 answered', async () => {
     // Prepare
-    const store = makeRawMailStore({ client: desk.clients.s3 });
+    const store = makeRawMailReader({ objects: objects() });
 
     // Act
     const reading = store.read({ bucket: desk.resources.bucket, key: 'incoming/purged' });
@@ -57,7 +66,7 @@ describe('the raw-mail store', () => {
       );
 
     // Act
-    const error = await makeRawMailStore({ client })
+    const error = await makeRawMailReader({ objects: s3Objects(client) })
       .read({ bucket: 'raw-mail', key: 'incoming/purged' })
       .catch((caught: unknown) => caught);
 

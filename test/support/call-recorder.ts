@@ -11,6 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MiddlewareStack } from '@smithy/types';
 import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
 import { s3Client } from '#shared/adapters/clients/s3.ts';
+import { observeS3Reads } from '#shared/adapters/clients/s3-object-reader.ts';
 import { sesClient } from '#shared/adapters/clients/ses.ts';
 import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { allStages } from '#shared/pipeline.ts';
@@ -107,6 +108,11 @@ function installRecorder(consumedCapacity = false): void {
     ['sqs', sqsClient()],
     ['ses', sesClient()],
   ];
+  // `screen` and `ticket` read S3 objects with the signed-GET reader, not the S3 client.
+  observeS3Reads((input) => {
+    const fn = running.getStore();
+    if (fn !== undefined) calls.push(...asIam('s3', 'GetObject', input).map((call) => ({ fn, ...call })));
+  });
   for (const [service, client] of clients) {
     (client.middlewareStack as MiddlewareStack<Input, object>).add(
       (next, context) => async (args) => {

@@ -58,4 +58,24 @@ describe('the deployed bundles', () => {
       expect(offending, name).toEqual([]);
     }
   });
+
+  it('carry no S3 client in screen and ticket, and no directory write path in broadcast-send', async () => {
+    // Why: each reads one S3 object (the raw mail, the public index) with the signed-GET reader,
+    // and the S3 client would add 161 KB for it; broadcast-send only reads today's directory.
+    const inputs = await bundledInputs();
+    for (const name of ['screen', 'ticket']) {
+      expect(inputs.get(name), name).toContain('shared/adapters/clients/s3-object-reader.ts');
+      expect(
+        inputs.get(name)?.filter((path) => path.includes('node_modules/@aws-sdk/client-s3/')),
+        name,
+      ).toEqual([]);
+    }
+    const send = inputs.get('broadcast-send') ?? [];
+    expect(send).toContain('shared/adapters/directory-reader.ts');
+    expect(
+      send.filter((path) =>
+        /shared\/(adapters\/directory-store|directory\/(edit|plan|diff))\.ts$/.test(path),
+      ),
+    ).toEqual([]);
+  });
 });
