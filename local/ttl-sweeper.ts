@@ -10,6 +10,8 @@
  * repeats the purge, which is idempotent; it never leaves a deleted item whose purge was lost.
  * An item removed meanwhile is skipped: its deletion is conditional on its purge date.
  */
+
+import { setTimeout as pause } from 'node:timers/promises';
 import {
   type AttributeValue,
   ConditionalCheckFailedException,
@@ -24,6 +26,15 @@ import { deskTable } from '#shared/table.ts';
 
 /** Records handed to the handler at once: the event source mapping's batch size. */
 const BATCH_SIZE = 100;
+
+/**
+ * The scan reads the table this many items per page and rests between pages. DynamoDB's TTL
+ * works in the background and never delays a request; a whole-table scan in one go held
+ * DynamoDB Local (one writer, one CPU) for a second or more every minute at bench sizes, and
+ * every mail arriving meanwhile waited behind it (docs/PERFORMANCE.md, « stalls »).
+ */
+const SCAN_PAGE_SIZE = 250;
+const PAUSE_BETWEEN_PAGES_MS = 25;
 
 /** The stream's handler, as Lambda calls it. */
 export type StreamHandler = (
@@ -55,7 +66,7 @@ export async function sweepExpired(input: {
   const ttl = deskTable.timeToLiveAttribute;
   const expired: Array<Record<string, AttributeValue>> = [];
   for await (const page of paginateScan(
-    { client: dynamodb },
+    { client: dynamodb, pageSize: SCAN_PAGE_SIZE },
     {
       TableName: tableName,
       FilterExpression: '#ttl <= :now',
@@ -65,6 +76,7 @@ export async function sweepExpired(input: {
     },
   )) {
     expired.push(...(page.Items ?? []));
+    if (page.LastEvaluatedKey !== undefined) await pause(PAUSE_BETWEEN_PAGES_MS);
   }
 
   let purged = 0;
