@@ -14,7 +14,10 @@
  * for the mail chain and broadcast-send, under 1 MB for the api, and for all of them an import
  * under 1.5× the bare handler (wall time, as Lambda's init feels it). Targets are a report, not a
  * test: timings vary. The imports' CPU time is printed beside: on a machine others are using, the
- * wall time measures them too, the CPU time much less.
+ * wall time measures them too, the CPU time much less. It follows the benchmarks' rules
+ * (bench/lib/rules.ts): a run during which other processes took more than 0.1 core is refused
+ * (exit 2; `--machine-occupee` shows it, labelled « non publiables »), and each run's JSON is kept
+ * under bench/results/.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -24,6 +27,8 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build, type Metafile } from 'esbuild';
 import { pipeline } from '#shared/pipeline.ts';
+import { measuredCommit } from '../bench/lib/commit.ts';
+import { BenchRules, withoutRuleFlags } from '../bench/lib/rules.ts';
 import { esbuildOptions } from '../infra/bundling.ts';
 import { functionEntry, projectRoot } from '../infra/paths.ts';
 
@@ -290,9 +295,13 @@ function printTable(out: (line: string) => void, header: string[], rows: string[
 }
 
 async function main(): Promise<void> {
-  const { runs, check } = parseArgs(process.argv.slice(2));
+  // The rules of every benchmark (bench/lib/rules.ts): the import times are timed runs, refused on
+  // a busy machine; the report and its JSON go under bench/results/.
+  const rules = new BenchRules('bundles');
+  const { runs, check } = parseArgs(withoutRuleFlags(process.argv.slice(2)));
   const workDir = mkdtempSync(join(tmpdir(), 'lsun-bundle-size-'));
-  const out = (line = '') => process.stdout.write(`${line}\n`);
+  const lines: string[] = [];
+  const out = (line = '') => lines.push(line);
   try {
     out(
       `Paquets tels que déployés (esbuild ${esbuildOptions.format}, ${esbuildOptions.target}, minifiés) ; Node ${process.version} ; médiane de ${runs} imports à froid`,
@@ -304,7 +313,9 @@ async function main(): Promise<void> {
     );
     out();
     const rows: Row[] = [];
+    const timed = rules.run('imports');
     for (const name of allFunctions) rows.push(await measure(name, workDir, runs));
+    timed.stop();
 
     printTable(
       out,
@@ -348,7 +359,21 @@ async function main(): Promise<void> {
         ? `${missed.length} objectif(s) manqué(s) sur ${checks.length}`
         : `${checks.length} objectifs atteints`,
     );
-    if (check && missed.length) process.exitCode = 1;
+    const publication = rules.finish(
+      {
+        commit: measuredCommit(),
+        runs,
+        // The metafiles stay out: megabytes of input lists, rebuilt by running the script again.
+        rows: rows.map(({ bundle, bare, ...row }) => ({
+          ...row,
+          bundle: { bytes: bundle.bytes, gzipBytes: bundle.gzipBytes },
+          bare: { bytes: bare.bytes, gzipBytes: bare.gzipBytes },
+        })),
+        checks,
+      },
+      () => lines.join('\n'),
+    );
+    if (check && missed.length && !publication.refused) process.exitCode = 1;
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
