@@ -121,8 +121,9 @@ function assertJava17(): void {
 }
 
 /**
- * DynamoDB Local's JVM, sized for a desk on one small machine (measured in docs/PERFORMANCE.md:
- * resident memory 230 → 132 MiB, and less CPU per request, not more): the serial collector (one
+ * DynamoDB Local's JVM, sized for a desk on one small machine (docs/PERFORMANCE.md, « Memory of
+ * the whole local desk »: about 300 → 200 MiB in the intake benchmark, and the client compiler
+ * faster there than C2, not slower): the serial collector (one
  * thread, no parallel GC's per-thread buffers); the client compiler only (C2 costs more CPU to
  * compile than this short-lived, I/O-bound server gains from it, and needs a larger code cache);
  * smaller thread stacks for Jetty's threads; metaspace capped (the classes of one jar).

@@ -31,7 +31,7 @@ const BATCH_SIZE = 100;
  * The scan reads the table this many items per page and rests between pages. DynamoDB's TTL
  * works in the background and never delays a request; a whole-table scan in one go held
  * DynamoDB Local (one writer, one CPU) for a second or more every minute at bench sizes, and
- * every mail arriving meanwhile waited behind it (docs/PERFORMANCE.md, « stalls »).
+ * every mail arriving meanwhile waited behind it (docs/PERFORMANCE.md, intake, « What limits it now »).
  */
 const SCAN_PAGE_SIZE = 250;
 const PAUSE_BETWEEN_PAGES_MS = 25;

@@ -1,7 +1,7 @@
 /**
  * The DynamoDB request units the cost benchmark (bench/cost.ts) bills each request, sized from
  * the request and its response as DynamoDB on demand sizes them: the figures of
- * docs/PERFORMANCE.md « Cost per 10,000 mails » rest on these roundings.
+ * docs/PERFORMANCE.md « The AWS bill per 10,000 mails » rest on these roundings.
  */
 import { describe, expect, it } from 'vitest';
 import { capacityUnits, writesOf } from '#test/support/call-recorder.ts';
