@@ -19,24 +19,22 @@ import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { readdir } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { makeLocalClients } from '#local/emulators.ts';
 import { queueDepths } from '#local/queue-depths.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
-import { awsClients } from '#shared/adapters/aws-clients.ts';
 import { measuredCommit } from './lib/commit.ts';
 import { type CorpusMail, CorpusWriter, SenderPool } from './lib/corpus.ts';
+import { probeDesk } from './lib/desk-probes.ts';
 import { generateDirectory } from './lib/directory.ts';
 import { startPoller } from './lib/gateway-poller.ts';
 import { GatewaySender } from './lib/gateway-sender.ts';
 import { readIntakeOutcomes } from './lib/intake-log.ts';
-import { nodeMemory } from './lib/machine.ts';
-import { countHttpRequests, hookOutbox, probeClient, RequestCounters, Tracker } from './lib/probes.ts';
-import { sampleBacklog, waitForIdleQueues } from './lib/queues.ts';
+import { waitForIdleQueues } from './lib/queues.ts';
 import { seededRandom } from './lib/random.ts';
 import { type BenchReport, formatReport, gatewayVerdicts, type RunReport } from './lib/report.ts';
-import { accountCpu, BenchRules, machineLoad, sampleTreeMemory, withoutRuleFlags } from './lib/rules.ts';
+import { accountCpu, BenchRules, machineLoad, withoutRuleFlags } from './lib/rules.ts';
 import { countOutcomes, followUpPicker, runReport, sortKeys, waitForCompletion } from './lib/runs.ts';
 import { pushStream, type SentMail } from './lib/sender.ts';
 
@@ -177,22 +175,8 @@ async function main(): Promise<void> {
     ownClients = clients;
 
     // 3. The intake benchmark's probes.
-    const tracker = new Tracker();
-    const counters = new RequestCounters();
-    const unprobe = [
-      probeClient(awsClients.dynamodb(), 'dynamodb', counters, tracker),
-      probeClient(awsClients.ses(), 'ses', counters, tracker),
-      probeClient(awsClients.sqs(), 'sqs', counters, tracker),
-      probeClient(awsClients.s3(), 's3', counters, tracker),
-    ];
-    const outbox = hookOutbox(tracker, desk);
-    const http = countHttpRequests({
-      dynamodb: p + 3,
-      fauxqs: p + 4,
-      ses: p + 2,
-      rawMailBucket: desk.resources.bucket,
-    });
-    const memory = sampleTreeMemory();
+    const probes = probeDesk(desk, p, rules, clients.sqs);
+    const { tracker } = probes;
     sender = new GatewaySender(desk.smtpPort);
     const gateway = sender;
     let ticketsFrom = 0;
@@ -223,24 +207,10 @@ async function main(): Promise<void> {
       ticketsFrom = tracker.openTickets.length;
       const poller = await startPoller(running.httpUrl, jwtKeyPath, options.pollRate);
       const connectionsBefore = gateway.connections;
-      const cpu = rules.run(name);
-      const elu = performance.eventLoopUtilization();
-      const delay = monitorEventLoopDelay({ resolution: 10 });
-      delay.enable();
-      const backlog = sampleBacklog(clients.sqs, running.resources.queueUrls);
-      memory.window();
-      http.take();
-      counters.take();
+      const window = probes.openWindow(name);
       const result = await push(mails, rate);
-      const snapshot = counters.take();
-      const { 'SQS GetQueueAttributes': _ours, ...httpRequests } = http.take();
+      const { snapshot, ...figures } = await window.close();
       const polled = await poller.stop();
-      const memoryPeaks = memory.window();
-      const memoryAtEnd = nodeMemory();
-      const backlogPeak = await backlog.stop();
-      delay.disable();
-      const eventLoop = performance.eventLoopUtilization(elu);
-      const cpuShare = cpu.stop();
       await waitForIdleQueues(clients.sqs, running.resources.queueUrls);
       const sentMails = result.sent.map((s: SentMail) => s.mail);
       // The gateway's attachments; EICAR on a spam mail is that mail's payload, not one of them.
@@ -250,13 +220,7 @@ async function main(): Promise<void> {
       const sizes = withAttachment.map((m) => m.attachmentBytes ?? 0);
       const starts = result.sent.map((s) => s.startedAt);
       return runReport(name, mails, result.sent, result.failed.length, result.missing, tracker, snapshot, {
-        cpu: cpuShare,
-        eventLoopUtilization: eventLoop.utilization,
-        eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
-        backlogPeak,
-        httpRequests,
-        memory: memoryPeaks,
-        nodeMemoryAtEnd: memoryAtEnd,
+        ...figures,
         ...(rate === undefined ? {} : { targetRate: rate }),
         gateway: {
           connectionsOpened: gateway.connections - connectionsBefore,
@@ -275,16 +239,14 @@ async function main(): Promise<void> {
     const runs: RunReport[] = [];
     runs.push(await timedRun('max rate', main));
     if (paced.length > 0) runs.push(await timedRun(`paced ${options.rate}/s`, paced, options.rate));
-    for (const remove of unprobe) remove();
-    http.stop();
+    probes.stopCounting();
 
     // 4. Every outcome checked through the staff API, the dead-letter queues and the outbox.
     const fromApi = await readIntakeOutcomes(desk.httpUrl, jwtKeyPath);
     const outcomesFromApi = countOutcomes(fromApi);
     const outcomesTracked = countOutcomes([...tracker.traces.values()].map((t) => t.outcome));
     const deadLetters = await queueDepths(clients.sqs, desk.resources.deadLetterQueueUrls);
-    const memoryPeaks = memory.stop();
-    outbox.unhook();
+    const memoryPeaks = probes.stop();
     for (const run of runs) {
       const wrong = Object.entries(run.expectedOutcomes).filter(
         ([outcome, n]) => (run.outcomes[outcome as keyof typeof run.outcomes] ?? 0) !== n,
@@ -322,7 +284,7 @@ async function main(): Promise<void> {
           JSON.stringify(sortKeys(outcomesFromApi)) === JSON.stringify(sortKeys(outcomesTracked)),
         deadLetters,
         outboxHookSaw: tracker.outbox.length,
-        outboxStored: outbox.storedCount(),
+        outboxStored: probes.storedCount(),
       },
       verdicts: [],
       notes,

@@ -15,26 +15,24 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { readdir } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
 import { makeLocalClients } from '#local/emulators.ts';
 import { queueDepths } from '#local/queue-depths.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
-import { awsClients } from '#shared/adapters/aws-clients.ts';
 import { ArticleInput } from '#shared/domain/article.ts';
 import { parisDay } from '#shared/domain/paris-day.ts';
 import { generateArticles } from './kb.ts';
 import { measuredCommit } from './lib/commit.ts';
 import { type CorpusMail, CorpusWriter, SenderPool } from './lib/corpus.ts';
+import { probeDesk } from './lib/desk-probes.ts';
 import { generateDirectory } from './lib/directory.ts';
 import { readIntakeOutcomes } from './lib/intake-log.ts';
-import { nodeMemory } from './lib/machine.ts';
 import { planCorpus } from './lib/plan.ts';
-import { countHttpRequests, hookOutbox, probeClient, RequestCounters, Tracker } from './lib/probes.ts';
 import { startProfile } from './lib/profile.ts';
-import { sampleBacklog, waitForIdleQueues } from './lib/queues.ts';
+import { waitForIdleQueues } from './lib/queues.ts';
 import { seededRandom } from './lib/random.ts';
 import {
   type AttributionRow,
@@ -44,14 +42,7 @@ import {
   type RunReport,
   verdicts,
 } from './lib/report.ts';
-import {
-  accountCpu,
-  BenchRules,
-  machineLoad,
-  RESULTS_DIR,
-  sampleTreeMemory,
-  withoutRuleFlags,
-} from './lib/rules.ts';
+import { accountCpu, BenchRules, machineLoad, RESULTS_DIR, withoutRuleFlags } from './lib/rules.ts';
 import {
   countOutcomes,
   followUpPicker,
@@ -266,23 +257,8 @@ async function main(): Promise<void> {
     ownClients = clients;
 
     // 3. The probes: the handlers' own clients (one process: the same instances), the outbox, the machine.
-    const tracker = new Tracker();
-    const counters = new RequestCounters();
-    const unprobe = [
-      probeClient(awsClients.dynamodb(), 'dynamodb', counters, tracker),
-      probeClient(awsClients.ses(), 'ses', counters, tracker),
-      probeClient(awsClients.sqs(), 'sqs', counters, tracker),
-      probeClient(awsClients.s3(), 's3', counters, tracker),
-    ];
-    const outbox = hookOutbox(tracker, desk);
-    const http = countHttpRequests({
-      dynamodb: p + 3,
-      fauxqs: p + 4,
-      ses: p + 2,
-      rawMailBucket: desk.resources.bucket,
-    });
-    // The desk's memory: this process and every descendant (DynamoDB Local's Java, the desk's workers).
-    const memory = sampleTreeMemory();
+    const probes = probeDesk(desk, p, rules, clients.sqs);
+    const { tracker, counters } = probes;
     sender = new SmtpSender(desk.smtpPort, options.connections);
     const smtpSender = sender;
 
@@ -314,36 +290,15 @@ async function main(): Promise<void> {
       log(`${name} : ${mails.length} courriels${rate ? ` à ${rate}/s` : ''}…`);
       ticketsFrom = tracker.openTickets.length;
       const profile = options.profile && rate === undefined ? await startProfile() : undefined;
-      const cpu = rules.run(name);
-      const elu = performance.eventLoopUtilization();
-      const delay = monitorEventLoopDelay({ resolution: 10 });
-      delay.enable();
-      const backlog = sampleBacklog(clients.sqs, (desk as RunningDesk).resources.queueUrls);
-      memory.window();
-      http.take();
-      counters.take();
+      const window = probes.openWindow(name);
       const result = await push(mails, rate);
-      const snapshot = counters.take();
-      // GetQueueAttributes: the benchmark's own look at the queues, not the desk's work.
-      const { 'SQS GetQueueAttributes': _ours, ...httpRequests } = http.take();
-      const memoryPeaks = memory.window();
-      const memoryAtEnd = nodeMemory();
-      const backlogPeak = await backlog.stop();
-      delay.disable();
-      const eventLoop = performance.eventLoopUtilization(elu);
-      const cpuShare = cpu.stop();
+      const { snapshot, ...figures } = await window.close();
       const summary = profile
         ? await profile.stop(RESULTS_DIR, `intake-${name.replace(/\W+/g, '-')}`)
         : undefined;
       await waitForIdleQueues(clients.sqs, (desk as RunningDesk).resources.queueUrls);
       return runReport(name, mails, result.sent, result.failed.length, result.missing, tracker, snapshot, {
-        cpu: cpuShare,
-        eventLoopUtilization: eventLoop.utilization,
-        eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
-        backlogPeak,
-        httpRequests,
-        memory: memoryPeaks,
-        nodeMemoryAtEnd: memoryAtEnd,
+        ...figures,
         ...(rate === undefined ? {} : { targetRate: rate }),
         ...(summary ? { profile: summary } : {}),
       });
@@ -384,16 +339,14 @@ async function main(): Promise<void> {
         counters: withoutDurations(snapshot),
       });
     }
-    for (const remove of unprobe) remove();
-    http.stop();
+    probes.stopCounting();
 
     // 6. Verification through the staff API (after counting: the API's reads are the handlers' client).
     const fromApi = await readIntakeOutcomes(desk.httpUrl, jwtKeyPath);
     const outcomesFromApi = countOutcomes(fromApi);
     const outcomesTracked = countOutcomes([...tracker.traces.values()].map((t) => t.outcome));
     const deadLetters = await queueDepths(clients.sqs, desk.resources.deadLetterQueueUrls);
-    const memoryPeaks = memory.stop();
-    outbox.unhook();
+    const memoryPeaks = probes.stop();
     if (parisDay(startedAt) !== parisDay(new Date())) {
       notes.push(
         'la journée de Paris a changé pendant la mesure : les plafonds journaliers ont été remis à zéro',
@@ -429,7 +382,7 @@ async function main(): Promise<void> {
           JSON.stringify(sortKeys(outcomesFromApi)) === JSON.stringify(sortKeys(outcomesTracked)),
         deadLetters,
         outboxHookSaw: tracker.outbox.length,
-        outboxStored: outbox.storedCount(),
+        outboxStored: probes.storedCount(),
       },
       verdicts: [],
       notes,
