@@ -1,8 +1,8 @@
 /**
- * The machine's side of the measure, from /proc (Linux): the memory of the whole local desk
- * (this Node process, where every stand-in but one runs, plus DynamoDB Local's Java process),
- * and where the CPU went during a run (the desk's two processes, and everyone else's, since
- * this machine is shared).
+ * Older pieces of the machine's side of the measure, from /proc (Linux): DynamoDB Local's pid,
+ * one process's memory, and the CPU split between this process, DynamoDB Local and everyone
+ * else, which the console and hostile-mail benchmarks still use. The rules every benchmark
+ * follows, the desk's whole process tree included, are in `rules.ts`.
  */
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -42,17 +42,6 @@ export function statusBytes(pid: number | 'self', field: 'VmRSS' | 'VmHWM'): num
   }
 }
 
-/** Peak memory seen by sampling, per process and summed. */
-export type MemoryPeaks = {
-  samples: number;
-  peakTotalMiB: number;
-  peakNodeMiB: number;
-  peakJavaMiB: number;
-  /** The kernel's own high-water marks (VmHWM): exact per process, their sum an upper bound. */
-  hwmNodeMiB: number;
-  hwmJavaMiB: number;
-};
-
 /** Where this process's memory is, as V8 and Node see it (MiB), at one moment. */
 export type NodeMemory = {
   rss: number;
@@ -71,55 +60,6 @@ export function nodeMemory(): NodeMemory {
     heapTotal: usage.heapTotal / MIB,
     external: usage.external / MIB,
     arrayBuffers: usage.arrayBuffers / MIB,
-  };
-}
-
-/** Peaks of the sum and of each process since the sampler started, or since the last `window()`. */
-export type WindowPeaks = { peakTotalMiB: number; peakNodeMiB: number; peakJavaMiB: number };
-
-/**
- * Samples the RSS of this process and of DynamoDB Local every `intervalMs`, keeping the peak of
- * their sum (the two peaks need not coincide, so the sum of the kernel's per-process peaks is
- * reported beside it as an upper bound). `window()` gives the peaks since its last call, so that
- * each timed run has its own.
- */
-export function sampleMemory(
-  javaPid: number | undefined,
-  intervalMs = 100,
-): { stop(): MemoryPeaks; window(): WindowPeaks } {
-  let samples = 0;
-  const whole: WindowPeaks = { peakTotalMiB: 0, peakNodeMiB: 0, peakJavaMiB: 0 };
-  let current: WindowPeaks = { peakTotalMiB: 0, peakNodeMiB: 0, peakJavaMiB: 0 };
-  const sample = () => {
-    const node = process.memoryUsage.rss() / MIB;
-    const java = javaPid === undefined ? 0 : statusBytes(javaPid, 'VmRSS') / MIB;
-    samples++;
-    for (const peaks of [whole, current]) {
-      peaks.peakNodeMiB = Math.max(peaks.peakNodeMiB, node);
-      peaks.peakJavaMiB = Math.max(peaks.peakJavaMiB, java);
-      peaks.peakTotalMiB = Math.max(peaks.peakTotalMiB, node + java);
-    }
-  };
-  sample();
-  const timer = setInterval(sample, intervalMs);
-  timer.unref();
-  return {
-    window() {
-      sample();
-      const peaks = current;
-      current = { peakTotalMiB: 0, peakNodeMiB: 0, peakJavaMiB: 0 };
-      return peaks;
-    },
-    stop() {
-      clearInterval(timer);
-      sample();
-      return {
-        samples,
-        ...whole,
-        hwmNodeMiB: statusBytes('self', 'VmHWM') / MIB,
-        hwmJavaMiB: javaPid === undefined ? 0 : statusBytes(javaPid, 'VmHWM') / MIB,
-      };
-    },
   };
 }
 
