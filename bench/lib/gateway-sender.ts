@@ -6,12 +6,9 @@
  * here (its `getSocket` hook) so that the connections can be counted.
  */
 import { connect } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { CorpusMail, SourceAddress } from './corpus.ts';
-import { type MailSender, SendFailedError, type SentMail } from './sender.ts';
-
-const RETRIES = 3;
+import { type MailSender, type SentMail, sendOverSmtp } from './sender.ts';
 
 /** One connection per mail, from the mail's source address; counts the connections it opened. */
 export class GatewaySender implements MailSender {
@@ -40,27 +37,9 @@ export class GatewaySender implements MailSender {
     this.#transports = { '127.0.0.2': open('127.0.0.2'), '127.0.0.1': open('127.0.0.1') };
   }
 
-  /** Delivers one raw mail over a connection of its own; retries a temporary refusal as an MTA would. */
-  async send(mail: CorpusMail, raw: Buffer): Promise<SentMail> {
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= RETRIES; attempt++) {
-      // From before the connection: the gateway's delivery includes the handshake.
-      const startedAt = performance.now();
-      try {
-        const info = await this.#transports[mail.source].sendMail({
-          envelope: { from: mail.envelopeFrom || (false as unknown as string), to: [mail.to] },
-          raw,
-        });
-        const acceptedAt = performance.now();
-        const sesMessageId = /\bOk ([a-z0-9]{40})\b/.exec(String(info.response ?? ''))?.[1];
-        if (!sesMessageId) throw new SendFailedError(`Réponse SMTP sans identifiant : ${info.response}`);
-        return { mail, sesMessageId, startedAt, acceptedAt };
-      } catch (error) {
-        lastError = error;
-        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-      }
-    }
-    throw new SendFailedError(`Envoi refusé après ${RETRIES} essais`, { cause: lastError });
+  /** Delivers one raw mail over a connection of its own (the handshake counts in its time). */
+  send(mail: CorpusMail, raw: Buffer): Promise<SentMail> {
+    return sendOverSmtp(this.#transports[mail.source], mail, raw);
   }
 
   close(): void {

@@ -30,6 +30,32 @@ const RETRIES = 3;
 /** Hands one raw mail to the desk over SMTP and says when it was accepted. */
 export type MailSender = { send(mail: CorpusMail, raw: Buffer): Promise<SentMail> };
 
+/**
+ * Hands `raw` to the desk through `transport` (a pool or one connection per mail) and reads the
+ * SES message id from the 250; retries a temporary refusal a few times, as an MTA would. The
+ * timing starts before the transport opens its connection, if it opens one.
+ */
+export async function sendOverSmtp(transport: Transporter, mail: CorpusMail, raw: Buffer): Promise<SentMail> {
+  let lastError: unknown;
+  for (let attempt = 1; attempt <= RETRIES; attempt++) {
+    const startedAt = performance.now();
+    try {
+      const info = await transport.sendMail({
+        envelope: { from: mail.envelopeFrom || (false as unknown as string), to: [mail.to] },
+        raw,
+      });
+      const acceptedAt = performance.now();
+      const sesMessageId = /\bOk ([a-z0-9]{40})\b/.exec(String(info.response ?? ''))?.[1];
+      if (!sesMessageId) throw new SendFailedError(`Réponse SMTP sans identifiant : ${info.response}`);
+      return { mail, sesMessageId, startedAt, acceptedAt };
+    } catch (error) {
+      lastError = error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+  throw new SendFailedError(`Envoi refusé après ${RETRIES} essais`, { cause: lastError });
+}
+
 /** SMTP connections from each source address, pooled and reused. */
 export class SmtpSender implements MailSender {
   readonly #pools: Record<SourceAddress, Transporter>;
@@ -53,25 +79,8 @@ export class SmtpSender implements MailSender {
   }
 
   /** Sends one raw mail; retries a temporary refusal (451) a few times, as an MTA would. */
-  async send(mail: CorpusMail, raw: Buffer): Promise<SentMail> {
-    let lastError: unknown;
-    for (let attempt = 1; attempt <= RETRIES; attempt++) {
-      const startedAt = performance.now();
-      try {
-        const info = await this.#pools[mail.source].sendMail({
-          envelope: { from: mail.envelopeFrom || (false as unknown as string), to: [mail.to] },
-          raw,
-        });
-        const acceptedAt = performance.now();
-        const sesMessageId = /\bOk ([a-z0-9]{40})\b/.exec(String(info.response ?? ''))?.[1];
-        if (!sesMessageId) throw new SendFailedError(`Réponse SMTP sans identifiant : ${info.response}`);
-        return { mail, sesMessageId, startedAt, acceptedAt };
-      } catch (error) {
-        lastError = error;
-        await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
-      }
-    }
-    throw new SendFailedError(`Envoi refusé après ${RETRIES} essais`, { cause: lastError });
+  send(mail: CorpusMail, raw: Buffer): Promise<SentMail> {
+    return sendOverSmtp(this.#pools[mail.source], mail, raw);
   }
 
   close(): void {
