@@ -5,6 +5,7 @@
  */
 import { LogFormatter, Logger, LogItem } from '@aws-lambda-powertools/logger';
 import type { LogAttributes, LogLevel, UnformattedAttributes } from '@aws-lambda-powertools/logger/types';
+import { ConfigError } from './config.ts';
 
 /**
  * Powertools' standard log record, except for errors: they are logged by their name, code,
@@ -60,6 +61,6 @@ export function honourConfiguredLogLevel(env: NodeJS.ProcessEnv = process.env): 
   try {
     logger.setLogLevel(level as LogLevel);
   } catch (error) {
-    throw new Error(`POWERTOOLS_LOG_LEVEL : niveau inconnu « ${level} »`, { cause: error });
+    throw new ConfigError(`POWERTOOLS_LOG_LEVEL : niveau inconnu « ${level} »`, { cause: error });
   }
 }

@@ -4,7 +4,7 @@
  *
  * Without the cache, every `send` rebuilds the command's handler from the client's middleware
  * stack (sorting and chaining some twenty middlewares): a measurable share of the CPU of each
- * request (`npm run bench -- handlers`). With it, the handler is built once per command class and
+ * request (`npm run bench -- handler-cost`). With it, the handler is built once per command class and
  * client; the SDK documents that middleware added after the first request is then ignored, and
  * the benches' and tests' probes add theirs to running clients. So every change to the stack
  * empties the cache, and the next request builds it again with the probe in place.
