@@ -57,6 +57,7 @@ import { sendChunk } from '#shared/steps/broadcast/fan-out.ts';
 import { createBroadcast, sendBroadcast } from '#shared/steps/broadcast/manage.ts';
 import { generate, toCsv } from '#test/fixtures/directory/generate-annuaire.ts';
 import { measuredCommit } from './lib/commit.ts';
+import { BenchOptionError } from './lib/options.ts';
 import { cpuSplit } from './lib/report.ts';
 import { BenchRules, withoutRuleFlags } from './lib/rules.ts';
 
@@ -84,11 +85,6 @@ type Options = {
   portBase: number;
   faults: boolean;
 };
-
-/** A command-line value that is not usable. */
-class BenchOptionError extends Error {
-  override name = 'BenchOptionError';
-}
 
 /** Raised by the stand-in worker that "dies" in the middle of a chunk. */
 class WorkerKilledError extends Error {

@@ -31,12 +31,13 @@ import { generateDirectory } from './lib/directory.ts';
 import { startPoller } from './lib/gateway-poller.ts';
 import { GatewaySender } from './lib/gateway-sender.ts';
 import { readIntakeOutcomes } from './lib/intake-log.ts';
+import { BenchOptionError, intOption } from './lib/options.ts';
 import { waitForIdleQueues } from './lib/queues.ts';
 import { seededRandom } from './lib/random.ts';
 import { type BenchReport, formatReport, gatewayVerdicts, type RunReport } from './lib/report.ts';
 import { accountCpu, BenchRules, machineLoad, withoutRuleFlags } from './lib/rules.ts';
-import { countOutcomes, followUpPicker, runReport, sortKeys, waitForCompletion } from './lib/runs.ts';
-import { pushStream, type SentMail } from './lib/sender.ts';
+import { countOutcomes, followUpPicker, pushAndComplete, runReport, sortKeys } from './lib/runs.ts';
+import type { SentMail } from './lib/sender.ts';
 
 const DAILY_REQUEST_CAP = 10;
 /** The gateway's stream (issue 12): follow-ups and attachments, each a share of all mails. */
@@ -60,11 +61,6 @@ Options :
   --machine-occupee  montre les chiffres même si d'autres processus ont pris plus de 0,1 cœur (« non publiables »)
 `;
 
-/** A command-line value that is not a usable number. */
-class BenchOptionError extends Error {
-  override name = 'BenchOptionError';
-}
-
 function readOptions(argv: string[]) {
   const { values } = parseArgs({
     args: argv,
@@ -82,23 +78,17 @@ function readOptions(argv: string[]) {
     },
   });
   if (values.help) return undefined;
-  const int = (name: string, value: string | undefined, min: number): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new BenchOptionError(`--${name} : entier ≥ ${min} attendu, reçu « ${value} »`);
-    return n;
-  };
-  const pacedMails = int('paced-mails', values['paced-mails'], 0);
+  const pacedMails = intOption('paced-mails', values['paced-mails'], 0);
   if (pacedMails > 0 && pacedMails < 60) throw new BenchOptionError('--paced-mails : 0, ou au moins 60');
   return {
-    mails: int('mails', values.mails, 60),
+    mails: intOption('mails', values.mails, 60),
     pacedMails,
-    rate: int('rate', values.rate, 1),
-    inFlight: int('in-flight', values['in-flight'], 1),
-    pollRate: int('poll-rate', values['poll-rate'], 1),
-    schools: int('schools', values.schools, 200),
-    seed: int('seed', values.seed, 0),
-    portBase: int('port-base', values['port-base'], 1024),
+    rate: intOption('rate', values.rate, 1),
+    inFlight: intOption('in-flight', values['in-flight'], 1),
+    pollRate: intOption('poll-rate', values['poll-rate'], 1),
+    schools: intOption('schools', values.schools, 200),
+    seed: intOption('seed', values.seed, 0),
+    portBase: intOption('port-base', values['port-base'], 1024),
     keep: values.keep,
   };
 }
@@ -182,19 +172,13 @@ async function main(): Promise<void> {
     let ticketsFrom = 0;
     const ticketForFollowUp = followUpPicker(tracker, random, () => ticketsFrom);
 
-    const push = async (mails: CorpusMail[], rate?: number) => {
-      const result = await pushStream(gateway, writer, mails, {
+    const push = (mails: CorpusMail[], rate?: number) =>
+      pushAndComplete(gateway, writer, tracker, mails, {
         connections: options.inFlight,
         workers: options.inFlight,
         ...(rate === undefined ? {} : { rate }),
         ticketForFollowUp,
       });
-      const missing = await waitForCompletion(
-        tracker,
-        result.sent.map((s) => s.sesMessageId),
-      );
-      return { ...result, missing };
-    };
 
     log(`mise en route : ${warmUp.length} courriels`);
     await push(warmUp);

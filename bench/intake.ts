@@ -30,6 +30,7 @@ import { type CorpusMail, CorpusWriter, SenderPool } from './lib/corpus.ts';
 import { probeDesk } from './lib/desk-probes.ts';
 import { generateDirectory } from './lib/directory.ts';
 import { readIntakeOutcomes } from './lib/intake-log.ts';
+import { intOption } from './lib/options.ts';
 import { planCorpus } from './lib/plan.ts';
 import { startProfile } from './lib/profile.ts';
 import { waitForIdleQueues } from './lib/queues.ts';
@@ -46,12 +47,12 @@ import { accountCpu, BenchRules, machineLoad, RESULTS_DIR, withoutRuleFlags } fr
 import {
   countOutcomes,
   followUpPicker,
+  pushAndComplete,
   runReport,
   sortKeys,
-  waitForCompletion,
   withoutDurations,
 } from './lib/runs.ts';
-import { pushStream, SmtpSender } from './lib/sender.ts';
+import { SmtpSender } from './lib/sender.ts';
 
 const DAILY_REQUEST_CAP = 10;
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -96,11 +97,6 @@ type Options = {
   keep: boolean;
 };
 
-/** A command-line value that is not a usable number. */
-class BenchOptionError extends Error {
-  override name = 'BenchOptionError';
-}
-
 function readOptions(argv: string[]): Options | undefined {
   const { values } = parseArgs({
     args: argv,
@@ -123,32 +119,26 @@ function readOptions(argv: string[]): Options | undefined {
     },
   });
   if (values.help) return undefined;
-  const int = (name: string, value: string | undefined, min: number): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new BenchOptionError(`--${name} : entier ≥ ${min} attendu, reçu « ${value} »`);
-    return n;
-  };
-  const mails = int('mails', values.mails, 60);
+  const mails = intOption('mails', values.mails, 60);
   return {
     mails,
-    connections: int('connections', values.connections, 1),
-    pacedRate: int('paced-rate', values['paced-rate'], 0),
+    connections: intOption('connections', values.connections, 1),
+    pacedRate: intOption('paced-rate', values['paced-rate'], 0),
     pacedMails:
       values['paced-mails'] === undefined
         ? Math.round(mails / 3)
-        : int('paced-mails', values['paced-mails'], 0),
+        : intOption('paced-mails', values['paced-mails'], 0),
     phaseMails:
       values['phase-mails'] === undefined
         ? Math.min(100, Math.max(10, Math.round(mails / 15)))
-        : int('phase-mails', values['phase-mails'], 0),
-    pollers: values.pollers === undefined ? undefined : int('pollers', values.pollers, 1),
-    schools: int('schools', values.schools, 200),
-    seed: int('seed', values.seed, 0),
+        : intOption('phase-mails', values['phase-mails'], 0),
+    pollers: values.pollers === undefined ? undefined : intOption('pollers', values.pollers, 1),
+    schools: intOption('schools', values.schools, 200),
+    seed: intOption('seed', values.seed, 0),
     profile: values.profile,
-    kbArticles: int('kb-articles', values['kb-articles'], 0),
+    kbArticles: intOption('kb-articles', values['kb-articles'], 0),
     logLevel: values['log-level'],
-    portBase: int('port-base', values['port-base'], 1024),
+    portBase: intOption('port-base', values['port-base'], 1024),
     out: values.out === undefined ? undefined : path.resolve(values.out),
     keep: values.keep,
   };
@@ -266,18 +256,12 @@ async function main(): Promise<void> {
     let ticketsFrom = 0;
     const ticketForFollowUp = followUpPicker(tracker, random, () => ticketsFrom);
 
-    const push = async (mails: CorpusMail[], rate?: number) => {
-      const result = await pushStream(smtpSender, writer, mails, {
+    const push = (mails: CorpusMail[], rate?: number) =>
+      pushAndComplete(smtpSender, writer, tracker, mails, {
         connections: options.connections,
         ...(rate === undefined ? {} : { rate }),
         ticketForFollowUp,
       });
-      const missing = await waitForCompletion(
-        tracker,
-        result.sent.map((s) => s.sesMessageId),
-      );
-      return { ...result, missing };
-    };
 
     // 4. Warm-up (JIT, connections, caches), not counted.
     log(`mise en route : ${warmUp.length} courriels`);

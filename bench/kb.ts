@@ -35,6 +35,7 @@ import { ArticleInput } from '#shared/domain/article.ts';
 import { ArticleIndex, type SearchableArticle } from '#shared/kb/search.ts';
 import { measuredCommit } from './lib/commit.ts';
 import { COMMUNES, FIRST_NAMES, LAST_NAMES, requestBody, requestSubject, schoolName } from './lib/french.ts';
+import { BenchOptionError, intOption } from './lib/options.ts';
 import { type Random, seededRandom } from './lib/random.ts';
 import { BenchRules, machineLoad, withoutRuleFlags } from './lib/rules.ts';
 import { type Distribution, distribution } from './lib/stats.ts';
@@ -59,11 +60,6 @@ Options :
 
 type Options = { articles: number; mails: number; rounds: number; loads: number; seed: number; out: string };
 
-/** A command-line value that is not usable. */
-class BenchOptionError extends Error {
-  override name = 'BenchOptionError';
-}
-
 function readOptions(argv: string[]): Options | undefined {
   const { values } = parseArgs({
     args: argv,
@@ -78,18 +74,12 @@ function readOptions(argv: string[]): Options | undefined {
     },
   });
   if (values.help) return undefined;
-  const int = (name: string, value: string | undefined, min: number): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new BenchOptionError(`--${name} : entier ≥ ${min} attendu, reçu « ${value} »`);
-    return n;
-  };
   return {
-    articles: int('articles', values.articles, 20),
-    mails: int('mails', values.mails, 0),
-    rounds: int('rounds', values.rounds, 1),
-    loads: int('loads', values.loads, 1),
-    seed: int('seed', values.seed, 0),
+    articles: intOption('articles', values.articles, 20),
+    mails: intOption('mails', values.mails, 0),
+    rounds: intOption('rounds', values.rounds, 1),
+    loads: intOption('loads', values.loads, 1),
+    seed: intOption('seed', values.seed, 0),
     out: path.resolve(values.out),
   };
 }

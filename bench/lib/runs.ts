@@ -4,11 +4,11 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Outcome } from '#shared/domain/outcome.ts';
-import type { CorpusMail, OpenTicket } from './corpus.ts';
+import type { CorpusMail, CorpusWriter, OpenTicket } from './corpus.ts';
 import type { CounterSnapshot, MailTrace, Tracker } from './probes.ts';
 import type { Random } from './random.ts';
 import { dynamodbLatency, perMail, type RunReport } from './report.ts';
-import type { SentMail } from './sender.ts';
+import { type MailSender, pushStream, type SentMail, type StreamOptions } from './sender.ts';
 import { distribution } from './stats.ts';
 
 /** Whether a mail has all it should have: its outcome, its ticket write, its acknowledgment or reply. */
@@ -39,6 +39,25 @@ export async function waitForCompletion(
     pending = still;
   }
   return pending;
+}
+
+/**
+ * Pushes `mails` through `sender`, then waits until every accepted one has its complete result
+ * (`waitForCompletion`); `missing` names those still incomplete when the wait gave up.
+ */
+export async function pushAndComplete(
+  sender: MailSender,
+  writer: CorpusWriter,
+  tracker: Tracker,
+  mails: CorpusMail[],
+  options: StreamOptions,
+) {
+  const result = await pushStream(sender, writer, mails, options);
+  const missing = await waitForCompletion(
+    tracker,
+    result.sent.map((s) => s.sesMessageId),
+  );
+  return { ...result, missing };
 }
 
 export function countOutcomes(values: Array<Outcome | undefined>): Partial<Record<Outcome, number>> {
