@@ -25,6 +25,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { seededRandom } from '../bench/lib/random.ts';
 import { READY_LINE } from './durable-desk.ts';
 import { freePort, freePorts, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './emulators.ts';
+import { alive, descendantsOf, processTable } from './processes.ts';
 import { messagesIn } from './queue-depths.ts';
 import type { DeskResources } from './resources.ts';
 import { sendTestMail } from './send-mail.ts';
@@ -226,38 +227,11 @@ async function startDeskProcess(dataDir: string, ports: DeskPorts): Promise<Desk
   return { child, endpoints, exited };
 }
 
-/** The process and every descendant of `pid` (DynamoDB Local's watchdog shell and its Java). */
-function processTree(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      // The command may hold spaces and parentheses: the parent id follows the last ')'.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  const tree = [pid];
-  for (let index = 0; index < tree.length; index++) tree.push(...(children.get(tree[index] as number) ?? []));
-  return tree;
-}
-
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 /** SIGKILLs the desk and all its descendants at once (the crash), and waits until all are gone. */
 async function killTree(child: ChildProcess): Promise<void> {
   if (child.pid === undefined) return;
-  const tree = processTree(child.pid);
+  // The desk and every descendant: DynamoDB Local's watchdog shell and its Java, the stand-ins.
+  const tree = descendantsOf(processTable(), child.pid);
   for (const pid of tree) {
     try {
       process.kill(pid, 'SIGKILL');
@@ -265,7 +239,7 @@ async function killTree(child: ChildProcess): Promise<void> {
       // Already gone.
     }
   }
-  for (let attempt = 0; attempt < 200 && tree.some(alive); attempt++) {
+  for (let attempt = 0; attempt < 200 && tree.some((pid) => alive(pid)); attempt++) {
     await new Promise((wake) => setTimeout(wake, 25));
   }
 }

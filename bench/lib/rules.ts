@@ -16,11 +16,11 @@
  *
  * Linux only (/proc), as the machines the figures are taken on.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { descendantsOf, kernelUnits, type ProcEntry, processTable, readEntry } from '#local/processes.ts';
 
 const MIB = 1024 * 1024;
 
@@ -32,90 +32,6 @@ export const OTHERS_LIMIT_CORES = 0.1;
 
 /** The development override: figures printed, but labelled « non publiables ». */
 export const BUSY_FLAG = '--machine-occupee';
-
-/** One process as /proc/<pid>/stat shows it. */
-export type ProcEntry = {
-  pid: number;
-  ppid: number;
-  name: string;
-  /** user + system + the reaped children's user + system, in clock ticks. */
-  cpuTicks: number;
-  rssBytes: number;
-};
-
-let sysconf: { ticks: number; page: number } | undefined;
-/** USER_HZ and the page size, which /proc/<pid>/stat counts in. */
-function kernelUnits(): { ticks: number; page: number } {
-  if (sysconf === undefined) {
-    const read = (name: string, fallback: number) => {
-      try {
-        return Number(execFileSync('getconf', [name], { encoding: 'utf8' }).trim()) || fallback;
-      } catch {
-        return fallback;
-      }
-    };
-    sysconf = { ticks: read('CLK_TCK', 100), page: read('PAGESIZE', 4096) };
-  }
-  return sysconf;
-}
-
-/**
- * Parses one /proc/<pid>/stat line. The CPU includes `cutime`/`cstime`: a child that exits is
- * reaped into its parent's, so a tree's CPU summed over its live processes stays whole when a
- * process of the tree ends during the run.
- */
-export function parseStat(pid: number, stat: string, pageBytes = 4096): ProcEntry | undefined {
-  const open = stat.indexOf('(');
-  const close = stat.lastIndexOf(')');
-  if (open < 0 || close < open) return undefined;
-  // The command name may hold spaces and parentheses: count fields after its last ')'.
-  const fields = stat.slice(close + 2).split(' ');
-  const num = (i: number) => Number(fields[i] ?? 0);
-  return {
-    pid,
-    ppid: num(1),
-    name: stat.slice(open + 1, close),
-    cpuTicks: num(11) + num(12) + num(13) + num(14),
-    rssBytes: num(21) * pageBytes,
-  };
-}
-
-/** One process read from /proc, or undefined if it has gone. */
-function readEntry(procRoot: string, pid: number): ProcEntry | undefined {
-  try {
-    return parseStat(pid, readFileSync(`${procRoot}/${pid}/stat`, 'utf8'), kernelUnits().page);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Every process of the machine, from /proc (or a fixture laid out like it). */
-export function processTable(procRoot = '/proc'): ProcEntry[] {
-  const entries: ProcEntry[] = [];
-  for (const name of readdirSync(procRoot)) {
-    if (!/^\d+$/.test(name)) continue;
-    const entry = readEntry(procRoot, Number(name));
-    if (entry) entries.push(entry);
-  }
-  return entries;
-}
-
-/** The pids of `root` and of all its descendants (children, their children...), root first. */
-export function descendantsOf(table: ReadonlyArray<Pick<ProcEntry, 'pid' | 'ppid'>>, root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const { pid, ppid } of table) children.set(ppid, [...(children.get(ppid) ?? []), pid]);
-  const tree: number[] = [];
-  const seen = new Set<number>();
-  const stack = [root];
-  while (stack.length > 0) {
-    const pid = stack.shift() as number;
-    if (seen.has(pid)) continue;
-    seen.add(pid);
-    tree.push(pid);
-    stack.push(...(children.get(pid) ?? []));
-  }
-  return table.some((p) => p.pid === root) ? tree : [];
-}
 
 /** The whole machine's busy CPU seconds, from /proc/stat. */
 function machineBusySeconds(procRoot = '/proc'): number {

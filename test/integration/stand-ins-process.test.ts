@@ -4,13 +4,13 @@
  * never outlives the one that started it, even killed with SIGKILL.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePorts, makeLocalClients } from '#local/emulators.ts';
+import { alive } from '#local/processes.ts';
 import { type RunningStandIns, type SentMailNotice, startStandInsProcess } from '#local/stand-ins-process.ts';
 import { eventually } from '#test/support/stack.ts';
 
@@ -21,16 +21,6 @@ afterEach(async () => {
   await running?.stop();
   running = undefined;
 });
-
-/** Whether `pid` is a live process (a zombie counts as gone). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
 
 describe('the stand-ins in their own process', () => {
   it('answers SQS, S3 and SES, and tells the desk of each mail the SES stand-in stores', async () => {

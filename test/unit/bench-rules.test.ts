@@ -8,14 +8,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  accountCpu,
-  descendantsOf,
-  judgeRuns,
-  parseStat,
-  processTable,
-  resultFileName,
-} from '../../bench/lib/rules.ts';
+import { descendantsOf, parseStat, processTable } from '#local/processes.ts';
+import { accountCpu, judgeRuns, resultFileName } from '../../bench/lib/rules.ts';
 
 /** A /proc/<pid>/stat line with the fields the rules read (ppid, utime, stime, cutime, cstime, rss). */
 function statLine(pid: number, name: string, ppid: number, ticks = [0, 0, 0, 0], rssPages = 0): string {
