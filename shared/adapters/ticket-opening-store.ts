@@ -1,17 +1,13 @@
 /**
- * Opening tickets in DynamoDB: for a batch of accepted mails, every ticket and the intake entry's
- * link in one transaction with the year's ticket sequence moved past the numbers taken; then each
- * ticket's first message and the acknowledgment to send, as conditional puts (once only, however
- * often they run). What a new ticket is comes from the domain
+ * Opening tickets in DynamoDB: for a batch of accepted mails, every ticket, its first message,
+ * the acknowledgment to send and the intake entry's link, in one transaction with the year's
+ * ticket sequence moved past the numbers taken. What a new ticket is comes from the domain
  * (`newTicket`); this store numbers and writes it.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
@@ -122,12 +118,10 @@ export function makeTicketOpeningStore({
   }
 
   /**
-   * The writes that open one ticket, in the transaction: the intake entry's link and the ticket.
-   * The link comes first: its condition makes a second opening of the same mail fail, and its
-   * refusal says which ticket the mail already has. Only these two (and the sequence) must hold
-   * together: a ticket without its link would be opened again by a redelivery, a link without its
-   * ticket would point at nothing. The mail's Message-ID claim is not written again with the
-   * number: the claim names the mail, whose intake entry holds the link (`ticketOfMessageId`).
+   * The writes that open one ticket. The link comes first: its condition makes a second opening
+   * of the same mail fail, and its refusal says which ticket the mail already has. The mail's
+   * Message-ID claim is not written again with the number (two write units in a transaction):
+   * the claim names the mail, whose intake entry holds the link (`ticketOfMessageId`).
    */
   function openingWrites(opening: TicketOpening, ticketNumber: string): TransactAction[] {
     const { message } = opening;
@@ -150,65 +144,9 @@ export function makeTicketOpeningStore({
         },
       },
       putAction(tableName, ticketItem(ticket)),
+      putAction(tableName, receivedMessageItem(ticketNumber, message)),
+      putAction(tableName, outboundItem(opening.acknowledgment(ticketNumber), opening.now)),
     ];
-  }
-
-  /**
-   * Writes what follows the opening, after its transaction: the mail as the ticket's first message
-   * and the acknowledgment to send (recorded `queued`, in the outbox sweeper's index). Each is a
-   * put on condition that the item does not exist yet, so this is the same whether it runs once,
-   * again on a redelivery, or concurrently from two deliveries: the first write stands, an
-   * acknowledgment already claimed or sent is never put back to `queued`. Outside the
-   * transaction, each costs one write unit per KB instead of two. Until it is done, the mail's
-   * queue record has not succeeded: a crash here leaves a ticket without its first message until
-   * SQS delivers the record again and a redelivery finishes it (`alreadyOpened`).
-   */
-  async function completeOpening(opening: TicketOpening, ticketNumber: string): Promise<void> {
-    const items = [
-      receivedMessageItem(ticketNumber, opening.message),
-      outboundItem(opening.acknowledgment(ticketNumber), opening.now),
-    ];
-    await Promise.all(
-      items.map(async (item) => {
-        try {
-          await client.send(
-            new PutCommand({
-              TableName: tableName,
-              Item: item,
-              ConditionExpression: 'attribute_not_exists(pk)',
-            }),
-          );
-        } catch (error) {
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        }
-      }),
-    );
-  }
-
-  /**
-   * A mail already linked (a redelivery, or a concurrent delivery that linked it first): finishes
-   * what the first opening may not have written, if the ticket is still where it was opened. A
-   * ticket merged into another (its items moved), closed past retention or purged is left alone:
-   * writing there again would put back an acknowledgment to send.
-   */
-  async function alreadyOpened(opening: TicketOpening, ticketNumber: string): Promise<OpenedTicket> {
-    const { Item } = await client.send(
-      new GetCommand({
-        TableName: tableName,
-        Key: keys.ticket(ticketNumber),
-        ProjectionExpression: 'mergedInto, expiresAt',
-        ConsistentRead: true,
-      }),
-    );
-    if (Item && Item.mergedInto === undefined && Item.expiresAt === undefined)
-      await completeOpening(opening, ticketNumber);
-    return { kind: 'already_opened', ticketNumber };
-  }
-
-  /** Opened: what follows the transaction written, then the result. */
-  async function opened(opening: TicketOpening, ticketNumber: string): Promise<OpenedTicket> {
-    await completeOpening(opening, ticketNumber);
-    return { kind: 'opened', ticketNumber };
   }
 
   /** Opens one ticket alone, with the number it was given. */
@@ -219,22 +157,22 @@ export function makeTicketOpeningStore({
   ): Promise<OpenedTicket> {
     try {
       await transact(client, writes);
+      return { kind: 'opened', ticketNumber };
     } catch (error) {
       if (error instanceof TransactionRefusedError && error.failed(0)) {
         const linkedNumber = LinkedEntryItem.parse(error.refusedItem(0) ?? {}).ticketNumber;
-        if (linkedNumber) return alreadyOpened(opening, linkedNumber);
+        if (linkedNumber) return { kind: 'already_opened', ticketNumber: linkedNumber };
         throw new MissingIntakeEntryError(opening.message.sesMessageId, { cause: error });
       }
       throw error;
     }
-    return opened(opening, ticketNumber);
   }
 
   return {
     /**
-     * Opens the tickets of accepted mails (one SQS batch): writes every ticket and the intake
-     * entry's link in one transaction, together with the year's sequence moved past the numbers
-     * taken (then each ticket's first message and acknowledgment, `completeOpening`), on condition that it did not move since it was
+     * Opens the tickets of accepted mails (one SQS batch): writes every ticket, its first message,
+     * the acknowledgment to send and the intake entry's link in one transaction, together with the
+     * year's sequence moved past the numbers taken, on condition that it did not move since it was
      * read. When another batch moved it first, the numbers are reserved instead (one atomic
      * counter update, which cannot conflict) and the batch written again; if a mail of the batch
      * is refused then (linked meanwhile), each ticket is written alone, so that it does not hold
@@ -261,7 +199,7 @@ export function makeTicketOpeningStore({
       openings.forEach((opening, index) => {
         const id = opening.message.sesMessageId;
         const ticketNumber = linked.get(id);
-        if (ticketNumber) results.set(index, awaitedLater(alreadyOpened(opening, ticketNumber)));
+        if (ticketNumber) results.set(index, Promise.resolve({ kind: 'already_opened', ticketNumber }));
         else if (!firstOf.has(id)) {
           firstOf.set(id, index);
           fresh.push(index);
@@ -276,9 +214,9 @@ export function makeTicketOpeningStore({
             const ticketNumber = formatTicketNumber(year, last + 1 + position);
             return [{ index, opening, ticketNumber, writes: openingWrites(opening, ticketNumber) }];
           });
-        const written = (planned: ReturnType<typeof plan>) => {
-          for (const { index, opening, ticketNumber } of planned)
-            results.set(index, awaitedLater(opened(opening, ticketNumber)));
+        const opened = (planned: ReturnType<typeof plan>) => {
+          for (const { index, ticketNumber } of planned)
+            results.set(index, Promise.resolve({ kind: 'opened', ticketNumber }));
         };
 
         // First, the numbers after the sequence as read, taken in the same transaction on
@@ -292,7 +230,7 @@ export function makeTicketOpeningStore({
           if (writes.length > MAX_TRANSACTION_ITEMS) break;
           try {
             await transact(client, writes);
-            written(guessed);
+            opened(guessed);
             done = true;
           } catch (error) {
             if (!(error instanceof TransactionRefusedError && error.expected)) throw error;
@@ -311,7 +249,7 @@ export function makeTicketOpeningStore({
         if (writes.length <= MAX_TRANSACTION_ITEMS) {
           try {
             await transact(client, writes);
-            written(reserved);
+            opened(reserved);
             continue;
           } catch (error) {
             // Only a refusal of the data falls back to one by one; a fault goes on up.
@@ -342,15 +280,6 @@ export function makeTicketOpeningStore({
 
 /** The ticket opener as this adapter makes it. */
 export type TicketOpeningStore = ReturnType<typeof makeTicketOpeningStore>;
-
-/**
- * A result awaited only once the whole batch is written: marked handled now, so that a failure
- * meanwhile is not an unhandled rejection (which would stop the process); the caller still gets it.
- */
-function awaitedLater<T>(result: Promise<T>): Promise<T> {
-  result.catch(() => undefined);
-  return result;
-}
 
 function groupBy<T, K>(values: T[], keyOf: (value: T) => K): Map<K, T[]> {
   const groups = new Map<K, T[]>();

@@ -8,7 +8,6 @@ import { randomBytes } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   TransactWriteCommand,
@@ -112,55 +111,6 @@ describe('opening the tickets of a batch', () => {
     const again = values(await store.openTickets([opening(sesMessageId, year)]));
     expect(again).toEqual([{ kind: 'already_opened', ticketNumber: first?.ticketNumber }]);
     expect(await itemAt(keys.ticketSequence(year))).toMatchObject({ last: 1 });
-  });
-
-  it('finishes, on a redelivery, a ticket whose first message and acknowledgment a crash left unwritten', async () => {
-    // Prepare: a ticket opened, then its two items after the transaction taken away, as if the
-    // function had died between its transaction and its puts.
-    const store = makeTicketOpeningStore({ client: db, tableName });
-    const year = nextYear++;
-    const [sesMessageId = ''] = await screened(1);
-    const [first] = values(await store.openTickets([opening(sesMessageId, year)]));
-    const number = first?.ticketNumber ?? '';
-    const request = keys.ticketMessage(number, '2026-03-05T08:00:00.000Z', sesMessageId);
-    const ack = keys.ticketMessage(number, '2026-03-05T08:00:00.000Z', `${sesMessageId}.ack`);
-    for (const key of [request, ack]) await db.send(new DeleteCommand({ TableName: tableName, Key: key }));
-    // Act: SQS delivers the mail's record again
-    const again = values(await store.openTickets([opening(sesMessageId, year)]));
-    // Assess: the same number, and both items written
-    expect(again).toEqual([{ kind: 'already_opened', ticketNumber: number }]);
-    expect(await itemAt(request)).toMatchObject({ direction: 'in', sesMessageId });
-    expect(await itemAt(ack)).toMatchObject({ status: 'queued', purpose: 'acknowledgment' });
-  });
-
-  it('never puts back to queued an acknowledgment already sent, whatever delivers the mail again', async () => {
-    // Prepare: a ticket opened and its acknowledgment sent
-    const store = makeTicketOpeningStore({ client: db, tableName });
-    const year = nextYear++;
-    const [sesMessageId = ''] = await screened(1);
-    const [first] = values(await store.openTickets([opening(sesMessageId, year)]));
-    const ack = keys.ticketMessage(
-      first?.ticketNumber ?? '',
-      '2026-03-05T08:00:00.000Z',
-      `${sesMessageId}.ack`,
-    );
-    await db.send(
-      new UpdateCommand({
-        TableName: tableName,
-        Key: ack,
-        UpdateExpression: 'SET #status = :sent REMOVE gsi4pk, gsi4sk, outbox',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':sent': 'sent' },
-      }),
-    );
-    // Act: two deliveries of the same record at once
-    await Promise.all([
-      store.openTickets([opening(sesMessageId, year)]),
-      store.openTickets([opening(sesMessageId, year)]),
-    ]);
-    // Assess
-    expect(await itemAt(ack)).toMatchObject({ status: 'sent' });
-    expect(await itemAt(ack)).not.toHaveProperty('gsi4pk');
   });
 
   it('opens the same mail twice in one batch once, and answers both', async () => {
