@@ -37,7 +37,13 @@ describe('the ticket list over a few thousand tickets', () => {
     rare.has(i) ? RARE_UAI : i === LOWER_CASE_AT ? SECOND_UAI : 'other',
     ...extraSchools(i),
   ];
-  const createdAtOf = (i: number) => new Date(Date.UTC(2025, 8, 1, 6) + i * 2 * 3_600_000).toISOString();
+  // Tickets 1000–1023 were opened at the same instant (a group the list must never split
+  // unread, with a rare agent's and a rare school's ticket in it).
+  const GROUP = { from: 1000, to: 1024 };
+  const createdAtOf = (i: number) =>
+    new Date(
+      Date.UTC(2025, 8, 1, 6) + (i >= GROUP.from && i < GROUP.to ? GROUP.from : i) * 2 * 3_600_000,
+    ).toISOString();
   const updatedAtOf = (i: number) =>
     new Date(Date.parse(createdAtOf(i)) + (i % 7) * 3_600_000 * 30).toISOString();
   let store: TicketListReads;
