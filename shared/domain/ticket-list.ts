@@ -103,6 +103,53 @@ export function ticketMatches(
 }
 
 /**
+ * The exact-match part of a filter, as the stored values a ticket must hold for `ticketMatches`
+ * to keep it, so that the store can ask DynamoDB to return only those (a superset: the store
+ * still runs `ticketMatches` on what comes back). The circonscription and free text compare
+ * without case or accents, which a stored value cannot be matched against: they stay in code.
+ */
+export type ExactConditions = {
+  /** The ticket's `assignee` equals it; `none`: no assignee (or an empty one). */
+  assignee?: string;
+  /** One of the ticket's schools has this département. */
+  departement?: string;
+  /** One of the ticket's schools has one of these UAIs (every spelling that upper-cases to the one asked). */
+  uaiSpellings?: string[];
+};
+
+/** The exact-match conditions of a filter (see `ExactConditions`); undefined when it has none. */
+export function exactConditions(filter: TicketFilter): ExactConditions | undefined {
+  const conditions: ExactConditions = {
+    ...(filter.assignee ? { assignee: filter.assignee } : {}),
+    ...(filter.departement ? { departement: filter.departement } : {}),
+    ...(filter.uai ? { uaiSpellings: uaiSpellings(filter.uai) } : {}),
+  };
+  return Object.keys(conditions).length > 0 ? conditions : undefined;
+}
+
+/**
+ * Characters other than a letter's own lower case that upper-case to it (`'ı'.toUpperCase()` is
+ * `I`, `'ſ'.toUpperCase()` is `S`): found by upper-casing every code point (a unit test does it).
+ */
+const OTHER_LOWER_CASES: Readonly<Record<string, string[]>> = { I: ['ı'], S: ['ſ'] };
+
+/**
+ * Every string whose upper case is `uai` (`ticketMatches` compares `school.uai.toUpperCase()`),
+ * character by character: a digit upper-cases only from itself, a letter from itself, its lower
+ * case and the few characters of `OTHER_LOWER_CASES`; a UAI has a single letter, so no character
+ * that upper-cases to two (`ß` → `SS`) can spell it. Stored UAIs are upper case (the directory
+ * normalises them); the other spellings keep the server's answer a superset all the same.
+ */
+export function uaiSpellings(uai: string): string[] {
+  let spellings = [''];
+  for (const char of uai) {
+    const ways = [...new Set([char, char.toLowerCase(), ...(OTHER_LOWER_CASES[char] ?? [])])];
+    spellings = spellings.flatMap((start) => ways.map((way) => start + way));
+  }
+  return spellings;
+}
+
+/**
  * Whether the filter needs code beyond the index: statuses and (sorted by creation) the period
  * are served by the index; the rest is read in larger chunks and filtered.
  */
