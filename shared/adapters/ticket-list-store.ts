@@ -263,7 +263,7 @@ function filterExpression(
     parts.push('#assignee = :assignee');
   }
   if (conditions.departement) parts.push(anySchool('departement', [conditions.departement]));
-  if (conditions.uaiSpellings) parts.push(anySchool('uai', conditions.uaiSpellings));
+  if (conditions.uai) parts.push(anySchool('uai', [conditions.uai]));
   return {
     FilterExpression: parts.join(' AND '),
     ExpressionAttributeNames: { ...input.ExpressionAttributeNames, ...names },

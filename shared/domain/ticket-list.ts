@@ -77,7 +77,9 @@ export function ticketMatches(
     const { schools } = ticket;
     if (filter.departement && !schools.some((school) => school.departement === filter.departement))
       return false;
-    if (filter.uai && !schools.some((school) => school.uai.toUpperCase() === filter.uai)) return false;
+    // A ticket's schools come from the directory, which stores every UAI normalised
+    // (`normalizeUai`), as the route does with the one asked: equal spellings, so DynamoDB can compare them too.
+    if (filter.uai && !schools.some((school) => school.uai === filter.uai)) return false;
     if (
       circonscription &&
       !schools.some((school) => normalizeText(school.circonscription) === circonscription)
@@ -113,8 +115,8 @@ export type ExactConditions = {
   assignee?: string;
   /** One of the ticket's schools has this département. */
   departement?: string;
-  /** One of the ticket's schools has one of these UAIs (every spelling that upper-cases to the one asked). */
-  uaiSpellings?: string[];
+  /** One of the ticket's schools has this UAI. */
+  uai?: string;
 };
 
 /** The exact-match conditions of a filter (see `ExactConditions`); undefined when it has none. */
@@ -122,31 +124,9 @@ export function exactConditions(filter: TicketFilter): ExactConditions | undefin
   const conditions: ExactConditions = {
     ...(filter.assignee ? { assignee: filter.assignee } : {}),
     ...(filter.departement ? { departement: filter.departement } : {}),
-    ...(filter.uai ? { uaiSpellings: uaiSpellings(filter.uai) } : {}),
+    ...(filter.uai ? { uai: filter.uai } : {}),
   };
   return Object.keys(conditions).length > 0 ? conditions : undefined;
-}
-
-/**
- * Characters other than a letter's own lower case that upper-case to it (`'ı'.toUpperCase()` is
- * `I`, `'ſ'.toUpperCase()` is `S`): found by upper-casing every code point (a unit test does it).
- */
-const OTHER_LOWER_CASES: Readonly<Record<string, string[]>> = { I: ['ı'], S: ['ſ'] };
-
-/**
- * Every string whose upper case is `uai` (`ticketMatches` compares `school.uai.toUpperCase()`),
- * character by character: a digit upper-cases only from itself, a letter from itself, its lower
- * case and the few characters of `OTHER_LOWER_CASES`; a UAI has a single letter, so no character
- * that upper-cases to two (`ß` → `SS`) can spell it. Stored UAIs are upper case (the directory
- * normalises them); the other spellings keep the server's answer a superset all the same.
- */
-export function uaiSpellings(uai: string): string[] {
-  let spellings = [''];
-  for (const char of uai) {
-    const ways = [...new Set([char, char.toLowerCase(), ...(OTHER_LOWER_CASES[char] ?? [])])];
-    spellings = spellings.flatMap((start) => ways.map((way) => start + way));
-  }
-  return spellings;
 }
 
 /**

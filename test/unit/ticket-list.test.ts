@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '#shared/domain/records.ts';
-import { exactConditions, filtersInCode, ticketMatches, uaiSpellings } from '#shared/domain/ticket-list.ts';
+import { exactConditions, filtersInCode, ticketMatches } from '#shared/domain/ticket-list.ts';
 
 const TICKET: Ticket = {
   number: 'LSUN-2026-00042',
@@ -114,41 +114,6 @@ describe('ticketMatches, late tickets', () => {
 });
 
 describe('the exact-match conditions DynamoDB can apply', () => {
-  it('spells a UAI every way that upper-cases to it, and ticketMatches keeps each spelling', () => {
-    // Act
-    const plain = uaiSpellings('0211234C');
-    const withS = uaiSpellings('0211234S');
-    const withI = uaiSpellings('0211234I');
-
-    // Assess
-    expect(plain).toEqual(['0211234C', '0211234c']);
-    expect(withS).toEqual(['0211234S', '0211234s', '0211234ſ']);
-    expect(withI).toEqual(['0211234I', '0211234i', '0211234ı']);
-    for (const spelling of [...plain, ...withS]) {
-      const school = { ...(TICKET.schools[0] as Ticket['schools'][number]), uai: spelling };
-      const filter = { uai: spelling.toUpperCase() };
-      expect(ticketMatches(filter)({ ...TICKET, schools: [school] })).toBe(true);
-    }
-  });
-
-  it('knows every character that upper-cases to a letter (scanning all of Unicode)', () => {
-    // Act: every code point whose upper case is a single letter A–Z.
-    const found = new Map<string, Set<string>>();
-    for (let code = 0; code <= 0x10ffff; code++) {
-      if (code >= 0xd800 && code <= 0xdfff) continue;
-      const char = String.fromCodePoint(code);
-      const upper = char.toUpperCase();
-      if (/^[A-Z]$/.test(upper)) found.set(upper, (found.get(upper) ?? new Set()).add(char));
-    }
-
-    // Assess: each letter's spellings are exactly the ones uaiSpellings gives it.
-    for (const [letter, chars] of found) {
-      const spelt = uaiSpellings(`0000000${letter}`).map((uai) => uai.slice(7));
-      expect(new Set(spelt)).toEqual(chars);
-    }
-    expect(found.size).toBe(26);
-  });
-
   it('sends the assignee, département and UAI, and keeps the circonscription and free text in code', () => {
     // Act
     const all = exactConditions({
@@ -162,7 +127,7 @@ describe('the exact-match conditions DynamoDB can apply', () => {
     const none = exactConditions({ circonscription: 'Dijon Centre', q: 'livret', late: 'any' });
 
     // Assess
-    expect(all).toEqual({ assignee: 'none', departement: '21', uaiSpellings: ['0211234C', '0211234c'] });
+    expect(all).toEqual({ assignee: 'none', departement: '21', uai: '0211234C' });
     expect(none).toBeUndefined();
   });
 });
