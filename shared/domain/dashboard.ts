@@ -7,6 +7,7 @@
  */
 
 import * as z from 'zod';
+import type { IntakeDaySummary } from './intake-summary.ts';
 import { Outcome } from './outcome.ts';
 import { nextParisMidnight, ParisDate, parisDay } from './paris-day.ts';
 import { OPEN_STATUSES, type OpenStatus, Ticket, TicketStatus } from './records.ts';
@@ -76,8 +77,13 @@ export type SendProblemFact = { status: 'failed' | 'unknown'; at: string };
 
 export type DashboardInput = {
   now: Date;
-  /** Intake entries received within `intakeWindow(now)`, in any order. */
+  /** Intake entries received within `intakeWindow(now)`, in any order, on the days `intakeDays` does not cover. */
   intake: IntakeFact[];
+  /**
+   * Days of the window counted by the hourly tick (`intake-summary.ts`), each standing for all
+   * its entries: a day is in `intake` or here, never both.
+   */
+  intakeDays?: IntakeDaySummary[];
   /** Every ticket whose status is not `clos`, in any order. */
   openTickets: Ticket[];
   /** The mails found `failed` or `unknown` within `intakeWindow(now)`. */
@@ -117,22 +123,24 @@ export function aggregateDashboard(input: DashboardInput) {
     today: { received: 0, ticketsOpened: 0 },
     week: { received: 0, ticketsOpened: 0 },
   };
-  for (const fact of input.intake) {
-    const day = parisDay(new Date(fact.receivedAt));
+  /** Adds `total` mails of `day`, `outcomes` by outcome, to the day's bar and to today's and the week's requests. */
+  const count = (day: string, total: number, outcomes: Partial<OutcomeCounts>) => {
     const bucket = byDay.get(day);
-    if (!bucket) continue;
-    bucket.total += 1;
-    bucket.outcomes[fact.outcome] += 1;
-    const opened = fact.outcome === 'ticket_created' ? 1 : 0;
+    if (!bucket) return;
+    bucket.total += total;
+    for (const outcome of Outcome.options) bucket.outcomes[outcome] += outcomes[outcome] ?? 0;
+    const opened = outcomes.ticket_created ?? 0;
     if (day === today) {
-      requests.today.received += 1;
+      requests.today.received += total;
       requests.today.ticketsOpened += opened;
     }
     if (day >= weekStart && day <= today) {
-      requests.week.received += 1;
+      requests.week.received += total;
       requests.week.ticketsOpened += opened;
     }
-  }
+  };
+  for (const fact of input.intake) count(parisDay(new Date(fact.receivedAt)), 1, { [fact.outcome]: 1 });
+  for (const summary of input.intakeDays ?? []) count(summary.day, summary.total, summary.outcomes);
 
   const open = input.openTickets.filter((ticket) => ticket.status !== 'clos');
   const byStatus = Object.fromEntries(OPEN_STATUSES.map((status) => [status, 0])) as Record<

@@ -6,6 +6,7 @@
  */
 import type { IntakeFact, SendProblemFact } from './dashboard.ts';
 import type { IntakeReply } from './intake-reply.ts';
+import type { IntakeDaySummary } from './intake-summary.ts';
 import type { IntakeEntry, Ticket, TicketHistoryEntry } from './records.ts';
 import type {
   FoundClaim,
@@ -82,10 +83,14 @@ export type IntakeLogReads = {
 /** What the dashboard counts, read within a budget (`truncated` when it was reached). */
 export type DashboardFacts = {
   dashboardFacts(
-    window: { from: string; to: string },
+    /** `intakeWindow(now)`: its instants, and its Paris days oldest first. */
+    window: { from: string; to: string; days?: readonly string[] },
     now: Date,
   ): Promise<{
+    /** The entries of the days no summary stands for. */
     intake: IntakeFact[];
+    /** The days counted by the hourly tick that still hold (`intakeReadPlan`). */
+    intakeDays?: IntakeDaySummary[];
     openTickets: Ticket[];
     /** The mails found `failed` or `unknown` within the window. */
     sendProblems?: SendProblemFact[];
