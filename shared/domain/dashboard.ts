@@ -8,6 +8,7 @@
 
 import * as z from 'zod';
 import type { IntakeDaySummary } from './intake-summary.ts';
+import type { LateCounts } from './late-tickets.ts';
 import { Outcome } from './outcome.ts';
 import { nextParisMidnight, ParisDate, parisDay } from './paris-day.ts';
 import { OPEN_STATUSES, type OpenStatus, Ticket, TicketStatus } from './records.ts';
@@ -69,13 +70,42 @@ export function intakeWindow(now: Date): { from: string; to: string; days: strin
   return { from: parisDayStart(first).toISOString(), to: parisDayEnd(today).toISOString(), days };
 }
 
+/** What the dashboard's counts read of an open ticket (a ticket whole is one). */
+export const OpenTicketFact = Ticket.pick({
+  number: true,
+  status: true,
+  createdAt: true,
+  answeredAt: true,
+  schools: true,
+});
+export type OpenTicketFact = z.infer<typeof OpenTicketFact>;
+
+/**
+ * The open tickets with no staff reply yet (`answeredAt` absent), oldest first (creation, then
+ * number), at most `OLDEST_UNANSWERED`: the dashboard lists them.
+ */
+export function oldestUnansweredOf<T extends OpenTicketFact>(tickets: readonly T[]): T[] {
+  return tickets
+    .filter((ticket) => ticket.status !== 'clos' && ticket.answeredAt === undefined)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.number.localeCompare(b.number))
+    .slice(0, OLDEST_UNANSWERED);
+}
+
 /** What the dashboard needs of an intake entry. */
 export type IntakeFact = { receivedAt: string; outcome: Outcome };
 
 /** A mail the desk could not send (`failed`) or may not have sent (`unknown`), and when that was found. */
 export type SendProblemFact = { status: 'failed' | 'unknown'; at: string };
 
-export type DashboardInput = {
+/**
+ * Every ticket whose status is not `clos`, in any order: whole, or only what the counts read
+ * (`OpenTicketFact`) with the tickets `oldestUnansweredOf` picks, whole and in its order.
+ */
+type OpenTicketsInput =
+  | { openTickets: Ticket[]; oldestUnanswered?: undefined }
+  | { openTickets: OpenTicketFact[]; oldestUnanswered: Ticket[] };
+
+export type DashboardInput = OpenTicketsInput & {
   now: Date;
   /** Intake entries received within `intakeWindow(now)`, in any order, on the days `intakeDays` does not cover. */
   intake: IntakeFact[];
@@ -84,8 +114,7 @@ export type DashboardInput = {
    * its entries: a day is in `intake` or here, never both.
    */
   intakeDays?: IntakeDaySummary[];
-  /** Every ticket whose status is not `clos`, in any order. */
-  openTickets: Ticket[];
+
   /** The mails found `failed` or `unknown` within `intakeWindow(now)`. */
   sendProblems?: SendProblemFact[];
   /** Whether a read stopped at its budget, so the figures are lower bounds. */
@@ -95,7 +124,9 @@ export type DashboardInput = {
    * the contract, which the console bundles, does not carry the holidays' library; without it,
    * no ticket counts as late.
    */
-  clockOf?: (ticket: Ticket) => TicketClock;
+  clockOf?: (ticket: OpenTicketFact) => TicketClock;
+  /** The open tickets' late counts, counted already (`countLateTickets`): `clockOf` is then not called. */
+  lateTickets?: LateCounts;
 };
 
 function zeroOutcomes(): OutcomeCounts {
@@ -103,7 +134,7 @@ function zeroOutcomes(): OutcomeCounts {
 }
 
 /** The departements of a ticket, each once; `inconnu` when it has no school. */
-function departementsOf(ticket: Ticket): string[] {
+function departementsOf(ticket: OpenTicketFact): string[] {
   const codes = [...new Set(ticket.schools.map((school) => school.departement).filter(Boolean))];
   return codes.length > 0 ? codes : [UNKNOWN_DEPARTEMENT];
 }
@@ -153,8 +184,8 @@ export function aggregateDashboard(input: DashboardInput) {
     for (const code of departementsOf(ticket)) byDepartement[code] = (byDepartement[code] ?? 0) + 1;
   }
 
-  const late = { total: 0, firstResponse: 0, resolution: 0 };
-  if (input.clockOf) {
+  const late = input.lateTickets ? { ...input.lateTickets } : { total: 0, firstResponse: 0, resolution: 0 };
+  if (input.clockOf && !input.lateTickets) {
     for (const ticket of open) {
       const clock = input.clockOf(ticket);
       late.total += clock.late ? 1 : 0;
@@ -163,10 +194,8 @@ export function aggregateDashboard(input: DashboardInput) {
     }
   }
 
-  const oldestUnanswered = open
-    .filter((ticket) => ticket.answeredAt === undefined)
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.number.localeCompare(b.number))
-    .slice(0, OLDEST_UNANSWERED);
+  const oldestUnanswered =
+    input.oldestUnanswered === undefined ? oldestUnansweredOf(input.openTickets) : input.oldestUnanswered;
 
   return {
     generatedAt: now.toISOString(),

@@ -4,7 +4,7 @@
  * dashboard's facts, raw mails, the outbox and the directory. Adapters satisfy these types;
  * steps and their tests depend on nothing else.
  */
-import type { IntakeFact, SendProblemFact } from './dashboard.ts';
+import type { IntakeFact, OpenTicketFact, SendProblemFact } from './dashboard.ts';
 import type { IntakeReply } from './intake-reply.ts';
 import type { IntakeDaySummary } from './intake-summary.ts';
 import type { IntakeEntry, Ticket, TicketHistoryEntry } from './records.ts';
@@ -91,7 +91,10 @@ export type DashboardFacts = {
     intake: IntakeFact[];
     /** The days counted by the hourly tick that still hold (`intakeReadPlan`). */
     intakeDays?: IntakeDaySummary[];
-    openTickets: Ticket[];
+    /** Every open ticket, what the counts read of it. */
+    openTickets: OpenTicketFact[];
+    /** The tickets `oldestUnansweredOf(openTickets)` names, whole, in its order. */
+    oldestUnanswered: Ticket[];
     /** The mails found `failed` or `unknown` within the window. */
     sendProblems?: SendProblemFact[];
     truncated: boolean;

@@ -1,6 +1,6 @@
 /**
- * The dashboard from the hourly tick's day summaries against the dashboard from every entry,
- * on a table seeded as the console benchmark seeds it (tickets, follow-ups, every rejection,
+ * The dashboard from the hourly tick's day summaries and the open tickets' facts against the
+ * dashboard from every entry and every open ticket whole, on a table seeded as the console benchmark seeds it (tickets, follow-ups, every rejection,
  * then the tick's own count), over a window holding the night the clocks went forward, with
  * entries a millisecond either side of Paris midnights, an entry landing late in a counted day
  * and a held mail accepted after its day was counted.
@@ -12,10 +12,13 @@ import { makeDashboardStore } from '#shared/adapters/dashboard-store.ts';
 import { makeIntakeSummaryStore } from '#shared/adapters/intake-summary-store.ts';
 import { intakeEntryItem } from '#shared/adapters/items.ts';
 import { keys } from '#shared/adapters/keys.ts';
-import { intakeWindow } from '#shared/domain/dashboard.ts';
+import { queryAll } from '#shared/adapters/table-queries.ts';
+import { aggregateDashboard, intakeWindow } from '#shared/domain/dashboard.ts';
 import type { Outcome } from '#shared/domain/outcome.ts';
+import { IntakeEntry, OPEN_STATUSES, Ticket } from '#shared/domain/records.ts';
+import { DEFAULT_WORK_TARGETS, responseClock } from '#shared/domain/response-clock.ts';
+import { isPurged } from '#shared/domain/retention.ts';
 import { summarizeIntakeDays } from '#shared/steps/intake-summaries.ts';
-import type { StaffDeps } from '#shared/steps/staff/deps.ts';
 import { dashboard } from '#shared/steps/staff/reads.ts';
 import { seedConsoleData } from '../../bench/lib/console-seed.ts';
 import { generateDirectory } from '../../bench/lib/directory.ts';
@@ -31,18 +34,43 @@ const EXPIRES = Math.floor(NOW.getTime() / 1000) + 365 * 86_400;
 let test: TestResources;
 let table: { client: ReturnType<typeof documentClient>; tableName: string };
 
-/** The dashboard at `now` as the console gets it (summaries, then entries), and from every entry. */
+/**
+ * The dashboard at `now` as the console gets it (day summaries, open tickets' facts), and as it
+ * was read before either: every entry of the window, every open ticket whole, each one's clocks.
+ */
 async function bothDashboards(now: Date) {
   const { deps } = staffDeps(table, () => now);
-  const store = makeDashboardStore(table);
-  const fullRead: StaffDeps = {
-    ...deps,
-    // Without its days, the window is read entry by entry: the dashboard before the summaries.
-    dashboardStore: {
-      dashboardFacts: (window, at) => store.dashboardFacts({ from: window.from, to: window.to }, at),
-    },
-  };
-  return { summarized: await dashboard(deps), full: await dashboard(fullRead) };
+  const window = intakeWindow(now);
+  const live = (item: Record<string, unknown>) => !isPurged(item.expiresAt, now);
+  const entries = await queryAll(table, {
+    IndexName: 'gsi1',
+    KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': keys.intakePartition(), ':from': window.from, ':to': window.to },
+  });
+  const open = await Promise.all(
+    OPEN_STATUSES.map((status) =>
+      queryAll(table, {
+        IndexName: 'gsi3',
+        KeyConditionExpression: '#status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status },
+      }),
+    ),
+  );
+  const { sendProblems } = await makeDashboardStore(table).dashboardFacts(window, now);
+  const full = aggregateDashboard({
+    now,
+    intake: entries.items
+      .filter(live)
+      .map((item) => IntakeEntry.parse(item))
+      .filter((entry) => entry.receivedAt < window.to)
+      .map(({ receivedAt, outcome }) => ({ receivedAt, outcome })),
+    openTickets: open.flatMap((partition) => partition.items.filter(live).map((item) => Ticket.parse(item))),
+    sendProblems,
+    truncated: false,
+    clockOf: (ticket) => responseClock(ticket, DEFAULT_WORK_TARGETS, now),
+  });
+  return { summarized: await dashboard(deps), full };
 }
 
 async function putEntry(id: string, receivedAt: string, outcome: Outcome) {
@@ -100,6 +128,9 @@ describe('the dashboard from day summaries', () => {
     // Assess
     expect(summarized).toEqual(full);
     expect(full.intakeByDay.reduce((sum, day) => sum + day.total, 0)).toBeGreaterThan(50);
+    expect(full.openTickets.total).toBeGreaterThan(20);
+    expect(full.oldestUnanswered).toHaveLength(10);
+    expect(full.lateTickets.total).toBeGreaterThan(0);
     expect(full.intakeByDay.find((day) => day.day === '2026-03-29')?.outcomes).toMatchObject({
       follow_up: expect.any(Number),
       rate_limited: expect.any(Number),
