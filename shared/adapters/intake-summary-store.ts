@@ -56,10 +56,7 @@ export async function intakeEntriesBetween(
 }
 
 /** Makes the summaries' store over the desk table: the tick's port, and the dashboard's read. */
-export function makeIntakeSummaryStore(table: TableAccess): IntakeDayCounts & {
-  /** The summaries of the days `first` to `last` (Paris days, inclusive), oldest first; unreadable ones left out. */
-  readSummaries(first: string, last: string): Promise<IntakeDaySummary[]>;
-} {
+export function makeIntakeSummaryStore(table: TableAccess): IntakeDayCounts {
   return {
     async entriesBetween(from, to) {
       return (await intakeEntriesBetween(table, { from, to })).entries;
@@ -77,6 +74,7 @@ export function makeIntakeSummaryStore(table: TableAccess): IntakeDayCounts & {
         }),
       );
     },
+    /** Unreadable summaries are left out: their days are counted, or read, entry by entry. */
     async readSummaries(first, last) {
       const { items } = await queryAll(table, {
         KeyConditionExpression: 'pk = :pk AND sk BETWEEN :first AND :last',

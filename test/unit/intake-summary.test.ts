@@ -2,11 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { aggregateDashboard, type IntakeFact, intakeWindow } from '#shared/domain/dashboard.ts';
 import {
   type CountedEntry,
+  type IntakeDaySummary,
   intakeReadPlan,
   summarizableDays,
   summarizeDay,
   summaryHolds,
 } from '#shared/domain/intake-summary.ts';
+import { summarizeIntakeDays } from '#shared/steps/intake-summaries.ts';
 
 // Sunday 5 April 2026, 12:00 in Paris (UTC+2): the window holds the night the clocks went forward (29 March).
 const NOW = new Date('2026-04-05T10:00:00.000Z');
@@ -25,6 +27,36 @@ describe('the days the hourly tick counts', () => {
     expect(days).toHaveLength(29);
     expect(days[0]).toBe(intakeWindow(NOW).days[0]);
     expect(days.at(-1)).toBe('2026-04-04');
+  });
+});
+
+describe('the hourly count', () => {
+  it('counts again every finished day not counted in the last half hour, each from its own entries', async () => {
+    // Prepare: 4 April counted 10 minutes ago, 3 April 40 minutes ago; one mail on each.
+    const saved = new Map<string, IntakeDaySummary>([
+      ['2026-04-04', summarizeDay('2026-04-04', [], new Date('2026-04-05T09:50:00.000Z'))],
+      ['2026-04-03', summarizeDay('2026-04-03', [], new Date('2026-04-05T09:20:00.000Z'))],
+    ]);
+    const mails = [
+      entry('2026-04-03T08:00:00.000Z', 'ticket_created'),
+      entry('2026-04-04T08:00:00.000Z', 'follow_up'),
+    ];
+    const intakeDays = {
+      readSummaries: async () => [...saved.values()],
+      entriesBetween: async (from: string, to: string) =>
+        mails.filter((mail) => mail.receivedAt >= from && mail.receivedAt < to),
+      saveSummary: async (summary: IntakeDaySummary) => {
+        saved.set(summary.day, summary);
+      },
+    };
+    // Act
+    const written = await summarizeIntakeDays({ intakeDays, now: () => NOW });
+    // Assess
+    expect(written).toHaveLength(28);
+    expect(written).not.toContain('2026-04-04');
+    expect(saved.get('2026-04-03')?.total).toBe(1);
+    expect(saved.get('2026-04-04')?.total).toBe(0);
+    expect(saved.get('2026-03-07')?.countedAt).toBe(NOW.toISOString());
   });
 });
 
