@@ -114,7 +114,6 @@ export type DashboardInput = OpenTicketsInput & {
    * its entries: a day is in `intake` or here, never both.
    */
   intakeDays?: IntakeDaySummary[];
-
   /** The mails found `failed` or `unknown` within `intakeWindow(now)`. */
   sendProblems?: SendProblemFact[];
   /** Whether a read stopped at its budget, so the figures are lower bounds. */
