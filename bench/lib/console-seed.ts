@@ -574,7 +574,7 @@ export async function seedConsoleData(input: {
 
 /** An outgoing mail's item as the mailer leaves it once SES took it (`recordSent`). */
 function sentItem(item: Item, sentAt: number): Item {
-  const { gsi2pk: _queued, gsi2sk: _at, outbox: _message, ...rest } = item;
+  const { gsi4pk: _inFlight, gsi4sk: _at, outbox: _message, ...rest } = item;
   return {
     ...rest,
     status: 'sent',

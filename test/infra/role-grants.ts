@@ -131,7 +131,8 @@ export const expectedGrants: Record<FunctionName, Grants> = {
   },
   'outbox-sweep': {
     ...basics('outbox-sweep'),
-    'dynamodb:Query': ['table/index/gsi2'],
+    'dynamodb:GetItem': ['table'],
+    'dynamodb:Query': ['table/index/gsi4'],
     'dynamodb:UpdateItem': ['table'],
     'sqs:SendMessage': ['queue outbox'],
   },
