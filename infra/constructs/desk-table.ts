@@ -118,12 +118,13 @@ export class DeskTable extends Construct {
   /**
    * `ticket-housekeeping`: lists the tickets waiting for their director (Query on gsi2), reads
    * each ticket (Query on its partition), closes it in one transaction (PutItem, UpdateItem,
-   * ConditionCheckItem) and sets its items' purge date (UpdateItem).
+   * ConditionCheckItem) and sets its items' purge date (UpdateItem); and counts the intake
+   * log's finished days for the dashboard (Query on gsi1 `INTAKE`, PutItem of each day's summary).
    */
   grantAutoClose(grantee: iam.IGrantable): void {
     this.grantAccess(grantee, {
       actions: ['Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
-      queries: ['gsi2'],
+      queries: ['gsi1', 'gsi2'],
     });
   }
 

@@ -161,6 +161,12 @@ export const keys = {
   /** gsi1's partition of the shared templates (`owner` undefined), or of one person's own. */
   replyTemplatesPartition: (owner: string | undefined) =>
     owner === undefined ? 'REPLYTEMPLATES#shared' : `REPLYTEMPLATES#owner#${owner}`,
+  /**
+   * A finished Paris day of the intake log, counted by the hourly tick for the dashboard
+   * (`intake-summary.ts`): one partition, so one Query reads the window's days in order.
+   */
+  intakeDaySummary: (day: string) => ({ pk: keys.intakeSummaryPartition(), sk: `DAY#${day}` }),
+  intakeSummaryPartition: () => 'SUMMARY#INTAKE',
   // Staff reads
   /** gsi1's partition of every ticket, by creation (`ticketsByTime`). */
   allTicketsPartition: () => 'TICKETS',

@@ -123,7 +123,7 @@ export const expectedGrants: Record<FunctionName, Grants> = {
   },
   'ticket-housekeeping': {
     ...basics('ticket-housekeeping'),
-    'dynamodb:Query': ['table', 'table/index/gsi2'],
+    'dynamodb:Query': ['table', 'table/index/gsi1', 'table/index/gsi2'],
     'dynamodb:PutItem': ['table'],
     'dynamodb:UpdateItem': ['table'],
     'dynamodb:ConditionCheckItem': ['table'],
