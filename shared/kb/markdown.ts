@@ -11,7 +11,7 @@
  * tables and postcss). Images become their text; headings start at h2, the page's own h1 being its
  * title.
  */
-import MarkdownIt from 'markdown-it';
+import MarkdownIt, { type Token } from 'markdown-it';
 
 // `xhtmlOut` writes `<br />` and `<hr />`, as the pages and feeds had them before.
 const markdownIt = new MarkdownIt('default', {
@@ -49,8 +49,6 @@ const ALLOWED_TAGS: ReadonlyMap<string, readonly string[]> = new Map([
 ]);
 
 const LINK_SCHEMES = ['http', 'https', 'mailto'];
-
-type Token = ReturnType<MarkdownIt['parse']>[number];
 
 /**
  * Holds the tokens to the allow-list, after every other rule (linkify's links included): `#` is
@@ -126,8 +124,8 @@ export function plainText(markdown: string, max = 280): string {
   return `${(lastSpace > max / 2 ? cut.slice(0, lastSpace) : cut).replace(/[\s,;:.]+$/, '')}…`;
 }
 
-function isAllowedHref(href: string | null): boolean {
-  if (!href) return false;
+function isAllowedHref(href: string | number | null): boolean {
+  if (typeof href !== 'string') return false;
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(href.trim())?.[1]?.toLowerCase();
   return scheme !== undefined && LINK_SCHEMES.includes(scheme);
 }

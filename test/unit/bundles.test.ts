@@ -78,4 +78,20 @@ describe('the deployed bundles', () => {
       ),
     ).toEqual([]);
   });
+
+  it('carry no HTML sanitizer and no S3 client in the api', async () => {
+    // Why: markdown-it's tokens are held to the allow-list before rendering, so sanitize-html
+    // (its HTML parser, entity tables and postcss: about 250 KB) has nothing left to do; the
+    // api's reads, heads, puts and presigned links go through the signed-request store, where
+    // the S3 client and the presigner weighed 228 KB.
+    const api = (await bundledInputs()).get('api') ?? [];
+    expect(api).toContain('shared/adapters/clients/s3-object-store.ts');
+    expect(
+      api.filter((path) =>
+        /node_modules\/(sanitize-html|postcss|htmlparser2|@aws-sdk\/client-s3|@aws-sdk\/middleware-sdk-s3)\//.test(
+          path,
+        ),
+      ),
+    ).toEqual([]);
+  });
 });
