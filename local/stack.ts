@@ -363,6 +363,7 @@ async function seedDemoArticles(file: string, clients: ReturnType<typeof makeLoc
   const { z } = await import('zod');
   const { ArticleInput } = await import('#shared/domain/article.ts');
   const { documentClient } = await import('#shared/adapters/aws-clients.ts');
+  const { s3Objects } = await import('#shared/adapters/clients/s3.ts');
   const { kbDeps } = await import('#shared/wiring/kb.ts');
   const { seedArticles } = await import('#shared/steps/kb/seed.ts');
   const parsed = z.array(ArticleInput).safeParse(JSON.parse(await readFile(file, 'utf8')));
@@ -377,7 +378,7 @@ async function seedDemoArticles(file: string, clients: ReturnType<typeof makeLoc
   const deps = kbDeps(loadConfig(), {
     dynamodb: documentClient(clients.dynamodb),
     sqs: clients.sqs,
-    s3: clients.s3,
+    objects: s3Objects(clients.s3),
   });
   await seedArticles(parsed.data, deps, DEMO_ARTICLES_ACTOR);
 }

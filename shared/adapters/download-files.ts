@@ -3,8 +3,7 @@
  * taken out of them (`pipeline.downloadPrefix`), and short-lived presigned GET links to either.
  * The bytes go from S3 to the browser: no Lambda answer to fit them in, whatever their size.
  */
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3ObjectStore } from '#shared/adapters/clients/s3-object-store.ts';
 import type { DownloadFiles } from '#shared/domain/staff-ports.ts';
 
 /**
@@ -31,18 +30,18 @@ function isMissing(error: unknown): boolean {
 /** The file name kept in an object's metadata: S3 metadata is ASCII, so it is percent-encoded. */
 const FILENAME_META = 'filename';
 
-/** The download store over one S3 client (the api function's). */
-export function makeDownloadFiles({ client }: { client: S3Client }) {
+/** The download store over the api function's S3 objects. */
+export function makeDownloadFiles({ objects }: { objects: S3ObjectStore }) {
   return {
     async facts(file) {
-      const head = await client
-        .send(new HeadObjectCommand({ Bucket: file.bucket, Key: file.key }))
+      const head = await objects
+        .headObject({ Bucket: file.bucket, Key: file.key })
         .catch((error: unknown) => {
           if (isMissing(error)) return undefined;
           throw error;
         });
       if (!head) return undefined;
-      const stored = head.Metadata?.[FILENAME_META];
+      const stored = head.Metadata[FILENAME_META];
       return {
         size: head.ContentLength ?? 0,
         filename: stored === undefined ? '' : safeDecode(stored),
@@ -51,28 +50,27 @@ export function makeDownloadFiles({ client }: { client: S3Client }) {
     },
 
     async put(file, bytes, facts) {
-      await client.send(
-        new PutObjectCommand({
-          Bucket: file.bucket,
-          Key: file.key,
-          Body: bytes,
-          ContentType: facts.contentType,
-          Metadata: { [FILENAME_META]: encodeURIComponent(facts.filename) },
-        }),
-      );
+      await objects.putObject({
+        Bucket: file.bucket,
+        Key: file.key,
+        Body: bytes,
+        ContentType: facts.contentType,
+        Metadata: { [FILENAME_META]: encodeURIComponent(facts.filename) },
+      });
     },
 
     async link(file, headers, now) {
-      const url = await getSignedUrl(
-        client,
-        new GetObjectCommand({
+      const url = await objects.presignGet(
+        {
           Bucket: file.bucket,
           Key: file.key,
-          ResponseContentDisposition: headers.contentDisposition,
-          ResponseContentType: headers.contentType,
-          // Nothing to cache: the next download asks for a fresh link.
-          ResponseCacheControl: 'no-store',
-        }),
+          responseHeaders: {
+            'response-content-disposition': headers.contentDisposition,
+            'response-content-type': headers.contentType,
+            // Nothing to cache: the next download asks for a fresh link.
+            'response-cache-control': 'no-store',
+          },
+        },
         { expiresIn: LINK_SECONDS, signingDate: now },
       );
       return { url, expiresAt: new Date(now.getTime() + LINK_SECONDS * 1000).toISOString() };

@@ -8,8 +8,7 @@
  * stand-in (fauxqs 1.9.2) serves `PUT` URLs but routes a bucket `POST` to DeleteObjects; the
  * signed `content-length` bounds each file as the policy would, and the desk checks the total.
  */
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3ObjectStore } from '#shared/adapters/clients/s3-object-store.ts';
 import { PORTAL_UPLOADS_PREFIX } from '#shared/domain/portal.ts';
 
 /** How long a presigned upload URL stays valid. */
@@ -17,8 +16,8 @@ export const PORTAL_UPLOAD_URL_SECONDS = 900;
 
 const MISSING = new Set(['NoSuchKey', 'NotFound']);
 
-/** Makes the uploads' store over an S3 client and the raw mails' bucket. */
-export function makePortalUploads({ client, bucket }: { client: S3Client; bucket: string }) {
+/** Makes the uploads' store over the api's S3 objects and the raw mails' bucket. */
+export function makePortalUploads({ objects, bucket }: { objects: S3ObjectStore; bucket: string }) {
   const keyOf = (uploadId: string) => `${PORTAL_UPLOADS_PREFIX}${uploadId}`;
   return {
     /** A presigned `PUT` URL for exactly `size` bytes of `mimeType`, valid {@link PORTAL_UPLOAD_URL_SECONDS}. */
@@ -27,18 +26,9 @@ export function makePortalUploads({ client, bucket }: { client: S3Client; bucket
       file: { size: number; mimeType: string },
       now: Date,
     ): Promise<{ url: string; headers: Record<string, string>; expiresAt: string }> {
-      const url = await getSignedUrl(
-        client,
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: keyOf(uploadId),
-          ContentLength: file.size,
-          ContentType: file.mimeType,
-        }),
-        {
-          expiresIn: PORTAL_UPLOAD_URL_SECONDS,
-          signableHeaders: new Set(['content-length', 'content-type']),
-        },
+      const url = await objects.presignPut(
+        { Bucket: bucket, Key: keyOf(uploadId), ContentLength: file.size, ContentType: file.mimeType },
+        { expiresIn: PORTAL_UPLOAD_URL_SECONDS },
       );
       return {
         url,
@@ -50,7 +40,7 @@ export function makePortalUploads({ client, bucket }: { client: S3Client; bucket
     /** The upload's size in bytes; undefined when there is none. */
     async sizeOf(uploadId: string): Promise<number | undefined> {
       try {
-        const head = await client.send(new HeadObjectCommand({ Bucket: bucket, Key: keyOf(uploadId) }));
+        const head = await objects.headObject({ Bucket: bucket, Key: keyOf(uploadId) });
         return head.ContentLength;
       } catch (error) {
         if (MISSING.has((error as { name?: string }).name ?? '')) return undefined;
@@ -59,9 +49,8 @@ export function makePortalUploads({ client, bucket }: { client: S3Client; bucket
     },
 
     async read(uploadId: string): Promise<Uint8Array> {
-      const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: keyOf(uploadId) }));
-      if (!response.Body) return new Uint8Array();
-      return response.Body.transformToByteArray();
+      const response = await objects.getObject({ Bucket: bucket, Key: keyOf(uploadId) });
+      return response.Body;
     },
   };
 }

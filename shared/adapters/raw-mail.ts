@@ -1,6 +1,6 @@
 /** The raw MIME of received mails, as the SES S3 action stored it. */
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { S3ObjectReader } from '#shared/adapters/clients/s3-object-reader.ts';
+import type { S3ObjectStore } from '#shared/adapters/clients/s3-object-store.ts';
 import { RawMailGoneError } from '#shared/domain/errors.ts';
 import type { RawMailReader, RawMailWriter } from '#shared/domain/intake-ports.ts';
 import type { RawMailLocation } from '#shared/domain/mail.ts';
@@ -38,21 +38,19 @@ export function makeRawMailReader({ objects }: { objects: S3ObjectReader }) {
   } satisfies RawMailReader;
 }
 
-/** Reads raw mails through `objects` and stores the portal's through the S3 client. */
-export function makeRawMailStore({ objects, client }: { objects: S3ObjectReader; client: S3Client }) {
+/** Reads raw mails and stores the portal's through the api's S3 objects. */
+export function makeRawMailStore({ objects }: { objects: S3ObjectStore }) {
   return {
     ...makeRawMailReader({ objects }),
 
     /** Stores a portal request's MIME message beside the received mails (same prefix, same purge). */
     async write(location: RawMailLocation, bytes: Uint8Array): Promise<void> {
-      await client.send(
-        new PutObjectCommand({
-          Bucket: location.bucket,
-          Key: location.key,
-          Body: bytes,
-          ContentType: 'message/rfc822',
-        }),
-      );
+      await objects.putObject({
+        Bucket: location.bucket,
+        Key: location.key,
+        Body: bytes,
+        ContentType: 'message/rfc822',
+      });
     },
   } satisfies RawMailReader & RawMailWriter;
 }

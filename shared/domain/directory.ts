@@ -6,34 +6,48 @@
 import * as z from 'zod';
 import { withoutAccents } from './text.ts';
 
+/**
+ * Builds a schema where it is declared, and says so to the bundler (`@__NO_SIDE_EFFECTS__`): a
+ * function that never reads one of these schemas leaves its construction out of its bundle. The
+ * mail chain reads a school and a match; the whole directory's schemas are the api's.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function declared<T>(build: () => T): T {
+  return build();
+}
+
 /** A school of the académie, as the directory knows it. */
-export const School = z.object({
-  uai: z.string(),
-  name: z.string(),
-  commune: z.string(),
-  /** The circonscription's name, as people write it (`Dijon Centre`). */
-  circonscription: z.string(),
-  /** Département number as two digits: '21', '58', '71', '89'. */
-  departement: z.string(),
-  /** The school's functional mailbox, `ce.<uai>@ac-dijon.fr`, lower case. */
-  mailbox: z.string(),
-});
+export const School = declared(() =>
+  z.object({
+    uai: z.string(),
+    name: z.string(),
+    commune: z.string(),
+    /** The circonscription's name, as people write it (`Dijon Centre`). */
+    circonscription: z.string(),
+    /** Département number as two digits: '21', '58', '71', '89'. */
+    departement: z.string(),
+    /** The school's functional mailbox, `ce.<uai>@ac-dijon.fr`, lower case. */
+    mailbox: z.string(),
+  }),
+);
 export type School = z.infer<typeof School>;
 
 /**
  * Who the directory says a sender is: a director (by one of their addresses) or a school's
  * functional mailbox, which is read as that school's director.
  */
-export const DirectoryMatch = z.object({
-  kind: z.enum(['director', 'school_mailbox']),
-  /** Directory entry that matched (director id, or `school:<uai>` for a mailbox). */
-  entryId: z.string(),
-  civility: z.string().optional(),
-  lastName: z.string().optional(),
-  firstName: z.string().optional(),
-  email: z.string(),
-  schools: z.array(School).min(1),
-});
+export const DirectoryMatch = declared(() =>
+  z.object({
+    kind: z.enum(['director', 'school_mailbox']),
+    /** Directory entry that matched (director id, or `school:<uai>` for a mailbox). */
+    entryId: z.string(),
+    civility: z.string().optional(),
+    lastName: z.string().optional(),
+    firstName: z.string().optional(),
+    email: z.string(),
+    schools: z.array(School).min(1),
+  }),
+);
 export type DirectoryMatch = z.infer<typeof DirectoryMatch>;
 
 /** The port through which the intake asks who a sender is. */
@@ -51,59 +65,67 @@ const Stamps = {
 };
 
 /** A school in the directory: what the intake sees, plus the key of its circonscription. */
-export const DirectorySchool = School.extend({
-  /** Key of its circonscription zone (see `circonscriptionCodeOf` in `zones.ts`). */
-  circonscriptionCode: z.string(),
-  ...Stamps,
-});
+export const DirectorySchool = declared(() =>
+  School.extend({
+    /** Key of its circonscription zone (see `circonscriptionCodeOf` in `zones.ts`). */
+    circonscriptionCode: z.string(),
+    ...Stamps,
+  }),
+);
 export type DirectorySchool = z.infer<typeof DirectorySchool>;
 
 /** A circonscription: the district of an IEN inside one département. */
-export const Circonscription = z.object({
-  /** `<département>-<name folded>`, e.g. `21-dijon-centre`: stable while the name is. */
-  code: z.string(),
-  name: z.string(),
-  departement: z.string(),
-});
+export const Circonscription = declared(() =>
+  z.object({
+    /** `<département>-<name folded>`, e.g. `21-dijon-centre`: stable while the name is. */
+    code: z.string(),
+    name: z.string(),
+    departement: z.string(),
+  }),
+);
 export type Circonscription = z.infer<typeof Circonscription>;
 
 /**
  * One school a director directs. `interim` marks a « faisant fonction »: a teacher acting as the
  * school's director, who counts as its director for the desk.
  */
-export const Assignment = z.object({ uai: z.string(), interim: z.boolean() });
+export const Assignment = declared(() => z.object({ uai: z.string(), interim: z.boolean() }));
 export type Assignment = z.infer<typeof Assignment>;
 
 /** A director: one person, whatever the number of their schools and addresses. */
-export const Director = z.object({
-  /**
-   * Stable id: the address the person was first known by, in lower case. It does not change
-   * when their addresses do, so the intake log and the audit trail keep pointing at them.
-   */
-  id: z.string(),
-  civility: z.string().optional(),
-  lastName: z.string(),
-  firstName: z.string(),
-  /** Academic addresses, lower case, the principal one first; each one is recognised. */
-  emails: z.array(z.string()).min(1),
-  /** The schools they direct, in UAI order (a file's line order carries no meaning). */
-  assignments: z.array(Assignment),
-  /** false: no longer a director (left, or missing from an import); kept for the record. */
-  active: z.boolean(),
-  ...Stamps,
-});
+export const Director = declared(() =>
+  z.object({
+    /**
+     * Stable id: the address the person was first known by, in lower case. It does not change
+     * when their addresses do, so the intake log and the audit trail keep pointing at them.
+     */
+    id: z.string(),
+    civility: z.string().optional(),
+    lastName: z.string(),
+    firstName: z.string(),
+    /** Academic addresses, lower case, the principal one first; each one is recognised. */
+    emails: z.array(z.string()).min(1),
+    /** The schools they direct, in UAI order (a file's line order carries no meaning). */
+    assignments: z.array(Assignment),
+    /** false: no longer a director (left, or missing from an import); kept for the record. */
+    active: z.boolean(),
+    ...Stamps,
+  }),
+);
 export type Director = z.infer<typeof Director>;
 
 /**
  * The whole directory at one generation. Every change (an import, an edit in the console)
  * produces a new generation; the store switches from one to the next in a single write.
  */
-export const DirectoryState = z.object({
-  generation: z.number().int().nonnegative(),
-  directors: z.array(Director),
-  schools: z.array(DirectorySchool),
-  circonscriptions: z.array(Circonscription),
-});
+export const DirectoryState = declared(() =>
+  z.object({
+    generation: z.number().int().nonnegative(),
+    directors: z.array(Director),
+    schools: z.array(DirectorySchool),
+    circonscriptions: z.array(Circonscription),
+  }),
+);
 export type DirectoryState = z.infer<typeof DirectoryState>;
 
 /** The directory before anything was imported. */

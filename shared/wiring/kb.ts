@@ -10,7 +10,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeArticleStore } from '#shared/adapters/article-store.ts';
-import { s3Objects } from '#shared/adapters/clients/s3.ts';
+import type { S3ObjectReader } from '#shared/adapters/clients/s3-object-reader.ts';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import { makePublicIndexReader } from '#shared/adapters/kb-index.ts';
 import { makeKbSite } from '#shared/adapters/kb-site.ts';
@@ -20,8 +20,11 @@ import { type DeskConfig, requiredKb, requiredQueue, retentionOf } from '#shared
 import { KbExportRequest } from '#shared/domain/messages.ts';
 import type { KbDeps, KbExportDeps } from '#shared/steps/kb/deps.ts';
 
-/** The clients the knowledge base's adapters talk through. */
-export type KbClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient; s3: S3Client };
+/**
+ * The clients the knowledge base's steps talk through: S3 only to read the public index, through
+ * the object-reading port (the api reads it without the S3 client).
+ */
+export type KbClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient; objects: S3ObjectReader };
 
 /**
  * What the API's knowledge base steps are given. `directory` and `tickets` may be passed when the
@@ -44,7 +47,7 @@ export function kbDeps(
     }),
     tickets: shared.tickets ?? makeTicketStore(table),
     directory: shared.directory ?? makeDirectoryStore({ ...table, academicDomain: config.academicDomain }),
-    publicIndex: makePublicIndexReader({ objects: s3Objects(clients.s3), bucket }),
+    publicIndex: makePublicIndexReader({ objects: clients.objects, bucket }),
     publicBaseUrl,
     now: () => new Date(),
   };
@@ -54,7 +57,10 @@ export function kbDeps(
  * What the export step is given.
  * @throws ConfigError when the bucket or the public address is not configured
  */
-export function kbExportDeps(config: DeskConfig, clients: Pick<KbClients, 'dynamodb' | 's3'>): KbExportDeps {
+export function kbExportDeps(
+  config: DeskConfig,
+  clients: { dynamodb: DynamoDBDocumentClient; s3: S3Client },
+): KbExportDeps {
   const { bucket, publicBaseUrl } = requiredKb(config);
   return {
     store: makeArticleStore({ client: clients.dynamodb, tableName: config.tableName }),

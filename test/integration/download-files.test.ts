@@ -6,6 +6,8 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/emulators.ts';
+import { makeS3ObjectStore } from '#shared/adapters/clients/s3-object-store.ts';
 import { makeDownloadFiles } from '#shared/adapters/download-files.ts';
 import { makeTestResources, type TestResources } from '#test/support/aws.ts';
 
@@ -17,16 +19,24 @@ beforeAll(async () => {
 afterAll(() => desk.destroy());
 
 const file = (key: string) => ({ bucket: desk.resources.bucket, key });
+/** The store the api function uses, pointed at the stand-in as the local desk points it. */
+const downloads = () =>
+  makeDownloadFiles({
+    objects: makeS3ObjectStore({
+      at: { endpoint: desk.endpoints.s3, region: LOCAL_REGION, pathStyle: true },
+      credentials: LOCAL_CREDENTIALS,
+    }),
+  });
 
 describe('the download store', () => {
   it('knows nothing of an object that is not there', async () => {
-    const files = makeDownloadFiles({ client: desk.clients.s3 });
+    const files = downloads();
     expect(await files.facts(file('downloads/incoming/absent/0'))).toBeUndefined();
   });
 
   it('keeps an attachment with its exact name and type, and says so again', async () => {
     // Prepare
-    const files = makeDownloadFiles({ client: desk.clients.s3 });
+    const files = downloads();
     const bytes = new Uint8Array([0, 1, 2, 253, 254, 255]);
 
     // Act
@@ -42,7 +52,7 @@ describe('the download store', () => {
 
   it('hands out a link the stand-in answers with the bytes and the headers asked for', async () => {
     // Prepare
-    const files = makeDownloadFiles({ client: desk.clients.s3 });
+    const files = downloads();
     const bytes = new Uint8Array([37, 80, 68, 70, 0, 255]);
     await files.put(file('downloads/incoming/ses-b/1'), bytes, {
       filename: 'a.pdf',
@@ -74,14 +84,10 @@ describe('the download store', () => {
 describe('the local S3 stand-in, for a link signed in its query', () => {
   it('refuses a link past its expiry, as S3 does', async () => {
     // Prepare: signed ten minutes ago, for five.
-    await makeDownloadFiles({ client: desk.clients.s3 }).put(
-      file('downloads/incoming/ses-c/0'),
-      new Uint8Array([1]),
-      {
-        filename: 'x',
-        contentType: 'application/pdf',
-      },
-    );
+    await downloads().put(file('downloads/incoming/ses-c/0'), new Uint8Array([1]), {
+      filename: 'x',
+      contentType: 'application/pdf',
+    });
     const url = await getSignedUrl(
       desk.clients.s3,
       new GetObjectCommand({ Bucket: desk.resources.bucket, Key: 'downloads/incoming/ses-c/0' }),
@@ -100,7 +106,7 @@ describe('the local S3 stand-in, for a link signed in its query', () => {
 
   it('refuses a link whose overrides were changed after signing', async () => {
     // Prepare
-    const link = await makeDownloadFiles({ client: desk.clients.s3 }).link(
+    const link = await downloads().link(
       file('downloads/incoming/ses-c/0'),
       { contentDisposition: 'attachment; filename="x"', contentType: 'application/pdf' },
       new Date(),

@@ -12,6 +12,7 @@ import type { MiddlewareStack } from '@smithy/types';
 import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
 import { s3Client } from '#shared/adapters/clients/s3.ts';
 import { observeS3Reads } from '#shared/adapters/clients/s3-object-reader.ts';
+import { observeS3Requests } from '#shared/adapters/clients/s3-object-store.ts';
 import { sesClient } from '#shared/adapters/clients/ses.ts';
 import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { allStages } from '#shared/pipeline.ts';
@@ -112,6 +113,11 @@ function installRecorder(consumedCapacity = false): void {
   observeS3Reads((input) => {
     const fn = running.getStore();
     if (fn !== undefined) calls.push(...asIam('s3', 'GetObject', input).map((call) => ({ fn, ...call })));
+  });
+  // `api` heads, puts and presigns without the S3 client too (a link is the call it allows).
+  observeS3Requests((operation, input) => {
+    const fn = running.getStore();
+    if (fn !== undefined) calls.push(...asIam('s3', operation, input).map((call) => ({ fn, ...call })));
   });
   for (const [service, client] of clients) {
     (client.middlewareStack as MiddlewareStack<Input, object>).add(

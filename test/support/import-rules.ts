@@ -39,14 +39,7 @@ export const IMPORT_RULES: Rule[] = [
   {
     from: 'shared/kb/',
     onlyOurs: ['shared/domain/', 'shared/kb/'],
-    onlyPackages: [
-      'zod',
-      'minisearch',
-      '@orama/stemmers',
-      '@orama/stopwords',
-      'markdown-it',
-      'sanitize-html',
-    ],
+    onlyPackages: ['zod', 'minisearch', '@orama/stemmers', '@orama/stopwords', 'markdown-it'],
     why: "the knowledge base's search, rendering and export are pure: articles in, index and files out; no store, no HTTP",
   },
   {

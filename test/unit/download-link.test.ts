@@ -2,21 +2,22 @@
  * A download link's parameters (what S3 will answer with, how long it works) and the file
  * name's encoding in `Content-Disposition` (RFC 6266 / 5987).
  */
-import { S3Client } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { makeS3ObjectStore } from '#shared/adapters/clients/s3-object-store.ts';
 import { LINK_SECONDS, makeDownloadFiles } from '#shared/adapters/download-files.ts';
 import { attachmentDisposition, downloadType, linkHeaders } from '#shared/http/download.ts';
 import { attachmentFile } from '#shared/steps/staff/downloads.ts';
 
-const client = new S3Client({
-  region: 'eu-west-3',
+// S3 in eu-west-3, as the api function addresses it on AWS (the bucket in the host name).
+const objects = makeS3ObjectStore({
+  at: { endpoint: 'https://s3.eu-west-3.amazonaws.com', region: 'eu-west-3', pathStyle: false },
   credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
 });
 
 describe('a download link', () => {
   it('is a GET of the object, signed in its query, valid five minutes from now', async () => {
     // Prepare
-    const files = makeDownloadFiles({ client });
+    const files = makeDownloadFiles({ objects });
     const now = new Date('2026-12-07T08:30:00.000Z');
 
     // Act
@@ -40,7 +41,7 @@ describe('a download link', () => {
 
   it('makes S3 answer the file as an attachment, of its type, not to be cached', async () => {
     // Prepare
-    const files = makeDownloadFiles({ client });
+    const files = makeDownloadFiles({ objects });
     const headers = linkHeaders({ filename: 'Bulletin été 2026.pdf', contentType: 'application/pdf' });
 
     // Act

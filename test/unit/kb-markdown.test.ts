@@ -91,8 +91,18 @@ describe('renderMarkdown', () => {
 
   it.each([
     ['a script element', '<script>alert(1)</script>', '&lt;script&gt;alert(1)&lt;/script&gt;'],
-    ['an image with onerror', '<img src=x onerror="alert(1)">', '&lt;img src=x onerror="alert(1)"&gt;'],
-    ['an iframe', '<iframe src="about:blank"></iframe>', '&lt;iframe src="about:blank"&gt;&lt;/iframe&gt;'],
+    [
+      'an image with onerror',
+      '<img src=x onerror="alert(1)">',
+      '&lt;img src=x onerror=&quot;alert(1)&quot;&gt;',
+    ],
+    [
+      'an iframe',
+      '<iframe src="about:blank"></iframe>',
+      '&lt;iframe src=&quot;about:blank&quot;&gt;&lt;/iframe&gt;',
+    ],
+    ['an image with onerror inside a sentence', 'Texte <img src=x onerror=alert(1)> suite', '&lt;img src=x'],
+    ['a comment and a processing instruction', '<!-- x --> et <?php echo 1; ?>', '&lt;!-- x --&gt;'],
     ['a link with an entity trick', '<a href="&#x6A;avascript:alert(1)">x</a>', '&lt;a href='],
     ['a style element', '<style>body{display:none}</style>', '&lt;style&gt;'],
   ])('writes raw HTML (%s) as text', (_label, markdown, escaped) => {
@@ -107,7 +117,104 @@ describe('renderMarkdown', () => {
     const html = renderMarkdown('<div onclick="alert(1)">\n\n<b>gras</b>\n\n</div>');
 
     expect(html).not.toMatch(/<(div|b)\b/);
-    expect(html).toContain('&lt;div onclick="alert(1)"&gt;');
+    expect(html).toContain('&lt;div onclick=&quot;alert(1)&quot;&gt;');
+  });
+
+  it.each([
+    ['decimal', '&#60;script&#62;alert(1)&#60;/script&#62;'],
+    ['hexadecimal', '&#x3C;img src=x onerror=alert(1)&#x3E;'],
+    ['named', '&lt;script&gt;alert(1)&lt;/script&gt;'],
+  ])('keeps markup written with %s entities as text', (_label, markdown) => {
+    const html = renderMarkdown(markdown);
+
+    expect(html).toMatch(/^<p>&lt;(script|img)/);
+    expect(html).not.toMatch(/<(script|img)\b/i);
+  });
+
+  it.each([
+    // markdown-it's own check lets these through; the allow-list of schemes does not.
+    ['a data: image', '[clic](data:image/png;base64,iVBORw0KGgo=)'],
+    ['a protocol-relative address', '[clic](//evil.example/x)'],
+    ['a percent-encoded tab inside javascript:', '[clic](java%09script:alert(1))'],
+    ['an autolink to ftp:', '<ftp://example.fr/x>'],
+    ['a file: address', '[clic](file:///etc/passwd)'],
+    ['an image inside a link to javascript:', '[![image](https://example.fr/a.png)](javascript:alert(1))'],
+  ])('drops the link of %s, however markdown-it reads it', (_label, markdown) => {
+    const html = renderMarkdown(markdown);
+
+    expect(html).not.toContain('<a');
+    expect(html).not.toMatch(/href\s*=/i);
+    expect(html).not.toMatch(/<img\b/i);
+  });
+
+  it('keeps a link with its text when only the link around a dropped one is allowed', () => {
+    const html = renderMarkdown('**[lien](https://example.fr) *[autre](ftp://x)***');
+
+    expect(html).toBe(
+      '<p><strong><a href="https://example.fr" rel="noopener">lien</a> <em>autre</em></strong></p>\n',
+    );
+  });
+
+  it('percent-encodes markup in an address, so it cannot leave the href', () => {
+    const html = renderMarkdown('[a](https://example.fr/?q="><script>alert(1)</script>)');
+
+    expect(html).toBe(
+      '<p><a href="https://example.fr/?q=%22%3E%3Cscript%3Ealert(1)%3C/script%3E" rel="noopener">a</a></p>\n',
+    );
+  });
+
+  it('keeps a code block’s language inside its class attribute, however it is written', () => {
+    const html = renderMarkdown('```js" onmouseover="alert(1)\ncode\n```');
+
+    expect(attributesOf(html)).toEqual(['code class']);
+    expect(html).toContain('<code class="language-js&quot;">');
+  });
+
+  it('writes no tag and no attribute outside the allow-list, whatever the input', () => {
+    const hostile = [
+      '| a | b |\n|:--|--:|\n| <script> | [x](javascript:1) |',
+      '> citation [x](javascript:alert(1)) <script>\n>\n> - liste\n\n1. un\n\n10) dix',
+      '# h1\n###### h6\nSetext\n======\n\n***\n\nLigne  \ncassée',
+      '![x](https://example.fr/a.png "t\\" onerror=\\"alert(1)") <svg onload=alert(1)>',
+      '```\n</code></pre><script>alert(1)</script>\n```\n\n    <script>indent</script>',
+      'www.example.fr, contact@ac-dijon.fr, http://example.fr/<script>, <assistance@ac-dijon.fr>',
+      '[c](https://example.fr "t\\" onclick=\\"x") ~~barré~~ `code <b>` **gras** _it_',
+    ];
+    const allowed = new Set([
+      'p',
+      'br',
+      'hr',
+      'h2',
+      'h3',
+      'h4',
+      'ul',
+      'ol',
+      'ol start',
+      'li',
+      'em',
+      'strong',
+      's',
+      'code',
+      'code class',
+      'pre',
+      'blockquote',
+      'table',
+      'thead',
+      'tbody',
+      'tr',
+      'th',
+      'td',
+      'a',
+      'a href',
+      'a title',
+      'a rel',
+    ]);
+
+    for (const markdown of hostile) {
+      const html = renderMarkdown(markdown);
+      const tags = [...html.matchAll(/<\/?([a-z0-9]+)/gi)].map(([, tag]) => tag ?? '');
+      for (const used of [...tags, ...attributesOf(html)]) expect(allowed, markdown).toContain(used);
+    }
   });
 
   it('shows an image as its alternative text, loading nothing', () => {

@@ -1,8 +1,8 @@
 /**
  * An article's texts as HTML, and the placeholders a draft made from a ticket holds.
  *
- * The API renders Markdown with raw HTML off and sanitises it (sanitize-html); the console runs
- * DOMPurify over it again before it enters the page, as it does for mails (`mail-html.ts`): an
+ * The API renders Markdown with raw HTML off and holds markdown-it's tokens to an allow-list of
+ * tags and attributes (`shared/kb/markdown.ts`); the console runs DOMPurify over it again before it enters the page, as it does for mails (`mail-html.ts`): an
  * article is written by staff from directors' mails, and a second sanitiser costs nothing. No
  * `style` attribute either, which the console's CSP would refuse anyway.
  */
