@@ -19,6 +19,7 @@ import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 's
 import { SesReceiptEvent, type SesReceiptEventInput } from '#shared/adapters/ses-event.ts';
 import type { Verdict } from '#shared/domain/mail.ts';
 import { createDnsFixture, type DnsResolver } from './dns-fixture.ts';
+import { EICAR, GTUBE } from './scan-test-strings.ts';
 
 /**
  * SES receiving's limit, which the local desk enforces by default: « the maximum email size
@@ -44,14 +45,8 @@ export const LOCAL_RECEIVE_ACTION = {
   invocationType: 'Event',
 } as const;
 
-/**
- * The industry's test strings: a spam filter flags GTUBE, an antivirus flags EICAR. The
- * stand-in cannot scan for real, but honours these so that the `spam_or_virus` outcome can
- * be exercised through SMTP. EICAR is assembled from two halves so that no antivirus
- * quarantines this source file.
- */
-export const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
-export const EICAR = ['X5O!P%@AP[4\\PZX54(P^)7CC)7}$', 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'].join('');
+/** GTUBE and EICAR, which the stand-in honours as SES's scanning would flag them. */
+export { EICAR, GTUBE } from './scan-test-strings.ts';
 
 export type SmtpReceiverOptions = {
   /** Loopback only: the stand-in is never exposed. */
