@@ -27,6 +27,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
+import { hostileDkimPrivateKey, useHostileDkimPrivateKey } from './dns-fixture.ts';
 import type { SmtpReceiver } from './smtp-receiver.ts';
 import type { RunningEmulator, RunningFauxqs } from './stand-in-servers.ts';
 
@@ -100,7 +101,7 @@ type ToParent =
 type ToChild =
   | { type: 'stop' }
   | { type: 'watch-outbox'; on: boolean }
-  | { type: 'smtp-start'; options: SmtpStandInOptions }
+  | { type: 'smtp-start'; options: SmtpStandInOptions; hostileDkimKey: string }
   | { type: 'smtp-stop' }
   | { type: 'received'; id: number; error?: string };
 
@@ -242,7 +243,8 @@ export async function startStandInsProcess(options: StandInsOptions): Promise<Ru
     async startSmtp(options, deliverEvent) {
       deliver = deliverEvent;
       const started = answer(['smtp-ready', 'smtp-failed']);
-      send({ type: 'smtp-start', options });
+      // The DNS fixture's hostile domains publish the key this process signs with (tests).
+      send({ type: 'smtp-start', options, hostileDkimKey: hostileDkimPrivateKey() });
       const outcome = await started;
       if (outcome?.type !== 'smtp-ready') {
         deliver = undefined;
@@ -356,7 +358,7 @@ async function main(): Promise<void> {
 
   process.on('message', (message: ToChild) => {
     if (message.type === 'watch-outbox') watching = message.on;
-    if (message.type === 'smtp-start') void smtp.start(message.options);
+    if (message.type === 'smtp-start') void smtp.start(message.options, message.hostileDkimKey);
     if (message.type === 'smtp-stop') void smtp.stop().then(() => toParent({ type: 'smtp-stopped' }));
     if (message.type === 'received') smtp.received(message.id, message.error);
     if (message.type === 'stop') {
@@ -386,8 +388,9 @@ function smtpStandIn(fauxqs: RunningFauxqs, toParent: (message: ToParent) => voi
   let nextId = 0;
   let receiver: Promise<SmtpReceiver | undefined> | undefined;
   return {
-    async start(options: SmtpStandInOptions): Promise<void> {
+    async start(options: SmtpStandInOptions, hostileDkimKey: string): Promise<void> {
       const { startSmtpReceiver } = await import('./smtp-receiver.ts');
+      useHostileDkimPrivateKey(hostileDkimKey);
       const starting = startSmtpReceiver({
         host: '127.0.0.1',
         ...options,
