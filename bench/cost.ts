@@ -4,8 +4,8 @@
  * follow-ups, every outcome), lets the chain drain, and counts, per function and per service,
  * what each request would cost in eu-west-1 (bench/lib/prices.ts). Counted: invocations, AWS
  * requests, DynamoDB request units (from the items' sizes in the requests and responses, each
- * item written billed on the table and on every index it enters, changes or leaves: the three
- * indexes project ALL), SQS payload chunks, log and EMF bytes, mail sizes. Estimated: Lambda
+ * item written billed on the table and on every index it enters, leaves, or changes in at the size
+ * that index projects: bench/lib/index-writes.ts), SQS payload chunks, log and EMF bytes, mail sizes. Estimated: Lambda
  * durations (wall time of each handler call on this machine against the local stand-ins: high
  * on a loaded machine, and without cold starts), Lambda's own log lines, the pollers' receives,
  * an update's item size at that moment (the larger of its size as put and as read at the end).
@@ -42,6 +42,7 @@ import {
 import { measuredCommit } from './lib/commit.ts';
 import { type CorpusMail, CorpusWriter, type OpenTicket, SenderPool } from './lib/corpus.ts';
 import { generateDirectory } from './lib/directory.ts';
+import { indexWriteCost } from './lib/index-writes.ts';
 import { planCorpus } from './lib/plan.ts';
 import { dollars, type Price, prices } from './lib/prices.ts';
 import { hookOutbox, probeClient, RequestCounters, Tracker } from './lib/probes.ts';
@@ -69,7 +70,11 @@ const IDLE_RECEIVES_PER_QUEUE_MONTH = 5 * 3 * 60 * 24 * 30;
 const PER = 10_000;
 /** The table's global secondary indexes: every item carrying both keys of one is written there too. */
 const INDEXES = deskTable.globalSecondaryIndexes;
-type Index = (typeof INDEXES)[number];
+/**
+ * What an index key's value is counted at when the image at hand lacks it (an item leaving the
+ * index): an upper bound, the desk's index keys are times and ids of under 100 bytes.
+ */
+const MISSING_KEY_BYTES = 100;
 
 const usage = `Coût AWS pour 10 000 courriels (issue 12) : le desk local, le corpus de l'intake, les requêtes comptées.
 
@@ -248,9 +253,9 @@ type WriteBill = { base: number; indexes: number; byKind: Map<string, KindBill> 
  *
  * DynamoDB on demand bills a write on the whole item (the larger of before and after for an
  * update), per started KB, twice in a transaction; and each global secondary index the item is
- * in is written too, at the size it projects (all three project ALL: the whole item), once when
- * the item enters, changes or leaves it, twice when its index key changes (the old entry deleted,
- * the new one put). Requests carry only an update's key and values: each item an update or a
+ * in is written too, at the size it projects (gsi1-3 project ALL: the whole item; gsi4 its keys),
+ * once when the item enters or leaves it or changes what it projects, twice when its index key
+ * changes (the old entry deleted, the new one put): `indexWriteCost`. Requests carry only an update's key and values: each item an update or a
  * delete touched is read once the run is over (outside any handler), and an update weighed on
  * the larger of that final size and the size it was put with during the run, a conservative
  * stand-in for its size at that moment. Index writes are counted once, even in a transaction
@@ -287,30 +292,41 @@ async function billWrites(
     for (const w of call.writes ?? []) {
       const id = idOf(w);
       let size = w.bytes;
-      let indexWrites = 0;
+      let before: Set<string> | undefined;
+      let after: Set<string> | undefined;
+      let image: Record<string, unknown> | undefined;
       if (w.action === 'Put') {
-        const before = present.get(id);
-        const after = new Set(Object.keys(w.item ?? {}));
-        for (const index of INDEXES) indexWrites += indexMoves(before, after, index, true);
-        present.set(id, after);
+        before = present.get(id);
+        after = new Set(Object.keys(w.item ?? {}));
+        image = w.item;
       } else {
         const final = await finalOf(w);
         size = Math.max(size, itemBytes(final), put.get(id) ?? 0);
-        const before = present.get(id) ?? new Set(Object.keys(final ?? {}));
-        const after =
+        before = present.get(id) ?? new Set(Object.keys(final ?? {}));
+        after =
           w.action === 'Delete'
             ? undefined
             : new Set([...before, ...(w.set ?? [])].filter((name) => !(w.removed ?? []).includes(name)));
-        const keyMoved = (index: Index) =>
-          [...(w.set ?? []), ...(w.removed ?? [])].some(
-            (n) => n === index.partitionKey || n === index.sortKey,
+        image = final;
+      }
+      if (after) present.set(id, after);
+      else present.delete(id);
+      const changed = w.action === 'Put' ? ('all' as const) : [...(w.set ?? []), ...(w.removed ?? [])];
+      let indexes = 0;
+      for (const index of INDEXES) {
+        // A keys-only entry: the table's key and the index's, names and values.
+        const keyBytes =
+          itemBytes({ pk: w.key.pk, sk: w.key.sk }) +
+          [index.partitionKey, index.sortKey].reduce(
+            (sum, name) =>
+              sum +
+              Buffer.byteLength(name) +
+              (typeof image?.[name] === 'string' ? Buffer.byteLength(image[name]) : MISSING_KEY_BYTES),
+            0,
           );
-        for (const index of INDEXES) indexWrites += indexMoves(before, after, index, keyMoved(index));
-        if (after) present.set(id, after);
-        else present.delete(id);
+        indexes += indexWriteCost(index, { before, after, changed, itemBytes: size, keyBytes }).units;
       }
       const base = units(size) * (w.transactional ? 2 : 1);
-      const indexes = indexWrites * units(size);
       const bill = bills.get(call.fn) ?? { base: 0, indexes: 0, byKind: new Map() };
       bills.set(call.fn, bill);
       bill.base += base;
@@ -325,22 +341,6 @@ async function billWrites(
     }
   }
   return bills;
-}
-
-/**
- * The writes one index takes for one item write: one when the item enters or leaves it, or
- * changes in it (every attribute is projected), two when its index key changes (delete, put).
- */
-function indexMoves(
-  before: Set<string> | undefined,
-  after: Set<string> | undefined,
-  index: Index,
-  keyMoved: boolean,
-) {
-  const inside = (names: Set<string> | undefined) =>
-    names?.has(index.partitionKey) === true && names.has(index.sortKey);
-  if (inside(before) && inside(after)) return keyMoved ? 2 : 1;
-  return inside(before) || inside(after) ? 1 : 0;
 }
 
 /** The dollars of the Lambda GB-s lines, the only ones estimated from this machine's timings. */
@@ -412,7 +412,7 @@ function account(
     if (bill && bill.indexes > 0)
       add(
         'DynamoDB',
-        `${fn} : unités d'écriture (index gsi1-3, projection ALL)`,
+        `${fn} : unités d'écriture (index : gsi1-3 ALL, gsi4 clés)`,
         bill.indexes,
         prices.dynamodbWriteUnits,
       );

@@ -65,8 +65,8 @@ export class LocalResourceError extends Error {
 const DEAD_LETTER_RETENTION_SECONDS = 14 * 24 * 3600;
 
 /**
- * Creates the desk's table if missing (and any index it lacks): on-demand, string keys, the listing indexes with
- * every attribute projected, TTL on `expiresAt`. DynamoDB Local accepts the TTL setting but
+ * Creates the desk's table if missing (and any index it lacks): on-demand, string keys, each index
+ * with the projection `shared/table.ts` gives it, TTL on `expiresAt`. DynamoDB Local accepts the TTL setting but
  * never deletes anything: readers check expiry themselves.
  */
 export async function ensureDeskTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
@@ -84,7 +84,7 @@ export async function ensureDeskTable(dynamodb: DynamoDBClient, tableName: strin
       { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
       { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
     ],
-    Projection: { ProjectionType: 'ALL' as const },
+    Projection: { ProjectionType: index.projection },
   });
   try {
     await dynamodb.send(

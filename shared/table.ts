@@ -2,7 +2,10 @@
  * The shape of the desk's single DynamoDB table, read by the CDK stack and by the local
  * stack so both create the same table.
  *
- * One table, generic keys: every entity's key is built in `shared/adapters/keys.ts`.
+ * One table, generic keys: every entity's key is built in `shared/adapters/keys.ts`. Each index
+ * says what it projects: the listing indexes project ALL, because the console's lists read
+ * whole items from them; an index only a tick reads projects its keys (DynamoDB bills an index
+ * write on the projected size, and none when a write changes neither its keys nor what it projects).
  */
 export const deskTable = {
   partitionKey: 'pk',
@@ -11,9 +14,9 @@ export const deskTable = {
   timeToLiveAttribute: 'expiresAt',
   globalSecondaryIndexes: [
     /** Lists in time order: the intake log (`INTAKE`), tickets (`TICKETS`), directory lists. */
-    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', projection: 'ALL' },
     /** A second listing axis: intake by outcome, tickets by status. */
-    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', projection: 'ALL' },
     /**
      * Tickets by status in creation order (the console's list sorted by creation with a status
      * filter, and the dashboard's open tickets, oldest first). gsi2 orders a status by last
@@ -23,6 +26,16 @@ export const deskTable = {
      * (outgoing mails have a `status` but no `createdAt`); any item that carries either must
      * carry it as a string.
      */
-    { indexName: 'gsi3', partitionKey: 'status', sortKey: 'createdAt' },
+    { indexName: 'gsi3', partitionKey: 'status', sortKey: 'createdAt', projection: 'ALL' },
+    /**
+     * The outbox sweeper's candidates: every mail in flight (`queued` or `sending`), by when it was
+     * queued (or given back, or re-queued). Keys only: an index projecting ALL is written again,
+     * at the item's full size (about 1.7 KB for an acknowledgment), whenever any attribute of an
+     * item in it changes, and twice when its key moves; this one is written only when a mail
+     * enters it (saved `queued`) and leaves it (its final record), one unit each, and not at the
+     * mailer's claim, which changes neither its keys nor any projected attribute. The sweeper
+     * reads each candidate's state from the table (an empty index on a good day).
+     */
+    { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: 'KEYS_ONLY' },
   ],
 } as const;

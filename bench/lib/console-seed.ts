@@ -3,9 +3,12 @@
  * tickets and intake entries shaped exactly as the desk writes them (the same item builders as
  * the ticket step, the mailer's `sent` record, the staff actions' history lines and notes), so
  * that the console's reads meet the items, indexes and sizes they meet in production, without
- * pushing 200,000 mails through the pipeline (hours). BatchWriteItem, several in flight.
+ * pushing 200,000 mails through the pipeline (hours). BatchWriteItem, several in flight. Then the
+ * hourly tick's count of the intake log's finished days (`summarizeIntakeDays`, its own code and
+ * store), as a desk that has run for a year has them.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { makeIntakeSummaryStore } from '#shared/adapters/intake-summary-store.ts';
 import {
   type Item,
   intakeEntryItem,
@@ -26,6 +29,7 @@ import type {
   TicketStatus,
 } from '#shared/domain/records.ts';
 import { formatTicketNumber } from '#shared/domain/ticket-number.ts';
+import { summarizeIntakeDays } from '#shared/steps/intake-summaries.ts';
 import type { BenchDirector } from './directory.ts';
 import {
   COMMUNES,
@@ -550,6 +554,11 @@ export async function seedConsoleData(input: {
     rejected += count;
   }
   await writer.done();
+  // The tick's count, at the seed's `now`: the days since are the dashboard's to read entry by entry.
+  await summarizeIntakeDays({
+    intakeDays: makeIntakeSummaryStore({ client, tableName }),
+    now: () => input.now,
+  });
   return {
     tickets: tickets.length,
     intakeEntries: tickets.length + followUpIndex + rejected,
@@ -565,7 +574,7 @@ export async function seedConsoleData(input: {
 
 /** An outgoing mail's item as the mailer leaves it once SES took it (`recordSent`). */
 function sentItem(item: Item, sentAt: number): Item {
-  const { gsi2pk: _queued, gsi2sk: _at, outbox: _message, ...rest } = item;
+  const { gsi4pk: _inFlight, gsi4sk: _at, outbox: _message, ...rest } = item;
   return {
     ...rest,
     status: 'sent',

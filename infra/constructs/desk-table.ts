@@ -42,7 +42,9 @@ export type DeskTableProps = {
 /**
  * The table: on demand, point-in-time recovery over a configured window, encrypted with the
  * AWS-managed key, TTL on `shared/table.ts`'s attribute, a stream of old images (the purge
- * cascades from TTL removals), retained and protected from deletion.
+ * cascades from TTL removals), retained and protected from deletion. Its indexes and what each
+ * projects come from `shared/table.ts`; on a deployed table, changing an index's projection
+ * means a new index (DynamoDB cannot change a projection in place) and its backfill.
  */
 export class DeskTable extends Construct {
   readonly table: dynamodb.Table;
@@ -71,7 +73,7 @@ export class DeskTable extends Construct {
         indexName: index.indexName,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
-        projectionType: dynamodb.ProjectionType.ALL,
+        projectionType: dynamodb.ProjectionType[index.projection],
       });
     }
     // A fixed logical id: moving the construct in the tree must never replace the table.
@@ -106,22 +108,23 @@ export class DeskTable extends Construct {
   }
 
   /**
-   * `outbox-sweep`: lists the mails left `queued` or `sending` (Query on gsi2, the sparse
-   * `OUTBOX#…` partitions) and marks each (conditional UpdateItem).
+   * `outbox-sweep`: lists the mails in flight (Query on gsi4, sparse and keys only), reads each
+   * one's state (GetItem) and marks those stranded (conditional UpdateItem).
    */
   grantOutboxSweep(grantee: iam.IGrantable): void {
-    this.grantAccess(grantee, { actions: ['UpdateItem'], queries: ['gsi2'] });
+    this.grantAccess(grantee, { actions: ['GetItem', 'UpdateItem'], queries: ['gsi4'] });
   }
 
   /**
    * `ticket-housekeeping`: lists the tickets waiting for their director (Query on gsi2), reads
    * each ticket (Query on its partition), closes it in one transaction (PutItem, UpdateItem,
-   * ConditionCheckItem) and sets its items' purge date (UpdateItem).
+   * ConditionCheckItem) and sets its items' purge date (UpdateItem); and counts the intake
+   * log's finished days for the dashboard (Query on gsi1 `INTAKE`, PutItem of each day's summary).
    */
   grantAutoClose(grantee: iam.IGrantable): void {
     this.grantAccess(grantee, {
       actions: ['Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
-      queries: ['gsi2'],
+      queries: ['gsi1', 'gsi2'],
     });
   }
 

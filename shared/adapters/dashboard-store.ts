@@ -1,14 +1,23 @@
 /**
- * What the dashboard counts, read from the indexes: the intake log over a window (gsi1 `INTAKE`,
- * reception time and outcome only, in slices read in parallel), the mails that did not leave over the same window (gsi2
- * `OUTBOX#problem`) and every open ticket (gsi3's four open partitions), six queries bounded by a
- * page budget each. Satisfies the domain's `DashboardFacts`.
+ * What the dashboard counts, read from the indexes: the intake log over a window, as the
+ * summaries of the finished days the hourly tick counted (one Query of `SUMMARY#INTAKE`) and the
+ * entries of the other days (gsi1 `INTAKE`, reception time and outcome only, a long stretch in
+ * slices read in parallel); the mails that did not leave over the same window (gsi2
+ * `OUTBOX#problem`) and every open ticket (gsi3's four open partitions), each query bounded by a
+ * page budget. Satisfies the domain's `DashboardFacts`.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { Outcome } from '#shared/domain/outcome.ts';
+import { OpenTicketFact, oldestUnansweredOf } from '#shared/domain/dashboard.ts';
+import { intakeReadPlan, type LiveRange } from '#shared/domain/intake-summary.ts';
 import { OPEN_STATUSES } from '#shared/domain/records.ts';
+import { isPurged } from '#shared/domain/retention.ts';
 import type { DashboardFacts } from '#shared/domain/staff-ports.ts';
+import { intakeEntriesBetween, makeIntakeSummaryStore } from './intake-summary-store.ts';
 import { keys } from './keys.ts';
 import { queryAll, sortKeyRange } from './table-queries.ts';
 import { expired, storedTicket } from './ticket-items.ts';
@@ -16,14 +25,17 @@ import { expired, storedTicket } from './ticket-items.ts';
 /** The dashboard reads at most this many pages (1 MB each) per index partition. */
 const DASHBOARD_PAGE_BUDGET = 40;
 /**
- * The intake window is read as this many slices in parallel: at 200,000 entries a year, 30 days
- * are some 16,000 entries, a dozen 1 MB pages that one query reads one after the other
+ * A stretch of days read entry by entry is read as up to this many slices in parallel, one per
+ * 5 days: with no summary (a new table, a tick failing), 30 days at 200,000 entries a year are
+ * some 16,000 entries, a dozen 1 MB pages that one query reads one after the other
  * (docs/PERFORMANCE.md, « console »). The page budget is shared between the slices.
  */
 const INTAKE_SLICES = 6;
+const DAYS_PER_SLICE = 5;
 
-/** `[from, to)` cut in `count` consecutive slices of equal length (ISO instants). */
-function slicesOf(window: { from: string; to: string }, count: number): Array<{ from: string; to: string }> {
+/** `[from, to)` cut in consecutive slices of equal length (ISO instants), one per 5 days, at most 6. */
+function slicesOf(window: LiveRange): Array<{ from: string; to: string }> {
+  const count = Math.min(INTAKE_SLICES, Math.ceil(window.days / DAYS_PER_SLICE));
   const start = Date.parse(window.from);
   const step = (Date.parse(window.to) - start) / count;
   return Array.from({ length: count }, (_, i) => ({
@@ -31,9 +43,6 @@ function slicesOf(window: { from: string; to: string }, count: number): Array<{ 
     to: i === count - 1 ? window.to : new Date(start + Math.round(step * (i + 1))).toISOString(),
   }));
 }
-
-/** What the dashboard reads of an intake entry (its projection). */
-const IntakeFactItem = z.object({ receivedAt: z.string(), outcome: Outcome });
 
 /** What the dashboard reads of a mail that did not leave, or may not have. */
 const SendProblemItem = z.object({ status: z.enum(['failed', 'unknown']), failedAt: z.string() });
@@ -47,33 +56,51 @@ export function makeDashboardStore({
   tableName: string;
 }): DashboardFacts {
   const table = { client, tableName };
+  const summaries = makeIntakeSummaryStore(table);
+  const readSlice = (slice: { from: string; to: string }) =>
+    intakeEntriesBetween(table, slice, Math.ceil(DASHBOARD_PAGE_BUDGET / INTAKE_SLICES));
+  /** The tickets of these numbers, whole, in this order; a ticket purged meanwhile is left out. */
+  const wholeTickets = async (numbers: string[], now: Date) => {
+    const items: Record<string, unknown>[] = [];
+    let pending: Array<Record<string, unknown>> | undefined = numbers.map((number) => keys.ticket(number));
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      if (attempt > 0)
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** attempt)));
+      const answer: BatchGetCommandOutput = await client.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
+      );
+      items.push(...(answer.Responses?.[tableName] ?? []));
+      pending = answer.UnprocessedKeys?.[tableName]?.Keys;
+    }
+    const byNumber = new Map(
+      items.filter((item) => !expired(item, now)).map((item) => [item.number, storedTicket(item).ticket]),
+    );
+    return numbers.flatMap((number) => byNumber.get(number) ?? []);
+  };
   return {
     async dashboardFacts(window, now) {
       const problemRange = sortKeyRange('gsi2sk', window.from, window.to);
-      const slices = slicesOf(window, INTAKE_SLICES);
-      const intakeSlices = Promise.all(
-        slices.map((slice, i) => {
-          // Each slice but the last ends before its bare end instant (keys are `<instant>#<id>`),
-          // where the next one starts: an entry is read once.
-          const range = sortKeyRange('gsi1sk', slice.from, slice.to, i < slices.length - 1);
-          return queryAll(
-            table,
-            {
-              IndexName: 'gsi1',
-              KeyConditionExpression: `gsi1pk = :pk${range.expression}`,
-              ExpressionAttributeNames: { '#outcome': 'outcome', ...range.names },
-              ExpressionAttributeValues: { ':pk': keys.intakePartition(), ...range.values },
-              ProjectionExpression: 'receivedAt, #outcome, expiresAt',
-            },
-            Math.ceil(DASHBOARD_PAGE_BUDGET / INTAKE_SLICES),
-          );
-        }),
-      ).then((read) => ({
-        items: read.flatMap((slice) => slice.items),
-        truncated: read.some((slice) => slice.truncated),
-      }));
+      const { days } = window;
+      const first = days?.[0];
+      const last = days?.at(-1);
+      // The days the tick counted, then the others entry by entry; without days, all entries.
+      const intakeRead = (
+        first === undefined || last === undefined
+          ? Promise.resolve({
+              summaries: [],
+              live: [{ from: window.from, to: window.to, days: INTAKE_SLICES * DAYS_PER_SLICE }],
+            })
+          : summaries.readSummaries(first, last).then((read) => intakeReadPlan(days ?? [], read, now))
+      ).then(async (plan) => {
+        const read = await Promise.all(plan.live.flatMap((range) => slicesOf(range).map(readSlice)));
+        return {
+          summaries: plan.summaries,
+          entries: read.flatMap((slice) => slice.entries),
+          truncated: read.some((slice) => slice.truncated),
+        };
+      });
       const [intake, problems, ...open] = await Promise.all([
-        intakeSlices,
+        intakeRead,
         // The outbox's problem partition (gsi2 `OUTBOX#problem`): sparse, a few items at most.
         queryAll(
           table,
@@ -86,28 +113,36 @@ export function makeDashboardStore({
           },
           DASHBOARD_PAGE_BUDGET,
         ),
+        // Only what the counts read of each open ticket: a fifth of its bytes (the list of the
+        // oldest unanswered is read whole below, ten tickets at most).
         ...OPEN_STATUSES.map((status) =>
           queryAll(
             table,
             {
               IndexName: 'gsi3',
               KeyConditionExpression: '#status = :status',
-              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeNames: { '#status': 'status', '#number': 'number' },
               ExpressionAttributeValues: { ':status': status },
+              ProjectionExpression: '#number, #status, createdAt, answeredAt, schools, expiresAt',
             },
             DASHBOARD_PAGE_BUDGET,
           ),
         ),
       ]);
       const live = (item: Record<string, unknown>) => !expired(item, now);
+      const openTickets = open.flatMap((partition) =>
+        partition.items.filter(live).map((item) => OpenTicketFact.parse(item)),
+      );
       return {
-        intake: intake.items
-          .filter(live)
-          .map((item) => IntakeFactItem.parse(item))
-          .filter((fact) => fact.receivedAt >= window.from && fact.receivedAt < window.to),
-        openTickets: open.flatMap((partition) =>
-          partition.items.filter(live).map((item) => storedTicket(item).ticket),
+        openTickets,
+        oldestUnanswered: await wholeTickets(
+          oldestUnansweredOf(openTickets).map((ticket) => ticket.number),
+          now,
         ),
+        intake: intake.entries
+          .filter((entry) => !isPurged(entry.expiresAt, now))
+          .map(({ receivedAt, outcome }) => ({ receivedAt, outcome })),
+        intakeDays: intake.summaries,
         sendProblems: problems.items.filter(live).flatMap((item) => {
           const problem = SendProblemItem.safeParse(item);
           return problem.success ? [{ status: problem.data.status, at: problem.data.failedAt }] : [];

@@ -33,8 +33,17 @@ const FollowedTicketItem = z.object({
   mergedInto: z.string().optional(),
 });
 
-/** A Message-ID claim: the ticket its mail opened, once the ticket step linked it. */
-const MessageIdClaimItem = z.object({ ticketNumber: z.string().optional() });
+/**
+ * A Message-ID claim: the mail that claimed it, and (claims written before December 2026) the
+ * ticket that mail opened.
+ */
+const MessageIdClaimItem = z.object({
+  sesMessageId: z.string().optional(),
+  ticketNumber: z.string().optional(),
+});
+
+/** An intake entry's link to the ticket its mail opened. */
+const LinkItem = z.object({ ticketNumber: z.string().optional() });
 
 /** Tries of a follow-up against concurrent changes of its ticket's status. */
 const MAX_ATTEMPTS = 3;
@@ -80,12 +89,27 @@ export function makeFollowUpStore({
       }
     },
 
-    /** The ticket a Message-ID belongs to (the mail that opened it), for replies without a tag. */
+    /**
+     * The ticket a Message-ID belongs to (the mail that opened it), for replies without a tag:
+     * the claim names the mail, and the mail's intake entry its ticket. Two reads, only for a
+     * reply with neither the ticket's tag nor its thread id, rather than a third write on every
+     * ticket opened.
+     */
     async ticketOfMessageId(messageId: string): Promise<string | undefined> {
       const { Item } = await client.send(
         new GetCommand({ TableName: tableName, Key: keys.messageIdClaim(messageId) }),
       );
-      return Item ? MessageIdClaimItem.parse(Item).ticketNumber : undefined;
+      if (!Item) return undefined;
+      const claim = MessageIdClaimItem.parse(Item);
+      if (claim.ticketNumber || !claim.sesMessageId) return claim.ticketNumber;
+      const { Item: entry } = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: keys.intakeEntry(claim.sesMessageId),
+          ProjectionExpression: 'ticketNumber',
+        }),
+      );
+      return entry ? LinkItem.parse(entry).ticketNumber : undefined;
     },
 
     /**

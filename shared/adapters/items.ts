@@ -57,8 +57,8 @@ export function outboundItem(message: OutboxMessage, at: string): Item {
 /**
  * What every record of a mail saved `queued` carries besides its own fields, whichever store
  * writes it: its place in the outbox sweeper's index, and the queue message itself (`outbox`),
- * so that the sweeper can queue it again if its message was lost. The mailer's claim moves it
- * out of the queued partition; its final record removes both.
+ * so that the sweeper can queue it again if its message was lost. The mailer's claim leaves
+ * both; its final record removes them.
  *
  * The fields the record already carries with the same value (`beside`: the body, the subject,
  * the addresses) are left out of `outbox` and read back from the record (`queuedMessage`): the
@@ -68,7 +68,7 @@ export function outboundItem(message: OutboxMessage, at: string): Item {
 export function queuedMail(message: OutboxMessage, at: string, beside: Item = {}): Item {
   const outbox: Item = { ...message };
   for (const name of SHARED_WITH_RECORD) if (beside[name] === message[name]) delete outbox[name];
-  return { ...keys.outboxQueued(at, message.outboxId), outbox };
+  return { ...keys.outboxInFlight(at, message.outboxId), outbox };
 }
 
 /**

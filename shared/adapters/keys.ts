@@ -23,18 +23,15 @@ export const keys = {
    */
   notification: (id: string) => ({ pk: `NOTIFY#${id}`, sk: 'MAIL' }),
   /**
-   * The outbox sweeper's sparse index (gsi2): a mail in flight sits in `OUTBOX#queued` (by the
-   * time it was queued, given back or re-queued) or `OUTBOX#sending` (by the end of its claim's
-   * lease); the write that records it `sent`, `failed` or `unknown` takes it out. Each move is in
-   * the same write as the status it follows, so the index cannot disagree with the status.
+   * The outbox sweeper's sparse, keys-only index (gsi4): a mail in flight sits in `OUTBOX#inflight`
+   * by the time it was queued (or given back, or re-queued), whether `queued` or `sending`: the
+   * mailer's claim leaves it where it is, so that the claim writes nothing to the index. The
+   * write that records it `sent`, `failed` or `unknown` takes it out. Each move is in the same
+   * write as the status it follows, so the index cannot miss a mail in flight.
    */
-  outboxQueued: (at: string, outboxId: string) => ({
-    gsi2pk: keys.outboxQueuedPartition(),
-    gsi2sk: `${at}#${outboxId}`,
-  }),
-  outboxSending: (leaseUntil: string, outboxId: string) => ({
-    gsi2pk: keys.outboxSendingPartition(),
-    gsi2sk: `${leaseUntil}#${outboxId}`,
+  outboxInFlight: (since: string, outboxId: string) => ({
+    gsi4pk: keys.outboxInFlightPartition(),
+    gsi4sk: `${since}#${outboxId}`,
   }),
   /**
    * A mail that did not leave (`failed`) or may not have (`unknown`), by when that was found: the
@@ -44,8 +41,7 @@ export const keys = {
     gsi2pk: keys.outboxProblemPartition(),
     gsi2sk: `${at}#${outboxId}`,
   }),
-  outboxQueuedPartition: () => 'OUTBOX#queued',
-  outboxSendingPartition: () => 'OUTBOX#sending',
+  outboxInFlightPartition: () => 'OUTBOX#inflight',
   outboxProblemPartition: () => 'OUTBOX#problem',
   /** A staff member's choice of notifications (« Mon compte »), by their lower-case address. */
   notificationPrefs: (email: string) => ({ pk: `STAFF#${email.trim().toLowerCase()}`, sk: 'NOTIFY_PREFS' }),
@@ -165,6 +161,12 @@ export const keys = {
   /** gsi1's partition of the shared templates (`owner` undefined), or of one person's own. */
   replyTemplatesPartition: (owner: string | undefined) =>
     owner === undefined ? 'REPLYTEMPLATES#shared' : `REPLYTEMPLATES#owner#${owner}`,
+  /**
+   * A finished Paris day of the intake log, counted by the hourly tick for the dashboard
+   * (`intake-summary.ts`): one partition, so one Query reads the window's days in order.
+   */
+  intakeDaySummary: (day: string) => ({ pk: keys.intakeSummaryPartition(), sk: `DAY#${day}` }),
+  intakeSummaryPartition: () => 'SUMMARY#INTAKE',
   // Staff reads
   /** gsi1's partition of every ticket, by creation (`ticketsByTime`). */
   allTicketsPartition: () => 'TICKETS',

@@ -6,12 +6,15 @@
  * this is it. Then it records `sent` or `failed`, or gives the claim back (`queued`) when the send
  * may be retried. A claim found past its lease becomes `unknown`.
  *
- * Every move is one conditional update that also moves the record in the sweeper's sparse index
- * (gsi2 `OUTBOX#queued` / `OUTBOX#sending`), so the index always agrees with the status; a mail
- * `failed` or `unknown` moves to `OUTBOX#problem`, which the dashboard counts.
+ * A mail in flight sits in the sweeper's sparse, keys-only index (gsi4 `OUTBOX#inflight`, by when
+ * it was queued, given back or re-queued); the claim leaves it there, so that the claim, the most
+ * frequent of these writes, costs no index write. Every write that ends the flight takes it out
+ * in the same conditional update as the status; a mail `failed` or `unknown` moves to gsi2
+ * `OUTBOX#problem`, which the dashboard counts. The sweeper reads each candidate the index names
+ * from the table (consistently) and judges it on its status there.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { OutboxSweepRecords, SendClaim, SendClaims, StrandedMail } from '#shared/domain/intake-ports.ts';
 import { OutboxMessage } from '#shared/domain/messages.ts';
@@ -40,32 +43,58 @@ export function makeOutboxStore({
     }
   }
 
-  /** Reads one partition of the sweeper's index below `before`, oldest first. */
-  async function inFlight(partition: string, before: string, limit: number): Promise<StrandedMail[]> {
+  /**
+   * The mails in flight whose index time is before `before`, oldest first, read from the table
+   * and kept when `keep` says so: at most `limit` kept, at most `CANDIDATES_PER_LIMIT × limit`
+   * read, so that a long backlog of mails legitimately in flight does not make a tick unbounded.
+   */
+  async function inFlight(
+    before: string,
+    limit: number,
+    keep: (item: Record<string, unknown>) => string | undefined,
+  ): Promise<StrandedMail[]> {
     const found: StrandedMail[] = [];
+    let examined = 0;
     let start: Record<string, unknown> | undefined;
     do {
       const page = await client.send(
         new QueryCommand({
           TableName: tableName,
-          IndexName: 'gsi2',
-          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk < :before',
-          ExpressionAttributeValues: { ':pk': partition, ':before': before },
-          Limit: limit - found.length,
+          IndexName: 'gsi4',
+          KeyConditionExpression: 'gsi4pk = :pk AND gsi4sk < :before',
+          ExpressionAttributeValues: { ':pk': keys.outboxInFlightPartition(), ':before': before },
+          Limit: CANDIDATE_PAGE,
           ExclusiveStartKey: start,
         }),
       );
-      for (const item of page.Items ?? []) {
-        const position = String(item.gsi2sk);
+      const candidates = page.Items ?? [];
+      examined += candidates.length;
+      const items = await Promise.all(
+        candidates.map(async (candidate) => {
+          const { Item } = await client.send(
+            new GetCommand({
+              TableName: tableName,
+              Key: { pk: candidate.pk, sk: candidate.sk },
+              ConsistentRead: true,
+            }),
+          );
+          return Item;
+        }),
+      );
+      for (const item of items) {
+        // Moved or gone since the index was read: the next tick sees it where it is.
+        if (!item || typeof item.gsi4sk !== 'string') continue;
+        const since = keep(item);
+        if (since === undefined || found.length >= limit) continue;
         found.push({
           message: OutboxMessage.parse(queuedMessage(item)),
-          position,
-          since: position.slice(0, position.indexOf('#')),
+          position: item.gsi4sk,
+          since,
           requeues: typeof item.requeues === 'number' ? item.requeues : 0,
         });
       }
       start = page.LastEvaluatedKey;
-    } while (start && found.length < limit);
+    } while (start && found.length < limit && examined < limit * CANDIDATES_PER_LIMIT);
     return found;
   }
 
@@ -76,8 +105,8 @@ export function makeOutboxStore({
           new UpdateCommand({
             TableName: tableName,
             Key: keyOf(message),
-            UpdateExpression:
-              'SET #status = :sending, claimedAt = :now, leaseUntil = :lease, gsi2pk = :pk, gsi2sk = :sk',
+            // Neither gsi4's keys nor anything it projects: no index write.
+            UpdateExpression: 'SET #status = :sending, claimedAt = :now, leaseUntil = :lease',
             ConditionExpression: '#status = :queued',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
@@ -85,8 +114,6 @@ export function makeOutboxStore({
               ':queued': 'queued',
               ':now': now,
               ':lease': leaseUntil,
-              ':pk': keys.outboxSendingPartition(),
-              ':sk': keys.outboxSending(leaseUntil, message.outboxId).gsi2sk,
             },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
@@ -113,7 +140,7 @@ export function makeOutboxStore({
           TableName: tableName,
           Key: keyOf(message),
           UpdateExpression:
-            'SET #status = :sent, sentAt = :at, sentMessageId = :id REMOVE gsi2pk, gsi2sk, outbox, failedAt, sendError, sendReason',
+            'SET #status = :sent, sentAt = :at, sentMessageId = :id REMOVE gsi2pk, gsi2sk, gsi4pk, gsi4sk, outbox, failedAt, sendError, sendReason',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':sent': 'sent', ':at': sent.at, ':id': sent.sentMessageId },
@@ -127,7 +154,7 @@ export function makeOutboxStore({
           TableName: tableName,
           Key: keyOf(message),
           UpdateExpression:
-            'SET #status = :failed, failedAt = :at, sendError = :code, sendReason = :reason, gsi2pk = :pk, gsi2sk = :sk REMOVE outbox',
+            'SET #status = :failed, failedAt = :at, sendError = :code, sendReason = :reason, gsi2pk = :pk, gsi2sk = :sk REMOVE gsi4pk, gsi4sk, outbox',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -142,18 +169,19 @@ export function makeOutboxStore({
     },
 
     async releaseSend(message, now) {
-      // Back in the queued partition at `now`: the sweeper leaves it to SQS's retries for a while.
+      // In flight again from `now`: the sweeper leaves it to SQS's retries for a while.
       await conditionally(
         new UpdateCommand({
           TableName: tableName,
           Key: keyOf(message),
-          UpdateExpression: 'SET #status = :queued, gsi2pk = :pk, gsi2sk = :sk REMOVE claimedAt, leaseUntil',
+          UpdateExpression: 'SET #status = :queued, gsi4pk = :pk, gsi4sk = :sk REMOVE claimedAt, leaseUntil',
           ConditionExpression: '#status = :sending',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':queued': 'queued',
             ':sending': 'sending',
-            ...prefixed(keys.outboxQueued(now, message.outboxId)),
+            ':pk': keys.outboxInFlightPartition(),
+            ':sk': keys.outboxInFlight(now, message.outboxId).gsi4sk,
           },
         }),
       );
@@ -165,7 +193,7 @@ export function makeOutboxStore({
           TableName: tableName,
           Key: keyOf(message),
           UpdateExpression:
-            'SET #status = :unknown, failedAt = :at, sendReason = :reason, gsi2pk = :pk, gsi2sk = :sk REMOVE outbox',
+            'SET #status = :unknown, failedAt = :at, sendReason = :reason, gsi2pk = :pk, gsi2sk = :sk REMOVE gsi4pk, gsi4sk, outbox',
           ConditionExpression: '#status = :sending AND leaseUntil = :lease',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
@@ -180,20 +208,30 @@ export function makeOutboxStore({
       );
     },
 
-    queuedBefore: (cutoff, limit) => inFlight(keys.outboxQueuedPartition(), cutoff, limit),
+    queuedBefore: (cutoff, limit) =>
+      inFlight(cutoff, limit, (item) =>
+        item.status === 'queued' ? sinceOf(String(item.gsi4sk)) : undefined,
+      ),
 
-    sendingPastLease: (now, limit) => inFlight(keys.outboxSendingPartition(), now, limit),
+    // A claim comes after the mail entered the index, so a lease ended before `now` belongs to a
+    // mail whose index time is before `now` too.
+    sendingPastLease: (now, limit) =>
+      inFlight(now, limit, (item) =>
+        item.status === 'sending' && typeof item.leaseUntil === 'string' && item.leaseUntil < now
+          ? item.leaseUntil
+          : undefined,
+      ),
 
     async markRequeued(mail, now) {
       return conditionally(
         new UpdateCommand({
           TableName: tableName,
           Key: keyOf(mail.message),
-          UpdateExpression: 'SET gsi2sk = :sk ADD requeues :one',
-          ConditionExpression: '#status = :queued AND gsi2sk = :position',
+          UpdateExpression: 'SET gsi4sk = :sk ADD requeues :one',
+          ConditionExpression: '#status = :queued AND gsi4sk = :position',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
-            ':sk': keys.outboxQueued(now, mail.message.outboxId).gsi2sk,
+            ':sk': keys.outboxInFlight(now, mail.message.outboxId).gsi4sk,
             ':one': 1,
             ':queued': 'queued',
             ':position': mail.position,
@@ -207,14 +245,25 @@ export function makeOutboxStore({
         new UpdateCommand({
           TableName: tableName,
           Key: keyOf(mail.message),
-          UpdateExpression: 'REMOVE gsi2pk, gsi2sk',
-          ConditionExpression: '#status = :queued AND gsi2sk = :position',
+          UpdateExpression: 'REMOVE gsi4pk, gsi4sk',
+          ConditionExpression: '#status = :queued AND gsi4sk = :position',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: { ':queued': 'queued', ':position': mail.position },
         }),
       );
     },
   } satisfies SendClaims & OutboxSweepRecords;
+}
+
+/** Candidates read per page of the sweeper's index. */
+const CANDIDATE_PAGE = 100;
+
+/** Candidates read per mail a sweep may return: the bound of one sweep's reads. */
+const CANDIDATES_PER_LIMIT = 5;
+
+/** The time part of an index position (`<time>#<outboxId>`). */
+function sinceOf(position: string): string {
+  return position.slice(0, position.indexOf('#'));
 }
 
 /** Index attributes as expression values (`gsi2pk` → `:pk`, `gsi2sk` → `:sk`). */

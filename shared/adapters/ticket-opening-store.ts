@@ -119,7 +119,9 @@ export function makeTicketOpeningStore({
 
   /**
    * The writes that open one ticket. The link comes first: its condition makes a second opening
-   * of the same mail fail, and its refusal says which ticket the mail already has.
+   * of the same mail fail, and its refusal says which ticket the mail already has. The mail's
+   * Message-ID claim is not written again with the number (two write units in a transaction):
+   * the claim names the mail, whose intake entry holds the link (`ticketOfMessageId`).
    */
   function openingWrites(opening: TicketOpening, ticketNumber: string): TransactAction[] {
     const { message } = opening;
@@ -144,18 +146,6 @@ export function makeTicketOpeningStore({
       putAction(tableName, ticketItem(ticket)),
       putAction(tableName, receivedMessageItem(ticketNumber, message)),
       putAction(tableName, outboundItem(opening.acknowledgment(ticketNumber), opening.now)),
-      ...(message.messageId
-        ? [
-            {
-              Update: {
-                TableName: tableName,
-                Key: keys.messageIdClaim(message.messageId),
-                UpdateExpression: 'SET ticketNumber = :number',
-                ExpressionAttributeValues: { ':number': ticketNumber },
-              },
-            },
-          ]
-        : []),
     ];
   }
 

@@ -7,6 +7,8 @@
  */
 
 import * as z from 'zod';
+import type { IntakeDaySummary } from './intake-summary.ts';
+import type { LateCounts } from './late-tickets.ts';
 import { Outcome } from './outcome.ts';
 import { nextParisMidnight, ParisDate, parisDay } from './paris-day.ts';
 import { OPEN_STATUSES, type OpenStatus, Ticket, TicketStatus } from './records.ts';
@@ -68,18 +70,50 @@ export function intakeWindow(now: Date): { from: string; to: string; days: strin
   return { from: parisDayStart(first).toISOString(), to: parisDayEnd(today).toISOString(), days };
 }
 
+/** What the dashboard's counts read of an open ticket (a ticket whole is one). */
+export const OpenTicketFact = Ticket.pick({
+  number: true,
+  status: true,
+  createdAt: true,
+  answeredAt: true,
+  schools: true,
+});
+export type OpenTicketFact = z.infer<typeof OpenTicketFact>;
+
+/**
+ * The open tickets with no staff reply yet (`answeredAt` absent), oldest first (creation, then
+ * number), at most `OLDEST_UNANSWERED`: the dashboard lists them.
+ */
+export function oldestUnansweredOf<T extends OpenTicketFact>(tickets: readonly T[]): T[] {
+  return tickets
+    .filter((ticket) => ticket.status !== 'clos' && ticket.answeredAt === undefined)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.number.localeCompare(b.number))
+    .slice(0, OLDEST_UNANSWERED);
+}
+
 /** What the dashboard needs of an intake entry. */
 export type IntakeFact = { receivedAt: string; outcome: Outcome };
 
 /** A mail the desk could not send (`failed`) or may not have sent (`unknown`), and when that was found. */
 export type SendProblemFact = { status: 'failed' | 'unknown'; at: string };
 
-export type DashboardInput = {
+/**
+ * Every ticket whose status is not `clos`, in any order: whole, or only what the counts read
+ * (`OpenTicketFact`) with the tickets `oldestUnansweredOf` picks, whole and in its order.
+ */
+type OpenTicketsInput =
+  | { openTickets: Ticket[]; oldestUnanswered?: undefined }
+  | { openTickets: OpenTicketFact[]; oldestUnanswered: Ticket[] };
+
+export type DashboardInput = OpenTicketsInput & {
   now: Date;
-  /** Intake entries received within `intakeWindow(now)`, in any order. */
+  /** Intake entries received within `intakeWindow(now)`, in any order, on the days `intakeDays` does not cover. */
   intake: IntakeFact[];
-  /** Every ticket whose status is not `clos`, in any order. */
-  openTickets: Ticket[];
+  /**
+   * Days of the window counted by the hourly tick (`intake-summary.ts`), each standing for all
+   * its entries: a day is in `intake` or here, never both.
+   */
+  intakeDays?: IntakeDaySummary[];
   /** The mails found `failed` or `unknown` within `intakeWindow(now)`. */
   sendProblems?: SendProblemFact[];
   /** Whether a read stopped at its budget, so the figures are lower bounds. */
@@ -89,7 +123,9 @@ export type DashboardInput = {
    * the contract, which the console bundles, does not carry the holidays' library; without it,
    * no ticket counts as late.
    */
-  clockOf?: (ticket: Ticket) => TicketClock;
+  clockOf?: (ticket: OpenTicketFact) => TicketClock;
+  /** The open tickets' late counts, counted already (`countLateTickets`): `clockOf` is then not called. */
+  lateTickets?: LateCounts;
 };
 
 function zeroOutcomes(): OutcomeCounts {
@@ -97,7 +133,7 @@ function zeroOutcomes(): OutcomeCounts {
 }
 
 /** The departements of a ticket, each once; `inconnu` when it has no school. */
-function departementsOf(ticket: Ticket): string[] {
+function departementsOf(ticket: OpenTicketFact): string[] {
   const codes = [...new Set(ticket.schools.map((school) => school.departement).filter(Boolean))];
   return codes.length > 0 ? codes : [UNKNOWN_DEPARTEMENT];
 }
@@ -117,22 +153,24 @@ export function aggregateDashboard(input: DashboardInput) {
     today: { received: 0, ticketsOpened: 0 },
     week: { received: 0, ticketsOpened: 0 },
   };
-  for (const fact of input.intake) {
-    const day = parisDay(new Date(fact.receivedAt));
+  /** Adds `total` mails of `day`, `outcomes` by outcome, to the day's bar and to today's and the week's requests. */
+  const count = (day: string, total: number, outcomes: Partial<OutcomeCounts>) => {
     const bucket = byDay.get(day);
-    if (!bucket) continue;
-    bucket.total += 1;
-    bucket.outcomes[fact.outcome] += 1;
-    const opened = fact.outcome === 'ticket_created' ? 1 : 0;
+    if (!bucket) return;
+    bucket.total += total;
+    for (const outcome of Outcome.options) bucket.outcomes[outcome] += outcomes[outcome] ?? 0;
+    const opened = outcomes.ticket_created ?? 0;
     if (day === today) {
-      requests.today.received += 1;
+      requests.today.received += total;
       requests.today.ticketsOpened += opened;
     }
     if (day >= weekStart && day <= today) {
-      requests.week.received += 1;
+      requests.week.received += total;
       requests.week.ticketsOpened += opened;
     }
-  }
+  };
+  for (const fact of input.intake) count(parisDay(new Date(fact.receivedAt)), 1, { [fact.outcome]: 1 });
+  for (const summary of input.intakeDays ?? []) count(summary.day, summary.total, summary.outcomes);
 
   const open = input.openTickets.filter((ticket) => ticket.status !== 'clos');
   const byStatus = Object.fromEntries(OPEN_STATUSES.map((status) => [status, 0])) as Record<
@@ -145,8 +183,8 @@ export function aggregateDashboard(input: DashboardInput) {
     for (const code of departementsOf(ticket)) byDepartement[code] = (byDepartement[code] ?? 0) + 1;
   }
 
-  const late = { total: 0, firstResponse: 0, resolution: 0 };
-  if (input.clockOf) {
+  const late = input.lateTickets ? { ...input.lateTickets } : { total: 0, firstResponse: 0, resolution: 0 };
+  if (input.clockOf && !input.lateTickets) {
     for (const ticket of open) {
       const clock = input.clockOf(ticket);
       late.total += clock.late ? 1 : 0;
@@ -155,10 +193,8 @@ export function aggregateDashboard(input: DashboardInput) {
     }
   }
 
-  const oldestUnanswered = open
-    .filter((ticket) => ticket.answeredAt === undefined)
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.number.localeCompare(b.number))
-    .slice(0, OLDEST_UNANSWERED);
+  const oldestUnanswered =
+    input.oldestUnanswered === undefined ? oldestUnansweredOf(input.openTickets) : input.oldestUnanswered;
 
   return {
     generatedAt: now.toISOString(),

@@ -4,8 +4,9 @@
  * dashboard's facts, raw mails, the outbox and the directory. Adapters satisfy these types;
  * steps and their tests depend on nothing else.
  */
-import type { IntakeFact, SendProblemFact } from './dashboard.ts';
+import type { IntakeFact, OpenTicketFact, SendProblemFact } from './dashboard.ts';
 import type { IntakeReply } from './intake-reply.ts';
+import type { IntakeDaySummary } from './intake-summary.ts';
 import type { IntakeEntry, Ticket, TicketHistoryEntry } from './records.ts';
 import type {
   FoundClaim,
@@ -82,11 +83,18 @@ export type IntakeLogReads = {
 /** What the dashboard counts, read within a budget (`truncated` when it was reached). */
 export type DashboardFacts = {
   dashboardFacts(
-    window: { from: string; to: string },
+    /** `intakeWindow(now)`: its instants, and its Paris days oldest first. */
+    window: { from: string; to: string; days?: readonly string[] },
     now: Date,
   ): Promise<{
+    /** The entries of the days no summary stands for. */
     intake: IntakeFact[];
-    openTickets: Ticket[];
+    /** The days counted by the hourly tick that still hold (`intakeReadPlan`). */
+    intakeDays?: IntakeDaySummary[];
+    /** Every open ticket, what the counts read of it. */
+    openTickets: OpenTicketFact[];
+    /** The tickets `oldestUnansweredOf(openTickets)` names, whole, in its order. */
+    oldestUnanswered: Ticket[];
     /** The mails found `failed` or `unknown` within the window. */
     sendProblems?: SendProblemFact[];
     truncated: boolean;

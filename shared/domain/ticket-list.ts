@@ -77,7 +77,9 @@ export function ticketMatches(
     const { schools } = ticket;
     if (filter.departement && !schools.some((school) => school.departement === filter.departement))
       return false;
-    if (filter.uai && !schools.some((school) => school.uai.toUpperCase() === filter.uai)) return false;
+    // A ticket's schools come from the directory, which stores every UAI normalised
+    // (`normalizeUai`), as the route does with the one asked: equal spellings, so DynamoDB can compare them too.
+    if (filter.uai && !schools.some((school) => school.uai === filter.uai)) return false;
     if (
       circonscription &&
       !schools.some((school) => normalizeText(school.circonscription) === circonscription)
@@ -100,6 +102,31 @@ export function ticketMatches(
     if (late && clocks && !isLate(responseClock(ticket, work, clocks.now), late)) return false;
     return true;
   };
+}
+
+/**
+ * The exact-match part of a filter, as the stored values a ticket must hold for `ticketMatches`
+ * to keep it, so that the store can ask DynamoDB to return only those (a superset: the store
+ * still runs `ticketMatches` on what comes back). The circonscription and free text compare
+ * without case or accents, which a stored value cannot be matched against: they stay in code.
+ */
+export type ExactConditions = {
+  /** The ticket's `assignee` equals it; `none`: no assignee (or an empty one). */
+  assignee?: string;
+  /** One of the ticket's schools has this département. */
+  departement?: string;
+  /** One of the ticket's schools has this UAI. */
+  uai?: string;
+};
+
+/** The exact-match conditions of a filter (see `ExactConditions`); undefined when it has none. */
+export function exactConditions(filter: TicketFilter): ExactConditions | undefined {
+  const conditions: ExactConditions = {
+    ...(filter.assignee ? { assignee: filter.assignee } : {}),
+    ...(filter.departement ? { departement: filter.departement } : {}),
+    ...(filter.uai ? { uai: filter.uai } : {}),
+  };
+  return Object.keys(conditions).length > 0 ? conditions : undefined;
 }
 
 /**

@@ -334,6 +334,21 @@ describe('the stateful stack', () => {
     expect(indexes).toEqual(deskTable.globalSecondaryIndexes.map((index) => index.indexName));
   });
 
+  it('projects whole items only into the console’s listing indexes, keys only into the outbox sweeper’s', () => {
+    // Why: an index projecting ALL is billed the item's full size at every write that touches
+    // it; the sweeper's index is written at each mail's entry and exit, and reads its state.
+    const table = full.statefulTemplate.findResources('AWS::DynamoDB::Table').DeskTable as Resource;
+    const projections = Object.fromEntries(
+      (
+        table.Properties.GlobalSecondaryIndexes as {
+          IndexName: string;
+          Projection: { ProjectionType: string };
+        }[]
+      ).map((index) => [index.IndexName, index.Projection.ProjectionType]),
+    );
+    expect(projections).toEqual({ gsi1: 'ALL', gsi2: 'ALL', gsi3: 'ALL', gsi4: 'KEYS_ONLY' });
+  });
+
   it('expires raw mails after the backstop and blocks every public access to them', () => {
     // Why: raw mails are personal data, kept no longer than needed and never public.
     const bucket = full.statefulTemplate.findResources('AWS::S3::Bucket').RawMailBucket as Resource;

@@ -123,7 +123,7 @@ export const expectedGrants: Record<FunctionName, Grants> = {
   },
   'ticket-housekeeping': {
     ...basics('ticket-housekeeping'),
-    'dynamodb:Query': ['table', 'table/index/gsi2'],
+    'dynamodb:Query': ['table', 'table/index/gsi1', 'table/index/gsi2'],
     'dynamodb:PutItem': ['table'],
     'dynamodb:UpdateItem': ['table'],
     'dynamodb:ConditionCheckItem': ['table'],
@@ -131,7 +131,8 @@ export const expectedGrants: Record<FunctionName, Grants> = {
   },
   'outbox-sweep': {
     ...basics('outbox-sweep'),
-    'dynamodb:Query': ['table/index/gsi2'],
+    'dynamodb:GetItem': ['table'],
+    'dynamodb:Query': ['table/index/gsi4'],
     'dynamodb:UpdateItem': ['table'],
     'sqs:SendMessage': ['queue outbox'],
   },

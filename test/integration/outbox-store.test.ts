@@ -79,6 +79,26 @@ describe('claiming a mail for sending', () => {
     expect(await inIndex([ack])).toMatchObject({ queued: [], sending: [{ since: LEASE }] });
   });
 
+  it('leaves the mail where it was in the sweeper’s index, so that the claim writes nothing there', async () => {
+    // Prepare
+    const ack = await recorded(opening(id()).acknowledgment('LSUN-2026-00011'));
+    const before = await itemOf(ack);
+    // Act
+    await store.claimSend(ack, CLAIMED_AT, LEASE);
+    // Assess: same index keys; the sweeper still finds it, once its lease is over only
+    const after = await itemOf(ack);
+    expect({ gsi4pk: after.gsi4pk, gsi4sk: after.gsi4sk }).toEqual({
+      gsi4pk: 'OUTBOX#inflight',
+      gsi4sk: `${QUEUED_AT}#${ack.outboxId}`,
+    });
+    expect(after.gsi4sk).toBe(before.gsi4sk);
+    expect(await inIndex([ack], CLAIMED_AT)).toEqual({ queued: [], sending: [] });
+    expect(await inIndex([ack], '2026-03-05T08:01:07.000Z')).toMatchObject({
+      queued: [],
+      sending: [{ since: LEASE, position: after.gsi4sk }],
+    });
+  });
+
   it('claims the automatic reply recorded beside an intake entry', async () => {
     const reply = await recorded(intakeReply(intakeEntry(id()), 'no_keyword'));
     expect(await store.claimSend(reply, CLAIMED_AT, LEASE)).toEqual({ claimed: true, leaseUntil: LEASE });

@@ -58,5 +58,7 @@ describe('the local desk table', () => {
     const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
     const names = (Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName).sort();
     expect(names).toEqual(deskTable.globalSecondaryIndexes.map((index) => index.indexName).sort());
+    const sweeper = Table?.GlobalSecondaryIndexes?.find((index) => index.IndexName === 'gsi4');
+    expect(sweeper?.Projection?.ProjectionType).toBe('KEYS_ONLY');
   });
 });

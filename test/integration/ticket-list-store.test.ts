@@ -9,6 +9,7 @@ import { LIST_READ_BUDGET, makeTicketListStore } from '#shared/adapters/ticket-l
 import { TicketListQuery } from '#shared/api/contract.ts';
 import type { Ticket, TicketStatus } from '#shared/domain/records.ts';
 import type { TicketListReads } from '#shared/domain/staff-ports.ts';
+import type { ListPosition } from '#shared/domain/ticket-list.ts';
 import type { TicketListItem } from '#shared/domain/ticket-views.ts';
 import type { StaffDeps } from '#shared/steps/staff/deps.ts';
 import { listTickets } from '#shared/steps/staff/reads.ts';
@@ -25,10 +26,29 @@ describe('the ticket list over a few thousand tickets', () => {
   const statusOf = (i: number): TicketStatus =>
     (['nouveau', 'en_cours', 'en_attente', 'resolu'] as const)[i % 20] ?? 'clos';
   const departementOf = (i: number) => departements[Math.floor(i / 3) % 4] as string;
-  const createdAtOf = (i: number) => new Date(Date.UTC(2025, 8, 1, 6) + i * 2 * 3_600_000).toISOString();
+  // Rare matches, 1 in 40, for the filters DynamoDB applies: an agent, and a school that is a
+  // ticket's second (1 in 40) or third (1 in 400).
+  const RARE_AGENT = 'rare.agent@ac-dijon.fr';
+  const SECOND_UAI = '0216666S';
+  const extraSchools = (i: number) =>
+    i % 400 === 77 ? ['0217777B', SECOND_UAI] : i % 40 === 21 ? [SECOND_UAI] : [];
+  const schoolsOf = (i: number) => [rare.has(i) ? RARE_UAI : 'other', ...extraSchools(i)];
+  // Tickets 1000–1023 were opened at the same instant (a group the list must never split
+  // unread, with a rare agent's and a rare school's ticket in it).
+  const GROUP = { from: 1000, to: 1024 };
+  const createdAtOf = (i: number) =>
+    new Date(
+      Date.UTC(2025, 8, 1, 6) + (i >= GROUP.from && i < GROUP.to ? GROUP.from : i) * 2 * 3_600_000,
+    ).toISOString();
+  const updatedAtOf = (i: number) =>
+    new Date(Date.parse(createdAtOf(i)) + (i % 7) * 3_600_000 * 30).toISOString();
   let store: TicketListReads;
+  /** The same list with every filter in code: what the filter sent to DynamoDB must not change. */
+  let reference: TicketListReads;
   let deps: StaffDeps;
   let queries: { count: number };
+  /** Items the counted client's queries got back. */
+  let returned: { count: number };
   let own: TestResources;
 
   beforeAll(async () => {
@@ -51,13 +71,14 @@ describe('the ticket list over a few thousand tickets', () => {
                 departementOf(i),
                 `Circo ${i % 12}`,
               ),
+          ...extraSchools(i).map((uai) => school(uai, departementOf(i), `Circo ${i % 12}`)),
         ],
         participants: [`directeur${i}@ac-dijon.fr`],
         openedBy: `ses-${i}`,
         createdAt,
-        updatedAt: new Date(Date.parse(createdAt) + (i % 7) * 3_600_000 * 30).toISOString(),
+        updatedAt: updatedAtOf(i),
         messageCount: 2,
-        ...(i % 10 === 5 ? { assignee: 'agent@ac-dijon.fr' } : {}),
+        ...(i % 10 === 5 ? { assignee: 'agent@ac-dijon.fr' } : i % 40 === 13 ? { assignee: RARE_AGENT } : {}),
       };
     });
     for (let start = 0; start < tickets.length; start += 25) {
@@ -74,14 +95,19 @@ describe('the ticket list over a few thousand tickets', () => {
     // A store of its own, with a client whose queries are counted.
     const counted = documentClient(own.clients.dynamodb);
     queries = { count: 0 };
+    returned = { count: 0 };
     counted.middlewareStack.add(
       (next, context) => async (args) => {
-        if (context.commandName === 'QueryCommand') queries.count += 1;
-        return next(args);
+        if (context.commandName !== 'QueryCommand') return next(args);
+        queries.count += 1;
+        const result = await next(args);
+        returned.count += (result.output as { Items?: unknown[] }).Items?.length ?? 0;
+        return result;
       },
       { step: 'initialize', name: 'countQueries' },
     );
     store = makeTicketListStore({ client: counted, tableName: listTable });
+    reference = makeTicketListStore({ client: counted, tableName: listTable, pushFilters: false });
     deps = staffDeps(
       { client: counted, tableName: listTable },
       () => new Date('2026-06-01T00:00:00.000Z'),
@@ -204,6 +230,110 @@ describe('the ticket list over a few thousand tickets', () => {
     expect(
       assigned.items.every((ticket) => ticket.assignee === 'agent@ac-dijon.fr' && ticket.status === 'clos'),
     ).toBe(true);
+  });
+
+  describe('filters DynamoDB applies (assignee, UAI, département) on rare matches', () => {
+    const NOW = new Date('2026-06-01T00:00:00.000Z');
+    type Request = Omit<Parameters<TicketListReads['listTickets']>[0], 'now' | 'after'>;
+
+    /** Every page of a list from one store: its tickets, where the next starts, and what it read. */
+    async function pagesOf(from: TicketListReads, request: Request) {
+      const pages: Array<{ numbers: string[]; next: unknown; items: number }> = [];
+      let after: ListPosition | undefined;
+      do {
+        const page = await from.listTickets({ ...request, after, now: NOW });
+        pages.push({
+          numbers: page.items.map((ticket) => ticket.number),
+          next: page.next,
+          items: page.reads.items,
+        });
+        after = page.next;
+        if (pages.length > 100) throw new Error('too many pages');
+      } while (after);
+      return pages;
+    }
+
+    const cases: Array<{ name: string; request: Request; keep: (i: number) => boolean }> = [
+      {
+        name: 'an agent, by creation, newest first',
+        request: { filter: { assignee: RARE_AGENT }, sort: 'created', order: 'desc', limit: 10 },
+        keep: (i) => i % 10 !== 5 && i % 40 === 13,
+      },
+      {
+        name: 'an agent among closed tickets, by last update, oldest first (gsi2)',
+        request: {
+          filter: { assignee: RARE_AGENT, statuses: ['clos'] },
+          sort: 'updated',
+          order: 'asc',
+          limit: 10,
+        },
+        keep: (i) => i % 10 !== 5 && i % 40 === 13 && statusOf(i) === 'clos',
+      },
+      {
+        name: 'a school found as second or third school',
+        request: { filter: { uai: SECOND_UAI }, sort: 'created', order: 'desc', limit: 10 },
+        keep: (i) => schoolsOf(i).includes(SECOND_UAI),
+      },
+      {
+        name: 'a school among closed tickets (gsi3, a bare time)',
+        request: { filter: { uai: SECOND_UAI, statuses: ['clos'] }, sort: 'created', order: 'asc', limit: 5 },
+        keep: (i) => schoolsOf(i).includes(SECOND_UAI) && statusOf(i) === 'clos',
+      },
+      {
+        name: 'unassigned in a département, with the code-only free text',
+        request: {
+          filter: { assignee: 'none', departement: '71', q: 'livrets' },
+          sort: 'created',
+          order: 'desc',
+          limit: 4,
+        },
+        keep: (i) => i % 10 !== 5 && i % 40 !== 13 && departementOf(i) === '71' && i % 100 === 42,
+      },
+    ];
+
+    for (const { name, request, keep } of cases) {
+      it(`gives the same pages, cursors and reads as filtering in code: ${name}`, async () => {
+        for (const budget of [LIST_READ_BUDGET, { items: 450, queries: 20 }]) {
+          // Act
+          const pushed = await pagesOf(store, { ...request, budget });
+          const inCode = await pagesOf(reference, { ...request, budget });
+
+          // Assess: page by page, the same; in all, every match once, in the list's order.
+          expect(pushed).toEqual(inCode);
+          const want = expected(keep).map((number) => ({ number, i: Number(number.slice(-5)) - 1 }));
+          const time = (i: number) => (request.sort === 'created' ? createdAtOf(i) : updatedAtOf(i));
+          want.sort((a, b) => (time(a.i) < time(b.i) ? -1 : time(a.i) > time(b.i) ? 1 : a.i - b.i));
+          if (request.order === 'desc') want.reverse();
+          expect(pushed.flatMap((page) => page.numbers)).toEqual(want.map(({ number }) => number));
+          expect(want.length).toBeGreaterThan(0);
+        }
+      });
+    }
+
+    it('reads as much as filtering in code but gets only the matches back', async () => {
+      // Act
+      const request = {
+        filter: { uai: SECOND_UAI },
+        sort: 'created',
+        order: 'desc',
+        limit: 50,
+        now: NOW,
+      } as const;
+      const before = returned.count;
+      const pushed = await store.listTickets(request);
+      const pushedReturned = returned.count - before;
+      const inCode = await reference.listTickets(request);
+      const inCodeReturned = returned.count - before - pushedReturned;
+
+      // Assess: the same items read (DynamoDB bills those), far fewer sent back.
+      expect(pushed.reads).toEqual(inCode.reads);
+      expect(pushed.items).toEqual(inCode.items);
+      expect(inCodeReturned).toBe(pushed.reads.items);
+      // Only the matches come back: those on the page, and the last one read if the budget
+      // stopped the page just before it.
+      expect(pushed.items.length).toBeGreaterThan(0);
+      expect(pushedReturned).toBeLessThanOrEqual(pushed.items.length + 1);
+    });
   });
 
   it('goes straight to a ticket when the free text is its number', async () => {

@@ -21,7 +21,7 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { freePorts, makeLocalClients } from '#local/emulators.ts';
 import { openTestMailer, type TestMailContent, type TestMailer } from '#local/send-mail.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
@@ -410,13 +410,20 @@ type Item = Record<string, unknown>;
 async function claimsSettled(db: ReturnType<typeof documentClient>, tableName: string): Promise<void> {
   const deadline = performance.now() + LEASE_WAIT_MS;
   while (performance.now() < deadline) {
-    const claimed = await queryAll(db, {
+    // The sweeper's index holds every mail in flight, keys only: each one's status is in the table.
+    const inFlight = await queryAll(db, {
       TableName: tableName,
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': keys.outboxSendingPartition() },
+      IndexName: 'gsi4',
+      KeyConditionExpression: 'gsi4pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.outboxInFlightPartition() },
     });
-    if (claimed.length === 0) return;
+    const states = await Promise.all(
+      inFlight.map(async ({ pk, sk }) => {
+        const { Item } = await db.send(new GetCommand({ TableName: tableName, Key: { pk, sk } }));
+        return Item?.status;
+      }),
+    );
+    if (!states.includes('sending')) return;
     await new Promise((resolve) => setTimeout(resolve, 1_000));
   }
 }

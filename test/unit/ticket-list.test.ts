@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '#shared/domain/records.ts';
-import { filtersInCode, ticketMatches } from '#shared/domain/ticket-list.ts';
+import { exactConditions, filtersInCode, ticketMatches } from '#shared/domain/ticket-list.ts';
 
 const TICKET: Ticket = {
   number: 'LSUN-2026-00042',
@@ -110,5 +110,24 @@ describe('ticketMatches, late tickets', () => {
 
     // Assess
     expect(inCode).toBe(true);
+  });
+});
+
+describe('the exact-match conditions DynamoDB can apply', () => {
+  it('sends the assignee, département and UAI, and keeps the circonscription and free text in code', () => {
+    // Act
+    const all = exactConditions({
+      assignee: 'none',
+      departement: '21',
+      uai: '0211234C',
+      circonscription: 'Dijon Centre',
+      q: 'livret',
+      statuses: ['nouveau'],
+    });
+    const none = exactConditions({ circonscription: 'Dijon Centre', q: 'livret', late: 'any' });
+
+    // Assess
+    expect(all).toEqual({ assignee: 'none', departement: '21', uai: '0211234C' });
+    expect(none).toBeUndefined();
   });
 });

@@ -2,6 +2,7 @@
 import { aggregateDashboard, type Dashboard, intakeWindow, parisPeriod } from '#shared/domain/dashboard.ts';
 import { InvalidCursorError, MailNotFoundError, TicketNotFoundError } from '#shared/domain/errors.ts';
 import type { IntakeDetail } from '#shared/domain/intake-reply.ts';
+import { countLateTickets } from '#shared/domain/late-tickets.ts';
 import type { Outcome } from '#shared/domain/outcome.ts';
 import type { TicketStatus } from '#shared/domain/records.ts';
 import { DEFAULT_WORK_TARGETS, type LateKind, responseClock } from '#shared/domain/response-clock.ts';
@@ -134,10 +135,15 @@ export async function intakeDetail(sesMessageId: string, deps: StaffDeps): Promi
   return { entry: found.entry, reply: found.reply ?? null };
 }
 
-/** The dashboard, from the intake log of the last 30 days and the open tickets. */
+/**
+ * The dashboard, from the intake log of the last 30 days (the hourly tick's day summaries and
+ * the entries of the days they do not cover) and the open tickets, whose late clocks are counted
+ * by bisection over their creation times rather than one clock each (`late-tickets.ts`).
+ */
 export async function dashboard(deps: StaffDeps): Promise<Dashboard> {
   const now = deps.now();
   const facts = await deps.dashboardStore.dashboardFacts(intakeWindow(now), now);
   const work = deps.work ?? DEFAULT_WORK_TARGETS;
-  return aggregateDashboard({ now, ...facts, clockOf: (ticket) => responseClock(ticket, work, now) });
+  const open = facts.openTickets.filter((ticket) => ticket.status !== 'clos');
+  return aggregateDashboard({ now, ...facts, lateTickets: countLateTickets(open, work, now) });
 }
