@@ -62,6 +62,15 @@ export function hostileDkimPrivateKey(): string {
   return hostileKey;
 }
 
+/**
+ * Makes this process publish `pem` as the hostile domains' key: the SMTP stand-in checks mail in
+ * the stand-ins' process (stand-ins-process.ts), and must publish the key that the desk's
+ * process, where tests sign, made.
+ */
+export function useHostileDkimPrivateKey(pem: string): void {
+  hostileKey = pem;
+}
+
 /** Path of the dev-only DKIM private key shipped in the repository (see its README.txt). */
 export const DEV_DKIM_KEY_PATH = fileURLToPath(
   new URL('./dev-keys/dkim-local.DEV-ONLY.pem', import.meta.url),

@@ -8,16 +8,18 @@
  * action), then hand the same event SES would send to the Lambda action to `deliver`. The
  * sender gets 250 only once `deliver` has returned, and 451 if anything failed, so that it
  * retries: no mail is lost between SMTP and the desk.
+ *
+ * The desk runs it in the stand-ins' process (`stand-ins-process.ts`), beside fauxqs, and
+ * `deliver` crosses to the desk's process over IPC, where `receive` runs.
  */
 import { randomInt } from 'node:crypto';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { authenticate, type DNSResolver } from 'mailauth';
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { SesReceiptEvent, type SesReceiptEventInput } from '#shared/adapters/ses-event.ts';
 import type { Verdict } from '#shared/domain/mail.ts';
 import { createDnsFixture, type DnsResolver } from './dns-fixture.ts';
-import { putRawMail } from './raw-mail-upload.ts';
+import { EICAR, GTUBE } from './scan-test-strings.ts';
 
 /**
  * SES receiving's limit, which the local desk enforces by default: « the maximum email size
@@ -43,22 +45,20 @@ export const LOCAL_RECEIVE_ACTION = {
   invocationType: 'Event',
 } as const;
 
-/**
- * The industry's test strings: a spam filter flags GTUBE, an antivirus flags EICAR. The
- * stand-in cannot scan for real, but honours these so that the `spam_or_virus` outcome can
- * be exercised through SMTP. EICAR is assembled from two halves so that no antivirus
- * quarantines this source file.
- */
-export const GTUBE = 'XJS*C4JDBQADN1.NSBN3*2IDNEN*GTUBE-STANDARD-ANTI-UBE-TEST-EMAIL*C.34X';
-export const EICAR = ['X5O!P%@AP[4\\PZX54(P^)7CC)7}$', 'EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*'].join('');
+/** GTUBE and EICAR, which the stand-in honours as SES's scanning would flag them. */
+export { EICAR, GTUBE } from './scan-test-strings.ts';
 
 export type SmtpReceiverOptions = {
   /** Loopback only: the stand-in is never exposed. */
   host?: '127.0.0.1';
   /** 0 picks a free port (read it from the result). */
   port: number;
-  s3: S3Client;
-  bucket: string;
+  /**
+   * The S3 action: stores the raw mail under `key` and settles once it is safe (on disk when the
+   * desk has a data folder). `putRawMail` (raw-mail-upload.ts) through an S3 client, or fauxqs's
+   * store itself when the receiver runs beside it.
+   */
+  storeRawMail(key: string, raw: Buffer): Promise<void> | void;
   /** Prefix of the raw mail keys, like the S3 action's `objectKeyPrefix` (e.g. `incoming/`). */
   keyPrefix: string;
   /** The only recipients accepted (case-insensitive). */
@@ -350,7 +350,7 @@ export async function startSmtpReceiver(opts: SmtpReceiverOptions): Promise<Smtp
     // On a data folder (`npm start`), S3 answers once the object's file is synced
     // (durable-stores.ts), and SQS once `receive`'s message is: the 250 that follows `deliver`
     // means the mail is on disk, as SES answers once S3 holds it.
-    await putRawMail(opts.s3, opts.bucket, `${opts.keyPrefix}${sesMessageId}`, stored);
+    await opts.storeRawMail(`${opts.keyPrefix}${sesMessageId}`, stored);
     await opts.deliver(parsed);
   }
 

@@ -28,7 +28,6 @@ import { makeMetricsStore, metricsRoute } from './metrics.ts';
 import { messagesIn } from './queue-depths.ts';
 import { type DeskResources, deskEnvironment, ensureDeskResources } from './resources.ts';
 import { type QueueConsumer, startQueueRunner } from './runner.ts';
-import { startSmtpReceiver } from './smtp-receiver.ts';
 import { type RunningStandIns, type SentMailNotice, startStandInsProcess } from './stand-ins-process.ts';
 import { makeTtlSweep, SWEEP_EVERY_MS } from './ttl-sweeper.ts';
 
@@ -72,8 +71,9 @@ export type RunningDesk = {
   smtpPort: number;
   httpUrl: string;
   /**
-   * The desk's processes, for the benches' CPU and memory: this one (SMTP, the runner, the
-   * handlers, the HTTP front), the stand-ins' (fauxqs, SES) and DynamoDB Local's Java (when found).
+   * The desk's processes, for the benches' CPU and memory: this one (the runner, the handlers,
+   * the HTTP front), the stand-ins' (fauxqs, SES, and SES receiving: SMTP with mailauth) and
+   * DynamoDB Local's Java (when found).
    */
   pids: { desk: number; standIns: number; dynamodb: number | undefined };
   /**
@@ -226,21 +226,19 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     );
     stops.push(() => sweeper.stop());
 
+    // SES receiving runs in the stand-ins' process (SMTP, mailauth, the S3 put), as it runs
+    // outside the desk on AWS; each mail's event comes back here to `receive`, like the Lambda
+    // action's invocation, and its sender gets 250 once `receive` has returned.
     const { deskAddresses } = loadConfig();
-    const smtp = await startSmtpReceiver({
-      host: '127.0.0.1',
-      port: options.ports.smtp,
-      s3: clients.s3,
-      bucket: resources.bucket,
-      keyPrefix: 'incoming/',
-      deskAddresses,
-      deliver: async (event) => {
+    const smtp = await standIns.startSmtp(
+      { port: options.ports.smtp, bucket: resources.bucket, keyPrefix: 'incoming/', deskAddresses },
+      async (event) => {
         await (receive.handler as unknown as (e: unknown, c: Context) => Promise<void>)(
           event,
           lambdaContext('receive'),
         );
       },
-    });
+    );
     stops.push(async () => {
       await smtp.stop();
       await waitForEmptyQueues(clients.sqs, resources, 10_000);

@@ -103,6 +103,22 @@ function forgetAbandonedReceives(queueClass: DequeueingQueue): void {
 }
 const patched = Symbol('lsun.forgetAbandonedReceives');
 
+/** The one method of fauxqs 1.9.2's `S3Store` the SMTP stand-in writes through. */
+type FauxqsObjectPut = {
+  putObject(bucket: string, key: string, body: Buffer, contentType: string, metadata: object): unknown;
+};
+
+/** fauxqs running in this process, with a way for the process's own code to store an object. */
+export type RunningFauxqs = RunningEmulator & {
+  /**
+   * Stores an object as PutObject would (on disk first with a data folder, as `durable-stores.ts`
+   * wraps this same store), without an HTTP round trip: SES's S3 action writes to S3 from inside
+   * AWS, and the SMTP stand-in runs beside fauxqs (`stand-ins-process.ts`).
+   * @throws fauxqs's `NoSuchBucket` error when the bucket does not exist.
+   */
+  putObject(bucket: string, key: string, body: Buffer): void;
+};
+
 /**
  * Starts fauxqs (SQS and S3 on one endpoint) inside this process, bound to 127.0.0.1 only
  * (fauxqs's own `startFauxqs` binds 0.0.0.0).
@@ -114,7 +130,7 @@ const patched = Symbol('lsun.forgetAbandonedReceives');
  * and object is on disk before fauxqs answers, and comes back after a restart (a queue's
  * messages when the queue is created again). Without, everything is in memory.
  */
-export async function startFauxqs(opts: { port: number; dataDir?: string }): Promise<RunningEmulator> {
+export async function startFauxqs(opts: { port: number; dataDir?: string }): Promise<RunningFauxqs> {
   const stores = await fauxqsStores();
   const durable: Durable[] = [];
   if (opts.dataDir !== undefined) {
@@ -141,8 +157,12 @@ export async function startFauxqs(opts: { port: number; dataDir?: string }): Pro
     closeDurable();
     throw new EmulatorStartError(`fauxqs n’a pas pu écouter sur 127.0.0.1:${opts.port}`, { cause: error });
   }
+  const s3Store = stores.s3Store as unknown as FauxqsObjectPut;
   return {
     endpoint: `http://127.0.0.1:${opts.port}`,
+    putObject: (bucket, key, body) => {
+      s3Store.putObject(bucket, key, body, 'application/octet-stream', {});
+    },
     stop: async () => {
       await app.close();
       closeDurable();

@@ -1,11 +1,20 @@
 /**
- * fauxqs (SQS and S3) and the SES stand-in in a Node process of their own, so that the desk's
- * two cores both work: measured on the intake bench, the stand-ins' side of every request (HTTP
- * server, fauxqs, the journals and their fsyncs) took a large share of the one Node thread that
- * also runs SMTP, mailauth, the runner and every handler (docs/PERFORMANCE.md).
+ * fauxqs (SQS and S3), the SES stand-in and, once the desk asks for it, the SMTP stand-in for
+ * SES receiving, in a Node process of their own, so that the desk's two cores both work:
+ * measured on the intake and gateway benches, the stand-ins' side of every request (HTTP server,
+ * fauxqs, the journals and their fsyncs) and then the SMTP connections with mailauth took a large
+ * share of the one Node thread that also runs the runner and every handler (docs/PERFORMANCE.md).
+ *
+ * As on AWS, receiving is not the desk's work: SES takes the mail, checks it, stores it in S3 and
+ * invokes `receive`. Here the SMTP server, mailauth and the S3 put (straight into fauxqs's store,
+ * beside it) run in this process, and each mail's SES event crosses to the desk's process over
+ * IPC (`receive`), where the `receive` handler runs as before; the sender gets its 250 only once
+ * the desk answered that it was delivered (`received`), and 451 otherwise, the desk's end
+ * included: a mail answered 250 has reached `receive`, or its sender retries it.
  *
  * The parent talks to it over Node's IPC channel only: `ready` with the endpoints, `sent` for
- * each mail the SES stand-in stores once someone watches the outbox (the benches), `stop`.
+ * each mail the SES stand-in stores once someone watches the outbox (the benches), the SMTP
+ * stand-in's start, deliveries and stop, `stop`.
  * The channel closes however the parent ends (a crash or SIGKILL included): the stand-ins then
  * stop and the process exits, so it never outlives the desk. It has its own process group, so a
  * Ctrl-C in the terminal reaches the desk only, which stops its handlers before the stand-ins.
@@ -17,6 +26,10 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import type { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
+import { hostileDkimPrivateKey, useHostileDkimPrivateKey } from './dns-fixture.ts';
+import type { SmtpReceiver } from './smtp-receiver.ts';
+import type { RunningEmulator, RunningFauxqs } from './stand-in-servers.ts';
 
 /** What the stand-ins' process serves, and where it keeps its data. */
 export type StandInsOptions = {
@@ -38,6 +51,24 @@ export type SentMailNotice = {
   stored: number;
 };
 
+/** The SMTP stand-in's settings, as `startSmtpReceiver` takes them, less what runs in the desk. */
+export type SmtpStandInOptions = {
+  port: number;
+  /** The raw mail bucket, in this process's fauxqs (the desk's resources create it first). */
+  bucket: string;
+  keyPrefix: string;
+  deskAddresses: string[];
+  maxMessageBytes?: number;
+  scanning?: boolean;
+};
+
+/** The SMTP stand-in running in the stand-ins' process. */
+export type RunningSmtpStandIn = {
+  port: number;
+  /** Stops accepting mail and waits for the sessions under way (their deliveries included). */
+  stop(): Promise<void>;
+};
+
 /** The running process: its endpoints, its pid, the outbox feed, and how to end it. */
 export type RunningStandIns = {
   sqs: string;
@@ -45,14 +76,34 @@ export type RunningStandIns = {
   pid: number;
   /** Calls `listener` for each mail the SES stand-in stores from now on; returns the unsubscribe. */
   onSentMail(listener: (mail: SentMailNotice) => void): () => void;
+  /**
+   * Starts the SMTP stand-in for SES receiving in the stand-ins' process; each mail's SES event
+   * comes back here to `deliver` (the `receive` handler), and its sender gets 250 once `deliver`
+   * resolved, 451 when it threw.
+   * @throws StandInsStartError when it cannot listen (a port taken).
+   */
+  startSmtp(
+    options: SmtpStandInOptions,
+    deliver: (event: SesReceiptEvent) => Promise<void>,
+  ): Promise<RunningSmtpStandIn>;
   stop(): Promise<void>;
 };
 
 type ToParent =
   | { type: 'ready'; sqs: string; ses: string }
   | { type: 'failed'; message: string }
-  | { type: 'sent'; atEpochMs: number; mail: Omit<SentMailNotice, 'at'> };
-type ToChild = { type: 'stop' } | { type: 'watch-outbox'; on: boolean };
+  | { type: 'sent'; atEpochMs: number; mail: Omit<SentMailNotice, 'at'> }
+  | { type: 'smtp-ready'; port: number }
+  | { type: 'smtp-failed'; message: string }
+  | { type: 'smtp-stopped' }
+  | { type: 'receive'; id: number; event: SesReceiptEvent }
+  | { type: 'smtp-451'; sesMessageId: string; reason: string };
+type ToChild =
+  | { type: 'stop' }
+  | { type: 'watch-outbox'; on: boolean }
+  | { type: 'smtp-start'; options: SmtpStandInOptions; hostileDkimKey: string }
+  | { type: 'smtp-stop' }
+  | { type: 'received'; id: number; error?: string };
 
 /** Raised when the stand-ins' process does not come up (a port taken, a crash at start). */
 export class StandInsStartError extends Error {
@@ -115,7 +166,29 @@ export async function startStandInsProcess(options: StandInsOptions): Promise<Ru
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const listeners = new Set<(mail: SentMailNotice) => void>();
+  let deliver: ((event: SesReceiptEvent) => Promise<void>) | undefined;
   child.on('message', (message: ToParent) => {
+    if (message.type === 'receive') {
+      const { id } = message;
+      const delivering = deliver
+        ? deliver(message.event)
+        : Promise.reject(new Error('no SMTP stand-in started'));
+      delivering.then(
+        () => send({ type: 'received', id }),
+        (error: unknown) =>
+          send({
+            type: 'received',
+            id,
+            error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          }),
+      );
+      return;
+    }
+    if (message.type === 'smtp-451') {
+      // As the receiver in this process said it before: one line, never the body.
+      process.stderr.write(`[smtp] ${message.sesMessageId}: answered 451 (${message.reason})\n`);
+      return;
+    }
     if (message.type !== 'sent') return;
     const notice = { ...message.mail, at: message.atEpochMs - performance.timeOrigin };
     for (const listener of listeners) listener(notice);
@@ -147,12 +220,47 @@ export async function startStandInsProcess(options: StandInsOptions): Promise<Ru
     throw error;
   });
 
-  const send = (message: ToChild) => {
+  function send(message: ToChild): void {
     if (child.connected) child.send(message);
-  };
+  }
+  /** The next answer of the child among `types`, or undefined when it ended first. */
+  const answer = <T extends ToParent['type']>(types: T[]) =>
+    new Promise<Extract<ToParent, { type: T }> | undefined>((resolve) => {
+      const onMessage = (message: ToParent) => {
+        if (!(types as string[]).includes(message.type)) return;
+        child.off('message', onMessage);
+        resolve(message as Extract<ToParent, { type: T }>);
+      };
+      child.on('message', onMessage);
+      void exited.then(() => {
+        child.off('message', onMessage);
+        resolve(undefined);
+      });
+    });
   return {
     ...ready,
     pid: child.pid as number,
+    async startSmtp(options, deliverEvent) {
+      deliver = deliverEvent;
+      const started = answer(['smtp-ready', 'smtp-failed']);
+      // The DNS fixture's hostile domains publish the key this process signs with (tests).
+      send({ type: 'smtp-start', options, hostileDkimKey: hostileDkimPrivateKey() });
+      const outcome = await started;
+      if (outcome?.type !== 'smtp-ready') {
+        deliver = undefined;
+        throw new StandInsStartError(
+          outcome?.message ?? 'Le processus des stand-ins s’est arrêté avant de recevoir le courrier',
+        );
+      }
+      return {
+        port: outcome.port,
+        async stop() {
+          const stopped = answer(['smtp-stopped']);
+          send({ type: 'smtp-stop' });
+          await stopped;
+        },
+      };
+    },
     onSentMail(listener) {
       listeners.add(listener);
       send({ type: 'watch-outbox', on: true });
@@ -244,18 +352,95 @@ async function main(): Promise<void> {
     });
   };
 
+  const [fauxqs, ses] = running as [RunningFauxqs, RunningEmulator];
+  const smtp = smtpStandIn(fauxqs, toParent);
+  running.push({ endpoint: '', stop: () => smtp.stop() });
+
   process.on('message', (message: ToChild) => {
     if (message.type === 'watch-outbox') watching = message.on;
+    if (message.type === 'smtp-start') void smtp.start(message.options, message.hostileDkimKey);
+    if (message.type === 'smtp-stop') void smtp.stop().then(() => toParent({ type: 'smtp-stopped' }));
+    if (message.type === 'received') smtp.received(message.id, message.error);
     if (message.type === 'stop') {
       void stopAll().then(() => process.exit(0));
     }
   });
-  // The parent is gone (ended, crashed or killed): stop too.
+  // The parent is gone (ended, crashed or killed): mails waiting for it get 451, then stop too.
   process.on('disconnect', () => {
+    smtp.deskGone();
     void stopAll().then(() => process.exit(0));
   });
-  const [fauxqs, ses] = running;
-  toParent({ type: 'ready', sqs: fauxqs?.endpoint ?? '', ses: ses?.endpoint ?? '' });
+  toParent({ type: 'ready', sqs: fauxqs.endpoint, ses: ses.endpoint });
+}
+
+/** Raised in the stand-ins' process when the desk could not take a mail: its sender gets 451. */
+class DeliveryError extends Error {
+  override name = 'DeliveryError';
+}
+
+/**
+ * The SMTP stand-in as this process runs it: started and stopped at the desk's word, storing
+ * each raw mail straight into fauxqs's store and handing each event to the desk over IPC, one
+ * pending promise per mail until the desk answers. If the desk goes, every pending mail gets 451.
+ */
+function smtpStandIn(fauxqs: RunningFauxqs, toParent: (message: ToParent) => void) {
+  const pending = new Map<number, { resolve(): void; reject(error: Error): void }>();
+  let nextId = 0;
+  let receiver: Promise<SmtpReceiver | undefined> | undefined;
+  return {
+    async start(options: SmtpStandInOptions, hostileDkimKey: string): Promise<void> {
+      const { startSmtpReceiver } = await import('./smtp-receiver.ts');
+      useHostileDkimPrivateKey(hostileDkimKey);
+      const starting = startSmtpReceiver({
+        host: '127.0.0.1',
+        ...options,
+        storeRawMail: (key, raw) => fauxqs.putObject(options.bucket, key, raw),
+        deliver: (event) =>
+          new Promise<void>((resolve, reject) => {
+            if (!process.connected) {
+              reject(new DeliveryError('le desk est arrêté'));
+              return;
+            }
+            const id = nextId++;
+            pending.set(id, { resolve, reject });
+            toParent({ type: 'receive', id, event });
+          }),
+        onFailure: (error, { sesMessageId }) =>
+          toParent({
+            type: 'smtp-451',
+            sesMessageId,
+            reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+          }),
+      });
+      receiver = starting;
+      try {
+        toParent({ type: 'smtp-ready', port: (await starting).port });
+      } catch (error) {
+        receiver = Promise.resolve(undefined);
+        const cause =
+          error instanceof Error && error.cause instanceof Error ? ` (${error.cause.message})` : '';
+        toParent({
+          type: 'smtp-failed',
+          message: `Le SMTP local n’a pas pu écouter sur 127.0.0.1:${options.port} : ${error instanceof Error ? error.message : String(error)}${cause}`,
+        });
+      }
+    },
+    received(id: number, error: string | undefined): void {
+      const waiting = pending.get(id);
+      pending.delete(id);
+      if (error === undefined) waiting?.resolve();
+      else waiting?.reject(new DeliveryError(error));
+    },
+    deskGone(): void {
+      for (const waiting of pending.values()) waiting.reject(new DeliveryError('le desk s’est arrêté'));
+      pending.clear();
+    },
+    async stop(): Promise<void> {
+      const stopping = receiver;
+      receiver = undefined;
+      await (await stopping?.catch(() => undefined))?.stop();
+    },
+  };
 }
 
 // Imported by the desk for `startStandInsProcess`; forked, it serves the stand-ins.

@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type SendMailOptions } from 'nodemailer';
 import { DEV_DKIM_SELECTOR, devDkimPrivateKey } from '#local/dns-fixture.ts';
-import { EICAR, GTUBE } from '#local/smtp-receiver.ts';
+import { EICAR, GTUBE } from '#local/scan-test-strings.ts';
 import type { Outcome } from '#shared/domain/outcome.ts';
 import { pdfLike, screenshotPng } from './attachments.ts';
 import type { BenchDirector, BenchDirectory } from './directory.ts';

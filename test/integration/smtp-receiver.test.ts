@@ -1,6 +1,7 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDnsFixture } from '#local/dns-fixture.ts';
+import { putRawMail } from '#local/raw-mail-upload.ts';
 import { openTestMailer, sendTestMail } from '#local/send-mail.ts';
 import { GTUBE, type SmtpReceiver, startSmtpReceiver } from '#local/smtp-receiver.ts';
 import { SesReceiptEvent, toReceivedMail } from '#shared/adapters/ses-event.ts';
@@ -33,8 +34,7 @@ describe('local SMTP stand-in for SES receiving', () => {
     test = await makeTestResources('smtp-receiver');
     receiver = await startSmtpReceiver({
       port: 0,
-      s3: test.clients.s3,
-      bucket: test.resources.bucket,
+      storeRawMail: (key, raw) => putRawMail(test.clients.s3, test.resources.bucket, key, raw),
       keyPrefix: pipeline.rawMailPrefix,
       deskAddresses: [DESK, OTHER_DESK],
       resolver: createDnsFixture().resolve,
@@ -151,8 +151,7 @@ describe('local SMTP stand-in for SES receiving', () => {
     });
     const other = await startSmtpReceiver({
       port: 0,
-      s3: test.clients.s3,
-      bucket: test.resources.bucket,
+      storeRawMail: (key, raw) => putRawMail(test.clients.s3, test.resources.bucket, key, raw),
       keyPrefix: pipeline.rawMailPrefix,
       deskAddresses: [DESK],
       resolver: fixture.resolve,
@@ -369,8 +368,7 @@ describe('local SMTP stand-in for SES receiving', () => {
     // Prepare
     const small = await startSmtpReceiver({
       port: 0,
-      s3: test.clients.s3,
-      bucket: test.resources.bucket,
+      storeRawMail: (key, raw) => putRawMail(test.clients.s3, test.resources.bucket, key, raw),
       keyPrefix: pipeline.rawMailPrefix,
       deskAddresses: [DESK],
       maxMessageBytes: 2_000,

@@ -1,17 +1,21 @@
 /**
- * fauxqs and the SES stand-in run in a process of their own (local/stand-ins-process.ts): the
- * desk reaches them as before, learns of each mail the SES stand-in stores, and the process
- * never outlives the one that started it, even killed with SIGKILL.
+ * fauxqs, the SES stand-in and the SMTP stand-in for SES receiving run in a process of their own
+ * (local/stand-ins-process.ts): the desk reaches them as before, learns of each mail the SES
+ * stand-in stores, gets each received mail's SES event over IPC (the sender's 250 waits for the
+ * desk's answer), and the process never outlives the one that started it, even killed with
+ * SIGKILL.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePorts, makeLocalClients } from '#local/emulators.ts';
 import { alive } from '#local/processes.ts';
+import { sendTestMail } from '#local/send-mail.ts';
 import { type RunningStandIns, type SentMailNotice, startStandInsProcess } from '#local/stand-ins-process.ts';
+import type { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
 import { eventually } from '#test/support/stack.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -33,7 +37,6 @@ describe('the stand-ins in their own process', () => {
 
     // Act
     const queue = await clients.sqs.send(new CreateQueueCommand({ QueueName: 'intake' }));
-    const { CreateBucketCommand } = await import('@aws-sdk/client-s3');
     await clients.s3.send(new CreateBucketCommand({ Bucket: 'raw' }));
     await clients.s3.send(new PutObjectCommand({ Bucket: 'raw', Key: 'incoming/a', Body: 'x' }));
     await clients.ses.send(
@@ -93,6 +96,135 @@ describe('the stand-ins in their own process', () => {
     } finally {
       // A test stops what it started, even when the stand-ins wrongly outlived their parent.
       if (alive(child)) process.kill(child, 'SIGKILL');
+    }
+  }, 90_000);
+
+  it('receives a mail over SMTP, stores it and answers 250 once the desk took its event', async () => {
+    // Prepare
+    const [sqsPort = 0, sesPort = 0] = await freePorts(2);
+    running = await startStandInsProcess({ sqsPort, sesPort, dataDir: undefined });
+    const clients = makeLocalClients({ dynamodb: '', sqs: running.sqs, s3: running.sqs, ses: running.ses });
+    await clients.s3.send(new CreateBucketCommand({ Bucket: 'raw' }));
+    const delivered: SesReceiptEvent[] = [];
+    const smtp = await running.startSmtp(
+      { port: 0, bucket: 'raw', keyPrefix: 'incoming/', deskAddresses: ['assistance1d@ac-dijon.fr'] },
+      async (event) => {
+        delivered.push(event);
+      },
+    );
+
+    // Act
+    const sent = await sendTestMail({
+      port: smtp.port,
+      from: 'ce.0211234c@ac-dijon.fr',
+      to: 'assistance1d@ac-dijon.fr',
+      subject: 'LSUN bulletin',
+      text: 'Bonjour',
+      sourceAddress: '127.0.0.2',
+    });
+    const stored = await clients.s3.send(
+      new GetObjectCommand({ Bucket: 'raw', Key: `incoming/${sent.sesMessageId}` }),
+    );
+    const raw = await stored.Body?.transformToString();
+    await smtp.stop();
+    for (const client of Object.values(clients)) client.destroy();
+
+    // Assess
+    expect(sent.response).toMatch(/^250 /);
+    expect(delivered.map((event) => event.Records[0]?.ses.mail.messageId)).toEqual([sent.sesMessageId]);
+    expect(delivered[0]?.Records[0]?.ses.receipt.spfVerdict.status).toBe('PASS');
+    expect(raw).toContain('Subject: LSUN bulletin');
+    expect(raw).toMatch(/^Return-Path: /);
+  }, 60_000);
+
+  it('answers 451 when the desk could not take the event, so that the sender retries', async () => {
+    // Prepare
+    const [sqsPort = 0, sesPort = 0] = await freePorts(2);
+    running = await startStandInsProcess({ sqsPort, sesPort, dataDir: undefined });
+    const clients = makeLocalClients({ dynamodb: '', sqs: running.sqs, s3: running.sqs, ses: running.ses });
+    await clients.s3.send(new CreateBucketCommand({ Bucket: 'raw' }));
+    for (const client of Object.values(clients)) client.destroy();
+    const smtp = await running.startSmtp(
+      { port: 0, bucket: 'raw', keyPrefix: 'incoming/', deskAddresses: ['assistance1d@ac-dijon.fr'] },
+      async () => {
+        throw new Error('SQS indisponible');
+      },
+    );
+
+    // Act
+    const refusal = await sendTestMail({
+      port: smtp.port,
+      from: 'ce.0211234c@ac-dijon.fr',
+      to: 'assistance1d@ac-dijon.fr',
+      subject: 'LSUN bulletin',
+      text: 'Bonjour',
+      sourceAddress: '127.0.0.2',
+    }).then(
+      () => undefined,
+      (error: Error & { responseCode?: number }) => error,
+    );
+    await smtp.stop();
+
+    // Assess
+    expect(refusal?.responseCode).toBe(451);
+  }, 60_000);
+
+  it('answers 451 to a mail waiting for the desk when the desk is killed, then ends', async () => {
+    // Prepare: a parent that starts the stand-ins and SMTP, and never answers a delivery.
+    const [sqsPort = 0, sesPort = 0] = await freePorts(2);
+    const script = `
+      const { startStandInsProcess } = await import('#local/stand-ins-process.ts');
+      const { makeLocalClients } = await import('#local/emulators.ts');
+      const { CreateBucketCommand } = await import('@aws-sdk/client-s3');
+      const s = await startStandInsProcess(${JSON.stringify({ sqsPort, sesPort })});
+      const clients = makeLocalClients({ dynamodb: '', sqs: s.sqs, s3: s.sqs, ses: s.ses });
+      await clients.s3.send(new CreateBucketCommand({ Bucket: 'raw' }));
+      const smtp = await s.startSmtp(
+        { port: 0, bucket: 'raw', keyPrefix: 'incoming/', deskAddresses: ['assistance1d@ac-dijon.fr'] },
+        () => { console.log('DELIVERING'); return new Promise(() => {}); },
+      );
+      console.log('PID', s.pid, 'SMTP', smtp.port);`;
+    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    parent.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+    });
+    const started = await eventually(
+      async () => /PID (\d+) SMTP (\d+)/.exec(out) ?? undefined,
+      'the stand-ins and SMTP to start',
+      { attempts: 600, intervalMs: 100 },
+    );
+    const child = Number(started[1]);
+    try {
+      const sending = sendTestMail({
+        port: Number(started[2]),
+        from: 'ce.0211234c@ac-dijon.fr',
+        to: 'assistance1d@ac-dijon.fr',
+        subject: 'LSUN bulletin',
+        text: 'Bonjour',
+        sourceAddress: '127.0.0.2',
+      }).then(
+        () => undefined,
+        (error: Error & { responseCode?: number }) => error,
+      );
+      await eventually(async () => out.includes('DELIVERING'), 'the event to reach the desk', {
+        attempts: 200,
+        intervalMs: 50,
+      });
+
+      // Act
+      parent.kill('SIGKILL');
+
+      // Assess
+      expect((await sending)?.responseCode).toBe(451);
+      await eventually(async () => !alive(child), 'the stand-ins to end', { attempts: 200, intervalMs: 50 });
+      expect(alive(child)).toBe(false);
+    } finally {
+      if (alive(child)) process.kill(child, 'SIGKILL');
+      if (parent.exitCode === null && parent.signalCode === null) parent.kill('SIGKILL');
     }
   }, 90_000);
 });
