@@ -319,7 +319,7 @@ async function main(): Promise<void> {
       `Départ : ${BASELINE.commit}, machine ${BASELINE.machine}.`,
       `Objectif (issue 12) : la moitié du départ, ${fmt(target)} µs par courriel : ${Number.isNaN(target) ? 'départ non mesuré' : total.mean <= target ? 'atteint' : `manqué (${((total.mean / BASELINE.totalUs) * 100).toFixed(0)} % du départ)`}`,
       `Requêtes HTTP par courriel : ${HANDLERS.map((h) => `${h} ${((requests.get(h) ?? 0) / mails).toFixed(2)}`).join(', ')}.`,
-      `Reste du processus pendant la mesure : ${fmt(otherUsPerMail)} µs par courriel (stand-ins fauxqs et SES, SMTP et mailauth, runner) ; au repos, ${fmt(idleOtherUsPerSecond)} µs/s hors handlers et ${fmt(idleHandlerUs)} µs dans les handlers.`,
+      `Reste du processus pendant la mesure : ${fmt(otherUsPerMail)} µs par courriel (runner local, événements SES reçus du processus des stand-ins, où tournent SMTP et mailauth) ; au repos, ${fmt(idleOtherUsPerSecond)} µs/s hors handlers et ${fmt(idleHandlerUs)} µs dans les handlers.`,
       `¹ différence de process.cpuUsage() autour de chaque appel : compte aussi les stand-ins qui servent ses requêtes dans ce processus.`,
       `² passages du processeur à un handler par courriel, chacun lu par process.cpuUsage() (${usPerEvent.toFixed(2)} µs) : ${fmt(eventsPerMail * usPerEvent)} µs du total ; le crochet async_hooks lui-même renchérit aussi chaque promesse.`,
       `Journaux des handlers (niveau INFO, comme sur AWS) : ${fmt([...logBytes.values()].reduce((s, b) => s + b, 0) / (mails + warmUp))} octets par courriel.`,

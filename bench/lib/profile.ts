@@ -39,7 +39,7 @@ export type ProfileSummary = {
 /** Families of origins, for a first reading of where the Node side's CPU goes. */
 export function familyOf(origin: string): string {
   if (/^pkg @(smithy|aws-sdk|aws-crypto)\//.test(origin))
-    return 'AWS SDK v3 (clients of handlers, runner, SMTP stand-in)';
+    return 'AWS SDK v3 (clients of handlers and runner)';
   if (
     /^pkg (fauxqs|fastify|@fastify\/|light-my-request|find-my-way|avvio|pino|fast-|ajv|secure-json-parse)/.test(
       origin,
@@ -66,15 +66,13 @@ export function familyOf(origin: string): string {
 }
 
 /**
- * The desk's steps whose inclusive time is reported: what the SMTP stand-in does before its 250
- * (verdicts, scan), each handler's step, and the parts suspected of weighing most.
+ * The desk's steps whose inclusive time is reported: each handler's step and the parts suspected
+ * of weighing most. The SMTP stand-in (verdicts, scan) runs in the stand-ins' process, which this
+ * profile does not see.
  */
 export const STEPS_OF_INTEREST: ReadonlyArray<
   readonly [functionName: string, urlPart: string, label: string]
 > = [
-  ['receive', '/local/smtp-receiver.ts', 'SMTP stand-in: all before the 250'],
-  ['authenticate', '/mailauth/', 'mailauth: SPF, DKIM, DMARC verdicts'],
-  ['scanVerdicts', '/local/smtp-receiver.ts', 'SMTP stand-in: spam/virus scan (postal-mime)'],
   ['screenMail', '/shared/steps/screen.ts', 'screen step'],
   ['parseMime', '/shared/mail/parse.ts', 'screen: parseMime (postal-mime)'],
   ['handleTicketCommands', '/shared/steps/ticket.ts', 'ticket step'],

@@ -350,7 +350,7 @@ export function formatReport(report: BenchReport, title?: string): string {
         .map(([q, n]) => `${q} ${n}`)
         .join(', ')}`,
       `  requêtes par courriel (tout le mélange) : DynamoDB ${fmt(run.perMail.reads, 2)} lectures, ${fmt(run.perMail.writes, 2)} écritures (dont ${fmt(run.perMail.refusedWrites, 2)} refusées), SES ${fmt(run.perMail.sesSends, 2)} ; tickets ouverts par transaction du step ticket : ${fmt(run.perMail.ticketsPerTransaction, 2)} en moyenne`,
-      `  requêtes HTTP de ce processus par courriel (tous clients : handlers, runner, récepteur SMTP) : ${httpSummary(run.httpRequests, run.mails)}`,
+      `  requêtes HTTP de ce processus par courriel (tous clients : handlers et runner) : ${httpSummary(run.httpRequests, run.mails)}`,
       `  échecs d'envoi ${run.failedSends}, courriels sans résultat complet ${run.incomplete}`,
       ...gatewayLines(run),
     );
@@ -471,7 +471,7 @@ export function formatReport(report: BenchReport, title?: string): string {
           row.perMail.ticketsPerTransaction > 0 ? fmt(row.perMail.ticketsPerTransaction, 2) : '',
         ]),
       ),
-      '  * SQS et S3 : requêtes des handlers seulement (le runner local et le récepteur SMTP ont leurs propres clients).',
+      '  * SQS et S3 : requêtes des handlers seulement (le runner local a ses propres clients).',
     );
   }
 
