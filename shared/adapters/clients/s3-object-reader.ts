@@ -105,6 +105,44 @@ function retryable(error: unknown): 'THROTTLING' | 'SERVER_ERROR' | 'TRANSIENT' 
   return undefined;
 }
 
+/**
+ * Runs `attempt` under the SDK's standard retry strategy, as a client would: throttling, 5xx and
+ * dropped connections are retried with its back-off, anything else (and the last failure) thrown.
+ */
+export async function withRetries<T>(retries: StandardRetryStrategy, attempt: () => Promise<T>): Promise<T> {
+  let token = await retries.acquireInitialRetryToken('s3');
+  for (;;) {
+    try {
+      const result = await attempt();
+      retries.recordSuccess(token);
+      return result;
+    } catch (error) {
+      const errorType = retryable(error);
+      if (!errorType) throw error;
+      // Throws the last error when attempts or retry capacity are spent.
+      token = await retries.refreshRetryTokenForRetry(token, { errorType }).catch(() => {
+        throw error;
+      });
+      await new Promise((resolve) => setTimeout(resolve, token.getRetryDelay()));
+    }
+  }
+}
+
+/** A SigV4 signer for S3: the path signed as sent (no second escaping), with the payload hash header S3 wants. */
+export function s3Signer(
+  region: string,
+  credentials: ConstructorParameters<typeof SignatureV4>[0]['credentials'],
+): SignatureV4 {
+  return new SignatureV4({
+    service: 's3',
+    region,
+    credentials,
+    sha256: Sha256,
+    uriEscapePath: false,
+    applyChecksum: true,
+  });
+}
+
 const observers: Array<(request: S3ObjectRequest) => void> = [];
 
 /**
@@ -123,15 +161,7 @@ export function makeS3ObjectReader(options: {
   maxAttempts?: number;
 }): S3ObjectReader {
   const { at, maxAttempts = 3 } = options;
-  // S3 signs the path as sent (no second escaping) and wants the payload hash header.
-  const signer = new SignatureV4({
-    service: 's3',
-    region: at.region,
-    credentials: options.credentials ?? defaultProvider(),
-    sha256: Sha256,
-    uriEscapePath: false,
-    applyChecksum: true,
-  });
+  const signer = s3Signer(at.region, options.credentials ?? defaultProvider());
   const http = new NodeHttpHandler();
   const retries = new StandardRetryStrategy({ maxAttempts });
 
@@ -148,22 +178,7 @@ export function makeS3ObjectReader(options: {
   return {
     async getObject(request) {
       for (const observe of observers) observe(request);
-      let token = await retries.acquireInitialRetryToken('s3');
-      for (;;) {
-        try {
-          const object = await attempt(request);
-          retries.recordSuccess(token);
-          return object;
-        } catch (error) {
-          const errorType = retryable(error);
-          if (!errorType) throw error;
-          // Throws the last error's wrapper when attempts or retry capacity are spent.
-          token = await retries.refreshRetryTokenForRetry(token, { errorType }).catch(() => {
-            throw error;
-          });
-          await new Promise((resolve) => setTimeout(resolve, token.getRetryDelay()));
-        }
-      }
+      return withRetries(retries, () => attempt(request));
     },
   };
 }

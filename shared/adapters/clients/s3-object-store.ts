@@ -16,7 +16,7 @@ import { Sha256 } from '@smithy/core/checksum';
 import { StandardRetryStrategy } from '@smithy/core/retry';
 import type { HttpRequest } from '@smithy/core/transport';
 import { NodeHttpHandler, streamCollector } from '@smithy/node-http-handler';
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import {
   endpointFromEnv,
   getObjectRequest,
@@ -24,6 +24,8 @@ import {
   type S3ObjectReader,
   S3ReadError,
   type S3ReaderEndpoint,
+  s3Signer,
+  withRetries,
 } from './s3-object-reader.ts';
 
 /** One object, by bucket and key. */
@@ -78,15 +80,6 @@ export function observeS3Requests(observer: (operation: S3Operation, request: S3
   observers.push(observer);
 }
 
-/** Which failures the SDK's standard strategy retries: throttling, 5xx, and dropped connections. */
-function retryable(error: unknown): 'THROTTLING' | 'SERVER_ERROR' | 'TRANSIENT' | undefined {
-  if (!(error instanceof S3ReadError)) return 'TRANSIENT';
-  const status = error.$metadata.httpStatusCode;
-  if (status === 429 || error.name === 'SlowDown') return 'THROTTLING';
-  if (status >= 500) return 'SERVER_ERROR';
-  return undefined;
-}
-
 /** The error of an answer other than 2xx, named after S3's code (a HEAD has no body to name it). */
 function answerError(status: number, body: string): S3ReadError {
   const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? (status === 404 ? 'NotFound' : `Http${status}`);
@@ -103,40 +96,20 @@ export function makeS3ObjectStore(options: {
   const { at, maxAttempts = 3 } = options;
   const credentials = options.credentials ?? defaultProvider();
   const reader = makeS3ObjectReader({ at, credentials, maxAttempts });
-  // S3 signs the path as sent (no second escaping) and wants the payload hash header.
-  const signer = new SignatureV4({
-    service: 's3',
-    region: at.region,
-    credentials,
-    sha256: Sha256,
-    uriEscapePath: false,
-    applyChecksum: true,
-  });
+  const signer = s3Signer(at.region, credentials);
   // The presigner getSignedUrl uses: the payload unsigned, x-amz-* headers moved to the query.
   const presigner = new S3RequestPresigner({ service: 's3', region: at.region, credentials, sha256: Sha256 });
   const http = new NodeHttpHandler();
   const retries = new StandardRetryStrategy({ maxAttempts });
 
   async function send(request: HttpRequest): Promise<Record<string, string>> {
-    let token = await retries.acquireInitialRetryToken('s3');
-    for (;;) {
-      try {
-        const { response } = await http.handle((await signer.sign(request)) as HttpRequest);
-        const body = Buffer.from(await streamCollector(response.body)).toString('utf8');
-        if (response.statusCode < 200 || response.statusCode > 299)
-          throw answerError(response.statusCode, body);
-        retries.recordSuccess(token);
-        return response.headers;
-      } catch (error) {
-        const errorType = retryable(error);
-        if (!errorType) throw error;
-        // Throws the last error when attempts or retry capacity are spent.
-        token = await retries.refreshRetryTokenForRetry(token, { errorType }).catch(() => {
-          throw error;
-        });
-        await new Promise((resolve) => setTimeout(resolve, token.getRetryDelay()));
-      }
-    }
+    return withRetries(retries, async () => {
+      const { response } = await http.handle((await signer.sign(request)) as HttpRequest);
+      const body = Buffer.from(await streamCollector(response.body)).toString('utf8');
+      if (response.statusCode < 200 || response.statusCode > 299)
+        throw answerError(response.statusCode, body);
+      return response.headers;
+    });
   }
 
   function observed(operation: S3Operation, key: S3ObjectKey): HttpRequest {
