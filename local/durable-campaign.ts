@@ -9,7 +9,7 @@
  * Used by `test/integration/crash-recovery.test.ts` (small) and `npm run bench -- crash` (big).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,7 @@ import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { seededRandom } from '../bench/lib/random.ts';
 import { READY_LINE } from './durable-desk.ts';
 import { freePort, freePorts, LOCAL_CREDENTIALS, LOCAL_REGION, startDynamoDbLocal } from './emulators.ts';
-import { alive, descendantsOf, processTable } from './processes.ts';
+import { alive, descendantsOf, findProcess, processTable } from './processes.ts';
 import { messagesIn } from './queue-depths.ts';
 import type { DeskResources } from './resources.ts';
 import { sendTestMail } from './send-mail.ts';
@@ -538,16 +538,7 @@ const ITEMS_PER_TRANSACTION = 25;
 
 /** The Java process of the DynamoDB Local started on `dir` (not its watchdog shell). */
 function javaOf(dir: string): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (path.basename(command[0] ?? '') === 'java' && command.includes(dir)) return Number(entry);
-    } catch {
-      // Gone meanwhile.
-    }
-  }
-  return undefined;
+  return findProcess((args) => path.basename(args[0] ?? '') === 'java' && args.includes(dir));
 }
 
 /**

@@ -100,3 +100,19 @@ export function alive(pid: number, procRoot = '/proc'): boolean {
     return false;
   }
 }
+
+/**
+ * The first live process whose command line (its arguments, the program first) passes `test`:
+ * how the benchmarks and the crash campaign find the DynamoDB Local a desk started.
+ */
+export function findProcess(test: (args: string[]) => boolean, procRoot = '/proc'): number | undefined {
+  for (const name of readdirSync(procRoot)) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      if (test(readFileSync(`${procRoot}/${name}/cmdline`, 'utf8').split('\0'))) return Number(name);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return undefined;
+}

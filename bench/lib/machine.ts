@@ -3,29 +3,19 @@
  * this process's heap. The rules every benchmark follows (CPU of the whole process tree against
  * everyone else's, memory of the tree, refusal) are in `rules.ts`.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { findProcess } from '#local/processes.ts';
 
 const MIB = 1024 * 1024;
 
 /** The pid of the DynamoDB Local started on `port`, found by its command line. */
 export function findDynamoDbLocalPid(port: number): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      const portAt = args.indexOf('-port');
-      if (
-        args[0]?.endsWith('java') &&
-        args.some((a) => a.endsWith('DynamoDBLocal.jar')) &&
-        args[portAt + 1] === String(port)
-      ) {
-        return Number(entry);
-      }
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return undefined;
+  return findProcess(
+    (args) =>
+      (args[0]?.endsWith('java') ?? false) &&
+      args.some((a) => a.endsWith('DynamoDBLocal.jar')) &&
+      args[args.indexOf('-port') + 1] === String(port),
+  );
 }
 
 /** A field of /proc/<pid>/status in bytes (`VmRSS`, `VmHWM`), or 0 if the process is gone. */
