@@ -19,6 +19,19 @@ import type { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
 import { eventually } from '#test/support/stack.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Runs `script` (an ES module, with the project's aliases) in a Node process that plays the desk, its stdout collected. */
+function spawnDesk(script: string) {
+  const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  parent.stdout?.on('data', (chunk: Buffer) => {
+    out += chunk.toString('utf8');
+  });
+  return { parent, output: () => out };
+}
 let running: RunningStandIns | undefined;
 
 afterEach(async () => {
@@ -71,16 +84,9 @@ describe('the stand-ins in their own process', () => {
     // Prepare: a parent process that starts the stand-ins and prints their pid.
     const [sqsPort = 0, sesPort = 0] = await freePorts(2);
     const script = `import('#local/stand-ins-process.ts').then((m) => m.startStandInsProcess(${JSON.stringify({ sqsPort, sesPort })})).then((s) => console.log('PID', s.pid));`;
-    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    parent.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-    });
+    const { parent, output } = spawnDesk(script);
     const child = await eventually(
-      async () => Number(/PID (\d+)/.exec(out)?.[1]) || undefined,
+      async () => Number(/PID (\d+)/.exec(output())?.[1]) || undefined,
       'the stand-ins to start',
       { attempts: 600, intervalMs: 100 },
     );
@@ -184,16 +190,9 @@ describe('the stand-ins in their own process', () => {
         () => { console.log('DELIVERING'); return new Promise(() => {}); },
       );
       console.log('PID', s.pid, 'SMTP', smtp.port);`;
-    const parent = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    parent.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-    });
+    const { parent, output } = spawnDesk(script);
     const started = await eventually(
-      async () => /PID (\d+) SMTP (\d+)/.exec(out) ?? undefined,
+      async () => /PID (\d+) SMTP (\d+)/.exec(output()) ?? undefined,
       'the stand-ins and SMTP to start',
       { attempts: 600, intervalMs: 100 },
     );
@@ -210,7 +209,7 @@ describe('the stand-ins in their own process', () => {
         () => undefined,
         (error: Error & { responseCode?: number }) => error,
       );
-      await eventually(async () => out.includes('DELIVERING'), 'the event to reach the desk', {
+      await eventually(async () => output().includes('DELIVERING'), 'the event to reach the desk', {
         attempts: 200,
         intervalMs: 50,
       });
