@@ -1,27 +1,10 @@
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   endpointFromEnv,
   getObjectRequest,
   makeS3ObjectReader,
 } from '#shared/adapters/clients/s3-object-reader.ts';
-
-type Seen = { url: string | undefined; headers: IncomingHttpHeaders };
-
-/** A local HTTP server answering each request with the next of `answers`, recording what came. */
-async function fakeS3(answers: Array<{ status: number; body: string; headers?: Record<string, string> }>) {
-  const seen: Seen[] = [];
-  const server = createServer((request, response) => {
-    seen.push({ url: request.url, headers: request.headers });
-    const answer = answers[Math.min(seen.length - 1, answers.length - 1)];
-    response.writeHead(answer?.status ?? 500, answer?.headers ?? {});
-    response.end(answer?.body ?? '');
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { seen, endpoint: `http://127.0.0.1:${port}`, close: () => server.close() };
-}
+import { fakeS3 } from '#test/support/fake-s3.ts';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'role-session' };
 

@@ -3,42 +3,11 @@
  * how S3's answers are read, against a local HTTP server (the stand-in's own checks of a link
  * are in test/integration/download-files.test.ts).
  */
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { S3RequestPresigner } from '@aws-sdk/s3-request-presigner';
 import { Sha256 } from '@smithy/core/checksum';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeS3ObjectStore } from '#shared/adapters/clients/s3-object-store.ts';
-
-type Seen = {
-  method: string | undefined;
-  url: string | undefined;
-  headers: IncomingHttpHeaders;
-  body: string;
-};
-
-/** A local HTTP server answering each request with the next of `answers`, recording what came. */
-async function fakeS3(answers: Array<{ status: number; body?: string; headers?: Record<string, string> }>) {
-  const seen: Seen[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      seen.push({
-        method: request.method,
-        url: request.url,
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      });
-      const answer = answers[Math.min(seen.length - 1, answers.length - 1)];
-      response.writeHead(answer?.status ?? 500, answer?.headers ?? {});
-      response.end(answer?.body ?? '');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { seen, endpoint: `http://127.0.0.1:${port}`, close: () => server.close() };
-}
+import { fakeS3 } from '#test/support/fake-s3.ts';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'role-session' };
 
