@@ -163,6 +163,7 @@ describe('ensureDeskResources', () => {
       ['gsi1', 'ALL'],
       ['gsi2', 'ALL'],
       ['gsi3', 'ALL'],
+      ['gsi4', 'KEYS_ONLY'],
     ]);
     expect(ttl.TimeToLiveDescription).toMatchObject({
       AttributeName: 'expiresAt',
