@@ -7,8 +7,6 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -36,6 +34,7 @@ import type {
 import { purgeDate } from '#shared/domain/retention.ts';
 import type { Item } from './items.ts';
 import { keys } from './keys.ts';
+import { batchGetAll } from './table-queries.ts';
 import { TransactionRefusedError, transact } from './transact.ts';
 
 /** DynamoDB's limit of actions in one transaction. */
@@ -137,22 +136,7 @@ export function makeBroadcastStore({
     return items;
   };
 
-  /** The items of these keys, 100 a request, unprocessed ones asked again. */
-  const batchGet = async (itemKeys: Array<Record<string, string>>): Promise<Item[]> => {
-    const items: Item[] = [];
-    for (let start = 0; start < itemKeys.length; start += 100) {
-      let pending: Array<Record<string, unknown>> | undefined = itemKeys.slice(start, start + 100);
-      for (let attempt = 0; pending && pending.length > 0; attempt++) {
-        const answer: BatchGetCommandOutput = await client.send(
-          new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
-        );
-        items.push(...(answer.Responses?.[tableName] ?? []));
-        pending = answer.UnprocessedKeys?.[tableName]?.Keys;
-        if (pending && pending.length > 0) await pause(Math.min(1000, 50 * 2 ** attempt));
-      }
-    }
-    return items;
-  };
+  const batchGet = (itemKeys: Item[]) => batchGetAll({ client, tableName }, itemKeys);
 
   const recipientOf = (item: Item) => BroadcastRecipient.parse(item);
   const recipientPrefix = {
@@ -519,8 +503,4 @@ async function inParallel<T>(
       }
     }),
   );
-}
-
-function pause(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

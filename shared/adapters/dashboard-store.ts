@@ -6,11 +6,7 @@
  * `OUTBOX#problem`) and every open ticket (gsi3's four open partitions), each query bounded by a
  * page budget. Satisfies the domain's `DashboardFacts`.
  */
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { OpenTicketFact, oldestUnansweredOf } from '#shared/domain/dashboard.ts';
 import { intakeReadPlan, type LiveRange } from '#shared/domain/intake-summary.ts';
@@ -19,7 +15,7 @@ import { isPurged } from '#shared/domain/retention.ts';
 import type { DashboardFacts } from '#shared/domain/staff-ports.ts';
 import { intakeEntriesBetween, makeIntakeSummaryStore } from './intake-summary-store.ts';
 import { keys } from './keys.ts';
-import { queryAll, sortKeyRange } from './table-queries.ts';
+import { batchGetAll, queryAll, sortKeyRange } from './table-queries.ts';
 import { expired, storedTicket } from './ticket-items.ts';
 
 /** The dashboard reads at most this many pages (1 MB each) per index partition. */
@@ -61,17 +57,10 @@ export function makeDashboardStore({
     intakeEntriesBetween(table, slice, Math.ceil(DASHBOARD_PAGE_BUDGET / INTAKE_SLICES));
   /** The tickets of these numbers, whole, in this order; a ticket purged meanwhile is left out. */
   const wholeTickets = async (numbers: string[], now: Date) => {
-    const items: Record<string, unknown>[] = [];
-    let pending: Array<Record<string, unknown>> | undefined = numbers.map((number) => keys.ticket(number));
-    for (let attempt = 0; pending && pending.length > 0; attempt++) {
-      if (attempt > 0)
-        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** attempt)));
-      const answer: BatchGetCommandOutput = await client.send(
-        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
-      );
-      items.push(...(answer.Responses?.[tableName] ?? []));
-      pending = answer.UnprocessedKeys?.[tableName]?.Keys;
-    }
+    const items = await batchGetAll(
+      table,
+      numbers.map((number) => keys.ticket(number)),
+    );
     const byNumber = new Map(
       items.filter((item) => !expired(item, now)).map((item) => [item.number, storedTicket(item).ticket]),
     );

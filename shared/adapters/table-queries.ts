@@ -1,8 +1,13 @@
 /**
- * The query shapes the staff stores share on the desk table: every page of a partition (up to
- * a page budget), and a sort key restricted to a period.
+ * The read shapes the stores share on the desk table: every page of a partition (up to a page
+ * budget), a sort key restricted to a period, and the items of a list of keys.
  */
-import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+} from '@aws-sdk/lib-dynamodb';
 
 /** An item as DynamoDB returns it, before it is parsed. */
 export type Item = Record<string, unknown>;
@@ -46,4 +51,28 @@ export function sortKeyRange(
   if (from !== undefined) return { expression: ' AND #sk >= :from', names, values: { ':from': from } };
   if (upper !== undefined) return { expression: ' AND #sk <= :to', names, values: { ':to': upper } };
   return { expression: '', names: {}, values: {} };
+}
+
+/**
+ * The items of these keys, in no particular order (missing ones are simply absent): 100 keys a
+ * request, DynamoDB's limit, and the keys it leaves unprocessed asked again after a growing pause.
+ */
+export async function batchGetAll(
+  { client, tableName }: TableAccess,
+  itemKeys: readonly Item[],
+): Promise<Item[]> {
+  const items: Item[] = [];
+  for (let start = 0; start < itemKeys.length; start += 100) {
+    let pending: Item[] | undefined = itemKeys.slice(start, start + 100);
+    for (let attempt = 0; pending && pending.length > 0; attempt++) {
+      const answer: BatchGetCommandOutput = await client.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending } } }),
+      );
+      items.push(...(answer.Responses?.[tableName] ?? []));
+      pending = answer.UnprocessedKeys?.[tableName]?.Keys;
+      if (pending && pending.length > 0)
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 50 * 2 ** attempt)));
+    }
+  }
+  return items;
 }
