@@ -96,6 +96,12 @@ function errorCode(body: string, status: number): string {
   return `Http${status}`;
 }
 
+/** The error of an answer other than 2xx, named after S3's code and carrying its message, as the S3 client's. */
+export function answerError(status: number, body: string): S3ReadError {
+  const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? `S3 answered ${status}`;
+  return new S3ReadError(errorCode(body, status), status, message);
+}
+
 /** Which failures the SDK's standard strategy retries: throttling, 5xx, and dropped connections. */
 function retryable(error: unknown): 'THROTTLING' | 'SERVER_ERROR' | 'TRANSIENT' | undefined {
   if (!(error instanceof S3ReadError)) return 'TRANSIENT';
@@ -170,9 +176,7 @@ export function makeS3ObjectReader(options: {
     const { response } = await http.handle(signed as HttpRequest);
     const body = await streamCollector(response.body);
     if (response.statusCode === 200) return { Body: body, ETag: response.headers.etag };
-    const text = Buffer.from(body).toString('utf8');
-    const message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? `S3 answered ${response.statusCode}`;
-    throw new S3ReadError(errorCode(text, response.statusCode), response.statusCode, message);
+    throw answerError(response.statusCode, Buffer.from(body).toString('utf8'));
   }
 
   return {

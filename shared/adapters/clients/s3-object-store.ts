@@ -18,11 +18,11 @@ import type { HttpRequest } from '@smithy/core/transport';
 import { NodeHttpHandler, streamCollector } from '@smithy/node-http-handler';
 import type { SignatureV4 } from '@smithy/signature-v4';
 import {
+  answerError,
   endpointFromEnv,
   getObjectRequest,
   makeS3ObjectReader,
   type S3ObjectReader,
-  S3ReadError,
   type S3ReaderEndpoint,
   s3Signer,
   withRetries,
@@ -78,13 +78,6 @@ const observers: Array<(operation: S3Operation, request: S3ObjectKey) => void> =
  */
 export function observeS3Requests(observer: (operation: S3Operation, request: S3ObjectKey) => void): void {
   observers.push(observer);
-}
-
-/** The error of an answer other than 2xx, named after S3's code (a HEAD has no body to name it). */
-function answerError(status: number, body: string): S3ReadError {
-  const code = /<Code>([^<]+)<\/Code>/.exec(body)?.[1] ?? (status === 404 ? 'NotFound' : `Http${status}`);
-  const message = /<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? `S3 answered ${status}`;
-  return new S3ReadError(code, status, message);
 }
 
 /** A store over the given endpoint and credentials (tests give both; the api uses `s3ObjectStore`). */
