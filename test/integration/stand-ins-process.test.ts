@@ -39,6 +39,28 @@ afterEach(async () => {
   running = undefined;
 });
 
+/** A director's request over SMTP, sent from the address the local DNS fixture lets pass SPF. */
+const BULLETIN = {
+  from: 'ce.0211234c@ac-dijon.fr',
+  to: 'assistance1d@ac-dijon.fr',
+  subject: 'LSUN bulletin',
+  text: 'Bonjour',
+  sourceAddress: '127.0.0.2',
+};
+
+/** Starts the stand-ins (stopped after the test) with the raw mail bucket and the SMTP stand-in handing events to `deliver`. */
+async function startWithSmtp(deliver: (event: SesReceiptEvent) => Promise<void>) {
+  const [sqsPort = 0, sesPort = 0] = await freePorts(2);
+  running = await startStandInsProcess({ sqsPort, sesPort, dataDir: undefined });
+  const clients = makeLocalClients({ dynamodb: '', sqs: running.sqs, s3: running.sqs, ses: running.ses });
+  await clients.s3.send(new CreateBucketCommand({ Bucket: 'raw' }));
+  const smtp = await running.startSmtp(
+    { port: 0, bucket: 'raw', keyPrefix: 'incoming/', deskAddresses: ['assistance1d@ac-dijon.fr'] },
+    deliver,
+  );
+  return { clients, smtp };
+}
+
 describe('the stand-ins in their own process', () => {
   it('answers SQS, S3 and SES, and tells the desk of each mail the SES stand-in stores', async () => {
     // Prepare
@@ -107,27 +129,13 @@ describe('the stand-ins in their own process', () => {
 
   it('receives a mail over SMTP, stores it and answers 250 once the desk took its event', async () => {
     // Prepare
-    const [sqsPort = 0, sesPort = 0] = await freePorts(2);
-    running = await startStandInsProcess({ sqsPort, sesPort, dataDir: undefined });
-    const clients = makeLocalClients({ dynamodb: '', sqs: running.sqs, s3: running.sqs, ses: running.ses });
-    await clients.s3.send(new CreateBucketCommand({ Bucket: 'raw' }));
     const delivered: SesReceiptEvent[] = [];
-    const smtp = await running.startSmtp(
-      { port: 0, bucket: 'raw', keyPrefix: 'incoming/', deskAddresses: ['assistance1d@ac-dijon.fr'] },
-      async (event) => {
-        delivered.push(event);
-      },
-    );
+    const { clients, smtp } = await startWithSmtp(async (event) => {
+      delivered.push(event);
+    });
 
     // Act
-    const sent = await sendTestMail({
-      port: smtp.port,
-      from: 'ce.0211234c@ac-dijon.fr',
-      to: 'assistance1d@ac-dijon.fr',
-      subject: 'LSUN bulletin',
-      text: 'Bonjour',
-      sourceAddress: '127.0.0.2',
-    });
+    const sent = await sendTestMail({ port: smtp.port, ...BULLETIN });
     const stored = await clients.s3.send(
       new GetObjectCommand({ Bucket: 'raw', Key: `incoming/${sent.sesMessageId}` }),
     );
@@ -145,27 +153,13 @@ describe('the stand-ins in their own process', () => {
 
   it('answers 451 when the desk could not take the event, so that the sender retries', async () => {
     // Prepare
-    const [sqsPort = 0, sesPort = 0] = await freePorts(2);
-    running = await startStandInsProcess({ sqsPort, sesPort, dataDir: undefined });
-    const clients = makeLocalClients({ dynamodb: '', sqs: running.sqs, s3: running.sqs, ses: running.ses });
-    await clients.s3.send(new CreateBucketCommand({ Bucket: 'raw' }));
+    const { clients, smtp } = await startWithSmtp(async () => {
+      throw new Error('SQS indisponible');
+    });
     for (const client of Object.values(clients)) client.destroy();
-    const smtp = await running.startSmtp(
-      { port: 0, bucket: 'raw', keyPrefix: 'incoming/', deskAddresses: ['assistance1d@ac-dijon.fr'] },
-      async () => {
-        throw new Error('SQS indisponible');
-      },
-    );
 
     // Act
-    const refusal = await sendTestMail({
-      port: smtp.port,
-      from: 'ce.0211234c@ac-dijon.fr',
-      to: 'assistance1d@ac-dijon.fr',
-      subject: 'LSUN bulletin',
-      text: 'Bonjour',
-      sourceAddress: '127.0.0.2',
-    }).then(
+    const refusal = await sendTestMail({ port: smtp.port, ...BULLETIN }).then(
       () => undefined,
       (error: Error & { responseCode?: number }) => error,
     );
@@ -198,14 +192,7 @@ describe('the stand-ins in their own process', () => {
     );
     const child = Number(started[1]);
     try {
-      const sending = sendTestMail({
-        port: Number(started[2]),
-        from: 'ce.0211234c@ac-dijon.fr',
-        to: 'assistance1d@ac-dijon.fr',
-        subject: 'LSUN bulletin',
-        text: 'Bonjour',
-        sourceAddress: '127.0.0.2',
-      }).then(
+      const sending = sendTestMail({ port: Number(started[2]), ...BULLETIN }).then(
         () => undefined,
         (error: Error & { responseCode?: number }) => error,
       );
