@@ -11,6 +11,10 @@ import { fakeS3 } from '#test/support/fake-s3.ts';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'role-session' };
 
+/** The store over the fake S3, path-style as locally. */
+const storeOver = (endpoint: string) =>
+  makeS3ObjectStore({ at: { endpoint, region: 'eu-west-1', pathStyle: true }, credentials });
+
 describe('the S3 object store without the S3 client', () => {
   let close: (() => void) | undefined;
   afterEach(() => close?.());
@@ -19,10 +23,7 @@ describe('the S3 object store without the S3 client', () => {
     // Prepare
     const s3 = await fakeS3([{ status: 200 }]);
     close = s3.close;
-    const store = makeS3ObjectStore({
-      at: { endpoint: s3.endpoint, region: 'eu-west-1', pathStyle: true },
-      credentials,
-    });
+    const store = storeOver(s3.endpoint);
 
     // Act
     await store.putObject({
@@ -55,10 +56,7 @@ describe('the S3 object store without the S3 client', () => {
       },
     ]);
     close = s3.close;
-    const store = makeS3ObjectStore({
-      at: { endpoint: s3.endpoint, region: 'eu-west-1', pathStyle: true },
-      credentials,
-    });
+    const store = storeOver(s3.endpoint);
 
     // Act
     const facts = await store.headObject({ Bucket: 'raw', Key: 'k' });
@@ -76,10 +74,7 @@ describe('the S3 object store without the S3 client', () => {
     // Prepare
     const s3 = await fakeS3([{ status: 404 }]);
     close = s3.close;
-    const store = makeS3ObjectStore({
-      at: { endpoint: s3.endpoint, region: 'eu-west-1', pathStyle: true },
-      credentials,
-    });
+    const store = storeOver(s3.endpoint);
 
     // Act
     const error = await store.headObject({ Bucket: 'raw', Key: 'absent' }).catch((caught: unknown) => caught);
@@ -99,10 +94,7 @@ describe('the S3 object store without the S3 client', () => {
       { status: 200 },
     ]);
     close = s3.close;
-    const store = makeS3ObjectStore({
-      at: { endpoint: s3.endpoint, region: 'eu-west-1', pathStyle: true },
-      credentials,
-    });
+    const store = storeOver(s3.endpoint);
 
     // Act
     await store.putObject({
