@@ -16,9 +16,10 @@ import { summarizeIntakeDays } from '#shared/steps/intake-summaries.ts';
 import { autoCloseDeps } from '#shared/wiring/auto-close.ts';
 
 const config = deskConfig();
-const deps = autoCloseDeps(config, { dynamodb: dynamodbClient(), sqs: sqsClient() });
+const dynamodb = dynamodbClient();
+const deps = autoCloseDeps(config, { dynamodb, sqs: sqsClient() });
 const summaryDeps = {
-  intakeDays: makeIntakeSummaryStore({ client: dynamodbClient(), tableName: config.tableName }),
+  intakeDays: makeIntakeSummaryStore({ client: dynamodb, tableName: config.tableName }),
   now: deps.now,
 };
 
