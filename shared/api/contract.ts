@@ -285,7 +285,7 @@ export type AttachmentPath = z.infer<typeof AttachmentPath>;
 
 /** The intake log, newest first, optionally of one outcome and within a period (received, Paris days). */
 export const IntakeListQuery = withPeriod({
-  outcome: Outcome.optional(),
+  outcome: z.optional(Outcome),
   limit: Limit,
   cursor: Cursor.optional(),
 });

@@ -57,12 +57,12 @@ export type DirectoryLookup = {
 };
 
 /** Who changed an entry, and when: kept on every entry, and in the audit trail. */
-const Stamps = {
+const Stamps = declared(() => ({
   createdAt: z.string(),
   createdBy: z.string(),
   updatedAt: z.string(),
   updatedBy: z.string(),
-};
+}));
 
 /** A school in the directory: what the intake sees, plus the key of its circonscription. */
 export const DirectorySchool = declared(() =>
