@@ -409,19 +409,19 @@ export const routes = {
 export type Routes = typeof routes;
 export type RouteKey = keyof Routes;
 /** The parsed JSON answer of a route (never for a route that answers a file). */
-export type ResponseOf<K extends RouteKey> = Routes[K]['response'] extends infer R extends z.ZodType
+export type ResponseOf<K extends RouteKey> = Routes[K]['response'] extends infer R extends z.core.$ZodType
   ? z.output<R>
   : never;
 /** The body a route takes, as the client writes it. */
-export type BodyOf<K extends RouteKey> = Routes[K] extends { body: infer B extends z.ZodType }
+export type BodyOf<K extends RouteKey> = Routes[K] extends { body: infer B extends z.core.$ZodType }
   ? z.input<B>
   : never;
 /** The query a route takes, as the client writes it. */
-export type QueryOf<K extends RouteKey> = Routes[K] extends { query: infer Q extends z.ZodType }
+export type QueryOf<K extends RouteKey> = Routes[K] extends { query: infer Q extends z.core.$ZodType }
   ? z.input<Q>
   : never;
 /** The path parameters a route takes, as the client writes them. */
-export type PathOf<K extends RouteKey> = Routes[K] extends { path: infer P extends z.ZodType }
+export type PathOf<K extends RouteKey> = Routes[K] extends { path: infer P extends z.core.$ZodType }
   ? z.input<P>
   : never;
 /** The routes that answer a file, to download rather than read as JSON. */
