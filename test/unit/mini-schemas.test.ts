@@ -8,7 +8,9 @@ import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
+import { DirectorSchool } from '#shared/api/directory-contract.ts';
 import { ConfigError, loadConfig } from '#shared/config.ts';
+import { BroadcastInput } from '#shared/domain/broadcast.ts';
 import { BroadcastChunk, OutboxMessage, SesEventRecord } from '#shared/domain/messages.ts';
 import { esbuildOptions } from '../../infra/bundling.ts';
 import { projectRoot } from '../../infra/paths.ts';
@@ -119,6 +121,40 @@ describe('the queue messages, declared with zod/mini', () => {
       at: '',
       tags: {},
     });
+  });
+});
+
+describe('the broadcasts and the directory, declared with zod/mini', () => {
+  const zones = [{ type: 'departement', code: '21' }];
+  const messages = (input: unknown) =>
+    BroadcastInput.safeParse(input).error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+
+  it('trims a broadcast’s subject and text, and keeps its zones', () => {
+    expect(BroadcastInput.parse({ subject: '  LSUN  ', text: ' Bonjour ', zones, extra: 1 })).toEqual({
+      subject: 'LSUN',
+      text: 'Bonjour',
+      zones,
+    });
+  });
+
+  it('refuses a broadcast with the French messages staff read, in the order of its checks', () => {
+    expect(messages({ text: 'Bonjour', zones })).toEqual(['subject: Objet attendu.']);
+    expect(messages({ subject: '   ', text: 'Bonjour {{nom}}', zones: [] })).toEqual([
+      "subject: L'objet ne peut pas être vide.",
+      'text: Les doubles accolades « {{ » et « }} » ne sont pas permises (elles servent à personnaliser le courriel).',
+      'zones: Choisissez au moins une zone.',
+    ]);
+    expect(messages({ subject: 'x'.repeat(201), text: 'Bonjour', zones })).toEqual([
+      "subject: L'objet est trop long (200 caractères au plus).",
+    ]);
+  });
+
+  it('describes a director’s school by its UAI alone when the directory does not know it', () => {
+    expect(DirectorSchool.parse({ uai: '0211234A', interim: false, createdAt: 'x' })).toEqual({
+      uai: '0211234A',
+      interim: false,
+    });
+    expect(DirectorSchool.safeParse({ interim: false }).success).toBe(false);
   });
 });
 
