@@ -113,7 +113,7 @@ export const Limit = z.coerce
 export const Cursor = z.string().max(2048);
 
 const withPeriod = <T extends z.ZodRawShape>(shape: T) =>
-  z.object({ ...shape, from: ParisDate.optional(), to: ParisDate.optional() }).refine(
+  z.object({ ...shape, from: z.optional(ParisDate), to: z.optional(ParisDate) }).refine(
     (query) => {
       const { from, to } = query as { from?: string; to?: string };
       return !from || !to || from <= to;
@@ -235,7 +235,8 @@ export type TicketPath = z.infer<typeof TicketPath>;
  */
 export const ReplyBody = z.object({
   text: StaffText,
-  status: TicketStatus.exclude(['nouveau', 'clos']).optional(),
+  // TicketStatus but `nouveau` and `clos` (zod/mini's enum has no `exclude`).
+  status: z.optional(z.enum(['en_cours', 'en_attente', 'resolu'] as const satisfies readonly TicketStatus[])),
   requestId: RequestId.optional(),
 });
 export type ReplyBody = z.infer<typeof ReplyBody>;

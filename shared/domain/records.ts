@@ -2,18 +2,15 @@
  * The desk's records as the API shows them: the intake log, tickets and their messages.
  * One schema per entity, shared by the stores (what they write) and the API (what it returns).
  */
-// Classic zod: the console's contracts derive views from these (`.pick`, `.extend`...).
-import * as z from 'zod';
 import { School } from './directory.ts';
 import { AttachmentInfo, RawMailLocation } from './mail.ts';
 import { Outcome } from './outcome.ts';
-import * as mini from './zod.ts';
+import * as z from './zod.ts';
 
 /**
  * Builds a schema where it is declared, and says so to the bundler (`@__NO_SIDE_EFFECTS__`): a
  * function that never reads one of these schemas leaves its construction out of its bundle (the
- * mailer reads only `SendStatus`; classic zod's `z.object` is not marked pure, so without this
- * every record's schema was built at its import).
+ * mailer reads only `SendStatus`).
  */
 /* @__NO_SIDE_EFFECTS__ */
 function declared<T>(build: () => T): T {
@@ -28,8 +25,7 @@ function declared<T>(build: () => T): T {
  * incertain »): found still `sending` past its lease, so the function died between its claim and
  * its record; the mail may or may not have left, and it is never sent a second time.
  */
-// zod/mini: the mailer reads it (shared/domain/zod.ts), and nothing derives from it.
-export const SendStatus = mini.enum(['queued', 'sending', 'sent', 'failed', 'unknown']);
+export const SendStatus = declared(() => z.enum(['queued', 'sending', 'sent', 'failed', 'unknown']));
 export type SendStatus = z.infer<typeof SendStatus>;
 
 /** What an outgoing mail's record says of its sending, as the console shows it. */
@@ -37,12 +33,12 @@ export const SendReport = declared(() =>
   z.object({
     status: z.optional(SendStatus),
     /** `sent`: when SES took it, and the id SES gave it. */
-    sentAt: z.string().optional(),
-    sentMessageId: z.string().optional(),
+    sentAt: z.optional(z.string()),
+    sentMessageId: z.optional(z.string()),
     /** `failed`, `unknown`: when the desk stopped trying, SES's error code (`failed` only), why in French. */
-    failedAt: z.string().optional(),
-    sendError: z.string().optional(),
-    sendReason: z.string().optional(),
+    failedAt: z.optional(z.string()),
+    sendError: z.optional(z.string()),
+    sendReason: z.optional(z.string()),
   }),
 );
 export type SendReport = z.infer<typeof SendReport>;
@@ -51,10 +47,10 @@ export type SendReport = z.infer<typeof SendReport>;
 export const IntakeEntry = declared(() =>
   z.object({
     sesMessageId: z.string(),
-    messageId: z.string().optional(),
+    messageId: z.optional(z.string()),
     envelopeFrom: z.string(),
-    from: z.string().optional(),
-    fromName: z.string().optional(),
+    from: z.optional(z.string()),
+    fromName: z.optional(z.string()),
     /** The desk address the mail was sent to. */
     recipient: z.string(),
     subject: z.string(),
@@ -63,25 +59,25 @@ export const IntakeEntry = declared(() =>
     /** Why, in French, for the staff reading the log. */
     detail: z.string(),
     /** The ticket the mail opened or was added to; set by the ticket step for new tickets. */
-    ticketNumber: z.string().optional(),
+    ticketNumber: z.optional(z.string()),
     /**
      * A follow-up held back over the daily cap: the ticket it continues. Its text is not on the
      * ticket; staff accepting the mail add it there.
      */
-    followUpOf: z.string().optional(),
+    followUpOf: z.optional(z.string()),
     /** The directory entry that matched the sender, if any. */
-    directoryEntryId: z.string().optional(),
+    directoryEntryId: z.optional(z.string()),
     /** The automatic reply sent, if any. */
-    reply: z.enum(['no_keyword', 'not_director', 'quota_notice']).optional(),
+    reply: z.optional(z.enum(['no_keyword', 'not_director', 'quota_notice'])),
     rawMail: RawMailLocation,
     /** A held mail (rate limited, not a director) that staff accepted into a ticket: who and when. */
-    acceptedBy: z.string().optional(),
-    acceptedAt: z.string().optional(),
+    acceptedBy: z.optional(z.string()),
+    acceptedAt: z.optional(z.string()),
     /**
      * The way in: `portal` for a request the académie's portal sent (`POST /api/portal/requests`);
      * absent on a mail (`mail`), so that entries written before the portal read the same.
      */
-    channel: z.enum(['mail', 'portal']).optional(),
+    channel: z.optional(z.enum(['mail', 'portal'])),
   }),
 );
 export type IntakeEntry = z.infer<typeof IntakeEntry>;
@@ -111,7 +107,7 @@ export const Ticket = declared(() =>
     number: z.string(),
     status: TicketStatus,
     subject: z.string(),
-    requester: z.object({ email: z.string(), name: z.string(), entryId: z.string().optional() }),
+    requester: z.object({ email: z.string(), name: z.string(), entryId: z.optional(z.string()) }),
     schools: z.array(School),
     /** Addresses that may add to the ticket by mail. */
     participants: z.array(z.string()),
@@ -119,19 +115,19 @@ export const Ticket = declared(() =>
     openedBy: z.string(),
     createdAt: z.string(),
     updatedAt: z.string(),
-    messageCount: z.number().int(),
+    messageCount: z.number().check(z.int()),
     /** The agent in charge (lower-case email); absent when nobody is. */
-    assignee: z.string().optional(),
+    assignee: z.optional(z.string()),
     /** When staff first replied; absent while the director still waits for a first answer. */
-    answeredAt: z.string().optional(),
+    answeredAt: z.optional(z.string()),
     /** When staff last replied. */
-    lastReplyAt: z.string().optional(),
+    lastReplyAt: z.optional(z.string()),
     /** When it was closed; absent unless its status is `clos`. Closed tickets are purged after the retention period. */
-    closedAt: z.string().optional(),
+    closedAt: z.optional(z.string()),
     /** The broadcast (« Information globale ») whose mail the opening mail answered. */
-    broadcastId: z.string().optional(),
+    broadcastId: z.optional(z.string()),
     /** The ticket this one was merged into (its conversation now lives there); absent otherwise. */
-    mergedInto: z.string().optional(),
+    mergedInto: z.optional(z.string()),
   }),
 );
 export type Ticket = z.infer<typeof Ticket>;
@@ -144,22 +140,22 @@ export const TicketMessage = declared(() =>
     direction: z.enum(['in', 'out']),
     at: z.string(),
     from: z.string(),
-    fromName: z.string().optional(),
-    to: z.string().optional(),
+    fromName: z.optional(z.string()),
+    to: z.optional(z.string()),
     subject: z.string(),
     text: z.string(),
     attachments: z.array(AttachmentInfo),
     /** Incoming: where the raw mail is, and its ids. */
     rawMail: z.optional(RawMailLocation),
-    sesMessageId: z.string().optional(),
-    messageId: z.string().optional(),
+    sesMessageId: z.optional(z.string()),
+    messageId: z.optional(z.string()),
     /** Outgoing: why it was sent and how far it got (`SendReport`). */
-    purpose: z.string().optional(),
+    purpose: z.optional(z.string()),
     ...SendReport.shape,
-    outboxId: z.string().optional(),
+    outboxId: z.optional(z.string()),
     /** Outgoing staff reply: the agent who wrote it (email) and the name it was signed with. */
-    author: z.string().optional(),
-    authorName: z.string().optional(),
+    author: z.optional(z.string()),
+    authorName: z.optional(z.string()),
   }),
 );
 export type TicketMessage = z.infer<typeof TicketMessage>;
@@ -204,10 +200,10 @@ export const TicketHistoryEntry = declared(() =>
     actor: z.string(),
     action: TicketAction,
     /** The value before and after (a status, an assignee); null for "none". */
-    from: z.string().nullable().optional(),
-    to: z.string().nullable().optional(),
+    from: z.optional(z.nullable(z.string())),
+    to: z.optional(z.nullable(z.string())),
     /** The message or note the action wrote, if any. */
-    itemId: z.string().optional(),
+    itemId: z.optional(z.string()),
   }),
 );
 export type TicketHistoryEntry = z.infer<typeof TicketHistoryEntry>;

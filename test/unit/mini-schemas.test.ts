@@ -8,10 +8,14 @@ import { spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
+import { ReplyBody } from '#shared/api/contract.ts';
 import { DirectorSchool } from '#shared/api/directory-contract.ts';
 import { ConfigError, loadConfig } from '#shared/config.ts';
 import { BroadcastInput } from '#shared/domain/broadcast.ts';
 import { BroadcastChunk, OutboxMessage, SesEventRecord } from '#shared/domain/messages.ts';
+import { ParisDate } from '#shared/domain/paris-day.ts';
+import { TicketHistoryEntry } from '#shared/domain/records.ts';
+import { TicketNumber } from '#shared/domain/ticket-number.ts';
 import { esbuildOptions } from '../../infra/bundling.ts';
 import { projectRoot } from '../../infra/paths.ts';
 
@@ -155,6 +159,42 @@ describe('the broadcasts and the directory, declared with zod/mini', () => {
       interim: false,
     });
     expect(DirectorSchool.safeParse({ interim: false }).success).toBe(false);
+  });
+});
+
+describe('the tickets’ schemas, declared with zod/mini', () => {
+  it('accepts a Paris day that exists, and says in French why another is refused', () => {
+    expect(ParisDate.parse('2028-02-29')).toBe('2028-02-29');
+    expect(ParisDate.safeParse('2027-02-29').error?.issues.map((issue) => issue.message)).toEqual([
+      "Cette date n'existe pas.",
+    ]);
+    expect(ParisDate.safeParse('2027-2-30').error?.issues.map((issue) => issue.message)).toEqual([
+      'Date attendue au format AAAA-MM-JJ.',
+      "Cette date n'existe pas.",
+    ]);
+  });
+
+  it('reads a ticket number of five digits or more only', () => {
+    expect(TicketNumber.safeParse('LSUN-2026-00001').success).toBe(true);
+    expect(TicketNumber.safeParse('LSUN-2026-123456').success).toBe(true);
+    expect(TicketNumber.safeParse('LSUN-2026-0001').success).toBe(false);
+  });
+
+  it('keeps a history line’s « none » (null) apart from an absent value', () => {
+    const line = { id: 'h', ticketNumber: 'LSUN-2026-00001', at: 'x', actor: 'a', action: 'assign' };
+    expect(TicketHistoryEntry.parse({ ...line, from: null, to: 'b' })).toEqual({
+      ...line,
+      from: null,
+      to: 'b',
+    });
+    expect(TicketHistoryEntry.parse(line)).toEqual(line);
+    expect(TicketHistoryEntry.safeParse({ ...line, action: 'delete' }).success).toBe(false);
+  });
+
+  it('lets a reply move a ticket to any status but new and closed', () => {
+    expect(ReplyBody.parse({ text: 'Bonjour', status: 'resolu' }).status).toBe('resolu');
+    expect(ReplyBody.safeParse({ text: 'Bonjour', status: 'nouveau' }).success).toBe(false);
+    expect(ReplyBody.safeParse({ text: 'Bonjour', status: 'clos' }).success).toBe(false);
   });
 });
 
