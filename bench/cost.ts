@@ -243,8 +243,19 @@ async function main(): Promise<void> {
   }
 }
 
-/** The write units of one item kind (`MAIL/ENTRY`, `TICKET/TICKET`...), before scaling. */
-type KindBill = { writes: number; base: number; indexes: number; maxBytes: number };
+/**
+ * The write units of one item kind (`MAIL/ENTRY`, `TICKET/TICKET`...), before scaling, with how
+ * many of its writes weighed each number of KB (`{ 1: 40, 2: 3 }`) and its largest item as
+ * weighed: which attributes make it cross a 1 KB boundary.
+ */
+type KindBill = {
+  writes: number;
+  base: number;
+  indexes: number;
+  maxBytes: number;
+  byUnits: Record<number, number>;
+  largest?: Record<string, unknown>;
+};
 /** The write units a function's requests are billed, before scaling: the table's and its indexes'. */
 type WriteBill = { base: number; indexes: number; byKind: Map<string, KindBill> };
 
@@ -332,15 +343,28 @@ async function billWrites(
       bill.base += base;
       bill.indexes += indexes;
       const kind = `${w.action} ${kindOf(w.key)}`;
-      const k = bill.byKind.get(kind) ?? { writes: 0, base: 0, indexes: 0, maxBytes: 0 };
+      const k = bill.byKind.get(kind) ?? { writes: 0, base: 0, indexes: 0, maxBytes: 0, byUnits: {} };
       bill.byKind.set(kind, k);
       k.writes++;
       k.base += base;
       k.indexes += indexes;
+      k.byUnits[units(size)] = (k.byUnits[units(size)] ?? 0) + 1;
+      if (size > k.maxBytes || k.largest === undefined) k.largest = readable(image);
       k.maxBytes = Math.max(k.maxBytes, size);
     }
   }
   return bills;
+}
+
+/** An item for the JSON: a binary value shown as its size, so that the file says what weighs. */
+function readable(item: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (item === undefined) return undefined;
+  return Object.fromEntries(
+    Object.entries(item).map(([name, value]) => [
+      name,
+      value instanceof Uint8Array ? `<binaire de ${value.byteLength} o>` : value,
+    ]),
+  );
 }
 
 /** The dollars of the Lambda GB-s lines, the only ones estimated from this machine's timings. */
@@ -476,6 +500,8 @@ function account(
         base: k.base * scale,
         indexes: k.indexes * scale,
         maxBytes: k.maxBytes,
+        byUnits: k.byUnits,
+        largest: k.largest,
       })),
     ),
     monthlyFloor: {
@@ -537,10 +563,14 @@ function format(r: {
       ? `Attention : ${r.dynamodb.withoutReportedCapacity} requêtes DynamoDB sur ${r.dynamodb.requests} sans unité calculée (commande inconnue du compte)`
       : `DynamoDB : unités calculées des tailles réelles des ${r.dynamodb.requests} requêtes ; mises à jour pesées sur l'item entier (relu à la fin, ou tel qu'écrit s'il était plus gros) ; index comptés une fois`,
     '',
-    `  Écritures DynamoDB par ${n(PER)} courriels, par fonction et sorte d'item (unités table + index ; taille max)`,
+    `  Écritures DynamoDB par ${n(PER)} courriels, par fonction et sorte d'item (unités table + index ; taille max ; écritures par Ko pesés, non mises à l'échelle)`,
     ...r.writesByKind.map(
       (k) =>
-        `  ${k.fn.padEnd(8)} ${k.kind.padEnd(28)} ${n(k.writes).padStart(7)} écritures ${n(k.base).padStart(8)} + ${n(k.indexes).padStart(8)} unités  ${n(k.maxBytes).padStart(6)} o`,
+        `  ${k.fn.padEnd(8)} ${k.kind.padEnd(28)} ${n(k.writes).padStart(7)} écritures ${n(k.base).padStart(8)} + ${n(k.indexes).padStart(8)} unités  ${n(k.maxBytes).padStart(6)} o  ${Object.entries(
+          k.byUnits,
+        )
+          .map(([kb, count]) => `${kb} Ko ×${count}`)
+          .join(', ')}`,
     ),
   ].join('\n');
 }
