@@ -20,7 +20,7 @@ import {
   type TicketChange,
   type TicketRecord,
 } from '#shared/domain/ticket-actions.ts';
-import { queuedMail } from './items.ts';
+import { packedRecord, queuedMail, unpackedRecord } from './items.ts';
 import { keys } from './keys.ts';
 import { type Item, queryAll } from './table-queries.ts';
 import { expired, storedTicket } from './ticket-items.ts';
@@ -61,7 +61,7 @@ export function makeTicketStore({
       const { ticketItemPrefix } = keys;
       return {
         ...storedTicket(ticketItem),
-        messages: of(ticketItemPrefix.message).map((item) => StoredMessage.parse(item)),
+        messages: of(ticketItemPrefix.message).map((item) => StoredMessage.parse(unpackedRecord(item))),
         notes: of(ticketItemPrefix.note).map((item) => TicketNote.parse(item)),
         history: of(ticketItemPrefix.history).map((item) => TicketHistoryEntry.parse(item)),
       };
@@ -78,7 +78,7 @@ export function makeTicketStore({
         },
       });
       const [item] = items;
-      return item ? StoredMessage.parse(item) : undefined;
+      return item ? StoredMessage.parse(unpackedRecord(item)) : undefined;
     },
 
     async readRequest(number, requestId) {
@@ -101,8 +101,8 @@ export function makeTicketStore({
           ? [
               {
                 ...keys.ticketMessage(number, change.message.at, change.message.id),
-                ...change.message,
-                ...(change.outbox ? queuedMail(change.outbox, change.message.at) : {}),
+                ...packedRecord(change.message),
+                ...(change.outbox ? queuedMail(change.outbox, change.message.at, change.message) : {}),
               },
             ]
           : []),
