@@ -27,6 +27,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { makeLocalClients } from '#local/emulators.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
+import { packText, unpackText } from '#shared/adapters/packed-text.ts';
 import { setMetricsSink } from '#shared/metrics.ts';
 import { allStages } from '#shared/pipeline.ts';
 import { deskTable } from '#shared/table.ts';
@@ -214,6 +215,7 @@ async function main(): Promise<void> {
     for (const client of Object.values(clients)) client.destroy();
 
     const report = account(result.sent, calls, invocations, logBytes, emfBytes, writeBills);
+    const packing = packingCost(calls, result.sent.length);
     const outcomes: Record<string, number> = {};
     for (const sent of result.sent) {
       const outcome = tracker.traces.get(sent.sesMessageId)?.outcome ?? 'inconnu';
@@ -229,6 +231,7 @@ async function main(): Promise<void> {
       outcomes,
       machine,
       ...report,
+      packing,
       prices,
     };
     writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
@@ -354,6 +357,59 @@ async function billWrites(
     }
   }
   return bills;
+}
+
+/** What packing the texts of the items cost (`packed-text.ts`), per 10,000 mails: bytes and CPU. */
+type PackingCost = {
+  /** Packed values the chain wrote (a message's body, a queued mail's queue message). */
+  values: number;
+  textBytes: number;
+  packedBytes: number;
+  /** CPU to pack them all again, and to unpack them all, in ms (user + system, this process). */
+  packCpuMs: number;
+  unpackCpuMs: number;
+};
+
+/**
+ * The CPU the handlers spend packing texts, measured again on this run's own values: each packed
+ * value the chain put is unpacked and packed again, `PACKING_ROUNDS` times, in this process once
+ * the run is over (the handlers' own time is mixed with everything else they do). Scaled to
+ * 10,000 mails.
+ */
+function packingCost(calls: readonly ObservedCall[], mails: number): PackingCost {
+  const packed: Uint8Array[] = [];
+  for (const call of calls)
+    for (const w of call.writes ?? [])
+      if (w.action === 'Put')
+        for (const name of ['textZ', 'outbox']) {
+          const value = binaryOf(w.item?.[name]);
+          if (value) packed.push(value);
+        }
+  const texts = packed.map((value) => unpackText(value));
+  const cpuMs = (work: () => void) => {
+    const started = process.cpuUsage();
+    for (let round = 0; round < PACKING_ROUNDS; round++) work();
+    const { user, system } = process.cpuUsage(started);
+    return (user + system) / 1000 / PACKING_ROUNDS;
+  };
+  const scale = PER / mails;
+  return {
+    values: packed.length * scale,
+    textBytes: texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0) * scale,
+    packedBytes: packed.reduce((sum, value) => sum + value.byteLength, 0) * scale,
+    packCpuMs: cpuMs(() => texts.forEach(packText)) * scale,
+    unpackCpuMs: cpuMs(() => packed.forEach(unpackText)) * scale,
+  };
+}
+
+/** Rounds of the packing measure: one round of a few hundred values is too short for the CPU clock. */
+const PACKING_ROUNDS = 20;
+
+/** A Binary attribute's bytes, as the document client or the marshalled request holds them. */
+function binaryOf(value: unknown): Uint8Array | undefined {
+  if (value instanceof Uint8Array) return value;
+  const marshalled = (value as { B?: unknown } | undefined)?.B;
+  return marshalled instanceof Uint8Array ? marshalled : undefined;
 }
 
 /** An item for the JSON: a binary value shown as its size, so that the file says what weighs. */
@@ -528,6 +584,7 @@ function format(r: {
   dynamodb: { requests: number; withoutReportedCapacity: number };
   writesByKind: ReturnType<typeof account>['writesByKind'];
   monthlyFloor: { queues: number; receives: number; usd: number };
+  packing: PackingCost;
 }): string {
   const n = (x: number, digits = 0) =>
     x.toLocaleString('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -562,6 +619,7 @@ function format(r: {
     r.dynamodb.withoutReportedCapacity > 0
       ? `Attention : ${r.dynamodb.withoutReportedCapacity} requêtes DynamoDB sur ${r.dynamodb.requests} sans unité calculée (commande inconnue du compte)`
       : `DynamoDB : unités calculées des tailles réelles des ${r.dynamodb.requests} requêtes ; mises à jour pesées sur l'item entier (relu à la fin, ou tel qu'écrit s'il était plus gros) ; index comptés une fois`,
+    `Textes compressés (packed-text.ts) : ${n(r.packing.values)} valeurs par ${n(PER)} courriels, ${n(r.packing.textBytes / 1024)} Ko → ${n(r.packing.packedBytes / 1024)} Ko ; CPU ${n(r.packing.packCpuMs)} ms à la compression, ${n(r.packing.unpackCpuMs)} ms à la lecture (remesuré ici sur les valeurs du passage)`,
     '',
     `  Écritures DynamoDB par ${n(PER)} courriels, par fonction et sorte d'item (unités table + index ; taille max ; écritures par Ko pesés, non mises à l'échelle)`,
     ...r.writesByKind.map(

@@ -71,8 +71,22 @@ describe('an outgoing mail’s item', () => {
       firstName: 'Amélie',
       lastName: 'Legrand',
       schools: [
-        { uai: '0581116Y', name: 'École maternelle Henri Wallon', commune: 'Clamecy' },
-        { uai: '0586634W', name: 'École primaire Joséphine Baker', commune: 'Saint-Pierre-le-Moûtier' },
+        {
+          uai: '0581116Y',
+          name: 'École maternelle Henri Wallon',
+          commune: 'Clamecy',
+          circonscription: 'Circonscription 58',
+          departement: '58',
+          mailbox: 'ce.0581116y@ac-dijon.fr',
+        },
+        {
+          uai: '0586634W',
+          name: 'École primaire Joséphine Baker',
+          commune: 'Saint-Pierre-le-Moûtier',
+          circonscription: 'Circonscription 58',
+          departement: '58',
+          mailbox: 'ce.0586634w@ac-dijon.fr',
+        },
       ],
     };
     const mail = deskAcknowledgment(

@@ -45,8 +45,22 @@ function deskTexts(): string[] {
     civility: 'Mme',
     lastName: 'Lefèvre',
     schools: [
-      { uai: '0211234C', name: 'École primaire Les Tilleuls', commune: 'Beaune' },
-      { uai: '0581116Y', name: 'École maternelle Henri Wallon', commune: 'Clamecy' },
+      {
+        uai: '0211234C',
+        name: 'École primaire Les Tilleuls',
+        commune: 'Beaune',
+        circonscription: 'Circonscription 21',
+        departement: '21',
+        mailbox: 'ce.0211234c@ac-dijon.fr',
+      },
+      {
+        uai: '0581116Y',
+        name: 'École maternelle Henri Wallon',
+        commune: 'Clamecy',
+        circonscription: 'Circonscription 58',
+        departement: '58',
+        mailbox: 'ce.0581116y@ac-dijon.fr',
+      },
     ],
   };
   return [
