@@ -58,7 +58,7 @@ describe('an outgoing mail’s item', () => {
     expect(queuedMessage(before)).toEqual(acknowledgment);
   });
 
-  it('keeps a desk acknowledgment of a director of two schools under 1 KB, claimed', () => {
+  it('keeps a desk acknowledgment of a director of two schools, with three suggestions, under 1 KB, claimed', () => {
     const message = incoming('0b2e6d1c9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b4c', {
       subject: 'LSUN – message d’erreur à l’ouverture du livret de fin de cycle',
       messageId: '<5b65ed390000.c10.JavaMail.zimbra@ac-dijon.fr>',
@@ -93,8 +93,22 @@ describe('an outgoing mail’s item', () => {
       { message, requester, deskAddress: 'assistance.1erdegre@ac-dijon.fr' },
       'LSUN-2026-00030',
       { deskDisplayName: 'Assistance LSUN – Académie de Dijon' },
+      [
+        {
+          title: 'Saisir les appréciations des élèves dans LSU',
+          url: 'https://assistance-lsun.ac-dijon.fr/kb/saisir-les-appreciations-des-eleves',
+        },
+        {
+          title: 'Éditer les livrets de fin de cycle',
+          url: 'https://assistance-lsun.ac-dijon.fr/kb/editer-les-livrets-de-fin-de-cycle',
+        },
+        {
+          title: 'Message d’erreur à l’ouverture d’un livret',
+          url: 'https://assistance-lsun.ac-dijon.fr/kb/message-erreur-ouverture-livret',
+        },
+      ],
     );
-    const claim = { claimedAt: '2026-12-07T16:44:03.734Z', leaseUntil: '2026-12-07T16:45:03.734Z' };
+    const claim = { status: 'sending', leaseUntil: '2026-12-07T16:45:03.734Z' };
 
     const item = { ...outboundItem(mail, message.receivedAt), ...claim };
 
