@@ -58,9 +58,9 @@ export function outboundItem(message: OutboxMessage, at: string): Item {
 
 /**
  * A message's record as its item stores it: its body deflated (`packed-text.ts`) in `textZ`,
- * a Binary attribute, instead of `text`. An acknowledgment's body is 700 to 900 bytes of the
- * desk's own wording; packed, about 130, which keeps the item under 1 KB, one write unit at each
- * of its four writes instead of two. The name is short because every write bills the attribute
+ * a Binary attribute, instead of `text`. An acknowledgment's body is 700 to 1,500 bytes, mostly
+ * the desk's own wording; packed, 60 to 250, which keeps the item under 1 KB, one write unit at
+ * each of its four writes instead of two. The name is short because every write bills the attribute
  * names too (Developer Guide, « DynamoDB item sizes and formats »).
  */
 export function packedRecord<T extends { text: string }>(record: T): Omit<T, 'text'> & { textZ: Uint8Array } {
