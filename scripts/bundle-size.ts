@@ -8,7 +8,7 @@
  * handler's, their ratio, and what weighs most in the bundle; then each of issue 12's targets,
  * measured, and whether it is met (in French, like the other benchmarks).
  *
- *   npx tsx scripts/bundle-size.ts [--runs 7] [--check]
+ *   npx tsx scripts/bundle-size.ts [--runs 7] [--check] [--only receive,mailer]
  *
  * `--check` exits with 1 when a function misses one of issue 12's targets: under 500 KB minified
  * for the mail chain and broadcast-send, under 1 MB for the api, and for all of them an import
@@ -67,11 +67,24 @@ export class BundleSizeError extends Error {
   override name = 'BundleSizeError';
 }
 
-function parseArgs(argv: string[]): { runs: number; check: boolean } {
+const usage = `npx tsx scripts/bundle-size.ts [--runs N] [--check] [--only f1,f2] [--machine-occupee]
+  --runs N     imports à froid par fonction et par handler nu (5 par défaut)
+  --check      code de sortie 1 si un objectif de l'issue 12 est manqué
+  --only …     seulement ces fonctions (${allFunctions.join(', ')}) : pour suivre un changement sans
+               occuper la machine le temps de toutes ; le chiffre publié les prend toutes`;
+
+function parseArgs(argv: string[]): { runs: number; check: boolean; functions: string[]; help: boolean } {
   const runsIndex = argv.indexOf('--runs');
   const runs = runsIndex >= 0 ? Number(argv[runsIndex + 1]) : 5;
   if (!Number.isInteger(runs) || runs < 1) throw new BundleSizeError('--runs takes a positive integer');
-  return { runs, check: argv.includes('--check') };
+  const onlyIndex = argv.indexOf('--only');
+  const functions = onlyIndex >= 0 ? (argv[onlyIndex + 1] ?? '').split(',').filter(Boolean) : allFunctions;
+  const unknown = functions.filter((name) => !allFunctions.includes(name));
+  if (functions.length === 0 || unknown.length > 0)
+    throw new BundleSizeError(
+      `--only takes some of ${allFunctions.join(', ')}; got ${unknown.join(', ') || 'none'}`,
+    );
+  return { runs, check: argv.includes('--check'), functions, help: argv.includes('--help') };
 }
 
 async function bundle(outfile: string, input: { entry: string } | { contents: string }): Promise<Bundle> {
@@ -297,8 +310,12 @@ function printTable(out: (line: string) => void, header: string[], rows: string[
 async function main(): Promise<void> {
   // The rules of every benchmark (bench/lib/rules.ts): the import times are timed runs, refused on
   // a busy machine; the report and its JSON go under bench/results/.
+  const { runs, check, functions, help } = parseArgs(withoutRuleFlags(process.argv.slice(2)));
+  if (help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
   const rules = new BenchRules('bundles');
-  const { runs, check } = parseArgs(withoutRuleFlags(process.argv.slice(2)));
   const workDir = mkdtempSync(join(tmpdir(), 'lsun-bundle-size-'));
   const lines: string[] = [];
   const out = (line = '') => lines.push(line);
@@ -314,7 +331,7 @@ async function main(): Promise<void> {
     out();
     const rows: Row[] = [];
     const timed = rules.run('imports');
-    for (const name of allFunctions) rows.push(await measure(name, workDir, runs));
+    for (const name of functions) rows.push(await measure(name, workDir, runs));
     timed.stop();
 
     printTable(

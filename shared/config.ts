@@ -5,48 +5,50 @@
  * value stops the start with a message that names the variable, rather than failing later
  * on the first mail.
  */
-// A namespace import lets the bundler drop the parts of zod we do not use (~90 KB instead of ~450 KB).
-import * as z from 'zod';
 import { type RetentionPolicy, uniformRetention } from '#shared/domain/retention.ts';
+// zod/mini: every function parses its configuration at start (see shared/domain/zod.ts).
+import * as z from '#shared/domain/zod.ts';
 
-const emailList = z
-  .string()
-  .transform((value) => value.split(',').map((part) => part.trim().toLowerCase()))
-  .pipe(z.array(z.email()).min(1));
+const emailList = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((value: string) => value.split(',').map((part) => part.trim().toLowerCase())),
+  ),
+  z.array(z.email()).check(z.minLength(1)),
+);
 
-const positiveInt = z.coerce.number().int().positive();
+const positiveInt = z.coerce.number().check(z.int(), z.positive());
 
 /** The environment variables the desk reads, with their defaults. */
 export const DeskEnv = z.object({
-  DESK_TABLE: z.string().min(1),
-  RAW_MAIL_BUCKET: z.string().min(1),
-  INTAKE_QUEUE_URL: z.string().min(1),
-  TICKETS_QUEUE_URL: z.string().min(1),
-  OUTBOX_QUEUE_URL: z.string().min(1),
+  DESK_TABLE: z.string().check(z.minLength(1)),
+  RAW_MAIL_BUCKET: z.string().check(z.minLength(1)),
+  INTAKE_QUEUE_URL: z.string().check(z.minLength(1)),
+  TICKETS_QUEUE_URL: z.string().check(z.minLength(1)),
+  OUTBOX_QUEUE_URL: z.string().check(z.minLength(1)),
   /** The desk addresses directors write to; mail to any other recipient is ignored. */
-  DESK_ADDRESSES: emailList.default(['assistance1d@ac-dijon.fr', 'assistance.1erdegre@ac-dijon.fr']),
+  DESK_ADDRESSES: z._default(emailList, ['assistance1d@ac-dijon.fr', 'assistance.1erdegre@ac-dijon.fr']),
   /** The academic domain, compared exactly (no subdomain, no lookalike). */
-  ACADEMIC_DOMAIN: z
-    .string()
-    .regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i)
-    .transform((domain) => domain.toLowerCase())
-    .default('ac-dijon.fr'),
-  SUBJECT_KEYWORD: z
-    .string()
-    .regex(/^[A-Za-z0-9]+$/)
-    .default('LSUN'),
+  ACADEMIC_DOMAIN: z._default(
+    z.pipe(
+      z.string().check(z.regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i)),
+      z.transform((domain: string) => domain.toLowerCase()),
+    ),
+    'ac-dijon.fr',
+  ),
+  SUBJECT_KEYWORD: z._default(z.string().check(z.regex(/^[A-Za-z0-9]+$/)), 'LSUN'),
   /** New requests accepted per sender per calendar day (Europe/Paris). */
-  DAILY_REQUEST_CAP: positiveInt.default(10),
+  DAILY_REQUEST_CAP: z._default(positiveInt, 10),
   /** Follow-ups accepted per sender per calendar day: higher, a conversation is not abuse. */
-  DAILY_FOLLOW_UP_CAP: positiveInt.default(30),
+  DAILY_FOLLOW_UP_CAP: z._default(positiveInt, 30),
   /**
    * The default retention, in days, of every kind of personal data whose own variable below is
    * unset (`RETENTION_*_DAYS`); see `docs/retention.md`.
    */
-  RETENTION_DAYS: positiveInt.default(365),
+  RETENTION_DAYS: z._default(positiveInt, 365),
   /** SES configuration set used for every mail we send (delivery, bounce, complaint events). */
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  DESK_DISPLAY_NAME: z.string().min(1).default('Assistance LSUN – Académie de Dijon'),
+  SES_CONFIGURATION_SET: z.optional(z.string().check(z.minLength(1))),
+  DESK_DISPLAY_NAME: z._default(z.string().check(z.minLength(1)), 'Assistance LSUN – Académie de Dijon'),
 });
 
 /**
@@ -55,12 +57,12 @@ export const DeskEnv = z.object({
  * optional here; the entries that need one ask with `requiredQueue`, which names the variable.
  */
 export const BroadcastEnv = z.object({
-  BROADCAST_QUEUE_URL: z.string().min(1).optional(),
-  SES_EVENTS_QUEUE_URL: z.string().min(1).optional(),
+  BROADCAST_QUEUE_URL: z.optional(z.string().check(z.minLength(1))),
+  SES_EVENTS_QUEUE_URL: z.optional(z.string().check(z.minLength(1))),
   /** Share of the account's maximum send rate broadcasts may use (acknowledgments share it). */
-  BROADCAST_RATE_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+  BROADCAST_RATE_SHARE: z._default(z.coerce.number().check(z.gt(0), z.lte(1)), 0.5),
   /** Mails a second the account may send, instead of asking SES (`GetAccount`). */
-  BROADCAST_MAX_SEND_RATE: z.coerce.number().positive().optional(),
+  BROADCAST_MAX_SEND_RATE: z.optional(z.coerce.number().check(z.positive())),
 });
 
 /**
@@ -70,10 +72,10 @@ export const BroadcastEnv = z.object({
  */
 export const KbEnv = z.object({
   /** The bucket of the public pages, feeds and search index (under `kb/`). */
-  KB_BUCKET: z.string().min(1).optional(),
+  KB_BUCKET: z.optional(z.string().check(z.minLength(1))),
   /** The address the desk's public pages are served at: links in acknowledgments and feeds. */
-  PUBLIC_BASE_URL: z.url({ protocol: /^https?$/, error: 'Adresse http(s) attendue.' }).optional(),
-  KB_EXPORT_QUEUE_URL: z.string().min(1).optional(),
+  PUBLIC_BASE_URL: z.optional(z.url({ protocol: /^https?$/, error: 'Adresse http(s) attendue.' })),
+  KB_EXPORT_QUEUE_URL: z.optional(z.string().check(z.minLength(1))),
 });
 
 /**
@@ -83,24 +85,29 @@ export const KbEnv = z.object({
  */
 export const TicketWorkEnv = z.object({
   /** Working hours within which a new request should get its first reply from staff. */
-  FIRST_RESPONSE_TARGET_HOURS: positiveInt.default(8),
+  FIRST_RESPONSE_TARGET_HOURS: z._default(positiveInt, 8),
   /** Working hours within which a request should be resolved. */
-  RESOLUTION_TARGET_HOURS: positiveInt.default(40),
+  RESOLUTION_TARGET_HOURS: z._default(positiveInt, 40),
   /** Working days a ticket waits for the director (`en_attente`) before it is closed. */
-  AUTO_CLOSE_WORKING_DAYS: positiveInt.default(10),
+  AUTO_CLOSE_WORKING_DAYS: z._default(positiveInt, 10),
 });
 
 /** `2026-12-19/2027-01-03`: a school holiday, both Paris days included. */
 const schoolHoliday = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}$/, {
-    message: 'each period is written YYYY-MM-DD/YYYY-MM-DD (first and last day)',
-  })
-  .transform((period) => {
-    const [from = '', to = ''] = period.split('/');
-    return { from, to };
-  })
-  .refine((period) => period.from <= period.to, { message: 'a period ends on or after its first day' });
+  .pipe(
+    z.string().check(
+      z.regex(/^\d{4}-\d{2}-\d{2}\/\d{4}-\d{2}-\d{2}$/, {
+        message: 'each period is written YYYY-MM-DD/YYYY-MM-DD (first and last day)',
+      }),
+    ),
+    z.transform((period: string) => {
+      const [from = '', to = ''] = period.split('/');
+      return { from, to };
+    }),
+  )
+  .check(
+    z.refine((period) => period.from <= period.to, { message: 'a period ends on or after its first day' }),
+  );
 
 /** The watch on a silent desk (`mail-watch`): when a day without mail is not news. */
 export const WatchEnv = z.object({
@@ -109,16 +116,18 @@ export const WatchEnv = z.object({
    * (`2026-12-19/2027-01-03,2027-02-06/2027-02-21`). They change every year: unset, the watch
    * looks on every working day, holidays included.
    */
-  SCHOOL_HOLIDAYS: z
-    .string()
-    .default('')
-    .transform((value) =>
-      value
-        .split(',')
-        .map((part) => part.trim())
-        .filter((part) => part !== ''),
-    )
-    .pipe(z.array(schoolHoliday)),
+  SCHOOL_HOLIDAYS: z.pipe(
+    z.pipe(
+      z._default(z.string(), ''),
+      z.transform((value: string) =>
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter((part) => part !== ''),
+      ),
+    ),
+    z.array(schoolHoliday),
+  ),
 });
 
 /**
@@ -127,17 +136,17 @@ export const WatchEnv = z.object({
  */
 export const RetentionEnv = z.object({
   /** Intake entries, Message-ID claims, automatic replies, raw mails that opened no ticket: from receipt. */
-  RETENTION_INTAKE_DAYS: positiveInt.optional(),
+  RETENTION_INTAKE_DAYS: z.optional(positiveInt),
   /** Tickets, their messages, notes and history, and their raw mails and attachments: from closing. */
-  RETENTION_TICKET_DAYS: positiveInt.optional(),
+  RETENTION_TICKET_DAYS: z.optional(positiveInt),
   /** Records of mails sent outside tickets (staff notifications, broadcast mails): from sending. */
-  RETENTION_SENT_MAIL_DAYS: positiveInt.optional(),
+  RETENTION_SENT_MAIL_DAYS: z.optional(positiveInt),
   /** The directory's audit entries: from the change. */
-  RETENTION_AUDIT_DAYS: positiveInt.optional(),
+  RETENTION_AUDIT_DAYS: z.optional(positiveInt),
   /** A broadcast's frozen recipients: from its start. */
-  RETENTION_BROADCAST_RECIPIENT_DAYS: positiveInt.optional(),
+  RETENTION_BROADCAST_RECIPIENT_DAYS: z.optional(positiveInt),
   /** Knowledge base drafts left unchanged: from their last change. */
-  RETENTION_ARTICLE_DRAFT_DAYS: positiveInt.optional(),
+  RETENTION_ARTICLE_DRAFT_DAYS: z.optional(positiveInt),
 });
 
 /** The variable of each kind's duration, for messages and deployment settings. */
@@ -192,11 +201,14 @@ export class ConfigError extends Error {
  * @throws ConfigError naming every variable that is missing or wrong.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): DeskConfig {
-  const parsed = DeskEnv.extend(BroadcastEnv.shape)
-    .extend(KbEnv.shape)
-    .extend(TicketWorkEnv.shape)
-    .extend(RetentionEnv.shape)
-    .extend(WatchEnv.shape)
+  const parsed = z
+    .extend(DeskEnv, {
+      ...BroadcastEnv.shape,
+      ...KbEnv.shape,
+      ...TicketWorkEnv.shape,
+      ...RetentionEnv.shape,
+      ...WatchEnv.shape,
+    })
     .safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);

@@ -15,7 +15,6 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import {
   Broadcast,
   BroadcastRecipient,
@@ -32,6 +31,8 @@ import type {
   StoredBroadcast,
 } from '#shared/domain/broadcast-ports.ts';
 import { purgeDate } from '#shared/domain/retention.ts';
+// zod/mini: built at the import of the Lambda functions (see shared/domain/zod.ts).
+import * as z from '#shared/domain/zod.ts';
 import type { Item } from './items.ts';
 import { keys } from './keys.ts';
 import { batchGetAll } from './table-queries.ts';
@@ -42,15 +43,15 @@ const TRANSACTION_SIZE = 100;
 
 const StoredItem = z.object({
   broadcast: Broadcast,
-  version: z.number().int(),
-  chunksQueued: z.boolean().optional(),
+  version: z.number().check(z.int()),
+  chunksQueued: z.optional(z.boolean()),
 });
 const MailLookup = z.object({ broadcastId: z.string(), directorId: z.string() });
 const AddressProblemItem = z.object({
   email: z.string(),
   kind: z.enum(['bounced', 'complained']),
   at: z.string(),
-  detail: z.string().optional(),
+  detail: z.optional(z.string()),
   broadcastId: z.string(),
 });
 

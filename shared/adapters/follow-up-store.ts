@@ -4,7 +4,6 @@
  * What a follow-up does to the ticket is the domain's (`followUpEffect`); this store writes it.
  */
 import { type DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { TicketNotFoundError } from '#shared/domain/errors.ts';
 import type { ThreadCandidate } from '#shared/domain/intake.ts';
 import type { FollowUpAdded, FollowUps } from '#shared/domain/intake-ports.ts';
@@ -13,24 +12,28 @@ import { Ticket, TicketStatus } from '#shared/domain/records.ts';
 import { isPurged } from '#shared/domain/retention.ts';
 import { followUpEffect } from '#shared/domain/ticket.ts';
 import { MAX_MERGE_HOPS } from '#shared/domain/ticket-merge.ts';
+import * as z from '#shared/domain/zod.ts';
 import { withRetries } from '#shared/retry.ts';
 import { expressionValues, putAction, receivedMessageItem } from './items.ts';
 import { keys } from './keys.ts';
 import { TransactionRefusedError, transactNamed } from './transact.ts';
 
 /** The purge date a closed ticket carries (epoch seconds); absent while it is open. */
-const PurgeDate = z.number().optional();
+const PurgeDate = z.optional(z.number());
 
 /** What the follow-up check reads of a ticket. */
-const ThreadItem = Ticket.pick({ number: true, participants: true, schools: true, mergedInto: true }).extend({
-  expiresAt: PurgeDate,
-});
+const ThreadItem = z.extend(
+  z.pick(Ticket, { number: true, participants: true, schools: true, mergedInto: true }),
+  {
+    expiresAt: PurgeDate,
+  },
+);
 
 /** What adding a follow-up reads of a ticket. */
 const FollowedTicketItem = z.object({
   status: TicketStatus,
   expiresAt: PurgeDate,
-  mergedInto: z.string().optional(),
+  mergedInto: z.optional(z.string()),
 });
 
 /**
@@ -38,12 +41,12 @@ const FollowedTicketItem = z.object({
  * ticket that mail opened.
  */
 const MessageIdClaimItem = z.object({
-  sesMessageId: z.string().optional(),
-  ticketNumber: z.string().optional(),
+  sesMessageId: z.optional(z.string()),
+  ticketNumber: z.optional(z.string()),
 });
 
 /** An intake entry's link to the ticket its mail opened. */
-const LinkItem = z.object({ ticketNumber: z.string().optional() });
+const LinkItem = z.object({ ticketNumber: z.optional(z.string()) });
 
 /** Tries of a follow-up against concurrent changes of its ticket's status. */
 const MAX_ATTEMPTS = 3;

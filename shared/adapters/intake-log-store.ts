@@ -9,7 +9,6 @@
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import {
   acceptedEntry,
   duplicateEntry,
@@ -19,15 +18,16 @@ import {
 } from '#shared/domain/intake-log.ts';
 import type { IntakeLog, IntakeRecord, IntakeRecording } from '#shared/domain/intake-ports.ts';
 import { IntakeEntry } from '#shared/domain/records.ts';
+import * as z from '#shared/domain/zod.ts';
 import { expressionValues, intakeEntryItem, outboundItem, putAction } from './items.ts';
 import { keys } from './keys.ts';
 import { type TransactAction, TransactionRefusedError, transactNamed } from './transact.ts';
 
 /** A Message-ID claim as a refusal returns it: which mail claimed the id first. */
-const MessageIdClaimItem = z.object({ sesMessageId: z.string().optional() });
+const MessageIdClaimItem = z.object({ sesMessageId: z.optional(z.string()) });
 
 /** A daily counter as a refusal returns it: whether the day's notice went out. */
-const QuotaCounterItem = z.object({ noticeSent: z.boolean().optional() });
+const QuotaCounterItem = z.object({ noticeSent: z.optional(z.boolean()) });
 
 /** Makes the intake log over a DynamoDB document client and the desk table's name. */
 export function makeIntakeLogStore({

@@ -16,12 +16,13 @@ import {
   snapshotLine,
 } from '#shared/domain/open-tickets-snapshot.ts';
 import { OPEN_STATUSES, Ticket, TicketStatus } from '#shared/domain/records.ts';
+import * as mini from '#shared/domain/zod.ts';
 import { keys } from './keys.ts';
 import { queryAll, type TableAccess } from './table-queries.ts';
 import { expired } from './ticket-items.ts';
 
 /** What the dashboard reads of a ticket: its facts, and when it was last written. */
-const TicketFactsItem = Ticket.pick({
+const TicketFactsItem = mini.pick(Ticket, {
   number: true,
   status: true,
   createdAt: true,

@@ -1,10 +1,10 @@
 /** Sending to the pipeline's queues: each message is checked against its schema at the source. */
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import type { QueueProducer } from '#shared/domain/intake-ports.ts';
 
 /** A producer for one queue whose messages follow `schema`. */
-export function makeQueue<Schema extends z.ZodType>({
+export function makeQueue<Schema extends z.ZodMiniType>({
   client,
   queueUrl,
   schema,

@@ -15,7 +15,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import sqsPartialBatchFailure from '@middy/sqs-partial-batch-failure';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type * as z from 'zod';
+import type * as z from 'zod/mini';
 import { logger } from '#shared/logger.ts';
 
 /** The keys that tie a record's log lines to a mail, a ticket or an outgoing mail. Never mail text or addresses. */
@@ -38,7 +38,7 @@ export type ConsumerOptions = { metrics?: Metrics };
  * whose body does not parse fails like any other: it is retried, then kept in the dead-letter
  * queue for a person. A rejected result fails its record, logged with `correlate(message)`.
  */
-export function sqsBatchConsumer<Schema extends z.ZodType>(
+export function sqsBatchConsumer<Schema extends z.ZodMiniType>(
   schema: Schema,
   processBatch: (messages: Array<z.output<Schema>>) => Promise<Array<PromiseSettledResult<unknown>>>,
   correlate: Correlate<z.output<Schema>>,
@@ -83,7 +83,7 @@ export function sqsBatchConsumer<Schema extends z.ZodType>(
 }
 
 /** Like `sqsBatchConsumer`, for steps that handle each message on its own. */
-export function sqsConsumer<Schema extends z.ZodType>(
+export function sqsConsumer<Schema extends z.ZodMiniType>(
   schema: Schema,
   processRecord: (message: z.output<Schema>) => Promise<unknown>,
   correlate: Correlate<z.output<Schema>>,

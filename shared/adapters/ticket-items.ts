@@ -3,15 +3,16 @@
  * table's keys), with the purge date read beside them. A read that does not parse is a bug of a
  * writer, so it fails loudly rather than reaching the console half-formed.
  */
-import * as z from 'zod';
+
 import { Ticket } from '#shared/domain/records.ts';
 import { isPurged } from '#shared/domain/retention.ts';
 import { StoredMessage, type StoredTicket } from '#shared/domain/ticket-actions.ts';
+import * as z from '#shared/domain/zod.ts';
 import { unpackedRecord } from './items.ts';
 import type { Item } from './table-queries.ts';
 
 /** The purge date an item may carry (DynamoDB's TTL attribute). */
-const Expiry = z.object({ expiresAt: z.number().optional() });
+const Expiry = z.object({ expiresAt: z.optional(z.number()) });
 
 /** The purge date of an item, if it has one. */
 export function expiryOf(item: Item): number | undefined {

@@ -10,10 +10,10 @@ import {
   type DynamoDBDocumentClient,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import type { OpenedTicket, TicketOpener, TicketOpening } from '#shared/domain/intake-ports.ts';
 import { newTicket } from '#shared/domain/ticket.ts';
 import { formatTicketNumber } from '#shared/domain/ticket-number.ts';
+import * as z from '#shared/domain/zod.ts';
 import { type Item, outboundItem, putAction, receivedMessageItem, ticketItem } from './items.ts';
 import { keys } from './keys.ts';
 import { type TransactAction, TransactionRefusedError, transact } from './transact.ts';
@@ -27,16 +27,16 @@ const MAX_BATCH_KEYS = 100;
 /** What the opening state's batch read returns: a year's sequence, or an intake entry's link. */
 const OpeningStateItem = z.object({
   pk: z.string(),
-  sesMessageId: z.string().optional(),
-  ticketNumber: z.string().optional(),
-  last: z.number().optional(),
+  sesMessageId: z.optional(z.string()),
+  ticketNumber: z.optional(z.string()),
+  last: z.optional(z.number()),
 });
 
 /** The year's sequence: the last number taken. */
 const SequenceItem = z.object({ last: z.number() });
 
 /** An intake entry as a refused link returns it: the ticket it is already linked to, if any. */
-const LinkedEntryItem = z.object({ ticketNumber: z.string().optional() });
+const LinkedEntryItem = z.object({ ticketNumber: z.optional(z.string()) });
 
 /** Makes the ticket opener over a DynamoDB document client and the desk table's name. */
 export function makeTicketOpeningStore({
@@ -235,7 +235,7 @@ export function makeTicketOpeningStore({
           } catch (error) {
             if (!(error instanceof TransactionRefusedError && error.expected)) throw error;
             const current = error.failed(0)
-              ? SequenceItem.partial().parse(error.refusedItem(0) ?? {}).last
+              ? z.partial(SequenceItem).parse(error.refusedItem(0) ?? {}).last
               : undefined;
             read = current;
           }

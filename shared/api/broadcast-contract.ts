@@ -33,7 +33,7 @@ export type BroadcastPage = z.infer<typeof BroadcastPage>;
  * started, those frozen then.
  */
 export const RecipientListQuery = z.object({
-  status: RecipientStatus.optional(),
+  status: z.optional(RecipientStatus),
   limit: z.coerce.number().int().min(1).max(500).default(100),
   cursor: z.string().max(2048).optional(),
 });

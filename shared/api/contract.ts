@@ -113,7 +113,7 @@ export const Limit = z.coerce
 export const Cursor = z.string().max(2048);
 
 const withPeriod = <T extends z.ZodRawShape>(shape: T) =>
-  z.object({ ...shape, from: ParisDate.optional(), to: ParisDate.optional() }).refine(
+  z.object({ ...shape, from: z.optional(ParisDate), to: z.optional(ParisDate) }).refine(
     (query) => {
       const { from, to } = query as { from?: string; to?: string };
       return !from || !to || from <= to;
@@ -235,7 +235,8 @@ export type TicketPath = z.infer<typeof TicketPath>;
  */
 export const ReplyBody = z.object({
   text: StaffText,
-  status: TicketStatus.exclude(['nouveau', 'clos']).optional(),
+  // TicketStatus but `nouveau` and `clos` (zod/mini's enum has no `exclude`).
+  status: z.optional(z.enum(['en_cours', 'en_attente', 'resolu'] as const satisfies readonly TicketStatus[])),
   requestId: RequestId.optional(),
 });
 export type ReplyBody = z.infer<typeof ReplyBody>;
@@ -285,7 +286,7 @@ export type AttachmentPath = z.infer<typeof AttachmentPath>;
 
 /** The intake log, newest first, optionally of one outcome and within a period (received, Paris days). */
 export const IntakeListQuery = withPeriod({
-  outcome: Outcome.optional(),
+  outcome: z.optional(Outcome),
   limit: Limit,
   cursor: Cursor.optional(),
 });
@@ -409,19 +410,19 @@ export const routes = {
 export type Routes = typeof routes;
 export type RouteKey = keyof Routes;
 /** The parsed JSON answer of a route (never for a route that answers a file). */
-export type ResponseOf<K extends RouteKey> = Routes[K]['response'] extends infer R extends z.ZodType
+export type ResponseOf<K extends RouteKey> = Routes[K]['response'] extends infer R extends z.core.$ZodType
   ? z.output<R>
   : never;
 /** The body a route takes, as the client writes it. */
-export type BodyOf<K extends RouteKey> = Routes[K] extends { body: infer B extends z.ZodType }
+export type BodyOf<K extends RouteKey> = Routes[K] extends { body: infer B extends z.core.$ZodType }
   ? z.input<B>
   : never;
 /** The query a route takes, as the client writes it. */
-export type QueryOf<K extends RouteKey> = Routes[K] extends { query: infer Q extends z.ZodType }
+export type QueryOf<K extends RouteKey> = Routes[K] extends { query: infer Q extends z.core.$ZodType }
   ? z.input<Q>
   : never;
 /** The path parameters a route takes, as the client writes them. */
-export type PathOf<K extends RouteKey> = Routes[K] extends { path: infer P extends z.ZodType }
+export type PathOf<K extends RouteKey> = Routes[K] extends { path: infer P extends z.core.$ZodType }
   ? z.input<P>
   : never;
 /** The routes that answer a file, to download rather than read as JSON. */

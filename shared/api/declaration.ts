@@ -60,12 +60,12 @@ export type RouteDeclaration = {
   /** Who may call it; checked before anything of the request is read. */
   group: Access;
   /** The path parameters (`{number}`), parsed from what the router matched. */
-  path?: z.ZodType;
-  query?: z.ZodType;
+  path?: z.core.$ZodType;
+  query?: z.core.$ZodType;
   /** A JSON body, or a file taken as it is. Absent: any body is ignored. */
-  body?: z.ZodType | FileBody;
-  /** The JSON answer, or a file. */
-  response: z.ZodType | FileAnswer;
+  body?: z.core.$ZodType | FileBody;
+  /** The JSON answer (a domain schema may be zod/mini: the core type takes both), or a file. */
+  response: z.core.$ZodType | FileAnswer;
   /** The success status. */
   status: 200 | 201 | 202;
 };
@@ -93,11 +93,11 @@ export function routeLine(key: string): { method: RouteMethod; path: string } {
 }
 
 /** A page of a list: `{ items, nextCursor }`, `nextCursor` null at the end. */
-export const pageOf = <T extends z.ZodType>(item: T) =>
+export const pageOf = <T extends z.core.$ZodType>(item: T) =>
   z.object({ items: z.array(item), nextCursor: z.string().nullable() });
 
 /** What a declared schema parses to; `undefined` where nothing is declared. */
-export type ParsedBy<S> = S extends z.ZodType ? z.output<S> : undefined;
+export type ParsedBy<S> = S extends z.core.$ZodType ? z.output<S> : undefined;
 
 /** The parsed path parameters of a declaration. */
 export type PathParamsOf<D> = D extends { path: infer S } ? ParsedBy<S> : undefined;

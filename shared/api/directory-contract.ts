@@ -11,6 +11,9 @@
 import * as z from 'zod';
 import { DirectorInput } from '../directory/edit.ts';
 import { Director, DirectorySchool } from '../domain/directory.ts';
+// The directory's schemas are zod/mini (the functions build them at import): views of them are
+// derived with its functions.
+import * as mini from '../domain/zod.ts';
 import { ZoneRef, ZoneType } from '../domain/zones.ts';
 import { fileAnswer, fileBody, pageOf, type RouteDeclarations } from './declaration.ts';
 
@@ -56,9 +59,10 @@ export type DirectorsQuery = z.infer<typeof DirectorsQuery>;
 export type DirectorsQueryInput = z.input<typeof DirectorsQuery>;
 
 /** A school of a director's entry: described when the directory knows it, else its UAI alone. */
-export const DirectorSchool = DirectorySchool.omit(stamps)
-  .partial()
-  .extend({ uai: z.string(), interim: z.boolean() });
+export const DirectorSchool = mini.extend(mini.partial(mini.omit(DirectorySchool, stamps)), {
+  uai: z.string(),
+  interim: z.boolean(),
+});
 export type DirectorSchool = z.infer<typeof DirectorSchool>;
 
 /** A hard bounce or a complaint SES reported for a broadcast's mail to one of a director's addresses. */
@@ -77,7 +81,7 @@ export type AddressProblemView = z.infer<typeof AddressProblemView>;
  * A director as the console shows them: principal address as `email`, schools spelled out; on
  * a director's own page, the latest problem of each address that has one.
  */
-export const DirectorView = Director.omit({ emails: true, assignments: true }).extend({
+export const DirectorView = mini.extend(mini.omit(Director, { emails: true, assignments: true }), {
   email: z.string(),
   emails: z.array(z.string()),
   schools: z.array(DirectorSchool),
@@ -102,7 +106,7 @@ export const SchoolPath = z.object({
 export type SchoolPath = z.infer<typeof SchoolPath>;
 
 /** A school as its page shows it. */
-export const SchoolView = DirectorySchool.omit(stamps);
+export const SchoolView = mini.omit(DirectorySchool, stamps);
 export type SchoolView = z.infer<typeof SchoolView>;
 
 /** A director of a school's page, active or not. */
@@ -128,7 +132,7 @@ export type SchoolDetail = z.infer<typeof SchoolDetail>;
 
 /** The zones of one level, or under one parent zone. */
 export const ZonesQuery = z.object({
-  type: ZoneType.optional(),
+  type: z.optional(ZoneType),
   /** The code of the parent zone: the circonscriptions of `21`, the schools of `21-dijon-centre`. */
   parent: z.string().max(100).optional(),
   limit: limit(1000, 2000),
@@ -138,9 +142,9 @@ export type ZonesQuery = z.infer<typeof ZonesQuery>;
 export type ZonesQueryInput = z.input<typeof ZonesQuery>;
 
 /** A zone with its parent (null for the académie) and its active directors, each counted once. */
-export const Zone = ZoneRef.extend({
+export const Zone = mini.extend(ZoneRef, {
   name: z.string(),
-  parent: ZoneRef.nullable(),
+  parent: z.nullable(ZoneRef),
   activeDirectors: z.number().int(),
 });
 export type Zone = z.infer<typeof Zone>;

@@ -26,7 +26,7 @@ export type MergeBody = z.infer<typeof MergeBody>;
 export const MergeResult = z.object({
   ticket: Ticket,
   target: Ticket,
-  history: TicketHistoryEntry.nullable(),
+  history: z.nullable(TicketHistoryEntry),
   moved: z.number().int(),
 });
 export type MergeResult = z.infer<typeof MergeResult>;

@@ -52,7 +52,7 @@ export type RouteRequest<D extends RouteDeclaration> = {
 /** What an implementation returns: the declared answer as it may be written, or a file. */
 export type RouteAnswer<D extends RouteDeclaration> = D['response'] extends FileAnswer
   ? FileResult
-  : D['response'] extends z.ZodType
+  : D['response'] extends z.core.$ZodType
     ? z.input<D['response']>
     : never;
 

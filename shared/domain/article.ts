@@ -8,6 +8,17 @@
  * public export are in `shared/kb/`.
  */
 import * as z from 'zod';
+
+/**
+ * Builds a schema where it is declared, and says so to the bundler (`@__NO_SIDE_EFFECTS__`): the
+ * ticket function reads only `articleUrl` and `isPublic` of this module, and classic zod's
+ * `z.object` is not marked pure, so without this it built every article schema at its import.
+ */
+/* @__NO_SIDE_EFFECTS__ */
+function declared<T>(build: () => T): T {
+  return build();
+}
+
 import { DeskError } from './errors.ts';
 import type { StaffGroup } from './staff.ts';
 
@@ -19,21 +30,27 @@ export const MAX_TAGS = 12;
 export const MAX_TAG = 40;
 
 /** `internal`: staff only. `public`: directors too, in the acknowledgments, on `/kb/` and in PANDA's feeds. */
-export const ArticleVisibility = z.enum(['internal', 'public'], {
-  error: 'Visibilité attendue : « internal » ou « public ».',
-});
+export const ArticleVisibility = declared(() =>
+  z.enum(['internal', 'public'], {
+    error: 'Visibilité attendue : « internal » ou « public ».',
+  }),
+);
 export type ArticleVisibility = z.infer<typeof ArticleVisibility>;
 
 /** `draft` → `review` → `published` → `archived`. */
-export const ArticleStatus = z.enum(['draft', 'review', 'published', 'archived']);
+export const ArticleStatus = declared(() => z.enum(['draft', 'review', 'published', 'archived']));
 export type ArticleStatus = z.infer<typeof ArticleStatus>;
 
 /** The national application an article is about. */
-export const ArticleApplication = z.enum(['LSU', 'LSUN'], { error: 'Application attendue : LSU ou LSUN.' });
+export const ArticleApplication = declared(() =>
+  z.enum(['LSU', 'LSUN'], { error: 'Application attendue : LSU ou LSUN.' }),
+);
 export type ArticleApplication = z.infer<typeof ArticleApplication>;
 
 /** An article's id: a number given by the store, stable for life (public URLs and feed ids keep it). */
-export const ArticleId = z.string().regex(/^[1-9][0-9]{0,9}$/, { error: "Identifiant d'article invalide." });
+export const ArticleId = declared(() =>
+  z.string().regex(/^[1-9][0-9]{0,9}$/, { error: "Identifiant d'article invalide." }),
+);
 export type ArticleId = z.infer<typeof ArticleId>;
 
 const text = (label: string, max = MAX_ARTICLE_TEXT) =>
@@ -44,35 +61,39 @@ const text = (label: string, max = MAX_ARTICLE_TEXT) =>
     .max(max, { error: `${label} est trop long (${max.toLocaleString('fr-FR')} caractères au plus).` });
 
 /** A tag: trimmed, lower case, single spaces; « Bulletin  Périodique » is `bulletin périodique`. */
-export const ArticleTag = z
-  .string({ error: 'Étiquette attendue.' })
-  .transform((tag) => tag.trim().replace(/\s+/g, ' ').toLocaleLowerCase('fr-FR'))
-  .pipe(
-    z
-      .string()
-      .min(1, { error: 'Une étiquette ne peut pas être vide.' })
-      .max(MAX_TAG, { error: `Une étiquette a ${MAX_TAG} caractères au plus.` }),
-  );
+export const ArticleTag = declared(() =>
+  z
+    .string({ error: 'Étiquette attendue.' })
+    .transform((tag) => tag.trim().replace(/\s+/g, ' ').toLocaleLowerCase('fr-FR'))
+    .pipe(
+      z
+        .string()
+        .min(1, { error: 'Une étiquette ne peut pas être vide.' })
+        .max(MAX_TAG, { error: `Une étiquette a ${MAX_TAG} caractères au plus.` }),
+    ),
+);
 
 /** An article as staff write it. Texts are Markdown. */
-export const ArticleInput = z.object({
-  title: text('Le titre', MAX_TITLE),
-  symptom: text('Le symptôme'),
-  cause: z
-    .string({ error: 'Cause attendue.' })
-    .trim()
-    .max(MAX_ARTICLE_TEXT, { error: 'La cause est trop longue (20 000 caractères au plus).' })
-    .optional()
-    .transform((cause) => (cause === '' ? undefined : cause)),
-  solution: text('La solution'),
-  tags: z
-    .array(ArticleTag, { error: 'Étiquettes attendues.' })
-    .max(MAX_TAGS, { error: `Au plus ${MAX_TAGS} étiquettes.` })
-    .default([])
-    .transform((tags) => [...new Set(tags)]),
-  application: ArticleApplication.default('LSUN'),
-  visibility: ArticleVisibility,
-});
+export const ArticleInput = declared(() =>
+  z.object({
+    title: text('Le titre', MAX_TITLE),
+    symptom: text('Le symptôme'),
+    cause: z
+      .string({ error: 'Cause attendue.' })
+      .trim()
+      .max(MAX_ARTICLE_TEXT, { error: 'La cause est trop longue (20 000 caractères au plus).' })
+      .optional()
+      .transform((cause) => (cause === '' ? undefined : cause)),
+    solution: text('La solution'),
+    tags: z
+      .array(ArticleTag, { error: 'Étiquettes attendues.' })
+      .max(MAX_TAGS, { error: `Au plus ${MAX_TAGS} étiquettes.` })
+      .default([])
+      .transform((tags) => [...new Set(tags)]),
+    application: ArticleApplication.default('LSUN'),
+    visibility: ArticleVisibility,
+  }),
+);
 export type ArticleInput = z.infer<typeof ArticleInput>;
 
 /** The fields an edit can change, in the order the history shows them. */
@@ -88,16 +109,9 @@ export const ARTICLE_FIELDS = [
 export type ArticleField = (typeof ARTICLE_FIELDS)[number];
 
 /** The kinds of personal data a draft made from a ticket has replaced. */
-export const RedactionKind = z.enum([
-  'email',
-  'phone',
-  'uai',
-  'ine',
-  'ticket',
-  'person',
-  'school',
-  'commune',
-]);
+export const RedactionKind = declared(() =>
+  z.enum(['email', 'phone', 'uai', 'ine', 'ticket', 'person', 'school', 'commune']),
+);
 export type RedactionKind = z.infer<typeof RedactionKind>;
 
 /**
@@ -124,68 +138,78 @@ export const REDACTION_PATTERN = new RegExp(
 );
 
 /** How many of one kind of personal data were replaced in a draft made from a ticket. */
-export const RedactionCount = z.object({
-  kind: RedactionKind,
-  count: z.number().int().positive(),
-});
+export const RedactionCount = declared(() =>
+  z.object({
+    kind: RedactionKind,
+    count: z.number().int().positive(),
+  }),
+);
 export type RedactionCount = z.infer<typeof RedactionCount>;
 
 /**
  * A capitalised word after « élève », « enfant », « Mme », « M. »: maybe a name, left in place
  * for the reviewer to check.
  */
-export const RedactionFlag = z.object({
-  field: z.enum(['title', 'symptom', 'solution']),
-  word: z.string(),
-  /** The word that announced it (« élève », « Mme »…). */
-  after: z.string(),
-});
+export const RedactionFlag = declared(() =>
+  z.object({
+    field: z.enum(['title', 'symptom', 'solution']),
+    word: z.string(),
+    /** The word that announced it (« élève », « Mme »…). */
+    after: z.string(),
+  }),
+);
 export type RedactionFlag = z.infer<typeof RedactionFlag>;
 
 /** An article. `version` increases with every change; an edit names the version it read. */
-export const Article = z.object({
-  id: ArticleId,
-  title: z.string(),
-  symptom: z.string(),
-  cause: z.string().optional(),
-  solution: z.string(),
-  tags: z.array(z.string()),
-  application: ArticleApplication,
-  visibility: ArticleVisibility,
-  status: ArticleStatus,
-  version: z.number().int().positive(),
-  createdAt: z.string(),
-  createdBy: z.string(),
-  updatedAt: z.string(),
-  updatedBy: z.string(),
-  /** When it was first published (kept through later edits and archiving). */
-  publishedAt: z.string().optional(),
-  /** The ticket it was made from. */
-  sourceTicket: z.string().optional(),
-});
+export const Article = declared(() =>
+  z.object({
+    id: ArticleId,
+    title: z.string(),
+    symptom: z.string(),
+    cause: z.string().optional(),
+    solution: z.string(),
+    tags: z.array(z.string()),
+    application: ArticleApplication,
+    visibility: ArticleVisibility,
+    status: ArticleStatus,
+    version: z.number().int().positive(),
+    createdAt: z.string(),
+    createdBy: z.string(),
+    updatedAt: z.string(),
+    updatedBy: z.string(),
+    /** When it was first published (kept through later edits and archiving). */
+    publishedAt: z.string().optional(),
+    /** The ticket it was made from. */
+    sourceTicket: z.string().optional(),
+  }),
+);
 export type Article = z.infer<typeof Article>;
 
 /** What one history line says changed: the field, before and after. */
-export const ArticleChange = z.object({
-  field: z.enum(ARTICLE_FIELDS),
-  before: z.union([z.string(), z.array(z.string())]).optional(),
-  after: z.union([z.string(), z.array(z.string())]).optional(),
-});
+export const ArticleChange = declared(() =>
+  z.object({
+    field: z.enum(ARTICLE_FIELDS),
+    before: z.union([z.string(), z.array(z.string())]).optional(),
+    after: z.union([z.string(), z.array(z.string())]).optional(),
+  }),
+);
 export type ArticleChange = z.infer<typeof ArticleChange>;
 
 /** One line of an article's history: who did what, when, and what changed. */
-export const ArticleHistoryEntry = z.object({
-  at: z.string(),
-  actor: z.string(),
-  action: z.enum(['created', 'edited', 'submitted', 'published', 'archived']),
-  /** The status before, for a move of the workflow. */
-  from: ArticleStatus.optional(),
-  /** The version the change made. */
-  version: z.number().int().positive(),
-  changes: z.array(ArticleChange).default([]),
-  /** The ticket a draft was made from. */
-  sourceTicket: z.string().optional(),
-});
+export const ArticleHistoryEntry = declared(() =>
+  z.object({
+    at: z.string(),
+    actor: z.string(),
+    action: z.enum(['created', 'edited', 'submitted', 'published', 'archived']),
+    /** The status before, for a move of the workflow. */
+    from: ArticleStatus.optional(),
+    /** The version the change made. */
+    version: z.number().int().positive(),
+    changes: z.array(ArticleChange).default([]),
+    /** The ticket a draft was made from. */
+    sourceTicket: z.string().optional(),
+  }),
+);
 export type ArticleHistoryEntry = z.infer<typeof ArticleHistoryEntry>;
 
 /** Who acts, and as what. */

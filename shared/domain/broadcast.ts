@@ -8,10 +8,12 @@
  * follow which, what each recipient's mail says. The steps (`shared/steps/broadcast/`) apply them
  * over the ports of `broadcast-ports.ts`.
  */
-import * as z from 'zod';
+// zod/mini: built at the import of the Lambda functions (see shared/domain/zod.ts).
+
 import type { DirectoryState } from './directory.ts';
 import { DeskError } from './errors.ts';
 import { greetingOf } from './replies.ts';
+import * as z from './zod.ts';
 import { type ZoneRef, ZoneRef as ZoneRefSchema, zoneKey, zonesOf } from './zones.ts';
 
 /** SES's limit of destinations in one `SendBulkEmail` call. */
@@ -51,7 +53,7 @@ export const FINAL_RECIPIENT_STATUSES = [
 ] as const satisfies readonly RecipientStatus[];
 
 /** How many recipients are in each status. */
-export const RecipientCounts = z.record(RecipientStatus, z.number().int().nonnegative());
+export const RecipientCounts = z.record(RecipientStatus, z.number().check(z.int(), z.nonnegative()));
 export type RecipientCounts = z.infer<typeof RecipientCounts>;
 
 /** A subject and text, as staff write them. */
@@ -68,25 +70,31 @@ const NO_TEMPLATE_BRACES = {
 export const BroadcastContent = z.object({
   subject: z
     .string({ error: 'Objet attendu.' })
-    .trim()
-    .min(1, { error: "L'objet ne peut pas être vide." })
-    .max(MAX_SUBJECT, { error: `L'objet est trop long (${MAX_SUBJECT} caractères au plus).` })
-    .refine(NO_TEMPLATE_BRACES.check, { error: NO_TEMPLATE_BRACES.error }),
+    .check(
+      z.trim(),
+      z.minLength(1, { error: "L'objet ne peut pas être vide." }),
+      z.maxLength(MAX_SUBJECT, { error: `L'objet est trop long (${MAX_SUBJECT} caractères au plus).` }),
+      z.refine(NO_TEMPLATE_BRACES.check, { error: NO_TEMPLATE_BRACES.error }),
+    ),
   text: z
     .string({ error: 'Texte attendu.' })
-    .trim()
-    .min(1, { error: 'Le texte ne peut pas être vide.' })
-    .max(MAX_TEXT, { error: 'Le texte est trop long (20 000 caractères au plus).' })
-    .refine(NO_TEMPLATE_BRACES.check, { error: NO_TEMPLATE_BRACES.error }),
+    .check(
+      z.trim(),
+      z.minLength(1, { error: 'Le texte ne peut pas être vide.' }),
+      z.maxLength(MAX_TEXT, { error: 'Le texte est trop long (20 000 caractères au plus).' }),
+      z.refine(NO_TEMPLATE_BRACES.check, { error: NO_TEMPLATE_BRACES.error }),
+    ),
 });
 export type BroadcastContent = z.infer<typeof BroadcastContent>;
 
 /** A broadcast as staff write it: its content and the zones it goes to. */
-export const BroadcastInput = BroadcastContent.extend({
+export const BroadcastInput = z.extend(BroadcastContent, {
   zones: z
     .array(ZoneRefSchema, { error: 'Zones attendues.' })
-    .min(1, { error: 'Choisissez au moins une zone.' })
-    .max(50, { error: 'Au plus 50 zones.' }),
+    .check(
+      z.minLength(1, { error: 'Choisissez au moins une zone.' }),
+      z.maxLength(50, { error: 'Au plus 50 zones.' }),
+    ),
 });
 export type BroadcastInput = z.infer<typeof BroadcastInput>;
 
@@ -97,25 +105,25 @@ export const BroadcastHistoryEntry = z.object({
   actor: z.string(),
   action: z.enum(['created', 'edited', 'tested', 'scheduled', 'started', 'finished', 'cancelled', 'retried']),
   /** The scheduled time for `scheduled`; how many for `retried`. */
-  detail: z.string().optional(),
+  detail: z.optional(z.string()),
 });
 export type BroadcastHistoryEntry = z.infer<typeof BroadcastHistoryEntry>;
 
 /** A broadcast. */
-export const Broadcast = BroadcastInput.extend({
+export const Broadcast = z.extend(BroadcastInput, {
   id: z.string(),
   status: BroadcastStatus,
   /** Recipients: as previewed for a draft or a scheduled broadcast, frozen once sending started. */
-  recipients: z.number().int().nonnegative(),
+  recipients: z.number().check(z.int(), z.nonnegative()),
   /** How many recipients are in each status (all `queued` until sending starts). */
   counts: RecipientCounts,
   /** When a scheduled broadcast starts (ISO 8601 UTC). */
-  scheduledAt: z.string().optional(),
+  scheduledAt: z.optional(z.string()),
   createdAt: z.string(),
   createdBy: z.string(),
   updatedAt: z.string(),
-  startedAt: z.string().optional(),
-  finishedAt: z.string().optional(),
+  startedAt: z.optional(z.string()),
+  finishedAt: z.optional(z.string()),
   history: z.array(BroadcastHistoryEntry),
 });
 export type Broadcast = z.infer<typeof Broadcast>;
@@ -128,17 +136,17 @@ export const BroadcastRecipient = z.object({
   email: z.string(),
   /** « Prénom Nom ». */
   name: z.string(),
-  civility: z.string().optional(),
+  civility: z.optional(z.string()),
   lastName: z.string(),
   /** Their first school in the broadcast's zones. */
   uai: z.string(),
   status: RecipientStatus,
   /** SES's id of the mail sent to them. */
-  messageId: z.string().optional(),
+  messageId: z.optional(z.string()),
   /** Why it failed (SES's code and message), for `failed`, `bounced`, `suppressed`. */
-  error: z.string().optional(),
+  error: z.optional(z.string()),
   /** Whether a `failed` send may be retried (throttling, a transient fault). */
-  retryable: z.boolean().optional(),
+  retryable: z.optional(z.boolean()),
   updatedAt: z.string(),
 });
 export type BroadcastRecipient = z.infer<typeof BroadcastRecipient>;

@@ -255,7 +255,7 @@ export const Dashboard = z.object({
   }),
   openTickets: z.object({
     total: z.number().int(),
-    byStatus: z.record(TicketStatus.exclude(['clos']), z.number().int()),
+    byStatus: z.record(z.enum(OPEN_STATUSES), z.number().int()),
     /** Département code → count; `inconnu` for tickets without a recognised school. */
     byDepartement: z.record(z.string(), z.number().int()),
   }),

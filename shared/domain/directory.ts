@@ -3,8 +3,10 @@
  * whole directory at one point in time (a generation). Plain data and small verbs: the imports,
  * the console's edits and the store all speak these types.
  */
-import * as z from 'zod';
+// zod/mini: built at the import of the Lambda functions (see shared/domain/zod.ts).
+
 import { withoutAccents } from './text.ts';
+import * as z from './zod.ts';
 
 /**
  * Builds a schema where it is declared, and says so to the bundler (`@__NO_SIDE_EFFECTS__`): a
@@ -41,11 +43,11 @@ export const DirectoryMatch = declared(() =>
     kind: z.enum(['director', 'school_mailbox']),
     /** Directory entry that matched (director id, or `school:<uai>` for a mailbox). */
     entryId: z.string(),
-    civility: z.string().optional(),
-    lastName: z.string().optional(),
-    firstName: z.string().optional(),
+    civility: z.optional(z.string()),
+    lastName: z.optional(z.string()),
+    firstName: z.optional(z.string()),
     email: z.string(),
-    schools: z.array(School).min(1),
+    schools: z.array(School).check(z.minLength(1)),
   }),
 );
 export type DirectoryMatch = z.infer<typeof DirectoryMatch>;
@@ -57,16 +59,16 @@ export type DirectoryLookup = {
 };
 
 /** Who changed an entry, and when: kept on every entry, and in the audit trail. */
-const Stamps = {
+const Stamps = declared(() => ({
   createdAt: z.string(),
   createdBy: z.string(),
   updatedAt: z.string(),
   updatedBy: z.string(),
-};
+}));
 
 /** A school in the directory: what the intake sees, plus the key of its circonscription. */
 export const DirectorySchool = declared(() =>
-  School.extend({
+  z.extend(School, {
     /** Key of its circonscription zone (see `circonscriptionCodeOf` in `zones.ts`). */
     circonscriptionCode: z.string(),
     ...Stamps,
@@ -100,11 +102,11 @@ export const Director = declared(() =>
      * when their addresses do, so the intake log and the audit trail keep pointing at them.
      */
     id: z.string(),
-    civility: z.string().optional(),
+    civility: z.optional(z.string()),
     lastName: z.string(),
     firstName: z.string(),
     /** Academic addresses, lower case, the principal one first; each one is recognised. */
-    emails: z.array(z.string()).min(1),
+    emails: z.array(z.string()).check(z.minLength(1)),
     /** The schools they direct, in UAI order (a file's line order carries no meaning). */
     assignments: z.array(Assignment),
     /** false: no longer a director (left, or missing from an import); kept for the record. */
@@ -120,7 +122,7 @@ export type Director = z.infer<typeof Director>;
  */
 export const DirectoryState = declared(() =>
   z.object({
-    generation: z.number().int().nonnegative(),
+    generation: z.number().check(z.int(), z.nonnegative()),
     directors: z.array(Director),
     schools: z.array(DirectorySchool),
     circonscriptions: z.array(Circonscription),

@@ -2,11 +2,10 @@
  * The messages that travel on the pipeline's queues: one zod schema per queue, shared by the
  * producer (which parses before sending, so a bug fails at the source) and the consumer.
  */
-// A namespace import lets the bundler drop the parts of zod we do not use (~90 KB instead of ~450 KB).
-import * as z from 'zod';
 import { type DirectoryMatch, School } from './directory.ts';
 import { AttachmentInfo, type InboundMail, RawMailLocation, ReceiptVerdicts } from './mail.ts';
 import type { TicketMessage } from './records.ts';
+import * as z from './zod.ts';
 
 /**
  * Builds a schema where it is declared, and says so to the bundler (`@__NO_SIDE_EFFECTS__`): a
@@ -23,10 +22,10 @@ function declared<T>(build: () => T): T {
 export const IntakeMessage = declared(() =>
   z.object({
     type: z.literal('mail.received'),
-    sesMessageId: z.string().min(1),
+    sesMessageId: z.string().check(z.minLength(1)),
     receivedAt: z.iso.datetime(),
     envelopeFrom: z.string(),
-    recipients: z.array(z.string()).min(1),
+    recipients: z.array(z.string()).check(z.minLength(1)),
     verdicts: ReceiptVerdicts,
     rawMail: RawMailLocation,
   }),
@@ -39,17 +38,17 @@ export type ReceivedMail = Omit<IntakeMessage, 'type' | 'rawMail'>;
 /** What `ticket` needs of the incoming mail to record it as a message of a ticket. */
 export const IncomingMessage = declared(() =>
   z.object({
-    sesMessageId: z.string().min(1),
+    sesMessageId: z.string().check(z.minLength(1)),
     receivedAt: z.iso.datetime(),
     from: z.string(),
     fromName: z.string(),
     subject: z.string(),
-    messageId: z.string().optional(),
+    messageId: z.optional(z.string()),
     text: z.string(),
     attachments: z.array(AttachmentInfo),
     rawMail: RawMailLocation,
     /** The broadcast whose mail this one answers (its `In-Reply-To`), when it opens a ticket. */
-    broadcastId: z.string().optional(),
+    broadcastId: z.optional(z.string()),
   }),
 );
 export type IncomingMessage = z.infer<typeof IncomingMessage>;
@@ -64,10 +63,10 @@ export const Requester = declared(() =>
     kind: z.enum(['director', 'school_mailbox', 'sender']),
     email: z.string(),
     name: z.string(),
-    entryId: z.string().optional(),
-    civility: z.string().optional(),
-    firstName: z.string().optional(),
-    lastName: z.string().optional(),
+    entryId: z.optional(z.string()),
+    civility: z.optional(z.string()),
+    firstName: z.optional(z.string()),
+    lastName: z.optional(z.string()),
     schools: z.array(School),
   }),
 );
@@ -148,16 +147,16 @@ export const OutboxMessage = declared(() =>
   z.object({
     type: z.literal('mail.send'),
     /** Unique id of this outgoing mail; also set as a header so that it is recognised if it comes back. */
-    outboxId: z.string().min(1),
+    outboxId: z.string().check(z.minLength(1)),
     record: OutboundRecord,
     purpose: OutboxPurpose,
-    ticketNumber: z.string().optional(),
+    ticketNumber: z.optional(z.string()),
     from: z.string(),
     fromName: z.string(),
     to: z.string(),
     subject: z.string(),
     text: z.string(),
-    inReplyTo: z.string().optional(),
+    inReplyTo: z.optional(z.string()),
     references: z.array(z.string()),
     /** RFC 3834: automatic answers say so, so that other robots do not answer them. */
     autoSubmitted: z.boolean(),
@@ -236,12 +235,12 @@ export function requesterOf(match: DirectoryMatch, fromName: string): Requester 
 export const BroadcastChunk = declared(() =>
   z.object({
     type: z.literal('broadcast.chunk'),
-    broadcastId: z.string().min(1),
+    broadcastId: z.string().check(z.minLength(1)),
     /** The chunk's rank in the broadcast (for logs); a retry or a throttled chunk keeps it. */
-    chunk: z.number().int().nonnegative(),
-    directorIds: z.array(z.string().min(1)).min(1).max(50),
+    chunk: z.number().check(z.int(), z.nonnegative()),
+    directorIds: z.array(z.string().check(z.minLength(1))).check(z.minLength(1), z.maxLength(50)),
     /** How many times this chunk was deferred for throttling (absent: never). */
-    attempt: z.number().int().nonnegative().optional(),
+    attempt: z.optional(z.number().check(z.int(), z.nonnegative())),
   }),
 );
 export type BroadcastChunk = z.infer<typeof BroadcastChunk>;
@@ -254,23 +253,43 @@ export const SesMailEvent = declared(() =>
   z.object({
     kind: z.enum(['delivery', 'bounce', 'complaint', 'other']),
     /** SES's id of the mail the event is about (the one `SendBulkEmail` returned). */
-    sesMessageId: z.string().min(1),
+    sesMessageId: z.string().check(z.minLength(1)),
     at: z.string(),
     /** The mail's tags (`broadcast`, `purpose`...), each with its values. */
     tags: z.record(z.string(), z.array(z.string())),
     /** For a bounce: `Permanent` (hard: the address does not work), `Transient`, `Undetermined`. */
-    bounceType: z.string().optional(),
+    bounceType: z.optional(z.string()),
     /** For a bounce or a complaint: SES's sub type or feedback type, for the console. */
-    detail: z.string().optional(),
+    detail: z.optional(z.string()),
   }),
 );
 export type SesMailEvent = z.infer<typeof SesMailEvent>;
 
 const SesEventMail = declared(() =>
   z.looseObject({
-    messageId: z.string().min(1),
-    timestamp: z.string().optional(),
-    tags: z.record(z.string(), z.array(z.string())).optional().catch(undefined),
+    messageId: z.string().check(z.minLength(1)),
+    timestamp: z.optional(z.string()),
+    tags: z.catch(z.optional(z.record(z.string(), z.array(z.string()))), undefined),
+  }),
+);
+
+/** The fields of an SES event the desk reads (`SesEventBody`). */
+const SesEventFields = declared(() =>
+  z.looseObject({
+    eventType: z.optional(z.string()),
+    notificationType: z.optional(z.string()),
+    mail: SesEventMail,
+    bounce: z.optional(
+      z.looseObject({
+        bounceType: z.optional(z.string()),
+        bounceSubType: z.optional(z.string()),
+        timestamp: z.optional(z.string()),
+      }),
+    ),
+    complaint: z.optional(
+      z.looseObject({ complaintFeedbackType: z.optional(z.string()), timestamp: z.optional(z.string()) }),
+    ),
+    delivery: z.optional(z.looseObject({ timestamp: z.optional(z.string()) })),
   }),
 );
 
@@ -280,24 +299,9 @@ const SesEventMail = declared(() =>
  * required: without it the event cannot be matched to anything.
  */
 const SesEventBody = declared(() =>
-  z
-    .looseObject({
-      eventType: z.string().optional(),
-      notificationType: z.string().optional(),
-      mail: SesEventMail,
-      bounce: z
-        .looseObject({
-          bounceType: z.string().optional(),
-          bounceSubType: z.string().optional(),
-          timestamp: z.string().optional(),
-        })
-        .optional(),
-      complaint: z
-        .looseObject({ complaintFeedbackType: z.string().optional(), timestamp: z.string().optional() })
-        .optional(),
-      delivery: z.looseObject({ timestamp: z.string().optional() }).optional(),
-    })
-    .transform((event): SesMailEvent => {
+  z.pipe(
+    SesEventFields,
+    z.transform((event: z.output<typeof SesEventFields>): SesMailEvent => {
       const type = (event.eventType ?? event.notificationType ?? '').toLowerCase();
       const kind = type === 'delivery' || type === 'bounce' || type === 'complaint' ? type : 'other';
       const at =
@@ -321,6 +325,7 @@ const SesEventBody = declared(() =>
         ...(detail ? { detail } : {}),
       };
     }),
+  ),
 );
 
 /**
@@ -329,20 +334,24 @@ const SesEventBody = declared(() =>
  * as JSON text). Unwrapped here, so the consumer sees one shape.
  */
 export const SesEventRecord = declared(() =>
-  z.preprocess((value) => {
-    if (typeof value !== 'object' || value === null) return value;
-    const record = value as Record<string, unknown>;
-    if (typeof record.Message === 'string') {
-      try {
-        return JSON.parse(record.Message);
-      } catch {
-        return value;
+  // zod/mini has no `preprocess`: classic's is this pipe from a transform into the schema.
+  z.pipe(
+    z.transform((value: unknown) => {
+      if (typeof value !== 'object' || value === null) return value;
+      const record = value as Record<string, unknown>;
+      if (typeof record.Message === 'string') {
+        try {
+          return JSON.parse(record.Message);
+        } catch {
+          return value;
+        }
       }
-    }
-    if (typeof record.detail === 'object' && record.detail !== null && 'mail' in record.detail)
-      return record.detail;
-    return value;
-  }, SesEventBody),
+      if (typeof record.detail === 'object' && record.detail !== null && 'mail' in record.detail)
+        return record.detail;
+      return value;
+    }),
+    SesEventBody,
+  ),
 );
 export type SesEventRecord = z.output<typeof SesEventRecord>;
 
@@ -355,7 +364,7 @@ export type SesEventRecord = z.output<typeof SesEventRecord>;
 export const KbExportRequest = declared(() =>
   z.object({
     type: z.literal('kb.export'),
-    articleId: z.string().optional(),
+    articleId: z.optional(z.string()),
     /** When the change was made, for the logs. */
     at: z.string(),
   }),

@@ -7,10 +7,11 @@
  * generated mail (`Auto-Submitted: auto-generated`) recorded apart from the ticket's conversation,
  * and sent through the outbox and the mailer's at-most-once claim like every mail of the desk.
  */
-import * as z from 'zod';
+
 import { normalizeAddress } from './address.ts';
 import { type OutboxMessage, outgoingMail } from './messages.ts';
 import type { Ticket } from './records.ts';
+import * as z from './zod.ts';
 
 /** The kinds of notification an agent may turn on or off. */
 export const NotificationKind = z.enum(['assigned', 'follow_up']);

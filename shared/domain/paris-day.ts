@@ -3,7 +3,7 @@
  * French day, not a UTC one). Intl carries the time-zone rules, so no library is needed.
  */
 
-import * as z from 'zod';
+import * as z from './zod.ts';
 
 const TIME_ZONE = 'Europe/Paris';
 
@@ -100,15 +100,15 @@ export function parisTimeToInstant(day: string, time: string): Date {
 }
 
 /** A Paris calendar day, `YYYY-MM-DD`, that exists. */
-export const ParisDate = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Date attendue au format AAAA-MM-JJ.' })
-  .refine(
-    (value) => {
+export const ParisDate = z.string().check(
+  z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Date attendue au format AAAA-MM-JJ.' }),
+  z.refine(
+    (value: string) => {
       const [year, month, day] = value.split('-').map(Number) as [number, number, number];
       const date = new Date(Date.UTC(year, month - 1, day));
       return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
     },
     { error: "Cette date n'existe pas." },
-  );
+  ),
+);
 export type ParisDate = z.infer<typeof ParisDate>;

@@ -5,7 +5,7 @@
  * orders its conversation and its history. The steps decide with these and the store writes the
  * `TicketChange` they describe in one transaction.
  */
-import * as z from 'zod';
+
 import { RequestIdReusedError } from './errors.ts';
 import { OutboxMessage } from './messages.ts';
 import {
@@ -17,6 +17,7 @@ import {
   type TicketStatus,
 } from './records.ts';
 import { purgeDate } from './retention.ts';
+import * as z from './zod.ts';
 
 /** A ticket as stored: the record, and when it will be purged (closed tickets only). */
 export type StoredTicket = { ticket: Ticket; expiresAt: number | undefined };
@@ -25,7 +26,7 @@ export type StoredTicket = { ticket: Ticket; expiresAt: number | undefined };
  * A mail of the conversation as stored: the mailer also records when it sent an outgoing one,
  * and the ticket's page shows it.
  */
-export const StoredMessage = TicketMessage.extend({ sentAt: z.string().optional() });
+export const StoredMessage = z.extend(TicketMessage, { sentAt: z.optional(z.string()) });
 export type StoredMessage = z.infer<typeof StoredMessage>;
 
 /** A ticket with everything in its partition. */

@@ -6,11 +6,13 @@
 import * as z from 'zod';
 import { School } from './directory.ts';
 import { Ticket, TicketHistoryEntry, TicketMessage, TicketNote } from './records.ts';
+// The records are zod/mini (the functions build them at import): views extend them with its functions.
+import * as mini from './zod.ts';
 
 /** One entry of the conversation: a mail (in or out) or an internal note, in time order. */
 export const ConversationEntry = z.discriminatedUnion('kind', [
-  TicketMessage.extend({ kind: z.literal('message') }),
-  TicketNote.extend({ kind: z.literal('note') }),
+  mini.extend(TicketMessage, { kind: z.literal('message') }),
+  mini.extend(TicketNote, { kind: z.literal('note') }),
 ]);
 export type ConversationEntry = z.infer<typeof ConversationEntry>;
 
@@ -38,7 +40,7 @@ export const TicketClock = z.object({
 export type TicketClock = z.infer<typeof TicketClock>;
 
 /** A ticket of the list, with its clocks. */
-export const TicketListItem = Ticket.extend({ clock: TicketClock });
+export const TicketListItem = mini.extend(Ticket, { clock: TicketClock });
 export type TicketListItem = z.infer<typeof TicketListItem>;
 
 /** The director the directory recognises for the requester's address, if still there. */
@@ -61,7 +63,7 @@ export type RecognisedDirector = z.infer<typeof RecognisedDirector>;
  * response clocks. `schools` are
  * the schools recognised when the ticket was opened.
  */
-export const TicketDetail = Ticket.extend({
+export const TicketDetail = mini.extend(Ticket, {
   messages: z.array(ConversationEntry),
   history: z.array(TicketHistoryEntry),
   director: RecognisedDirector.nullable(),
@@ -72,7 +74,7 @@ export type TicketDetail = z.infer<typeof TicketDetail>;
 /** The answer of every ticket action: the ticket as now stored and the history line written (null when nothing changed). */
 export const TicketActionResult = z.object({
   ticket: Ticket,
-  history: TicketHistoryEntry.nullable(),
+  history: z.nullable(TicketHistoryEntry),
 });
 export type TicketActionResult = z.infer<typeof TicketActionResult>;
 

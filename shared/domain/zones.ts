@@ -7,9 +7,11 @@
  * never changes once written (a change makes a new generation), so the count is computed once per
  * generation, in one pass over the assignments, and can never drift from the directors it counts.
  */
-import * as z from 'zod';
+// zod/mini: built at the import of the Lambda functions (see shared/domain/zod.ts).
+
 import { type DirectoryState, foldText } from './directory.ts';
 import { ACADEMIE_DEPARTEMENTS, DEPARTEMENT_NAMES } from './uai.ts';
+import * as z from './zod.ts';
 
 /** The levels, from the widest. */
 export const ZONE_TYPES = ['academie', 'departement', 'circonscription', 'ecole'] as const;

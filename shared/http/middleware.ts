@@ -20,6 +20,8 @@ import type {
 } from 'aws-lambda';
 // A namespace import lets the bundler drop the parts of zod we do not use (~90 KB instead of ~450 KB).
 import type * as z from 'zod';
+// The functional parse: a route may declare a domain schema built with zod/mini (shared/domain/zod.ts).
+import { safeParse } from 'zod';
 import zodFrench from 'zod/v4/locales/fr.js';
 import { DeskError, type ErrorDetail } from '#shared/domain/errors.ts';
 import { logger } from '#shared/logger.ts';
@@ -191,13 +193,13 @@ function summary(prefix: string, details: ErrorDetail[]): string {
   return `${prefix} ${shown.join(' ; ')}${more}.`;
 }
 
-function parseOrRefuse<S extends z.ZodType>(
+function parseOrRefuse<S extends z.core.$ZodType>(
   schema: S,
   input: unknown,
   prefix: string,
   code: string,
 ): z.output<S> {
-  const parsed = schema.safeParse(input, { error: frenchErrors });
+  const parsed = safeParse(schema, input, { error: frenchErrors });
   if (parsed.success) return parsed.data;
   const details = detailsOf(parsed.error);
   throw new BadRequestError(summary(prefix, details), { code, details, cause: parsed.error });
@@ -207,7 +209,7 @@ function parseOrRefuse<S extends z.ZodType>(
  * The request's JSON body, validated. Bad input from a caller is an expected branch, so it
  * becomes a 400 with French details instead of a ZodError (which the chain treats as a bug).
  */
-export function parseBody<S extends z.ZodType>(schema: S, event: { body?: unknown }): z.output<S> {
+export function parseBody<S extends z.core.$ZodType>(schema: S, event: { body?: unknown }): z.output<S> {
   if (typeof event.body === 'string') {
     // A JSON body was parsed by the chain; a string here means another content type.
     throw new BadRequestError('Le corps de la requête doit être du JSON (Content-Type: application/json).', {
@@ -215,7 +217,7 @@ export function parseBody<S extends z.ZodType>(schema: S, event: { body?: unknow
     });
   }
   if (event.body === undefined) {
-    const parsed = schema.safeParse(undefined);
+    const parsed = safeParse(schema, undefined);
     if (parsed.success) return parsed.data;
     throw new BadRequestError('Le corps de la requête est vide.', { code: 'missing_body' });
   }
@@ -223,7 +225,7 @@ export function parseBody<S extends z.ZodType>(schema: S, event: { body?: unknow
 }
 
 /** The query string parameters, validated (API Gateway joins repeated keys with commas). */
-export function parseQuery<S extends z.ZodType>(
+export function parseQuery<S extends z.core.$ZodType>(
   schema: S,
   event: { queryStringParameters?: Record<string, string | undefined> },
 ): z.output<S> {
@@ -236,7 +238,7 @@ export function parseQuery<S extends z.ZodType>(
 }
 
 /** The path parameters (`{number}` in `/api/tickets/{number}`), validated. */
-export function parsePath<S extends z.ZodType>(
+export function parsePath<S extends z.core.$ZodType>(
   schema: S,
   event: { pathParameters?: Record<string, string | undefined> },
 ): z.output<S> {

@@ -110,7 +110,7 @@ async function followUp(number: string, deps: FollowUpNotifierDeps, sesMessageId
       opening: { openTickets: async () => [] },
       followUps: makeFollowUpStore(table),
       tickets: makeTicketRetention(table),
-      outbox: { send: async () => undefined },
+      outbox: { sendAll: async () => undefined },
       notifier: deps,
       now: () => NOW,
     },

@@ -124,3 +124,24 @@ describe('the deployed bundles', () => {
     expect(mailer).not.toContain('broadcast.chunk');
   });
 });
+
+describe('the schemas built at a cold start', () => {
+  it('come from zod/mini alone in receive, screen, ticket, the mailer and broadcast-send, with zod’s English messages', async () => {
+    // Why: classic zod gives every schema its methods and clones it at each `.min()` or
+    // `.optional()`; its module and those copies were 14–19 % of the mail chain's import CPU. One
+    // classic schema reached again would bring the whole of classic zod back into the bundle.
+    const inputs = await bundledInputs();
+    for (const name of ['receive', 'screen', 'ticket', 'mailer', 'broadcast-send']) {
+      const paths = inputs.get(name) ?? [];
+      expect(paths, name).toContain('shared/domain/zod.ts');
+      expect(
+        paths.filter((path) => path.includes('node_modules/zod/v4/classic/')),
+        name,
+      ).toEqual([]);
+      expect(
+        paths.some((path) => path.endsWith('node_modules/zod/v4/locales/en.js')),
+        name,
+      ).toBe(true);
+    }
+  });
+});

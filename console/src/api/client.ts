@@ -9,7 +9,7 @@
  * `ApiError` for the rest, always with the French message of the API.
  */
 
-import type * as z from 'zod';
+import * as z from 'zod';
 import {
   ApiError as ApiErrorBody,
   type BodyOf,
@@ -147,7 +147,7 @@ export async function send(path: string, options: RequestOptions = {}): Promise<
 }
 
 /** A JSON request whose answer is parsed with `schema`. */
-export async function requestJson<S extends z.ZodType>(
+export async function requestJson<S extends z.core.$ZodType>(
   schema: S,
   path: string,
   options: RequestOptions & { json?: unknown } = {},
@@ -157,7 +157,8 @@ export async function requestJson<S extends z.ZodType>(
     ...rest,
     ...(json === undefined ? {} : { body: JSON.stringify(json), contentType: 'application/json' }),
   });
-  const parsed = schema.safeParse(await response.json().catch(() => undefined));
+  // The functional parse: an answer may be a domain schema declared with zod/mini.
+  const parsed = z.safeParse(schema, await response.json().catch(() => undefined));
   if (!parsed.success) {
     throw new ApiError(
       response.status,
@@ -207,10 +208,10 @@ type CallParams<K extends JsonRouteKey> = {
  * against the contract before it leaves (French messages for the form), the answer after.
  */
 export async function call<K extends JsonRouteKey>(key: K, params: CallParams<K>): Promise<ResponseOf<K>> {
-  const route: { body?: z.ZodType; response: z.ZodType } = routes[key];
+  const route: { body?: z.core.$ZodType; response: z.core.$ZodType } = routes[key];
   const { method } = routeLine(key);
   if (route.body !== undefined && params.body !== undefined) {
-    const checked = route.body.safeParse(params.body);
+    const checked = z.safeParse(route.body, params.body);
     if (!checked.success) {
       throw new ApiError(400, 'invalid_body', checked.error.issues.map((issue) => issue.message).join(' '), {
         details: checked.error.issues.map((issue) => ({
@@ -329,7 +330,8 @@ export async function upload<S extends z.ZodType>(
   xhr.send(file);
   const response = await done;
   if (!response.ok) throw await refusal(response);
-  const parsed = schema.safeParse(await response.json().catch(() => undefined));
+  // The functional parse: an answer may be a domain schema declared with zod/mini.
+  const parsed = z.safeParse(schema, await response.json().catch(() => undefined));
   if (!parsed.success) {
     throw new ApiError(response.status, 'unexpected_answer', 'Réponse inattendue du serveur.', {
       cause: parsed.error,

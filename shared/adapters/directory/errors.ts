@@ -3,7 +3,7 @@
  * shown (`DirectoryConflictError`, a `DeskError`), and a fault of ours (`DirectoryStoreError`,
  * never shown, keeps the SDK's or the parser's error as `cause`).
  */
-import type * as z from 'zod';
+import * as z from 'zod/v4/core';
 import { DeskError } from '#shared/domain/errors.ts';
 
 /** Raised when the table cannot be read or written as the directory needs; keeps the SDK error. */
@@ -45,8 +45,9 @@ export async function orFail<T>(failure: string, call: () => Promise<T>): Promis
  * An item read from the table, as `schema` says it must be: the store wrote it, so an item that
  * does not fit is a fault (a bug, or a hand edit), raised with the parser's findings as `cause`.
  */
-export function parseItem<S extends z.ZodType>(schema: S, item: unknown, what: string): z.output<S> {
-  const parsed = schema.safeParse(item);
+export function parseItem<S extends z.$ZodType>(schema: S, item: unknown, what: string): z.output<S> {
+  // The functional parse takes the directory's zod/mini schemas and the audit's classic ones alike.
+  const parsed = z.safeParse(schema, item);
   if (!parsed.success) throw new DirectoryStoreError(`${what} is malformed`, { cause: parsed.error });
   return parsed.data;
 }

@@ -15,9 +15,10 @@ import {
   type TransactWriteCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
 import { decodeState, encodeState } from '#shared/directory/snapshot.ts';
 import type { DirectoryState } from '#shared/domain/directory.ts';
+// zod/mini: built at the import of the Lambda functions (see shared/domain/zod.ts).
+import * as z from '#shared/domain/zod.ts';
 import { logger } from '#shared/logger.ts';
 import { withRetries } from '#shared/retry.ts';
 import { BATCH_WRITE_SIZE, inBatches, MAX_ATTEMPTS } from './batches.ts';
@@ -26,8 +27,8 @@ import { directoryKeys, Key, padGeneration } from './keys.ts';
 
 /** Where a generation's state is stored: enough to read it with one BatchGetItem. */
 export const GenerationRef = z.object({
-  generation: z.number().int().positive(),
-  parts: z.number().int().nonnegative(),
+  generation: z.number().check(z.int(), z.positive()),
+  parts: z.number().check(z.int(), z.nonnegative()),
   sha256: z.string(),
 });
 export type GenerationRef = z.infer<typeof GenerationRef>;
@@ -44,7 +45,7 @@ export type Provenance = z.infer<typeof Provenance>;
 export const Pointer = z.object({
   ...GenerationRef.shape,
   ...Provenance.shape,
-  previous: GenerationRef.nullable(),
+  previous: z.nullable(GenerationRef),
   /** `pending`: the switch is done, the contact and audit entries may not all be written yet. */
   projection: z.enum(['done', 'pending']),
 });
@@ -54,7 +55,7 @@ export type Pointer = z.infer<typeof Pointer>;
 const Part = z.object({ sk: z.string(), data: z.instanceof(Uint8Array) });
 
 /** A generation's META item, as listed for garbage collection. */
-const Listed = GenerationRef.pick({ generation: true, parts: true });
+const Listed = z.pick(GenerationRef, { generation: true, parts: true });
 
 /** BatchGetItem's answer left keys unread: the call is made again for those. */
 class UnreadPartsError extends DirectoryStoreError {
@@ -171,7 +172,7 @@ export function makeGenerations({
         ),
       );
       return parseItem(
-        z.object({ last: z.number().int().positive() }),
+        z.object({ last: z.number().check(z.int(), z.positive()) }),
         answer.Attributes,
         'The directory sequence',
       ).last;

@@ -20,7 +20,8 @@
  *
  * Generation numbers are zero-padded so that keys sort as numbers do.
  */
-import * as z from 'zod';
+// zod/mini: built at the import of the Lambda functions (see shared/domain/zod.ts).
+import * as z from '#shared/domain/zod.ts';
 import { keys } from '../keys.ts';
 
 /** The primary key of an item. */
