@@ -8,12 +8,12 @@ import { makeFollowUpStore } from '#shared/adapters/follow-up-store.ts';
 import { makeIntakeLogStore } from '#shared/adapters/intake-log-store.ts';
 import { makeQueue } from '#shared/adapters/queue.ts';
 import { makeRawMailReader } from '#shared/adapters/raw-mail.ts';
-import { sqsConsumer } from '#shared/adapters/sqs-consumer.ts';
+import { sqsBatchConsumer } from '#shared/adapters/sqs-consumer.ts';
 import { deskConfig } from '#shared/config.ts';
 import { IntakeMessage, OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { logger } from '#shared/logger.ts';
 import { deskMetrics, publishMetrics, screenedMetrics } from '#shared/metrics.ts';
-import { screenMail } from '#shared/steps/screen.ts';
+import { screenMails } from '#shared/steps/screen.ts';
 
 const config = deskConfig();
 const dynamodb = dynamodbClient();
@@ -31,16 +31,21 @@ const deps = {
 };
 const metrics = deskMetrics('screen');
 
-export const handler = sqsConsumer(
+export const handler = sqsBatchConsumer(
   IntakeMessage,
-  async (message) => {
-    const entry = await screenMail(message, deps);
-    logger.info('Mail screened', {
-      sesMessageId: entry.sesMessageId,
-      outcome: entry.outcome,
-      ticketNumber: entry.ticketNumber,
-    });
-    publishMetrics(metrics, screenedMetrics(entry));
+  async (messages) => {
+    const results = await screenMails(messages, deps);
+    for (const result of results) {
+      if (result.status === 'rejected') continue;
+      const entry = result.value;
+      logger.info('Mail screened', {
+        sesMessageId: entry.sesMessageId,
+        outcome: entry.outcome,
+        ticketNumber: entry.ticketNumber,
+      });
+      publishMetrics(metrics, screenedMetrics(entry));
+    }
+    return results;
   },
   (message) => ({ sesMessageId: message.sesMessageId }),
   { metrics },

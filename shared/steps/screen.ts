@@ -44,15 +44,44 @@ export type ScreenDeps = {
   directory: DirectoryLookup;
   intakeLog: IntakeRecorder;
   threads: ThreadFinder;
-  tickets: Pick<QueueProducer<TicketCommand>, 'send'>;
+  tickets: Pick<QueueProducer<TicketCommand>, 'sendAll'>;
   outbox: Pick<QueueProducer<OutboxMessage>, 'send'>;
   /** Names the broadcast a reply answers on the ticket it opens; without it, tickets name none. */
   broadcasts?: BroadcastMailFinder;
   now: () => Date;
 };
 
-/** Screens one received mail and records its outcome; returns the intake entry recorded. */
-export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Promise<IntakeEntry> {
+/**
+ * Screens a batch of received mails, each on its own, then queues their ticket commands together,
+ * ten to an SQS request (one request per mail was the step's most frequent request after the
+ * transaction). Each result is the mail's intake entry as recorded, or why it failed: its own
+ * screening, or the queue refusing the commands, which fails every mail that had one. A failed
+ * mail comes back from SQS and is screened again: the entry as stored gives the same command,
+ * and the ticket step is idempotent.
+ */
+export async function screenMails(
+  messages: IntakeMessage[],
+  deps: ScreenDeps,
+): Promise<Array<PromiseSettledResult<IntakeEntry>>> {
+  const screened = await Promise.allSettled(messages.map((message) => screenMail(message, deps)));
+  const commands = screened.flatMap((result) =>
+    result.status === 'fulfilled' && result.value.command ? [result.value.command] : [],
+  );
+  let refused: { reason: unknown } | undefined;
+  try {
+    await deps.tickets.sendAll(commands);
+  } catch (reason) {
+    refused = { reason };
+  }
+  return screened.map((result): PromiseSettledResult<IntakeEntry> => {
+    if (result.status === 'rejected') return result;
+    if (refused && result.value.command) return { status: 'rejected', reason: refused.reason };
+    return { status: 'fulfilled', value: result.value.entry };
+  });
+}
+
+/** Screens one received mail and records its outcome; returns the entry and the ticket command to queue. */
+export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Promise<RecordedScreening> {
   const { config } = deps;
   const rules: IntakeRules = {
     academicDomain: config.academicDomain,
@@ -67,9 +96,7 @@ export async function screenMail(message: IntakeMessage, deps: ScreenDeps): Prom
     ? { screening: alone, director: undefined }
     : await screenWithLookups(mail as InboundMail & { from: { address: string } }, rules, deps);
 
-  const { entry, command } = await recordScreening(mail, screening, director, deps);
-  if (command) await deps.tickets.send(command);
-  return entry;
+  return recordScreening(mail, screening, director, deps);
 }
 
 /** What recording a screened request gives: the entry as stored, and the ticket command that follows. */

@@ -143,14 +143,17 @@ async function acknowledge(
       ? [acknowledgment(command, result.value.ticketNumber, deps.config, suggestions)]
       : [];
   });
+  let refused: { reason: unknown } | undefined;
   try {
     await deps.outbox.sendAll(mails);
   } catch (reason) {
-    return results.map((result) => (result.status === 'rejected' ? result : { status: 'rejected', reason }));
+    refused = { reason };
   }
-  return results.map((result) =>
-    result.status === 'rejected' ? result : { status: 'fulfilled', value: result.value.ticketNumber },
-  );
+  return results.map((result): PromiseSettledResult<string> => {
+    if (result.status === 'rejected') return result;
+    if (refused) return { status: 'rejected', reason: refused.reason };
+    return { status: 'fulfilled', value: result.value.ticketNumber };
+  });
 }
 
 /**
