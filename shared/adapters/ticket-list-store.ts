@@ -12,24 +12,35 @@
  * counts them before the filter, but does not send back the others, which was about 40 % of
  * DynamoDB Local's CPU on a page of rare matches and most of the API's. Satisfies the domain's
  * `TicketListReads`.
+ *
+ * The circonscription and free text compare without case or accents, which no filter on a
+ * ticket's stored values can: sorted by creation, those lists read the tickets' cards instead
+ * (gsi5, `CARDS`: small items holding the normalised values, `TicketCard`), with a
+ * `FilterExpression` that keeps exactly the cards that match (`contains`), then fetch those
+ * cards' tickets in one BatchGetItem, where `ticketMatches` checks the rest (statuses, assignee,
+ * lateness...). Until every older ticket has its card (`ticketCardsMigrated`), they read the
+ * tickets as before. A late filter bounds the creation time it reads (`lastLateCreation`).
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TicketStatus } from '#shared/domain/records.ts';
+import { DEFAULT_WORK_TARGETS } from '#shared/domain/response-clock.ts';
 import { isPurged } from '#shared/domain/retention.ts';
 import type { TicketListReads } from '#shared/domain/staff-ports.ts';
 import type { StoredTicket } from '#shared/domain/ticket-actions.ts';
 import {
+  cardConditions,
   type ExactConditions,
   exactConditions,
   filtersInCode,
   type ListPosition,
+  lastLateCreation,
   type TicketListPage,
   type TicketListRequest,
   ticketMatches,
 } from '#shared/domain/ticket-list.ts';
 import { parseTicketNumber } from '#shared/domain/ticket-number.ts';
 import { keys } from './keys.ts';
-import { sortKeyRange } from './table-queries.ts';
+import { batchGetAll, sortKeyRange } from './table-queries.ts';
 import { storedTicket } from './ticket-items.ts';
 
 /** At most this many index items are read for one page of a filtered list. */
@@ -56,6 +67,10 @@ type Stream = {
   done: boolean;
   /** The index's sort key attribute, and whether it is a bare time (gsi3) rather than `<time>#<number>`. */
   sortKey: { name: string; bare: boolean };
+  /** Queries made so far: the first reads no more than a page needs, the next ones more. */
+  fills: number;
+  /** The stream reads tickets' cards (gsi5), then the tickets of the cards that match. */
+  cards?: boolean;
   input: {
     IndexName: string;
     KeyConditionExpression: string;
@@ -70,6 +85,7 @@ export function makeTicketListStore({
   client,
   tableName,
   pushFilters = true,
+  readCards = true,
 }: {
   client: DynamoDBDocumentClient;
   tableName: string;
@@ -78,7 +94,23 @@ export function makeTicketListStore({
    * code, as before: the reference the tests compare the pushed filter with.
    */
   pushFilters?: boolean;
+  /**
+   * Read the tickets' cards for a circonscription or a free text, once migrated (the default).
+   * False reads the tickets, as before: the reference the tests compare the cards with.
+   */
+  readCards?: boolean;
 }): TicketListReads {
+  /** Every ticket has its card: once seen, the migration marker stays. */
+  let cardsReady = false;
+  async function cardsMigrated(): Promise<boolean> {
+    if (cardsReady) return true;
+    const { Item } = await client.send(
+      new GetCommand({ TableName: tableName, Key: keys.ticketCardsMigrated(), ConsistentRead: true }),
+    );
+    cardsReady = Item !== undefined;
+    return cardsReady;
+  }
+
   return {
     /**
      * One page of the ticket list. Reads the narrowest index for the sort and statuses asked
@@ -112,10 +144,20 @@ export function makeTicketListStore({
         return { items: found, next: undefined, reads };
       }
 
-      const streams = ticketStreams(query);
+      // A late ticket was created at or before this instant: read no later one.
+      const lateUpTo =
+        filter.late && sort === 'created'
+          ? lastLateCreation(filter.late, query.work ?? DEFAULT_WORK_TARGETS, now)
+          : undefined;
+      const onCards = sort === 'created' ? cardConditions(filter) : undefined;
+      const streams =
+        onCards && readCards && (await cardsMigrated())
+          ? cardStreams(query, onCards, lateUpTo)
+          : ticketStreams(query, lateUpTo);
       // Only a single partition: merged partitions would meet the dropped tickets in another
       // order than the one they were read in, and a budget spent in another order ends elsewhere.
-      const pushed = pushFilters && streams.length === 1 ? exactConditions(filter) : undefined;
+      const pushed =
+        pushFilters && streams.length === 1 && !streams[0]?.cards ? exactConditions(filter) : undefined;
       if (pushed)
         for (const stream of streams) Object.assign(stream.input, filterExpression(stream.input, pushed));
       const chunk = filtersInCode(filter, sort) ? FILTERED_CHUNK : limit + 1;
@@ -127,17 +169,34 @@ export function makeTicketListStore({
             TableName: tableName,
             ...stream.input,
             ScanIndexForward: order === 'asc',
-            Limit: chunk,
+            // A page of dense matches fills from its first query: read more only when it does not.
+            Limit: stream.fills === 0 ? Math.min(chunk, limit + 1) : chunk,
             ExclusiveStartKey: stream.startKey,
           }),
         );
+        stream.fills += 1;
         reads.queries += 1;
         reads.items += page.ScannedCount ?? page.Items?.length ?? 0;
         const items = page.Items ?? [];
-        for (const item of items) {
-          const stored = storedTicket(item);
-          stream.buffer.push({ at: position(stored), stored });
-        }
+        if (stream.cards) {
+          // The tickets of the cards that matched, in the cards' order; a card whose ticket is
+          // gone (purged since) only marks how far the stream went.
+          const found =
+            items.length > 0 ? await batchGetAll({ client, tableName }, items.map(ticketKeyOfCard)) : [];
+          reads.queries += Math.ceil(items.length / 100);
+          reads.items += found.length;
+          const byPk = new Map(found.map((item) => [item.pk, storedTicket(item)]));
+          for (const card of items) {
+            const stored = byPk.get(card.pk);
+            stream.buffer.push(
+              stored ? { at: position(stored), stored } : { at: readPosition(stream, card) },
+            );
+          }
+        } else
+          for (const item of items) {
+            const stored = storedTicket(item);
+            stream.buffer.push({ at: position(stored), stored });
+          }
         const lastRead = page.LastEvaluatedKey;
         // The filter kept back the last ticket read: mark how far the stream went.
         if (lastRead && lastRead.pk !== items.at(-1)?.pk)
@@ -220,7 +279,12 @@ function justBefore(t: string, order: TicketListRequest['order']): ListPosition 
   return { t, n: order === 'asc' ? '' : '\uffff' };
 }
 
-/** The list position of an index key DynamoDB stopped at (`LastEvaluatedKey`). */
+/** The ticket's key beside a card. */
+function ticketKeyOfCard(card: Record<string, unknown>): Record<string, unknown> {
+  return { pk: card.pk, sk: keys.ticket('').sk };
+}
+
+/** The list position of an index key DynamoDB stopped at (`LastEvaluatedKey`), or of a card. */
 function readPosition(stream: Stream, key: Record<string, unknown>): ListPosition {
   const sortKey = String(key[stream.sortKey.name]);
   const number = String(key.pk).slice(keys.ticket('').pk.length);
@@ -280,12 +344,11 @@ const SCHOOLS_CHECKED = 2;
  * partitions (all five when none is asked). The creation period narrows the key range when the
  * sort is by creation; the cursor narrows it too (inclusive: the exact position is skipped in code).
  */
-function ticketStreams(query: TicketListRequest): Stream[] {
-  const { filter, sort, order, after } = query;
-  let from = sort === 'created' ? filter.createdFrom : undefined;
-  let to = sort === 'created' ? filter.createdTo : undefined;
-  if (after && order === 'desc') to = to === undefined || after.t < to ? after.t : to;
-  if (after && order === 'asc') from = from === undefined || after.t > from ? after.t : from;
+function ticketStreams(query: TicketListRequest, upTo: string | undefined): Stream[] {
+  const { filter, sort } = query;
+  const range = creationRange(query, upTo);
+  if (!range) return [];
+  const { from, to } = range;
   const partitions =
     sort === 'created'
       ? filter.statuses
@@ -310,6 +373,7 @@ function ticketStreams(query: TicketListRequest): Stream[] {
       buffer: [],
       startKey: undefined,
       done: false,
+      fills: 0,
       sortKey: { name: partition.sk, bare: partition.bare },
       input: {
         IndexName: partition.index,
@@ -319,4 +383,69 @@ function ticketStreams(query: TicketListRequest): Stream[] {
       },
     };
   });
+}
+
+/**
+ * The range of sort times a list reads (inclusive; refined in code): by creation, the period
+ * asked and `upTo` (the last late creation); the cursor narrows it too (the exact position is
+ * skipped in code). Undefined when nothing can be in it.
+ */
+function creationRange(
+  query: TicketListRequest,
+  upTo: string | undefined,
+): { from: string | undefined; to: string | undefined } | undefined {
+  const { filter, sort, order, after } = query;
+  let from = sort === 'created' ? filter.createdFrom : undefined;
+  let to = sort === 'created' ? filter.createdTo : undefined;
+  if (upTo !== undefined && sort === 'created') to = to === undefined || upTo < to ? upTo : to;
+  if (after && order === 'desc') to = to === undefined || after.t < to ? after.t : to;
+  if (after && order === 'asc') from = from === undefined || after.t > from ? after.t : from;
+  return from !== undefined && to !== undefined && from > to ? undefined : { from, to };
+}
+
+/**
+ * The single stream of a list read from the tickets' cards (gsi5, by creation): DynamoDB keeps
+ * the cards whose normalised circonscriptions hold the one asked and whose search text holds the
+ * text asked, exactly what `ticketMatches` compares (`cardConditions`, `TicketCard`).
+ */
+function cardStreams(
+  query: TicketListRequest,
+  conditions: NonNullable<ReturnType<typeof cardConditions>>,
+  upTo: string | undefined,
+): Stream[] {
+  const range = creationRange(query, upTo);
+  if (!range) return [];
+  const sortKey = 'gsi5sk';
+  const keyRange = sortKeyRange(sortKey, range.from, range.to);
+  const parts = [
+    ...(conditions.circ !== undefined ? ['contains(#circs, :circ)'] : []),
+    ...(conditions.q !== undefined ? ['contains(#search, :q)'] : []),
+  ];
+  return [
+    {
+      buffer: [],
+      startKey: undefined,
+      done: false,
+      fills: 0,
+      cards: true,
+      sortKey: { name: sortKey, bare: false },
+      input: {
+        IndexName: 'gsi5',
+        KeyConditionExpression: `#pk = :pk${keyRange.expression}`,
+        FilterExpression: parts.join(' AND '),
+        ExpressionAttributeNames: {
+          '#pk': 'gsi5pk',
+          ...keyRange.names,
+          ...(conditions.circ !== undefined ? { '#circs': 'circs' } : {}),
+          ...(conditions.q !== undefined ? { '#search': 'search' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':pk': keys.ticketCardsPartition(),
+          ...keyRange.values,
+          ...(conditions.circ !== undefined ? { ':circ': conditions.circ } : {}),
+          ...(conditions.q !== undefined ? { ':q': conditions.q } : {}),
+        },
+      },
+    },
+  ];
 }
