@@ -6,9 +6,10 @@
  *
  * Run once after the code that writes cards is deployed (tickets opened meanwhile get theirs from
  * the ticket step), and again if it was interrupted: it reads the tickets from gsi1 (`TICKETS`,
- * not a scan of the whole table) and writes each card only if the ticket has none, so it never
- * replaces a card the desk wrote since (a merge's, with more schools). On an empty table it only
- * writes the marker.
+ * not a scan of the whole table), reads which already have a card (BatchGetItem: half a read unit
+ * each, where a refused conditional put costs a write unit), and writes each missing card only if
+ * it is still missing, so it never replaces a card the desk wrote since (a merge's, with more
+ * schools). On an empty table it only writes the marker.
  */
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
@@ -16,6 +17,7 @@ import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/
 import { ticketCard } from '#shared/domain/ticket-list.ts';
 import { ticketCardItem } from './items.ts';
 import { keys } from './keys.ts';
+import { batchGetAll } from './table-queries.ts';
 import { storedTicket } from './ticket-items.ts';
 
 /** Cards written at once: enough to keep DynamoDB busy, few enough not to be throttled on demand. */
@@ -45,10 +47,21 @@ export async function migrateTicketCards({
       }),
     );
     const tickets = (page.Items ?? []).map((item) => storedTicket(item).ticket);
-    for (let start = 0; start < tickets.length; start += IN_FLIGHT) {
+    done.tickets += tickets.length;
+    // Which already have a card: a read is half a unit, a refused conditional put a whole one.
+    const present = new Set(
+      (
+        await batchGetAll(
+          { client, tableName },
+          tickets.map((ticket) => keys.ticketCard(ticket.number)),
+        )
+      ).map((item) => item.pk),
+    );
+    done.present += present.size;
+    const missing = tickets.filter((ticket) => !present.has(keys.ticketCard(ticket.number).pk));
+    for (let start = 0; start < missing.length; start += IN_FLIGHT) {
       await Promise.all(
-        tickets.slice(start, start + IN_FLIGHT).map(async (ticket) => {
-          done.tickets += 1;
+        missing.slice(start, start + IN_FLIGHT).map(async (ticket) => {
           try {
             await client.send(
               new PutCommand({
@@ -59,6 +72,7 @@ export async function migrateTicketCards({
             );
             done.written += 1;
           } catch (error) {
+            // Written since the read (a merge's): keep it.
             if (!(error instanceof ConditionalCheckFailedException)) throw error;
             done.present += 1;
           }

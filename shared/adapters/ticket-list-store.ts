@@ -47,6 +47,10 @@ import { storedTicket } from './ticket-items.ts';
 export const LIST_READ_BUDGET = { items: 1_000, queries: 20 } as const;
 /** Items read per query when filters run in code: large enough to fill a page in few calls. */
 const FILTERED_CHUNK = 200;
+/** At most this many cards in one query (about 350 KB of the 1 MB a Query returns). */
+const MAX_CARDS_READ = 1_000;
+/** Tickets of cards read at a time when looking past a full page for one more match. */
+const LOOK_AHEAD = 25;
 
 /** Byte order, as DynamoDB compares strings. */
 function compare(a: string, b: string): number {
@@ -58,7 +62,12 @@ function compare(a: string, b: string): number {
  * last item a query read that DynamoDB's filter kept back: the stream has examined everything up
  * to there, as if it had read the tickets the filter dropped and found they did not match.
  */
-type Entry = { at: ListPosition; stored?: StoredTicket };
+type Entry = {
+  at: ListPosition;
+  stored?: StoredTicket;
+  /** A card that matched, whose ticket is not read yet (`resolve`). */
+  pending?: boolean;
+};
 
 /** An index partition read in sort order, a chunk at a time, for a merged list. */
 type Stream = {
@@ -69,7 +78,10 @@ type Stream = {
   sortKey: { name: string; bare: boolean };
   /** Queries made so far: the first reads no more than a page needs, the next ones more. */
   fills: number;
-  /** The stream reads tickets' cards (gsi5), then the tickets of the cards that match. */
+  /**
+   * The stream reads tickets' cards (gsi5); the tickets of the cards that match are read when the
+   * list comes to them, as many at a time as the page still needs.
+   */
   cards?: boolean;
   input: {
     IndexName: string;
@@ -163,14 +175,25 @@ export function makeTicketListStore({
       const chunk = filtersInCode(filter, sort) ? FILTERED_CHUNK : limit + 1;
       const afford = () => reads.queries < budget.queries && reads.items < budget.items;
 
+      /**
+       * Items a stream's next query reads. A page of dense matches fills from its first query, so
+       * it reads no more than a page; cards, a third of a ticket's size and without the tickets
+       * they do not match, are read four pages' worth next, then what the budget leaves, in one query.
+       */
+      const nextLimit = (stream: Stream) => {
+        if (stream.fills === 0) return Math.min(chunk, limit + 1);
+        if (!stream.cards) return chunk;
+        if (stream.fills === 1) return 4 * (limit + 1);
+        return Math.max(1, Math.min(MAX_CARDS_READ, budget.items - reads.items));
+      };
+
       async function fill(stream: Stream): Promise<void> {
         const page = await client.send(
           new QueryCommand({
             TableName: tableName,
             ...stream.input,
             ScanIndexForward: order === 'asc',
-            // A page of dense matches fills from its first query: read more only when it does not.
-            Limit: stream.fills === 0 ? Math.min(chunk, limit + 1) : chunk,
+            Limit: nextLimit(stream),
             ExclusiveStartKey: stream.startKey,
           }),
         );
@@ -178,21 +201,9 @@ export function makeTicketListStore({
         reads.queries += 1;
         reads.items += page.ScannedCount ?? page.Items?.length ?? 0;
         const items = page.Items ?? [];
-        if (stream.cards) {
-          // The tickets of the cards that matched, in the cards' order; a card whose ticket is
-          // gone (purged since) only marks how far the stream went.
-          const found =
-            items.length > 0 ? await batchGetAll({ client, tableName }, items.map(ticketKeyOfCard)) : [];
-          reads.queries += Math.ceil(items.length / 100);
-          reads.items += found.length;
-          const byPk = new Map(found.map((item) => [item.pk, storedTicket(item)]));
-          for (const card of items) {
-            const stored = byPk.get(card.pk);
-            stream.buffer.push(
-              stored ? { at: position(stored), stored } : { at: readPosition(stream, card) },
-            );
-          }
-        } else
+        if (stream.cards)
+          for (const card of items) stream.buffer.push({ at: readPosition(stream, card), pending: true });
+        else
           for (const item of items) {
             const stored = storedTicket(item);
             stream.buffer.push({ at: position(stored), stored });
@@ -213,6 +224,7 @@ export function makeTicketListStore({
        * Returns false when the budget stops it first.
        */
       async function ready(stream: Stream): Promise<boolean> {
+        if (stream.cards) return readyCards(stream);
         for (;;) {
           const first = stream.buffer[0];
           const last = stream.buffer.at(-1);
@@ -221,6 +233,44 @@ export function makeTicketListStore({
           if (!afford()) return stream.buffer.length > 0 && !groupOpen;
           await fill(stream);
         }
+      }
+
+      /**
+       * Reads the tickets of the first `count` pending cards of a stream, in one BatchGetItem.
+       * A card whose ticket is gone (purged since) only marks how far the stream went.
+       */
+      async function resolve(stream: Stream, count: number): Promise<void> {
+        const cards = stream.buffer.filter((entry) => entry.pending).slice(0, count);
+        if (cards.length === 0) return;
+        const found = await batchGetAll(
+          { client, tableName },
+          cards.map((entry) => keys.ticket(entry.at.n)),
+        );
+        reads.queries += Math.ceil(cards.length / 100);
+        reads.items += found.length;
+        const byNumber = new Map(
+          found.map((item) => {
+            const stored = storedTicket(item);
+            return [stored.ticket.number, stored] as const;
+          }),
+        );
+        for (const entry of cards) {
+          entry.pending = false;
+          entry.stored = byNumber.get(entry.at.n);
+        }
+      }
+
+      /**
+       * `ready` for a stream of cards: when its head's ticket is not read yet, reads cards until
+       * as many match as the page still needs (or the budget is spent), then their tickets at once.
+       */
+      async function readyCards(stream: Stream): Promise<boolean> {
+        if (stream.buffer[0] && !stream.buffer[0].pending) return true;
+        const need = limit - items.length + 1;
+        const pendingCount = () => stream.buffer.filter((entry) => entry.pending).length;
+        while (!stream.done && afford() && pendingCount() < need) await fill(stream);
+        await resolve(stream, need);
+        return stream.buffer.length > 0 || stream.done;
       }
 
       const items: TicketListPage['items'] = [];
@@ -246,16 +296,27 @@ export function makeTicketListStore({
 
       // A stream read to its end has more only if a ticket left in it matches: so the last page
       // offers no empty next one, whether the tickets left were dropped by DynamoDB or here.
-      const hasMore = (stream: Stream) =>
-        !stream.done ||
-        stream.buffer.some(({ stored }) => stored !== undefined && live(stored) && matches(stored.ticket));
-      let more = stopped || streams.some(hasMore);
+      // Cards left whose tickets are not read yet are read a few at a time until one matches.
+      const kept = ({ stored }: Entry) => stored !== undefined && live(stored) && matches(stored.ticket);
+      const hasMore = async (stream: Stream) => {
+        if (!stream.done) return true;
+        for (;;) {
+          if (stream.buffer.some(kept)) return true;
+          if (!stream.buffer.some((entry) => entry.pending)) return false;
+          await resolve(stream, LOOK_AHEAD);
+        }
+      };
+      const anyMore = async () => {
+        for (const stream of streams) if (await hasMore(stream)) return true;
+        return false;
+      };
+      let more = stopped || (await anyMore());
       if (more && !stopped && items.length === limit && afford()) {
         // The page is full: look one chunk ahead, so the last page does not offer an empty next one.
         for (const stream of streams) {
           if (stream.buffer.length === 0 && !stream.done && afford()) await fill(stream);
         }
-        more = streams.some(hasMore);
+        more = await anyMore();
       }
       // Stopped by the budget before a group of equal times (one ticket, mostly): the next page
       // starts at that group. On one partition, that is just after the last ticket read before
@@ -277,11 +338,6 @@ export function makeTicketListStore({
  */
 function justBefore(t: string, order: TicketListRequest['order']): ListPosition {
   return { t, n: order === 'asc' ? '' : '\uffff' };
-}
-
-/** The ticket's key beside a card. */
-function ticketKeyOfCard(card: Record<string, unknown>): Record<string, unknown> {
-  return { pk: card.pk, sk: keys.ticket('').sk };
 }
 
 /** The list position of an index key DynamoDB stopped at (`LastEvaluatedKey`), or of a card. */

@@ -257,8 +257,10 @@ describe('the ticket list over the tickets’ cards', () => {
             // A page stops within a chunk of cards and its tickets past the budget.
             expect(page.items).toBeLessThanOrEqual(budget.items + 2 * 200);
           }
-          // The last page is not an empty one offered for nothing.
-          if (onCards.length > 1) expect(onCards.at(-1)?.numbers.length).toBeGreaterThan(0);
+          // An empty last page is offered only by a page the budget stopped.
+          const [beforeLast, lastPage] = onCards.slice(-2);
+          if (beforeLast && lastPage?.numbers.length === 0)
+            expect(beforeLast.items >= budget.items || beforeLast.queries >= budget.queries).toBe(true);
           if (budget.items === 1_000_000) {
             const strip = (pages: typeof onCards) => pages.map(({ numbers, next }) => ({ numbers, next }));
             expect(strip(onCards)).toEqual(strip(inCode));
