@@ -176,15 +176,17 @@ export function makeTicketListStore({
       const afford = () => reads.queries < budget.queries && reads.items < budget.items;
 
       /**
-       * Items a stream's next query reads. A page of dense matches fills from its first query, so
-       * it reads no more than a page; cards, a third of a ticket's size and without the tickets
-       * they do not match, are read four pages' worth next, then what the budget leaves, in one query.
+       * Items a stream's next query reads. Merged partitions share one page: each reads a page's
+       * worth first, not a chunk each (dense matches, such as the late tickets oldest first, fill
+       * the page from there). Cards, a third of a ticket's size and read without the tickets they
+       * do not match, are read four pages' worth first, then what the budget leaves in one query.
        */
       const nextLimit = (stream: Stream) => {
-        if (stream.fills === 0) return Math.min(chunk, limit + 1);
-        if (!stream.cards) return chunk;
-        if (stream.fills === 1) return 4 * (limit + 1);
-        return Math.max(1, Math.min(MAX_CARDS_READ, budget.items - reads.items));
+        if (stream.cards)
+          return stream.fills === 0
+            ? 4 * (limit + 1)
+            : Math.max(1, Math.min(MAX_CARDS_READ, budget.items - reads.items));
+        return stream.fills === 0 && streams.length > 1 ? Math.min(chunk, limit + 1) : chunk;
       };
 
       async function fill(stream: Stream): Promise<void> {
