@@ -81,7 +81,7 @@ export const keys = {
     gsi2sk: `${updatedAt}#${number}`,
   }),
   /**
-   * A ticket's card (`TicketCard`: what the circonscription and free-text filters compare), in
+   * A ticket's card (`TicketCard`: what the circonscription, free-text and UAI filters compare), in
    * its partition, so that it goes with the ticket; in gsi5 by the ticket's creation.
    */
   ticketCard: (number: string) => ({ pk: `TICKET#${number}`, sk: 'CARD' }),

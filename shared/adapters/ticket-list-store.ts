@@ -14,11 +14,11 @@
  * `TicketListReads`.
  *
  * The circonscription and free text compare without case or accents, which no filter on a
- * ticket's stored values can: sorted by creation, those lists read the tickets' cards instead
- * (gsi5, `CARDS`: small items holding the normalised values, `TicketCard`), with a
- * `FilterExpression` that keeps exactly the cards that match (`contains`), then fetch those
- * cards' tickets in one BatchGetItem, where `ticketMatches` checks the rest (statuses, assignee,
- * lateness...). Until every older ticket has its card (`ticketCardsMigrated`), they read the
+ * ticket's stored values can: sorted by creation, those lists (and a school's, rare too) read
+ * the tickets' cards instead (gsi5, `CARDS`: small items holding the normalised values and the
+ * UAIs, `TicketCard`), with a `FilterExpression` that keeps exactly the cards that match
+ * (`contains`), then fetch those cards' tickets in one BatchGetItem, where `ticketMatches` checks
+ * the rest (statuses, assignee, lateness...). Until every older ticket has its card (`ticketCardsMigrated`), they read the
  * tickets as before. A late filter bounds the creation time it reads (`lastLateCreation`).
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -107,7 +107,7 @@ export function makeTicketListStore({
    */
   pushFilters?: boolean;
   /**
-   * Read the tickets' cards for a circonscription or a free text, once migrated (the default).
+   * Read the tickets' cards for a circonscription, a free text or a UAI, once migrated (the default).
    * False reads the tickets, as before: the reference the tests compare the cards with.
    */
   readCards?: boolean;
@@ -478,6 +478,7 @@ function cardStreams(
   const parts = [
     ...(conditions.circ !== undefined ? ['contains(#circs, :circ)'] : []),
     ...(conditions.q !== undefined ? ['contains(#search, :q)'] : []),
+    ...(conditions.uai !== undefined ? ['contains(#uais, :uai)'] : []),
   ];
   return [
     {
@@ -496,12 +497,14 @@ function cardStreams(
           ...keyRange.names,
           ...(conditions.circ !== undefined ? { '#circs': 'circs' } : {}),
           ...(conditions.q !== undefined ? { '#search': 'search' } : {}),
+          ...(conditions.uai !== undefined ? { '#uais': 'uais' } : {}),
         },
         ExpressionAttributeValues: {
           ':pk': keys.ticketCardsPartition(),
           ...keyRange.values,
           ...(conditions.circ !== undefined ? { ':circ': conditions.circ } : {}),
           ...(conditions.q !== undefined ? { ':q': conditions.q } : {}),
+          ...(conditions.uai !== undefined ? { ':uai': conditions.uai } : {}),
         },
       },
     },

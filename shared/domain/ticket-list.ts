@@ -159,9 +159,9 @@ export function ticketSearchText(
 }
 
 /**
- * A ticket's card: what the circonscription and free-text filters read of it, normalised once
- * when it is written, so that DynamoDB can compare them exactly (`contains`) on a small item
- * rather than the list reading whole tickets to compare them in code. It changes only when the
+ * A ticket's card: what the circonscription, free-text and UAI filters read of it, normalised
+ * once when it is written, so that DynamoDB can compare them exactly (`contains`) on a small item
+ * rather than the list reading whole tickets (three times the size) to compare them. It changes only when the
  * ticket's number, subject, requester or schools do: at its opening and at a merge into it.
  */
 export type TicketCard = {
@@ -169,24 +169,32 @@ export type TicketCard = {
   circs: string[];
   /** `ticketSearchText`: the free text matches when it is a part of this. */
   search: string;
+  /** The schools' UAIs as stored (`normalizeUai`): the UAI filter matches when it is one of these. */
+  uais: string[];
 };
 
 /** The card of a ticket (see `TicketCard`). */
 export function ticketCard(ticket: Pick<Ticket, 'number' | 'subject' | 'requester' | 'schools'>): TicketCard {
-  return { circs: ticketCirconscriptions(ticket), search: ticketSearchText(ticket) };
+  return {
+    circs: ticketCirconscriptions(ticket),
+    search: ticketSearchText(ticket),
+    uais: [...new Set(ticket.schools.map((school) => school.uai))],
+  };
 }
 
 /**
  * The part of a filter a ticket's card answers exactly, normalised as `ticketMatches` does:
- * undefined when the filter has neither a circonscription nor a free text (a normalised empty one
+ * undefined when the filter has no circonscription, free text or UAI (a normalised empty text
  * filters nothing, as in `ticketMatches`). A ticket matches the filter only if its card holds
- * `circ` among its `circs` and `q` within its `search`.
+ * `circ` among its `circs`, `q` within its `search` and `uai` among its `uais`.
  */
-export function cardConditions(filter: TicketFilter): { circ?: string; q?: string } | undefined {
+export function cardConditions(
+  filter: TicketFilter,
+): { circ?: string; q?: string; uai?: string } | undefined {
   const circ = filter.circonscription ? normalizeText(filter.circonscription) : '';
   const q = filter.q ? normalizeText(filter.q) : '';
-  if (!circ && !q) return undefined;
-  return { ...(circ ? { circ } : {}), ...(q ? { q } : {}) };
+  if (!circ && !q && !filter.uai) return undefined;
+  return { ...(circ ? { circ } : {}), ...(q ? { q } : {}), ...(filter.uai ? { uai: filter.uai } : {}) };
 }
 
 /**

@@ -211,6 +211,11 @@ describe('the ticket list over the tickets’ cards', () => {
         keep: (i) => inNord(i) && statusOf(i) !== 'clos',
       },
       {
+        name: 'a school, first or second of its tickets, with a free text that every ticket has',
+        request: { filter: { uai: '0589999Z', q: 'directeur' }, sort: 'created', order: 'desc', limit: 2 },
+        keep: (i) => i % 400 === 123,
+      },
+      {
         name: 'a free text within a period, with an assignee',
         request: {
           filter: {

@@ -179,24 +179,34 @@ describe('a ticket’s card and the filters it answers', () => {
 
     for (const ticket of [TICKET, twoSchools]) {
       const card = ticketCard(ticket);
-      for (const circonscription of circonscriptions)
-        for (const q of [undefined, ...texts]) {
-          // Act
-          const filter = { circonscription, ...(q === undefined ? {} : { q }) };
-          const conditions = cardConditions(filter);
-          const byCard =
-            (conditions?.circ === undefined || card.circs.includes(conditions.circ)) &&
-            (conditions?.q === undefined || card.search.includes(conditions.q));
+      for (const circonscription of [undefined, ...circonscriptions])
+        for (const q of [undefined, ...texts])
+          for (const uai of [undefined, '0211234C', '0581111X', '021123', '0211234c']) {
+            // Act
+            const filter = {
+              ...(circonscription === undefined ? {} : { circonscription }),
+              ...(q === undefined ? {} : { q }),
+              ...(uai === undefined ? {} : { uai }),
+            };
+            const conditions = cardConditions(filter);
+            const byCard =
+              (conditions?.circ === undefined || card.circs.includes(conditions.circ)) &&
+              (conditions?.q === undefined || card.search.includes(conditions.q)) &&
+              (conditions?.uai === undefined || card.uais.includes(conditions.uai));
 
-          // Assess
-          expect(byCard, JSON.stringify(filter)).toBe(ticketMatches(filter)(ticket));
-        }
+            // Assess
+            expect(byCard, JSON.stringify(filter)).toBe(ticketMatches(filter)(ticket));
+          }
     }
-    expect(ticketCard(twoSchools).circs).toEqual(['dijon centre', 'nevers sud']);
+    expect(ticketCard(twoSchools)).toMatchObject({
+      circs: ['dijon centre', 'nevers sud'],
+      uais: ['0211234C', '0581111X'],
+    });
   });
 
-  it('leaves the lists without a circonscription or a free text to the tickets', () => {
-    expect(cardConditions({ uai: '0211234C', assignee: 'none' })).toBeUndefined();
+  it('leaves the lists without a circonscription, a free text or a UAI to the tickets', () => {
+    expect(cardConditions({ uai: '0211234C', assignee: 'none' })).toEqual({ uai: '0211234C' });
+    expect(cardConditions({ departement: '21', assignee: 'none' })).toBeUndefined();
     expect(cardConditions({ q: '   ' })).toBeUndefined();
   });
 });
