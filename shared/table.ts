@@ -37,5 +37,13 @@ export const deskTable = {
      * reads each candidate's state from the table (an empty index on a good day).
      */
     { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk', projection: 'KEYS_ONLY' },
+    /**
+     * Every ticket's card by creation (`CARDS`, `<createdAt>#<number>`): the ticket list's
+     * circonscription, free-text and UAI filters read these small items (about 400 bytes, against
+     * about 950 for a ticket) with a `FilterExpression`, then fetch the matching tickets. ALL: a
+     * card is all it projects, and it is written only at the ticket's opening and at a merge into
+     * it, never by a status change, an assignment or a reply.
+     */
+    { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk', projection: 'ALL' },
   ],
 } as const;

@@ -15,6 +15,7 @@ import {
   intakeEntryItem,
   outboundItem,
   receivedMessageItem,
+  ticketCardItem,
   ticketItem,
 } from '#shared/adapters/items.ts';
 import { keys } from '#shared/adapters/keys.ts';
@@ -30,6 +31,7 @@ import type {
   TicketNote,
   TicketStatus,
 } from '#shared/domain/records.ts';
+import { ticketCard } from '#shared/domain/ticket-list.ts';
 import { formatTicketNumber } from '#shared/domain/ticket-number.ts';
 import { summarizeIntakeDays } from '#shared/steps/intake-summaries.ts';
 import { snapshotOpenTickets } from '#shared/steps/open-tickets-snapshot.ts';
@@ -478,6 +480,8 @@ export async function seedConsoleData(input: {
     ticket.status = status;
     ticket.updatedAt = new Date(updatedAt).toISOString();
     await put({ ...ticketItem(ticket), ...(expiry ? { expiresAt: expiry } : {}) });
+    // Its card, as the ticket step writes it at the opening (the seed merges no ticket).
+    await put(ticketCardItem(ticket, ticketCard(ticket)));
     for (const entryLine of [
       {
         id: 'h-opened',
@@ -559,6 +563,8 @@ export async function seedConsoleData(input: {
     }
     rejected += count;
   }
+  // Every ticket has its card, as after the desk's one-off migration (`migrateTicketCards`).
+  await put(keys.ticketCardsMigrated());
   await writer.done();
   // The tick's count, at the seed's `now`: the days since are the dashboard's to read entry by entry.
   await summarizeIntakeDays({

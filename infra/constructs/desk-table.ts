@@ -180,7 +180,7 @@ export class DeskTable extends Construct {
    * `api`: every staff action and list of the console. The one role with DeleteItem (reply
    * templates, a merge moving a ticket's items), BatchWriteItem (the directory's garbage
    * collection of old generations) and every index (the intake log and tickets by time on gsi1,
-   * by outcome or status on gsi2, open tickets by creation on gsi3).
+   * by outcome or status on gsi2, open tickets by creation on gsi3, tickets' cards on gsi5).
    */
   grantStaffApi(grantee: iam.IGrantable): void {
     this.grantAccess(grantee, {
@@ -194,7 +194,7 @@ export class DeskTable extends Construct {
         'ConditionCheckItem',
         'BatchWriteItem',
       ],
-      queries: ['gsi1', 'gsi2', 'gsi3'],
+      queries: ['gsi1', 'gsi2', 'gsi3', 'gsi5'],
     });
   }
 

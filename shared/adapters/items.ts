@@ -7,6 +7,7 @@ import type { IncomingMessage, OutboxMessage } from '#shared/domain/messages.ts'
 import { sentMessage } from '#shared/domain/messages.ts';
 import type { IntakeEntry, Ticket } from '#shared/domain/records.ts';
 import { receivedMessage } from '#shared/domain/ticket.ts';
+import type { TicketCard } from '#shared/domain/ticket-list.ts';
 import { keys } from './keys.ts';
 import { packText, unpackText } from './packed-text.ts';
 import type { TransactAction } from './transact.ts';
@@ -132,5 +133,17 @@ export function ticketItem(ticket: Ticket): Item {
     ...keys.ticketsByTime(ticket.createdAt, ticket.number),
     ...keys.ticketsByStatus(ticket.status, ticket.updatedAt, ticket.number),
     ...ticket,
+  };
+}
+
+/**
+ * A ticket's card (`TicketCard`), in gsi5 by the ticket's creation: written with the ticket at
+ * its opening (`ticketCard`) and again at a merge into it (the card with the schools it gains).
+ */
+export function ticketCardItem(ticket: Pick<Ticket, 'number' | 'createdAt'>, card: TicketCard): Item {
+  return {
+    ...keys.ticketCard(ticket.number),
+    ...keys.cardsByTime(ticket.createdAt, ticket.number),
+    ...card,
   };
 }

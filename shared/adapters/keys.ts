@@ -80,6 +80,20 @@ export const keys = {
     gsi2pk: `TICKETS#${status}`,
     gsi2sk: `${updatedAt}#${number}`,
   }),
+  /**
+   * A ticket's card (`TicketCard`: what the circonscription, free-text and UAI filters compare), in
+   * its partition, so that it goes with the ticket; in gsi5 by the ticket's creation.
+   */
+  ticketCard: (number: string) => ({ pk: `TICKET#${number}`, sk: 'CARD' }),
+  cardsByTime: (createdAt: string, number: string) => ({
+    gsi5pk: keys.ticketCardsPartition(),
+    gsi5sk: `${createdAt}#${number}`,
+  }),
+  /**
+   * Written once every ticket opened before cards existed has its card (`migrateTicketCards`):
+   * until then the list filters those tickets in code, as before.
+   */
+  ticketCardsMigrated: () => ({ pk: 'MIGRATION#TICKET-CARDS', sk: 'DONE' }),
   /** An internal note on a ticket, in its partition (read with the conversation). */
   ticketNote: (number: string, at: string, id: string) => ({
     pk: `TICKET#${number}`,
@@ -181,6 +195,8 @@ export const keys = {
   // Staff reads
   /** gsi1's partition of every ticket, by creation (`ticketsByTime`). */
   allTicketsPartition: () => 'TICKETS',
+  /** gsi5's single partition of every ticket's card, by creation (`cardsByTime`). */
+  ticketCardsPartition: () => 'CARDS',
   /** gsi2's partition of the tickets of one status, by last update (`ticketsByStatus`). */
   ticketsOfStatusPartition: (status: string) => `TICKETS#${status}`,
   /** gsi1's partition of the whole intake log, by reception (`intakeByTime`). */

@@ -12,30 +12,45 @@
  * counts them before the filter, but does not send back the others, which was about 40 % of
  * DynamoDB Local's CPU on a page of rare matches and most of the API's. Satisfies the domain's
  * `TicketListReads`.
+ *
+ * The circonscription and free text compare without case or accents, which no filter on a
+ * ticket's stored values can: sorted by creation, those lists (and a school's, rare too) read
+ * the tickets' cards instead (gsi5, `CARDS`: small items holding the normalised values and the
+ * UAIs, `TicketCard`), with a `FilterExpression` that keeps exactly the cards that match
+ * (`contains`), then fetch those cards' tickets in one BatchGetItem, where `ticketMatches` checks
+ * the rest (statuses, assignee, lateness...). Until every older ticket has its card (`ticketCardsMigrated`), they read the
+ * tickets as before. A late filter bounds the creation time it reads (`lastLateCreation`).
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TicketStatus } from '#shared/domain/records.ts';
+import { DEFAULT_WORK_TARGETS } from '#shared/domain/response-clock.ts';
 import { isPurged } from '#shared/domain/retention.ts';
 import type { TicketListReads } from '#shared/domain/staff-ports.ts';
 import type { StoredTicket } from '#shared/domain/ticket-actions.ts';
 import {
+  cardConditions,
   type ExactConditions,
   exactConditions,
   filtersInCode,
   type ListPosition,
+  lastLateCreation,
   type TicketListPage,
   type TicketListRequest,
   ticketMatches,
 } from '#shared/domain/ticket-list.ts';
 import { parseTicketNumber } from '#shared/domain/ticket-number.ts';
 import { keys } from './keys.ts';
-import { sortKeyRange } from './table-queries.ts';
+import { batchGetAll, sortKeyRange } from './table-queries.ts';
 import { storedTicket } from './ticket-items.ts';
 
 /** At most this many index items are read for one page of a filtered list. */
 export const LIST_READ_BUDGET = { items: 1_000, queries: 20 } as const;
 /** Items read per query when filters run in code: large enough to fill a page in few calls. */
 const FILTERED_CHUNK = 200;
+/** At most this many cards in one query (about 350 KB of the 1 MB a Query returns). */
+const MAX_CARDS_READ = 1_000;
+/** Tickets of cards read at a time when looking past a full page for one more match. */
+const LOOK_AHEAD = 25;
 
 /** Byte order, as DynamoDB compares strings. */
 function compare(a: string, b: string): number {
@@ -47,7 +62,12 @@ function compare(a: string, b: string): number {
  * last item a query read that DynamoDB's filter kept back: the stream has examined everything up
  * to there, as if it had read the tickets the filter dropped and found they did not match.
  */
-type Entry = { at: ListPosition; stored?: StoredTicket };
+type Entry = {
+  at: ListPosition;
+  stored?: StoredTicket;
+  /** A card that matched, whose ticket is not read yet (`resolve`). */
+  pending?: boolean;
+};
 
 /** An index partition read in sort order, a chunk at a time, for a merged list. */
 type Stream = {
@@ -56,6 +76,13 @@ type Stream = {
   done: boolean;
   /** The index's sort key attribute, and whether it is a bare time (gsi3) rather than `<time>#<number>`. */
   sortKey: { name: string; bare: boolean };
+  /** Queries made so far: the first reads no more than a page needs, the next ones more. */
+  fills: number;
+  /**
+   * The stream reads tickets' cards (gsi5); the tickets of the cards that match are read when the
+   * list comes to them, as many at a time as the page still needs.
+   */
+  cards?: boolean;
   input: {
     IndexName: string;
     KeyConditionExpression: string;
@@ -70,6 +97,7 @@ export function makeTicketListStore({
   client,
   tableName,
   pushFilters = true,
+  readCards = true,
 }: {
   client: DynamoDBDocumentClient;
   tableName: string;
@@ -78,7 +106,23 @@ export function makeTicketListStore({
    * code, as before: the reference the tests compare the pushed filter with.
    */
   pushFilters?: boolean;
+  /**
+   * Read the tickets' cards for a circonscription, a free text or a UAI, once migrated (the default).
+   * False reads the tickets, as before: the reference the tests compare the cards with.
+   */
+  readCards?: boolean;
 }): TicketListReads {
+  /** Every ticket has its card: once seen, the migration marker stays. */
+  let cardsReady = false;
+  async function cardsMigrated(): Promise<boolean> {
+    if (cardsReady) return true;
+    const { Item } = await client.send(
+      new GetCommand({ TableName: tableName, Key: keys.ticketCardsMigrated(), ConsistentRead: true }),
+    );
+    cardsReady = Item !== undefined;
+    return cardsReady;
+  }
+
   return {
     /**
      * One page of the ticket list. Reads the narrowest index for the sort and statuses asked
@@ -112,14 +156,38 @@ export function makeTicketListStore({
         return { items: found, next: undefined, reads };
       }
 
-      const streams = ticketStreams(query);
+      // A late ticket was created at or before this instant: read no later one.
+      const lateUpTo =
+        filter.late && sort === 'created'
+          ? lastLateCreation(filter.late, query.work ?? DEFAULT_WORK_TARGETS, now)
+          : undefined;
+      const onCards = sort === 'created' ? cardConditions(filter) : undefined;
+      const streams =
+        onCards && readCards && (await cardsMigrated())
+          ? cardStreams(query, onCards, lateUpTo)
+          : ticketStreams(query, lateUpTo);
       // Only a single partition: merged partitions would meet the dropped tickets in another
       // order than the one they were read in, and a budget spent in another order ends elsewhere.
-      const pushed = pushFilters && streams.length === 1 ? exactConditions(filter) : undefined;
+      const pushed =
+        pushFilters && streams.length === 1 && !streams[0]?.cards ? exactConditions(filter) : undefined;
       if (pushed)
         for (const stream of streams) Object.assign(stream.input, filterExpression(stream.input, pushed));
       const chunk = filtersInCode(filter, sort) ? FILTERED_CHUNK : limit + 1;
       const afford = () => reads.queries < budget.queries && reads.items < budget.items;
+
+      /**
+       * Items a stream's next query reads. Merged partitions share one page: each reads a page's
+       * worth first, not a chunk each (dense matches, such as the late tickets oldest first, fill
+       * the page from there). Cards, a third of a ticket's size and read without the tickets they
+       * do not match, are read four pages' worth first, then what the budget leaves in one query.
+       */
+      const nextLimit = (stream: Stream) => {
+        if (stream.cards)
+          return stream.fills === 0
+            ? 4 * (limit + 1)
+            : Math.max(1, Math.min(MAX_CARDS_READ, budget.items - reads.items));
+        return stream.fills === 0 && streams.length > 1 ? Math.min(chunk, limit + 1) : chunk;
+      };
 
       async function fill(stream: Stream): Promise<void> {
         const page = await client.send(
@@ -127,17 +195,21 @@ export function makeTicketListStore({
             TableName: tableName,
             ...stream.input,
             ScanIndexForward: order === 'asc',
-            Limit: chunk,
+            Limit: nextLimit(stream),
             ExclusiveStartKey: stream.startKey,
           }),
         );
+        stream.fills += 1;
         reads.queries += 1;
         reads.items += page.ScannedCount ?? page.Items?.length ?? 0;
         const items = page.Items ?? [];
-        for (const item of items) {
-          const stored = storedTicket(item);
-          stream.buffer.push({ at: position(stored), stored });
-        }
+        if (stream.cards)
+          for (const card of items) stream.buffer.push({ at: readPosition(stream, card), pending: true });
+        else
+          for (const item of items) {
+            const stored = storedTicket(item);
+            stream.buffer.push({ at: position(stored), stored });
+          }
         const lastRead = page.LastEvaluatedKey;
         // The filter kept back the last ticket read: mark how far the stream went.
         if (lastRead && lastRead.pk !== items.at(-1)?.pk)
@@ -154,6 +226,7 @@ export function makeTicketListStore({
        * Returns false when the budget stops it first.
        */
       async function ready(stream: Stream): Promise<boolean> {
+        if (stream.cards) return readyCards(stream);
         for (;;) {
           const first = stream.buffer[0];
           const last = stream.buffer.at(-1);
@@ -162,6 +235,44 @@ export function makeTicketListStore({
           if (!afford()) return stream.buffer.length > 0 && !groupOpen;
           await fill(stream);
         }
+      }
+
+      /**
+       * Reads the tickets of the first `count` pending cards of a stream, in one BatchGetItem.
+       * A card whose ticket is gone (purged since) only marks how far the stream went.
+       */
+      async function resolve(stream: Stream, count: number): Promise<void> {
+        const cards = stream.buffer.filter((entry) => entry.pending).slice(0, count);
+        if (cards.length === 0) return;
+        const found = await batchGetAll(
+          { client, tableName },
+          cards.map((entry) => keys.ticket(entry.at.n)),
+        );
+        reads.queries += Math.ceil(cards.length / 100);
+        reads.items += found.length;
+        const byNumber = new Map(
+          found.map((item) => {
+            const stored = storedTicket(item);
+            return [stored.ticket.number, stored] as const;
+          }),
+        );
+        for (const entry of cards) {
+          entry.pending = false;
+          entry.stored = byNumber.get(entry.at.n);
+        }
+      }
+
+      /**
+       * `ready` for a stream of cards: when its head's ticket is not read yet, reads cards until
+       * as many match as the page still needs (or the budget is spent), then their tickets at once.
+       */
+      async function readyCards(stream: Stream): Promise<boolean> {
+        if (stream.buffer[0] && !stream.buffer[0].pending) return true;
+        const need = limit - items.length + 1;
+        const pendingCount = () => stream.buffer.filter((entry) => entry.pending).length;
+        while (!stream.done && afford() && pendingCount() < need) await fill(stream);
+        await resolve(stream, need);
+        return stream.buffer.length > 0 || stream.done;
       }
 
       const items: TicketListPage['items'] = [];
@@ -187,16 +298,27 @@ export function makeTicketListStore({
 
       // A stream read to its end has more only if a ticket left in it matches: so the last page
       // offers no empty next one, whether the tickets left were dropped by DynamoDB or here.
-      const hasMore = (stream: Stream) =>
-        !stream.done ||
-        stream.buffer.some(({ stored }) => stored !== undefined && live(stored) && matches(stored.ticket));
-      let more = stopped || streams.some(hasMore);
+      // Cards left whose tickets are not read yet are read a few at a time until one matches.
+      const kept = ({ stored }: Entry) => stored !== undefined && live(stored) && matches(stored.ticket);
+      const hasMore = async (stream: Stream) => {
+        if (!stream.done) return true;
+        for (;;) {
+          if (stream.buffer.some(kept)) return true;
+          if (!stream.buffer.some((entry) => entry.pending)) return false;
+          await resolve(stream, LOOK_AHEAD);
+        }
+      };
+      const anyMore = async () => {
+        for (const stream of streams) if (await hasMore(stream)) return true;
+        return false;
+      };
+      let more = stopped || (await anyMore());
       if (more && !stopped && items.length === limit && afford()) {
         // The page is full: look one chunk ahead, so the last page does not offer an empty next one.
         for (const stream of streams) {
           if (stream.buffer.length === 0 && !stream.done && afford()) await fill(stream);
         }
-        more = streams.some(hasMore);
+        more = await anyMore();
       }
       // Stopped by the budget before a group of equal times (one ticket, mostly): the next page
       // starts at that group. On one partition, that is just after the last ticket read before
@@ -220,7 +342,7 @@ function justBefore(t: string, order: TicketListRequest['order']): ListPosition 
   return { t, n: order === 'asc' ? '' : '\uffff' };
 }
 
-/** The list position of an index key DynamoDB stopped at (`LastEvaluatedKey`). */
+/** The list position of an index key DynamoDB stopped at (`LastEvaluatedKey`), or of a card. */
 function readPosition(stream: Stream, key: Record<string, unknown>): ListPosition {
   const sortKey = String(key[stream.sortKey.name]);
   const number = String(key.pk).slice(keys.ticket('').pk.length);
@@ -280,12 +402,11 @@ const SCHOOLS_CHECKED = 2;
  * partitions (all five when none is asked). The creation period narrows the key range when the
  * sort is by creation; the cursor narrows it too (inclusive: the exact position is skipped in code).
  */
-function ticketStreams(query: TicketListRequest): Stream[] {
-  const { filter, sort, order, after } = query;
-  let from = sort === 'created' ? filter.createdFrom : undefined;
-  let to = sort === 'created' ? filter.createdTo : undefined;
-  if (after && order === 'desc') to = to === undefined || after.t < to ? after.t : to;
-  if (after && order === 'asc') from = from === undefined || after.t > from ? after.t : from;
+function ticketStreams(query: TicketListRequest, upTo: string | undefined): Stream[] {
+  const { filter, sort } = query;
+  const range = creationRange(query, upTo);
+  if (!range) return [];
+  const { from, to } = range;
   const partitions =
     sort === 'created'
       ? filter.statuses
@@ -310,6 +431,7 @@ function ticketStreams(query: TicketListRequest): Stream[] {
       buffer: [],
       startKey: undefined,
       done: false,
+      fills: 0,
       sortKey: { name: partition.sk, bare: partition.bare },
       input: {
         IndexName: partition.index,
@@ -319,4 +441,72 @@ function ticketStreams(query: TicketListRequest): Stream[] {
       },
     };
   });
+}
+
+/**
+ * The range of sort times a list reads (inclusive; refined in code): by creation, the period
+ * asked and `upTo` (the last late creation); the cursor narrows it too (the exact position is
+ * skipped in code). Undefined when nothing can be in it.
+ */
+function creationRange(
+  query: TicketListRequest,
+  upTo: string | undefined,
+): { from: string | undefined; to: string | undefined } | undefined {
+  const { filter, sort, order, after } = query;
+  let from = sort === 'created' ? filter.createdFrom : undefined;
+  let to = sort === 'created' ? filter.createdTo : undefined;
+  if (upTo !== undefined && sort === 'created') to = to === undefined || upTo < to ? upTo : to;
+  if (after && order === 'desc') to = to === undefined || after.t < to ? after.t : to;
+  if (after && order === 'asc') from = from === undefined || after.t > from ? after.t : from;
+  return from !== undefined && to !== undefined && from > to ? undefined : { from, to };
+}
+
+/**
+ * The single stream of a list read from the tickets' cards (gsi5, by creation): DynamoDB keeps
+ * the cards whose normalised circonscriptions hold the one asked and whose search text holds the
+ * text asked, exactly what `ticketMatches` compares (`cardConditions`, `TicketCard`).
+ */
+function cardStreams(
+  query: TicketListRequest,
+  conditions: NonNullable<ReturnType<typeof cardConditions>>,
+  upTo: string | undefined,
+): Stream[] {
+  const range = creationRange(query, upTo);
+  if (!range) return [];
+  const sortKey = 'gsi5sk';
+  const keyRange = sortKeyRange(sortKey, range.from, range.to);
+  const parts = [
+    ...(conditions.circ !== undefined ? ['contains(#circs, :circ)'] : []),
+    ...(conditions.q !== undefined ? ['contains(#search, :q)'] : []),
+    ...(conditions.uai !== undefined ? ['contains(#uais, :uai)'] : []),
+  ];
+  return [
+    {
+      buffer: [],
+      startKey: undefined,
+      done: false,
+      fills: 0,
+      cards: true,
+      sortKey: { name: sortKey, bare: false },
+      input: {
+        IndexName: 'gsi5',
+        KeyConditionExpression: `#pk = :pk${keyRange.expression}`,
+        FilterExpression: parts.join(' AND '),
+        ExpressionAttributeNames: {
+          '#pk': 'gsi5pk',
+          ...keyRange.names,
+          ...(conditions.circ !== undefined ? { '#circs': 'circs' } : {}),
+          ...(conditions.q !== undefined ? { '#search': 'search' } : {}),
+          ...(conditions.uai !== undefined ? { '#uais': 'uais' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ':pk': keys.ticketCardsPartition(),
+          ...keyRange.values,
+          ...(conditions.circ !== undefined ? { ':circ': conditions.circ } : {}),
+          ...(conditions.q !== undefined ? { ':q': conditions.q } : {}),
+          ...(conditions.uai !== undefined ? { ':uai': conditions.uai } : {}),
+        },
+      },
+    },
+  ];
 }

@@ -8,7 +8,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { StaleTicketError } from '#shared/domain/staff-ports.ts';
 import type { StoredTicket } from '#shared/domain/ticket-actions.ts';
 import { type MergeMark, MOVE_BATCH, movedItem, type TicketMerges } from '#shared/domain/ticket-merge.ts';
-import { expressionValues } from './items.ts';
+import { expressionValues, ticketCardItem } from './items.ts';
 import { keys } from './keys.ts';
 import { type Item, queryAll } from './table-queries.ts';
 import { type TransactAction, TransactionRefusedError, transact, transactNamed } from './transact.ts';
@@ -95,6 +95,8 @@ export function makeTicketMergeStore({
           ],
           ['sourceHistory', history(source.history)],
           ['targetHistory', history(target.history)],
+          // The target gains schools: its card, which the list's filters read, with them.
+          ['targetCard', { Put: { TableName: tableName, Item: ticketCardItem(target, target.card) } }],
         ]);
       } catch (error) {
         if (!(error instanceof TransactionRefusedError)) throw error;

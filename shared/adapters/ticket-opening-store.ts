@@ -12,9 +12,17 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { OpenedTicket, TicketOpener, TicketOpening } from '#shared/domain/intake-ports.ts';
 import { newTicket } from '#shared/domain/ticket.ts';
+import { ticketCard } from '#shared/domain/ticket-list.ts';
 import { formatTicketNumber } from '#shared/domain/ticket-number.ts';
 import * as z from '#shared/domain/zod.ts';
-import { type Item, outboundItem, putAction, receivedMessageItem, ticketItem } from './items.ts';
+import {
+  type Item,
+  outboundItem,
+  putAction,
+  receivedMessageItem,
+  ticketCardItem,
+  ticketItem,
+} from './items.ts';
 import { keys } from './keys.ts';
 import { type TransactAction, TransactionRefusedError, transact } from './transact.ts';
 
@@ -144,6 +152,8 @@ export function makeTicketOpeningStore({
         },
       },
       putAction(tableName, ticketItem(ticket)),
+      // The list's circonscription and free-text filters read it (gsi5): written now, never by the ticket's later life.
+      putAction(tableName, ticketCardItem(ticket, ticketCard(ticket))),
       putAction(tableName, receivedMessageItem(ticketNumber, message)),
       putAction(tableName, outboundItem(opening.acknowledgment(ticketNumber), opening.now)),
     ];

@@ -80,25 +80,10 @@ export function ticketMatches(
     // A ticket's schools come from the directory, which stores every UAI normalised
     // (`normalizeUai`), as the route does with the one asked: equal spellings, so DynamoDB can compare them too.
     if (filter.uai && !schools.some((school) => school.uai === filter.uai)) return false;
-    if (
-      circonscription &&
-      !schools.some((school) => normalizeText(school.circonscription) === circonscription)
-    )
-      return false;
+    if (circonscription && !ticketCirconscriptions(ticket).includes(circonscription)) return false;
     if (filter.assignee === 'none' && ticket.assignee) return false;
     if (filter.assignee && filter.assignee !== 'none' && ticket.assignee !== filter.assignee) return false;
-    if (q) {
-      const haystack = normalizeText(
-        [
-          ticket.number,
-          ticket.subject,
-          ticket.requester.name,
-          ticket.requester.email,
-          ...schools.flatMap((school) => [school.name, school.commune, school.uai]),
-        ].join(' \u0000 '),
-      );
-      if (!haystack.includes(q)) return false;
-    }
+    if (q && !ticketSearchText(ticket).includes(q)) return false;
     if (late && clocks && !isLate(responseClock(ticket, work, clocks.now), late)) return false;
     return true;
   };
@@ -144,3 +129,103 @@ export function filtersInCode(filter: TicketFilter, sort: TicketListRequest['sor
       (sort === 'updated' && (filter.createdFrom || filter.createdTo)),
   );
 }
+
+/**
+ * The normalised circonscriptions of a ticket's schools, as the circonscription filter compares
+ * them: the filter and the ticket's card (`ticketCard`) both use this, so a card holds exactly
+ * what the filter looks for.
+ */
+export function ticketCirconscriptions(ticket: Pick<Ticket, 'schools'>): string[] {
+  return [...new Set(ticket.schools.map((school) => normalizeText(school.circonscription)))];
+}
+
+/**
+ * The normalised text the free-text filter searches: number, subject, requester, and each
+ * school's name, commune and UAI, separated by a character no search contains (normalising
+ * collapses spaces, never this one), so a search never matches across two fields.
+ */
+export function ticketSearchText(
+  ticket: Pick<Ticket, 'number' | 'subject' | 'requester' | 'schools'>,
+): string {
+  return normalizeText(
+    [
+      ticket.number,
+      ticket.subject,
+      ticket.requester.name,
+      ticket.requester.email,
+      ...ticket.schools.flatMap((school) => [school.name, school.commune, school.uai]),
+    ].join(' \u0000 '),
+  );
+}
+
+/**
+ * A ticket's card: what the circonscription, free-text and UAI filters read of it, normalised
+ * once when it is written, so that DynamoDB can compare them exactly (`contains`) on a small item
+ * rather than the list reading whole tickets (three times the size) to compare them. It changes only when the
+ * ticket's number, subject, requester or schools do: at its opening and at a merge into it.
+ */
+export type TicketCard = {
+  /** `ticketCirconscriptions`: a school's circonscription matches when it is one of these. */
+  circs: string[];
+  /** `ticketSearchText`: the free text matches when it is a part of this. */
+  search: string;
+  /** The schools' UAIs as stored (`normalizeUai`): the UAI filter matches when it is one of these. */
+  uais: string[];
+};
+
+/** The card of a ticket (see `TicketCard`). */
+export function ticketCard(ticket: Pick<Ticket, 'number' | 'subject' | 'requester' | 'schools'>): TicketCard {
+  return {
+    circs: ticketCirconscriptions(ticket),
+    search: ticketSearchText(ticket),
+    uais: [...new Set(ticket.schools.map((school) => school.uai))],
+  };
+}
+
+/**
+ * The part of a filter a ticket's card answers exactly, normalised as `ticketMatches` does:
+ * undefined when the filter has no circonscription, free text or UAI (a normalised empty text
+ * filters nothing, as in `ticketMatches`). A ticket matches the filter only if its card holds
+ * `circ` among its `circs`, `q` within its `search` and `uai` among its `uais`.
+ */
+export function cardConditions(
+  filter: TicketFilter,
+): { circ?: string; q?: string; uai?: string } | undefined {
+  const circ = filter.circonscription ? normalizeText(filter.circonscription) : '';
+  const q = filter.q ? normalizeText(filter.q) : '';
+  if (!circ && !q && !filter.uai) return undefined;
+  return { ...(circ ? { circ } : {}), ...(q ? { q } : {}), ...(filter.uai ? { uai: filter.uai } : {}) };
+}
+
+/**
+ * The last creation instant (ISO, to the millisecond) at which a running ticket is late of this
+ * kind at `now`, or undefined when a ticket created at `now` already is (no bound). A clock's due
+ * time never decreases as the creation time grows (`late-tickets.ts` relies on the same), so
+ * every ticket late at `now` was created at or before this instant: the list reads only those
+ * from the creation index, and `ticketMatches` still decides ticket by ticket. Found by
+ * bisection over milliseconds, about fifty clocks.
+ */
+export function lastLateCreation(late: LateKind, work: WorkTargets, now: Date): string | undefined {
+  const isLateAt = (at: number) =>
+    isLate(responseClock({ createdAt: new Date(at).toISOString(), status: 'nouveau' }, work, now), late);
+  let notLate = now.getTime();
+  if (isLateAt(notLate)) return undefined;
+  // Step back until a creation is late; none within the span: nothing older is either.
+  let step = 3_600_000;
+  let lateAt = notLate - step;
+  while (!isLateAt(lateAt)) {
+    notLate = lateAt;
+    step *= 2;
+    if (step > LATE_SEARCH_SPAN_MS) return new Date(0).toISOString();
+    lateAt = notLate - step;
+  }
+  while (notLate - lateAt > 1) {
+    const middle = Math.floor((lateAt + notLate) / 2);
+    if (isLateAt(middle)) lateAt = middle;
+    else notLate = middle;
+  }
+  return new Date(lateAt).toISOString();
+}
+
+/** How far back `lastLateCreation` looks for a late creation (about 70 years). */
+const LATE_SEARCH_SPAN_MS = 2 ** 41;

@@ -18,6 +18,7 @@ import type { Ticket, TicketHistoryEntry, TicketMessage } from './records.ts';
 import { purgeDate } from './retention.ts';
 import type { StoredTicket } from './ticket-actions.ts';
 import { historyLine } from './ticket-actions.ts';
+import { type TicketCard, ticketCard } from './ticket-list.ts';
 
 /** Items moved per transaction: a put and a delete each, within DynamoDB's 100 actions. */
 export const MOVE_BATCH = 50;
@@ -136,6 +137,9 @@ export type MergeMark = {
     /** Added to the target's message count: the mails it gains. */
     addMessages: number;
     history: TicketHistoryEntry;
+    /** The target's creation and its card with the schools it gains (the list's filters read it). */
+    createdAt: string;
+    card: TicketCard;
   };
 };
 
@@ -174,6 +178,7 @@ export function mergeMark(input: {
   const source = input.source.ticket;
   const target = input.target.ticket;
   const detail = { from: source.number, to: target.number };
+  const schools = schoolsOf(target, source);
   return {
     source: {
       number: source.number,
@@ -194,10 +199,12 @@ export function mergeMark(input: {
       set: {
         updatedAt: at,
         participants: participantsOf(target, source),
-        schools: schoolsOf(target, source),
+        schools,
       },
       addMessages: source.messageCount,
       history: historyLine({ id: input.ids.target, number: target.number, at, actor }, 'merge', detail),
+      createdAt: target.createdAt,
+      card: ticketCard({ ...target, schools }),
     },
   };
 }

@@ -372,6 +372,23 @@ describe('the ticket list over a few thousand tickets', () => {
       expect(pages.length).toBeGreaterThan(1);
     });
 
+    it('reads no ticket created after the last one that can be late, newest first', async () => {
+      // Act: about 240 running tickets were created after Friday 10:00, none of them late.
+      const page = await store.listTickets({
+        filter: { late: 'first_response', statuses: ['nouveau', 'en_cours', 'en_attente'] },
+        sort: 'created',
+        order: 'desc',
+        limit: 20,
+        now: monday(),
+      });
+
+      // Assess: the page starts at the bound, each partition read once, a page's worth.
+      const late = expected((i) => running(i) && createdAtOf(i) <= '2026-01-02T09:00:00.000Z').reverse();
+      expect(page.items.map((ticket) => ticket.number)).toEqual(late.slice(0, 20));
+      expect(page.reads.queries).toBe(3);
+      expect(page.reads.items).toBeLessThanOrEqual(3 * 21);
+    });
+
     it('sorts by due time, the most urgent first, each ticket with its clocks', async () => {
       // Prepare
       const atMonday = staffDeps(

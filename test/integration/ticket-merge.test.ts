@@ -5,16 +5,20 @@
  * purge date, and later replies carrying the old tag or the old thread id land in the target.
  * Also: a move of more items than one transaction holds, finished by asking again.
  */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDirectoryStore } from '#shared/adapters/directory-store.ts';
 import { makeIntakeLogStore } from '#shared/adapters/intake-log-store.ts';
+import { keys } from '#shared/adapters/keys.ts';
 import { makeTicketMergeStore } from '#shared/adapters/ticket-merge-store.ts';
 import { makeTicketRetention } from '#shared/adapters/ticket-retention.ts';
 import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import { importDirectoryFile } from '#shared/directory/import.ts';
+import type { Ticket } from '#shared/domain/records.ts';
 import { StaleTicketError } from '#shared/domain/staff-ports.ts';
 import { threadIdOf } from '#shared/domain/thread.ts';
 import { historyLine } from '#shared/domain/ticket-actions.ts';
+import { ticketCard } from '#shared/domain/ticket-list.ts';
 import {
   MergeSendPendingError,
   TicketAlreadyMergedError,
@@ -138,6 +142,43 @@ describe('merging a ticket into another', () => {
         expect.objectContaining({ actor: ACTOR.email, from: source, to: target, at: result.history?.at }),
       ]);
     }
+  });
+
+  it('gives the target a card with the schools it gains, for the list’s circonscription filter', async () => {
+    // Prepare: the duplicate names a second school, of another circonscription.
+    const target = await openTicket('LSUN : livrets vides');
+    const source = await openTicket('LSUN : livrets vides (bis)');
+    const other = {
+      uai: '0589999Z',
+      name: 'École du Parc',
+      commune: 'Nevers',
+      circonscription: 'Nevers Sud',
+      departement: '58',
+      mailbox: 'ce.0589999z@ac-dijon.fr',
+    };
+    await desk.db.send(
+      new UpdateCommand({
+        TableName: desk.resources.tableName,
+        Key: keys.ticket(source),
+        UpdateExpression: 'SET schools = list_append(schools, :other)',
+        ExpressionAttributeValues: { ':other': [other] },
+      }),
+    );
+
+    // Act
+    await mergeTicket({ number: source, into: target, actor: ACTOR }, deps());
+
+    // Assess: the card is the merged ticket's, as the opening would have written it.
+    const kept = await stores().tickets.readTicket(target, new Date());
+    const { Item: card } = await desk.db.send(
+      new GetCommand({ TableName: desk.resources.tableName, Key: keys.ticketCard(target) }),
+    );
+    expect(kept?.ticket.schools.map((school) => school.uai)).toContain('0589999Z');
+    expect(card).toMatchObject({
+      ...ticketCard(kept?.ticket as Ticket),
+      ...keys.cardsByTime(kept?.ticket.createdAt ?? '', target),
+    });
+    expect(card?.circs).toContain('nevers sud');
   });
 
   it('adds a later reply carrying the old tag, or only the old thread id, to the target', async () => {

@@ -97,6 +97,13 @@ describe('opening the tickets of a batch', () => {
       status: 'queued',
       purpose: 'acknowledgment',
     });
+    // Its card, for the list's circonscription and free-text filters: normalised, by creation.
+    const card = await itemAt(keys.ticketCard(number));
+    expect(card).toMatchObject({
+      circs: ['dijon centre'],
+      ...keys.cardsByTime('2026-03-05T08:00:05.000Z', number),
+    });
+    expect(card?.search).toContain('ecole elementaire les tilleuls');
     // The Message-ID claim still names the mail only: its entry's link gives the ticket.
     const claim = await itemAt(keys.messageIdClaim(`${first}@ac-dijon.fr`));
     expect(claim).toMatchObject({ sesMessageId: first });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Ticket } from '#shared/domain/records.ts';
-import { exactConditions, filtersInCode, ticketMatches } from '#shared/domain/ticket-list.ts';
+import { DEFAULT_WORK_TARGETS, type LateKind, responseClock } from '#shared/domain/response-clock.ts';
+import {
+  cardConditions,
+  exactConditions,
+  filtersInCode,
+  lastLateCreation,
+  ticketCard,
+  ticketMatches,
+} from '#shared/domain/ticket-list.ts';
 
 const TICKET: Ticket = {
   number: 'LSUN-2026-00042',
@@ -129,5 +137,123 @@ describe('the exact-match conditions DynamoDB can apply', () => {
     // Assess
     expect(all).toEqual({ assignee: 'none', departement: '21', uai: '0211234C' });
     expect(none).toBeUndefined();
+  });
+});
+
+describe('a ticket’s card and the filters it answers', () => {
+  const twoSchools: Ticket = {
+    ...TICKET,
+    schools: [
+      ...TICKET.schools,
+      {
+        ...(TICKET.schools[0] as Ticket['schools'][number]),
+        uai: '0581111X',
+        circonscription: 'NEVERS  Sud',
+        commune: 'Nevers',
+      },
+    ],
+  };
+
+  it('holds what ticketMatches compares, so a card matches exactly when the ticket does', () => {
+    // Prepare: spellings that differ by case, accents and spaces, and texts that do not match.
+    const circonscriptions = [
+      'dijon centre',
+      'DIJON CENTRE',
+      'Dijon  Céntre',
+      'nevers sud',
+      'Dijon',
+      'Centre',
+      ' ',
+    ];
+    const texts = [
+      'EDITION des livrets',
+      'tilleuls',
+      'camille',
+      '00042',
+      '0211234c',
+      'nevers',
+      'livrets d',
+      'xyz',
+      '  ',
+    ];
+
+    for (const ticket of [TICKET, twoSchools]) {
+      const card = ticketCard(ticket);
+      for (const circonscription of [undefined, ...circonscriptions])
+        for (const q of [undefined, ...texts])
+          for (const uai of [undefined, '0211234C', '0581111X', '021123', '0211234c']) {
+            // Act
+            const filter = {
+              ...(circonscription === undefined ? {} : { circonscription }),
+              ...(q === undefined ? {} : { q }),
+              ...(uai === undefined ? {} : { uai }),
+            };
+            const conditions = cardConditions(filter);
+            const byCard =
+              (conditions?.circ === undefined || card.circs.includes(conditions.circ)) &&
+              (conditions?.q === undefined || card.search.includes(conditions.q)) &&
+              (conditions?.uai === undefined || card.uais.includes(conditions.uai));
+
+            // Assess
+            expect(byCard, JSON.stringify(filter)).toBe(ticketMatches(filter)(ticket));
+          }
+    }
+    expect(ticketCard(twoSchools)).toMatchObject({
+      circs: ['dijon centre', 'nevers sud'],
+      uais: ['0211234C', '0581111X'],
+    });
+  });
+
+  it('leaves the lists without a circonscription, a free text or a UAI to the tickets', () => {
+    expect(cardConditions({ uai: '0211234C', assignee: 'none' })).toEqual({ uai: '0211234C' });
+    expect(cardConditions({ departement: '21', assignee: 'none' })).toBeUndefined();
+    expect(cardConditions({ q: '   ' })).toBeUndefined();
+  });
+});
+
+describe('lastLateCreation', () => {
+  const kinds: LateKind[] = ['first_response', 'resolution', 'any'];
+  const late = (createdAt: string, kind: LateKind, now: Date) =>
+    ticketMatches({ late: kind }, { now })({ ...TICKET, status: 'nouveau', createdAt });
+
+  it('is the last creation instant late at now: late at it, not a millisecond after, for each kind', () => {
+    // A Monday morning, a Friday evening, a Sunday, a weekday night, in winter and summer time.
+    for (const now of [
+      '2026-01-05T07:00:00.000Z',
+      '2026-03-06T17:30:00.000Z',
+      '2026-03-29T10:00:00.000Z',
+      '2026-06-10T22:15:00.000Z',
+    ])
+      for (const kind of kinds) {
+        // Act
+        const bound = lastLateCreation(kind, DEFAULT_WORK_TARGETS, new Date(now)) as string;
+
+        // Assess
+        expect(late(bound, kind, new Date(now)), `${now} ${kind}`).toBe(true);
+        const after = new Date(Date.parse(bound) + 1).toISOString();
+        expect(late(after, kind, new Date(now)), `${now} ${kind}`).toBe(false);
+      }
+  });
+
+  it('bounds every late ticket: over a month of creations each hour, late exactly when created by the bound', () => {
+    const now = new Date('2026-03-09T10:20:00.000Z');
+    for (const kind of kinds) {
+      const bound = lastLateCreation(kind, DEFAULT_WORK_TARGETS, now) as string;
+      for (let hour = 0; hour < 31 * 24; hour += 1) {
+        // Act
+        const createdAt = new Date(now.getTime() - hour * 3_600_000 - 7_000).toISOString();
+
+        // Assess
+        expect(late(createdAt, kind, now), `${createdAt} ${kind}`).toBe(createdAt <= bound);
+      }
+    }
+  });
+
+  it('has no bound when a ticket created now would already be late', () => {
+    // Zero working hours, within working hours: due as soon as created.
+    const now = new Date('2026-03-09T10:20:00.000Z');
+    const work = { firstResponseHours: 0, resolutionHours: 0 };
+    expect(responseClock({ createdAt: now.toISOString(), status: 'nouveau' }, work, now).late).toBe(true);
+    expect(lastLateCreation('any', work, now)).toBeUndefined();
   });
 });
