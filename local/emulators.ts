@@ -220,10 +220,12 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
   const storage = opts.dbPath === undefined ? ['-inMemory'] : ['-dbPath', resolve(opts.dbPath)];
   if (opts.dbPath !== undefined) mkdirSync(resolve(opts.dbPath), { recursive: true });
   // The JVM's default heap is a quarter of the RAM and grows long before it collects. On disk
-  // the data lives in SQLite, and the heap holds only requests in flight: capped at 96 MiB. In
-  // memory, the data itself lives on the heap (the test run's shared instance holds every test
-  // file's tables).
-  const heap = opts.dbPath === undefined ? '-Xmx1g' : '-Xmx96m';
+  // the data lives in SQLite, and the heap holds only requests in flight: capped at 64 MiB
+  // (measured under the intake bench, NMT and jstat: the whole 96 MiB heap was committed, its
+  // old generation ~45 MiB used with garbage included, metaspace ~28; at 64 MiB the process
+  // peaked ~36 MiB lower for the same CPU per mail, docs/PERFORMANCE.md). In memory, the data
+  // itself lives on the heap (the test run's shared instance holds every test file's tables).
+  const heap = opts.dbPath === undefined ? '-Xmx1g' : '-Xmx64m';
   const { shell: child, pid: javaPid } = spawnTiedToParent('java', [
     heap,
     ...DYNAMODB_JVM_FLAGS,

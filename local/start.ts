@@ -7,9 +7,9 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONSOLE_DIST, ensureConsoleBuilt } from './console-build.ts';
+import { startDeskProcess } from './desk-process.ts';
 import { JavaMissingError } from './emulators.ts';
 import { type LocalPorts, LocalPortsError, localPorts } from './ports.ts';
-import { startDesk } from './stack.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -25,7 +25,8 @@ async function main() {
   }
   console.log('Démarrage du bureau d’assistance LSUN local…');
   if (ensureConsoleBuilt()) console.log('Console construite dans dist/console.');
-  const desk = await startDesk({
+  // The desk in a process of its own, on plain Node from a bundle (local/desk-process.ts).
+  const desk = await startDeskProcess({
     ports: {
       smtp: ports.smtp,
       http: ports.http,
