@@ -8,7 +8,7 @@
  * The child runs `startDesk` as it is (same handlers, same runner, same stand-ins' process under
  * it) and talks to its parent over Node's IPC channel only: `ready` with what `RunningDesk`
  * names, the outbox feed while someone watches, `stop`, and an extension channel (requests with
- * answers, and events) through which a bench's agent, bundled in instead of this module's own
+ * answers, and events) through which a bench's agent, bundled in instead of `desk-child.ts` as the
  * entry, probes the handlers' clients from inside (`bench/lib/desk-agent.ts`). When the channel
  * closes (the parent ends, crashes or is killed) the desk stops and the process exits; it has its
  * own process group, so a Ctrl-C reaches the parent only, which stops the desk in order.
@@ -19,7 +19,8 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { JavaMissingError, type LocalEndpoints } from './emulators.ts';
+import type { LocalEndpoints } from './emulators.ts';
+import { JavaMissingError } from './java-missing.ts';
 import type { DeskResources } from './resources.ts';
 import type { DeskOptions, RunningDesk } from './stack.ts';
 import type { SentMailNotice } from './stand-ins-process.ts';
@@ -46,14 +47,16 @@ type Ready = {
   pids: RunningDesk['pids'];
 };
 
-type ToParent =
+/** What the desk's process tells its parent (`desk-child.ts`). */
+export type ToParent =
   | ({ type: 'ready' } & Ready)
   | { type: 'failed'; name: string; message: string }
   | { type: 'sent'; atEpochMs: number; mail: Omit<SentMailNotice, 'at'> }
   | { type: 'answer'; id: number; body?: unknown; error?: string }
   | { type: 'event'; body: unknown }
   | { type: 'stopped' };
-type ToChild =
+/** What the parent tells the desk's process. */
+export type ToChild =
   | { type: 'stop' }
   | { type: 'watch-outbox'; on: boolean }
   | { type: 'ask'; id: number; body: unknown };
@@ -63,14 +66,16 @@ export class DeskProcessError extends Error {
   override name = 'DeskProcessError';
 }
 
-/** Set in the child's environment: `plain` when this module is the bundle's entry. */
-const CHILD_MARK = 'LSUN_DESK_PROCESS';
+/** Set in the child's environment: `plain` when `desk-child.ts` is the bundle's entry, `agent` for a bench's agent. */
+export const CHILD_MARK = 'LSUN_DESK_PROCESS';
 const START_TIMEOUT_MS = 180_000;
 /** The desk's V8 heap, sized for what it holds (startDeskProcess). */
 export const DESK_HEAP_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=128'];
 const STOP_TIMEOUT_MS = 30_000;
-const here = fileURLToPath(import.meta.url);
-const root = path.resolve(path.dirname(here), '..');
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '..');
+/** The desk alone, as `npm start` runs it. */
+const DESK_CHILD = path.join(here, 'desk-child.ts');
 
 /**
  * Compiles `entry` and everything it imports from this repository to one ES module, packages
@@ -79,12 +84,20 @@ const root = path.resolve(path.dirname(here), '..');
  * sits in `node_modules/.cache` so that Node resolves the packages from there. esbuild's service
  * process is stopped at once, so it does not stay beside the desk.
  */
-export async function bundleForNode(entry: string, name: string): Promise<string> {
-  const { build, stop } = await import('esbuild');
-  const folder = path.join(root, 'node_modules', '.cache', 'lsun-desk');
-  mkdirSync(folder, { recursive: true });
+export async function bundleForNode(
+  entry: string,
+  name: string,
   // Several desks (vitest's workers, other worktrees sharing node_modules) share the folder.
-  const outfile = path.join(folder, `${name}-${process.pid}-${randomUUID()}.mjs`);
+  outfile = path.join(
+    root,
+    'node_modules',
+    '.cache',
+    'lsun-desk',
+    `${name}-${process.pid}-${randomUUID()}.mjs`,
+  ),
+): Promise<string> {
+  const { build, stop } = await import('esbuild');
+  mkdirSync(path.dirname(outfile), { recursive: true });
   await build({
     entryPoints: [entry],
     outfile,
@@ -115,8 +128,8 @@ export async function bundleForNode(entry: string, name: string): Promise<string
 
 /**
  * Starts the desk in a child process on plain Node and resolves once it is ready (its SMTP port
- * listening). `entry` is the module bundled as the child (default: this one, the desk alone; a
- * bench gives its agent, which calls `serveDesk` with its probes). On failure the child is gone
+ * listening). `entry` is the module bundled as the child (default: `desk-child.ts`, the desk
+ * alone; a bench gives its agent, which calls `serveDesk` with its probes). On failure the child is gone
  * when this rejects.
  * @throws JavaMissingError when Java is missing for DynamoDB Local.
  * @throws DeskProcessError when the desk does not come up otherwise.
@@ -125,14 +138,16 @@ export async function startDeskProcess(
   options: DeskProcessOptions,
   { entry, execArgv = [] }: { entry?: string; execArgv?: string[] } = {},
 ): Promise<DeskProcess> {
-  const script = await bundleForNode(entry ?? here, 'desk');
+  const script = await bundleForNode(entry ?? DESK_CHILD, 'desk');
   const child = fork(script, [JSON.stringify(options)], {
     // Measured under the intake bench: left to itself, V8 let the desk's heap grow to ~200 MiB
     // of mostly garbage (50–60 MiB live after the run); a 128 MiB old generation makes it collect
     // sooner (heap ~82 MiB, RSS 290 → ~165 MiB), a 4 MiB young one (Node 20: 16) keeps the
     // nursery small, as the stand-ins do (docs/PERFORMANCE.md).
     execArgv: [...DESK_HEAP_FLAGS, ...execArgv],
-    env: { ...process.env, [CHILD_MARK]: entry === undefined ? 'plain' : 'agent' },
+    // The handlers' extra environment is there before any module loads, as on Lambda: the
+    // logger reads its level when created, and goes back to that level between invocations.
+    env: { ...process.env, ...options.env, [CHILD_MARK]: entry === undefined ? 'plain' : 'agent' },
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -231,91 +246,4 @@ export async function startDeskProcess(
       return stopping;
     },
   };
-}
-
-/** What a bench's agent adds to the desk's process: answers to its parent's requests. */
-export type DeskAgent = {
-  /** Called once the desk is ready; `notify` sends an event to the parent. */
-  attach?(desk: RunningDesk, notify: (event: unknown) => void): void;
-  answer(request: unknown): Promise<unknown> | unknown;
-};
-
-/**
- * The child's side: starts the desk with the options its parent gave, serves the parent's
- * messages, and stops the desk (then exits) on `stop` or when the parent is gone.
- */
-export async function serveDesk(agent?: DeskAgent): Promise<void> {
-  const toParent = (message: ToParent) => {
-    if (process.connected) process.send?.(message);
-  };
-  // Loaded: its compiled file is of no more use (bundleForNode).
-  if (process.argv[1]) rmSync(process.argv[1], { force: true });
-  const options = JSON.parse(process.argv[2] ?? '{}') as DeskProcessOptions;
-  const { startDesk } = await import('./stack.ts');
-  let desk: RunningDesk;
-  try {
-    desk = await startDesk(options);
-  } catch (error) {
-    toParent({
-      type: 'failed',
-      name: error instanceof Error ? error.name : 'Error',
-      message: error instanceof Error ? error.message : String(error),
-    });
-    process.exit(1);
-  }
-  let stopping: Promise<void> | undefined;
-  const stop = () => {
-    stopping ??= desk.stop().finally(() => process.exit(0));
-    return stopping;
-  };
-  let unwatch: (() => void) | undefined;
-  process.on('message', (message: ToChild) => {
-    if (message.type === 'stop') void stop();
-    if (message.type === 'watch-outbox') {
-      if (message.on && unwatch === undefined) {
-        // Forwarded with the stand-ins' own moment, as an epoch: each process has its own clock.
-        unwatch = desk.onSentMail(({ at, ...mail }) =>
-          toParent({ type: 'sent', atEpochMs: performance.timeOrigin + at, mail }),
-        );
-      } else if (!message.on) {
-        unwatch?.();
-        unwatch = undefined;
-      }
-    }
-    if (message.type === 'ask') {
-      const { id } = message;
-      Promise.resolve()
-        .then(() => {
-          if (agent === undefined) throw new DeskProcessError('aucun agent dans le processus du desk');
-          return agent.answer(message.body);
-        })
-        .then(
-          (body) => toParent({ type: 'answer', id, body }),
-          (error: unknown) =>
-            toParent({ type: 'answer', id, error: error instanceof Error ? error.message : String(error) }),
-        );
-    }
-  });
-  process.on('disconnect', () => void stop());
-  // Ctrl-C in the terminal reaches the parent, which asks for the stop; never this process alone.
-  process.on('SIGINT', () => undefined);
-  agent?.attach?.(desk, (body) => toParent({ type: 'event', body }));
-  toParent({
-    type: 'ready',
-    endpoints: desk.endpoints,
-    resources: desk.resources,
-    smtpPort: desk.smtpPort,
-    httpUrl: desk.httpUrl,
-    pids: desk.pids,
-  });
-}
-
-// Imported by the parent for `startDeskProcess`; forked as the bundle's entry, it serves the desk.
-if (process.env[CHILD_MARK] === 'plain' && process.send !== undefined) {
-  serveDesk().catch((error: unknown) => {
-    process.stderr.write(
-      `Le desk n’a pas pu démarrer : ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
-    process.exit(1);
-  });
 }

@@ -17,6 +17,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { JavaMissingError } from './java-missing.ts';
 import {
   EmulatorStartError,
   LOCAL_CREDENTIALS,
@@ -42,10 +43,7 @@ export type LocalEndpoints = {
   ses: string;
 };
 
-/** Raised when Java, which DynamoDB Local needs, is missing or too old. */
-export class JavaMissingError extends Error {
-  override name = 'JavaMissingError';
-}
+export { JavaMissingError };
 
 const JAVA_MESSAGE = 'Java 17 est requis pour DynamoDB Local : apt-get install -y openjdk-17-jre-headless';
 const DYNAMODB_START_TIMEOUT_MS = 60_000;

@@ -8,7 +8,7 @@
  * `performance.now()`).
  */
 import { monitorEventLoopDelay, PerformanceObserver, performance } from 'node:perf_hooks';
-import { serveDesk } from '#local/desk-process.ts';
+import { serveDesk } from '#local/desk-child.ts';
 import type { RunningDesk } from '#local/stack.ts';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
 import type { Outcome } from '#shared/domain/outcome.ts';
