@@ -4,8 +4,9 @@
  * the ticket step, the mailer's `sent` record, the staff actions' history lines and notes), so
  * that the console's reads meet the items, indexes and sizes they meet in production, without
  * pushing 200,000 mails through the pipeline (hours). BatchWriteItem, several in flight. Then the
- * hourly tick's count of the intake log's finished days (`summarizeIntakeDays`, its own code and
- * store), as a desk that has run for a year has them.
+ * hourly tick's count of the intake log's finished days (`summarizeIntakeDays`) and its snapshot
+ * of the open tickets (`snapshotOpenTickets`), its own code and stores, as a desk that has run for
+ * a year has them.
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { makeIntakeSummaryStore } from '#shared/adapters/intake-summary-store.ts';
@@ -17,6 +18,7 @@ import {
   ticketItem,
 } from '#shared/adapters/items.ts';
 import { keys } from '#shared/adapters/keys.ts';
+import { makeOpenTicketsSnapshotStore } from '#shared/adapters/open-tickets-snapshot-store.ts';
 import { acknowledgment } from '#shared/domain/desk-mails.ts';
 import type { School } from '#shared/domain/directory.ts';
 import { type IncomingMessage, outgoingMail, type Requester } from '#shared/domain/messages.ts';
@@ -30,6 +32,7 @@ import type {
 } from '#shared/domain/records.ts';
 import { formatTicketNumber } from '#shared/domain/ticket-number.ts';
 import { summarizeIntakeDays } from '#shared/steps/intake-summaries.ts';
+import { snapshotOpenTickets } from '#shared/steps/open-tickets-snapshot.ts';
 import type { BenchDirector } from './directory.ts';
 import {
   COMMUNES,
@@ -40,6 +43,9 @@ import {
   requestSubject,
 } from './french.ts';
 import type { Random } from './random.ts';
+
+/** The age of the seeded snapshot of the open tickets: the hourly tick's oldest. */
+const SNAPSHOT_AGE_MS = 60 * 60_000;
 
 /** How much to seed; the defaults are the issue's figures. */
 export type SeedSize = { tickets: number; intakeEntries: number; days: number };
@@ -558,6 +564,13 @@ export async function seedConsoleData(input: {
   await summarizeIntakeDays({
     intakeDays: makeIntakeSummaryStore({ client, tableName }),
     now: () => input.now,
+  });
+  // The tick's snapshot of the open tickets, dated as the last tick may have left it, an hour
+  // before `now`: the dashboard then reads every ticket written since, its most (the read itself
+  // is today's, which changes nothing: what it holds beyond its date is read again anyway).
+  await snapshotOpenTickets({
+    openTickets: makeOpenTicketsSnapshotStore({ client, tableName }),
+    now: () => new Date(now - SNAPSHOT_AGE_MS),
   });
   return {
     tickets: tickets.length,

@@ -119,7 +119,8 @@ export class DeskTable extends Construct {
    * `ticket-housekeeping`: lists the tickets waiting for their director (Query on gsi2), reads
    * each ticket (Query on its partition), closes it in one transaction (PutItem, UpdateItem,
    * ConditionCheckItem) and sets its items' purge date (UpdateItem); and counts the intake
-   * log's finished days for the dashboard (Query on gsi1 `INTAKE`, PutItem of each day's summary).
+   * log's finished days for the dashboard (Query on gsi1 `INTAKE`, PutItem of each day's summary)
+   * and writes the open tickets' snapshot (Query on gsi2's open partitions, PutItem of its chunks).
    */
   grantAutoClose(grantee: iam.IGrantable): void {
     this.grantAccess(grantee, {

@@ -3,18 +3,24 @@
  * summaries of the finished days the hourly tick counted (one Query of `SUMMARY#INTAKE`) and the
  * entries of the other days (gsi1 `INTAKE`, reception time and outcome only, a long stretch in
  * slices read in parallel); the mails that did not leave over the same window (gsi2
- * `OUTBOX#problem`) and every open ticket (gsi3's four open partitions), each query bounded by a
- * page budget. Satisfies the domain's `DashboardFacts`.
+ * `OUTBOX#problem`) and every open ticket, as the hourly tick's snapshot and the tickets written
+ * since (`open-tickets-snapshot.ts`), each query bounded by a page budget. Satisfies the domain's
+ * `DashboardFacts`.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
-import { OpenTicketFact, oldestUnansweredOf } from '#shared/domain/dashboard.ts';
+import { oldestUnansweredOf } from '#shared/domain/dashboard.ts';
 import { intakeReadPlan, type LiveRange } from '#shared/domain/intake-summary.ts';
-import { OPEN_STATUSES } from '#shared/domain/records.ts';
+import { changedSince, mergeSnapshot, SNAPSHOT_MAX_AGE_MS } from '#shared/domain/open-tickets-snapshot.ts';
 import { isPurged } from '#shared/domain/retention.ts';
 import type { DashboardFacts } from '#shared/domain/staff-ports.ts';
 import { intakeEntriesBetween, makeIntakeSummaryStore } from './intake-summary-store.ts';
 import { keys } from './keys.ts';
+import {
+  makeOpenTicketsSnapshotStore,
+  openTicketFacts,
+  ticketsChangedSince,
+} from './open-tickets-snapshot-store.ts';
 import { batchGetAll, queryAll, sortKeyRange } from './table-queries.ts';
 import { expired, storedTicket } from './ticket-items.ts';
 
@@ -53,6 +59,7 @@ export function makeDashboardStore({
 }): DashboardFacts {
   const table = { client, tableName };
   const summaries = makeIntakeSummaryStore(table);
+  const snapshots = makeOpenTicketsSnapshotStore(table);
   const readSlice = (slice: { from: string; to: string }) =>
     intakeEntriesBetween(table, slice, Math.ceil(DASHBOARD_PAGE_BUDGET / INTAKE_SLICES));
   /** The tickets of these numbers, whole, in this order; a ticket purged meanwhile is left out. */
@@ -65,6 +72,25 @@ export function makeDashboardStore({
       items.filter((item) => !expired(item, now)).map((item) => [item.number, storedTicket(item).ticket]),
     );
     return numbers.flatMap((number) => byNumber.get(number) ?? []);
+  };
+  /**
+   * Every open ticket's facts: the tick's snapshot brought up to date with the tickets written
+   * since it was taken (less the overlap), or, without a usable snapshot (none yet, a day old,
+   * being replaced, too many changes for the budget), every open ticket read.
+   */
+  const openTickets = async (now: Date) => {
+    const snapshot = await snapshots.readSnapshot();
+    if (snapshot && now.getTime() - Date.parse(snapshot.takenAt) <= SNAPSHOT_MAX_AGE_MS) {
+      const changed = await ticketsChangedSince(
+        table,
+        changedSince(snapshot.takenAt),
+        now,
+        DASHBOARD_PAGE_BUDGET,
+      );
+      if (!changed.truncated)
+        return { facts: mergeSnapshot(snapshot.facts, changed.tickets), truncated: false };
+    }
+    return openTicketFacts(table, now, DASHBOARD_PAGE_BUDGET);
   };
   return {
     async dashboardFacts(window, now) {
@@ -88,7 +114,7 @@ export function makeDashboardStore({
           truncated: read.some((slice) => slice.truncated),
         };
       });
-      const [intake, problems, ...open] = await Promise.all([
+      const [intake, problems, open] = await Promise.all([
         intakeRead,
         // The outbox's problem partition (gsi2 `OUTBOX#problem`): sparse, a few items at most.
         queryAll(
@@ -102,30 +128,13 @@ export function makeDashboardStore({
           },
           DASHBOARD_PAGE_BUDGET,
         ),
-        // Only what the counts read of each open ticket: a fifth of its bytes (the list of the
-        // oldest unanswered is read whole below, ten tickets at most).
-        ...OPEN_STATUSES.map((status) =>
-          queryAll(
-            table,
-            {
-              IndexName: 'gsi3',
-              KeyConditionExpression: '#status = :status',
-              ExpressionAttributeNames: { '#status': 'status', '#number': 'number' },
-              ExpressionAttributeValues: { ':status': status },
-              ProjectionExpression: '#number, #status, createdAt, answeredAt, schools, expiresAt',
-            },
-            DASHBOARD_PAGE_BUDGET,
-          ),
-        ),
+        openTickets(now),
       ]);
       const live = (item: Record<string, unknown>) => !expired(item, now);
-      const openTickets = open.flatMap((partition) =>
-        partition.items.filter(live).map((item) => OpenTicketFact.parse(item)),
-      );
       return {
-        openTickets,
+        openTickets: open.facts,
         oldestUnanswered: await wholeTickets(
-          oldestUnansweredOf(openTickets).map((ticket) => ticket.number),
+          oldestUnansweredOf(open.facts).map((ticket) => ticket.number),
           now,
         ),
         intake: intake.entries
@@ -136,7 +145,7 @@ export function makeDashboardStore({
           const problem = SendProblemItem.safeParse(item);
           return problem.success ? [{ status: problem.data.status, at: problem.data.failedAt }] : [];
         }),
-        truncated: intake.truncated || problems.truncated || open.some((partition) => partition.truncated),
+        truncated: intake.truncated || problems.truncated || open.truncated,
       };
     },
   };

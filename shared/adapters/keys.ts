@@ -167,6 +167,17 @@ export const keys = {
    */
   intakeDaySummary: (day: string) => ({ pk: keys.intakeSummaryPartition(), sk: `DAY#${day}` }),
   intakeSummaryPartition: () => 'SUMMARY#INTAKE',
+  /**
+   * One chunk of the open tickets' snapshot the hourly tick writes for the dashboard
+   * (`open-tickets-snapshot.ts`): one partition, so one Query reads the whole snapshot. No
+   * `status` attribute (it would put the chunk in gsi3, the tickets' index) and no purge date
+   * (a TTL removal would purge the partition's other chunks with it).
+   */
+  openTicketsSnapshot: (chunk: number) => ({
+    pk: keys.openTicketsSnapshotPartition(),
+    sk: `CHUNK#${String(chunk).padStart(4, '0')}`,
+  }),
+  openTicketsSnapshotPartition: () => 'SNAPSHOT#OPEN_TICKETS',
   // Staff reads
   /** gsi1's partition of every ticket, by creation (`ticketsByTime`). */
   allTicketsPartition: () => 'TICKETS',

@@ -167,7 +167,11 @@ function ticketAction(tableName: string, change: TicketChange, now: string) {
   const values: Record<string, unknown> = { ':expectedStatus': change.expectedStatus };
   const sets: string[] = [];
   const set: Record<string, unknown> = { ...change.set };
-  if (set.updatedAt !== undefined || set.status !== undefined) {
+  // Any change to the ticket's attributes moves its update time, and so its gsi2 key: the
+  // dashboard reads the tickets changed since its snapshot by it (`open-tickets-snapshot.ts`).
+  const changes =
+    Object.keys(set).length > 0 || change.setIfAbsent !== undefined || Boolean(change.remove?.length);
+  if (changes) {
     const status = String(set.status ?? change.expectedStatus);
     const updatedAt = String(set.updatedAt ?? now);
     set.updatedAt = updatedAt;

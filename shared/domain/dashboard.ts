@@ -70,21 +70,41 @@ export function intakeWindow(now: Date): { from: string; to: string; days: strin
   return { from: parisDayStart(first).toISOString(), to: parisDayEnd(today).toISOString(), days };
 }
 
-/** What the dashboard's counts read of an open ticket (a ticket whole is one). */
-export const OpenTicketFact = Ticket.pick({
-  number: true,
-  status: true,
-  createdAt: true,
-  answeredAt: true,
-  schools: true,
+/**
+ * What the dashboard's counts read of an open ticket: its clocks' inputs and the départements of
+ * its schools (the codes, each once; none when it has no recognised school). Small, so that the
+ * hourly tick can keep every open ticket's facts in a few items (`open-tickets-snapshot.ts`).
+ */
+export const OpenTicketFact = z.object({
+  number: z.string(),
+  status: TicketStatus,
+  createdAt: z.string(),
+  answeredAt: z.string().optional(),
+  departements: z.array(z.string()),
 });
 export type OpenTicketFact = z.infer<typeof OpenTicketFact>;
+
+/** What the dashboard's counts read of a ticket, from the ticket (whole, or its projection). */
+export function openTicketFact(
+  ticket: Pick<Ticket, 'number' | 'status' | 'createdAt' | 'answeredAt' | 'schools'>,
+): OpenTicketFact {
+  return {
+    number: ticket.number,
+    status: ticket.status,
+    createdAt: ticket.createdAt,
+    ...(ticket.answeredAt === undefined ? {} : { answeredAt: ticket.answeredAt }),
+    departements: [...new Set(ticket.schools.map((school) => school.departement).filter(Boolean))],
+  };
+}
+
+/** What the list of the oldest unanswered reads of a ticket. */
+type UnansweredFact = Pick<Ticket, 'number' | 'status' | 'createdAt' | 'answeredAt'>;
 
 /**
  * The open tickets with no staff reply yet (`answeredAt` absent), oldest first (creation, then
  * number), at most `OLDEST_UNANSWERED`: the dashboard lists them.
  */
-export function oldestUnansweredOf<T extends OpenTicketFact>(tickets: readonly T[]): T[] {
+export function oldestUnansweredOf<T extends UnansweredFact>(tickets: readonly T[]): T[] {
   return tickets
     .filter((ticket) => ticket.status !== 'clos' && ticket.answeredAt === undefined)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.number.localeCompare(b.number))
@@ -134,8 +154,7 @@ function zeroOutcomes(): OutcomeCounts {
 
 /** The departements of a ticket, each once; `inconnu` when it has no school. */
 function departementsOf(ticket: OpenTicketFact): string[] {
-  const codes = [...new Set(ticket.schools.map((school) => school.departement).filter(Boolean))];
-  return codes.length > 0 ? codes : [UNKNOWN_DEPARTEMENT];
+  return ticket.departements.length > 0 ? ticket.departements : [UNKNOWN_DEPARTEMENT];
 }
 
 /**
@@ -172,7 +191,9 @@ export function aggregateDashboard(input: DashboardInput) {
   for (const fact of input.intake) count(parisDay(new Date(fact.receivedAt)), 1, { [fact.outcome]: 1 });
   for (const summary of input.intakeDays ?? []) count(summary.day, summary.total, summary.outcomes);
 
-  const open = input.openTickets.filter((ticket) => ticket.status !== 'clos');
+  const facts: OpenTicketFact[] =
+    input.oldestUnanswered === undefined ? input.openTickets.map(openTicketFact) : input.openTickets;
+  const open = facts.filter((ticket) => ticket.status !== 'clos');
   const byStatus = Object.fromEntries(OPEN_STATUSES.map((status) => [status, 0])) as Record<
     OpenStatus,
     number

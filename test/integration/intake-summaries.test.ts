@@ -3,27 +3,34 @@
  * dashboard from every entry and every open ticket whole, on a table seeded as the console benchmark seeds it (tickets, follow-ups, every rejection,
  * then the tick's own count), over a window holding the night the clocks went forward, with
  * entries a millisecond either side of Paris midnights, an entry landing late in a counted day
- * and a held mail accepted after its day was counted.
+ * and a held mail accepted after its day was counted; and with the tick's snapshot of the open
+ * tickets (seeded an hour old), tickets written after it: a reply, a closing, a new ticket, a merge.
  */
 import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '#shared/adapters/aws-clients.ts';
 import { makeDashboardStore } from '#shared/adapters/dashboard-store.ts';
+import { makeIntakeLogStore } from '#shared/adapters/intake-log-store.ts';
 import { makeIntakeSummaryStore } from '#shared/adapters/intake-summary-store.ts';
 import { intakeEntryItem } from '#shared/adapters/items.ts';
 import { keys } from '#shared/adapters/keys.ts';
 import { queryAll } from '#shared/adapters/table-queries.ts';
+import { makeTicketMergeStore } from '#shared/adapters/ticket-merge-store.ts';
+import { makeTicketOpeningStore } from '#shared/adapters/ticket-opening-store.ts';
 import { aggregateDashboard, intakeWindow } from '#shared/domain/dashboard.ts';
 import type { Outcome } from '#shared/domain/outcome.ts';
 import { IntakeEntry, OPEN_STATUSES, Ticket } from '#shared/domain/records.ts';
 import { DEFAULT_WORK_TARGETS, responseClock } from '#shared/domain/response-clock.ts';
 import { isPurged } from '#shared/domain/retention.ts';
 import { summarizeIntakeDays } from '#shared/steps/intake-summaries.ts';
+import { changeTicketStatus, replyToTicket } from '#shared/steps/staff/actions.ts';
+import { mergeTicket } from '#shared/steps/staff/merge.ts';
 import { dashboard } from '#shared/steps/staff/reads.ts';
 import { seedConsoleData } from '../../bench/lib/console-seed.ts';
 import { generateDirectory } from '../../bench/lib/directory.ts';
 import { seededRandom } from '../../bench/lib/random.ts';
 import { makeTestResources, type TestResources } from '../support/aws.ts';
+import { intakeEntry, opening, recording } from '../support/intake-records.ts';
 import { staffDeps } from '../support/staff.ts';
 
 // Sunday 5 April 2026, 12:00 in Paris: the window runs from 7 March, over the night of 28–29 March.
@@ -165,5 +172,43 @@ describe('the dashboard from day summaries', () => {
     expect(day29(full)?.total).toBe((before?.total ?? 0) + 1);
     expect(day29(full)?.outcomes.rate_limited).toBe((before?.outcomes.rate_limited ?? 0) - 1);
     expect(day29(full)?.outcomes.ticket_created).toBe((before?.outcomes.ticket_created ?? 0) + 2);
+  });
+
+  it('shows the tickets written after the snapshot of the open tickets: answered, closed, opened, merged', async () => {
+    // Prepare: four of the oldest unanswered tickets; each writer a minute after the one before.
+    const { full: before } = await bothDashboards(NEXT_TICK);
+    const [replied = '', closed = '', merged = '', target = ''] = before.oldestUnanswered.map(
+      (t) => t.number,
+    );
+    let at = NEXT_TICK;
+    const later = () => {
+      at = new Date(at.getTime() + 60_000);
+      return at;
+    };
+    const actor = { email: 'agent1@ac-dijon.fr', name: 'Agent Un' };
+
+    // Act
+    await replyToTicket(
+      { number: replied, actor, text: 'Voici la marche à suivre.' },
+      staffDeps(table, later).deps,
+    );
+    await changeTicketStatus({ number: closed, actor, status: 'clos' }, staffDeps(table, later).deps);
+    await makeIntakeLogStore(table).recordIntake(recording(intakeEntry('after-snapshot')));
+    await makeTicketOpeningStore(table).openTickets([
+      { ...opening('after-snapshot', 2027), now: later().toISOString() },
+    ]);
+    const { deps } = staffDeps(table, later);
+    await mergeTicket(
+      { number: merged, into: target, actor },
+      { ...deps, merges: makeTicketMergeStore(table) },
+    );
+    const { summarized, full } = await bothDashboards(later());
+
+    // Assess
+    expect(summarized).toEqual(full);
+    expect(full.openTickets.total).toBe(before.openTickets.total - 1);
+    expect(full.oldestUnanswered.map((t) => t.number)).not.toContain(replied);
+    expect(full.oldestUnanswered.map((t) => t.number)).not.toContain(closed);
+    expect(full.oldestUnanswered.map((t) => t.number)).not.toContain(merged);
   });
 });

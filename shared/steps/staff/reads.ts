@@ -137,8 +137,9 @@ export async function intakeDetail(sesMessageId: string, deps: StaffDeps): Promi
 
 /**
  * The dashboard, from the intake log of the last 30 days (the hourly tick's day summaries and
- * the entries of the days they do not cover) and the open tickets, whose late clocks are counted
- * by bisection over their creation times rather than one clock each (`late-tickets.ts`).
+ * the entries of the days they do not cover) and the open tickets (the hourly tick's snapshot of
+ * their facts and the tickets written since, `open-tickets-snapshot.ts`), whose late clocks are
+ * counted by bisection over their creation times rather than one clock each (`late-tickets.ts`).
  */
 export async function dashboard(deps: StaffDeps): Promise<Dashboard> {
   const now = deps.now();
