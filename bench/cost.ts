@@ -27,6 +27,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { makeLocalClients } from '#local/emulators.ts';
 import { type RunningDesk, startDesk } from '#local/stack.ts';
 import { awsClients } from '#shared/adapters/aws-clients.ts';
+import { packText, unpackText } from '#shared/adapters/packed-text.ts';
 import { setMetricsSink } from '#shared/metrics.ts';
 import { allStages } from '#shared/pipeline.ts';
 import { deskTable } from '#shared/table.ts';
@@ -214,6 +215,7 @@ async function main(): Promise<void> {
     for (const client of Object.values(clients)) client.destroy();
 
     const report = account(result.sent, calls, invocations, logBytes, emfBytes, writeBills);
+    const packing = packingCost(calls, result.sent.length);
     const outcomes: Record<string, number> = {};
     for (const sent of result.sent) {
       const outcome = tracker.traces.get(sent.sesMessageId)?.outcome ?? 'inconnu';
@@ -229,6 +231,7 @@ async function main(): Promise<void> {
       outcomes,
       machine,
       ...report,
+      packing,
       prices,
     };
     writeFileSync(out, `${JSON.stringify(json, null, 2)}\n`);
@@ -243,8 +246,19 @@ async function main(): Promise<void> {
   }
 }
 
-/** The write units of one item kind (`MAIL/ENTRY`, `TICKET/TICKET`...), before scaling. */
-type KindBill = { writes: number; base: number; indexes: number; maxBytes: number };
+/**
+ * The write units of one item kind (`MAIL/ENTRY`, `TICKET/TICKET`...), before scaling, with how
+ * many of its writes weighed each number of KB (`{ 1: 40, 2: 3 }`) and its largest item as
+ * weighed: which attributes make it cross a 1 KB boundary.
+ */
+type KindBill = {
+  writes: number;
+  base: number;
+  indexes: number;
+  maxBytes: number;
+  byUnits: Record<number, number>;
+  largest?: Record<string, unknown>;
+};
 /** The write units a function's requests are billed, before scaling: the table's and its indexes'. */
 type WriteBill = { base: number; indexes: number; byKind: Map<string, KindBill> };
 
@@ -332,15 +346,81 @@ async function billWrites(
       bill.base += base;
       bill.indexes += indexes;
       const kind = `${w.action} ${kindOf(w.key)}`;
-      const k = bill.byKind.get(kind) ?? { writes: 0, base: 0, indexes: 0, maxBytes: 0 };
+      const k = bill.byKind.get(kind) ?? { writes: 0, base: 0, indexes: 0, maxBytes: 0, byUnits: {} };
       bill.byKind.set(kind, k);
       k.writes++;
       k.base += base;
       k.indexes += indexes;
+      k.byUnits[units(size)] = (k.byUnits[units(size)] ?? 0) + 1;
+      if (size > k.maxBytes || k.largest === undefined) k.largest = readable(image);
       k.maxBytes = Math.max(k.maxBytes, size);
     }
   }
   return bills;
+}
+
+/** What packing the texts of the items cost (`packed-text.ts`), per 10,000 mails: bytes and CPU. */
+type PackingCost = {
+  /** Packed values the chain wrote (a message's body, a queued mail's queue message). */
+  values: number;
+  textBytes: number;
+  packedBytes: number;
+  /** CPU to pack them all again, and to unpack them all, in ms (user + system, this process). */
+  packCpuMs: number;
+  unpackCpuMs: number;
+};
+
+/**
+ * The CPU the handlers spend packing texts, measured again on this run's own values: each packed
+ * value the chain put is unpacked and packed again, `PACKING_ROUNDS` times, in this process once
+ * the run is over (the handlers' own time is mixed with everything else they do). Scaled to
+ * 10,000 mails.
+ */
+function packingCost(calls: readonly ObservedCall[], mails: number): PackingCost {
+  const packed: Uint8Array[] = [];
+  for (const call of calls)
+    for (const w of call.writes ?? [])
+      if (w.action === 'Put')
+        for (const name of ['textZ', 'outbox']) {
+          const value = binaryOf(w.item?.[name]);
+          if (value) packed.push(value);
+        }
+  const texts = packed.map((value) => unpackText(value));
+  const cpuMs = (work: () => void) => {
+    const started = process.cpuUsage();
+    for (let round = 0; round < PACKING_ROUNDS; round++) work();
+    const { user, system } = process.cpuUsage(started);
+    return (user + system) / 1000 / PACKING_ROUNDS;
+  };
+  const scale = PER / mails;
+  return {
+    values: packed.length * scale,
+    textBytes: texts.reduce((sum, text) => sum + Buffer.byteLength(text), 0) * scale,
+    packedBytes: packed.reduce((sum, value) => sum + value.byteLength, 0) * scale,
+    packCpuMs: cpuMs(() => texts.forEach(packText)) * scale,
+    unpackCpuMs: cpuMs(() => packed.forEach(unpackText)) * scale,
+  };
+}
+
+/** Rounds of the packing measure: one round of a few hundred values is too short for the CPU clock. */
+const PACKING_ROUNDS = 20;
+
+/** A Binary attribute's bytes, as the document client or the marshalled request holds them. */
+function binaryOf(value: unknown): Uint8Array | undefined {
+  if (value instanceof Uint8Array) return value;
+  const marshalled = (value as { B?: unknown } | undefined)?.B;
+  return marshalled instanceof Uint8Array ? marshalled : undefined;
+}
+
+/** An item for the JSON: a binary value shown as its size, so that the file says what weighs. */
+function readable(item: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  if (item === undefined) return undefined;
+  return Object.fromEntries(
+    Object.entries(item).map(([name, value]) => [
+      name,
+      value instanceof Uint8Array ? `<binaire de ${value.byteLength} o>` : value,
+    ]),
+  );
 }
 
 /** The dollars of the Lambda GB-s lines, the only ones estimated from this machine's timings. */
@@ -476,6 +556,8 @@ function account(
         base: k.base * scale,
         indexes: k.indexes * scale,
         maxBytes: k.maxBytes,
+        byUnits: k.byUnits,
+        largest: k.largest,
       })),
     ),
     monthlyFloor: {
@@ -502,6 +584,7 @@ function format(r: {
   dynamodb: { requests: number; withoutReportedCapacity: number };
   writesByKind: ReturnType<typeof account>['writesByKind'];
   monthlyFloor: { queues: number; receives: number; usd: number };
+  packing: PackingCost;
 }): string {
   const n = (x: number, digits = 0) =>
     x.toLocaleString('fr-FR', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -536,11 +619,16 @@ function format(r: {
     r.dynamodb.withoutReportedCapacity > 0
       ? `Attention : ${r.dynamodb.withoutReportedCapacity} requêtes DynamoDB sur ${r.dynamodb.requests} sans unité calculée (commande inconnue du compte)`
       : `DynamoDB : unités calculées des tailles réelles des ${r.dynamodb.requests} requêtes ; mises à jour pesées sur l'item entier (relu à la fin, ou tel qu'écrit s'il était plus gros) ; index comptés une fois`,
+    `Textes compressés (packed-text.ts) : ${n(r.packing.values)} valeurs par ${n(PER)} courriels, ${n(r.packing.textBytes / 1024)} Ko → ${n(r.packing.packedBytes / 1024)} Ko ; CPU ${n(r.packing.packCpuMs)} ms à la compression, ${n(r.packing.unpackCpuMs)} ms à la lecture (remesuré ici sur les valeurs du passage)`,
     '',
-    `  Écritures DynamoDB par ${n(PER)} courriels, par fonction et sorte d'item (unités table + index ; taille max)`,
+    `  Écritures DynamoDB par ${n(PER)} courriels, par fonction et sorte d'item (unités table + index ; taille max ; écritures par Ko pesés, non mises à l'échelle)`,
     ...r.writesByKind.map(
       (k) =>
-        `  ${k.fn.padEnd(8)} ${k.kind.padEnd(28)} ${n(k.writes).padStart(7)} écritures ${n(k.base).padStart(8)} + ${n(k.indexes).padStart(8)} unités  ${n(k.maxBytes).padStart(6)} o`,
+        `  ${k.fn.padEnd(8)} ${k.kind.padEnd(28)} ${n(k.writes).padStart(7)} écritures ${n(k.base).padStart(8)} + ${n(k.indexes).padStart(8)} unités  ${n(k.maxBytes).padStart(6)} o  ${Object.entries(
+          k.byUnits,
+        )
+          .map(([kb, count]) => `${kb} Ko ×${count}`)
+          .join(', ')}`,
     ),
   ].join('\n');
 }

@@ -7,6 +7,7 @@ import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb
 import { IntakeReply } from '#shared/domain/intake-reply.ts';
 import { IntakeEntry } from '#shared/domain/records.ts';
 import type { IntakeLogReads } from '#shared/domain/staff-ports.ts';
+import { unpackedRecord } from './items.ts';
 import { keys } from './keys.ts';
 import { queryAll, sortKeyRange } from './table-queries.ts';
 import { expired } from './ticket-items.ts';
@@ -56,7 +57,7 @@ export function makeIntakeLogQueries({
       const entry = items.find((item) => item.sk === keys.intakeEntry(sesMessageId).sk);
       if (!entry || expired(entry, now)) return undefined;
       const reply = items.find((item) => item.sk === keys.intakeReply(sesMessageId).sk);
-      return { entry: IntakeEntry.parse(entry), reply: reply && IntakeReply.parse(reply) };
+      return { entry: IntakeEntry.parse(entry), reply: reply && IntakeReply.parse(unpackedRecord(reply)) };
     },
   };
 }

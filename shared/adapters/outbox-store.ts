@@ -99,20 +99,22 @@ export function makeOutboxStore({
   }
 
   return {
-    async claimSend(message, now, leaseUntil): Promise<SendClaim> {
+    // When the claim was made is not stored: nothing reads it back (the lease says how long it
+    // holds), and its 33 bytes at every claim took an acknowledgment with three suggestions past
+    // 1 KB, two write units instead of one.
+    async claimSend(message, _now, leaseUntil): Promise<SendClaim> {
       try {
         await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keyOf(message),
             // Neither gsi4's keys nor anything it projects: no index write.
-            UpdateExpression: 'SET #status = :sending, claimedAt = :now, leaseUntil = :lease',
+            UpdateExpression: 'SET #status = :sending, leaseUntil = :lease',
             ConditionExpression: '#status = :queued',
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':sending': 'sending',
               ':queued': 'queued',
-              ':now': now,
               ':lease': leaseUntil,
             },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
@@ -174,6 +176,7 @@ export function makeOutboxStore({
         new UpdateCommand({
           TableName: tableName,
           Key: keyOf(message),
+          // `claimedAt`: written by claims before it was dropped.
           UpdateExpression: 'SET #status = :queued, gsi4pk = :pk, gsi4sk = :sk REMOVE claimedAt, leaseUntil',
           ConditionExpression: '#status = :sending',
           ExpressionAttributeNames: { '#status': 'status' },

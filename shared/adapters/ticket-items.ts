@@ -6,7 +6,8 @@
 import * as z from 'zod';
 import { Ticket } from '#shared/domain/records.ts';
 import { isPurged } from '#shared/domain/retention.ts';
-import type { StoredTicket } from '#shared/domain/ticket-actions.ts';
+import { StoredMessage, type StoredTicket } from '#shared/domain/ticket-actions.ts';
+import { unpackedRecord } from './items.ts';
 import type { Item } from './table-queries.ts';
 
 /** The purge date an item may carry (DynamoDB's TTL attribute). */
@@ -25,4 +26,9 @@ export function expired(item: Item, now: Date): boolean {
 /** A ticket item as the ticket it stores and its purge date. */
 export function storedTicket(item: Item): StoredTicket {
   return { ticket: Ticket.parse(item), expiresAt: expiryOf(item) };
+}
+
+/** A message item as the message it stores, its body unpacked (`unpackedRecord`). */
+export function storedMessage(item: Item): StoredMessage {
+  return StoredMessage.parse(unpackedRecord(item));
 }

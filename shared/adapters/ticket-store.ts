@@ -16,14 +16,13 @@ import {
 import {
   type FoundClaim,
   RequestClaim,
-  StoredMessage,
   type TicketChange,
   type TicketRecord,
 } from '#shared/domain/ticket-actions.ts';
-import { queuedMail } from './items.ts';
+import { packedRecord, queuedMail } from './items.ts';
 import { keys } from './keys.ts';
 import { type Item, queryAll } from './table-queries.ts';
-import { expired, storedTicket } from './ticket-items.ts';
+import { expired, storedMessage, storedTicket } from './ticket-items.ts';
 import { TransactionRefusedError, transact } from './transact.ts';
 
 /** A claim item as what it recorded: one this desk can replay, or one it cannot read. */
@@ -61,7 +60,7 @@ export function makeTicketStore({
       const { ticketItemPrefix } = keys;
       return {
         ...storedTicket(ticketItem),
-        messages: of(ticketItemPrefix.message).map((item) => StoredMessage.parse(item)),
+        messages: of(ticketItemPrefix.message).map(storedMessage),
         notes: of(ticketItemPrefix.note).map((item) => TicketNote.parse(item)),
         history: of(ticketItemPrefix.history).map((item) => TicketHistoryEntry.parse(item)),
       };
@@ -78,7 +77,7 @@ export function makeTicketStore({
         },
       });
       const [item] = items;
-      return item ? StoredMessage.parse(item) : undefined;
+      return item ? storedMessage(item) : undefined;
     },
 
     async readRequest(number, requestId) {
@@ -101,8 +100,8 @@ export function makeTicketStore({
           ? [
               {
                 ...keys.ticketMessage(number, change.message.at, change.message.id),
-                ...change.message,
-                ...(change.outbox ? queuedMail(change.outbox, change.message.at) : {}),
+                ...packedRecord(change.message),
+                ...(change.outbox ? queuedMail(change.outbox, change.message.at, change.message) : {}),
               },
             ]
           : []),

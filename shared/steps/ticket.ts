@@ -37,7 +37,7 @@ export type TicketDeps = {
   followUps: FollowUpWriter;
   /** Clears the purge date from a reopened ticket's items. */
   tickets: PurgeDateClearer;
-  outbox: Pick<QueueProducer<OutboxMessage>, 'send'>;
+  outbox: Pick<QueueProducer<OutboxMessage>, 'sendAll'>;
   /** Public articles of the knowledge base for the acknowledgment; absent, none are suggested. */
   suggester?: ArticleSuggester | undefined;
   /** Tells a ticket's agent of a follow-up; absent, nobody is told. */
@@ -80,10 +80,13 @@ export async function handleTicketCommands(
       .catch((error: unknown) =>
         opens.map((): PromiseRejectedResult => ({ status: 'rejected', reason: error })),
       );
-    const acks = await Promise.allSettled(
-      opens.map(({ command }, position) =>
-        acknowledge(command, opened[position], suggestions[position] ?? [], deps),
-      ),
+    const acks = await acknowledge(
+      opens.map(({ command }, position) => ({
+        command,
+        opened: opened[position],
+        suggestions: suggestions[position] ?? [],
+      })),
+      deps,
     );
     acks.forEach((ack, position) => {
       const open = opens[position];
@@ -115,21 +118,39 @@ async function addFollowUp(
 }
 
 /**
- * Queues the acknowledgment of an opened ticket; returns its number. On a redelivery the same
+ * Queues the acknowledgments of the opened tickets, ten to an SQS request (one request per
+ * ticket was a quarter of the step's requests and of its SQS bill); each result is the ticket's
+ * number, or why it has no acknowledgment queued: its opening failed, or the queue refused the
+ * request, in which case every ticket of the batch is retried. On a redelivery the same
  * acknowledgment (same record, same content) is queued again: the mailer's claim on its record
  * sends it once.
  */
 async function acknowledge(
-  command: OpenCommand,
-  opened: PromiseSettledResult<OpenedTicket> | undefined,
-  suggestions: Suggestions,
+  openings: Array<{
+    command: OpenCommand;
+    opened: PromiseSettledResult<OpenedTicket> | undefined;
+    suggestions: Suggestions;
+  }>,
   deps: TicketDeps,
-): Promise<string> {
-  if (!opened) throw new OpeningResultMissingError(command.message.sesMessageId);
-  if (opened.status === 'rejected') throw opened.reason;
-  const { ticketNumber } = opened.value;
-  await deps.outbox.send(acknowledgment(command, ticketNumber, deps.config, suggestions));
-  return ticketNumber;
+): Promise<Array<PromiseSettledResult<string>>> {
+  const results = openings.map(
+    ({ command, opened }): PromiseSettledResult<OpenedTicket> =>
+      opened ?? { status: 'rejected', reason: new OpeningResultMissingError(command.message.sesMessageId) },
+  );
+  const mails = openings.flatMap(({ command, suggestions }, position) => {
+    const result = results[position];
+    return result?.status === 'fulfilled'
+      ? [acknowledgment(command, result.value.ticketNumber, deps.config, suggestions)]
+      : [];
+  });
+  try {
+    await deps.outbox.sendAll(mails);
+  } catch (reason) {
+    return results.map((result) => (result.status === 'rejected' ? result : { status: 'rejected', reason }));
+  }
+  return results.map((result) =>
+    result.status === 'rejected' ? result : { status: 'fulfilled', value: result.value.ticketNumber },
+  );
 }
 
 /**

@@ -75,7 +75,9 @@ describe('claiming a mail for sending', () => {
       status: 'sending',
       leaseUntil: LEASE,
     });
-    expect(await itemOf(ack)).toMatchObject({ status: 'sending', claimedAt: CLAIMED_AT, leaseUntil: LEASE });
+    const item = await itemOf(ack);
+    expect(item).toMatchObject({ status: 'sending', leaseUntil: LEASE });
+    expect(item).not.toHaveProperty('claimedAt');
     expect(await inIndex([ack])).toMatchObject({ queued: [], sending: [{ since: LEASE }] });
   });
 
@@ -305,5 +307,42 @@ describe('the sweeper’s index', () => {
     expect(queued.map((mail) => mail.message).sort((a, b) => a.outboxId.localeCompare(b.outboxId))).toEqual(
       [reply, notification].sort((a, b) => a.outboxId.localeCompare(b.outboxId)),
     );
+  });
+});
+
+describe('mails recorded before their texts were packed', () => {
+  it('gives the sweeper the queue message, and the ticket page the body, of an item with both in clear', async () => {
+    // Prepare: the item as the desk wrote it before `packed-text.ts`: `text`, and `outbox` a map
+    const ack = opening(id()).acknowledgment('LSUN-2026-00031');
+    const { outboxId, purpose, from, fromName, to, subject, text, ...outbox } = ack;
+    const { textZ: _packed, ...packed } = outboundItem(ack, QUEUED_AT);
+    await db.send(
+      new PutCommand({ TableName: tableName, Item: { ...packed, text, outbox, status: 'queued' } }),
+    );
+    await db.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { ...keys.ticket('LSUN-2026-00031'), number: 'LSUN-2026-00031', status: 'nouveau' },
+      }),
+    );
+    // Act
+    const { queued } = await inIndex([ack]);
+    const page = await makeTicketStore({ client: db, tableName }).findMessage('LSUN-2026-00031', outboxId);
+    // Assess
+    expect(queued.map((mail) => mail.message)).toEqual([ack]);
+    expect(page).toMatchObject({ id: outboxId, purpose, from, to, subject, text });
+  });
+
+  it('stores a new mail’s body and queue message as Binary values that come back whole', async () => {
+    // Prepare
+    const ack = await recorded(opening(id()).acknowledgment('LSUN-2026-00032'));
+    // Act
+    const item = await itemOf(ack);
+    const { queued } = await inIndex([ack]);
+    // Assess
+    expect(item.text).toBeUndefined();
+    expect(item.textZ).toBeInstanceOf(Uint8Array);
+    expect(item.outbox).toBeInstanceOf(Uint8Array);
+    expect(queued.map((mail) => mail.message)).toEqual([ack]);
   });
 });

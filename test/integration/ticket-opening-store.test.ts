@@ -221,7 +221,7 @@ describe('a fault that is not a refusal', () => {
       opening: makeTicketOpeningStore({ client, tableName }),
       followUps: { addFollowUp: async () => ({ added: true, reopened: false }) },
       tickets: { clearExpiry: async () => 0 },
-      outbox: { send: async (message) => void queued.push(message) },
+      outbox: { sendAll: async (messages) => void queued.push(...messages) },
       now: () => new Date('2026-03-05T08:00:05.000Z'),
     });
     // Assess

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeskConfig } from '#shared/config.ts';
 import { TicketNotFoundError } from '#shared/domain/errors.ts';
-import type { OpenedTicket, TicketOpener } from '#shared/domain/intake-ports.ts';
+import type { OpenedTicket, TicketOpener, TicketOpening } from '#shared/domain/intake-ports.ts';
 import type { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { handleTicketCommands, type TicketDeps } from '#shared/steps/ticket.ts';
 import { incoming, tilleuls } from '../support/intake-records.ts';
@@ -45,6 +45,8 @@ const followUp = (ticketNumber: string): TicketCommand => ({
 /** Fake ports: openings answer as `openTickets` says, follow-ups to unknown tickets fail. */
 function deps(openTickets: TicketOpener['openTickets']) {
   const queued: OutboxMessage[] = [];
+  /** Each request to the outbox queue, as the mails it carried. */
+  const requests: OutboxMessage[][] = [];
   const ports: TicketDeps = {
     config,
     opening: { openTickets },
@@ -55,10 +57,15 @@ function deps(openTickets: TicketOpener['openTickets']) {
       },
     },
     tickets: { clearExpiry: async () => 0 },
-    outbox: { send: async (message) => void queued.push(message) },
+    outbox: {
+      sendAll: async (messages) => {
+        requests.push(messages);
+        queued.push(...messages);
+      },
+    },
     now: () => new Date('2026-03-05T08:00:05.000Z'),
   };
-  return { ports, queued };
+  return { ports, queued, requests };
 }
 
 const opened = (ticketNumber: string): PromiseSettledResult<OpenedTicket> => ({
@@ -100,6 +107,35 @@ describe('a batch of ticket commands', () => {
       { status: 'rejected', reason: refused },
     ]);
     expect(queued).toHaveLength(1);
+  });
+
+  it('queues the acknowledgments of a batch in one request, and retries every opened ticket when the queue refuses it', async () => {
+    // Prepare: three openings; then the same batch with a queue that refuses the request.
+    const openAll = async (openings: TicketOpening[]) =>
+      openings.map((_, index) => opened(`LSUN-2026-0000${index + 1}`));
+    const { ports, requests } = deps(openAll);
+    const refused = Object.assign(new Error('SQS refused the request'), { name: 'InternalError' });
+    const refusing = deps(openAll).ports;
+    refusing.outbox = {
+      sendAll: async () => {
+        throw refused;
+      },
+    };
+    const batch = [open('ses-a'), followUp('LSUN-2026-00007'), open('ses-b'), open('ses-c')];
+    // Act
+    await handleTicketCommands(batch, ports);
+    const results = await handleTicketCommands(batch, refusing);
+    // Assess: one request for three acknowledgments; refused, each opening is retried (its
+    // acknowledgment is queued again then, and the mailer's claim sends it once), not the follow-up.
+    expect(requests.map((mails) => mails.map((mail) => mail.outboxId))).toEqual([
+      ['ses-a.ack', 'ses-b.ack', 'ses-c.ack'],
+    ]);
+    expect(results).toEqual([
+      { status: 'rejected', reason: refused },
+      { status: 'fulfilled', value: 'LSUN-2026-00007' },
+      { status: 'rejected', reason: refused },
+      { status: 'rejected', reason: refused },
+    ]);
   });
 
   it('fails every opening of the batch when the opener fails as a whole, not the follow-ups', async () => {
