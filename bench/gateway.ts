@@ -21,12 +21,12 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { type DeskProcess, startDeskProcess } from '#local/desk-process.ts';
 import { makeLocalClients } from '#local/emulators.ts';
 import { queueDepths } from '#local/queue-depths.ts';
-import { type RunningDesk, startDesk } from '#local/stack.ts';
 import { measuredCommit } from './lib/commit.ts';
 import { type CorpusMail, CorpusWriter, SenderPool } from './lib/corpus.ts';
-import { probeDesk } from './lib/desk-probes.ts';
+import { DESK_AGENT, probeDesk } from './lib/desk-probes.ts';
 import { generateDirectory } from './lib/directory.ts';
 import { startPoller } from './lib/gateway-poller.ts';
 import { GatewaySender } from './lib/gateway-sender.ts';
@@ -108,7 +108,7 @@ async function main(): Promise<void> {
   const corpusFolder = path.join(work, 'corpus');
   mkdirSync(corpusFolder);
   const log = (line: string) => console.error(`[gateway] ${line}`);
-  let desk: RunningDesk | undefined;
+  let desk: DeskProcess | undefined;
   let sender: GatewaySender | undefined;
   let ownClients: ReturnType<typeof makeLocalClients> | undefined;
   let cleaning: Promise<void> | undefined;
@@ -148,16 +148,19 @@ async function main(): Promise<void> {
     );
     const corpusSeconds = (performance.now() - corpusStart) / 1000;
 
-    // 2. The desk, as npm start runs it.
+    // 2. The desk, as npm start runs it: in a process of its own (this one is the load generator).
     const startStart = performance.now();
     const p = options.portBase;
     const jwtKeyPath = path.join(work, 'jwt-key.json');
-    desk = await startDesk({
-      ports: { smtp: p, http: p + 1, ses: p + 2, dynamodb: p + 3, sqs: p + 4 },
-      dataDir: path.join(work, 'data'),
-      seedDirectory: directoryFile,
-      jwtKeyPath,
-    });
+    desk = await startDeskProcess(
+      {
+        ports: { smtp: p, http: p + 1, ses: p + 2, dynamodb: p + 3, sqs: p + 4 },
+        dataDir: path.join(work, 'data'),
+        seedDirectory: directoryFile,
+        jwtKeyPath,
+      },
+      { entry: DESK_AGENT },
+    );
     const running = desk;
     const startSeconds = (performance.now() - startStart) / 1000;
     log(`desk démarré en ${startSeconds.toFixed(1)} s`);
@@ -165,7 +168,7 @@ async function main(): Promise<void> {
     ownClients = clients;
 
     // 3. The intake benchmark's probes.
-    const probes = probeDesk(desk, p, rules, clients.sqs);
+    const probes = await probeDesk(desk, p, rules, clients.sqs);
     const { tracker } = probes;
     sender = new GatewaySender(desk.smtpPort);
     const gateway = sender;
@@ -191,7 +194,7 @@ async function main(): Promise<void> {
       ticketsFrom = tracker.openTickets.length;
       const poller = await startPoller(running.httpUrl, jwtKeyPath, options.pollRate);
       const connectionsBefore = gateway.connections;
-      const window = probes.openWindow(name);
+      const window = await probes.openWindow(name);
       const result = await push(mails, rate);
       const { snapshot, ...figures } = await window.close();
       const polled = await poller.stop();
@@ -223,7 +226,7 @@ async function main(): Promise<void> {
     const runs: RunReport[] = [];
     runs.push(await timedRun('max rate', main));
     if (paced.length > 0) runs.push(await timedRun(`paced ${options.rate}/s`, paced, options.rate));
-    probes.stopCounting();
+    await probes.stopCounting();
 
     // 4. Every outcome checked through the staff API, the dead-letter queues and the outbox.
     const fromApi = await readIntakeOutcomes(desk.httpUrl, jwtKeyPath);

@@ -1,6 +1,6 @@
 /**
- * `npm run bench`: the intake benchmark of issue 2. Starts the whole local desk in this process
- * (`startDesk`, as `npm start` does), pushes a corpus of realistic French mails through its SMTP
+ * `npm run bench`: the intake benchmark of issue 2. Starts the whole local desk in a process of
+ * its own (`startDeskProcess`, as `npm start` does; this process is the load generator), pushes a corpus of realistic French mails through its SMTP
  * port, waits for every outcome and prints: mails per second sustained, latency from the SMTP
  * 250 to the acknowledgment in the outbox, DynamoDB and SES requests per mail by outcome, and
  * the peak memory of the whole desk, against the targets. A benchmark, not a test: it exits 0
@@ -19,15 +19,15 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import * as z from 'zod';
+import { type DeskProcess, startDeskProcess } from '#local/desk-process.ts';
 import { makeLocalClients } from '#local/emulators.ts';
 import { queueDepths } from '#local/queue-depths.ts';
-import { type RunningDesk, startDesk } from '#local/stack.ts';
 import { ArticleInput } from '#shared/domain/article.ts';
 import { parisDay } from '#shared/domain/paris-day.ts';
 import { generateArticles } from './kb.ts';
 import { measuredCommit } from './lib/commit.ts';
 import { type CorpusMail, CorpusWriter, SenderPool } from './lib/corpus.ts';
-import { probeDesk } from './lib/desk-probes.ts';
+import { DESK_AGENT, probeDesk } from './lib/desk-probes.ts';
 import { generateDirectory } from './lib/directory.ts';
 import { readIntakeOutcomes } from './lib/intake-log.ts';
 import { intOption } from './lib/options.ts';
@@ -167,7 +167,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'lsun-bench-'));
   const corpusFolder = path.join(work, 'corpus');
   mkdirSync(corpusFolder);
-  let desk: RunningDesk | undefined;
+  let desk: DeskProcess | undefined;
   let sender: SmtpSender | undefined;
   let ownClients: ReturnType<typeof makeLocalClients> | undefined;
   let cleaning: Promise<void> | undefined;
@@ -232,23 +232,26 @@ async function main(): Promise<void> {
     const startStart = performance.now();
     const p = options.portBase;
     const jwtKeyPath = path.join(work, 'jwt-key.json');
-    desk = await startDesk({
-      ports: { smtp: p, http: p + 1, ses: p + 2, dynamodb: p + 3, sqs: p + 4 },
-      dataDir: path.join(work, 'data'),
-      seedDirectory: directoryFile,
-      jwtKeyPath,
-      ...(seedArticles === undefined ? {} : { seedArticles }),
-      env: { POWERTOOLS_LOG_LEVEL: options.logLevel },
-      ...(options.pollers === undefined ? {} : { pollersPerStage: options.pollers }),
-    });
+    desk = await startDeskProcess(
+      {
+        ports: { smtp: p, http: p + 1, ses: p + 2, dynamodb: p + 3, sqs: p + 4 },
+        dataDir: path.join(work, 'data'),
+        seedDirectory: directoryFile,
+        jwtKeyPath,
+        ...(seedArticles === undefined ? {} : { seedArticles }),
+        env: { POWERTOOLS_LOG_LEVEL: options.logLevel },
+        ...(options.pollers === undefined ? {} : { pollersPerStage: options.pollers }),
+      },
+      { entry: DESK_AGENT },
+    );
     const startSeconds = (performance.now() - startStart) / 1000;
     log(`desk démarré en ${startSeconds.toFixed(1)} s`);
     const clients = makeLocalClients(desk.endpoints);
     ownClients = clients;
 
-    // 3. The probes: the handlers' own clients (one process: the same instances), the outbox, the machine.
-    const probes = probeDesk(desk, p, rules, clients.sqs);
-    const { tracker, counters } = probes;
+    // 3. The probes: the handlers' own clients (probed inside the desk's process), the outbox, the machine.
+    const probes = await probeDesk(desk, p, rules, clients.sqs);
+    const { tracker } = probes;
     sender = new SmtpSender(desk.smtpPort, options.connections);
     const smtpSender = sender;
 
@@ -267,20 +270,20 @@ async function main(): Promise<void> {
     log(`mise en route : ${warmUp.length} courriels`);
     await push(warmUp);
     await waitForIdleQueues(clients.sqs, desk.resources.queueUrls);
-    counters.take();
+    await probes.take();
 
     /** Runs one timed stream and reports it. */
     const timedRun = async (name: string, mails: CorpusMail[], rate?: number): Promise<RunReport> => {
       log(`${name} : ${mails.length} courriels${rate ? ` à ${rate}/s` : ''}…`);
       ticketsFrom = tracker.openTickets.length;
       const profile = options.profile && rate === undefined ? await startProfile() : undefined;
-      const window = probes.openWindow(name);
+      const window = await probes.openWindow(name);
       const result = await push(mails, rate);
       const { snapshot, ...figures } = await window.close();
       const summary = profile
         ? await profile.stop(RESULTS_DIR, `intake-${name.replace(/\W+/g, '-')}`)
         : undefined;
-      await waitForIdleQueues(clients.sqs, (desk as RunningDesk).resources.queueUrls);
+      await waitForIdleQueues(clients.sqs, (desk as DeskProcess).resources.queueUrls);
       return runReport(name, mails, result.sent, result.failed.length, result.missing, tracker, snapshot, {
         ...figures,
         ...(rate === undefined ? {} : { targetRate: rate }),
@@ -305,10 +308,10 @@ async function main(): Promise<void> {
         phase.outcome === 'follow_up'
           ? Math.max(0, tracker.openTickets.length - k)
           : tracker.openTickets.length;
-      counters.take();
+      await probes.take();
       const result = await push(phase.mails);
       await waitForIdleQueues(clients.sqs, desk.resources.queueUrls);
-      const snapshot = counters.take();
+      const snapshot = await probes.take();
       const got = countOutcomes(result.sent.map((s) => tracker.traces.get(s.sesMessageId)?.outcome));
       if ((got[phase.outcome] ?? 0) !== result.sent.length) {
         notes.push(
@@ -323,7 +326,7 @@ async function main(): Promise<void> {
         counters: withoutDurations(snapshot),
       });
     }
-    probes.stopCounting();
+    await probes.stopCounting();
 
     // 6. Verification through the staff API (after counting: the API's reads are the handlers' client).
     const fromApi = await readIntakeOutcomes(desk.httpUrl, jwtKeyPath);

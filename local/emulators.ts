@@ -17,6 +17,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { JavaMissingError } from './java-missing.ts';
 import {
   EmulatorStartError,
   LOCAL_CREDENTIALS,
@@ -42,10 +43,7 @@ export type LocalEndpoints = {
   ses: string;
 };
 
-/** Raised when Java, which DynamoDB Local needs, is missing or too old. */
-export class JavaMissingError extends Error {
-  override name = 'JavaMissingError';
-}
+export { JavaMissingError };
 
 const JAVA_MESSAGE = 'Java 17 est requis pour DynamoDB Local : apt-get install -y openjdk-17-jre-headless';
 const DYNAMODB_START_TIMEOUT_MS = 60_000;
@@ -220,10 +218,12 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
   const storage = opts.dbPath === undefined ? ['-inMemory'] : ['-dbPath', resolve(opts.dbPath)];
   if (opts.dbPath !== undefined) mkdirSync(resolve(opts.dbPath), { recursive: true });
   // The JVM's default heap is a quarter of the RAM and grows long before it collects. On disk
-  // the data lives in SQLite, and the heap holds only requests in flight: capped at 96 MiB. In
-  // memory, the data itself lives on the heap (the test run's shared instance holds every test
-  // file's tables).
-  const heap = opts.dbPath === undefined ? '-Xmx1g' : '-Xmx96m';
+  // the data lives in SQLite, and the heap holds only requests in flight: capped at 64 MiB
+  // (measured under the intake bench, NMT and jstat: the whole 96 MiB heap was committed, its
+  // old generation ~45 MiB used with garbage included, metaspace ~28; at 64 MiB the process
+  // peaked ~36 MiB lower for the same CPU per mail, docs/PERFORMANCE.md). In memory, the data
+  // itself lives on the heap (the test run's shared instance holds every test file's tables).
+  const heap = opts.dbPath === undefined ? '-Xmx1g' : '-Xmx64m';
   const { shell: child, pid: javaPid } = spawnTiedToParent('java', [
     heap,
     ...DYNAMODB_JVM_FLAGS,

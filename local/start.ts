@@ -2,14 +2,15 @@
  * `npm start`: the whole desk on this machine. Ports can be changed with LSUN_SMTP_PORT,
  * LSUN_HTTP_PORT, LSUN_SES_PORT, LSUN_DYNAMODB_PORT and LSUN_FAUXQS_PORT (`local/ports.ts`); data is
  * kept under `.data/` (the table, the queues, the raw mails and the mails sent: a crash loses nothing
- * answered, docs/ARCHITECTURE.md). Ctrl-C stops it cleanly.
+ * answered, docs/ARCHITECTURE.md). Ctrl-C stops it cleanly. `npm start` runs it compiled
+ * (`local/build-start.ts`), on plain Node; the desk itself runs in a child (`desk-process.ts`).
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CONSOLE_DIST, ensureConsoleBuilt } from './console-build.ts';
-import { JavaMissingError } from './emulators.ts';
+import { startDeskProcess } from './desk-process.ts';
+import { JavaMissingError } from './java-missing.ts';
 import { type LocalPorts, LocalPortsError, localPorts } from './ports.ts';
-import { startDesk } from './stack.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -25,7 +26,8 @@ async function main() {
   }
   console.log('Démarrage du bureau d’assistance LSUN local…');
   if (ensureConsoleBuilt()) console.log('Console construite dans dist/console.');
-  const desk = await startDesk({
+  // The desk in a process of its own, on plain Node from a bundle (local/desk-process.ts).
+  const desk = await startDeskProcess({
     ports: {
       smtp: ports.smtp,
       http: ports.http,

@@ -1,35 +1,33 @@
 /**
- * What the intake and gateway benchmarks watch on a running desk, set up once: the handlers' own
- * AWS clients probed (they live in the bench's process, the very instances the handlers use), the
- * outbox feed, the HTTP round trips and the memory of the desk's whole process tree; and one
- * measuring window per timed run, opened before the run's mails are pushed and closed after.
+ * What the intake and gateway benchmarks watch on a running desk, set up once. The desk runs in
+ * a process of its own (`local/desk-process.ts`), with the bench's agent bundled in
+ * (`desk-agent.ts`): there the handlers' own AWS clients are probed, the HTTP round trips of that
+ * process counted, its event loop and heap read; the figures cross over IPC. Here: the outbox
+ * feed, each mail's trace, the queues' backlog, the CPU of every process, and the memory of the
+ * desk's process tree (the desk, the stand-ins, DynamoDB Local), with the bench's own process,
+ * the load generator, sampled apart. One measuring window per timed run, opened before the run's
+ * mails are pushed and closed after.
  */
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import type { SQSClient } from '@aws-sdk/client-sqs';
-import type { RunningDesk } from '#local/stack.ts';
-import { awsClients } from '#shared/adapters/aws-clients.ts';
-import { type NodeMemory, nodeMemory } from './machine.ts';
-import {
-  type CounterSnapshot,
-  countHttpRequests,
-  hookOutbox,
-  probeClient,
-  RequestCounters,
-  Tracker,
-} from './probes.ts';
+import type { DeskProcess } from '#local/desk-process.ts';
+import type { AgentEvent, AgentRequest } from './desk-agent.ts';
+import type { NodeMemory } from './machine.ts';
+import { type CounterSnapshot, hookOutbox, Tracker } from './probes.ts';
 import { sampleBacklog } from './queues.ts';
 import { type BenchRules, sampleTreeMemory, type TreeCpu, type TreeMemory } from './rules.ts';
 
 /** The probes of one desk, from its start to the end of the bench. */
 export type DeskProbes = {
   tracker: Tracker;
-  counters: RequestCounters;
+  /** The requests counted since the last take (or window), and counting afresh. */
+  take(): Promise<CounterSnapshot>;
   /** How many mails the SES stand-in reported storing (to check the feed saw them all). */
   storedCount(): number;
   /** Opens the window of one timed run (`name` as the rules report it). */
-  openWindow(name: string): MeasuringWindow;
+  openWindow(name: string): Promise<MeasuringWindow>;
   /** Stops counting requests (before the bench reads the desk through its API, which the handlers' clients serve). */
-  stopCounting(): void;
+  stopCounting(): Promise<void>;
   /** Stops the outbox feed and the memory sampling; gives the memory peaks over the whole bench. */
   stop(): TreeMemory;
 };
@@ -39,85 +37,83 @@ export type MeasuringWindow = { close(): Promise<WindowFigures> };
 
 export type WindowFigures = {
   snapshot: CounterSnapshot;
-  /** HTTP round trips of the bench's process, without the benchmark's own looks at the queues. */
+  /** HTTP round trips of the desk's process, without the benchmark's own looks at the queues. */
   httpRequests: Record<string, number>;
   memory: TreeMemory;
   nodeMemoryAtEnd: NodeMemory;
   backlogPeak: Record<string, number>;
   eventLoopUtilization: number;
   eventLoopDelayP99Ms: number;
+  /** The desk's garbage collector during the window: pauses, and their summed duration (ms). */
+  gc: { pauses: number; ms: number };
   cpu: TreeCpu;
 };
 
+/** The path of the agent bundled as the desk's process's entry (`startDeskProcess({ entry })`). */
+export const DESK_AGENT = fileURLToPath(new URL('./desk-agent.ts', import.meta.url));
+
 /**
  * Probes `desk`, started on `portBase` (smtp, http, ses, dynamodb, sqs in that order, as both
- * benchmarks start it); `sqs` is the bench's own client, to sample the queues' backlog.
+ * benchmarks start it) with `DESK_AGENT` as its entry; `sqs` is the bench's own client, to sample
+ * the queues' backlog.
  */
-export function probeDesk(
-  desk: RunningDesk,
+export async function probeDesk(
+  desk: DeskProcess,
   portBase: number,
   rules: BenchRules,
   sqs: SQSClient,
-): DeskProbes {
+): Promise<DeskProbes> {
+  const ask = (request: AgentRequest) => desk.ask(request);
   const tracker = new Tracker();
-  const counters = new RequestCounters();
-  const unprobe = [
-    probeClient(awsClients.dynamodb(), 'dynamodb', counters, tracker),
-    probeClient(awsClients.ses(), 'ses', counters, tracker),
-    probeClient(awsClients.sqs(), 'sqs', counters, tracker),
-    probeClient(awsClients.s3(), 's3', counters, tracker),
-  ];
-  const outbox = hookOutbox(tracker, desk);
-  const http = countHttpRequests({
-    dynamodb: portBase + 3,
-    fauxqs: portBase + 4,
-    ses: portBase + 2,
-    rawMailBucket: desk.resources.bucket,
+  const at = (epochMs: number) => epochMs - performance.timeOrigin;
+  const unlisten = desk.onEvent((body) => {
+    const event = body as AgentEvent;
+    if (event.type === 'recorded')
+      tracker.recorded(event.sesMessageId, event.outcome, event.reply, at(event.atEpochMs));
+    else if (event.type === 'ticketed')
+      tracker.ticketed(event.sesMessageId, event.ticketNumber, at(event.atEpochMs));
   });
-  // The desk's memory: this process and every descendant (DynamoDB Local's Java, the stand-ins).
-  const memory = sampleTreeMemory();
+  await ask({ type: 'probe', portBase });
+  const outbox = hookOutbox(tracker, desk);
+  // The desk's memory: its process and every descendant (the stand-ins, DynamoDB Local's Java);
+  // the bench's own process (the corpus, the SMTP client, the pending sends) apart.
+  const memory = sampleTreeMemory(desk.pids.desk, 100, '/proc', [process.pid]);
   return {
     tracker,
-    counters,
+    take: () => ask({ type: 'take' }) as Promise<CounterSnapshot>,
     storedCount: () => outbox.storedCount(),
-    openWindow(name) {
+    async openWindow(name) {
       const cpu = rules.run(name);
-      const elu = performance.eventLoopUtilization();
-      const delay = monitorEventLoopDelay({ resolution: 10 });
-      delay.enable();
       const backlog = sampleBacklog(sqs, desk.resources.queueUrls);
       memory.window();
-      http.take();
-      counters.take();
+      await ask({ type: 'window-open' });
       return {
         async close() {
-          const snapshot = counters.take();
-          // GetQueueAttributes: the benchmark's own look at the queues, not the desk's work.
-          const { 'SQS GetQueueAttributes': _ours, ...httpRequests } = http.take();
+          const inDesk = (await ask({ type: 'window-close' })) as Omit<
+            WindowFigures,
+            'memory' | 'backlogPeak' | 'cpu'
+          >;
+          // GetQueueAttributes: the benchmark's own look at the queues, not the desk's work
+          // (counted apart since the bench left the desk's process; kept out as before).
+          const { 'SQS GetQueueAttributes': _ours, ...httpRequests } = inDesk.httpRequests;
           const memoryPeaks = memory.window();
-          const nodeMemoryAtEnd = nodeMemory();
           const backlogPeak = await backlog.stop();
-          delay.disable();
-          const eventLoop = performance.eventLoopUtilization(elu);
           return {
-            snapshot,
+            ...inDesk,
             httpRequests,
             memory: memoryPeaks,
-            nodeMemoryAtEnd,
             backlogPeak,
-            eventLoopUtilization: eventLoop.utilization,
-            eventLoopDelayP99Ms: delay.percentile(99) / 1e6,
             cpu: cpu.stop(),
           };
         },
       };
     },
-    stopCounting() {
-      for (const remove of unprobe) remove();
-      http.stop();
+    async stopCounting() {
+      await ask({ type: 'stop-counting' });
     },
     stop() {
       outbox.unhook();
+      unlisten();
       return memory.stop();
     },
   };

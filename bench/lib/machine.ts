@@ -4,6 +4,7 @@
  * everyone else's, memory of the tree, refusal) are in `rules.ts`.
  */
 import { readFileSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { findProcess } from '#local/processes.ts';
 
 const MIB = 1024 * 1024;
@@ -36,6 +37,8 @@ export type NodeMemory = {
   heapTotal: number;
   external: number;
   arrayBuffers: number;
+  /** Each V8 heap space (new, old, code, large objects...): bytes in use and resident, MiB. */
+  spaces?: Record<string, { used: number; resident: number }>;
 };
 
 /** This process's memory by kind, to tell the V8 heap from buffers (raw mails held by the stand-ins). */
@@ -47,5 +50,11 @@ export function nodeMemory(): NodeMemory {
     heapTotal: usage.heapTotal / MIB,
     external: usage.external / MIB,
     arrayBuffers: usage.arrayBuffers / MIB,
+    spaces: Object.fromEntries(
+      getHeapSpaceStatistics().map((space) => [
+        space.space_name,
+        { used: space.space_used_size / MIB, resident: space.physical_space_size / MIB },
+      ]),
+    ),
   };
 }

@@ -90,6 +90,8 @@ export type RunReport = {
   /** Memory peaks of the tree during this run, and this process's memory by kind at its end. */
   memory: TreeMemory;
   nodeMemoryAtEnd: NodeMemory;
+  /** The desk's garbage collector during the run: pauses and their summed duration on its thread. */
+  gc?: { pauses: number; ms: number };
   profile?: ProfileSummary;
   /** The gateway-shaped load's own measures (bench/gateway.ts). */
   gateway?: GatewayMeasures;
@@ -276,6 +278,13 @@ export function memorySplit(memory: TreeMemory): string {
     .join(', ');
 }
 
+/** ` ; hors desk : 12345 node 180` (MiB): the processes sampled apart (the load generator). */
+export function apartSplit(memory: TreeMemory): string {
+  const apart = Object.entries(memory.apartPeakMiB ?? {});
+  if (apart.length === 0) return '';
+  return ` ; hors desk (générateur de charge, non compté) : ${apart.map(([name, mib]) => `${name} ${fmt(mib, 0)}`).join(', ')}`;
+}
+
 /** The verdicts of the gateway-shaped load (issue 12): sustained rate, paced p95, memory. */
 export function gatewayVerdicts(report: Pick<BenchReport, 'runs' | 'memory'>): BenchReport['verdicts'] {
   const main = report.runs.find((run) => run.name === 'max rate');
@@ -344,8 +353,8 @@ export function formatReport(report: BenchReport, title?: string): string {
       '',
       `■ ${run.name} : ${run.mails} courriels${run.targetRate ? ` (cadence visée ${run.targetRate}/s)` : ''}`,
       `  débit ${fmt(run.mailsPerSecond)} courriels/s (fenêtre ${fmt(run.windowSeconds)} s) ; SMTP a pris ${fmt(run.smtpMailsPerSecond)}/s ; tout terminé en ${fmt(run.completedSeconds)} s`,
-      `  CPU : desk ${fmt(run.cpu.treeCores, 2)} cœur (${cpuSplit(run.cpu)}), autres processus ${fmt(run.cpu.othersCores, 2)} cœur ; boucle d'événements du banc occupée ${fmt(run.eventLoopUtilization * 100, 0)} %, retard p99 ${fmt(run.eventLoopDelayP99Ms)} ms`,
-      `  mémoire au plus haut pendant la passe : ${fmt(run.memory.peakTotalMiB, 0)} MiB (pics par processus : ${memorySplit(run.memory)}) ; Node du banc à la fin : tas V8 ${fmt(run.nodeMemoryAtEnd.heapUsed, 0)}/${fmt(run.nodeMemoryAtEnd.heapTotal, 0)} MiB, tampons ${fmt(run.nodeMemoryAtEnd.arrayBuffers, 0)} MiB`,
+      `  CPU : desk ${fmt(run.cpu.treeCores, 2)} cœur (${cpuSplit(run.cpu)}), autres processus ${fmt(run.cpu.othersCores, 2)} cœur ; boucle d'événements du desk occupée ${fmt(run.eventLoopUtilization * 100, 0)} %, retard p99 ${fmt(run.eventLoopDelayP99Ms)} ms${run.gc ? ` ; ramasse-miettes du desk ${run.gc.pauses} pauses, ${fmt(run.gc.ms, 0)} ms` : ''}`,
+      `  mémoire au plus haut pendant la passe : ${fmt(run.memory.peakTotalMiB, 0)} MiB (pics par processus : ${memorySplit(run.memory)}${apartSplit(run.memory)}) ; Node du desk à la fin : tas V8 ${fmt(run.nodeMemoryAtEnd.heapUsed, 0)}/${fmt(run.nodeMemoryAtEnd.heapTotal, 0)} MiB, tampons ${fmt(run.nodeMemoryAtEnd.arrayBuffers, 0)} MiB`,
       `  file d'attente au plus haut : ${Object.entries(run.backlogPeak)
         .map(([q, n]) => `${q} ${n}`)
         .join(', ')}`,
@@ -478,7 +487,7 @@ export function formatReport(report: BenchReport, title?: string): string {
   const m = report.memory;
   parts.push(
     '',
-    `Mémoire du desk (le banc et tous ses descendants, RSS échantillonnée toutes les 100 ms) : pointe ${fmt(m.peakTotalMiB, 0)} MiB ; pics par processus : ${memorySplit(m)}`,
+    `Mémoire du desk (son processus et tous ses descendants, RSS échantillonnée toutes les 100 ms) : pointe ${fmt(m.peakTotalMiB, 0)} MiB ; pics par processus : ${memorySplit(m)}${apartSplit(m)}`,
   );
   const v = report.verification;
   parts.push(

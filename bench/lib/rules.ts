@@ -103,6 +103,8 @@ export type TreeMemory = {
   peakTotalMiB: number;
   /** Each process's own highest RSS (`pid name`): their peaks need not coincide. */
   peakByProcessMiB: Record<string, number>;
+  /** Processes sampled apart, not counted in the total (the bench's load generator), peak RSS. */
+  apartPeakMiB?: Record<string, number>;
 };
 
 /**
@@ -114,8 +116,14 @@ export function sampleTreeMemory(
   root = process.pid,
   intervalMs = 100,
   procRoot = '/proc',
+  apart: number[] = [],
 ): { window(): TreeMemory; stop(): TreeMemory } {
-  const fresh = (): TreeMemory => ({ samples: 0, peakTotalMiB: 0, peakByProcessMiB: {} });
+  const fresh = (): TreeMemory => ({
+    samples: 0,
+    peakTotalMiB: 0,
+    peakByProcessMiB: {},
+    ...(apart.length > 0 ? { apartPeakMiB: {} } : {}),
+  });
   const whole = fresh();
   let current = fresh();
   let members: number[] = [];
@@ -133,11 +141,19 @@ export function sampleTreeMemory(
       total += entry.rssBytes / MIB;
       seen.push([label(entry), entry.rssBytes / MIB]);
     }
+    const outside: Array<[string, number]> = [];
+    for (const pid of apart) {
+      const entry = readEntry(procRoot, pid);
+      if (entry) outside.push([label(entry), entry.rssBytes / MIB]);
+    }
     for (const peaks of [whole, current]) {
       peaks.samples++;
       peaks.peakTotalMiB = Math.max(peaks.peakTotalMiB, total);
       for (const [name, mib] of seen)
         peaks.peakByProcessMiB[name] = Math.max(peaks.peakByProcessMiB[name] ?? 0, mib);
+      const peaksApart = peaks.apartPeakMiB;
+      if (peaksApart === undefined) continue;
+      for (const [name, mib] of outside) peaksApart[name] = Math.max(peaksApart[name] ?? 0, mib);
     }
   };
   sample();

@@ -101,6 +101,7 @@ export function runReport(
     | 'httpRequests'
     | 'memory'
     | 'nodeMemoryAtEnd'
+    | 'gc'
     | 'targetRate'
     | 'profile'
     | 'gateway'

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { descendantsOf, parseStat, processTable } from '#local/processes.ts';
-import { accountCpu, judgeRuns, resultFileName } from '../../bench/lib/rules.ts';
+import { accountCpu, judgeRuns, resultFileName, sampleTreeMemory } from '../../bench/lib/rules.ts';
 
 /** A /proc/<pid>/stat line with the fields the rules read (ppid, utime, stime, cutime, cstime, rss). */
 function statLine(pid: number, name: string, ppid: number, ticks = [0, 0, 0, 0], rssPages = 0): string {
@@ -72,6 +72,32 @@ describe('the process tree a bench counts as the desk', () => {
 
       // Assess
       expect(tree.sort((a, b) => a - b)).toEqual([10, 11, 12]);
+    } finally {
+      rmSync(proc, { recursive: true, force: true });
+    }
+  });
+
+  it('sums the memory of the desk’s tree only, and samples the load generator apart', () => {
+    // Prepare: 5 is the bench (the load generator), 10 the desk it started, 11 and 12 under it.
+    const proc = mkdtempSync(path.join(tmpdir(), 'proc-fixture-'));
+    try {
+      for (const [pid, name, ppid, pages] of [
+        [5, 'node', 1, 256],
+        [10, 'node', 5, 512],
+        [11, 'sh', 10, 1],
+        [12, 'java', 11, 1024],
+      ] as const) {
+        mkdirSync(path.join(proc, String(pid)));
+        writeFileSync(path.join(proc, String(pid), 'stat'), statLine(pid, name, ppid, [0, 0, 0, 0], pages));
+      }
+
+      // Act
+      const memory = sampleTreeMemory(10, 60_000, proc, [5]).stop();
+
+      // Assess: 4 KiB pages; the bench is not in the desk's total.
+      expect(memory.peakTotalMiB).toBeCloseTo((512 + 1 + 1024) / 256, 6);
+      expect(Object.keys(memory.peakByProcessMiB).sort()).toEqual(['10 node', '11 sh', '12 java']);
+      expect(memory.apartPeakMiB).toEqual({ '5 node': 1 });
     } finally {
       rmSync(proc, { recursive: true, force: true });
     }
