@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleForNode } from './desk-process.ts';
+import { bundleForNode } from './node-bundle.ts';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

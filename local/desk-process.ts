@@ -14,13 +14,13 @@
  * own process group, so a Ctrl-C reaches the parent only, which stops the desk in order.
  */
 import { fork } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type { LocalEndpoints } from './emulators.ts';
 import { JavaMissingError } from './java-missing.ts';
+import { bundleForNode } from './node-bundle.ts';
 import type { DeskResources } from './resources.ts';
 import type { DeskOptions, RunningDesk } from './stack.ts';
 import type { SentMailNotice } from './stand-ins-process.ts';
@@ -73,58 +73,8 @@ const START_TIMEOUT_MS = 180_000;
 export const DESK_HEAP_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=128'];
 const STOP_TIMEOUT_MS = 30_000;
 const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
 /** The desk alone, as `npm start` runs it. */
 const DESK_CHILD = path.join(here, 'desk-child.ts');
-
-/**
- * Compiles `entry` and everything it imports from this repository to one ES module, packages
- * left outside. Each file keeps its own `import.meta.url` (the modules that find files beside
- * them, fauxqs's store, the DKIM key, the stand-ins' own entry, go on finding them); the file
- * sits in `node_modules/.cache` so that Node resolves the packages from there. esbuild's service
- * process is stopped at once, so it does not stay beside the desk.
- */
-export async function bundleForNode(
-  entry: string,
-  name: string,
-  // Several desks (vitest's workers, other worktrees sharing node_modules) share the folder.
-  outfile = path.join(
-    root,
-    'node_modules',
-    '.cache',
-    'lsun-desk',
-    `${name}-${process.pid}-${randomUUID()}.mjs`,
-  ),
-): Promise<string> {
-  const { build, stop } = await import('esbuild');
-  mkdirSync(path.dirname(outfile), { recursive: true });
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'silent',
-    plugins: [
-      {
-        name: 'own-import-meta-url',
-        setup(plugin) {
-          plugin.onLoad({ filter: /\.ts$/ }, (args) => ({
-            // Not where it is quoted (the stand-ins' own `define` names it).
-            contents: readFileSync(args.path, 'utf8').replace(
-              /(?<!['"`])\bimport\.meta\.url\b(?!['"`])/g,
-              JSON.stringify(pathToFileURL(args.path).href),
-            ),
-            loader: 'ts',
-          }));
-        },
-      },
-    ],
-  }).finally(() => stop());
-  return outfile;
-}
 
 /**
  * Starts the desk in a child process on plain Node and resolves once it is ready (its SMTP port

@@ -21,13 +21,14 @@
  */
 import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
 import { hostileDkimPrivateKey, useHostileDkimPrivateKey } from './dns-fixture.ts';
+import { bundleForNode } from './node-bundle.ts';
 import type { SmtpReceiver } from './smtp-receiver.ts';
 import type { RunningEmulator, RunningFauxqs } from './stand-in-servers.ts';
 
@@ -117,32 +118,14 @@ const entry = fileURLToPath(import.meta.url);
 const CHILD_MARK = 'LSUN_STAND_INS_PROCESS';
 
 /**
- * This module and the stand-ins' code compiled to one JavaScript file, so that the child runs on
- * plain Node: tsx's loader (a second V8 isolate for its hooks) would add about 40 MiB to it
- * (docs/PERFORMANCE.md). Packages stay outside, and the file sits in `node_modules/.cache` so
- * that Node finds them from there; `import.meta.url` keeps naming this folder, where the
- * stand-ins resolve fauxqs's and aws-ses-v2-local's own files. The child deletes the file once
- * loaded, so none is left behind whatever becomes of the parent; esbuild's service process is
- * stopped at once, so it does not stay beside the desk.
+ * This module and the stand-ins' code compiled to one JavaScript file (`bundleForNode`), so that
+ * the child runs on plain Node. The child deletes the file once loaded, so none is left behind
+ * whatever becomes of the parent.
  */
 async function childScript(): Promise<string> {
-  const { build, stop } = await import('esbuild');
   const folder = path.join(path.dirname(entry), '..', 'node_modules', '.cache', 'lsun-stand-ins');
-  mkdirSync(folder, { recursive: true });
   // Several desks' processes (vitest's workers, other worktrees) share the folder.
-  const outfile = path.join(folder, `stand-ins-${process.pid}-${randomUUID()}.mjs`);
-  await build({
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    define: { 'import.meta.url': JSON.stringify(import.meta.url) },
-    logLevel: 'silent',
-  }).finally(() => stop());
-  return outfile;
+  return bundleForNode(entry, 'stand-ins', path.join(folder, `stand-ins-${process.pid}-${randomUUID()}.mjs`));
 }
 
 /**
