@@ -45,6 +45,20 @@ export const esbuildOptions = {
   alias: { '@aws-sdk/credential-provider-node': './shared/adapters/clients/lambda-credentials.ts' },
 } as const;
 
+/**
+ * The same options as esbuild's `build` takes them (mutable copies of the arrays and maps), for
+ * the scripts and tests that bundle a function as a deploy would.
+ */
+export function esbuildBuildOptions() {
+  return {
+    ...esbuildOptions,
+    banner: { ...esbuildOptions.banner },
+    mainFields: [...esbuildOptions.mainFields],
+    external: [...esbuildOptions.external],
+    alias: { ...esbuildOptions.alias },
+  };
+}
+
 /** The same options for NodejsFunction, which spells them differently. */
 export function nodejsBundling(): BundlingOptions {
   return {

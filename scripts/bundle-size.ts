@@ -29,7 +29,7 @@ import { build, type Metafile } from 'esbuild';
 import { pipeline } from '#shared/pipeline.ts';
 import { measuredCommit } from '../bench/lib/commit.ts';
 import { BenchRules, withoutRuleFlags } from '../bench/lib/rules.ts';
-import { esbuildOptions } from '../infra/bundling.ts';
+import { esbuildBuildOptions, esbuildOptions } from '../infra/bundling.ts';
 import { functionEntry, projectRoot } from '../infra/paths.ts';
 
 const chainTargetBytes = 500 * 1024;
@@ -89,11 +89,7 @@ function parseArgs(argv: string[]): { runs: number; check: boolean; functions: s
 
 async function bundle(outfile: string, input: { entry: string } | { contents: string }): Promise<Bundle> {
   const result = await build({
-    ...esbuildOptions,
-    banner: { ...esbuildOptions.banner },
-    mainFields: [...esbuildOptions.mainFields],
-    external: [...esbuildOptions.external],
-    alias: { ...esbuildOptions.alias },
+    ...esbuildBuildOptions(),
     ...('entry' in input
       ? { entryPoints: [input.entry] }
       : { stdin: { contents: input.contents, resolveDir: projectRoot, loader: 'ts' as const } }),

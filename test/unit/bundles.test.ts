@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
-import { esbuildOptions } from '../../infra/bundling.ts';
+import { esbuildBuildOptions } from '../../infra/bundling.ts';
 import { projectRoot } from '../../infra/paths.ts';
 
 /** Each function's bundle: every input that put bytes in it, and its code. */
@@ -31,11 +31,7 @@ async function buildAll(): Promise<Map<string, Bundled>> {
     .filter((file) => file.endsWith('.ts'))
     .map((file) => ({ in: join(projectRoot, 'functions', file), out: file.replace(/\.ts$/, '') }));
   const result = await build({
-    ...esbuildOptions,
-    banner: { ...esbuildOptions.banner },
-    mainFields: [...esbuildOptions.mainFields],
-    external: [...esbuildOptions.external],
-    alias: { ...esbuildOptions.alias },
+    ...esbuildBuildOptions(),
     sourcemap: false,
     entryPoints: entries,
     outdir: join(projectRoot, 'cdk.out', 'bundles-test'),

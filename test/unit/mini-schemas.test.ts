@@ -16,7 +16,7 @@ import { BroadcastChunk, OutboxMessage, SesEventRecord } from '#shared/domain/me
 import { ParisDate } from '#shared/domain/paris-day.ts';
 import { TicketHistoryEntry } from '#shared/domain/records.ts';
 import { TicketNumber } from '#shared/domain/ticket-number.ts';
-import { esbuildOptions } from '../../infra/bundling.ts';
+import { esbuildBuildOptions } from '../../infra/bundling.ts';
 import { projectRoot } from '../../infra/paths.ts';
 
 const minimal = {
@@ -228,11 +228,7 @@ describe('a function bundle without classic zod', () => {
     // Why: zod/mini registers no locale (its issues would all read « Invalid input »); classic zod,
     // loaded by every test process, registers English, so only a bundle run alone can show it.
     const result = await build({
-      ...esbuildOptions,
-      banner: { ...esbuildOptions.banner },
-      mainFields: [...esbuildOptions.mainFields],
-      external: [...esbuildOptions.external],
-      alias: { ...esbuildOptions.alias },
+      ...esbuildBuildOptions(),
       sourcemap: false,
       stdin: {
         contents: [
