@@ -164,6 +164,7 @@ describe('ensureDeskResources', () => {
       ['gsi2', 'ALL'],
       ['gsi3', 'ALL'],
       ['gsi4', 'KEYS_ONLY'],
+      ['gsi5', 'ALL'],
     ]);
     expect(ttl.TimeToLiveDescription).toMatchObject({
       AttributeName: 'expiresAt',
