@@ -2,8 +2,9 @@
  * `ticket-housekeeping`: the hourly tick (EventBridge Scheduler; locally, the runner) that
  * closes the tickets left waiting for their director for `AUTO_CLOSE_WORKING_DAYS` working days,
  * each with one notice to the director, counts the intake log's finished days for the
- * dashboard (`shared/domain/intake-summary.ts`) and writes the open tickets' snapshot it reads
- * (`shared/domain/open-tickets-snapshot.ts`).
+ * dashboard (`shared/domain/intake-summary.ts`), writes the open tickets' snapshot it reads
+ * (`shared/domain/open-tickets-snapshot.ts`), and gives the tickets of a table from before ticket
+ * cards theirs, once (`ticket-card-migration.ts`).
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
@@ -11,6 +12,7 @@ import { dynamodbClient } from '#shared/adapters/clients/dynamodb.ts';
 import { sqsClient } from '#shared/adapters/clients/sqs.ts';
 import { makeIntakeSummaryStore } from '#shared/adapters/intake-summary-store.ts';
 import { makeOpenTicketsSnapshotStore } from '#shared/adapters/open-tickets-snapshot-store.ts';
+import { migrateTicketCardsIfNeeded } from '#shared/adapters/ticket-card-migration.ts';
 import { deskConfig } from '#shared/config.ts';
 import { logger } from '#shared/logger.ts';
 import { closeWaitingTickets } from '#shared/steps/auto-close.ts';
@@ -34,11 +36,13 @@ export const handler = middy<
   .handler(async () => {
     // No job waits for another; a failure of any fails the tick, which the next one makes up.
     // The snapshot need not follow the closings: a ticket closed meanwhile is read as changed.
-    const [closed, summarized, inSnapshot] = await Promise.all([
+    const [closed, summarized, inSnapshot, cards] = await Promise.all([
       closeWaitingTickets(deps),
       summarizeIntakeDays(summaryDeps),
       snapshotOpenTickets(snapshotDeps),
+      migrateTicketCardsIfNeeded(table),
     ]);
     if (closed.length > 0) logger.info('Waiting tickets closed automatically', { ticketNumbers: closed });
+    if (cards) logger.info('Ticket cards migrated', cards);
     return { closed, summarizedDays: summarized.length, openTicketsInSnapshot: inSnapshot };
   });

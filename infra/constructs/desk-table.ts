@@ -120,11 +120,13 @@ export class DeskTable extends Construct {
    * each ticket (Query on its partition), closes it in one transaction (PutItem, UpdateItem,
    * ConditionCheckItem) and sets its items' purge date (UpdateItem); and counts the intake
    * log's finished days for the dashboard (Query on gsi1 `INTAKE`, PutItem of each day's summary)
-   * and writes the open tickets' snapshot (Query on gsi2's open partitions, PutItem of its chunks).
+   * and writes the open tickets' snapshot (Query on gsi2's open partitions, PutItem of its chunks);
+   * and, until the table is marked, gives older tickets their cards (GetItem of the marker, Query
+   * on gsi1 `TICKETS`, BatchGetItem of the cards there, PutItem of those missing and the marker).
    */
   grantAutoClose(grantee: iam.IGrantable): void {
     this.grantAccess(grantee, {
-      actions: ['Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
+      actions: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'],
       queries: ['gsi1', 'gsi2'],
     });
   }

@@ -4,8 +4,10 @@
  * list reads cards for its circonscription and free-text filters. Until the marker exists the
  * list filters tickets in code, as before, so a ticket without a card is never missed.
  *
- * Run once after the code that writes cards is deployed (tickets opened meanwhile get theirs from
- * the ticket step), and again if it was interrupted: it reads the tickets from gsi1 (`TICKETS`,
+ * The hourly tick runs it until it has written its marker (`migrateTicketCardsIfNeeded`), so a
+ * deploy needs no step of its own: on a new table the first tick only writes the marker; on a table
+ * from before cards, the first tick writes them (tickets opened meanwhile get theirs from the
+ * ticket step), and the next one starts again if it was interrupted. It reads the tickets from gsi1 (`TICKETS`,
  * not a scan of the whole table), reads which already have a card (BatchGetItem: half a read unit
  * each, where a refused conditional put costs a write unit), and writes each missing card only if
  * it is still missing, so it never replaces a card the desk wrote since (a merge's, with more
@@ -13,7 +15,7 @@
  */
 
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ticketCard } from '#shared/domain/ticket-list.ts';
 import { ticketCardItem } from './items.ts';
 import { keys } from './keys.ts';
@@ -25,6 +27,19 @@ const IN_FLIGHT = 16;
 
 /** What the migration did: tickets read, cards written, cards already there. */
 export type TicketCardMigration = { tickets: number; written: number; present: number };
+
+/**
+ * The migration if the table has no marker yet; undefined, after one consistent read, once it has.
+ */
+export async function migrateTicketCardsIfNeeded(table: {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}): Promise<TicketCardMigration | undefined> {
+  const { Item } = await table.client.send(
+    new GetCommand({ TableName: table.tableName, Key: keys.ticketCardsMigrated(), ConsistentRead: true }),
+  );
+  return Item ? undefined : migrateTicketCards(table);
+}
 
 /** Writes the missing cards, then the marker. */
 export async function migrateTicketCards({

@@ -123,6 +123,8 @@ export const expectedGrants: Record<FunctionName, Grants> = {
   },
   'ticket-housekeeping': {
     ...basics('ticket-housekeeping'),
+    'dynamodb:GetItem': ['table'],
+    'dynamodb:BatchGetItem': ['table'],
     'dynamodb:Query': ['table', 'table/index/gsi1', 'table/index/gsi2'],
     'dynamodb:PutItem': ['table'],
     'dynamodb:UpdateItem': ['table'],

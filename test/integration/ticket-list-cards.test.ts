@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '#shared/adapters/aws-clients.ts';
 import { ticketCardItem } from '#shared/adapters/items.ts';
 import { keys } from '#shared/adapters/keys.ts';
-import { migrateTicketCards } from '#shared/adapters/ticket-card-migration.ts';
+import { migrateTicketCards, migrateTicketCardsIfNeeded } from '#shared/adapters/ticket-card-migration.ts';
 import { LIST_READ_BUDGET, makeTicketListStore } from '#shared/adapters/ticket-list-store.ts';
 import type { Ticket, TicketStatus } from '#shared/domain/records.ts';
 import type { TicketListReads } from '#shared/domain/staff-ports.ts';
@@ -168,10 +168,11 @@ describe('the ticket list over the tickets’ cards', () => {
     expect(indexesRead.every((index) => index === 'gsi1')).toBe(true);
   });
 
-  it('migrates: writes the missing cards, keeps those there, then marks the table', async () => {
-    // Act
-    const done = await migrateTicketCards(table());
+  it('migrates: writes the missing cards, keeps those there, then marks the table; once marked, the tick leaves it', async () => {
+    // Act: the tick's first run, a rerun after an interruption, the tick's next run.
+    const done = await migrateTicketCardsIfNeeded(table());
     const again = await migrateTicketCards(table());
+    const next = await migrateTicketCardsIfNeeded(table());
 
     // Assess
     expect(done).toEqual({
@@ -180,6 +181,7 @@ describe('the ticket list over the tickets’ cards', () => {
       present: TOTAL - 1 - WITHOUT_CARD.length,
     });
     expect(again.written).toBe(0);
+    expect(next).toBeUndefined();
     const { client, tableName } = table();
     const read = async (key: Record<string, unknown>) =>
       (await client.send(new GetCommand({ TableName: tableName, Key: key }))).Item;
