@@ -36,6 +36,7 @@ import type { IntakeEntry } from '#shared/domain/records.ts';
 import { purgeDate } from '#shared/domain/retention.ts';
 import { ticketOfThreadIds } from '#shared/domain/thread.ts';
 import { parseMime } from '#shared/mail/parse.ts';
+import { queueTogether } from './queue-together.ts';
 
 /** What the screen step needs: the raw mail, the directory, the intake log, the ticket look-ups, the next queues. */
 export type ScreenDeps = {
@@ -64,20 +65,11 @@ export async function screenMails(
   deps: ScreenDeps,
 ): Promise<Array<PromiseSettledResult<IntakeEntry>>> {
   const screened = await Promise.allSettled(messages.map((message) => screenMail(message, deps)));
-  const commands = screened.flatMap((result) =>
-    result.status === 'fulfilled' && result.value.command ? [result.value.command] : [],
+  return queueTogether(
+    screened,
+    { message: ({ command }) => command, value: ({ entry }) => entry },
+    (commands) => deps.tickets.sendAll(commands),
   );
-  let refused: { reason: unknown } | undefined;
-  try {
-    await deps.tickets.sendAll(commands);
-  } catch (reason) {
-    refused = { reason };
-  }
-  return screened.map((result): PromiseSettledResult<IntakeEntry> => {
-    if (result.status === 'rejected') return result;
-    if (refused && result.value.command) return { status: 'rejected', reason: refused.reason };
-    return { status: 'fulfilled', value: result.value.entry };
-  });
 }
 
 /** Screens one received mail and records its outcome; returns the entry and the ticket command to queue. */

@@ -21,6 +21,7 @@ import type { OutboxMessage, TicketCommand } from '#shared/domain/messages.ts';
 import { parisYear } from '#shared/domain/paris-day.ts';
 import { logger } from '#shared/logger.ts';
 import { type FollowUpNotifierDeps, notifyFollowUp } from './notifications.ts';
+import { queueTogether } from './queue-together.ts';
 
 /** Articles suggested in an acknowledgment, at most. */
 export const SUGGESTIONS_PER_ACKNOWLEDGMENT = 3;
@@ -134,26 +135,26 @@ async function acknowledge(
   deps: TicketDeps,
 ): Promise<Array<PromiseSettledResult<string>>> {
   const results = openings.map(
-    ({ command, opened }): PromiseSettledResult<OpenedTicket> =>
-      opened ?? { status: 'rejected', reason: new OpeningResultMissingError(command.message.sesMessageId) },
+    ({
+      command,
+      opened,
+      suggestions,
+    }): PromiseSettledResult<{ ticketNumber: string; ack: OutboxMessage }> => {
+      if (opened === undefined)
+        return { status: 'rejected', reason: new OpeningResultMissingError(command.message.sesMessageId) };
+      if (opened.status === 'rejected') return opened;
+      const { ticketNumber } = opened.value;
+      return {
+        status: 'fulfilled',
+        value: { ticketNumber, ack: acknowledgment(command, ticketNumber, deps.config, suggestions) },
+      };
+    },
   );
-  const mails = openings.flatMap(({ command, suggestions }, position) => {
-    const result = results[position];
-    return result?.status === 'fulfilled'
-      ? [acknowledgment(command, result.value.ticketNumber, deps.config, suggestions)]
-      : [];
-  });
-  let refused: { reason: unknown } | undefined;
-  try {
-    await deps.outbox.sendAll(mails);
-  } catch (reason) {
-    refused = { reason };
-  }
-  return results.map((result): PromiseSettledResult<string> => {
-    if (result.status === 'rejected') return result;
-    if (refused) return { status: 'rejected', reason: refused.reason };
-    return { status: 'fulfilled', value: result.value.ticketNumber };
-  });
+  return queueTogether(
+    results,
+    { message: ({ ack }) => ack, value: ({ ticketNumber }) => ticketNumber },
+    (acks) => deps.outbox.sendAll(acks),
+  );
 }
 
 /**
