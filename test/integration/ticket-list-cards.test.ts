@@ -13,9 +13,9 @@ import { migrateTicketCards, migrateTicketCardsIfNeeded } from '#shared/adapters
 import { LIST_READ_BUDGET, makeTicketListStore } from '#shared/adapters/ticket-list-store.ts';
 import type { Ticket, TicketStatus } from '#shared/domain/records.ts';
 import type { TicketListReads } from '#shared/domain/staff-ports.ts';
-import { type ListPosition, type TicketListRequest, ticketCard } from '#shared/domain/ticket-list.ts';
+import { type TicketListRequest, ticketCard } from '#shared/domain/ticket-list.ts';
 import { makeTestResources, type TestResources } from '../support/aws.ts';
-import { school, ticketItem } from '../support/staff.ts';
+import { listPages, school, ticketItem } from '../support/staff.ts';
 
 type Request = Omit<TicketListRequest, 'now' | 'after'>;
 
@@ -119,29 +119,6 @@ describe('the ticket list over the tickets’ cards', () => {
 
   afterAll(() => own?.destroy());
 
-  /** Every page of a list from one store: its tickets, where the next starts, and what it read. */
-  async function pagesOf(from: TicketListReads, request: Request) {
-    const pages: Array<{
-      numbers: string[];
-      next: ListPosition | undefined;
-      items: number;
-      queries: number;
-    }> = [];
-    let after: ListPosition | undefined;
-    do {
-      const page = await from.listTickets({ ...request, after, now: NOW });
-      pages.push({
-        numbers: page.items.map((ticket) => ticket.number),
-        next: page.next,
-        items: page.reads.items,
-        queries: page.reads.queries,
-      });
-      after = page.next;
-      if (pages.length > 300) throw new Error('too many pages');
-    } while (after);
-    return pages;
-  }
-
   /** The numbers a request must list, in its order. */
   const expected = (request: Request, keep: (i: number) => boolean) => {
     const want = tickets.map((_, i) => i).filter((i) => live(i) && keep(i));
@@ -159,7 +136,7 @@ describe('the ticket list over the tickets’ cards', () => {
       order: 'desc',
       limit: 10,
     };
-    const pages = await pagesOf(store, request);
+    const pages = await listPages(store, request, NOW);
 
     // Assess: the tickets without a card are there; no card was read.
     const numbers = pages.flatMap((page) => page.numbers);
@@ -249,9 +226,9 @@ describe('the ticket list over the tickets’ cards', () => {
         ]) {
           // Act
           indexesRead.length = 0;
-          const onCards = await pagesOf(store, { ...request, budget });
+          const onCards = await listPages(store, { ...request, budget }, NOW);
           const read = [...indexesRead];
-          const inCode = await pagesOf(reference, { ...request, budget });
+          const inCode = await listPages(reference, { ...request, budget }, NOW);
 
           // Assess
           const want = expected(request, keep);
@@ -286,7 +263,7 @@ describe('the ticket list over the tickets’ cards', () => {
         order: 'asc',
         limit: 50,
       };
-      const pages = await pagesOf(store, request);
+      const pages = await listPages(store, request, NOW);
 
       // Assess
       expect(pages.flatMap((page) => page.numbers)).toEqual(

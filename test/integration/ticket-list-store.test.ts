@@ -9,12 +9,11 @@ import { LIST_READ_BUDGET, makeTicketListStore } from '#shared/adapters/ticket-l
 import { TicketListQuery } from '#shared/api/contract.ts';
 import type { Ticket, TicketStatus } from '#shared/domain/records.ts';
 import type { TicketListReads } from '#shared/domain/staff-ports.ts';
-import type { ListPosition } from '#shared/domain/ticket-list.ts';
 import type { TicketListItem } from '#shared/domain/ticket-views.ts';
 import type { StaffDeps } from '#shared/steps/staff/deps.ts';
 import { listTickets } from '#shared/steps/staff/reads.ts';
 import { makeTestResources, type TestResources } from '../support/aws.ts';
-import { school, staffDeps, ticketItem } from '../support/staff.ts';
+import { listPages, school, staffDeps, ticketItem } from '../support/staff.ts';
 
 const query = (input: Record<string, string>) => TicketListQuery.parse(input);
 
@@ -236,23 +235,6 @@ describe('the ticket list over a few thousand tickets', () => {
     const NOW = new Date('2026-06-01T00:00:00.000Z');
     type Request = Omit<Parameters<TicketListReads['listTickets']>[0], 'now' | 'after'>;
 
-    /** Every page of a list from one store: its tickets, where the next starts, and what it read. */
-    async function pagesOf(from: TicketListReads, request: Request) {
-      const pages: Array<{ numbers: string[]; next: unknown; items: number }> = [];
-      let after: ListPosition | undefined;
-      do {
-        const page = await from.listTickets({ ...request, after, now: NOW });
-        pages.push({
-          numbers: page.items.map((ticket) => ticket.number),
-          next: page.next,
-          items: page.reads.items,
-        });
-        after = page.next;
-        if (pages.length > 100) throw new Error('too many pages');
-      } while (after);
-      return pages;
-    }
-
     const cases: Array<{ name: string; request: Request; keep: (i: number) => boolean }> = [
       {
         name: 'an agent, by creation, newest first',
@@ -295,8 +277,8 @@ describe('the ticket list over a few thousand tickets', () => {
       it(`gives the same pages, cursors and reads as filtering in code: ${name}`, async () => {
         for (const budget of [LIST_READ_BUDGET, { items: 450, queries: 20 }]) {
           // Act
-          const pushed = await pagesOf(store, { ...request, budget });
-          const inCode = await pagesOf(reference, { ...request, budget });
+          const pushed = await listPages(store, { ...request, budget }, NOW);
+          const inCode = await listPages(reference, { ...request, budget }, NOW);
 
           // Assess: page by page, the same; in all, every match once, in the list's order.
           expect(pushed).toEqual(inCode);

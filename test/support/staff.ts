@@ -14,6 +14,8 @@ import { makeTicketStore } from '#shared/adapters/ticket-store.ts';
 import type { School } from '#shared/domain/directory.ts';
 import type { OutboxMessage } from '#shared/domain/messages.ts';
 import type { Ticket } from '#shared/domain/records.ts';
+import type { TicketListReads } from '#shared/domain/staff-ports.ts';
+import type { ListPosition, TicketListRequest } from '#shared/domain/ticket-list.ts';
 import type { StaffDeps } from '#shared/steps/staff/deps.ts';
 
 export const DESK = ['assistance1d@ac-dijon.fr', 'assistance.1erdegre@ac-dijon.fr'];
@@ -66,4 +68,30 @@ export function staffDeps(
     newId: () => randomUUID(),
   };
   return { deps, sent };
+}
+
+/**
+ * Every page of a list from one reader, as the console pages it: each page's tickets, where the
+ * next one starts, and what it read (items and queries), to compare two readers page by page.
+ */
+export async function listPages(
+  from: TicketListReads,
+  request: Omit<TicketListRequest, 'now' | 'after'>,
+  now: Date,
+) {
+  const pages: Array<{ numbers: string[]; next: ListPosition | undefined; items: number; queries: number }> =
+    [];
+  let after: ListPosition | undefined;
+  do {
+    const page = await from.listTickets({ ...request, after, now });
+    pages.push({
+      numbers: page.items.map((ticket) => ticket.number),
+      next: page.next,
+      items: page.reads.items,
+      queries: page.reads.queries,
+    });
+    after = page.next;
+    if (pages.length > 300) throw new Error('too many pages');
+  } while (after);
+  return pages;
 }
