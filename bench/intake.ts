@@ -32,7 +32,6 @@ import { generateDirectory } from './lib/directory.ts';
 import { readIntakeOutcomes } from './lib/intake-log.ts';
 import { intOption } from './lib/options.ts';
 import { planCorpus } from './lib/plan.ts';
-import { startProfile } from './lib/profile.ts';
 import { waitForIdleQueues } from './lib/queues.ts';
 import { seededRandom } from './lib/random.ts';
 import {
@@ -70,7 +69,7 @@ Options :
   --pollers N        pollers du runner par étape (défaut : celui de npm start, 4)
   --schools N        écoles de l'annuaire généré (défaut 1600)
   --seed N           graine du corpus (défaut 1)
-  --profile          profil CPU de la passe principale (bench/results/*.cpuprofile) ; fausse un peu les chiffres
+  --profile          profil CPU du processus du desk, pour chaque passe (bench/results/*.cpuprofile) ; fausse un peu les chiffres
   --kb-articles N    articles publiés dans la base de connaissances au démarrage (défaut 0 ; 2000 pour
                      mesurer ce que les suggestions ajoutent à l'accusé, à comparer avec une passe sans)
   --log-level L      POWERTOOLS_LOG_LEVEL des handlers (défaut WARN, comme npm start)
@@ -276,7 +275,7 @@ async function main(): Promise<void> {
     const timedRun = async (name: string, mails: CorpusMail[], rate?: number): Promise<RunReport> => {
       log(`${name} : ${mails.length} courriels${rate ? ` à ${rate}/s` : ''}…`);
       ticketsFrom = tracker.openTickets.length;
-      const profile = options.profile && rate === undefined ? await startProfile() : undefined;
+      const profile = options.profile ? await probes.startProfile() : undefined;
       const window = await probes.openWindow(name);
       const result = await push(mails, rate);
       const { snapshot, ...figures } = await window.close();

@@ -14,6 +14,7 @@ import { awsClients } from '#shared/adapters/aws-clients.ts';
 import type { Outcome } from '#shared/domain/outcome.ts';
 import { nodeMemory } from './machine.ts';
 import { countHttpRequests, probeClient, RequestCounters, Tracker } from './probes.ts';
+import { startProfile } from './profile.ts';
 
 /** What the bench asks its agent. */
 export type AgentRequest =
@@ -21,7 +22,9 @@ export type AgentRequest =
   | { type: 'take' }
   | { type: 'window-open' }
   | { type: 'window-close' }
-  | { type: 'stop-counting' };
+  | { type: 'stop-counting' }
+  | { type: 'profile-start' }
+  | { type: 'profile-stop'; folder: string; name: string };
 
 /** A mail's step seen by the probes, sent as it happens. */
 export type AgentEvent =
@@ -46,6 +49,7 @@ let notify: (event: AgentEvent) => void = () => undefined;
 const counters = new RequestCounters();
 let http: ReturnType<typeof countHttpRequests> | undefined;
 let unprobe: Array<() => void> = [];
+let profile: Awaited<ReturnType<typeof startProfile>> | undefined;
 let window:
   | {
       elu: ReturnType<typeof performance.eventLoopUtilization>;
@@ -56,7 +60,7 @@ let window:
     }
   | undefined;
 
-function answer(request: AgentRequest): unknown {
+async function answer(request: AgentRequest): Promise<unknown> {
   switch (request.type) {
     case 'probe': {
       const tracker = new ForwardingTracker(notify);
@@ -110,6 +114,15 @@ function answer(request: AgentRequest): unknown {
         eventLoopUtilization: opened ? performance.eventLoopUtilization(opened.elu).utilization : 0,
         eventLoopDelayP99Ms: opened ? opened.delay.percentile(99) / 1e6 : 0,
       };
+    }
+    // The CPU profile of this process, the desk's: where the handlers and the runner spend it.
+    case 'profile-start':
+      profile = await startProfile();
+      return null;
+    case 'profile-stop': {
+      const summary = await profile?.stop(request.folder, request.name);
+      profile = undefined;
+      return summary ?? null;
     }
     case 'stop-counting':
       for (const remove of unprobe) remove();

@@ -14,6 +14,7 @@ import type { DeskProcess } from '#local/desk-process.ts';
 import type { AgentEvent, AgentRequest } from './desk-agent.ts';
 import type { NodeMemory } from './machine.ts';
 import { type CounterSnapshot, hookOutbox, Tracker } from './probes.ts';
+import type { ProfileSummary } from './profile.ts';
 import { sampleBacklog } from './queues.ts';
 import { type BenchRules, sampleTreeMemory, type TreeCpu, type TreeMemory } from './rules.ts';
 
@@ -26,6 +27,8 @@ export type DeskProbes = {
   storedCount(): number;
   /** Opens the window of one timed run (`name` as the rules report it). */
   openWindow(name: string): Promise<MeasuringWindow>;
+  /** Starts a CPU profile of the desk's process; `stop` saves it in `folder` and summarises it. */
+  startProfile(): Promise<{ stop(folder: string, name: string): Promise<ProfileSummary> }>;
   /** Stops counting requests (before the bench reads the desk through its API, which the handlers' clients serve). */
   stopCounting(): Promise<void>;
   /** Stops the outbox feed and the memory sampling; gives the memory peaks over the whole bench. */
@@ -106,6 +109,12 @@ export async function probeDesk(
             cpu: cpu.stop(),
           };
         },
+      };
+    },
+    async startProfile() {
+      await ask({ type: 'profile-start' });
+      return {
+        stop: async (folder, name) => (await ask({ type: 'profile-stop', folder, name })) as ProfileSummary,
       };
     },
     async stopCounting() {

@@ -10,7 +10,7 @@ import path from 'node:path';
 
 type ProfileNode = {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; scriptId: string };
   children?: number[];
 };
 type CpuProfile = {
@@ -35,6 +35,9 @@ export type ProfileSummary = {
   /** Time with the function anywhere on the stack (its synchronous parts, between awaits). */
   inclusive: ProfileShare[];
 };
+
+/** Where `bundleForNode` writes the local processes' bundles (the desk's, the stand-ins'). */
+const BUNDLE_FOLDER = '/node_modules/.cache/lsun-desk/';
 
 /** Families of origins, for a first reading of where the Node side's CPU goes. */
 export function familyOf(origin: string): string {
@@ -83,6 +86,7 @@ export const STEPS_OF_INTEREST: ReadonlyArray<
 
 /** Where a script comes from: `pkg:<name>` for node_modules, the repo path for the desk, or Node's part. */
 export function originOf(url: string, functionName: string): string {
+  if (url.includes(BUNDLE_FOLDER)) return 'local bundle (module not found)';
   if (url === '') {
     if (functionName === '(garbage collector)') return 'V8 garbage collector';
     if (functionName === '(idle)') return '(idle)';
@@ -101,6 +105,52 @@ export function originOf(url: string, functionName: string): string {
   return url;
 }
 
+/**
+ * The repo file a line of an esbuild bundle comes from. A non-minified bundle opens each module
+ * with a `// shared/steps/ticket.ts` comment, so a profile of the bundled desk is read by module as
+ * one of the unbundled desk was. `sources` holds each bundle's text by URL.
+ */
+function bundleModules(
+  sources: ReadonlyMap<string, string>,
+): (url: string, lineNumber: number) => string | undefined {
+  const starts = new Map<string, Array<{ line: number; file: string }>>();
+  for (const [url, source] of sources) {
+    const modules: Array<{ line: number; file: string }> = [];
+    source.split('\n').forEach((text, line) => {
+      const opening = /^\/\/ ((?:shared|functions|local|bench|console)\/\S+\.ts)$/.exec(text);
+      if (opening?.[1]) modules.push({ line, file: opening[1] });
+    });
+    starts.set(url, modules);
+  }
+  return (url, lineNumber) => {
+    let found: string | undefined;
+    for (const { line, file } of starts.get(url) ?? []) {
+      if (line > lineNumber) break;
+      found = file;
+    }
+    return found;
+  };
+}
+
+/**
+ * The text of the bundles the profile ran, asked of V8 itself: the desk's process removes its
+ * bundle from disk once loaded.
+ */
+async function bundleSources(session: Session, profile: CpuProfile): Promise<Map<string, string>> {
+  const scripts = new Map<string, string>();
+  for (const { callFrame } of profile.nodes)
+    if (callFrame.url.includes(BUNDLE_FOLDER)) scripts.set(callFrame.url, callFrame.scriptId);
+  const sources = new Map<string, string>();
+  if (scripts.size === 0) return sources;
+  await session.post('Debugger.enable');
+  for (const [url, scriptId] of scripts) {
+    const { scriptSource } = await session.post('Debugger.getScriptSource', { scriptId });
+    sources.set(url, scriptSource);
+  }
+  await session.post('Debugger.disable');
+  return sources;
+}
+
 /** Starts profiling this process; `stop` saves the profile under `folder` and summarises it. */
 export async function startProfile(
   samplingIntervalUs = 500,
@@ -113,15 +163,16 @@ export async function startProfile(
   return {
     async stop(folder, name) {
       const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+      const sources = await bundleSources(session, profile);
       session.disconnect();
       const file = path.join(folder, `${name}.cpuprofile`);
       await writeFile(file, JSON.stringify(profile));
-      return summarise(profile, file);
+      return summarise(profile, file, sources);
     },
   };
 }
 
-function summarise(profile: CpuProfile, file: string): ProfileSummary {
+function summarise(profile: CpuProfile, file: string, sources: ReadonlyMap<string, string>): ProfileSummary {
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const selfMs = new Map<number, number>();
   const samples = profile.samples ?? [];
@@ -135,12 +186,25 @@ function summarise(profile: CpuProfile, file: string): ProfileSummary {
   const totalMs = (profile.endTime - profile.startTime) / 1000;
   const origins = new Map<string, number>();
   const functions = new Map<string, number>();
+  const moduleOf = bundleModules(sources);
+  const originOfFrame = (frame: ProfileNode['callFrame']) => {
+    const file = moduleOf(frame.url, frame.lineNumber);
+    return file === undefined ? originOf(frame.url, frame.functionName) : file;
+  };
+  const urlOfFrame = (frame: ProfileNode['callFrame']) => {
+    const file = moduleOf(frame.url, frame.lineNumber);
+    return file === undefined ? frame.url : `/${file}`;
+  };
   for (const [id, ms] of selfMs) {
     const frame = byId.get(id)?.callFrame;
     if (!frame) continue;
-    const origin = originOf(frame.url, frame.functionName);
+    const origin = originOfFrame(frame);
     origins.set(origin, (origins.get(origin) ?? 0) + ms);
-    const fn = `${frame.functionName || '(anonymous)'} ${origin}${frame.url ? `:${frame.lineNumber + 1}` : ''}`;
+    // In a bundle, the line is the bundle's: the module is named, the line finds it in the file.
+    const line = frame.url.includes(BUNDLE_FOLDER)
+      ? ` (bundle line ${frame.lineNumber + 1})`
+      : `:${frame.lineNumber + 1}`;
+    const fn = `${frame.functionName || '(anonymous)'} ${origin}${frame.url ? line : ''}`;
     functions.set(fn, (functions.get(fn) ?? 0) + ms);
   }
   const rank = (map: Map<string, number>) =>
@@ -155,7 +219,7 @@ function summarise(profile: CpuProfile, file: string): ProfileSummary {
       const frame = byId.get(at)?.callFrame;
       if (!frame) continue;
       for (const [fn, urlPart, label] of STEPS_OF_INTEREST) {
-        if (frame.functionName === fn && frame.url.includes(urlPart)) seen.add(label);
+        if (frame.functionName === fn && urlOfFrame(frame).includes(urlPart)) seen.add(label);
       }
     }
     for (const label of seen) steps.set(label, (steps.get(label) ?? 0) + ms);

@@ -441,6 +441,11 @@ export function formatReport(report: BenchReport, title?: string): string {
         ),
         '',
         table(
+          ['Temps propre par fonction', '%', 'ms par courriel'],
+          run.profile.byFunction.slice(0, 15).map((s) => [s.where, fmt(s.percent), fmt(s.ms / run.mails, 2)]),
+        ),
+        '',
+        table(
           ['Temps inclusif par étape', '%', 'ms/courriel'],
           run.profile.inclusive.map((s) => [s.where, fmt(s.percent), fmt(s.ms / run.mails, 2)]),
         ),
