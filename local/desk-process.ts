@@ -69,8 +69,15 @@ export class DeskProcessError extends Error {
 /** Set in the child's environment: `plain` when `desk-child.ts` is the bundle's entry, `agent` for a bench's agent. */
 export const CHILD_MARK = 'LSUN_DESK_PROCESS';
 const START_TIMEOUT_MS = 180_000;
-/** The desk's V8 heap, sized for what it holds (startDeskProcess). */
-export const DESK_HEAP_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=128'];
+/**
+ * The desk's V8 heap, sized for what it holds (startDeskProcess). The young generation is not
+ * made smaller than 8 MiB: at 4 MiB, with the knowledge base's index loaded (2,000 articles), each
+ * suggestion's search promoted its short-lived maps and the collector kept marking the whole
+ * index; the desk's process went from 0.5 to 0.8 core at 10 mails/s and the acknowledgment's p95
+ * from ~125 to 300–490 ms. 8 MiB gives the latency back at the same peak memory
+ * (docs/PERFORMANCE.md, « Memory » and « Knowledge base »).
+ */
+export const DESK_HEAP_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=128'];
 const STOP_TIMEOUT_MS = 30_000;
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The desk alone, as `npm start` runs it. */
@@ -92,8 +99,7 @@ export async function startDeskProcess(
   const child = fork(script, [JSON.stringify(options)], {
     // Measured under the intake bench: left to itself, V8 let the desk's heap grow to ~200 MiB
     // of mostly garbage (50–60 MiB live after the run); a 128 MiB old generation makes it collect
-    // sooner (heap ~82 MiB, RSS 290 → ~165 MiB), a 4 MiB young one (Node 20: 16) keeps the
-    // nursery small, as the stand-ins do (docs/PERFORMANCE.md).
+    // sooner (heap ~82 MiB, RSS 290 → ~165 MiB); the young one is sized with it (DESK_HEAP_FLAGS).
     execArgv: [...DESK_HEAP_FLAGS, ...execArgv],
     // The handlers' extra environment is there before any module loads, as on Lambda: the
     // logger reads its level when created, and goes back to that level between invocations.
