@@ -42,3 +42,23 @@ export function sampleBacklog(
     },
   };
 }
+
+/** A queue still held messages when the benchmark could wait no longer. */
+export class QueueNotDrainedError extends Error {
+  override name = 'QueueNotDrainedError';
+}
+
+/**
+ * Waits until `url` holds no message, waiting or in flight: until the work it carries is done.
+ * @throws QueueNotDrainedError after `timeoutMs`.
+ */
+export async function waitForDrainedQueue(sqs: SQSClient, url: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const { queue } = await queueDepths(sqs, { queue: url });
+    if (queue === 0) return;
+    if (performance.now() > deadline)
+      throw new QueueNotDrainedError(`${url} : encore ${queue} message(s) après ${timeoutMs / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
