@@ -70,12 +70,12 @@ export class DeskProcessError extends Error {
 export const CHILD_MARK = 'LSUN_DESK_PROCESS';
 const START_TIMEOUT_MS = 180_000;
 /**
- * The desk's V8 heap, sized for what it holds (startDeskProcess). The young generation is not
- * made smaller than 8 MiB: at 4 MiB, with the knowledge base's index loaded (2,000 articles), each
- * suggestion's search promoted its short-lived maps and the collector kept marking the whole
- * index; the desk's process went from 0.5 to 0.8 core at 10 mails/s and the acknowledgment's p95
- * from ~125 to 300–490 ms. 8 MiB gives the latency back at the same peak memory
- * (docs/PERFORMANCE.md, « Memory » and « Knowledge base »).
+ * The desk's V8 heap, sized for what it holds (startDeskProcess). The young generation is 8 MiB,
+ * not 4: with the knowledge base's index loaded (2,000 articles), each suggestion's search
+ * allocates enough to overflow a 4 MiB nursery, and the collector then made twice the pauses
+ * (~480 against ~215 in a 20 s run at 10 mails/s) for twice the time, with the desk's process at
+ * 0.63–0.73 core against 0.51–0.55 and the acknowledgment's p95 at 202–284 ms against 147–162, at
+ * the same peak memory (docs/PERFORMANCE.md, « Knowledge base »).
  */
 export const DESK_HEAP_FLAGS = ['--max-semi-space-size=8', '--max-old-space-size=128'];
 const STOP_TIMEOUT_MS = 30_000;
