@@ -182,7 +182,8 @@ export class DeskTable extends Construct {
    * `api`: every staff action and list of the console. The one role with DeleteItem (reply
    * templates, a merge moving a ticket's items), BatchWriteItem (the directory's garbage
    * collection of old generations) and every index (the intake log and tickets by time on gsi1,
-   * by outcome or status on gsi2, open tickets by creation on gsi3, tickets' cards on gsi5).
+   * by outcome or status on gsi2, open tickets by creation on gsi3, tickets' cards on gsi5, each
+   * agent's tickets on gsi6).
    */
   grantStaffApi(grantee: iam.IGrantable): void {
     this.grantAccess(grantee, {
@@ -196,7 +197,7 @@ export class DeskTable extends Construct {
         'ConditionCheckItem',
         'BatchWriteItem',
       ],
-      queries: ['gsi1', 'gsi2', 'gsi3', 'gsi5'],
+      queries: ['gsi1', 'gsi2', 'gsi3', 'gsi5', 'gsi6'],
     });
   }
 

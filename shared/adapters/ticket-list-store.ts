@@ -34,6 +34,8 @@ import {
   filtersInCode,
   type ListPosition,
   lastLateCreation,
+  readsAgentIndex,
+  type TicketFilter,
   type TicketListPage,
   type TicketListRequest,
   ticketMatches,
@@ -128,209 +130,235 @@ export function makeTicketListStore({
      * One page of the ticket list. Reads the narrowest index for the sort and statuses asked
      * (merging several status partitions in order), applies the other filters in code, and
      * stops when the page is full or the read budget is spent; `next` says where to go on.
+     *
+     * An agent's list reads the agent's index (gsi6), except while DynamoDB is still filling it
+     * after an upgrade added it, when it cannot be read: the page is then read as before gsi6.
      */
     async listTickets(query: TicketListRequest): Promise<TicketListPage> {
-      const { filter, sort, order, limit, now } = query;
-      const budget = query.budget ?? LIST_READ_BUDGET;
-      const reads = { queries: 0, items: 0 };
-      const timeOf = ({ ticket }: StoredTicket) => (sort === 'created' ? ticket.createdAt : ticket.updatedAt);
-      const position = (stored: StoredTicket): ListPosition => ({
-        t: timeOf(stored),
-        n: stored.ticket.number,
-      });
-      const direction = order === 'asc' ? 1 : -1;
-      const inOrder = (a: ListPosition, b: ListPosition) =>
-        direction * (compare(a.t, b.t) || compare(a.n, b.n));
-      const matches = ticketMatches(filter, { now, work: query.work });
-      const live = (stored: StoredTicket) => !isPurged(stored.expiresAt, now);
-
-      // A full ticket number goes straight to its ticket.
-      const asNumber = filter.q?.trim().toUpperCase();
-      if (asNumber && parseTicketNumber(asNumber)) {
-        const { Item } = await client.send(
-          new GetCommand({ TableName: tableName, Key: keys.ticket(asNumber), ConsistentRead: true }),
-        );
-        reads.items += Item ? 1 : 0;
-        const stored = Item && storedTicket(Item);
-        const found = stored && live(stored) && matches(stored.ticket) ? [stored.ticket] : [];
-        return { items: found, next: undefined, reads };
+      if (!readsAgentIndex(query.filter, query.sort)) return readPage(query, false);
+      try {
+        return await readPage(query, true);
+      } catch (error) {
+        if (!isBackfilling(error)) throw error;
+        return readPage(query, false);
       }
-
-      // A late ticket was created at or before this instant: read no later one.
-      const lateUpTo =
-        filter.late && sort === 'created'
-          ? lastLateCreation(filter.late, query.work ?? DEFAULT_WORK_TARGETS, now)
-          : undefined;
-      const onCards = sort === 'created' ? cardConditions(filter) : undefined;
-      const streams =
-        onCards && readCards && (await cardsMigrated())
-          ? cardStreams(query, onCards, lateUpTo)
-          : ticketStreams(query, lateUpTo);
-      // Only a single partition: merged partitions would meet the dropped tickets in another
-      // order than the one they were read in, and a budget spent in another order ends elsewhere.
-      const pushed =
-        pushFilters && streams.length === 1 && !streams[0]?.cards ? exactConditions(filter) : undefined;
-      if (pushed)
-        for (const stream of streams) Object.assign(stream.input, filterExpression(stream.input, pushed));
-      const chunk = filtersInCode(filter, sort) ? FILTERED_CHUNK : limit + 1;
-      const afford = () => reads.queries < budget.queries && reads.items < budget.items;
-
-      /**
-       * Items a stream's next query reads. Merged partitions share one page: each reads a page's
-       * worth first, not a chunk each (dense matches, such as the late tickets oldest first, fill
-       * the page from there). Cards, a third of a ticket's size and read without the tickets they
-       * do not match, are read four pages' worth first, then what the budget leaves in one query.
-       */
-      const nextLimit = (stream: Stream) => {
-        if (stream.cards)
-          return stream.fills === 0
-            ? 4 * (limit + 1)
-            : Math.max(1, Math.min(MAX_CARDS_READ, budget.items - reads.items));
-        return stream.fills === 0 && streams.length > 1 ? Math.min(chunk, limit + 1) : chunk;
-      };
-
-      async function fill(stream: Stream): Promise<void> {
-        const page = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            ...stream.input,
-            ScanIndexForward: order === 'asc',
-            Limit: nextLimit(stream),
-            ExclusiveStartKey: stream.startKey,
-          }),
-        );
-        stream.fills += 1;
-        reads.queries += 1;
-        reads.items += page.ScannedCount ?? page.Items?.length ?? 0;
-        const items = page.Items ?? [];
-        if (stream.cards)
-          for (const card of items) stream.buffer.push({ at: readPosition(stream, card), pending: true });
-        else
-          for (const item of items) {
-            const stored = storedTicket(item);
-            stream.buffer.push({ at: position(stored), stored });
-          }
-        const lastRead = page.LastEvaluatedKey;
-        // The filter kept back the last ticket read: mark how far the stream went.
-        if (lastRead && lastRead.pk !== items.at(-1)?.pk)
-          stream.buffer.push({ at: readPosition(stream, lastRead) });
-        // Items with the same sort time may come in any order: order them by number too.
-        stream.buffer.sort((a, b) => inOrder(a.at, b.at));
-        stream.startKey = lastRead;
-        stream.done = lastRead === undefined;
-      }
-
-      /**
-       * Makes the stream's head comparable: loaded, and with its whole group of equal sort times
-       * (gsi3's sort key is the bare time), so a page never ends inside such a group unread.
-       * Returns false when the budget stops it first.
-       */
-      async function ready(stream: Stream): Promise<boolean> {
-        if (stream.cards) return readyCards(stream);
-        for (;;) {
-          const first = stream.buffer[0];
-          const last = stream.buffer.at(-1);
-          const groupOpen = first !== undefined && last !== undefined && first.at.t === last.at.t;
-          if (stream.done || (stream.buffer.length > 0 && !groupOpen)) return true;
-          if (!afford()) return stream.buffer.length > 0 && !groupOpen;
-          await fill(stream);
-        }
-      }
-
-      /**
-       * Reads the tickets of the first `count` pending cards of a stream, in one BatchGetItem.
-       * A card whose ticket is gone (purged since) only marks how far the stream went.
-       */
-      async function resolve(stream: Stream, count: number): Promise<void> {
-        const cards = stream.buffer.filter((entry) => entry.pending).slice(0, count);
-        if (cards.length === 0) return;
-        const found = await batchGetAll(
-          { client, tableName },
-          cards.map((entry) => keys.ticket(entry.at.n)),
-        );
-        reads.queries += Math.ceil(cards.length / 100);
-        reads.items += found.length;
-        const byNumber = new Map(
-          found.map((item) => {
-            const stored = storedTicket(item);
-            return [stored.ticket.number, stored] as const;
-          }),
-        );
-        for (const entry of cards) {
-          entry.pending = false;
-          entry.stored = byNumber.get(entry.at.n);
-        }
-      }
-
-      /**
-       * `ready` for a stream of cards: when its head's ticket is not read yet, reads cards until
-       * as many match as the page still needs (or the budget is spent), then their tickets at once.
-       */
-      async function readyCards(stream: Stream): Promise<boolean> {
-        if (stream.buffer[0] && !stream.buffer[0].pending) return true;
-        const need = limit - items.length + 1;
-        const pendingCount = () => stream.buffer.filter((entry) => entry.pending).length;
-        while (!stream.done && afford() && pendingCount() < need) await fill(stream);
-        await resolve(stream, need);
-        return stream.buffer.length > 0 || stream.done;
-      }
-
-      const items: TicketListPage['items'] = [];
-      let last: ListPosition | undefined = query.after;
-      let stopped = false;
-      while (items.length < limit) {
-        let best: Stream | undefined;
-        for (const stream of streams) {
-          if (!(await ready(stream))) {
-            stopped = true;
-            break;
-          }
-          const head = stream.buffer[0];
-          if (head && (!best || inOrder(head.at, (best.buffer[0] as Entry).at) < 0)) best = stream;
-        }
-        if (stopped || !best) break;
-        const { at, stored } = best.buffer.shift() as Entry;
-        // The cursor's own group may come again: skip what the previous page already examined.
-        if (query.after && inOrder(at, query.after) <= 0) continue;
-        last = at;
-        if (stored && live(stored) && matches(stored.ticket)) items.push(stored.ticket);
-      }
-
-      // A stream read to its end has more only if a ticket left in it matches: so the last page
-      // offers no empty next one, whether the tickets left were dropped by DynamoDB or here.
-      // Cards left whose tickets are not read yet are read a few at a time until one matches.
-      const kept = ({ stored }: Entry) => stored !== undefined && live(stored) && matches(stored.ticket);
-      const hasMore = async (stream: Stream) => {
-        if (!stream.done) return true;
-        for (;;) {
-          if (stream.buffer.some(kept)) return true;
-          if (!stream.buffer.some((entry) => entry.pending)) return false;
-          await resolve(stream, LOOK_AHEAD);
-        }
-      };
-      const anyMore = async () => {
-        for (const stream of streams) if (await hasMore(stream)) return true;
-        return false;
-      };
-      let more = stopped || (await anyMore());
-      if (more && !stopped && items.length === limit && afford()) {
-        // The page is full: look one chunk ahead, so the last page does not offer an empty next one.
-        for (const stream of streams) {
-          if (stream.buffer.length === 0 && !stream.done && afford()) await fill(stream);
-        }
-        more = await anyMore();
-      }
-      // Stopped by the budget before a group of equal times (one ticket, mostly): the next page
-      // starts at that group. On one partition, that is just after the last ticket read before
-      // it, whether it came back or the pushed filter dropped it; merged partitions keep the
-      // last ticket examined (without pushed filters, every ticket read came back).
-      // Never before the last ticket examined: the group may be the cursor's own.
-      const head = streams.length === 1 ? streams[0]?.buffer[0] : undefined;
-      const before = stopped && head ? justBefore(head.at.t, order) : undefined;
-      const next = before && (!last || inOrder(before, last) > 0) ? before : last;
-      return { items, next: more ? next : undefined, reads };
     },
   };
+
+  /** One page, as `listTickets` says; `agentIndex`: whether an agent's list may read gsi6. */
+  async function readPage(query: TicketListRequest, agentIndex: boolean): Promise<TicketListPage> {
+    const { filter, sort, order, limit, now } = query;
+    const budget = query.budget ?? LIST_READ_BUDGET;
+    const reads = { queries: 0, items: 0 };
+    const timeOf = ({ ticket }: StoredTicket) => (sort === 'created' ? ticket.createdAt : ticket.updatedAt);
+    const position = (stored: StoredTicket): ListPosition => ({
+      t: timeOf(stored),
+      n: stored.ticket.number,
+    });
+    const direction = order === 'asc' ? 1 : -1;
+    const inOrder = (a: ListPosition, b: ListPosition) =>
+      direction * (compare(a.t, b.t) || compare(a.n, b.n));
+    const matches = ticketMatches(filter, { now, work: query.work });
+    const live = (stored: StoredTicket) => !isPurged(stored.expiresAt, now);
+
+    // A full ticket number goes straight to its ticket.
+    const asNumber = filter.q?.trim().toUpperCase();
+    if (asNumber && parseTicketNumber(asNumber)) {
+      const { Item } = await client.send(
+        new GetCommand({ TableName: tableName, Key: keys.ticket(asNumber), ConsistentRead: true }),
+      );
+      reads.items += Item ? 1 : 0;
+      const stored = Item && storedTicket(Item);
+      const found = stored && live(stored) && matches(stored.ticket) ? [stored.ticket] : [];
+      return { items: found, next: undefined, reads };
+    }
+
+    // A late ticket was created at or before this instant: read no later one.
+    const lateUpTo =
+      filter.late && sort === 'created'
+        ? lastLateCreation(filter.late, query.work ?? DEFAULT_WORK_TARGETS, now)
+        : undefined;
+    const onCards = sort === 'created' ? cardConditions(filter) : undefined;
+    const streams =
+      onCards && readCards && (await cardsMigrated())
+        ? cardStreams(query, onCards, lateUpTo)
+        : ticketStreams(query, lateUpTo, agentIndex);
+    // Only a single partition: merged partitions would meet the dropped tickets in another
+    // order than the one they were read in, and a budget spent in another order ends elsewhere.
+    // The agent's index (gsi6) has the agent as its key, which a FilterExpression may not name.
+    const { assignee: _servedByIndex, ...unlessAgentIndex } = filter;
+    const pushable = agentIndex ? unlessAgentIndex : filter;
+    const pushed =
+      pushFilters && streams.length === 1 && !streams[0]?.cards ? exactConditions(pushable) : undefined;
+    if (pushed)
+      for (const stream of streams) Object.assign(stream.input, filterExpression(stream.input, pushed));
+    const chunk = filtersInCode(filter, sort, agentIndex) ? FILTERED_CHUNK : limit + 1;
+    const afford = () => reads.queries < budget.queries && reads.items < budget.items;
+
+    /**
+     * Items a stream's next query reads. Merged partitions share one page: each reads a page's
+     * worth first, not a chunk each (dense matches, such as the late tickets oldest first, fill
+     * the page from there). Cards, a third of a ticket's size and read without the tickets they
+     * do not match, are read four pages' worth first, then what the budget leaves in one query.
+     */
+    const nextLimit = (stream: Stream) => {
+      if (stream.cards)
+        return stream.fills === 0
+          ? 4 * (limit + 1)
+          : Math.max(1, Math.min(MAX_CARDS_READ, budget.items - reads.items));
+      return stream.fills === 0 && streams.length > 1 ? Math.min(chunk, limit + 1) : chunk;
+    };
+
+    async function fill(stream: Stream): Promise<void> {
+      const page = await client.send(
+        new QueryCommand({
+          TableName: tableName,
+          ...stream.input,
+          ScanIndexForward: order === 'asc',
+          Limit: nextLimit(stream),
+          ExclusiveStartKey: stream.startKey,
+        }),
+      );
+      stream.fills += 1;
+      reads.queries += 1;
+      reads.items += page.ScannedCount ?? page.Items?.length ?? 0;
+      const items = page.Items ?? [];
+      if (stream.cards)
+        for (const card of items) stream.buffer.push({ at: readPosition(stream, card), pending: true });
+      else
+        for (const item of items) {
+          const stored = storedTicket(item);
+          stream.buffer.push({ at: position(stored), stored });
+        }
+      const lastRead = page.LastEvaluatedKey;
+      // The filter kept back the last ticket read: mark how far the stream went.
+      if (lastRead && lastRead.pk !== items.at(-1)?.pk)
+        stream.buffer.push({ at: readPosition(stream, lastRead) });
+      // Items with the same sort time may come in any order: order them by number too.
+      stream.buffer.sort((a, b) => inOrder(a.at, b.at));
+      stream.startKey = lastRead;
+      stream.done = lastRead === undefined;
+    }
+
+    /**
+     * Makes the stream's head comparable: loaded, and with its whole group of equal sort times
+     * (gsi3's sort key is the bare time), so a page never ends inside such a group unread.
+     * Returns false when the budget stops it first.
+     */
+    async function ready(stream: Stream): Promise<boolean> {
+      if (stream.cards) return readyCards(stream);
+      for (;;) {
+        const first = stream.buffer[0];
+        const last = stream.buffer.at(-1);
+        const groupOpen = first !== undefined && last !== undefined && first.at.t === last.at.t;
+        if (stream.done || (stream.buffer.length > 0 && !groupOpen)) return true;
+        if (!afford()) return stream.buffer.length > 0 && !groupOpen;
+        await fill(stream);
+      }
+    }
+
+    /**
+     * Reads the tickets of the first `count` pending cards of a stream, in one BatchGetItem.
+     * A card whose ticket is gone (purged since) only marks how far the stream went.
+     */
+    async function resolve(stream: Stream, count: number): Promise<void> {
+      const cards = stream.buffer.filter((entry) => entry.pending).slice(0, count);
+      if (cards.length === 0) return;
+      const found = await batchGetAll(
+        { client, tableName },
+        cards.map((entry) => keys.ticket(entry.at.n)),
+      );
+      reads.queries += Math.ceil(cards.length / 100);
+      reads.items += found.length;
+      const byNumber = new Map(
+        found.map((item) => {
+          const stored = storedTicket(item);
+          return [stored.ticket.number, stored] as const;
+        }),
+      );
+      for (const entry of cards) {
+        entry.pending = false;
+        entry.stored = byNumber.get(entry.at.n);
+      }
+    }
+
+    /**
+     * `ready` for a stream of cards: when its head's ticket is not read yet, reads cards until
+     * as many match as the page still needs (or the budget is spent), then their tickets at once.
+     */
+    async function readyCards(stream: Stream): Promise<boolean> {
+      if (stream.buffer[0] && !stream.buffer[0].pending) return true;
+      const need = limit - items.length + 1;
+      const pendingCount = () => stream.buffer.filter((entry) => entry.pending).length;
+      while (!stream.done && afford() && pendingCount() < need) await fill(stream);
+      await resolve(stream, need);
+      return stream.buffer.length > 0 || stream.done;
+    }
+
+    const items: TicketListPage['items'] = [];
+    let last: ListPosition | undefined = query.after;
+    let stopped = false;
+    while (items.length < limit) {
+      let best: Stream | undefined;
+      for (const stream of streams) {
+        if (!(await ready(stream))) {
+          stopped = true;
+          break;
+        }
+        const head = stream.buffer[0];
+        if (head && (!best || inOrder(head.at, (best.buffer[0] as Entry).at) < 0)) best = stream;
+      }
+      if (stopped || !best) break;
+      const { at, stored } = best.buffer.shift() as Entry;
+      // The cursor's own group may come again: skip what the previous page already examined.
+      if (query.after && inOrder(at, query.after) <= 0) continue;
+      last = at;
+      if (stored && live(stored) && matches(stored.ticket)) items.push(stored.ticket);
+    }
+
+    // A stream read to its end has more only if a ticket left in it matches: so the last page
+    // offers no empty next one, whether the tickets left were dropped by DynamoDB or here.
+    // Cards left whose tickets are not read yet are read a few at a time until one matches.
+    const kept = ({ stored }: Entry) => stored !== undefined && live(stored) && matches(stored.ticket);
+    const hasMore = async (stream: Stream) => {
+      if (!stream.done) return true;
+      for (;;) {
+        if (stream.buffer.some(kept)) return true;
+        if (!stream.buffer.some((entry) => entry.pending)) return false;
+        await resolve(stream, LOOK_AHEAD);
+      }
+    };
+    const anyMore = async () => {
+      for (const stream of streams) if (await hasMore(stream)) return true;
+      return false;
+    };
+    let more = stopped || (await anyMore());
+    if (more && !stopped && items.length === limit && afford()) {
+      // The page is full: look one chunk ahead, so the last page does not offer an empty next one.
+      for (const stream of streams) {
+        if (stream.buffer.length === 0 && !stream.done && afford()) await fill(stream);
+      }
+      more = await anyMore();
+    }
+    // Stopped by the budget before a group of equal times (one ticket, mostly): the next page
+    // starts at that group. On one partition, that is just after the last ticket read before
+    // it, whether it came back or the pushed filter dropped it; merged partitions keep the
+    // last ticket examined (without pushed filters, every ticket read came back).
+    // Never before the last ticket examined: the group may be the cursor's own.
+    const head = streams.length === 1 ? streams[0]?.buffer[0] : undefined;
+    const before = stopped && head ? justBefore(head.at.t, order) : undefined;
+    const next = before && (!last || inOrder(before, last) > 0) ? before : last;
+    return { items, next: more ? next : undefined, reads };
+  }
+}
+
+/** DynamoDB refusing a query on an index it is still filling (`Backfilling`, after UpdateTable added it). */
+function isBackfilling(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'ValidationException' &&
+    /backfilling global secondary index/i.test(error.message)
+  );
 }
 
 /**
@@ -397,34 +425,17 @@ function filterExpression(
 const SCHOOLS_CHECKED = 2;
 
 /**
- * The index partitions a list reads, in the list's sort order: by creation, gsi3's status
- * partitions when statuses are asked (else gsi1's single partition); by update, gsi2's status
- * partitions (all five when none is asked). The creation period narrows the key range when the
+ * The index partitions a list reads, in the list's sort order: by creation, the agent's partition
+ * of gsi6 when an agent is asked, else gsi3's status partitions when statuses are asked (else
+ * gsi1's single partition); by update, gsi2's status partitions (all five when none is asked). The creation period narrows the key range when the
  * sort is by creation; the cursor narrows it too (inclusive: the exact position is skipped in code).
  */
-function ticketStreams(query: TicketListRequest, upTo: string | undefined): Stream[] {
+function ticketStreams(query: TicketListRequest, upTo: string | undefined, agentIndex: boolean): Stream[] {
   const { filter, sort } = query;
   const range = creationRange(query, upTo);
   if (!range) return [];
   const { from, to } = range;
-  const partitions =
-    sort === 'created'
-      ? filter.statuses
-        ? filter.statuses.map((status) => ({
-            index: 'gsi3',
-            pk: 'status',
-            value: status,
-            sk: 'createdAt',
-            bare: true,
-          }))
-        : [{ index: 'gsi1', pk: 'gsi1pk', value: keys.allTicketsPartition(), sk: 'gsi1sk', bare: false }]
-      : (filter.statuses ?? TicketStatus.options).map((status) => ({
-          index: 'gsi2',
-          pk: 'gsi2pk',
-          value: keys.ticketsOfStatusPartition(status),
-          sk: 'gsi2sk',
-          bare: false,
-        }));
+  const partitions = partitionsRead(filter, sort, agentIndex);
   return partitions.map((partition) => {
     const range = sortKeyRange(partition.sk, from, to, partition.bare);
     return {
@@ -441,6 +452,36 @@ function ticketStreams(query: TicketListRequest, upTo: string | undefined): Stre
       },
     };
   });
+}
+
+/** One index partition a list reads: its index, its key and sort attributes, bare times or not. */
+type Partition = { index: string; pk: string; value: string; sk: string; bare: boolean };
+
+/** The partitions of `ticketStreams`, in the order its comment gives. */
+function partitionsRead(
+  filter: TicketFilter,
+  sort: TicketListRequest['sort'],
+  agentIndex: boolean,
+): Partition[] {
+  if (agentIndex && filter.assignee !== undefined)
+    return [{ index: 'gsi6', pk: 'assignee', value: filter.assignee, sk: 'createdAt', bare: true }];
+  if (sort === 'created' && filter.statuses)
+    return filter.statuses.map((status) => ({
+      index: 'gsi3',
+      pk: 'status',
+      value: status,
+      sk: 'createdAt',
+      bare: true,
+    }));
+  if (sort === 'created')
+    return [{ index: 'gsi1', pk: 'gsi1pk', value: keys.allTicketsPartition(), sk: 'gsi1sk', bare: false }];
+  return (filter.statuses ?? TicketStatus.options).map((status) => ({
+    index: 'gsi2',
+    pk: 'gsi2pk',
+    value: keys.ticketsOfStatusPartition(status),
+    sk: 'gsi2sk',
+    bare: false,
+  }));
 }
 
 /**

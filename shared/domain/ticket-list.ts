@@ -115,16 +115,31 @@ export function exactConditions(filter: TicketFilter): ExactConditions | undefin
 }
 
 /**
- * Whether the filter needs code beyond the index: statuses and (sorted by creation) the period
- * are served by the index; the rest is read in larger chunks and filtered.
+ * Whether a list reads the named agent's own index (gsi6, by creation): sorted by creation with an
+ * agent asked (not « unassigned », which no index holds).
  */
-export function filtersInCode(filter: TicketFilter, sort: TicketListRequest['sort']): boolean {
+export function readsAgentIndex(filter: TicketFilter, sort: TicketListRequest['sort']): boolean {
+  return sort === 'created' && filter.assignee !== undefined && filter.assignee !== 'none';
+}
+
+/**
+ * Whether the filter needs code beyond the index: statuses and (sorted by creation) the period
+ * are served by the index, and so is the agent when the agent's index is read (the statuses are
+ * then checked in code); the rest is read in larger chunks and filtered.
+ */
+export function filtersInCode(
+  filter: TicketFilter,
+  sort: TicketListRequest['sort'],
+  /** Whether the agent's index is read (not while DynamoDB is still filling it). */
+  byAgent = readsAgentIndex(filter, sort),
+): boolean {
   return Boolean(
     filter.departement ||
       filter.circonscription ||
       filter.uai ||
       filter.q ||
-      filter.assignee ||
+      (filter.assignee && !byAgent) ||
+      (byAgent && filter.statuses) ||
       filter.late ||
       (sort === 'updated' && (filter.createdFrom || filter.createdTo)),
   );

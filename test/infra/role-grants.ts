@@ -162,6 +162,7 @@ export const expectedGrants: Record<FunctionName, Grants> = {
       'table/index/gsi2',
       'table/index/gsi3',
       'table/index/gsi5',
+      'table/index/gsi6',
     ],
     'dynamodb:PutItem': ['table'],
     'dynamodb:UpdateItem': ['table'],

@@ -165,6 +165,7 @@ describe('ensureDeskResources', () => {
       ['gsi3', 'ALL'],
       ['gsi4', 'KEYS_ONLY'],
       ['gsi5', 'ALL'],
+      ['gsi6', 'ALL'],
     ]);
     expect(ttl.TimeToLiveDescription).toMatchObject({
       AttributeName: 'expiresAt',

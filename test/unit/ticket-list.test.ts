@@ -6,6 +6,7 @@ import {
   exactConditions,
   filtersInCode,
   lastLateCreation,
+  readsAgentIndex,
   ticketCard,
   ticketMatches,
 } from '#shared/domain/ticket-list.ts';
@@ -67,6 +68,18 @@ describe('filtersInCode', () => {
     expect(filtersInCode({ statuses: ['nouveau'], createdFrom: 'x' }, 'created')).toBe(false);
     expect(filtersInCode({ createdFrom: 'x' }, 'updated')).toBe(true);
     expect(filtersInCode({ departement: '21' }, 'created')).toBe(true);
+  });
+
+  it("leaves an agent sorted by creation to the agent's index, and its statuses to code", () => {
+    const agent = 'agent1@ac-dijon.fr';
+    expect(readsAgentIndex({ assignee: agent }, 'created')).toBe(true);
+    expect(filtersInCode({ assignee: agent }, 'created')).toBe(false);
+    expect(filtersInCode({ assignee: agent, statuses: ['nouveau'] }, 'created')).toBe(true);
+    // By update, or unassigned, no index holds the agent: read and filtered.
+    expect(readsAgentIndex({ assignee: agent }, 'updated')).toBe(false);
+    expect(filtersInCode({ assignee: agent }, 'updated')).toBe(true);
+    expect(readsAgentIndex({ assignee: 'none' }, 'created')).toBe(false);
+    expect(filtersInCode({ assignee: 'none' }, 'created')).toBe(true);
   });
 });
 
