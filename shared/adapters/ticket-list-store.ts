@@ -426,9 +426,10 @@ const SCHOOLS_CHECKED = 2;
 
 /**
  * The index partitions a list reads, in the list's sort order: by creation, the agent's partition
- * of gsi6 when an agent is asked, else gsi3's status partitions when statuses are asked (else
- * gsi1's single partition); by update, gsi2's status partitions (all five when none is asked). The creation period narrows the key range when the
- * sort is by creation; the cursor narrows it too (inclusive: the exact position is skipped in code).
+ * of gsi6 when an agent is asked (`agentIndex`), else gsi3's status partitions when statuses are
+ * asked (else gsi1's single partition); by update, gsi2's status partitions (all five when none is
+ * asked). The creation period narrows the key range when the sort is by creation; the cursor
+ * narrows it too (inclusive: the exact position is skipped in code).
  */
 function ticketStreams(query: TicketListRequest, upTo: string | undefined, agentIndex: boolean): Stream[] {
   const { filter, sort } = query;
