@@ -346,7 +346,14 @@ describe('the stateful stack', () => {
         }[]
       ).map((index) => [index.IndexName, index.Projection.ProjectionType]),
     );
-    expect(projections).toEqual({ gsi1: 'ALL', gsi2: 'ALL', gsi3: 'ALL', gsi4: 'KEYS_ONLY', gsi5: 'ALL', gsi6: 'ALL' });
+    expect(projections).toEqual({
+      gsi1: 'ALL',
+      gsi2: 'ALL',
+      gsi3: 'ALL',
+      gsi4: 'KEYS_ONLY',
+      gsi5: 'ALL',
+      gsi6: 'ALL',
+    });
   });
 
   it('expires raw mails after the backstop and blocks every public access to them', () => {
