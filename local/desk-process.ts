@@ -19,6 +19,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { LocalEndpoints } from './emulators.ts';
+import { ipcCalls } from './ipc-calls.ts';
 import { JavaMissingError } from './java-missing.ts';
 import { bundleForNode } from './node-bundle.ts';
 import type { DeskResources } from './resources.ts';
@@ -110,8 +111,7 @@ export async function startDeskProcess(
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   const sentListeners = new Set<(mail: SentMailNotice) => void>();
   const eventListeners = new Set<(event: unknown) => void>();
-  const waiting = new Map<number, { resolve(body: unknown): void; reject(error: Error): void }>();
-  let nextId = 0;
+  const questions = ipcCalls<unknown>((message) => new DeskProcessError(message));
   child.on('message', (message: ToParent) => {
     if (message.type === 'sent') {
       const notice = { ...message.mail, at: message.atEpochMs - performance.timeOrigin };
@@ -119,16 +119,10 @@ export async function startDeskProcess(
     } else if (message.type === 'event') {
       for (const listener of eventListeners) listener(message.body);
     } else if (message.type === 'answer') {
-      const pending = waiting.get(message.id);
-      waiting.delete(message.id);
-      if (message.error === undefined) pending?.resolve(message.body);
-      else pending?.reject(new DeskProcessError(message.error));
+      questions.answered(message.id, message.body, message.error);
     }
   });
-  void exited.then(() => {
-    for (const pending of waiting.values()) pending.reject(new DeskProcessError('le desk s’est arrêté'));
-    waiting.clear();
-  });
+  void exited.then(() => questions.gone());
   const send = (message: ToChild) => {
     if (child.connected) child.send(message);
   };
@@ -177,15 +171,7 @@ export async function startDeskProcess(
       };
     },
     ask(body) {
-      return new Promise((resolve, reject) => {
-        if (!child.connected) {
-          reject(new DeskProcessError('le desk est arrêté'));
-          return;
-        }
-        const id = nextId++;
-        waiting.set(id, { resolve, reject });
-        send({ type: 'ask', id, body });
-      });
+      return questions.call(child.connected, (id) => send({ type: 'ask', id, body }));
     },
     onEvent(listener) {
       eventListeners.add(listener);

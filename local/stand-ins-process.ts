@@ -28,6 +28,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import type { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
 import { hostileDkimPrivateKey, useHostileDkimPrivateKey } from './dns-fixture.ts';
+import { ipcCalls } from './ipc-calls.ts';
 import { bundleForNode } from './node-bundle.ts';
 import type { SmtpReceiver } from './smtp-receiver.ts';
 import type { RunningEmulator, RunningFauxqs } from './stand-in-servers.ts';
@@ -373,8 +374,7 @@ class DeliveryError extends Error {
  * pending promise per mail until the desk answers. If the desk goes, every pending mail gets 451.
  */
 function smtpStandIn(fauxqs: RunningFauxqs, toParent: (message: ToParent) => void) {
-  const pending = new Map<number, { resolve(): void; reject(error: Error): void }>();
-  let nextId = 0;
+  const deliveries = ipcCalls<void>((message) => new DeliveryError(message));
   let receiver: Promise<SmtpReceiver | undefined> | undefined;
   return {
     async start(options: SmtpStandInOptions, hostileDkimKey: string): Promise<void> {
@@ -385,15 +385,7 @@ function smtpStandIn(fauxqs: RunningFauxqs, toParent: (message: ToParent) => voi
         ...options,
         storeRawMail: (key, raw) => fauxqs.putObject(options.bucket, key, raw),
         deliver: (event) =>
-          new Promise<void>((resolve, reject) => {
-            if (!process.connected) {
-              reject(new DeliveryError('le desk est arrêté'));
-              return;
-            }
-            const id = nextId++;
-            pending.set(id, { resolve, reject });
-            toParent({ type: 'receive', id, event });
-          }),
+          deliveries.call(Boolean(process.connected), (id) => toParent({ type: 'receive', id, event })),
         onFailure: (error, { sesMessageId }) =>
           toParent({
             type: 'smtp-451',
@@ -415,14 +407,10 @@ function smtpStandIn(fauxqs: RunningFauxqs, toParent: (message: ToParent) => voi
       }
     },
     received(id: number, error: string | undefined): void {
-      const waiting = pending.get(id);
-      pending.delete(id);
-      if (error === undefined) waiting?.resolve();
-      else waiting?.reject(new DeliveryError(error));
+      deliveries.answered(id, undefined, error);
     },
     deskGone(): void {
-      for (const waiting of pending.values()) waiting.reject(new DeliveryError('le desk s’est arrêté'));
-      pending.clear();
+      deliveries.gone();
     },
     async stop(): Promise<void> {
       const stopping = receiver;
