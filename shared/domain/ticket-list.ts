@@ -68,8 +68,8 @@ export function ticketMatches(
   if (late && !clocks) throw new TypeError('The late filter needs the time it is read at');
   const work = clocks?.work ?? DEFAULT_WORK_TARGETS;
   const statuses = filter.statuses && new Set<string>(filter.statuses);
-  const circonscription = filter.circonscription && normalizeText(filter.circonscription);
-  const q = filter.q && normalizeText(filter.q);
+  // Normalised once, as a ticket's card holds them: the card and this predicate compare alike.
+  const { circ: circonscription, q } = cardConditions(filter) ?? {};
   return (ticket) => {
     if (statuses && !statuses.has(ticket.status)) return false;
     if (filter.createdFrom && ticket.createdAt < filter.createdFrom) return false;
