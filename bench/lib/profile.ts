@@ -110,7 +110,7 @@ export function originOf(url: string, functionName: string): string {
  * with a `// shared/steps/ticket.ts` comment, so a profile of the bundled desk is read by module as
  * one of the unbundled desk was. `sources` holds each bundle's text by URL.
  */
-function bundleModules(
+export function bundleModules(
   sources: ReadonlyMap<string, string>,
 ): (url: string, lineNumber: number) => string | undefined {
   const starts = new Map<string, Array<{ line: number; file: string }>>();
