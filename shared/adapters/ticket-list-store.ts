@@ -3,7 +3,8 @@
  * "Console access patterns"):
  * - tickets by creation: gsi1 `TICKETS`, sort key `<createdAt>#<number>`;
  * - tickets of a status by last update: gsi2 `TICKETS#<status>`, `<updatedAt>#<number>`;
- * - tickets of a status by creation: gsi3, partition `status`, sort key `createdAt`.
+ * - tickets of a status by creation: gsi3, partition `status`, sort key `createdAt`;
+ * - an agent's tickets by creation: gsi6, partition `assignee`, sort key `createdAt`.
  * Filters that no index serves are applied in code (`ticketMatches`) on pages read from the
  * narrowest index, within a read budget; the cursor is the position reached, so the next page
  * goes on from there. When the list reads one index partition, the filter's exact-match part
@@ -18,8 +19,9 @@
  * the tickets' cards instead (gsi5, `CARDS`: small items holding the normalised values and the
  * UAIs, `TicketCard`), with a `FilterExpression` that keeps exactly the cards that match
  * (`contains`), then fetch those cards' tickets in one BatchGetItem, where `ticketMatches` checks
- * the rest (statuses, assignee, lateness...). Until every older ticket has its card (`ticketCardsMigrated`), they read the
- * tickets as before. A late filter bounds the creation time it reads (`lastLateCreation`).
+ * the rest (statuses, assignee, lateness...). Until every older ticket has its card
+ * (`ticketCardsMigrated`), they read the tickets as before. A late filter bounds the creation
+ * time it reads (`lastLateCreation`).
  */
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TicketStatus } from '#shared/domain/records.ts';
