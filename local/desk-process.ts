@@ -21,6 +21,7 @@ import { fileURLToPath } from 'node:url';
 import type { LocalEndpoints } from './emulators.ts';
 import { ipcCalls } from './ipc-calls.ts';
 import { JavaMissingError } from './java-missing.ts';
+import { FEW_MALLOC_ARENAS } from './malloc-arenas.ts';
 import { bundleForNode } from './node-bundle.ts';
 import type { DeskResources } from './resources.ts';
 import type { DeskOptions, RunningDesk } from './stack.ts';
@@ -104,7 +105,12 @@ export async function startDeskProcess(
     execArgv: [...DESK_HEAP_FLAGS, ...execArgv],
     // The handlers' extra environment is there before any module loads, as on Lambda: the
     // logger reads its level when created, and goes back to that level between invocations.
-    env: { ...process.env, ...options.env, [CHILD_MARK]: entry === undefined ? 'plain' : 'agent' },
+    env: {
+      ...process.env,
+      ...FEW_MALLOC_ARENAS,
+      ...options.env,
+      [CHILD_MARK]: entry === undefined ? 'plain' : 'agent',
+    },
     detached: true,
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

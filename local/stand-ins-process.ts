@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import type { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
 import { hostileDkimPrivateKey, useHostileDkimPrivateKey } from './dns-fixture.ts';
 import { ipcCalls } from './ipc-calls.ts';
+import { FEW_MALLOC_ARENAS } from './malloc-arenas.ts';
 import { bundleForNode } from './node-bundle.ts';
 import type { SmtpReceiver } from './smtp-receiver.ts';
 import type { RunningEmulator, RunningFauxqs } from './stand-in-servers.ts';
@@ -146,7 +147,7 @@ export async function startStandInsProcess(options: StandInsOptions): Promise<Ru
       '--max-semi-space-size=4',
       ...(options.dataDir === undefined ? [] : ['--max-old-space-size=64']),
     ],
-    env: { ...process.env, [CHILD_MARK]: '1' },
+    env: { ...process.env, ...FEW_MALLOC_ARENAS, [CHILD_MARK]: '1' },
     detached: true,
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
   });
