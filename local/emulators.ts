@@ -18,6 +18,7 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { JavaMissingError } from './java-missing.ts';
+import { FEW_MALLOC_ARENAS } from './malloc-arenas.ts';
 import {
   EmulatorStartError,
   LOCAL_CREDENTIALS,
@@ -156,9 +157,7 @@ function spawnTiedToParent(command: string, args: string[]): TiedChild {
   const shell = spawn('sh', ['-c', watchdog, 'dynamodb-local', command, ...args], {
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     detached: true,
-    // glibc's malloc keeps up to 8 arenas per core for the JVM's threads, each holding freed
-    // memory: two are plenty for DynamoDB Local, and keep its resident memory down.
-    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
+    env: { ...process.env, ...FEW_MALLOC_ARENAS },
   });
   const pid = new Promise<number | undefined>((found) => {
     let text = '';
@@ -218,12 +217,14 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
   const storage = opts.dbPath === undefined ? ['-inMemory'] : ['-dbPath', resolve(opts.dbPath)];
   if (opts.dbPath !== undefined) mkdirSync(resolve(opts.dbPath), { recursive: true });
   // The JVM's default heap is a quarter of the RAM and grows long before it collects. On disk
-  // the data lives in SQLite, and the heap holds only requests in flight: capped at 64 MiB
+  // the data lives in SQLite, and the heap holds only requests in flight: capped at 56 MiB
   // (measured under the intake bench, NMT and jstat: the whole 96 MiB heap was committed, its
   // old generation ~45 MiB used with garbage included, metaspace ~28; at 64 MiB the process
-  // peaked ~36 MiB lower for the same CPU per mail, docs/PERFORMANCE.md). In memory, the data
-  // itself lives on the heap (the test run's shared instance holds every test file's tables).
-  const heap = opts.dbPath === undefined ? '-Xmx1g' : '-Xmx64m';
+  // peaked ~36 MiB lower for the same CPU per mail; at 56, once the handlers' client kept to a
+  // dozen connections (DYNAMODB_MAX_SOCKETS), ~6 MiB lower again at the same throughput, while
+  // 48 cost a quarter of it: docs/PERFORMANCE.md). In memory, the data itself lives on the heap
+  // (the test run's shared instance holds every test file's tables).
+  const heap = opts.dbPath === undefined ? '-Xmx1g' : '-Xmx56m';
   const { shell: child, pid: javaPid } = spawnTiedToParent('java', [
     heap,
     ...DYNAMODB_JVM_FLAGS,
