@@ -224,17 +224,9 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
   // dozen connections (DYNAMODB_MAX_SOCKETS), ~6 MiB lower again at the same throughput, while
   // 48 cost a quarter of it: docs/PERFORMANCE.md). In memory, the data itself lives on the heap
   // (the test run's shared instance holds every test file's tables).
-  //
-  // The JVM would also commit the whole 56 MiB at once (its initial heap is 1/64 of the RAM) and
-  // never give any back: on disk it starts at 16 MiB, grows when less than 20 % is free after a
-  // collection and shrinks when more than 50 % is (DynamoDB Local at the max-rate pass 157 → 147
-  // MiB, its CPU unchanged at 0.75 core: docs/PERFORMANCE.md).
-  const heap =
-    opts.dbPath === undefined
-      ? ['-Xmx1g']
-      : ['-Xmx56m', '-Xms16m', '-XX:MinHeapFreeRatio=20', '-XX:MaxHeapFreeRatio=50'];
+  const heap = opts.dbPath === undefined ? '-Xmx1g' : '-Xmx56m';
   const { shell: child, pid: javaPid } = spawnTiedToParent('java', [
-    ...heap,
+    heap,
     ...DYNAMODB_JVM_FLAGS,
     `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
     '-jar',
