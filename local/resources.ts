@@ -243,8 +243,8 @@ export const DEFAULT_PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
  * Connections the handlers' DynamoDB client opens to DynamoDB Local at most (the SDK's default,
  * 50, is for a container of its own: shared/adapters/clients/dynamodb.ts). DynamoDB Local gives
  * each connection a thread and serves them in turn; with every handler of the desk in one
- * process, a dozen keep it busy. Measured on the intake bench's max-rate pass (docs/PERFORMANCE.md,
- * « Memory of the whole local desk »).
+ * process, a dozen keep it busy, and it holds about 10 MiB less than with 50 (the intake bench's
+ * max-rate pass: docs/PERFORMANCE.md, « Memory of the whole local desk »).
  */
 const DYNAMODB_LOCAL_SOCKETS = 12;
 

@@ -16,8 +16,8 @@ export class DynamodbSocketsError extends Error {
  * The most connections the client opens to DynamoDB at once, where `DYNAMODB_MAX_SOCKETS` says
  * so; otherwise the SDK's default (50). Only the local desk sets it (`local/resources.ts`): there
  * one process runs every function's handlers against DynamoDB Local, which gives each open
- * connection a Java thread and serves them in turn, so 50 connections only made more threads
- * (84 at the intake bench's max rate) and longer waits (docs/PERFORMANCE.md). On Lambda a container runs one invocation at a time, and
+ * connection a Java thread and serves them in turn, so 50 connections only made it hold more
+ * threads (84 at the intake bench's max rate, about 10 MiB more than with 12: docs/PERFORMANCE.md). On Lambda a container runs one invocation at a time, and
  * DynamoDB serves many connections at once: the default stays.
  * @throws DynamodbSocketsError naming the variable when it is set to something else than a count
  */
