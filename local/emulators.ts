@@ -220,12 +220,11 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
   // the data lives in SQLite, and the heap holds only requests in flight: capped at 56 MiB
   // (measured under the intake bench, NMT and jstat: the whole 96 MiB heap was committed, its
   // old generation ~45 MiB used with garbage included, metaspace ~28; at 64 MiB the process
-  // peaked ~36 MiB lower for the same CPU per mail; at 56, with the handlers' client kept to a
-  // dozen connections (DYNAMODB_MAX_SOCKETS), ~6 MiB lower again, while 48 gave the session's
-  // lowest throughput, one run: docs/PERFORMANCE.md). A heap that grows and shrinks (-Xms16m and
-  // free ratios) took 11 MiB more off but about a tenth of its throughput, in two full runs each.
-  // In memory, the data itself lives on the heap (the test run's shared instance holds every test
-  // file's tables).
+  // peaked ~36 MiB lower for the same CPU per mail; at 56 ~6 MiB lower again, while 48 gave the
+  // slowest max-rate pass of its session, one run each: docs/PERFORMANCE.md). A heap that grows
+  // and shrinks (-Xms16m and free ratios) took 11 MiB more off but about a tenth of its
+  // throughput, in two full runs each. In memory, the data itself lives on the heap (the test
+  // run's shared instance holds every test file's tables).
   const heap = opts.dbPath === undefined ? '-Xmx1g' : '-Xmx56m';
   const { shell: child, pid: javaPid } = spawnTiedToParent('java', [
     heap,

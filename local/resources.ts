@@ -240,15 +240,6 @@ export async function ensureDeskResources(
 export const DEFAULT_PUBLIC_BASE_URL = 'http://127.0.0.1:3000';
 
 /**
- * Connections the handlers' DynamoDB client opens to DynamoDB Local at most (the SDK's default,
- * 50, is for a container of its own: shared/adapters/clients/dynamodb.ts). DynamoDB Local gives
- * each connection a thread and serves them in turn; with every handler of the desk in one
- * process, a dozen keep it busy, and it holds about 10 MiB less than with 50 (the intake bench's
- * max-rate pass: docs/PERFORMANCE.md, « Memory of the whole local desk »).
- */
-const DYNAMODB_LOCAL_SOCKETS = 12;
-
-/**
  * The environment a handler needs to run against the stand-ins: the desk's own variables
  * (read by `shared/config.ts`) and the AWS SDK's standard ones, so handlers create their
  * clients exactly as on Lambda and the SDK sends each call to the right stand-in.
@@ -275,7 +266,6 @@ export function deskEnvironment(
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
-    DYNAMODB_MAX_SOCKETS: String(DYNAMODB_LOCAL_SOCKETS),
     AWS_ENDPOINT_URL_SQS: endpoints.sqs,
     AWS_ENDPOINT_URL_S3: endpoints.s3,
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,
