@@ -217,15 +217,15 @@ export async function startDynamoDbLocal(opts: { port: number; dbPath?: string }
   const storage = opts.dbPath === undefined ? ['-inMemory'] : ['-dbPath', resolve(opts.dbPath)];
   if (opts.dbPath !== undefined) mkdirSync(resolve(opts.dbPath), { recursive: true });
   // The JVM's default heap is a quarter of the RAM and grows long before it collects. On disk
-  // the data lives in SQLite, and the heap holds only requests in flight: capped at 56 MiB
+  // the data lives in SQLite, and the heap holds only requests in flight: capped at 64 MiB
   // (measured under the intake bench, NMT and jstat: the whole 96 MiB heap was committed, its
   // old generation ~45 MiB used with garbage included, metaspace ~28; at 64 MiB the process
-  // peaked ~36 MiB lower for the same CPU per mail; at 56 ~6 MiB lower again, while 48 gave the
-  // slowest max-rate pass of its session, one run each: docs/PERFORMANCE.md). A heap that grows
-  // and shrinks (-Xms16m and free ratios) took 11 MiB more off but about a tenth of its
-  // throughput, in two full runs each. In memory, the data itself lives on the heap (the test
-  // run's shared instance holds every test file's tables).
-  const heap = opts.dbPath === undefined ? '-Xmx1g' : '-Xmx56m';
+  // peaked ~36 MiB lower for the same CPU per mail). Smaller or shrinking heaps took 6–11 MiB
+  // more off and cost DynamoDB Local, the desk's ceiling, a tenth to a quarter of its CPU per
+  // mail in the full intake bench (docs/PERFORMANCE.md, « Memory of the whole local desk »). In
+  // memory, the data itself lives on the heap (the test run's shared instance holds every test
+  // file's tables).
+  const heap = opts.dbPath === undefined ? '-Xmx1g' : '-Xmx64m';
   const { shell: child, pid: javaPid } = spawnTiedToParent('java', [
     heap,
     ...DYNAMODB_JVM_FLAGS,
