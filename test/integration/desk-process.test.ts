@@ -3,6 +3,7 @@
  * benches run it): a mail sent to its SMTP port comes out as an acknowledgment the parent hears
  * of, and its stop leaves none of its processes (the desk's, the stand-ins', DynamoDB Local's).
  */
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DeskProcess, DeskProcessError, startDeskProcess } from '#local/desk-process.ts';
@@ -20,7 +21,7 @@ afterAll(async () => {
 });
 
 describe('the desk started in its own process', () => {
-  it('acknowledges a director’s mail, and its stop ends every process it started', async () => {
+  it('acknowledges a director’s mail, runs each of its processes with two malloc arenas, and its stop ends every process it started', async () => {
     // Prepare
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     const [smtp = 0, http = 0, ses = 0, dynamodb = 0, sqs = 0] = await freePorts(5);
@@ -60,11 +61,17 @@ describe('the desk started in its own process', () => {
     await expect(running.ask({ type: 'take' })).rejects.toThrow(DeskProcessError);
     unwatch();
 
-    // Act: stop.
     const pids = [running.pids.desk, running.pids.standIns, running.pids.dynamodb].filter(
       (pid): pid is number => pid !== undefined,
     );
     expect(pids).toHaveLength(3);
+    // Assess: the desk's, the stand-ins' and DynamoDB Local's processes keep glibc to two arenas.
+    for (const pid of pids) {
+      const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
+      expect(environment, `process ${pid}`).toContain('MALLOC_ARENA_MAX=2');
+    }
+
+    // Act: stop.
     await running.stop();
     desk = undefined;
 
