@@ -54,7 +54,7 @@ beforeAll(async () => {
   ticketList = makeTicketListStore({ client: desk.db, tableName: desk.resources.tableName });
   const rows = [DIRECTORY];
   // Directors made up for the tests that need a sender of their own.
-  for (let i = 0; i < 12; i++) {
+  for (let i = 0; i < 13; i++) {
     rows.push(
       `0211234C;École élémentaire Les Tilleuls;Dijon;Dijon Centre;21;Mme;Test;Dir${i};dir${i}@ac-dijon.fr`,
     );
@@ -147,6 +147,8 @@ describe('each rejection is recorded with its reason', () => {
   it('records a resent Message-ID as a duplicate, without reply or second ticket', async () => {
     const messageId = `<${fresh()}@ac-dijon.fr>`;
     const first = await desk.receive({ from: 'dir2@ac-dijon.fr', subject: 'LSUN doublon', messageId });
+    // Resent once the first was screened: received together, screen may take either first.
+    await desk.drain();
     const second = await desk.receive({ from: 'dir2@ac-dijon.fr', subject: 'LSUN doublon', messageId });
     await desk.drain();
     expect((await entryOf(first)).outcome).toBe('ticket_created');
@@ -154,6 +156,23 @@ describe('each rejection is recorded with its reason', () => {
     expect(duplicate.outcome).toBe('duplicate');
     expect(duplicate.detail).toContain(first);
     expect(await mailsTo('dir2@ac-dijon.fr')).toHaveLength(1);
+  });
+
+  it('opens one ticket for two mails sent together with one Message-ID, the other a duplicate of it', async () => {
+    const messageId = `<${fresh()}@ac-dijon.fr>`;
+    const ids = [
+      await desk.receive({ from: 'dir12@ac-dijon.fr', subject: 'LSUN doublon simultané', messageId }),
+      await desk.receive({ from: 'dir12@ac-dijon.fr', subject: 'LSUN doublon simultané', messageId }),
+    ];
+    await desk.drain();
+    // Screened in parallel, either may claim the Message-ID first: exactly one of them does.
+    const entries = await Promise.all(ids.map(entryOf));
+    const opened = entries.filter((entry) => entry.outcome === 'ticket_created');
+    const duplicates = entries.filter((entry) => entry.outcome === 'duplicate');
+    expect(opened).toHaveLength(1);
+    expect(duplicates).toHaveLength(1);
+    expect(duplicates[0]?.detail).toContain(opened[0]?.sesMessageId);
+    expect(await mailsTo('dir12@ac-dijon.fr')).toHaveLength(1);
   });
 
   it('never answers an automatic reply', async () => {
