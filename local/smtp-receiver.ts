@@ -16,6 +16,7 @@ import { randomInt } from 'node:crypto';
 import { authenticate, type DNSResolver } from 'mailauth';
 import PostalMime, { addressParser, decodeWords } from 'postal-mime';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
+import { SMTPConnection } from 'smtp-server/lib/smtp-connection.js';
 import { SesReceiptEvent, type SesReceiptEventInput } from '#shared/adapters/ses-event.ts';
 import type { Verdict } from '#shared/domain/mail.ts';
 import { createDnsFixture, type DnsResolver } from './dns-fixture.ts';
@@ -47,6 +48,32 @@ export const LOCAL_RECEIVE_ACTION = {
 
 /** GTUBE and EICAR, which the stand-in honours as SES's scanning would flag them. */
 export { EICAR, GTUBE } from './scan-test-strings.ts';
+
+/**
+ * A connection that greets as soon as it is accepted. smtp-server waits 100 ms before every
+ * greeting to catch clients that talk too early, a defence for a public MX that the library
+ * offers no option to turn off. The stand-in listens on loopback only, for the desk's own
+ * tools, tests and benches, where the wait was most of each mail's SMTP session (103.6 against
+ * 1.8 ms, `scripts/smtp-greeting-wait.ts`) and held a gateway with 4 connections in flight
+ * under 40 mails/s whatever the desk did (docs/PERFORMANCE.md, gateway section). Besides the
+ * wait, the library's `init` checks `maxClients`, which the stand-in does not set.
+ */
+class PromptConnection extends SMTPConnection {
+  override init(): void {
+    this._setListeners(() => this.connectionReady());
+  }
+}
+
+/** smtp-server with `PromptConnection`s: its `connect`, with the connection above. */
+class PromptSmtpServer extends SMTPServer {
+  override connect(...[socket, socketOptions]: Parameters<SMTPServer['connect']>): void {
+    const connection = new PromptConnection(this, socket, socketOptions);
+    this.connections.add(connection);
+    connection.on('error', (error: Error) => this._onError(error));
+    connection.on('connect', (data) => this._onClientConnect(data));
+    connection.init();
+  }
+}
 
 export type SmtpReceiverOptions = {
   /** Loopback only: the stand-in is never exposed. */
@@ -396,7 +423,7 @@ export async function startSmtpReceiver(opts: SmtpReceiverOptions): Promise<Smtp
     });
   }
 
-  const server = new SMTPServer({
+  const server = new PromptSmtpServer({
     name: 'localhost',
     banner: 'Assistance LSUN - reception locale (simulation SES)',
     disabledCommands: ['STARTTLS', 'AUTH'],

@@ -6,8 +6,8 @@
  * too early; the wait is written in `SMTPConnection.init`, not an option. This script times
  * nodemailer sending one small mail per connection, as `bench/gateway.ts` does, to a bare
  * smtp-server with the stand-in's connection options (`local/smtp-receiver.ts`), then to the same
- * server with `init` rewritten here, for the measure only, to greet at once. The stand-in itself
- * keeps the library's behaviour.
+ * server with `init` rewritten here to greet at once, as the stand-in's `PromptConnection` does
+ * since this measure: it times the wait alone, apart from the desk.
  *
  *   npx tsx scripts/smtp-greeting-wait.ts             # 30 mails each way
  *   npx tsx scripts/smtp-greeting-wait.ts --mails 100

@@ -1,5 +1,8 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
+import { setTimeout as realDelay } from 'node:timers/promises';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDnsFixture } from '#local/dns-fixture.ts';
 import { putRawMail } from '#local/raw-mail-upload.ts';
 import { openTestMailer, sendTestMail } from '#local/send-mail.ts';
@@ -175,6 +178,27 @@ describe('local SMTP stand-in for SES receiving', () => {
       expect(verdictsOf(sent.sesMessageId)).toMatchObject({ spf: 'PASS', dmarc: 'PASS' });
     } finally {
       await other.stop();
+    }
+  });
+
+  it('greets a new connection at once, without smtp-server’s 100 ms wait for early talkers', async () => {
+    // Prepare: the clock stands still for the server, so a greeting behind a timer never comes
+    // (node:timers/promises keeps real time for the test's own limit).
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    const socket = connect({ host: '127.0.0.1', port: receiver.port });
+
+    try {
+      // Act
+      const first = await Promise.race([
+        once(socket, 'data').then(([chunk]) => String(chunk)),
+        realDelay(5_000, 'no greeting while the clock stood still'),
+      ]);
+
+      // Assess
+      expect(first).toMatch(/^220 localhost /);
+    } finally {
+      socket.destroy();
+      vi.useRealTimers();
     }
   });
 
