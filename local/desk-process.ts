@@ -5,7 +5,7 @@
  * loader (a second V8 isolate for its hooks) and its esbuild service cost the process that runs
  * them about 50 MiB, and a bench's corpus, SMTP client and pending sends are not the desk's.
  *
- * The child runs `startDesk` as it is (same handlers, same runner, same stand-ins' process under
+ * The child runs `startDesk` as it is (same handlers, same runner, same stand-ins' thread beside
  * it) and talks to its parent over Node's IPC channel only: `ready` with what `RunningDesk`
  * names, the outbox feed while someone watches, `stop`, and an extension channel (requests with
  * answers, and events) through which a bench's agent, bundled in instead of `desk-child.ts` as the
@@ -25,15 +25,15 @@ import { FEW_MALLOC_ARENAS } from './malloc-arenas.ts';
 import { bundleForNode } from './node-bundle.ts';
 import type { DeskResources } from './resources.ts';
 import type { DeskOptions, RunningDesk } from './stack.ts';
-import type { SentMailNotice } from './stand-ins-process.ts';
+import type { SentMailNotice } from './stand-ins-worker.ts';
 
 /** What `startDesk` takes, less `around`, which cannot cross to another process. */
 export type DeskProcessOptions = Omit<DeskOptions, 'around'>;
 
 /** The desk running in its child process, as the parent sees it. */
 export type DeskProcess = Omit<RunningDesk, 'pids'> & {
-  /** The desk's process (the runner, the handlers, the HTTP front), the stand-ins', Java's. */
-  pids: { desk: number; standIns: number; dynamodb: number | undefined };
+  /** The desk's process (the runner, the handlers, the HTTP front, the stand-ins' thread), Java's. */
+  pids: { desk: number; dynamodb: number | undefined };
   /** Asks the bundled agent (`serveDesk`'s extension) and waits for its answer. */
   ask(request: unknown): Promise<unknown>;
   /** Calls `listener` for each event the agent sends; returns the unsubscribe. */

@@ -63,9 +63,9 @@ export function hostileDkimPrivateKey(): string {
 }
 
 /**
- * Makes this process publish `pem` as the hostile domains' key: the SMTP stand-in checks mail in
- * the stand-ins' process (stand-ins-process.ts), and must publish the key that the desk's
- * process, where tests sign, made.
+ * Makes this thread publish `pem` as the hostile domains' key: the SMTP stand-in checks mail on
+ * the stand-ins' thread (stand-ins-worker.ts), and must publish the key that the desk's
+ * thread, where tests sign, made.
  */
 export function useHostileDkimPrivateKey(pem: string): void {
   hostileKey = pem;

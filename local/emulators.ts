@@ -2,7 +2,7 @@
  * The local stand-ins for the AWS services the desk uses: DynamoDB Local (AWS's own emulator,
  * a Java process), fauxqs (SQS and S3) and aws-ses-v2-local (SES sending, with a page listing
  * every mail sent). fauxqs and the SES stand-in are served by `stand-in-servers.ts`, which the
- * desk runs in a process of its own (`stand-ins-process.ts`); tests may start them in theirs.
+ * desk runs on a thread of their own (`stand-ins-worker.ts`); tests may start them on theirs.
  *
  * Each `start…` function resolves only once its service answers, and returns its endpoint and
  * a `stop` that waits until the service is really gone, so a caller can chain start and stop

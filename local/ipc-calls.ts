@@ -1,9 +1,9 @@
 /**
- * Calls to the process at the other end of an IPC channel, each awaiting its answer: a call gets
- * a number, the answer carrying that number settles it, and when the other side goes every call
- * still waiting fails. The desk's process answers a bench's questions this way
- * (`desk-process.ts`), and the desk answers each SES event the stand-ins' process hands it
- * (`stand-ins-process.ts`), so that the sender's 250 waits for `receive`.
+ * Calls to the other end of a message channel (a child's IPC channel, a worker's port), each
+ * awaiting its answer: a call gets a number, the answer carrying that number settles it, and
+ * when the other side goes every call still waiting fails. The desk's process answers a bench's
+ * questions this way (`desk-process.ts`), and the desk answers each SES event the stand-ins'
+ * thread hands it (`stand-ins-worker.ts`), so that the sender's 250 waits for `receive`.
  */
 export function ipcCalls<T>(failure: (message: string) => Error) {
   const waiting = new Map<number, { resolve(value: T): void; reject(error: Error): void }>();

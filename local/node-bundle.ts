@@ -1,7 +1,7 @@
 /**
- * One esbuild bundle of a local entry point, run on plain Node by the processes the local desk
- * forks (the desk's own, the stand-ins') and by `npm start`: tsx's loader (a second V8 isolate for
- * its hooks) and its esbuild service would cost each of them about 50 MiB (docs/PERFORMANCE.md).
+ * One esbuild bundle of a local entry point, run on plain Node by the desk's own process, the
+ * stand-ins' worker thread and `npm start`: tsx's loader (a second V8 isolate for its hooks) and
+ * its esbuild service would cost each of them about 50 MiB (docs/PERFORMANCE.md).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync } from 'node:fs';

@@ -9,8 +9,8 @@
  * sender gets 250 only once `deliver` has returned, and 451 if anything failed, so that it
  * retries: no mail is lost between SMTP and the desk.
  *
- * The desk runs it in the stand-ins' process (`stand-ins-process.ts`), beside fauxqs, and
- * `deliver` crosses to the desk's process over IPC, where `receive` runs.
+ * The desk runs it on the stand-ins' thread (`stand-ins-worker.ts`), beside fauxqs, and
+ * `deliver` crosses to the desk's thread, where `receive` runs.
  */
 import { randomInt } from 'node:crypto';
 import { authenticate, type DNSResolver } from 'mailauth';

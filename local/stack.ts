@@ -28,7 +28,7 @@ import { makeMetricsStore, metricsRoute } from './metrics.ts';
 import { messagesIn } from './queue-depths.ts';
 import { type DeskResources, deskEnvironment, ensureDeskResources } from './resources.ts';
 import { type QueueConsumer, startQueueRunner } from './runner.ts';
-import { type RunningStandIns, type SentMailNotice, startStandInsProcess } from './stand-ins-process.ts';
+import { type RunningStandIns, type SentMailNotice, startStandInsWorker } from './stand-ins-worker.ts';
 import { makeTtlSweep, SWEEP_EVERY_MS } from './ttl-sweeper.ts';
 
 /** Where each part listens. 0 picks a free port (tests). */
@@ -72,10 +72,10 @@ export type RunningDesk = {
   httpUrl: string;
   /**
    * The desk's processes, for the benches' CPU and memory: this one (the runner, the handlers,
-   * the HTTP front), the stand-ins' (fauxqs, SES, and SES receiving: SMTP with mailauth) and
+   * the HTTP front, and the stand-ins' thread: fauxqs, SES, and SES receiving with mailauth) and
    * DynamoDB Local's Java (when found).
    */
-  pids: { desk: number; standIns: number; dynamodb: number | undefined };
+  pids: { desk: number; dynamodb: number | undefined };
   /**
    * Calls `listener` for each mail the SES stand-in stores from now on (it runs in another
    * process: the benches' outbox probe learns of the mails here); returns the unsubscribe.
@@ -113,9 +113,9 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
 
     const starting = await Promise.allSettled([
       startDynamoDbLocal({ port: options.ports.dynamodb, dbPath: dynamodbPath }),
-      // In a process of their own, so that they run on the other core (stand-ins-process.ts);
+      // On a thread of their own, so that they run on the other core (stand-ins-worker.ts);
       // on disk with a data folder, as AWS keeps them (docs/ARCHITECTURE.md, « crash »).
-      startStandInsProcess({
+      startStandInsWorker({
         sqsPort: options.ports.sqs,
         sesPort: options.ports.ses,
         dataDir: options.dataDir,
@@ -226,7 +226,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
     );
     stops.push(() => sweeper.stop());
 
-    // SES receiving runs in the stand-ins' process (SMTP, mailauth, the S3 put), as it runs
+    // SES receiving runs on the stand-ins' thread (SMTP, mailauth, the S3 put), as it runs
     // outside the desk on AWS; each mail's event comes back here to `receive`, like the Lambda
     // action's invocation, and its sender gets 250 once `receive` has returned.
     const { deskAddresses } = loadConfig();
@@ -265,7 +265,7 @@ export async function startDesk(options: DeskOptions): Promise<RunningDesk> {
       resources,
       smtpPort: smtp.port,
       httpUrl: front.url,
-      pids: { desk: process.pid, standIns: standIns.pid, dynamodb: dynamodb.pid },
+      pids: { desk: process.pid, dynamodb: dynamodb.pid },
       onSentMail: (listener) => standIns.onSentMail(listener),
       stop: stopAll,
     };

@@ -1,8 +1,8 @@
 /**
  * The stand-ins that Node serves itself: fauxqs (SQS and S3) and aws-ses-v2-local (SES sending).
- * Kept apart from `emulators.ts`, which loads the AWS SDK's clients, so that the process that
- * serves them (`stand-ins-process.ts`) loads only what they need: the desk starts them in a
- * process of their own, so that their HTTP servers, journals and fsyncs run on the other core.
+ * Kept apart from `emulators.ts`, which loads the AWS SDK's clients, so that the thread that
+ * serves them (`stand-ins-worker.ts`) loads only what they need: the desk starts them on a
+ * thread of their own, so that their HTTP servers, journals and fsyncs run on the other core.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { existsSync } from 'node:fs';
@@ -113,7 +113,7 @@ export type RunningFauxqs = RunningEmulator & {
   /**
    * Stores an object as PutObject would (on disk first with a data folder, as `durable-stores.ts`
    * wraps this same store), without an HTTP round trip: SES's S3 action writes to S3 from inside
-   * AWS, and the SMTP stand-in runs beside fauxqs (`stand-ins-process.ts`).
+   * AWS, and the SMTP stand-in runs beside fauxqs (`stand-ins-worker.ts`).
    * @throws fauxqs's `NoSuchBucket` error when the bucket does not exist.
    */
   putObject(bucket: string, key: string, body: Buffer): void;

@@ -1,7 +1,7 @@
 /**
  * The desk in a process of its own (`startDeskProcess`, as `npm start` and the intake and gateway
  * benches run it): a mail sent to its SMTP port comes out as an acknowledgment the parent hears
- * of, and its stop leaves none of its processes (the desk's, the stand-ins', DynamoDB Local's).
+ * of, and its stop leaves none of its processes (the desk's, with the stand-ins' thread, and DynamoDB Local's).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,7 @@ import { type DeskProcess, DeskProcessError, startDeskProcess } from '#local/des
 import { freePorts } from '#local/emulators.ts';
 import { alive } from '#local/processes.ts';
 import { sendTestMail } from '#local/send-mail.ts';
-import type { SentMailNotice } from '#local/stand-ins-process.ts';
+import type { SentMailNotice } from '#local/stand-ins-worker.ts';
 import { eventually } from '../support/stack.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -61,11 +61,10 @@ describe('the desk started in its own process', () => {
     await expect(running.ask({ type: 'take' })).rejects.toThrow(DeskProcessError);
     unwatch();
 
-    const pids = [running.pids.desk, running.pids.standIns, running.pids.dynamodb].filter(
-      (pid): pid is number => pid !== undefined,
-    );
-    expect(pids).toHaveLength(3);
-    // Assess: the desk's, the stand-ins' and DynamoDB Local's processes keep glibc to two arenas.
+    const pids = [running.pids.desk, running.pids.dynamodb].filter((pid): pid is number => pid !== undefined);
+    expect(pids).toHaveLength(2);
+    // Assess: the desk's process (the stand-ins' thread with it) and DynamoDB Local's keep glibc
+    // to two arenas.
     for (const pid of pids) {
       const environment = readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0');
       expect(environment, `process ${pid}`).toContain('MALLOC_ARENA_MAX=2');

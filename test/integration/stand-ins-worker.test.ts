@@ -1,9 +1,9 @@
 /**
- * fauxqs, the SES stand-in and the SMTP stand-in for SES receiving run in a process of their own
- * (local/stand-ins-process.ts): the desk reaches them as before, learns of each mail the SES
- * stand-in stores, gets each received mail's SES event over IPC (the sender's 250 waits for the
- * desk's answer), and the process never outlives the one that started it, even killed with
- * SIGKILL.
+ * fauxqs, the SES stand-in and the SMTP stand-in for SES receiving run on a worker thread of the
+ * desk's process (local/stand-ins-worker.ts): the desk reaches them as before, learns of each mail
+ * the SES stand-in stores, gets each received mail's SES event (the sender's 250 waits for the
+ * desk's answer), the thread ends at the desk's word, and a mail whose desk is killed before it
+ * answered is never answered 250.
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
@@ -12,9 +12,8 @@ import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePorts, makeLocalClients } from '#local/emulators.ts';
-import { alive } from '#local/processes.ts';
 import { sendTestMail } from '#local/send-mail.ts';
-import { type RunningStandIns, type SentMailNotice, startStandInsProcess } from '#local/stand-ins-process.ts';
+import { type RunningStandIns, type SentMailNotice, startStandInsWorker } from '#local/stand-ins-worker.ts';
 import type { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
 import { eventually } from '#test/support/stack.ts';
 
@@ -51,7 +50,7 @@ const BULLETIN = {
 /** Starts the stand-ins (stopped after the test) with the raw mail bucket and the SMTP stand-in handing events to `deliver`. */
 async function startWithSmtp(deliver: (event: SesReceiptEvent) => Promise<void>) {
   const [sqsPort = 0, sesPort = 0] = await freePorts(2);
-  running = await startStandInsProcess({ sqsPort, sesPort, dataDir: undefined });
+  running = await startStandInsWorker({ sqsPort, sesPort, dataDir: undefined });
   const clients = makeLocalClients({ dynamodb: '', sqs: running.sqs, s3: running.sqs, ses: running.ses });
   await clients.s3.send(new CreateBucketCommand({ Bucket: 'raw' }));
   const smtp = await running.startSmtp(
@@ -61,11 +60,11 @@ async function startWithSmtp(deliver: (event: SesReceiptEvent) => Promise<void>)
   return { clients, smtp };
 }
 
-describe('the stand-ins in their own process', () => {
+describe('the stand-ins on their own thread', () => {
   it('answers SQS, S3 and SES, and tells the desk of each mail the SES stand-in stores', async () => {
     // Prepare
     const [sqsPort = 0, sesPort = 0] = await freePorts(2);
-    running = await startStandInsProcess({ sqsPort, sesPort, dataDir: undefined });
+    running = await startStandInsWorker({ sqsPort, sesPort, dataDir: undefined });
     const clients = makeLocalClients({ dynamodb: '', sqs: running.sqs, s3: running.sqs, ses: running.ses });
     const told: SentMailNotice[] = [];
     running.onSentMail((mail) => told.push(mail));
@@ -99,33 +98,22 @@ describe('the stand-ins in their own process', () => {
       stored: 1,
     });
     expect(told[0]?.headers).toContainEqual({ name: 'X-Assistance-LSUN', value: 'ses1.ack' });
-    expect(running.pid).not.toBe(process.pid);
   }, 60_000);
 
-  it('ends when the process that started it is killed with SIGKILL', async () => {
-    // Prepare: a parent process that starts the stand-ins and prints their pid.
+  it('stops listening once stopped', async () => {
+    // Prepare
     const [sqsPort = 0, sesPort = 0] = await freePorts(2);
-    const script = `import('#local/stand-ins-process.ts').then((m) => m.startStandInsProcess(${JSON.stringify({ sqsPort, sesPort })})).then((s) => console.log('PID', s.pid));`;
-    const { parent, output } = spawnDesk(script);
-    const child = await eventually(
-      async () => Number(/PID (\d+)/.exec(output())?.[1]) || undefined,
-      'the stand-ins to start',
-      { attempts: 600, intervalMs: 100 },
-    );
-    expect(alive(child)).toBe(true);
+    const standIns = await startStandInsWorker({ sqsPort, sesPort, dataDir: undefined });
+    const before = await fetch(`${standIns.ses}/store`);
 
     // Act
-    parent.kill('SIGKILL');
+    await standIns.stop();
 
     // Assess
-    try {
-      await eventually(async () => !alive(child), 'the stand-ins to end', { attempts: 200, intervalMs: 50 });
-      expect(alive(child)).toBe(false);
-    } finally {
-      // A test stops what it started, even when the stand-ins wrongly outlived their parent.
-      if (alive(child)) process.kill(child, 'SIGKILL');
-    }
-  }, 90_000);
+    expect(before.status).toBe(200);
+    await expect(fetch(`${standIns.ses}/store`)).rejects.toThrow();
+    await expect(fetch(`${standIns.sqs}/`)).rejects.toThrow();
+  }, 60_000);
 
   it('receives a mail over SMTP, stores it and answers 250 once the desk took its event', async () => {
     // Prepare
@@ -169,31 +157,37 @@ describe('the stand-ins in their own process', () => {
     expect(refusal?.responseCode).toBe(451);
   }, 60_000);
 
-  it('answers 451 to a mail waiting for the desk when the desk is killed, then ends', async () => {
-    // Prepare: a parent that starts the stand-ins and SMTP, and never answers a delivery.
+  it('never answers 250 to a mail waiting for the desk when the desk is killed, and stops listening', async () => {
+    // Prepare: a desk that starts the stand-ins and SMTP, and never answers a delivery.
     const [sqsPort = 0, sesPort = 0] = await freePorts(2);
     const script = `
-      const { startStandInsProcess } = await import('#local/stand-ins-process.ts');
+      const { startStandInsWorker } = await import('#local/stand-ins-worker.ts');
       const { makeLocalClients } = await import('#local/emulators.ts');
       const { CreateBucketCommand } = await import('@aws-sdk/client-s3');
-      const s = await startStandInsProcess(${JSON.stringify({ sqsPort, sesPort })});
+      const s = await startStandInsWorker(${JSON.stringify({ sqsPort, sesPort })});
       const clients = makeLocalClients({ dynamodb: '', sqs: s.sqs, s3: s.sqs, ses: s.ses });
       await clients.s3.send(new CreateBucketCommand({ Bucket: 'raw' }));
       const smtp = await s.startSmtp(
         { port: 0, bucket: 'raw', keyPrefix: 'incoming/', deskAddresses: ['assistance1d@ac-dijon.fr'] },
         () => { console.log('DELIVERING'); return new Promise(() => {}); },
       );
-      console.log('PID', s.pid, 'SMTP', smtp.port);`;
+      console.log('SMTP', smtp.port);`;
     const { parent, output } = spawnDesk(script);
-    const started = await eventually(
-      async () => /PID (\d+) SMTP (\d+)/.exec(output()) ?? undefined,
-      'the stand-ins and SMTP to start',
-      { attempts: 600, intervalMs: 100 },
-    );
-    const child = Number(started[1]);
     try {
-      const sending = sendTestMail({ port: Number(started[2]), ...BULLETIN }).then(
-        () => undefined,
+      const port = Number(
+        (
+          await eventually(
+            async () => /SMTP (\d+)/.exec(output()) ?? undefined,
+            'the stand-ins and SMTP to start',
+            {
+              attempts: 600,
+              intervalMs: 100,
+            },
+          )
+        )[1],
+      );
+      const sending = sendTestMail({ port, ...BULLETIN }).then(
+        (sent) => sent.response,
         (error: Error & { responseCode?: number }) => error,
       );
       await eventually(async () => output().includes('DELIVERING'), 'the event to reach the desk', {
@@ -204,12 +198,13 @@ describe('the stand-ins in their own process', () => {
       // Act
       parent.kill('SIGKILL');
 
-      // Assess
-      expect((await sending)?.responseCode).toBe(451);
-      await eventually(async () => !alive(child), 'the stand-ins to end', { attempts: 200, intervalMs: 50 });
-      expect(alive(child)).toBe(false);
+      // Assess: the session is cut before any answer to the data, which a sender retries;
+      // nothing listens any more.
+      const outcome = await sending;
+      expect(outcome).toBeInstanceOf(Error);
+      expect((outcome as Error & { responseCode?: number }).responseCode).toBeUndefined();
+      await expect(sendTestMail({ port, ...BULLETIN })).rejects.toThrow();
     } finally {
-      if (alive(child)) process.kill(child, 'SIGKILL');
       if (parent.exitCode === null && parent.signalCode === null) parent.kill('SIGKILL');
     }
   }, 90_000);

@@ -1,35 +1,34 @@
 /**
  * fauxqs (SQS and S3), the SES stand-in and, once the desk asks for it, the SMTP stand-in for
- * SES receiving, in a Node process of their own, so that the desk's two cores both work:
- * measured on the intake and gateway benches, the stand-ins' side of every request (HTTP server,
- * fauxqs, the journals and their fsyncs) and then the SMTP connections with mailauth took a large
- * share of the one Node thread that also runs the runner and every handler (docs/PERFORMANCE.md).
+ * SES receiving, on a worker thread of the desk's process, so that the desk's two cores both
+ * work: measured on the intake and gateway benches, the stand-ins' side of every request (HTTP
+ * server, fauxqs, the journals and their fsyncs) and then the SMTP connections with mailauth took
+ * a large share of the one thread that also runs the runner and every handler
+ * (docs/PERFORMANCE.md). A thread rather than a process of their own (until issue 12's sixth
+ * round): the same parallel work, without a second copy of Node itself in memory.
  *
  * As on AWS, receiving is not the desk's work: SES takes the mail, checks it, stores it in S3 and
  * invokes `receive`. Here the SMTP server, mailauth and the S3 put (straight into fauxqs's store,
- * beside it) run in this process, and each mail's SES event crosses to the desk's process over
- * IPC (`receive`), where the `receive` handler runs as before; the sender gets its 250 only once
- * the desk answered that it was delivered (`received`), and 451 otherwise, the desk's end
- * included: a mail answered 250 has reached `receive`, or its sender retries it.
+ * beside it) run on this thread, and each mail's SES event crosses to the desk's thread
+ * (`receive`), where the `receive` handler runs as before; the sender gets its 250 only once
+ * the desk answered that it was delivered (`received`), and 451 otherwise: a mail answered 250
+ * has reached `receive`, or its sender retries it. If the desk's process dies, the thread dies
+ * with it and every open SMTP session is cut before its 250, which a sender retries too.
  *
- * The parent talks to it over Node's IPC channel only: `ready` with the endpoints, `sent` for
- * each mail the SES stand-in stores once someone watches the outbox (the benches), the SMTP
- * stand-in's start, deliveries and stop, `stop`.
- * The channel closes however the parent ends (a crash or SIGKILL included): the stand-ins then
- * stop and the process exits, so it never outlives the desk. It has its own process group, so a
- * Ctrl-C in the terminal reaches the desk only, which stops its handlers before the stand-ins.
+ * The desk talks to it by messages only: `ready` with the endpoints, `sent` for each mail the
+ * SES stand-in stores once someone watches the outbox (the benches), the SMTP stand-in's start,
+ * deliveries and stop, `stop`.
  */
-import { fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { SesReceiptEvent } from '#shared/adapters/ses-event.ts';
 import { hostileDkimPrivateKey, useHostileDkimPrivateKey } from './dns-fixture.ts';
 import { ipcCalls } from './ipc-calls.ts';
-import { FEW_MALLOC_ARENAS } from './malloc-arenas.ts';
 import { bundleForNode } from './node-bundle.ts';
 import type { SmtpReceiver } from './smtp-receiver.ts';
 import type { RunningEmulator, RunningFauxqs } from './stand-in-servers.ts';
@@ -65,22 +64,21 @@ export type SmtpStandInOptions = {
   scanning?: boolean;
 };
 
-/** The SMTP stand-in running in the stand-ins' process. */
+/** The SMTP stand-in running on the stand-ins' thread. */
 export type RunningSmtpStandIn = {
   port: number;
   /** Stops accepting mail and waits for the sessions under way (their deliveries included). */
   stop(): Promise<void>;
 };
 
-/** The running process: its endpoints, its pid, the outbox feed, and how to end it. */
+/** The running stand-ins: their endpoints, the outbox feed, and how to end them. */
 export type RunningStandIns = {
   sqs: string;
   ses: string;
-  pid: number;
   /** Calls `listener` for each mail the SES stand-in stores from now on; returns the unsubscribe. */
   onSentMail(listener: (mail: SentMailNotice) => void): () => void;
   /**
-   * Starts the SMTP stand-in for SES receiving in the stand-ins' process; each mail's SES event
+   * Starts the SMTP stand-in for SES receiving on the stand-ins' thread; each mail's SES event
    * comes back here to `deliver` (the `receive` handler), and its sender gets 250 once `deliver`
    * resolved, 451 when it threw.
    * @throws StandInsStartError when it cannot listen (a port taken).
@@ -101,14 +99,14 @@ type ToParent =
   | { type: 'smtp-stopped' }
   | { type: 'receive'; id: number; event: SesReceiptEvent }
   | { type: 'smtp-451'; sesMessageId: string; reason: string };
-type ToChild =
+type ToWorker =
   | { type: 'stop' }
   | { type: 'watch-outbox'; on: boolean }
   | { type: 'smtp-start'; options: SmtpStandInOptions; hostileDkimKey: string }
   | { type: 'smtp-stop' }
   | { type: 'received'; id: number; error?: string };
 
-/** Raised when the stand-ins' process does not come up (a port taken, a crash at start). */
+/** Raised when the stand-ins do not come up (a port taken, a crash at start). */
 export class StandInsStartError extends Error {
   override name = 'StandInsStartError';
 }
@@ -116,49 +114,52 @@ export class StandInsStartError extends Error {
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 10_000;
 const entry = fileURLToPath(import.meta.url);
-/** Set in the child's environment: this module, loaded there, serves the stand-ins. */
-const CHILD_MARK = 'LSUN_STAND_INS_PROCESS';
+
+/** What the worker is given: this module, loaded with it, serves the stand-ins. */
+type StandInsWorkerData = { standIns: StandInsOptions; script: string };
 
 /**
  * This module and the stand-ins' code compiled to one JavaScript file (`bundleForNode`), so that
- * the child runs on plain Node. The child deletes the file once loaded, so none is left behind
- * whatever becomes of the parent.
+ * the worker runs it without tsx's loader, as the desk's own process does. The worker deletes the
+ * file once loaded, so none is left behind whatever becomes of the desk.
  */
-async function childScript(): Promise<string> {
+async function workerScript(): Promise<string> {
   const folder = path.join(path.dirname(entry), '..', 'node_modules', '.cache', 'lsun-stand-ins');
   // Several desks' processes (vitest's workers, other worktrees) share the folder.
   return bundleForNode(entry, 'stand-ins', path.join(folder, `stand-ins-${process.pid}-${randomUUID()}.mjs`));
 }
 
 /**
- * Starts fauxqs and the SES stand-in in a child process and resolves once both listen on
- * 127.0.0.1. On failure the child is gone when this rejects.
- * @throws StandInsStartError when a port is taken or the process dies before it is ready.
+ * Starts fauxqs and the SES stand-in on a worker thread and resolves once both listen on
+ * 127.0.0.1. On failure the thread is gone when this rejects.
+ * @throws StandInsStartError when a port is taken or the thread ends before it is ready.
  */
-export async function startStandInsProcess(options: StandInsOptions): Promise<RunningStandIns> {
-  const script = await childScript();
-  const child = fork(script, [JSON.stringify(options)], {
-    // A young generation of 4 MiB rather than 16 (Node 20's default): the stand-ins' garbage
-    // is short-lived request data, and a smaller nursery keeps the process's memory down. With
-    // a data folder the bodies live in files, and a 64 MiB old generation makes V8 collect
-    // before it grows with a backlog (intake bench, 900 mails: 151 → 133 MiB at the same CPU
-    // per mail, docs/PERFORMANCE.md); in memory (tests), the stored bodies need the room.
-    execArgv: [
-      '--max-semi-space-size=4',
-      ...(options.dataDir === undefined ? [] : ['--max-old-space-size=64']),
-    ],
-    env: { ...process.env, ...FEW_MALLOC_ARENAS, [CHILD_MARK]: '1' },
-    detached: true,
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+export async function startStandInsWorker(options: StandInsOptions): Promise<RunningStandIns> {
+  const script = await workerScript();
+  const worker = new Worker(script, {
+    workerData: { standIns: options, script } satisfies StandInsWorkerData,
+    // The plain bundle, whatever flags or loaders (tsx in the tests) the desk's process runs with.
+    execArgv: [],
+    // A young generation of 12 MiB (semi-spaces of 4) rather than 48 (Node 20's default for
+    // a 64-bit heap): the stand-ins' garbage is short-lived request data, and a smaller nursery
+    // keeps the memory down. With a data folder the bodies live in files, and a 64 MiB old
+    // generation makes V8 collect before it grows with a backlog (intake bench, 900 mails:
+    // 151 → 133 MiB at the same CPU per mail, docs/PERFORMANCE.md); in memory (tests), the
+    // stored bodies need the room.
+    resourceLimits: {
+      maxYoungGenerationSizeMb: 12,
+      ...(options.dataDir === undefined ? {} : { maxOldGenerationSizeMb: 64 }),
+    },
+    // Its rare output (a connection error) goes to the desk's: a stream read here would hold the
+    // desk's process open.
   });
-  let errors = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    errors = (errors + chunk.toString('utf8')).slice(-4_000);
-  });
-  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const exited = new Promise<void>((done) => worker.once('exit', () => done()));
   const listeners = new Set<(mail: SentMailNotice) => void>();
   let deliver: ((event: SesReceiptEvent) => Promise<void>) | undefined;
-  child.on('message', (message: ToParent) => {
+  // One listener for the worker's whole life; whoever waits for an answer is told here.
+  const waiting = new Set<(message: ToParent) => void>();
+  worker.on('message', (message: ToParent) => {
+    for (const waiter of waiting) waiter(message);
     if (message.type === 'receive') {
       const { id } = message;
       const delivering = deliver
@@ -176,7 +177,7 @@ export async function startStandInsProcess(options: StandInsOptions): Promise<Ru
       return;
     }
     if (message.type === 'smtp-451') {
-      // As the receiver in this process said it before: one line, never the body.
+      // As the receiver says it by default: one line, never the body.
       process.stderr.write(`[smtp] ${message.sesMessageId}: answered 451 (${message.reason})\n`);
       return;
     }
@@ -186,51 +187,63 @@ export async function startStandInsProcess(options: StandInsOptions): Promise<Ru
   });
 
   const kill = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await worker.terminate();
     await exited;
   };
+  let starting = true;
+  let startTimer: NodeJS.Timeout | undefined;
+  let onStart: ((message: ToParent) => void) | undefined;
   const ready = await new Promise<{ sqs: string; ses: string }>((resolve, reject) => {
-    const timer = setTimeout(
+    startTimer = setTimeout(
       () => reject(new StandInsStartError(`Les stand-ins ne sont pas prêts après ${START_TIMEOUT_MS} ms`)),
       START_TIMEOUT_MS,
     );
-    child.on('message', (message: ToParent) => {
+    onStart = (message) => {
       if (message.type === 'ready') resolve(message);
       if (message.type === 'failed') reject(new StandInsStartError(message.message));
+    };
+    waiting.add(onStart);
+    worker.on('error', (error) => {
+      if (starting) reject(new StandInsStartError('Les stand-ins n’ont pas pu démarrer', { cause: error }));
+      // Later, the desk's AWS calls fail against them: say why once, where its operator reads.
+      else process.stderr.write(`Les stand-ins se sont arrêtés : ${error.stack ?? error.message}\n`);
     });
-    child.once('error', (error) =>
-      reject(new StandInsStartError('Le processus des stand-ins n’a pas pu être lancé', { cause: error })),
-    );
-    void exited.then(() =>
-      reject(new StandInsStartError(`Le processus des stand-ins s’est arrêté au démarrage :\n${errors}`)),
-    );
-    void exited.finally(() => clearTimeout(timer));
-  }).catch(async (error: unknown) => {
-    await kill();
-    rmSync(script, { force: true });
-    throw error;
-  });
+    void exited.then(() => reject(new StandInsStartError('Les stand-ins se sont arrêtés au démarrage')));
+  })
+    .catch(async (error: unknown) => {
+      await kill();
+      rmSync(script, { force: true });
+      throw error;
+    })
+    .finally(() => {
+      starting = false;
+      clearTimeout(startTimer);
+      if (onStart) waiting.delete(onStart);
+    });
 
-  function send(message: ToChild): void {
-    if (child.connected) child.send(message);
+  let ended = false;
+  void exited.then(() => {
+    ended = true;
+  });
+  function send(message: ToWorker): void {
+    if (!ended) worker.postMessage(message);
   }
-  /** The next answer of the child among `types`, or undefined when it ended first. */
+  /** The next answer of the worker among `types`, or undefined when it ended first. */
   const answer = <T extends ToParent['type']>(types: T[]) =>
     new Promise<Extract<ToParent, { type: T }> | undefined>((resolve) => {
       const onMessage = (message: ToParent) => {
         if (!(types as string[]).includes(message.type)) return;
-        child.off('message', onMessage);
+        waiting.delete(onMessage);
         resolve(message as Extract<ToParent, { type: T }>);
       };
-      child.on('message', onMessage);
+      waiting.add(onMessage);
       void exited.then(() => {
-        child.off('message', onMessage);
+        waiting.delete(onMessage);
         resolve(undefined);
       });
     });
   return {
     ...ready,
-    pid: child.pid as number,
     async startSmtp(options, deliverEvent) {
       deliver = deliverEvent;
       const started = answer(['smtp-ready', 'smtp-failed']);
@@ -261,9 +274,9 @@ export async function startStandInsProcess(options: StandInsOptions): Promise<Ru
       };
     },
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (ended) return;
       send({ type: 'stop' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
       await exited;
       clearTimeout(timer);
     },
@@ -282,14 +295,12 @@ type SesStoreModule = {
   getStoreReadonly(): { emails: unknown[] };
 };
 
-/** The child: starts both stand-ins, answers the parent, ends with it. */
-async function main(): Promise<void> {
-  const toParent = (message: ToParent) => {
-    if (process.connected) process.send?.(message);
-  };
-  // Loaded: its compiled file is of no more use (childScript).
-  if (process.argv[1]) rmSync(process.argv[1], { force: true });
-  const options = JSON.parse(process.argv[2] ?? '{}') as StandInsOptions;
+/** The worker: starts both stand-ins, answers the desk, ends at its word. */
+async function main(desk: NonNullable<typeof parentPort>, given: StandInsWorkerData): Promise<void> {
+  const toParent = (message: ToParent) => desk.postMessage(message);
+  // Loaded: its compiled file is of no more use (workerScript).
+  rmSync(given.script, { force: true });
+  const options = given.standIns;
   const { startFauxqs, startSesLocal } = await import('./stand-in-servers.ts');
   const starting = await Promise.allSettled([
     startFauxqs({
@@ -347,7 +358,7 @@ async function main(): Promise<void> {
   const smtp = smtpStandIn(fauxqs, toParent);
   running.push({ endpoint: '', stop: () => smtp.stop() });
 
-  process.on('message', (message: ToChild) => {
+  desk.on('message', (message: ToWorker) => {
     if (message.type === 'watch-outbox') watching = message.on;
     if (message.type === 'smtp-start') void smtp.start(message.options, message.hostileDkimKey);
     if (message.type === 'smtp-stop') void smtp.stop().then(() => toParent({ type: 'smtp-stopped' }));
@@ -356,23 +367,18 @@ async function main(): Promise<void> {
       void stopAll().then(() => process.exit(0));
     }
   });
-  // The parent is gone (ended, crashed or killed): mails waiting for it get 451, then stop too.
-  process.on('disconnect', () => {
-    smtp.deskGone();
-    void stopAll().then(() => process.exit(0));
-  });
   toParent({ type: 'ready', sqs: fauxqs.endpoint, ses: ses.endpoint });
 }
 
-/** Raised in the stand-ins' process when the desk could not take a mail: its sender gets 451. */
+/** Raised on the stand-ins' thread when the desk could not take a mail: its sender gets 451. */
 class DeliveryError extends Error {
   override name = 'DeliveryError';
 }
 
 /**
- * The SMTP stand-in as this process runs it: started and stopped at the desk's word, storing
- * each raw mail straight into fauxqs's store and handing each event to the desk over IPC, one
- * pending promise per mail until the desk answers. If the desk goes, every pending mail gets 451.
+ * The SMTP stand-in as this thread runs it: started and stopped at the desk's word, storing
+ * each raw mail straight into fauxqs's store and handing each event to the desk, one pending
+ * promise per mail until the desk answers.
  */
 function smtpStandIn(fauxqs: RunningFauxqs, toParent: (message: ToParent) => void) {
   const deliveries = ipcCalls<void>((message) => new DeliveryError(message));
@@ -385,8 +391,7 @@ function smtpStandIn(fauxqs: RunningFauxqs, toParent: (message: ToParent) => voi
         host: '127.0.0.1',
         ...options,
         storeRawMail: (key, raw) => fauxqs.putObject(options.bucket, key, raw),
-        deliver: (event) =>
-          deliveries.call(Boolean(process.connected), (id) => toParent({ type: 'receive', id, event })),
+        deliver: (event) => deliveries.call(true, (id) => toParent({ type: 'receive', id, event })),
         onFailure: (error, { sesMessageId }) =>
           toParent({
             type: 'smtp-451',
@@ -410,9 +415,6 @@ function smtpStandIn(fauxqs: RunningFauxqs, toParent: (message: ToParent) => voi
     received(id: number, error: string | undefined): void {
       deliveries.answered(id, undefined, error);
     },
-    deskGone(): void {
-      deliveries.gone();
-    },
     async stop(): Promise<void> {
       const stopping = receiver;
       receiver = undefined;
@@ -421,12 +423,15 @@ function smtpStandIn(fauxqs: RunningFauxqs, toParent: (message: ToParent) => voi
   };
 }
 
-// Imported by the desk for `startStandInsProcess`; forked, it serves the stand-ins.
-if (process.env[CHILD_MARK] === '1' && process.send !== undefined) {
-  main().catch((error: unknown) => {
-    process.stderr.write(
-      `Les stand-ins n’ont pas pu démarrer : ${error instanceof Error ? error.stack : String(error)}\n`,
-    );
+// Imported by the desk for `startStandInsWorker`; on the worker it starts, it serves the stand-ins.
+const given = isMainThread ? undefined : (workerData as Partial<StandInsWorkerData> | undefined);
+if (parentPort && given?.standIns && given.script) {
+  const desk = parentPort;
+  main(desk, given as StandInsWorkerData).catch((error: unknown) => {
+    desk.postMessage({
+      type: 'failed',
+      message: `Les stand-ins n’ont pas pu démarrer : ${error instanceof Error ? error.stack : String(error)}`,
+    } satisfies ToParent);
     process.exit(1);
   });
 }
