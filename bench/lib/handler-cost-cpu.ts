@@ -1,28 +1,21 @@
 /**
- * The CPU time of this thread, split by who ran: a handler (named when it was called) or
- * anything else (the runner's polls, the SES events received). A handler's call runs in an
- * `AsyncLocalStorage` context of its name, which every callback and promise continuation it
- * causes inherits, its keep-alive sockets included (the HTTP agent resets a reused socket's
- * context to the request's). An async hook reads the thread's CPU clock each time a callback
- * starts or ends, and charges the CPU since the last reading to whoever was running.
+ * The CPU time of this process, split by who ran: a handler (named when it was called) or
+ * anything else (the in-process stand-ins serving its requests, the runner's polls, the SMTP
+ * receiver). A handler's call runs in an `AsyncLocalStorage` context of its name, which every
+ * callback and promise continuation it causes inherits, its keep-alive sockets included (the HTTP
+ * agent resets a reused socket's context to the request's); a stand-in's server runs in the
+ * context it was started in. An async hook reads `process.cpuUsage()` each time a callback starts
+ * or ends, and charges the CPU since the last reading to whoever was running.
  *
- * The thread's clock, not the process's: the stand-ins (fauxqs, SES, the SMTP stand-in with
- * mailauth) serve the handlers' requests on a worker thread of this process
- * (`local/stand-ins-worker.ts`), and `process.cpuUsage()` would charge what they do meanwhile to
- * whichever handler runs. Node 20 has no `process.threadCpuUsage()`; Linux gives each thread's
- * time on the processor in nanoseconds in `/proc/thread-self/schedstat`, read here on a file
- * kept open.
- *
- * Why not the plain difference around each call: while a handler awaits its request, the
- * stand-ins serve it, and the runner runs, and their CPU would count as the handler's. The
- * process's difference is kept as a cross-check (`windowUs`).
+ * Why not the plain difference of `process.cpuUsage()` around each call: while a handler awaits
+ * its request, fauxqs and the SES stand-in serve it in this same process, and their CPU would
+ * count as the handler's. That difference is kept as a cross-check (`windowUs`).
  *
  * The measure costs some CPU itself: the hook runs on every callback and promise continuation
- * (enabling async hooks makes every promise dearer), and reads the clock when the owner changes
- * (`switches`), whose price `calibrate()` measures.
+ * (enabling async hooks makes every promise dearer), and reads `process.cpuUsage()` when the owner
+ * changes (`switches`), whose price `calibrate()` measures.
  */
 import { AsyncLocalStorage, createHook } from 'node:async_hooks';
-import { openSync, readSync } from 'node:fs';
 
 /** CPU µs charged to one owner, and how many times it took the processor over from another. */
 export type OwnerCpu = { us: number; switches: number };
@@ -44,25 +37,19 @@ export type CpuAttribution = {
 
 const OTHER = '';
 
-/** Opened by the thread that loads this module, the one the handlers run on. */
-const schedstat = openSync('/proc/thread-self/schedstat', 'r');
-const reading = Buffer.alloc(64);
-
-/** This thread's CPU time in µs: the first field of its schedstat, in ns. */
 function cpuMicros(): number {
-  const length = readSync(schedstat, reading, 0, reading.length, 0);
-  const end = reading.indexOf(32);
-  return Number(reading.toString('latin1', 0, end < 0 || end > length ? length : end)) / 1000;
+  const { user, system } = process.cpuUsage();
+  return user + system;
 }
 
-/** The mean CPU µs of one reading of the clock here, the price of one owner switch. */
+/** The mean CPU µs of one `process.cpuUsage()` call here, the price of one owner switch. */
 export function calibrate(calls = 50_000): number {
   const start = cpuMicros();
   for (let i = 0; i < calls; i++) cpuMicros();
   return (cpuMicros() - start) / calls;
 }
 
-/** Starts charging this thread's CPU to owners; `stop` removes the hook. */
+/** Starts charging this process's CPU to owners; `stop` removes the hook. */
 export function attributeCpu(options: { timeline?: boolean } = {}): CpuAttribution {
   const timeline: Array<[number, string]> | undefined = options.timeline ? [] : undefined;
   const storage = new AsyncLocalStorage<string>();
