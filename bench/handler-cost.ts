@@ -9,7 +9,10 @@
  * previous one's acknowledgment is sent and every handler call has returned, so the CPU of one
  * mail is that of its four calls. Each call runs in its own async context, and
  * `lib/handler-cost-cpu.ts` charges the process's CPU to the handler whose code runs, not to the
- * stand-ins that serve its requests in this same process. Being CPU time, the figure holds on a
+ * runner. The stand-ins serve its requests on a thread of this process: what they burn while the
+ * handler waits goes to the rest, but what they burn while the handler's code runs on the other
+ * core is charged to the handler (Node 20 has no per-thread CPU clock; docs/PERFORMANCE.md,
+ * handler CPU section). Being CPU time, the figure holds on a
  * busy machine far better than a throughput; it still varies with the machine's own speed.
  *
  *   npm run bench -- handler-cost                   # 10 mails to warm up, 80 measured, about a minute
@@ -319,8 +322,8 @@ async function main(): Promise<void> {
       `Départ : ${BASELINE.commit}, machine ${BASELINE.machine}.`,
       `Objectif (issue 12) : la moitié du départ, ${fmt(target)} µs par courriel : ${Number.isNaN(target) ? 'départ non mesuré' : total.mean <= target ? 'atteint' : `manqué (${((total.mean / BASELINE.totalUs) * 100).toFixed(0)} % du départ)`}`,
       `Requêtes HTTP par courriel : ${HANDLERS.map((h) => `${h} ${((requests.get(h) ?? 0) / mails).toFixed(2)}`).join(', ')}.`,
-      `Reste du processus pendant la mesure : ${fmt(otherUsPerMail)} µs par courriel (runner local, événements SES reçus du processus des stand-ins, où tournent SMTP et mailauth) ; au repos, ${fmt(idleOtherUsPerSecond)} µs/s hors handlers et ${fmt(idleHandlerUs)} µs dans les handlers.`,
-      `¹ différence de process.cpuUsage() autour de chaque appel : compte aussi les stand-ins qui servent ses requêtes dans ce processus.`,
+      `Reste du processus pendant la mesure : ${fmt(otherUsPerMail)} µs par courriel (runner local, événements SES reçus du fil des stand-ins, où tournent SMTP et mailauth, et ce que ce fil brûle pendant ce temps) ; au repos, ${fmt(idleOtherUsPerSecond)} µs/s hors handlers et ${fmt(idleHandlerUs)} µs dans les handlers.`,
+      `¹ différence de process.cpuUsage() autour de chaque appel : compte aussi les stand-ins qui servent ses requêtes, sur leur fil de ce processus.`,
       `² passages du processeur à un handler par courriel, chacun lu par process.cpuUsage() (${usPerEvent.toFixed(2)} µs) : ${fmt(eventsPerMail * usPerEvent)} µs du total ; le crochet async_hooks lui-même renchérit aussi chaque promesse.`,
       `Journaux des handlers (niveau INFO, comme sur AWS) : ${fmt([...logBytes.values()].reduce((s, b) => s + b, 0) / (mails + warmUp))} octets par courriel.`,
       ...(profileSummary ? [`Profil CPU : ${profileSummary.file}`] : []),

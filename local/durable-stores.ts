@@ -179,7 +179,7 @@ export function makeObjectsDurable(store: FauxqsS3Store, dir: string): Durable {
   /**
    * From now on the object's body is read from its file when asked for (GetObject, CopyObject),
    * rather than held in memory for as long as the desk runs: every raw mail and every page of
-   * the knowledge base would otherwise stay in the stand-ins' process.
+   * the knowledge base would otherwise stay in the stand-ins' memory.
    */
   const bodyFromDisk = (object: StoredObject, file: string) => {
     Object.defineProperty(object, 'body', {

@@ -77,8 +77,8 @@ export type RunningDesk = {
    */
   pids: { desk: number; dynamodb: number | undefined };
   /**
-   * Calls `listener` for each mail the SES stand-in stores from now on (it runs in another
-   * process: the benches' outbox probe learns of the mails here); returns the unsubscribe.
+   * Calls `listener` for each mail the SES stand-in stores from now on (it runs on another
+   * thread: the benches' outbox probe learns of the mails here); returns the unsubscribe.
    */
   onSentMail(listener: (mail: SentMailNotice) => void): () => void;
   /** Stops accepting mail, lets the queues empty (a few seconds at most), then stops everything. */

@@ -33,7 +33,7 @@ import { bundleForNode } from './node-bundle.ts';
 import type { SmtpReceiver } from './smtp-receiver.ts';
 import type { RunningEmulator, RunningFauxqs } from './stand-in-servers.ts';
 
-/** What the stand-ins' process serves, and where it keeps its data. */
+/** What the stand-ins' thread serves, and where it keeps its data. */
 export type StandInsOptions = {
   sqsPort: number;
   sesPort: number;
@@ -97,8 +97,7 @@ type ToParent =
   | { type: 'smtp-ready'; port: number }
   | { type: 'smtp-failed'; message: string }
   | { type: 'smtp-stopped' }
-  | { type: 'receive'; id: number; event: SesReceiptEvent }
-  | { type: 'smtp-451'; sesMessageId: string; reason: string };
+  | { type: 'receive'; id: number; event: SesReceiptEvent };
 type ToWorker =
   | { type: 'stop' }
   | { type: 'watch-outbox'; on: boolean }
@@ -176,11 +175,6 @@ export async function startStandInsWorker(options: StandInsOptions): Promise<Run
       );
       return;
     }
-    if (message.type === 'smtp-451') {
-      // As the receiver says it by default: one line, never the body.
-      process.stderr.write(`[smtp] ${message.sesMessageId}: answered 451 (${message.reason})\n`);
-      return;
-    }
     if (message.type !== 'sent') return;
     const notice = { ...message.mail, at: message.atEpochMs - performance.timeOrigin };
     for (const listener of listeners) listener(notice);
@@ -253,7 +247,7 @@ export async function startStandInsWorker(options: StandInsOptions): Promise<Run
       if (outcome?.type !== 'smtp-ready') {
         deliver = undefined;
         throw new StandInsStartError(
-          outcome?.message ?? 'Le processus des stand-ins s’est arrêté avant de recevoir le courrier',
+          outcome?.message ?? 'Les stand-ins se sont arrêtés avant de recevoir le courrier',
         );
       }
       return {
@@ -391,13 +385,9 @@ function smtpStandIn(fauxqs: RunningFauxqs, toParent: (message: ToParent) => voi
         host: '127.0.0.1',
         ...options,
         storeRawMail: (key, raw) => fauxqs.putObject(options.bucket, key, raw),
+        // A mail answered 451 is told by the receiver's own line, one per mail and never the
+        // body, on this thread's stderr, which is the desk's.
         deliver: (event) => deliveries.call(true, (id) => toParent({ type: 'receive', id, event })),
-        onFailure: (error, { sesMessageId }) =>
-          toParent({
-            type: 'smtp-451',
-            sesMessageId,
-            reason: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-          }),
       });
       receiver = starting;
       try {

@@ -9,7 +9,10 @@
  *
  * Why not the plain difference of `process.cpuUsage()` around each call: while a handler awaits
  * its request, fauxqs and the SES stand-in serve it in this same process, and their CPU would
- * count as the handler's. That difference is kept as a cross-check (`windowUs`).
+ * count as the handler's. That difference is kept as a cross-check (`windowUs`). The hook only
+ * narrows it: the stand-ins run on a worker thread of this process, and the process's clock
+ * still charges the owner running here whatever that thread burns at the same moment (Node 20
+ * has no per-thread clock; `/proc/thread-self/schedstat` lags, tried and reverted in `15c1547`).
  *
  * The measure costs some CPU itself: the hook runs on every callback and promise continuation
  * (enabling async hooks makes every promise dearer), and reads `process.cpuUsage()` when the owner

@@ -303,7 +303,7 @@ export type StandInPorts = { dynamodb: number; fauxqs: number; ses: number; rawM
 /**
  * Counts every HTTP request this process makes, whoever makes it: the handlers' clients, but
  * also the local runner's polls and deletes, which the middleware on the handlers' clients does
- * not see (the SMTP stand-in runs in the stand-ins' process and puts each raw mail straight into
+ * not see (the SMTP stand-in runs on the stand-ins' thread and puts each raw mail straight into
  * fauxqs's store). Each request is a round trip through Node's HTTP stack on both ends, which is
  * what the CPU profile shows the Node side spends most of its time on.
  */

@@ -70,7 +70,7 @@ export function familyOf(origin: string): string {
 
 /**
  * The desk's steps whose inclusive time is reported: each handler's step and the parts suspected
- * of weighing most. The SMTP stand-in (verdicts, scan) runs in the stand-ins' process, which this
+ * of weighing most. The SMTP stand-in (verdicts, scan) runs on the stand-ins' thread, which this
  * profile does not see.
  */
 export const STEPS_OF_INTEREST: ReadonlyArray<
